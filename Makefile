@@ -1,0 +1,22 @@
+# GUVNL Queue. `make run` serves the whole system at http://127.0.0.1:8080; `make test` runs every test.
+.PHONY: run test build site deps clean
+
+run:
+	@bash scripts/run.sh
+
+test:
+	@bash scripts/test.sh
+
+deps:
+	@bash scripts/install-deps.sh
+
+build: deps
+	swift build -c release
+
+site: deps
+	swift build -c release --product sitegen
+	.build/release/sitegen build --root . --output public
+
+clean:
+	rm -rf .build var
+	find public -mindepth 1 ! -name README.md -delete

@@ -1,0 +1,59 @@
+// swift-tools-version: 6.1
+import PackageDescription
+
+// Dependencies point one way: C shims -> FastCGI / QueueCore -> QueueWeb / SiteKit -> executables.
+let package = Package(
+    name: "guvnl-queue",
+    platforms: [.macOS(.v14)],
+    products: [
+        .executable(name: "fcgi-app", targets: ["fcgi-app"]),
+        .executable(name: "sitegen", targets: ["sitegen"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
+        .package(url: "https://github.com/hummingbird-project/swift-mustache", from: "2.1.1"),
+        .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+    ],
+    targets: [
+        // System libraries from Debian (libfcgi-dev, libcmark-dev).
+        .systemLibrary(name: "CFastCGI", pkgConfig: "fcgi", providers: [.apt(["libfcgi-dev"])]),
+        .systemLibrary(name: "CMark", pkgConfig: "libcmark", providers: [.apt(["libcmark-dev"])]),
+        // Header-only: Linux calls glibc hides behind _GNU_SOURCE (renameat2 for the atomic site swap).
+        .systemLibrary(name: "CLinux"),
+
+        .target(name: "FastCGI", dependencies: [
+            "CFastCGI",
+            .product(name: "Logging", package: "swift-log"),
+        ]),
+        .target(name: "QueueCore", dependencies: [
+            .product(name: "GRDB", package: "GRDB.swift"),
+        ]),
+        .target(name: "QueueWeb", dependencies: [
+            "FastCGI", "QueueCore",
+            .product(name: "Logging", package: "swift-log"),
+        ]),
+        .target(name: "SiteKit", dependencies: [
+            "CMark", "CLinux",
+            .product(name: "Mustache", package: "swift-mustache"),
+            .product(name: "Yams", package: "Yams"),
+        ]),
+
+        .executableTarget(name: "fcgi-app", dependencies: [
+            "FastCGI", "QueueCore", "QueueWeb",
+            .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            .product(name: "Logging", package: "swift-log"),
+        ]),
+        .executableTarget(name: "sitegen", dependencies: [
+            "SiteKit",
+            .product(name: "ArgumentParser", package: "swift-argument-parser"),
+        ]),
+
+        .testTarget(name: "FastCGITests", dependencies: ["FastCGI"]),
+        .testTarget(name: "QueueCoreTests", dependencies: ["QueueCore"]),
+        .testTarget(name: "QueueWebTests", dependencies: ["QueueWeb", "QueueCore", "FastCGI"]),
+        .testTarget(name: "SiteKitTests", dependencies: ["SiteKit"]),
+    ],
+    swiftLanguageModes: [.v6]
+)

@@ -1,0 +1,76 @@
+import CFastCGI
+
+/// One accepted FastCGI request: owns libfcgi's request record and its connection.
+/// Used by one thread at a time: the accepting worker, then (for a stream) the stream's thread.
+final class Exchange: @unchecked Sendable {
+    private let raw: UnsafeMutablePointer<FCGX_Request>
+    private var isAccepted = false
+    private var isFinished = false
+
+    init(listeningSocket: Int32) {
+        raw = UnsafeMutablePointer<FCGX_Request>.allocate(capacity: 1)
+        FCGX_InitRequest(raw, listeningSocket, 0)
+    }
+
+    deinit {
+        finish()
+        raw.deallocate()
+    }
+
+    /// Blocks until nginx sends a request; false when accepting failed (or the socket was shut down).
+    func accept() -> Bool {
+        isAccepted = FCGX_Accept_r(raw) >= 0
+        return isAccepted
+    }
+
+    /// Ends the request and closes its connection; safe to call more than once.
+    func finish() {
+        guard isAccepted, !isFinished else { return }
+        isFinished = true
+        FCGX_Finish_r(raw)
+    }
+
+    /// The CGI meta-variables nginx sent (`REQUEST_METHOD`, `HTTP_*`, ...).
+    func parameters() -> [String: String] {
+        var params: [String: String] = [:]
+        guard var cursor = raw.pointee.envp else { return params }
+        while let entry = cursor.pointee {
+            let pair = String(cString: entry)
+            if let equals = pair.firstIndex(of: "=") {
+                params[String(pair[..<equals])] = String(pair[pair.index(after: equals)...])
+            }
+            cursor += 1
+        }
+        return params
+    }
+
+    /// Reads the body up to `limit` bytes; nil when it is longer than that.
+    func readBody(limit: Int) -> [UInt8]? {
+        var body: [UInt8] = []
+        var chunk = [CChar](repeating: 0, count: 16 * 1024)
+        while true {
+            let count = chunk.withUnsafeMutableBufferPointer { buffer in
+                FCGX_GetStr(buffer.baseAddress, Int32(buffer.count), raw.pointee.`in`)
+            }
+            if count <= 0 { return body }
+            if body.count + Int(count) > limit { return nil }
+            body.append(contentsOf: chunk[0..<Int(count)].map { UInt8(bitPattern: $0) })
+        }
+    }
+
+    /// Writes bytes to nginx; false when the connection is gone.
+    @discardableResult
+    func write(_ bytes: [UInt8], flush: Bool = false) -> Bool {
+        var written: Int32 = 0
+        if !bytes.isEmpty {
+            written = bytes.withUnsafeBufferPointer { buffer in
+                buffer.withMemoryRebound(to: CChar.self) { chars in
+                    FCGX_PutStr(chars.baseAddress, Int32(chars.count), raw.pointee.out)
+                }
+            }
+            if written < 0 { return false }
+        }
+        if flush { return FCGX_FFlush(raw.pointee.out) >= 0 }
+        return true
+    }
+}

@@ -1,0 +1,125 @@
+import CFastCGI
+import Foundation
+import Logging
+
+/// A FastCGI server: worker threads accept requests from nginx and hand them to a `Responder`;
+/// streamed responses move to a thread of their own so that a worker is never held by a stream.
+public final class FastCGIServer: @unchecked Sendable {
+    private let configuration: ServerConfiguration
+    private let responder: any Responder
+    private let logger: Logger
+    private let lifecycle = ServerLifecycle()
+    private let workers = DispatchGroup()
+    private var listeningSocket: Int32 = -1
+
+    public init(configuration: ServerConfiguration, responder: any Responder, logger: Logger) {
+        self.configuration = configuration
+        self.responder = responder
+        self.logger = logger
+    }
+
+    /// Opens the socket and starts the worker threads; returns at once.
+    public func start() throws {
+        FCGX_Init()
+        // libfcgi installs its own SIGPIPE handling; a departed client must only fail a write.
+        signal(SIGPIPE, SIG_IGN)
+        listeningSocket = try SocketListener.open(configuration)
+        for index in 0..<max(1, configuration.threads) {
+            workers.enter()
+            let thread = Thread { [self] in
+                acceptLoop()
+                workers.leave()
+            }
+            thread.name = "fcgi-worker-\(index)"
+            thread.start()
+        }
+        logger.info("listening", metadata: [
+            "address": "\(configuration.address)", "threads": "\(configuration.threads)",
+        ])
+    }
+
+    /// Stops accepting, lets in-flight requests finish and open streams end, then closes the socket.
+    public func stop() {
+        guard lifecycle.beginStopping() else { return }
+        // Wakes the workers blocked in accept(2): it fails with EINVAL and libfcgi returns.
+        // (Not FCGX_ShutdownPending: its flag is process-wide and would stop every later server.)
+        shutdown(listeningSocket, Int32(SHUT_RDWR))
+        let deadline = Date(timeIntervalSinceNow: configuration.shutdownGraceSeconds)
+        if workers.wait(timeout: .now() + configuration.shutdownGraceSeconds) == .timedOut {
+            logger.warning("workers still busy at the end of the shutdown grace period")
+        }
+        let stillOpen = lifecycle.waitForStreamsToClose(until: deadline)
+        if stillOpen > 0 { logger.warning("streams still open at exit", metadata: ["count": "\(stillOpen)"]) }
+        close(listeningSocket)
+        if case .unixSocket(let path) = configuration.address { unlink(path) }
+        logger.info("stopped")
+    }
+
+    private func acceptLoop() {
+        while !lifecycle.isStopping {
+            let exchange = Exchange(listeningSocket: listeningSocket)
+            guard exchange.accept() else {
+                if lifecycle.isStopping { break }
+                logger.error("accept failed", metadata: ["errno": "\(errno)"])
+                _ = lifecycle.waitWhileServing(seconds: 0.05)
+                continue
+            }
+            serve(exchange)
+        }
+    }
+
+    private func serve(_ exchange: Exchange) {
+        let params = exchange.parameters()
+        let limit = configuration.maxBodyBytes
+        if let declared = RequestDecoding.declaredBodyLength(params), declared > limit {
+            let request = RequestDecoding.request(from: params, body: [])
+            send(responder.rejectOversizedBody(of: request, limit: limit), to: exchange, for: request)
+            return
+        }
+        guard let body = exchange.readBody(limit: limit) else {
+            let request = RequestDecoding.request(from: params, body: [])
+            send(responder.rejectOversizedBody(of: request, limit: limit), to: exchange, for: request)
+            return
+        }
+        let request = RequestDecoding.request(from: params, body: body)
+        let response: Response
+        do {
+            response = try responder.respond(to: request)
+        } catch {
+            logger.error("request failed", metadata: [
+                "request_id": "\(request.requestID)", "method": "\(request.method)",
+                "path": "\(request.path)", "error": "\(type(of: error))",
+            ])
+            response = responder.internalError(for: request, error: error)
+        }
+        send(response, to: exchange, for: request)
+    }
+
+    private func send(_ response: Response, to exchange: Exchange, for request: Request) {
+        switch response.body {
+        case .bytes(let bytes):
+            exchange.write(ResponseHead.serialize(response, contentLength: bytes.count))
+            exchange.write(bytes)
+            exchange.finish()
+        case .stream(let produce):
+            guard exchange.write(ResponseHead.serialize(response, contentLength: nil), flush: true) else {
+                exchange.finish()
+                return
+            }
+            startStream(exchange, produce)
+        }
+    }
+
+    private func startStream(_ exchange: Exchange, _ produce: @escaping @Sendable (ResponseStream) -> Void) {
+        lifecycle.streamOpened()
+        let stream = ExchangeStream(exchange: exchange, lifecycle: lifecycle)
+        let thread = Thread { [lifecycle] in
+            produce(stream)
+            exchange.finish()
+            lifecycle.streamClosed()
+        }
+        thread.stackSize = configuration.streamStackBytes
+        thread.name = "fcgi-stream"
+        thread.start()
+    }
+}

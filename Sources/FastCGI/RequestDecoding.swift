@@ -1,0 +1,32 @@
+import Foundation
+
+/// Turns FastCGI parameters (CGI/1.1 meta-variables, as nginx's `fastcgi_params` sends them) into a `Request`.
+enum RequestDecoding {
+    static func request(from params: [String: String], body: [UInt8]) -> Request {
+        let target = params["REQUEST_URI"] ?? ((params["SCRIPT_NAME"] ?? "") + (params["PATH_INFO"] ?? ""))
+        let path: String
+        let query: String
+        if let mark = target.firstIndex(of: "?") {
+            path = String(target[..<mark])
+            query = String(target[target.index(after: mark)...])
+        } else {
+            path = target
+            query = params["QUERY_STRING"] ?? ""
+        }
+        var headers: [String: String] = [:]
+        for (name, value) in params where name.hasPrefix("HTTP_") {
+            headers[name.dropFirst(5).lowercased().replacingOccurrences(of: "_", with: "-")] = value
+        }
+        if let type = params["CONTENT_TYPE"], !type.isEmpty { headers["content-type"] = type }
+        if let length = params["CONTENT_LENGTH"], !length.isEmpty { headers["content-length"] = length }
+        let requestID = params["REQUEST_ID"].flatMap { $0.isEmpty ? nil : $0 } ?? RequestID.make()
+        return Request(
+            method: params["REQUEST_METHOD"] ?? "GET", path: path.isEmpty ? "/" : path, query: query,
+            headers: headers, remoteAddress: params["REMOTE_ADDR"] ?? "", body: body, requestID: requestID)
+    }
+
+    /// The declared body length, if the request declares one.
+    static func declaredBodyLength(_ params: [String: String]) -> Int? {
+        params["CONTENT_LENGTH"].flatMap { Int($0.trimmingCharacters(in: .whitespaces)) }
+    }
+}

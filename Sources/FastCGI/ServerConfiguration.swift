@@ -1,0 +1,30 @@
+/// How a `FastCGIServer` listens, how many threads accept requests, and its limits.
+public struct ServerConfiguration: Sendable {
+    public var address: ListenAddress
+    /// Threads that each loop accepting requests; 4-8 suffice on 2 cores.
+    public var threads: Int
+    /// Request bodies larger than this are answered 413 without being read.
+    public var maxBodyBytes: Int
+    /// Permission bits of the unix socket: nginx's worker user needs read and write.
+    public var socketMode: UInt32
+    /// Group that owns the unix socket (nginx's worker group), if not the process's own.
+    public var socketGroup: String?
+    /// How long in-flight requests and open streams get to finish on shutdown.
+    public var shutdownGraceSeconds: Double
+    /// Stack size of a streaming response's thread: streams are many and idle.
+    public var streamStackBytes: Int
+
+    public init(
+        address: ListenAddress, threads: Int = 6, maxBodyBytes: Int = 64 * 1024,
+        socketMode: UInt32 = 0o660, socketGroup: String? = nil,
+        shutdownGraceSeconds: Double = 5, streamStackBytes: Int = 512 * 1024
+    ) {
+        self.address = address
+        self.threads = threads
+        self.maxBodyBytes = maxBodyBytes
+        self.socketMode = socketMode
+        self.socketGroup = socketGroup
+        self.shutdownGraceSeconds = shutdownGraceSeconds
+        self.streamStackBytes = streamStackBytes
+    }
+}

@@ -1,0 +1,53 @@
+import Foundation
+
+/// Whether the server is serving or stopping, and how many streams are still open.
+/// Streams wait on it so that shutdown wakes them at once.
+final class ServerLifecycle: @unchecked Sendable {
+    private let condition = NSCondition()
+    private var stopping = false
+    private var openStreams = 0
+
+    var isStopping: Bool {
+        condition.lock(); defer { condition.unlock() }
+        return stopping
+    }
+
+    /// Marks the server as stopping; false if it already was.
+    func beginStopping() -> Bool {
+        condition.lock(); defer { condition.unlock() }
+        guard !stopping else { return false }
+        stopping = true
+        condition.broadcast()
+        return true
+    }
+
+    /// Sleeps up to `seconds`; false if the server is stopping (at once or meanwhile).
+    func waitWhileServing(seconds: Double) -> Bool {
+        let deadline = Date(timeIntervalSinceNow: seconds)
+        condition.lock(); defer { condition.unlock() }
+        while !stopping {
+            if !condition.wait(until: deadline) { return !stopping }
+        }
+        return false
+    }
+
+    func streamOpened() {
+        condition.lock(); openStreams += 1; condition.unlock()
+    }
+
+    func streamClosed() {
+        condition.lock()
+        openStreams -= 1
+        condition.broadcast()
+        condition.unlock()
+    }
+
+    /// Waits until every stream has closed or the deadline passes; returns how many are still open.
+    func waitForStreamsToClose(until deadline: Date) -> Int {
+        condition.lock(); defer { condition.unlock() }
+        while openStreams > 0 {
+            if !condition.wait(until: deadline) { break }
+        }
+        return openStreams
+    }
+}

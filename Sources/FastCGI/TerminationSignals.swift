@@ -1,0 +1,28 @@
+import Foundation
+
+/// SIGTERM, SIGINT and SIGHUP, taken by the main thread with sigwait(2) rather than by a handler:
+/// block them before any thread starts (threads inherit the mask), then wait.
+public enum TerminationSignals {
+    private static func set() -> sigset_t {
+        var signals = sigset_t()
+        sigemptyset(&signals)
+        sigaddset(&signals, SIGTERM)
+        sigaddset(&signals, SIGINT)
+        sigaddset(&signals, SIGHUP)
+        return signals
+    }
+
+    /// Blocks the termination signals in the calling thread and every thread it starts later.
+    public static func block() {
+        var signals = set()
+        pthread_sigmask(SIG_BLOCK, &signals, nil)
+    }
+
+    /// Waits for a termination signal and returns its number.
+    public static func wait() -> Int32 {
+        var signals = set()
+        var received: Int32 = 0
+        sigwait(&signals, &received)
+        return received
+    }
+}

@@ -1,0 +1,11 @@
+import GRDB
+
+/// The schema as a list of migrations. A migration that has shipped is never edited:
+/// changes come as new migrations. Migrations use SQL, not app types, so they never drift.
+enum Schema {
+    static var migrator: DatabaseMigrator {
+        var migrator = DatabaseMigrator()
+        migrator.registerMigration("v1-offices-and-services", migrate: OfficesAndServicesMigration.apply)
+        return migrator
+    }
+}

@@ -1,0 +1,90 @@
+import FastCGI
+import Foundation
+import QueueCore
+
+/// `GET /api/healthz`: is the database reachable and its schema current;
+/// `GET /api/healthz/events`: the same as a server-sent-event stream, for boards and kiosks
+/// that show whether they are connected.
+enum HealthRoutes {
+    struct Health: Encodable {
+        let status: String
+        let schemaVersion: String
+        let appliedMigrations: Int
+        let pendingMigrations: [String]
+        let offices: Int
+        let time: Date
+
+        enum CodingKeys: String, CodingKey {
+            case status, offices, time
+            case schemaVersion = "schema_version"
+            case appliedMigrations = "applied_migrations"
+            case pendingMigrations = "pending_migrations"
+        }
+    }
+
+    struct Unavailable: Encodable {
+        let status: String
+        let reason: String
+        let time: Date
+    }
+
+    static let intervalRange = 0.5...300.0
+
+    static func register(in router: inout Router) {
+        router.add("GET", "/api/healthz") { context in
+            switch check(context.services) {
+            case .success(let health):
+                return JSON.response(status: health.status == "ok" ? 200 : 503, health)
+            case .failure(let unavailable):
+                return JSON.response(status: 503, unavailable.body)
+            }
+        }
+        router.add("GET", "/api/healthz/events", stream)
+    }
+
+    private static func check(_ services: AppServices) -> Result<Health, UnavailableError> {
+        do {
+            let database = try services.database.health()
+            return .success(Health(
+                status: database.isCurrent ? "ok" : "migrations_pending",
+                schemaVersion: database.schemaVersion, appliedMigrations: database.appliedMigrations,
+                pendingMigrations: database.pendingMigrations, offices: database.officeCount,
+                time: services.now()))
+        } catch {
+            return .failure(UnavailableError(body: Unavailable(
+                status: "unavailable", reason: "The database cannot be read.", time: services.now())))
+        }
+    }
+
+    struct UnavailableError: Error { let body: Unavailable }
+
+    private static func parseInterval(_ text: String?) throws -> Double {
+        guard let text else { return 15 }
+        guard let value = Double(text), intervalRange.contains(value) else {
+            throw APIError.invalidField("interval", "interval must be a number of seconds from 0.5 to 300.")
+        }
+        return value
+    }
+
+    private static func stream(_ context: RequestContext) throws -> Response {
+        let interval = try parseInterval(context.query["interval"])
+        // Ids keep rising across reconnections so that a client never sees one twice.
+        let resumeAfter = context.request.header("last-event-id").flatMap { Int($0) } ?? 0
+        let services = context.services
+        return Response(status: 200, headers: ServerSentEvent.headers, body: .stream { stream in
+            var sequence = max(0, resumeAfter)
+            repeat {
+                sequence += 1
+                let payload: [UInt8]
+                switch check(services) {
+                case .success(let health): payload = JSON.encode(health)
+                case .failure(let unavailable): payload = JSON.encode(unavailable.body)
+                }
+                let event = ServerSentEvent(
+                    id: String(sequence), event: "health", data: String(decoding: payload, as: UTF8.self),
+                    retryMilliseconds: sequence == resumeAfter + 1 ? 3000 : nil)
+                do { try stream.write(event.text) } catch { return }
+            } while stream.waitWhileServing(seconds: interval)
+        })
+    }
+}

@@ -1,0 +1,20 @@
+import FastCGI
+import Foundation
+
+/// JSON bodies: stable key order, no escaped slashes, never cached.
+enum JSON {
+    static func encode<Value: Encodable>(_ value: Value) -> [UInt8] {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        encoder.dateEncodingStrategy = .iso8601
+        // Encoding our own plain structs cannot fail; an empty object is a safe fallback regardless.
+        return (try? Array(encoder.encode(value))) ?? Array("{}".utf8)
+    }
+
+    static func response<Value: Encodable>(status: Int = 200, _ value: Value) -> Response {
+        Response(status: status, headers: [
+            ("Content-Type", "application/json; charset=utf-8"),
+            ("Cache-Control", "no-store"),
+        ], body: .bytes(encode(value)))
+    }
+}

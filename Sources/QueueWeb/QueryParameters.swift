@@ -1,0 +1,51 @@
+/// The decoded parameters of a query string or an `application/x-www-form-urlencoded` body.
+public struct QueryParameters: Sendable {
+    private var values: [(String, String)] = []
+
+    public init(_ encoded: String) {
+        for pair in encoded.split(separator: "&", omittingEmptySubsequences: true) {
+            let parts = pair.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
+            let name = PercentDecoding.decodeFormComponent(String(parts[0]))
+            let value = parts.count > 1 ? PercentDecoding.decodeFormComponent(String(parts[1])) : ""
+            if let name { values.append((name, value ?? "")) }
+        }
+    }
+
+    /// The first value given for `name`.
+    public subscript(name: String) -> String? {
+        values.first { $0.0 == name }?.1
+    }
+}
+
+/// Percent-decoding for URL paths and form components.
+enum PercentDecoding {
+    /// Decodes `%XX` escapes; nil if an escape is malformed or the bytes are not UTF-8.
+    static func decode(_ text: String) -> String? {
+        var bytes: [UInt8] = []
+        var iterator = Array(text.utf8).makeIterator()
+        while let byte = iterator.next() {
+            if byte == UInt8(ascii: "%") {
+                guard let high = iterator.next().flatMap(hexValue), let low = iterator.next().flatMap(hexValue)
+                else { return nil }
+                bytes.append(high << 4 | low)
+            } else {
+                bytes.append(byte)
+            }
+        }
+        return String(validating: bytes, as: UTF8.self)
+    }
+
+    /// Form encoding also writes a space as `+`.
+    static func decodeFormComponent(_ text: String) -> String? {
+        decode(String(text.map { $0 == "+" ? " " : $0 }))
+    }
+
+    private static func hexValue(_ byte: UInt8) -> UInt8? {
+        switch byte {
+        case UInt8(ascii: "0")...UInt8(ascii: "9"): byte - UInt8(ascii: "0")
+        case UInt8(ascii: "a")...UInt8(ascii: "f"): byte - UInt8(ascii: "a") + 10
+        case UInt8(ascii: "A")...UInt8(ascii: "F"): byte - UInt8(ascii: "A") + 10
+        default: nil
+        }
+    }
+}

@@ -1,0 +1,54 @@
+import FastCGI
+import Foundation
+import Logging
+
+/// The HTTP application behind `/api/`: routes requests to handlers and turns every error into
+/// a response in one place. It never sees libfcgi, so tests drive it in-process.
+public struct WebApplication: Responder {
+    private let services: AppServices
+    private let router: Router
+    private let logger: Logger
+
+    public init(services: AppServices, logger: Logger) {
+        self.services = services
+        self.logger = logger
+        var router = Router()
+        HealthRoutes.register(in: &router)
+        self.router = router
+    }
+
+    /// Every route as `METHOD /pattern`.
+    public var routeDescriptions: [String] { router.descriptions }
+
+    public func respond(to request: Request) throws -> Response {
+        switch router.match(request) {
+        case .failure(let failure):
+            return ErrorResponses.response(for: failure.error, allow: failure.allowed)
+        case .success(let (handler, parameters)):
+            let context = RequestContext(
+                request: request, parameters: parameters, query: QueryParameters(request.query), services: services)
+            do {
+                var response = try handler(context)
+                if request.method == "HEAD" { response.body = .bytes([]) }
+                return response
+            } catch let error as APIError {
+                return ErrorResponses.response(for: error)
+            } catch {
+                return internalError(for: request, error: error)
+            }
+        }
+    }
+
+    public func rejectOversizedBody(of request: Request, limit: Int) -> Response {
+        ErrorResponses.response(for: .bodyTooLarge(limit: limit))
+    }
+
+    public func internalError(for request: Request, error: any Error) -> Response {
+        // The type and description of the error, never the request body or query (they may hold personal data).
+        logger.error("handler failed", metadata: [
+            "request_id": "\(request.requestID)", "method": "\(request.method)", "path": "\(request.path)",
+            "error": "\(String(reflecting: error))",
+        ])
+        return ErrorResponses.internalError(requestID: request.requestID)
+    }
+}

@@ -1,0 +1,91 @@
+import Yams
+
+/// A Markdown file's YAML front matter (between `---` lines at the top) and its body.
+struct FrontMatter {
+    let yaml: String
+    let body: String
+    /// Line number, in the file, of the first line of the YAML.
+    let yamlFirstLine: Int
+
+    /// Splits the file's text; a file without front matter is all body.
+    static func split(_ text: String, file: String) throws -> FrontMatter {
+        var lines = text.split(separator: "\n", omittingEmptySubsequences: false).map { String($0) }
+        if let first = lines.first, first.hasPrefix("\u{FEFF}") { lines[0] = String(first.dropFirst()) }
+        guard lines.first?.trimmingTrailingSpace == "---" else {
+            return FrontMatter(yaml: "", body: text, yamlFirstLine: 1)
+        }
+        guard let end = lines.dropFirst().firstIndex(where: { $0.trimmingTrailingSpace == "---" }) else {
+            throw SiteError(step: "load content", file: file, line: 1,
+                            reason: "front matter opened with --- is never closed with a second --- line")
+        }
+        return FrontMatter(
+            yaml: lines[1..<end].joined(separator: "\n"),
+            body: lines[(end + 1)...].joined(separator: "\n"),
+            yamlFirstLine: 2)
+    }
+
+    /// Decodes the YAML into `Metadata`, reporting the failing line of the file.
+    func decode<Metadata: Decodable>(_ type: Metadata.Type, file: String) throws -> Metadata {
+        do {
+            return try YAMLDecoder().decode(Metadata.self, from: yaml.isEmpty ? "{}" : yaml)
+        } catch let error as YamlError {
+            throw SiteError(step: "load content", file: file, line: yamlFirstLine + Self.line(of: error),
+                            reason: "front matter is not valid YAML: \(Self.summary(of: error))")
+        } catch DecodingError.dataCorrupted(let context) where context.underlyingError is YamlError {
+            // Yams wraps the parser's error, which knows the line.
+            let yamlError = context.underlyingError as? YamlError
+            throw SiteError(step: "load content", file: file, line: yamlFirstLine + (yamlError.map(Self.line) ?? 0),
+                            reason: "front matter is not valid YAML: \(yamlError.map(Self.summary) ?? "unreadable")")
+        } catch let error as DecodingError {
+            throw SiteError(step: "load content", file: file, line: yamlFirstLine + line(of: error),
+                            reason: "front matter \(Self.describe(error))")
+        }
+    }
+
+    private static func line(of error: YamlError) -> Int {
+        switch error {
+        case .scanner(_, _, let mark, _), .parser(_, _, let mark, _), .composer(_, _, let mark, _):
+            max(0, mark.line - 1)
+        default: 0
+        }
+    }
+
+    private static func summary(of error: YamlError) -> String {
+        switch error {
+        case .scanner(_, let problem, _, _), .parser(_, let problem, _, _), .composer(_, let problem, _, _):
+            problem
+        default: "\(error)"
+        }
+    }
+
+    /// The line of the key a decoding error is about, found by name in the YAML text.
+    private func line(of error: DecodingError) -> Int {
+        let key: String?
+        switch error {
+        case .typeMismatch(_, let context), .valueNotFound(_, let context), .dataCorrupted(let context):
+            key = context.codingPath.last?.stringValue
+        case .keyNotFound:
+            return 0
+        @unknown default:
+            key = nil
+        }
+        guard let key else { return 0 }
+        let lines = yaml.split(separator: "\n", omittingEmptySubsequences: false)
+        return lines.firstIndex { $0.trimmingLeadingSpace.hasPrefix("\(key):") } ?? 0
+    }
+
+    private static func describe(_ error: DecodingError) -> String {
+        switch error {
+        case .keyNotFound(let key, _): "is missing the required field '\(key.stringValue)'"
+        case .typeMismatch(_, let context), .valueNotFound(_, let context):
+            "field '\(context.codingPath.map(\.stringValue).joined(separator: "."))' has the wrong type: \(context.debugDescription)"
+        case .dataCorrupted(let context): "is invalid: \(context.debugDescription)"
+        @unknown default: "is invalid"
+        }
+    }
+}
+
+extension StringProtocol {
+    fileprivate var trimmingTrailingSpace: String { String(reversed().drop(while: \.isWhitespace).reversed()) }
+    fileprivate var trimmingLeadingSpace: Substring { Substring(drop(while: \.isWhitespace)) }
+}

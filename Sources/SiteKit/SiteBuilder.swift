@@ -1,0 +1,59 @@
+import Foundation
+
+/// Builds the static web root from `Content/` and `Templates/`: every step writes into a staging
+/// folder beside the output, which replaces the output only when all steps have succeeded.
+public struct SiteBuilder {
+    public let root: URL
+    public let output: URL
+
+    /// - Parameters:
+    ///   - root: the project folder holding `Content/` and `Templates/`.
+    ///   - output: the web root to replace, normally `public/`.
+    public init(root: URL, output: URL) {
+        self.root = root
+        self.output = output
+    }
+
+    /// What a build made.
+    public struct Summary: Sendable {
+        public var pages: Int
+        public var assets: Int
+    }
+
+    @discardableResult
+    public func build() throws -> Summary {
+        let templates = try SiteTemplates(directory: root.appendingPathComponent("Templates"))
+        let pages = try ContentLoader(contentDirectory: root.appendingPathComponent("Content")).load()
+
+        let staging = output.deletingLastPathComponent()
+            .appendingPathComponent(".\(output.lastPathComponent).staging-\(ProcessInfo.processInfo.processIdentifier)")
+        let manager = FileManager.default
+        try? manager.removeItem(at: staging)
+        try manager.createDirectory(at: staging, withIntermediateDirectories: true)
+        do {
+            for page in pages {
+                let html = try templates.render(PageContext.make(for: page), with: "page")
+                try write(Array(html.utf8), to: staging.appendingPathComponent(page.outputPath))
+            }
+            let assets = try copyAssets(into: staging)
+            try write(Array(PublicReadme.text.utf8), to: staging.appendingPathComponent("README.md"))
+            try AtomicSwap.replace(output, with: staging)
+            return Summary(pages: pages.count, assets: assets)
+        } catch {
+            try? manager.removeItem(at: staging)
+            throw error
+        }
+    }
+
+    private func copyAssets(into staging: URL) throws -> Int {
+        let source = root.appendingPathComponent("Templates/assets")
+        guard FileManager.default.fileExists(atPath: source.path) else { return 0 }
+        try FileManager.default.copyItem(at: source, to: staging.appendingPathComponent("assets"))
+        return FileManager.default.enumerator(atPath: source.path)?.allObjects.count ?? 0
+    }
+
+    private func write(_ bytes: [UInt8], to file: URL) throws {
+        try FileManager.default.createDirectory(at: file.deletingLastPathComponent(), withIntermediateDirectories: true)
+        try Data(bytes).write(to: file)
+    }
+}

@@ -1,0 +1,30 @@
+import Foundation
+import Mustache
+
+/// The Mustache templates of `Templates/` (`*.mustache`, named by file name without extension),
+/// parsed up front so that a syntax error stops the build with its file and line.
+struct SiteTemplates {
+    private var library = MustacheLibrary()
+
+    init(directory: URL) throws {
+        let names = try FileManager.default.contentsOfDirectory(atPath: directory.path)
+            .filter { $0.hasSuffix(".mustache") }.sorted()
+        for name in names {
+            let displayPath = "Templates/\(name)"
+            let text = try String(contentsOf: directory.appendingPathComponent(name), encoding: .utf8)
+            do {
+                library.register(try MustacheTemplate(string: text), named: String(name.dropLast(".mustache".count)))
+            } catch let error as MustacheTemplate.ParserError {
+                throw SiteError(step: "load templates", file: displayPath, line: error.context.lineNumber,
+                                reason: "template syntax error (\(error.error))")
+            }
+        }
+    }
+
+    func render(_ context: [String: Any], with name: String) throws -> String {
+        guard let html = library.render(context, withTemplate: name) else {
+            throw SiteError(step: "render", file: "Templates/\(name).mustache", reason: "the template is missing")
+        }
+        return html
+    }
+}

@@ -1,0 +1,13 @@
+import ArgumentParser
+
+@main
+struct FcgiApp: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "fcgi-app",
+        abstract: "GUVNL Queue's FastCGI application: the /api/ half of the system, behind nginx.",
+        discussion: """
+            Every option can also be given as an environment variable (shown with each option); \
+            a flag on the command line wins over the environment.
+            """,
+        subcommands: [Serve.self, Migrate.self])
+}

@@ -1,0 +1,91 @@
+import ArgumentParser
+import FastCGI
+import Foundation
+import Logging
+import QueueCore
+import QueueWeb
+
+struct Serve: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Answer FastCGI requests from nginx until SIGTERM or SIGINT.",
+        discussion: """
+            Listens on a unix socket (the default, for nginx on the same machine) or on a TCP port \
+            on 127.0.0.1. On SIGTERM or SIGINT it stops accepting, lets in-flight requests finish and \
+            open event streams end, and exits 0 within the grace period.
+            """)
+
+    @Option(help: "Unix socket to listen on (env: GUVNL_SOCKET).")
+    var socket: String = Environment.string("GUVNL_SOCKET") ?? "var/run/fcgi-app.sock"
+
+    @Option(help: "Listen on this TCP port on 127.0.0.1 instead of the socket (env: GUVNL_PORT).")
+    var port: Int?
+
+    @Option(help: "Group to own the socket, nginx's worker group (env: GUVNL_SOCKET_GROUP).")
+    var socketGroup: String?
+
+    @Option(help: "Threads accepting requests; 4-8 suit 2 cores (env: GUVNL_THREADS).")
+    var threads: Int = Environment.int("GUVNL_THREADS") ?? 6
+
+    @Option(help: "The SQLite database file (env: GUVNL_DATABASE).")
+    var database: String = Environment.string("GUVNL_DATABASE") ?? Environment.defaultDatabase
+
+    @Option(help: "Largest request body in bytes; larger ones get 413 (env: GUVNL_MAX_BODY_BYTES).")
+    var maxBodyBytes: Int = Environment.int("GUVNL_MAX_BODY_BYTES") ?? 64 * 1024
+
+    @Option(help: "Seconds that requests and streams get to finish on shutdown (env: GUVNL_SHUTDOWN_GRACE).")
+    var shutdownGrace: Int = Environment.int("GUVNL_SHUTDOWN_GRACE") ?? 5
+
+    @Option(help: "trace, debug, info, notice, warning, error or critical (env: GUVNL_LOG_LEVEL).")
+    var logLevel: String = Environment.string("GUVNL_LOG_LEVEL") ?? "info"
+
+    private var listenPort: Int? { port ?? Environment.int("GUVNL_PORT") }
+    private var listenSocketGroup: String? { socketGroup ?? Environment.string("GUVNL_SOCKET_GROUP") }
+
+    func validate() throws {
+        guard Logger.Level(rawValue: logLevel) != nil else {
+            throw ValidationError("--log-level must be one of trace, debug, info, notice, warning, error, critical.")
+        }
+        guard (1...64).contains(threads) else { throw ValidationError("--threads must be from 1 to 64.") }
+        if let port = listenPort, !(1...65535).contains(port) { throw ValidationError("--port must be from 1 to 65535.") }
+        guard maxBodyBytes >= 1024 else { throw ValidationError("--max-body-bytes must be at least 1024.") }
+        guard (0...120).contains(shutdownGrace) else { throw ValidationError("--shutdown-grace must be 0 to 120 seconds.") }
+    }
+
+    func run() throws {
+        // Before any thread exists, so that every thread inherits the mask and only sigwait sees them.
+        TerminationSignals.block()
+        let level = Logger.Level(rawValue: logLevel) ?? .info
+        LoggingSystem.bootstrap { label in
+            var handler = StreamLogHandler.standardError(label: label)
+            handler.logLevel = level
+            return handler
+        }
+        let logger = Logger(label: "fcgi-app")
+
+        let appDatabase = try AppDatabase.open(path: database)
+        let health = try appDatabase.health()
+        guard health.isCurrent else {
+            throw StartupError("The database \(database) needs migrating (\(health.pendingMigrations.joined(separator: ", "))): run `fcgi-app migrate` first.")
+        }
+
+        let address: ListenAddress = listenPort.map { .loopbackPort($0) } ?? .unixSocket(path: socket)
+        if case .unixSocket(let path) = address {
+            try FileManager.default.createDirectory(
+                atPath: (path as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
+        }
+        let server = FastCGIServer(
+            configuration: ServerConfiguration(
+                address: address, threads: threads, maxBodyBytes: maxBodyBytes,
+                socketGroup: listenSocketGroup, shutdownGraceSeconds: Double(shutdownGrace)),
+            responder: WebApplication(services: AppServices(database: appDatabase), logger: logger),
+            logger: logger)
+        do {
+            try server.start()
+        } catch let error as FastCGIServerError {
+            throw StartupError(error.description)
+        }
+        let signal = TerminationSignals.wait()
+        logger.info("stopping", metadata: ["signal": "\(signal)"])
+        server.stop()
+    }
+}

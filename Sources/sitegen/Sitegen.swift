@@ -1,0 +1,35 @@
+import ArgumentParser
+import Foundation
+import SiteKit
+
+@main
+struct Sitegen: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "sitegen",
+        abstract: "Build GUVNL Queue's static site from Content/ (Markdown) and Templates/ (Mustache).",
+        subcommands: [Build.self])
+}
+
+struct Build: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Render the site into the web root, replacing it in one step.",
+        discussion: "The site is built in a staging folder first: a failed build reports file:line and leaves the old site as it was.")
+
+    @Option(help: "The project folder holding Content/ and Templates/.")
+    var root: String = "."
+
+    @Option(help: "The web root to write (replaced whole).")
+    var output: String = "public"
+
+    func run() throws {
+        let rootURL = URL(fileURLWithPath: root)
+        let outputURL = URL(fileURLWithPath: output, relativeTo: rootURL).standardizedFileURL
+        do {
+            let summary = try SiteBuilder(root: rootURL, output: outputURL).build()
+            print("sitegen: built \(summary.pages) pages and \(summary.assets) assets into \(outputURL.path)")
+        } catch let error as SiteError {
+            FileHandle.standardError.write(Data("\(error.description)\n".utf8))
+            throw ExitCode(1)
+        }
+    }
+}

@@ -1,0 +1,90 @@
+import GRDB
+import Testing
+@testable import QueueCore
+
+@Suite("Schema and demo data")
+struct SchemaTests {
+    static func migrated() throws -> AppDatabase {
+        let database = try AppDatabase.inMemory()
+        try database.migrate()
+        return database
+    }
+
+    @Test func aFreshDatabaseMigratesToTheCurrentSchema() throws {
+        // Given a new database, when it is migrated
+        let database = try Self.migrated()
+        // Then its health reports the newest migration and nothing pending
+        let health = try database.health()
+        #expect(health.isCurrent)
+        #expect(health.schemaVersion == "v1-offices-and-services")
+        #expect(health.appliedMigrations == 1)
+        #expect(health.officeCount == 0)
+    }
+
+    @Test func anUnmigratedDatabaseReportsWhatIsPending() throws {
+        let health = try AppDatabase.inMemory().health()
+        #expect(!health.isCurrent)
+        #expect(health.pendingMigrations == ["v1-offices-and-services"])
+        #expect(health.schemaVersion == "none")
+    }
+
+    @Test func demoDataHasFourDiscomsAndAnOfficeOpenAroundTheClock() throws {
+        let database = try Self.migrated()
+        try DemoData.install(in: database)
+        try database.writer.read { db in
+            #expect(try Int.fetchOne(db, sql: "SELECT count(*) FROM discom") == 4)
+            #expect(try Int.fetchOne(db, sql: "SELECT count(DISTINCT discom_code) FROM office") == 4)
+            let allDay = try Int.fetchOne(db, sql: """
+                SELECT count(*) FROM office_hours WHERE office_code = 'VAD-247' AND opens_at = 0 AND closes_at = 1440
+                """)
+            #expect(allDay == 7)
+            // Every offered service exists, with a daily cap.
+            let orphans = try Int.fetchOne(db, sql: """
+                SELECT count(*) FROM office_service os LEFT JOIN service s ON s.code = os.service_code WHERE s.code IS NULL
+                """)
+            #expect(orphans == 0)
+        }
+    }
+
+    @Test func installingDemoDataTwiceChangesNothing() throws {
+        let database = try Self.migrated()
+        try DemoData.install(in: database)
+        let counts = { try database.writer.read { db in
+            try ["discom", "office", "office_hours", "service", "office_service"].map {
+                try Int.fetchOne(db, sql: "SELECT count(*) FROM \($0)") ?? -1
+            }
+        } }
+        let first = try counts()
+        try DemoData.install(in: database)
+        #expect(try counts() == first)
+    }
+
+    @Test(arguments: [
+        ("INSERT INTO service VALUES ('bad code', 'NC2', 'x', 'x', 'x', 10, 0)", "code with a space"),
+        ("INSERT INTO service VALUES ('ok-code', 'nc', 'x', 'x', 'x', 10, 0)", "lower-case prefix"),
+        ("INSERT INTO service VALUES ('ok-code', 'ABCD', 'x', 'x', 'x', 10, 0)", "prefix over 3 letters"),
+        ("INSERT INTO service VALUES ('ok-code', 'ZZ', 'x', 'x', 'x', 0, 0)", "zero typical minutes"),
+        ("INSERT INTO office (code, discom_code, name_en, name_gu, name_hi) VALUES ('X1', 'NOPE', 'a', 'b', 'c')", "unknown discom"),
+        ("INSERT INTO office_hours VALUES ('VAD-247', 8, 0, 60)", "weekday 8"),
+        ("INSERT INTO office_hours VALUES ('VAD-247', 1, 600, 500)", "closing before opening"),
+        ("INSERT INTO office_service VALUES ('VAD-247', 'no-such-service', 10)", "unknown service"),
+    ])
+    func sqliteRejectsRowsThatBreakTheInvariants(sql: String, why: String) throws {
+        let database = try Self.migrated()
+        try DemoData.install(in: database)
+        #expect(throws: DatabaseError.self, "\(why)") {
+            try database.writer.write { db in try db.execute(sql: sql) }
+        }
+    }
+
+    @Test func aDatabaseFileOpensInWALMode() throws {
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("gq-\(UUID().uuidString).sqlite").path
+        defer { for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: path + suffix) } }
+        let database = try AppDatabase.open(path: path)
+        try database.migrate()
+        let mode = try database.writer.read { db in try String.fetchOne(db, sql: "PRAGMA journal_mode") }
+        #expect(mode == "wal")
+    }
+}
+
+import Foundation

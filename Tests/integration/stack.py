@@ -1,0 +1,118 @@
+"""A private GUVNL Queue stack for the integration tests: sitegen's site, fcgi-app on a temporary
+socket and database, and nginx on a free port of 127.0.0.1, rendered from the repository's config."""
+import json
+import os
+import shutil
+import signal
+import socket
+import subprocess
+import tempfile
+import time
+import urllib.error
+import urllib.request
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[2]
+BIN = Path(os.environ.get("GUVNL_BIN_DIR", REPO / ".build" / "debug"))
+
+
+def free_port():
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+class Stack:
+    def __init__(self, app_max_body=65536, nginx_max_body=65536):
+        # Short path: a unix socket path must fit in 108 bytes.
+        self.dir = Path(tempfile.mkdtemp(prefix="gq-"))
+        os.chmod(self.dir, 0o755)
+        self.port = free_port()
+        self.base = f"http://127.0.0.1:{self.port}"
+        self.socket = self.dir / "run" / "app.sock"
+        self.database = self.dir / "queue.sqlite"
+        self.app_log = self.dir / "fcgi-app.log"
+        self.app_max_body = app_max_body
+        self.nginx_max_body = nginx_max_body
+        self.app = None
+        self.nginx_conf = None
+
+    def start(self):
+        (self.dir / "run").mkdir()
+        subprocess.run([BIN / "sitegen", "build", "--root", REPO, "--output", self.dir / "public"],
+                       check=True, capture_output=True)
+        subprocess.run([BIN / "fcgi-app", "migrate", "--database", self.database, "--demo-data"],
+                       check=True, capture_output=True)
+        self.start_app()
+        env = dict(os.environ, GUVNL_ROOT=str(self.dir / "public"), GUVNL_SOCKET=str(self.socket),
+                   GUVNL_LISTEN=f"127.0.0.1:{self.port}", GUVNL_MAX_BODY_BYTES=str(self.nginx_max_body),
+                   NGINX_USER_LINE="user www-data www-data;" if os.geteuid() == 0 else "")
+        out = subprocess.run([REPO / "scripts" / "render-nginx.sh", "local", self.dir / "nginx"],
+                             env=env, check=True, capture_output=True, text=True)
+        self.nginx_conf = out.stdout.strip()
+        subprocess.run(self.nginx_command(), check=True)
+        self.wait_until_up()
+        return self
+
+    def start_app(self):
+        args = [BIN / "fcgi-app", "serve", "--database", self.database, "--socket", self.socket,
+                "--max-body-bytes", str(self.app_max_body), "--threads", "4"]
+        if os.geteuid() == 0:
+            args += ["--socket-group", "www-data"]
+        with open(self.app_log, "ab") as log:
+            self.app = subprocess.Popen(args, stderr=log, stdout=log)
+        deadline = time.monotonic() + 10
+        while not self.socket.exists():
+            if self.app.poll() is not None or time.monotonic() > deadline:
+                raise RuntimeError("fcgi-app did not start:\n" + self.app_log.read_text())
+            time.sleep(0.05)
+
+    def nginx_command(self, *extra):
+        prefix = self.dir / "nginx"
+        return ["nginx", "-p", str(prefix), "-c", self.nginx_conf, "-e", str(prefix / "logs" / "error.log"), *extra]
+
+    def wait_until_up(self):
+        deadline = time.monotonic() + 10
+        while True:
+            try:
+                status, _, _ = self.get("/api/healthz")
+                if status == 200:
+                    return
+            except OSError:
+                pass
+            if time.monotonic() > deadline:
+                raise RuntimeError("the stack did not come up")
+            time.sleep(0.1)
+
+    def stop(self):
+        if self.nginx_conf:
+            subprocess.run(self.nginx_command("-s", "stop"), capture_output=True)
+        if self.app and self.app.poll() is None:
+            self.app.send_signal(signal.SIGTERM)
+            try:
+                self.app.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                self.app.kill()
+        time.sleep(0.2)
+        shutil.rmtree(self.dir, ignore_errors=True)
+
+    def request(self, method, path, body=None, headers=None):
+        request = urllib.request.Request(self.base + path, data=body, method=method, headers=headers or {})
+        try:
+            with urllib.request.urlopen(request, timeout=10) as response:
+                return response.status, dict(response.headers), response.read()
+        except urllib.error.HTTPError as error:
+            return error.code, dict(error.headers), error.read()
+
+    def get(self, path, headers=None):
+        return self.request("GET", path, headers=headers)
+
+
+def error_of(body):
+    """The `error` object of an API error answer, checked for the shape every error must have."""
+    document = json.loads(body)
+    assert set(document) == {"error"}
+    error = document["error"]
+    assert isinstance(error["code"], str) and error["code"]
+    assert isinstance(error["message"], str) and error["message"]
+    return error

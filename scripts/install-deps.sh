@@ -1,0 +1,36 @@
+#!/usr/bin/env bash
+# Installs what GUVNL Queue needs on Debian 12: as root with apt-get, otherwise it prints the command.
+#   scripts/install-deps.sh          build and run (make run)
+#   scripts/install-deps.sh --test   also what the tests need (make test)
+set -euo pipefail
+
+packages=(nginx libfcgi-dev libfcgi-bin libcmark-dev libsodium-dev libsqlite3-dev pkg-config curl openssl)
+
+missing=()
+for package in "${packages[@]}"; do
+    dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed" || missing+=("$package")
+done
+if [ ${#missing[@]} -gt 0 ]; then
+    if [ "$(id -u)" -eq 0 ]; then
+        echo "install-deps: installing ${missing[*]}"
+        export DEBIAN_FRONTEND=noninteractive
+        apt-get update -q >/dev/null
+        apt-get install -y -q "${missing[@]}" >/dev/null
+    else
+        echo "install-deps: missing Debian packages; run this, then try again:" >&2
+        echo "  sudo apt-get update && sudo apt-get install -y ${missing[*]}" >&2
+        exit 1
+    fi
+fi
+
+if ! command -v swift >/dev/null; then
+    echo "install-deps: swift is not on PATH; install Swift 6.1 or later (https://www.swift.org/install/linux/)" >&2
+    exit 1
+fi
+
+if [ "${1:-}" = "--test" ]; then
+    if ! python3 -c 'import pytest' 2>/dev/null; then
+        echo "install-deps: installing pytest"
+        python3 -m pip install -q pytest
+    fi
+fi
