@@ -64,6 +64,18 @@ struct FastCGIServerTests {
         server.stop()
     }
 
+    @Test func listensOnATCPPortOfLoopbackToo() throws {
+        let port = 20_000 + Int.random(in: 0..<20_000)
+        let server = FastCGIServer(
+            configuration: ServerConfiguration(address: .loopbackPort(port), threads: 2, shutdownGraceSeconds: 3),
+            responder: Echo(), logger: Logger(label: "test"))
+        try server.start()
+        defer { server.stop() }
+        let answer = try Self.call("127.0.0.1:\(port)", path: "/over-tcp")
+        #expect(answer.status == 200)
+        #expect(answer.body == "GET /over-tcp 0")
+    }
+
     @Test func answersARequestWithItsBody() throws {
         try Self.withServer { socket, _ in
             let answer = try Self.call(socket, method: "POST", path: "/echo", body: "name=Asha")
