@@ -60,6 +60,39 @@ public enum DemoData {
                services: ["new-lt-connection": 50, "name-change": 40, "load-change": 30, "bill-complaint": 100, "rooftop-solar": 60]),
     ]
 
+    /// Counters: the first serves complaints, the second everything, the third applications.
+    /// The round-the-clock office's counters start open so that the demo serves at any hour.
+    static func installCounters(_ db: Database, _ office: Office) throws {
+        let services = office.services.keys.sorted()
+        let complaints = services.filter { $0.hasSuffix("complaint") || $0 == "reconnection" }
+        let applications = services.filter { !complaints.contains($0) }
+        let state = office.code == "VAD-247" ? "open" : "closed"
+        for (number, served) in [(1, complaints), (2, services), (3, applications)] where !served.isEmpty {
+            try db.execute(sql: """
+                INSERT INTO counter (office_code, number, state) VALUES (?, ?, ?) ON CONFLICT DO NOTHING
+                """, arguments: [office.code, number, state])
+            let counterID = try Int64.fetchOne(db, sql: "SELECT id FROM counter WHERE office_code = ? AND number = ?",
+                                               arguments: [office.code, number])
+            for service in served {
+                try db.execute(sql: "INSERT INTO counter_service VALUES (?, ?) ON CONFLICT DO NOTHING",
+                               arguments: [counterID, service])
+            }
+        }
+        // Hourly appointment slots, 4 places each, during opening hours, for services that take appointments.
+        for service in services where Self.services.first(where: { $0.code == service })?.appointments == true {
+            var days = (1...6).map { ($0, office.opens, office.closes) }
+            if let sunday = office.sunday { days.append((7, sunday.0, sunday.1)) }
+            for (weekday, opens, closes) in days {
+                for start in stride(from: opens, to: closes - 59, by: 60) {
+                    try db.execute(sql: """
+                        INSERT INTO appointment_slot (office_code, service_code, weekday, starts_at, ends_at, capacity)
+                        VALUES (?, ?, ?, ?, ?, 4) ON CONFLICT DO NOTHING
+                        """, arguments: [office.code, service, weekday, start, start + 60])
+                }
+            }
+        }
+    }
+
     /// Writes the demo discoms, services and offices; running it again changes nothing.
     public static func install(in database: AppDatabase) throws {
         try database.writer.write { db in
@@ -96,6 +129,7 @@ public enum DemoData {
                         ON CONFLICT DO NOTHING
                         """, arguments: [office.code, service, cap])
                 }
+                if try db.tableExists("counter") { try installCounters(db, office) }
             }
         }
     }

@@ -6,6 +6,7 @@ enum Schema {
     static var migrator: DatabaseMigrator {
         var migrator = DatabaseMigrator()
         migrator.registerMigration("v1-offices-and-services", migrate: OfficesAndServicesMigration.apply)
+        migrator.registerMigration("v2-queue", migrate: QueueMigration.apply)
         return migrator
     }
 }

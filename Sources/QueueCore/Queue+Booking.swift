@@ -1,0 +1,122 @@
+import Foundation
+import GRDB
+
+/// A request for a token: now (walk-in) or in an appointment slot on a day.
+public struct BookingRequest: Sendable {
+    public var officeCode: String
+    public var serviceCode: String
+    public var citizen: CitizenDetails
+    /// For an appointment: the slot and the service day `YYYY-MM-DD`.
+    public var appointment: (slotID: Int64, day: String)?
+    public var actor: Actor
+
+    public init(officeCode: String, serviceCode: String, citizen: CitizenDetails,
+                appointment: (slotID: Int64, day: String)? = nil, actor: Actor = .citizen) {
+        self.officeCode = officeCode
+        self.serviceCode = serviceCode
+        self.citizen = citizen
+        self.appointment = appointment
+        self.actor = actor
+    }
+}
+
+extension Queue {
+    /// How far ahead appointments may be booked.
+    public static let bookingHorizonDays = 30
+
+    /// Books a token. A walk-in joins the queue at once (only while the office is open); an
+    /// appointment holds a place in its slot and joins the queue at check-in.
+    public func book(_ request: BookingRequest, at now: Date) throws -> Token {
+        let citizen = try request.citizen.validated()
+        return try commit { db, events in
+            let office = try OfficeFacts.load(db, code: request.officeCode)
+            let service = try OfferedService.load(db, office: office.code, service: request.serviceCode)
+            let today = office.serviceDay(now)
+            let day: String
+            var slot: (id: Int64, startsAt: Int)?
+            if let appointment = request.appointment {
+                slot = try reserveSlot(db, office: office, service: service, slotID: appointment.slotID,
+                                       day: appointment.day, today: today)
+                day = appointment.day
+            } else {
+                if let reason = try office.holiday(db, day: today.day) { throw QueueError.holiday(day: today.day, reason: reason) }
+                guard try office.isOpen(db, at: today) else {
+                    throw QueueError.officeClosed(opensAt: try office.nextOpening(db, after: now))
+                }
+                day = today.day
+            }
+            try checkLimits(db, office: office, service: service, phone: citizen.phone, day: day)
+
+            let sequence = 1 + (try Int.fetchOne(db, sql: """
+                SELECT max(sequence) FROM token WHERE office_code = ? AND booked_service_code = ? AND service_day = ?
+                """, arguments: [office.code, service.code, day]) ?? 0)
+            let number = "\(service.prefix)-\(sequence < 100 ? String(format: "%03d", sequence) : String(sequence))"
+            let state: TokenState = slot == nil ? .waiting : .booked
+            try db.execute(sql: """
+                INSERT INTO token (secret, office_code, service_code, booked_service_code, service_day, sequence, number,
+                    kind, state, priority, citizen_name, phone, email, consumer_number, language, slot_id, slot_starts_at,
+                    queued_at, created_at)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                """, arguments: [
+                    Self.newSecret(), office.code, service.code, service.code, day, sequence, number,
+                    (slot == nil ? TokenKind.walkIn : .appointment).rawValue, state.rawValue, citizen.priority.rawValue,
+                    citizen.name, citizen.phone, citizen.email, citizen.consumerNumber, citizen.language,
+                    slot?.id, slot?.startsAt, slot == nil ? now.milliseconds : nil, now.milliseconds,
+                ])
+            guard let token = try Token.fetch(db, id: db.lastInsertedRowID) else { throw QueueError.tokenNotFound }
+            events.append(try EventLog.append(db, office: office.code, kind: "booked", token: token, to: state,
+                                              actor: request.actor, at: now))
+            return token
+        }
+    }
+
+    private func reserveSlot(
+        _ db: Database, office: OfficeFacts, service: OfferedService, slotID: Int64, day: String, today: ServiceDay
+    ) throws -> (id: Int64, startsAt: Int) {
+        guard service.takesAppointments else { throw QueueError.appointmentsNotOffered(service: service.code) }
+        guard let weekday = ServiceDay.weekday(of: day, timeZone: office.timeZone) else {
+            throw QueueError.invalidField(field: "date", reason: "The date must be a real day written YYYY-MM-DD.")
+        }
+        guard let row = try Row.fetchOne(db, sql: """
+            SELECT starts_at, ends_at, capacity FROM appointment_slot
+            WHERE id = ? AND office_code = ? AND service_code = ? AND weekday = ?
+            """, arguments: [slotID, office.code, service.code, weekday]) else { throw QueueError.slotNotFound }
+        let startsAt: Int = row["starts_at"], endsAt: Int = row["ends_at"], capacity: Int = row["capacity"]
+        if day < today.day || (day == today.day && endsAt <= today.minuteOfDay) { throw QueueError.slotInPast }
+        if let todayMidnight = ServiceDay.midnight(of: today.day, timeZone: office.timeZone),
+           let dayMidnight = ServiceDay.midnight(of: day, timeZone: office.timeZone),
+           dayMidnight.timeIntervalSince(todayMidnight) > Double(Self.bookingHorizonDays) * 86_400 + 7200 {
+            throw QueueError.bookingTooFarAhead(days: Self.bookingHorizonDays)
+        }
+        if let reason = try office.holiday(db, day: day) { throw QueueError.holiday(day: day, reason: reason) }
+        // Counted inside the write transaction: SQLite has one writer, so concurrent bookings
+        // see each other's rows and the capacity is never exceeded.
+        let booked = try Int.fetchOne(db, sql: """
+            SELECT count(*) FROM token WHERE slot_id = ? AND service_day = ? AND state != 'cancelled'
+            """, arguments: [slotID, day]) ?? 0
+        guard booked < capacity else { throw QueueError.slotFull }
+        return (slotID, startsAt)
+    }
+
+    private func checkLimits(_ db: Database, office: OfficeFacts, service: OfferedService, phone: String, day: String) throws {
+        let issued = try Int.fetchOne(db, sql: """
+            SELECT count(*) FROM token WHERE office_code = ? AND booked_service_code = ? AND service_day = ? AND state != 'cancelled'
+            """, arguments: [office.code, service.code, day]) ?? 0
+        guard issued < service.dailyCap else { throw QueueError.dailyCapReached(service: service.code) }
+        let held = try Int.fetchOne(db, sql: """
+            SELECT count(*) FROM token WHERE phone = ? AND service_day = ? AND state IN ('booked', 'waiting', 'called', 'serving')
+            """, arguments: [phone, day]) ?? 0
+        guard held < office.policy.activeTokensPerPhone else {
+            throw QueueError.phoneLimitReached(limit: office.policy.activeTokensPerPhone)
+        }
+    }
+
+    /// 128 random bits, base64url without padding (22 characters).
+    static func newSecret() -> String {
+        var generator = SystemRandomNumberGenerator()
+        let bytes = (0..<16).map { _ in UInt8.random(in: .min ... .max, using: &generator) }
+        return Data(bytes).base64EncodedString()
+            .replacingOccurrences(of: "+", with: "-").replacingOccurrences(of: "/", with: "_")
+            .replacingOccurrences(of: "=", with: "")
+    }
+}

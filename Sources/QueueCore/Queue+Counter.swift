@@ -1,0 +1,127 @@
+import Foundation
+import GRDB
+
+extension Queue {
+    /// Opens a counter, or pauses it (with a reason), or closes it. A counter attending to a citizen
+    /// cannot close until that token is completed, transferred or marked.
+    public func setCounter(_ counterID: Int64, to state: Counter.State, reason: String? = nil,
+                           actor: Actor, at now: Date) throws -> Counter {
+        try commit { db, events in
+            guard var counter = try Counter.fetch(db, id: counterID) else { throw QueueError.counterNotFound(counterID) }
+            var pauseReason: String?
+            if state == .paused {
+                let text = CitizenDetails.collapseSpaces(reason ?? "")
+                guard (1...200).contains(text.count) else {
+                    throw QueueError.invalidField(field: "reason", reason: "Give a reason for the pause (up to 200 characters).")
+                }
+                pauseReason = text
+            }
+            if state == .closed, let busy = try tokenAtCounter(db, counterID) {
+                throw QueueError.counterBusy(number: counter.number, token: busy.number)
+            }
+            try db.execute(sql: "UPDATE counter SET state = ?, pause_reason = ? WHERE id = ?",
+                           arguments: [state.rawValue, pauseReason, counterID])
+            counter.state = state
+            counter.pauseReason = pauseReason
+            let kind = ["open": "counter_opened", "paused": "counter_paused", "closed": "counter_closed"][state.rawValue] ?? "counter"
+            events.append(try EventLog.append(db, office: counter.officeCode, kind: kind, counter: counter,
+                                              actor: actor, reason: pauseReason, at: now))
+            return counter
+        }
+    }
+
+    /// Calls the next citizen for an open counter, by the office's ordering policy; nil if nobody waits.
+    /// Atomic: two counters calling at once never take the same token.
+    public func callNext(counter counterID: Int64, actor: Actor, at now: Date) throws -> Token? {
+        try commit { db, events in
+            let counter = try readyCounter(db, counterID)
+            let office = try OfficeFacts.load(db, code: counter.officeCode)
+            let moment = office.serviceDay(now)
+            let candidates = try waitingCandidates(db, office: office.code, day: moment.day,
+                                                   services: counter.serviceCodes, counterID: counterID)
+            let streak = try priorityStreak(db, office: office.code, limit: office.policy.maxPriorityStreak)
+            guard let next = OrderingPolicy.next(from: candidates, priorityStreak: streak, policy: office.policy,
+                                                 now: now, minuteOfDay: moment.minuteOfDay) else { return nil }
+            return try call(db, tokenID: next.tokenID, counter: counter, actor: actor, at: now, events: &events)
+        }
+    }
+
+    /// Calls a given waiting token to a counter (the clerk chose it out of turn).
+    public func call(token tokenID: Int64, counter counterID: Int64, actor: Actor, at now: Date) throws -> Token {
+        try commit { db, events in
+            let counter = try readyCounter(db, counterID)
+            guard let token = try Token.fetch(db, id: tokenID), token.officeCode == counter.officeCode else {
+                throw QueueError.tokenNotFound
+            }
+            guard counter.serviceCodes.contains(token.serviceCode) else {
+                throw QueueError.counterDoesNotServe(number: counter.number, service: token.serviceCode)
+            }
+            return try call(db, tokenID: tokenID, counter: counter, actor: actor, at: now, events: &events)
+        }
+    }
+
+    private func call(_ db: Database, tokenID: Int64, counter: Counter, actor: Actor, at now: Date,
+                      events: inout [QueueEvent]) throws -> Token {
+        guard var token = try Token.fetch(db, id: tokenID) else { throw QueueError.tokenNotFound }
+        let from = token.state
+        token.state = try TokenAction.call.apply(to: from)
+        try db.execute(sql: """
+            UPDATE token SET state = 'called', counter_id = ?, called_at = ?, target_counter_id = NULL, recalls = 0
+            WHERE id = ? AND state = 'waiting'
+            """, arguments: [counter.id, now.milliseconds, tokenID])
+        guard db.changesCount == 1 else { throw QueueError.illegalTransition(action: .call, from: from) }
+        token.counterID = counter.id
+        token.calledAt = now
+        events.append(try EventLog.append(db, office: token.officeCode, kind: "called", token: token, counter: counter,
+                                          from: from, to: .called, actor: actor, at: now))
+        return token
+    }
+
+    /// The counter, if it is open and not already attending to someone.
+    private func readyCounter(_ db: Database, _ counterID: Int64) throws -> Counter {
+        guard let counter = try Counter.fetch(db, id: counterID) else { throw QueueError.counterNotFound(counterID) }
+        guard counter.state == .open else { throw QueueError.counterNotOpen(number: counter.number) }
+        if let busy = try tokenAtCounter(db, counterID) {
+            throw QueueError.counterBusy(number: counter.number, token: busy.number)
+        }
+        return counter
+    }
+
+    func tokenAtCounter(_ db: Database, _ counterID: Int64) throws -> Token? {
+        try Token.fetchOne(db, sql: "SELECT * FROM token WHERE counter_id = ? AND state IN ('called', 'serving')",
+                           arguments: [counterID])
+    }
+
+    /// The waiting tokens of these services that this counter may call.
+    func waitingCandidates(_ db: Database, office: String, day: String, services: [String],
+                           counterID: Int64?) throws -> [QueueCandidate] {
+        guard !services.isEmpty else { return [] }
+        let marks = services.map { _ in "?" }.joined(separator: ", ")
+        var arguments: [any DatabaseValueConvertible] = [office, day]
+        arguments += services
+        var sql = """
+            SELECT id, priority, kind, queued_at, slot_starts_at FROM token
+            WHERE office_code = ? AND service_day = ? AND state = 'waiting' AND service_code IN (\(marks))
+            """
+        if let counterID {
+            sql += " AND (target_counter_id IS NULL OR target_counter_id = ?)"
+            arguments.append(counterID)
+        } else {
+            sql += " AND target_counter_id IS NULL"
+        }
+        return try Row.fetchAll(db, sql: sql, arguments: StatementArguments(arguments)).map { row in
+            QueueCandidate(tokenID: row["id"], priority: PriorityCategory(rawValue: row["priority"]) ?? .none,
+                           kind: TokenKind(rawValue: row["kind"]) ?? .walkIn,
+                           queuedAt: Date(milliseconds: row["queued_at"]), slotStartsAt: row["slot_starts_at"])
+        }
+    }
+
+    /// How many of the office's latest calls in a row went to priority citizens (up to `limit`).
+    func priorityStreak(_ db: Database, office: String, limit: Int) throws -> Int {
+        let recent = try String.fetchAll(db, sql: """
+            SELECT t.priority FROM event e JOIN token t ON t.id = e.token_id
+            WHERE e.office_code = ? AND e.kind = 'called' ORDER BY e.id DESC LIMIT ?
+            """, arguments: [office, limit])
+        return recent.prefix { $0 != PriorityCategory.none.rawValue }.count
+    }
+}

@@ -1,0 +1,131 @@
+import Foundation
+import GRDB
+
+extension Queue {
+    /// Announces a called token again, up to the office's recall limit.
+    public func recall(token tokenID: Int64, counter counterID: Int64, actor: Actor, at now: Date) throws -> Token {
+        try atCounter(tokenID, counterID, action: .recall, kind: "recalled", actor: actor, at: now) { db, token, office in
+            guard token.recalls < office.policy.recallLimit else {
+                throw QueueError.recallLimitReached(limit: office.policy.recallLimit)
+            }
+            try db.execute(sql: "UPDATE token SET recalls = recalls + 1, called_at = ? WHERE id = ?",
+                           arguments: [now.milliseconds, tokenID])
+        }
+    }
+
+    /// The citizen has come to the counter: service begins.
+    public func start(token tokenID: Int64, counter counterID: Int64, actor: Actor, at now: Date) throws -> Token {
+        try atCounter(tokenID, counterID, action: .start, kind: "started", actor: actor, at: now) { db, _, _ in
+            try db.execute(sql: "UPDATE token SET state = 'serving', started_at = ? WHERE id = ?",
+                           arguments: [now.milliseconds, tokenID])
+        }
+    }
+
+    /// Service is done.
+    public func complete(token tokenID: Int64, counter counterID: Int64, actor: Actor, at now: Date) throws -> Token {
+        try atCounter(tokenID, counterID, action: .complete, kind: "completed", actor: actor, at: now) { db, _, _ in
+            try db.execute(sql: "UPDATE token SET state = 'served', finished_at = ? WHERE id = ?",
+                           arguments: [now.milliseconds, tokenID])
+        }
+    }
+
+    /// The citizen did not come after the recall limit was reached.
+    public func markNoShow(token tokenID: Int64, counter counterID: Int64, actor: Actor, at now: Date) throws -> Token {
+        try atCounter(tokenID, counterID, action: .markNoShow, kind: "no_show", actor: actor, at: now) { db, token, office in
+            let remaining = office.policy.recallLimit - token.recalls
+            guard remaining <= 0 else { throw QueueError.recallsRemaining(remaining: remaining) }
+            try db.execute(sql: "UPDATE token SET state = 'no_show', finished_at = ? WHERE id = ?",
+                           arguments: [now.milliseconds, tokenID])
+        }
+    }
+
+    /// Sends a called or serving token to another service and/or a given counter. It keeps its
+    /// original queueing time, so it does not lose its place.
+    public func transfer(token tokenID: Int64, from counterID: Int64, toService service: String?,
+                         toCounter targetID: Int64?, reason: String?, actor: Actor, at now: Date) throws -> Token {
+        try atCounter(tokenID, counterID, action: .transfer, kind: "transferred", actor: actor, at: now, reason: reason) { db, token, _ in
+            let newService = service ?? token.serviceCode
+            guard newService != token.serviceCode || targetID != nil else { throw QueueError.transferToSameQueue }
+            _ = try OfferedService.load(db, office: token.officeCode, service: newService)
+            if let targetID {
+                guard let target = try Counter.fetch(db, id: targetID) else { throw QueueError.counterNotFound(targetID) }
+                guard target.officeCode == token.officeCode else { throw QueueError.counterInAnotherOffice }
+                guard target.serviceCodes.contains(newService) else {
+                    throw QueueError.counterDoesNotServe(number: target.number, service: newService)
+                }
+            }
+            try db.execute(sql: """
+                UPDATE token SET state = 'waiting', service_code = ?, target_counter_id = ?, counter_id = NULL,
+                    called_at = NULL, started_at = NULL, recalls = 0 WHERE id = ?
+                """, arguments: [newService, targetID, tokenID])
+        }
+    }
+
+    /// A no-show citizen who came back joins the back of their class, once.
+    public func rejoin(token tokenID: Int64, actor: Actor, at now: Date) throws -> Token {
+        try transition(tokenID, action: .rejoin, kind: "rejoined", actor: actor, at: now) { db, token, _ in
+            guard !token.hasRejoined else { throw QueueError.alreadyRejoined }
+            try db.execute(sql: """
+                UPDATE token SET state = 'waiting', has_rejoined = 1, queued_at = ?, counter_id = NULL,
+                    called_at = NULL, finished_at = NULL, recalls = 0 WHERE id = ?
+                """, arguments: [now.milliseconds, tokenID])
+        }
+    }
+
+    /// The citizen cancels (before being served).
+    public func cancel(token tokenID: Int64, actor: Actor, at now: Date) throws -> Token {
+        try transition(tokenID, action: .cancel, kind: "cancelled", actor: actor, at: now) { db, _, _ in
+            try db.execute(sql: "UPDATE token SET state = 'cancelled', counter_id = NULL, finished_at = ? WHERE id = ?",
+                           arguments: [now.milliseconds, tokenID])
+        }
+    }
+
+    /// An appointment holder has arrived on the day: they join the live queue now.
+    public func checkIn(token tokenID: Int64, actor: Actor, at now: Date) throws -> Token {
+        try transition(tokenID, action: .checkIn, kind: "checked_in", actor: actor, at: now) { db, token, office in
+            let today = office.serviceDay(now).day
+            guard token.serviceDay == today else { throw QueueError.checkInWrongDay(serviceDay: token.serviceDay) }
+            try db.execute(sql: "UPDATE token SET state = 'waiting', queued_at = ? WHERE id = ?",
+                           arguments: [now.milliseconds, tokenID])
+        }
+    }
+
+    /// Finds a token of today by its number at an office (check-in at the kiosk, or by the clerk).
+    public func todaysToken(office: String, number: String, at now: Date) throws -> Token? {
+        try database.writer.read { db in
+            let facts = try OfficeFacts.load(db, code: office)
+            return try Token.fetchOne(db, sql: "SELECT * FROM token WHERE office_code = ? AND service_day = ? AND number = ?",
+                                      arguments: [office, facts.serviceDay(now).day, number.uppercased()])
+        }
+    }
+
+    /// A transition made at a counter: the token must be at that counter.
+    private func atCounter(
+        _ tokenID: Int64, _ counterID: Int64, action: TokenAction, kind: String, actor: Actor, at now: Date,
+        reason: String? = nil, update: (Database, Token, OfficeFacts) throws -> Void
+    ) throws -> Token {
+        try transition(tokenID, action: action, kind: kind, actor: actor, at: now, reason: reason, counterID: counterID) {
+            db, token, office in
+            guard token.counterID == counterID else { throw QueueError.illegalTransition(action: action, from: token.state) }
+            try update(db, token, office)
+        }
+    }
+
+    /// Checks the transition table, applies `update`, and logs the event, in one transaction.
+    private func transition(
+        _ tokenID: Int64, action: TokenAction, kind: String, actor: Actor, at now: Date, reason: String? = nil,
+        counterID: Int64? = nil, update: (Database, Token, OfficeFacts) throws -> Void
+    ) throws -> Token {
+        try commit { db, events in
+            guard let token = try Token.fetch(db, id: tokenID) else { throw QueueError.tokenNotFound }
+            let to = try action.apply(to: token.state)
+            let office = try OfficeFacts.load(db, code: token.officeCode)
+            try update(db, token, office)
+            guard let updated = try Token.fetch(db, id: tokenID) else { throw QueueError.tokenNotFound }
+            let counter = try counterID.flatMap { try Counter.fetch(db, id: $0) }
+            events.append(try EventLog.append(db, office: token.officeCode, kind: kind, token: updated, counter: counter,
+                                              from: token.state, to: to, actor: actor, reason: reason, at: now))
+            return updated
+        }
+    }
+}

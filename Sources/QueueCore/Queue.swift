@@ -1,0 +1,98 @@
+import Foundation
+import GRDB
+
+/// The queues of every office: booking, check-in, counter actions and positions. Each operation is
+/// one transaction that also appends its events; subscribers hear of them after the commit.
+public struct Queue: Sendable {
+    public let database: AppDatabase
+    public let feed: QueueFeed
+
+    public init(database: AppDatabase, feed: QueueFeed = QueueFeed()) {
+        self.database = database
+        self.feed = feed
+    }
+
+    /// Runs `change` in one write transaction and publishes the events it appended once committed.
+    func commit<Result: Sendable>(_ change: (Database, inout [QueueEvent]) throws -> Result) throws -> Result {
+        let (result, events) = try database.writer.write { db -> (Result, [QueueEvent]) in
+            var events: [QueueEvent] = []
+            let result = try change(db, &events)
+            return (result, events)
+        }
+        feed.publish(events)
+        return result
+    }
+}
+
+/// What the queue needs to know about an office to apply its rules.
+struct OfficeFacts {
+    let code: String
+    let timeZone: TimeZone
+    let policy: QueuePolicy
+
+    static func load(_ db: Database, code: String) throws -> OfficeFacts {
+        guard let row = try Row.fetchOne(db, sql: """
+            SELECT o.code, o.time_zone, p.max_priority_streak, p.aging_minutes, p.recall_limit, p.active_tokens_per_phone
+            FROM office o LEFT JOIN queue_policy p ON p.office_code = o.code WHERE o.code = ?
+            """, arguments: [code]) else { throw QueueError.officeNotFound(code) }
+        var policy = QueuePolicy.standard
+        if let streak = row["max_priority_streak"] as Int? {
+            policy = QueuePolicy(maxPriorityStreak: streak, agingMinutes: row["aging_minutes"],
+                                 recallLimit: row["recall_limit"], activeTokensPerPhone: row["active_tokens_per_phone"])
+        }
+        return OfficeFacts(code: row["code"], timeZone: TimeZone(identifier: row["time_zone"]) ?? Self.india, policy: policy)
+    }
+
+    static let india = TimeZone(identifier: "Asia/Kolkata") ?? .current
+
+    func serviceDay(_ date: Date) -> ServiceDay { ServiceDay(date, timeZone: timeZone) }
+
+    /// The holiday's reason if the office is closed all that day.
+    func holiday(_ db: Database, day: String) throws -> String? {
+        try String.fetchOne(db, sql: "SELECT reason FROM office_holiday WHERE office_code = ? AND day = ?",
+                            arguments: [code, day])
+    }
+
+    func isOpen(_ db: Database, at moment: ServiceDay) throws -> Bool {
+        try Bool.fetchOne(db, sql: """
+            SELECT EXISTS (SELECT 1 FROM office_hours WHERE office_code = ? AND weekday = ? AND opens_at <= ? AND ? < closes_at)
+            """, arguments: [code, moment.weekday, moment.minuteOfDay, moment.minuteOfDay]) ?? false
+    }
+
+    /// The next moment the office opens after `date`, within a week.
+    func nextOpening(_ db: Database, after date: Date) throws -> Date? {
+        let hours = try Row.fetchAll(db, sql: "SELECT weekday, opens_at FROM office_hours WHERE office_code = ?", arguments: [code])
+        let now = serviceDay(date)
+        guard let midnight = ServiceDay.midnight(of: now.day, timeZone: timeZone) else { return nil }
+        for offset in 0...7 {
+            let dayStart = midnight.addingTimeInterval(Double(offset) * 86_400)
+            let local = serviceDay(dayStart.addingTimeInterval(3600))
+            if try holiday(db, day: local.day) != nil { continue }
+            let opens = hours.filter { $0["weekday"] == local.weekday }.map { $0["opens_at"] as Int }.sorted()
+            for minute in opens where offset > 0 || minute > now.minuteOfDay {
+                return dayStart.addingTimeInterval(Double(minute) * 60)
+            }
+        }
+        return nil
+    }
+}
+
+/// A service as one office offers it.
+struct OfferedService {
+    let code: String
+    let prefix: String
+    let dailyCap: Int
+    let takesAppointments: Bool
+
+    static func load(_ db: Database, office: String, service: String) throws -> OfferedService {
+        guard let row = try Row.fetchOne(db, sql: """
+            SELECT s.code, s.token_prefix, s.takes_appointments, os.daily_cap
+            FROM office_service os JOIN service s ON s.code = os.service_code
+            WHERE os.office_code = ? AND os.service_code = ?
+            """, arguments: [office, service]) else {
+            throw QueueError.serviceNotOffered(office: office, service: service)
+        }
+        return OfferedService(code: row["code"], prefix: row["token_prefix"], dailyCap: row["daily_cap"],
+                              takesAppointments: row["takes_appointments"])
+    }
+}

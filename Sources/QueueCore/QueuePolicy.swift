@@ -1,0 +1,20 @@
+/// An office's ordering parameters (table `queue_policy`; these defaults where it has no row).
+public struct QueuePolicy: Sendable, Equatable {
+    /// At most this many priority citizens are called in a row while others wait.
+    public var maxPriorityStreak: Int
+    /// A token that has waited this long goes before every class: nobody waits forever.
+    public var agingMinutes: Int
+    /// A called citizen is announced again this many times before a no-show may be marked.
+    public var recallLimit: Int
+    /// Active tokens one mobile number may hold for one day.
+    public var activeTokensPerPhone: Int
+
+    public static let standard = QueuePolicy(maxPriorityStreak: 2, agingMinutes: 45, recallLimit: 2, activeTokensPerPhone: 3)
+
+    public init(maxPriorityStreak: Int, agingMinutes: Int, recallLimit: Int, activeTokensPerPhone: Int) {
+        self.maxPriorityStreak = maxPriorityStreak
+        self.agingMinutes = agingMinutes
+        self.recallLimit = recallLimit
+        self.activeTokensPerPhone = activeTokensPerPhone
+    }
+}

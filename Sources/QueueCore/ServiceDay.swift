@@ -1,0 +1,45 @@
+import Foundation
+
+/// A moment seen from an office: its local date (the service day), weekday and minute of the day.
+public struct ServiceDay: Sendable, Equatable {
+    /// `YYYY-MM-DD` in the office's time zone.
+    public var day: String
+    /// 1 = Monday ... 7 = Sunday.
+    public var weekday: Int
+    /// Minutes after local midnight.
+    public var minuteOfDay: Int
+
+    public init(_ date: Date, timeZone: TimeZone) {
+        var calendar = Calendar(identifier: .gregorian)
+        calendar.timeZone = timeZone
+        let parts = calendar.dateComponents([.year, .month, .day, .weekday, .hour, .minute], from: date)
+        day = String(format: "%04d-%02d-%02d", parts.year ?? 0, parts.month ?? 0, parts.day ?? 0)
+        // Calendar's weekday is 1 = Sunday.
+        weekday = ((parts.weekday ?? 1) + 5) % 7 + 1
+        minuteOfDay = (parts.hour ?? 0) * 60 + (parts.minute ?? 0)
+    }
+
+    /// The day `YYYY-MM-DD` at local midnight, or nil if it is not a real date.
+    public static func midnight(of day: String, timeZone: TimeZone) -> Date? {
+        let parts = day.split(separator: "-")
+        guard day.count == 10, parts.count == 3, let year = Int(parts[0]), let month = Int(parts[1]),
+              let dayOfMonth = Int(parts[2]) else { return nil }
+        var calendar = Calendar(identifier: .gregorian)
+        calendar.timeZone = timeZone
+        let components = DateComponents(year: year, month: month, day: dayOfMonth)
+        guard components.isValidDate(in: calendar), let date = calendar.date(from: components) else { return nil }
+        return date
+    }
+
+    /// Weekday (1 = Monday) of a `YYYY-MM-DD` day.
+    public static func weekday(of day: String, timeZone: TimeZone) -> Int? {
+        midnight(of: day, timeZone: timeZone).map { ServiceDay($0, timeZone: timeZone).weekday }
+    }
+}
+
+extension Date {
+    /// Milliseconds since 1970, as the database stores times.
+    var milliseconds: Int64 { Int64((timeIntervalSince1970 * 1000).rounded()) }
+
+    init(milliseconds: Int64) { self.init(timeIntervalSince1970: Double(milliseconds) / 1000) }
+}

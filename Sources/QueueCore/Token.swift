@@ -1,0 +1,67 @@
+import Foundation
+import GRDB
+
+/// A citizen's place in an office's queue for one service and one service day.
+public struct Token: Sendable, Equatable, Identifiable {
+    public var id: Int64
+    /// Needed, with the id, to read the token: only the citizen who booked has it.
+    public var secret: String
+    public var officeCode: String
+    /// The service it is queued for now (a transfer changes it).
+    public var serviceCode: String
+    /// The service it was booked for; its number belongs to that service's sequence.
+    public var bookedServiceCode: String
+    public var serviceDay: String
+    public var sequence: Int
+    /// Service prefix and sequence, as announced: `NC-017`.
+    public var number: String
+    public var kind: TokenKind
+    public var state: TokenState
+    public var citizen: CitizenDetails
+    public var slotID: Int64?
+    public var slotStartsAt: Int?
+    public var queuedAt: Date?
+    public var createdAt: Date
+    public var calledAt: Date?
+    public var startedAt: Date?
+    public var finishedAt: Date?
+    public var counterID: Int64?
+    public var targetCounterID: Int64?
+    public var recalls: Int
+    public var hasRejoined: Bool
+}
+
+extension Token: FetchableRecord {
+    public init(row: Row) throws {
+        func date(_ column: String) -> Date? { (row[column] as Int64?).map(Date.init(milliseconds:)) }
+        id = row["id"]
+        secret = row["secret"]
+        officeCode = row["office_code"]
+        serviceCode = row["service_code"]
+        bookedServiceCode = row["booked_service_code"]
+        serviceDay = row["service_day"]
+        sequence = row["sequence"]
+        number = row["number"]
+        kind = TokenKind(rawValue: row["kind"]) ?? .walkIn
+        state = TokenState(rawValue: row["state"]) ?? .cancelled
+        citizen = CitizenDetails(
+            name: row["citizen_name"], phone: row["phone"], email: row["email"],
+            consumerNumber: row["consumer_number"], language: row["language"],
+            priority: PriorityCategory(rawValue: row["priority"]) ?? .none)
+        slotID = row["slot_id"]
+        slotStartsAt = row["slot_starts_at"]
+        queuedAt = date("queued_at")
+        createdAt = date("created_at") ?? Date(milliseconds: 0)
+        calledAt = date("called_at")
+        startedAt = date("started_at")
+        finishedAt = date("finished_at")
+        counterID = row["counter_id"]
+        targetCounterID = row["target_counter_id"]
+        recalls = row["recalls"]
+        hasRejoined = row["has_rejoined"]
+    }
+
+    static func fetch(_ db: Database, id: Int64) throws -> Token? {
+        try Token.fetchOne(db, sql: "SELECT * FROM token WHERE id = ?", arguments: [id])
+    }
+}

@@ -1,0 +1,46 @@
+/// Everything that can happen to a token, and the one table of which state each is allowed from.
+public enum TokenAction: String, Sendable, CaseIterable {
+    case checkIn = "check_in"
+    case call
+    case recall
+    case start
+    case complete
+    case markNoShow = "no_show"
+    case rejoin
+    case cancel
+    case transfer
+
+    /// The states this action may start from.
+    public var allowedFrom: Set<TokenState> {
+        switch self {
+        case .checkIn: [.booked]
+        case .call: [.waiting]
+        case .recall: [.called]
+        case .start: [.called]
+        case .complete: [.serving]
+        case .markNoShow: [.called]
+        case .rejoin: [.noShow]
+        case .cancel: [.booked, .waiting, .called]
+        case .transfer: [.called, .serving]
+        }
+    }
+
+    /// The state after the action. A recall announces the token again and leaves it called;
+    /// a transfer puts it back in a queue (another service or counter) keeping its place in time.
+    public var resultingState: TokenState {
+        switch self {
+        case .checkIn, .rejoin, .transfer: .waiting
+        case .call, .recall: .called
+        case .start: .serving
+        case .complete: .served
+        case .markNoShow: .noShow
+        case .cancel: .cancelled
+        }
+    }
+
+    /// The resulting state, or the error for a transition the table does not allow.
+    public func apply(to state: TokenState) throws(QueueError) -> TokenState {
+        guard allowedFrom.contains(state) else { throw .illegalTransition(action: self, from: state) }
+        return resultingState
+    }
+}

@@ -1,0 +1,25 @@
+/// Where a token is in its life. `booked` is an appointment not yet checked in.
+public enum TokenState: String, Sendable, Codable, CaseIterable {
+    case booked, waiting, called, serving, served
+    case noShow = "no_show"
+    case cancelled
+
+    /// Counted against a phone number's daily limit and shown as "in the queue".
+    public var isActive: Bool { [.booked, .waiting, .called, .serving].contains(self) }
+}
+
+/// Walk-in (now) or appointment (a slot).
+public enum TokenKind: String, Sendable, Codable, CaseIterable {
+    case walkIn = "walk_in"
+    case appointment
+}
+
+/// Citizens served first, within the policy's bounds.
+public enum PriorityCategory: String, Sendable, Codable, CaseIterable {
+    case none
+    case seniorCitizen = "senior_citizen"
+    case personWithDisability = "person_with_disability"
+    case pregnantWoman = "pregnant_woman"
+
+    public var isPriority: Bool { self != .none }
+}

@@ -1,0 +1,76 @@
+import Foundation
+import GRDB
+import Testing
+@testable import QueueCore
+
+@Suite("Appointments and check-in")
+struct AppointmentTests {
+    let fixture: QueueFixture
+    let now = QueueFixture.mondayMorning  // Monday 30 Nov 2026, 11:00 IST
+    init() throws { fixture = try QueueFixture() }
+
+    /// The demo slot of VAD-247's new connections on a weekday at a local hour.
+    func slot(weekday: Int, hour: Int, service: String = "new-lt-connection", office: String = "VAD-247") throws -> Int64 {
+        try fixture.database.writer.read { db in
+            try Int64.fetchOne(db, sql: """
+                SELECT id FROM appointment_slot WHERE office_code = ? AND service_code = ? AND weekday = ? AND starts_at = ?
+                """, arguments: [office, service, weekday, hour * 60])
+        } ?? -1
+    }
+
+    func book(_ slot: Int64, day: String, citizen: Int, service: String = "new-lt-connection") throws -> Token {
+        try fixture.queue.book(BookingRequest(officeCode: "VAD-247", serviceCode: service,
+                                              citizen: QueueFixture.citizen(citizen), appointment: (slot, day)), at: now)
+    }
+
+    @Test func anAppointmentIsBookedThenChecksInOnTheDay() throws {
+        // Tuesday 1 December, 14:00
+        let token = try book(try slot(weekday: 2, hour: 14), day: "2026-12-01", citizen: 1)
+        #expect(token.state == .booked && token.kind == .appointment && token.slotStartsAt == 840)
+        #expect(token.serviceDay == "2026-12-01" && token.number == "NC-001")
+        #expect(throws: QueueError.checkInWrongDay(serviceDay: "2026-12-01")) {
+            try fixture.queue.checkIn(token: token.id, actor: .kiosk, at: now)
+        }
+        let tuesday = now.plus(minutes: 24 * 60 + 150)  // 13:30 IST on the day
+        let found = try #require(try fixture.queue.todaysToken(office: "VAD-247", number: "NC-001", at: tuesday))
+        let arrived = try fixture.queue.checkIn(token: found.id, actor: .kiosk, at: tuesday)
+        #expect(arrived.state == .waiting && arrived.queuedAt == tuesday)
+    }
+
+    @Test func aCheckedInAppointmentWhoseSlotBeganGoesBeforeWalkIns() throws {
+        // Given walk-ins waiting since 10:40 (not yet overdue) and an appointment for 11:00 that checks in at 11:05
+        for index in 1...3 { _ = try fixture.walkIn("new-lt-connection", citizen: index, at: now.plus(minutes: -20)) }
+        let appointment = try book(try slot(weekday: 1, hour: 11), day: "2026-11-30", citizen: 9)
+        _ = try fixture.queue.checkIn(token: appointment.id, actor: .kiosk, at: now.plus(minutes: 5))
+        // When counter 3 calls next
+        let called = try fixture.queue.callNext(counter: try fixture.counterID("VAD-247", 3), actor: fixture.clerk,
+                                                at: now.plus(minutes: 6))
+        // Then the appointment holder is called first
+        #expect(called?.id == appointment.id)
+    }
+
+    @Test func slotRulesAreEnforced() throws {
+        let monday11 = try slot(weekday: 1, hour: 11)
+        #expect(throws: QueueError.slotNotFound) { try book(monday11, day: "2026-12-01", citizen: 1) }  // a Tuesday
+        #expect(throws: QueueError.slotInPast) { try book(try slot(weekday: 1, hour: 9), day: "2026-11-30", citizen: 1) }
+        #expect(throws: QueueError.slotInPast) { try book(monday11, day: "2026-11-23", citizen: 1) }
+        #expect(throws: QueueError.bookingTooFarAhead(days: 30)) { try book(monday11, day: "2027-01-04", citizen: 1) }
+        #expect(throws: QueueError.appointmentsNotOffered(service: "bill-complaint")) {
+            try book(monday11, day: "2026-12-07", citizen: 1, service: "bill-complaint")
+        }
+        #expect { try book(monday11, day: "2026-02-30", citizen: 1) } throws: { error in
+            guard case QueueError.invalidField(let field, _) = error else { return false }
+            return field == "date"
+        }
+        try fixture.execute("INSERT INTO office_holiday VALUES ('VAD-247', '2026-12-07', 'Local holiday')")
+        #expect(throws: QueueError.holiday(day: "2026-12-07", reason: "Local holiday")) {
+            try book(monday11, day: "2026-12-07", citizen: 1)
+        }
+    }
+
+    @Test func aSlotTakesNoMoreThanItsCapacity() throws {
+        let slot = try slot(weekday: 2, hour: 15)
+        for index in 1...4 { _ = try book(slot, day: "2026-12-01", citizen: index) }
+        #expect(throws: QueueError.slotFull) { try book(slot, day: "2026-12-01", citizen: 5) }
+    }
+}

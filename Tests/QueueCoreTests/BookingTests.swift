@@ -1,0 +1,145 @@
+import Foundation
+import GRDB
+import Testing
+@testable import QueueCore
+
+@Suite("Booking a token")
+struct BookingTests {
+    let fixture: QueueFixture
+    init() throws { fixture = try QueueFixture() }
+
+    @Test func aWalkInGetsTheServicePrefixAndTheNextNumber() throws {
+        let first = try fixture.walkIn("bill-complaint", citizen: 1)
+        let second = try fixture.walkIn("bill-complaint", citizen: 2)
+        let other = try fixture.walkIn("meter-complaint", citizen: 3)
+        #expect(first.number == "BC-001")
+        #expect(second.number == "BC-002")
+        #expect(other.number == "MC-001")
+        #expect(first.state == .waiting)
+        #expect(first.serviceDay == "2026-11-30")
+        #expect(first.secret.count == 22)
+        #expect(first.secret != second.secret)
+    }
+
+    @Test func bookingWritesAnEventWithoutPersonalData() throws {
+        let heard = Collected<QueueEvent>()
+        fixture.queue.feed.subscribe { events in heard.append(contentsOf: events) }
+        let token = try fixture.walkIn(citizen: 7)
+        let rows = try fixture.events(of: token.id)
+        #expect(rows.count == 1)
+        #expect(rows.first?["kind"] as String? == "booked")
+        #expect(rows.first?["to_state"] as String? == "waiting")
+        #expect(rows.first?["actor"] as String? == "citizen")
+        #expect(heard.all.map(\.tokenNumber) == [token.number])
+        let encoded = String(decoding: try JSONEncoder().encode(heard.all), as: UTF8.self)
+        #expect(!encoded.contains("Citizen 7"))
+        #expect(!encoded.contains(token.citizen.phone))
+        #expect(!encoded.contains(token.secret))
+    }
+
+    @Test func theNumberSequenceRestartsAtMidnightInIndia() throws {
+        // 23:59 IST on 30 November is 18:29 UTC; 00:01 IST on 1 December is 18:31 UTC.
+        let beforeMidnight = try #require(ISO8601DateFormatter().date(from: "2026-11-30T18:29:00Z"))
+        let afterMidnight = beforeMidnight.plus(minutes: 2)
+        let late = try fixture.walkIn(citizen: 1, at: beforeMidnight)
+        let early = try fixture.walkIn(citizen: 2, at: afterMidnight)
+        #expect(late.serviceDay == "2026-11-30")
+        #expect(late.number == "BC-001")
+        #expect(early.serviceDay == "2026-12-01")
+        #expect(early.number == "BC-001")
+    }
+
+    @Test func aWalkInOutsideOpeningHoursIsRefusedWithTheNextOpening() throws {
+        // Surat Varachha opens 10:30-18:30 IST, Monday to Saturday; 07:00 IST is 01:30 UTC.
+        let early = try #require(ISO8601DateFormatter().date(from: "2026-11-30T01:30:00Z"))
+        #expect {
+            try fixture.walkIn("name-change", office: "SRT-VRC", at: early)
+        } throws: { error in
+            guard case QueueError.officeClosed(let opensAt?) = error else { return false }
+            return opensAt == ISO8601DateFormatter().date(from: "2026-11-30T05:00:00Z")
+        }
+        // Sunday 6 December at noon IST: closed all day; it opens Monday 10:30.
+        let sunday = try #require(ISO8601DateFormatter().date(from: "2026-12-06T06:30:00Z"))
+        #expect {
+            try fixture.walkIn("name-change", office: "SRT-VRC", at: sunday)
+        } throws: { error in
+            guard case QueueError.officeClosed(let opensAt?) = error else { return false }
+            return opensAt == ISO8601DateFormatter().date(from: "2026-12-07T05:00:00Z")
+        }
+    }
+
+    @Test func aHolidayClosesTheOffice() throws {
+        try fixture.execute("INSERT INTO office_holiday VALUES ('VAD-247', '2026-11-30', 'Gujarati New Year')")
+        #expect(throws: QueueError.holiday(day: "2026-11-30", reason: "Gujarati New Year")) { try fixture.walkIn() }
+    }
+
+    @Test func theDailyCapIsNeverExceeded() throws {
+        try fixture.execute("UPDATE office_service SET daily_cap = 2 WHERE office_code = 'VAD-247' AND service_code = 'bill-complaint'")
+        _ = try fixture.walkIn(citizen: 1)
+        _ = try fixture.walkIn(citizen: 2)
+        #expect(throws: QueueError.dailyCapReached(service: "bill-complaint")) { try fixture.walkIn(citizen: 3) }
+    }
+
+    @Test func aPhoneHoldsAtMostThreeActiveTokensADay() throws {
+        for service in ["bill-complaint", "meter-complaint", "reconnection"] { _ = try fixture.walkIn(service, citizen: 5) }
+        #expect(throws: QueueError.phoneLimitReached(limit: 3)) { try fixture.walkIn("new-lt-connection", citizen: 5) }
+        // A cancelled token no longer counts.
+        let held = try fixture.database.writer.read { db in try Int64.fetchOne(db, sql: "SELECT min(id) FROM token") } ?? 0
+        _ = try fixture.queue.cancel(token: held, actor: .citizen, at: QueueFixture.mondayMorning)
+        #expect(try fixture.walkIn("new-lt-connection", citizen: 5).number == "NC-001")
+    }
+
+    @Test func unknownOfficeAndServiceAreRefused() throws {
+        #expect(throws: QueueError.officeNotFound("NOPE")) { try fixture.walkIn(office: "NOPE") }
+        #expect(throws: QueueError.serviceNotOffered(office: "VAD-247", service: "rooftop-solar")) {
+            try fixture.walkIn("rooftop-solar")
+        }
+    }
+
+    static let invalidCitizens: [(CitizenDetails, String)] = [
+        (CitizenDetails(name: "   ", phone: "9825012345"), "name"),
+        (CitizenDetails(name: String(repeating: "અ", count: 101), phone: "9825012345"), "name"),
+        (CitizenDetails(name: "Asha\u{0007}", phone: "9825012345"), "name"),
+        (CitizenDetails(name: "Asha", phone: "5825012345"), "phone"),
+        (CitizenDetails(name: "Asha", phone: "98250 1234"), "phone"),
+        (CitizenDetails(name: "Asha", phone: "+1 982 501 2345"), "phone"),
+        (CitizenDetails(name: "Asha", phone: "98250१२३४५"), "phone"),
+        (CitizenDetails(name: "Asha", phone: "9825012345", email: "asha@"), "email"),
+        (CitizenDetails(name: "Asha", phone: "9825012345", email: "a b@example.com"), "email"),
+        (CitizenDetails(name: "Asha", phone: "9825012345", consumerNumber: "12AB5"), "consumer_number"),
+        (CitizenDetails(name: "Asha", phone: "9825012345", consumerNumber: "1234"), "consumer_number"),
+        (CitizenDetails(name: "Asha", phone: "9825012345", language: "fr"), "language"),
+    ]
+
+    @Test(arguments: invalidCitizens)
+    func invalidDetailsAreRefusedNamingTheField(citizen: CitizenDetails, field: String) throws {
+        #expect {
+            try fixture.queue.book(BookingRequest(officeCode: "VAD-247", serviceCode: "bill-complaint", citizen: citizen),
+                                   at: QueueFixture.mondayMorning)
+        } throws: { error in
+            guard case QueueError.invalidField(let named, _) = error else { return false }
+            return named == field
+        }
+        #expect(try fixture.database.writer.read { db in try Int.fetchOne(db, sql: "SELECT count(*) FROM token") } == 0)
+    }
+
+    @Test(arguments: [("+91 98250 12345", "9825012345"), ("098250-12345", "9825012345"), ("919825012345", "9825012345"),
+                      ("6000000000", "6000000000"), ("(982) 501-2345", "9825012345")])
+    func mobileNumbersAreNormalised(typed: String, stored: String) {
+        #expect(CitizenDetails.normalisedMobile(typed) == stored)
+    }
+
+    @Test func gujaratiNamesAreKept() throws {
+        let token = try fixture.queue.book(BookingRequest(
+            officeCode: "VAD-247", serviceCode: "bill-complaint",
+            citizen: CitizenDetails(name: "  આશા   પટેલ ", phone: "+91 98250 12345", consumerNumber: "1234 5678 90")),
+            at: QueueFixture.mondayMorning)
+        #expect(token.citizen.name == "આશા પટેલ")
+        #expect(token.citizen.phone == "9825012345")
+        #expect(token.citizen.consumerNumber == "1234567890")
+    }
+}
+
+extension CitizenDetails: CustomTestStringConvertible {
+    public var testDescription: String { "\(name.prefix(12))/\(phone)/\(email ?? "-")/\(consumerNumber ?? "-")/\(language)" }
+}

@@ -1,0 +1,197 @@
+import Foundation
+import GRDB
+import Testing
+@testable import QueueCore
+
+@Suite("A day at the counter")
+struct CounterFlowTests {
+    let fixture: QueueFixture
+    let start = QueueFixture.mondayMorning
+    init() throws { fixture = try QueueFixture() }
+
+    var queue: Queue { fixture.queue }
+    var clerk: Actor { fixture.clerk }
+
+    @Test func callStartCompleteLogsEveryTransition() throws {
+        // Given a waiting citizen and counter 1 of the 24x7 office (open, serves complaints)
+        let counter = try fixture.counterID("VAD-247", 1)
+        let token = try fixture.walkIn()
+        // When the clerk calls, starts and completes
+        let called = try #require(try queue.callNext(counter: counter, actor: clerk, at: start.plus(minutes: 1)))
+        #expect(called.id == token.id)
+        #expect(called.state == .called && called.counterID == counter)
+        _ = try queue.start(token: token.id, counter: counter, actor: clerk, at: start.plus(minutes: 2))
+        let served = try queue.complete(token: token.id, counter: counter, actor: clerk, at: start.plus(minutes: 9))
+        // Then each step is an event with who, when, from and to
+        #expect(served.state == .served)
+        let rows = try fixture.events(of: token.id)
+        #expect(rows.map { $0["kind"] as String } == ["booked", "called", "started", "completed"])
+        #expect(rows.map { $0["to_state"] as String } == ["waiting", "called", "serving", "served"])
+        #expect(rows.dropFirst().allSatisfy { ($0["actor"] as String) == "staff:1:clerk" && ($0["counter_id"] as Int64) == counter })
+        #expect(rows[2]["from_state"] as String == "called")
+    }
+
+    @Test func nobodyWaitingGivesNoToken() throws {
+        #expect(try queue.callNext(counter: try fixture.counterID("VAD-247", 1), actor: clerk, at: start) == nil)
+    }
+
+    @Test func aCounterCallsOnlyFromItsServices() throws {
+        _ = try fixture.walkIn("new-lt-connection")
+        // Counter 1 serves complaints only.
+        #expect(try queue.callNext(counter: try fixture.counterID("VAD-247", 1), actor: clerk, at: start) == nil)
+        let called = try queue.callNext(counter: try fixture.counterID("VAD-247", 3), actor: clerk, at: start)
+        #expect(called?.number == "NC-001")
+    }
+
+    @Test func aClosedOrPausedCounterCannotCall() throws {
+        _ = try fixture.walkIn()
+        let counter = try fixture.counterID("SRT-VRC", 1)
+        #expect(throws: QueueError.counterNotOpen(number: 1)) { try queue.callNext(counter: counter, actor: clerk, at: start) }
+        let vad = try fixture.counterID("VAD-247", 1)
+        let paused = try queue.setCounter(vad, to: .paused, reason: "Tea break", actor: clerk, at: start)
+        #expect(paused.pauseReason == "Tea break")
+        #expect(throws: QueueError.counterNotOpen(number: 1)) { try queue.callNext(counter: vad, actor: clerk, at: start) }
+        #expect(throws: QueueError.self) { try queue.setCounter(vad, to: .paused, reason: "  ", actor: clerk, at: start) }
+    }
+
+    @Test func aBusyCounterMustFinishFirst() throws {
+        _ = try fixture.walkIn(citizen: 1)
+        _ = try fixture.walkIn(citizen: 2)
+        let counter = try fixture.counterID("VAD-247", 1)
+        _ = try queue.callNext(counter: counter, actor: clerk, at: start)
+        #expect(throws: QueueError.counterBusy(number: 1, token: "BC-001")) {
+            try queue.callNext(counter: counter, actor: clerk, at: start)
+        }
+        #expect(throws: QueueError.counterBusy(number: 1, token: "BC-001")) {
+            try queue.setCounter(counter, to: .closed, actor: clerk, at: start)
+        }
+    }
+
+    @Test func recallUpToTheLimitThenNoShowThenOneRejoin() throws {
+        let token = try fixture.walkIn()
+        let counter = try fixture.counterID("VAD-247", 1)
+        _ = try queue.callNext(counter: counter, actor: clerk, at: start)
+        // A no-show cannot be marked before the recalls are used
+        #expect(throws: QueueError.recallsRemaining(remaining: 2)) {
+            try queue.markNoShow(token: token.id, counter: counter, actor: clerk, at: start)
+        }
+        _ = try queue.recall(token: token.id, counter: counter, actor: clerk, at: start.plus(minutes: 1))
+        let twice = try queue.recall(token: token.id, counter: counter, actor: clerk, at: start.plus(minutes: 2))
+        #expect(twice.recalls == 2 && twice.state == .called)
+        #expect(throws: QueueError.recallLimitReached(limit: 2)) {
+            try queue.recall(token: token.id, counter: counter, actor: clerk, at: start.plus(minutes: 3))
+        }
+        let gone = try queue.markNoShow(token: token.id, counter: counter, actor: clerk, at: start.plus(minutes: 3))
+        #expect(gone.state == .noShow)
+        // The citizen comes back: they rejoin at the back, once
+        _ = try fixture.walkIn(citizen: 2, at: start.plus(minutes: 4))
+        let back = try queue.rejoin(token: token.id, actor: clerk, at: start.plus(minutes: 5))
+        #expect(back.state == .waiting && back.queuedAt == start.plus(minutes: 5))
+        let next = try queue.callNext(counter: counter, actor: clerk, at: start.plus(minutes: 6))
+        #expect(next?.number == "BC-002")
+    }
+
+    @Test func aSecondRejoinIsRefused() throws {
+        let token = try fixture.walkIn()
+        let counter = try fixture.counterID("VAD-247", 1)
+        try fixture.execute("INSERT INTO queue_policy VALUES ('VAD-247', 2, 45, 0, 3)")
+        for minute in [0.0, 10] {
+            _ = try queue.call(token: token.id, counter: counter, actor: clerk, at: start.plus(minutes: minute))
+            _ = try queue.markNoShow(token: token.id, counter: counter, actor: clerk, at: start.plus(minutes: minute + 1))
+            if minute == 0 { _ = try queue.rejoin(token: token.id, actor: clerk, at: start.plus(minutes: minute + 2)) }
+        }
+        #expect(throws: QueueError.alreadyRejoined) { try queue.rejoin(token: token.id, actor: clerk, at: start.plus(minutes: 20)) }
+    }
+
+    @Test func aTransferKeepsTheCitizensPlaceInTime() throws {
+        // Given BC-001 booked first, then NC-001 and NC-002 for new connections
+        let first = try fixture.walkIn("bill-complaint", citizen: 1, at: start)
+        _ = try fixture.walkIn("new-lt-connection", citizen: 2, at: start.plus(minutes: 1))
+        _ = try fixture.walkIn("new-lt-connection", citizen: 3, at: start.plus(minutes: 2))
+        let complaints = try fixture.counterID("VAD-247", 1)
+        let applications = try fixture.counterID("VAD-247", 3)
+        _ = try queue.callNext(counter: complaints, actor: clerk, at: start.plus(minutes: 3))
+        // When the clerk finds BC-001 needs a new connection and transfers it
+        let moved = try queue.transfer(token: first.id, from: complaints, toService: "new-lt-connection", toCounter: nil,
+                                       reason: "Needs a new connection", actor: clerk, at: start.plus(minutes: 4))
+        #expect(moved.state == .waiting && moved.serviceCode == "new-lt-connection" && moved.number == "BC-001")
+        // Then it is called first at the applications counter, ahead of those who came after it
+        let next = try queue.callNext(counter: applications, actor: clerk, at: start.plus(minutes: 5))
+        #expect(next?.id == first.id)
+        #expect(try fixture.events(of: first.id).map { $0["kind"] as String }.contains("transferred"))
+    }
+
+    @Test func aTransferToAGivenCounterIsCalledOnlyThere() throws {
+        let token = try fixture.walkIn()
+        let one = try fixture.counterID("VAD-247", 1), two = try fixture.counterID("VAD-247", 2)
+        _ = try queue.callNext(counter: one, actor: clerk, at: start)
+        _ = try queue.transfer(token: token.id, from: one, toService: nil, toCounter: two, reason: nil, actor: clerk, at: start)
+        #expect(try queue.callNext(counter: one, actor: clerk, at: start.plus(minutes: 1)) == nil)
+        #expect(try queue.callNext(counter: two, actor: clerk, at: start.plus(minutes: 1))?.id == token.id)
+        #expect(throws: QueueError.transferToSameQueue) {
+            try queue.transfer(token: token.id, from: two, toService: nil, toCounter: nil, reason: nil, actor: clerk, at: start)
+        }
+    }
+
+    @Test func actionsAtTheWrongCounterAreIllegal() throws {
+        let token = try fixture.walkIn()
+        let one = try fixture.counterID("VAD-247", 1), two = try fixture.counterID("VAD-247", 2)
+        _ = try queue.callNext(counter: one, actor: clerk, at: start)
+        #expect(throws: QueueError.illegalTransition(action: .start, from: .called)) {
+            try queue.start(token: token.id, counter: two, actor: clerk, at: start)
+        }
+    }
+
+    @Test func illegalTransitionsChangeNothing() throws {
+        let token = try fixture.walkIn()
+        let counter = try fixture.counterID("VAD-247", 1)
+        #expect(throws: QueueError.illegalTransition(action: .complete, from: .waiting)) {
+            try queue.complete(token: token.id, counter: counter, actor: clerk, at: start)
+        }
+        #expect(throws: QueueError.illegalTransition(action: .checkIn, from: .waiting)) {
+            try queue.checkIn(token: token.id, actor: .citizen, at: start)
+        }
+        #expect(try fixture.events(of: token.id).count == 1)
+    }
+
+    @Test func priorityCitizensFirstButBounded() throws {
+        let counter = try fixture.counterID("VAD-247", 2)
+        _ = try fixture.walkIn(citizen: 1, at: start)
+        for index in 2...5 { _ = try fixture.walkIn(citizen: index, priority: .seniorCitizen, at: start.plus(minutes: Double(index))) }
+        var order: [String] = []
+        for minute in 10...14 {
+            let token = try #require(try queue.callNext(counter: counter, actor: clerk, at: start.plus(minutes: Double(minute))))
+            order.append(token.number)
+            _ = try queue.start(token: token.id, counter: counter, actor: clerk, at: start.plus(minutes: Double(minute)))
+            _ = try queue.complete(token: token.id, counter: counter, actor: clerk, at: start.plus(minutes: Double(minute)))
+        }
+        #expect(order == ["BC-002", "BC-003", "BC-001", "BC-004", "BC-005"])
+    }
+
+    @Test func positionAndEstimateFollowTheQueue() throws {
+        for index in 1...5 { _ = try fixture.walkIn(citizen: index, at: start.plus(minutes: Double(index))) }
+        let fifth = try #require(try fixture.queue.todaysToken(office: "VAD-247", number: "bc-005", at: start))
+        // Two open counters serve bill complaints (1 and 2); typical duration 8 minutes
+        let position = try #require(try queue.position(of: fifth.id, at: start.plus(minutes: 6)))
+        #expect(position.ahead == 4)
+        #expect(position.openCounters == 2)
+        #expect(position.serviceSeconds == 480)
+        #expect(position.estimatedWaitSeconds == 4.0 * 480 / 2)
+        // With every counter closed there is no honest estimate
+        try fixture.execute("UPDATE counter SET state = 'closed' WHERE office_code = 'VAD-247'")
+        #expect(try queue.position(of: fifth.id, at: start.plus(minutes: 6))?.estimatedWaitSeconds == nil)
+    }
+
+    @Test func theEstimateLearnsFromRecentServiceTimes() throws {
+        let counter = try fixture.counterID("VAD-247", 1)
+        for index in 1...3 {
+            let at = start.plus(minutes: Double(index * 10))
+            let token = try fixture.walkIn(citizen: index, at: at)
+            _ = try queue.call(token: token.id, counter: counter, actor: clerk, at: at)
+            _ = try queue.start(token: token.id, counter: counter, actor: clerk, at: at)
+            _ = try queue.complete(token: token.id, counter: counter, actor: clerk, at: at.plus(minutes: 4))
+        }
+        let waiting = try fixture.walkIn(citizen: 9, at: start.plus(minutes: 50))
+        #expect(try queue.position(of: waiting.id, at: start.plus(minutes: 50))?.serviceSeconds == 240)
+    }
+}
