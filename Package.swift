@@ -50,6 +50,12 @@ let package = Package(
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
 
+        // Throughput and the office-day simulation: `swift run -c release queue-bench` (see README).
+        .executableTarget(name: "queue-bench", dependencies: [
+            "QueueCore",
+            .product(name: "ArgumentParser", package: "swift-argument-parser"),
+        ], path: "Benchmarks/queue-bench"),
+
         .testTarget(name: "FastCGITests", dependencies: ["FastCGI"]),
         .testTarget(name: "QueueCoreTests", dependencies: ["QueueCore"]),
         .testTarget(name: "QueueWebTests", dependencies: ["QueueWeb", "QueueCore", "FastCGI"]),

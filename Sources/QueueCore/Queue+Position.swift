@@ -6,24 +6,54 @@ extension Queue {
     static let serviceTimeWindow = 20
 
     /// The position and estimated wait of a waiting token; nil for a token not in the queue.
+    ///
+    /// Counters often serve several services, so the estimate pools every service the token's open
+    /// counters handle: the work ahead is the sum of the recent mean service times of the tokens the
+    /// policy would call first, plus half a service for each of those counters already busy, shared
+    /// among the counters.
     public func position(of tokenID: Int64, at now: Date) throws -> QueuePosition? {
         try database.writer.read { db in
             guard let token = try Token.fetch(db, id: tokenID), token.state == .waiting else { return nil }
             let office = try OfficeFacts.load(db, code: token.officeCode)
             let moment = office.serviceDay(now)
+            let counters = try Row.fetchAll(db, sql: """
+                SELECT c.id, EXISTS (SELECT 1 FROM token t WHERE t.counter_id = c.id AND t.state IN ('called', 'serving')) AS busy
+                FROM counter c JOIN counter_service cs ON cs.counter_id = c.id
+                WHERE c.office_code = ? AND cs.service_code = ? AND c.state = 'open'
+                """, arguments: [office.code, token.serviceCode])
+            let counterIDs = counters.map { $0["id"] as Int64 }
+            var pool = Set([token.serviceCode])
+            if !counterIDs.isEmpty {
+                let marks = counterIDs.map { _ in "?" }.joined(separator: ", ")
+                pool.formUnion(try String.fetchAll(db, sql: "SELECT DISTINCT service_code FROM counter_service WHERE counter_id IN (\(marks))",
+                                                   arguments: StatementArguments(counterIDs)))
+            }
             let candidates = try waitingCandidates(db, office: office.code, day: token.serviceDay,
-                                                   services: [token.serviceCode], counterID: token.targetCounterID)
+                                                   services: pool.sorted(), counterID: token.targetCounterID)
             let streak = try priorityStreak(db, office: office.code, limit: office.policy.maxPriorityStreak)
             let order = OrderingPolicy.order(candidates, priorityStreak: streak, policy: office.policy,
                                              now: now, minuteOfDay: moment.minuteOfDay)
-            let ahead = order.firstIndex { $0.tokenID == tokenID } ?? order.count
-            let open = try Int.fetchOne(db, sql: """
-                SELECT count(*) FROM counter c JOIN counter_service cs ON cs.counter_id = c.id
-                WHERE c.office_code = ? AND cs.service_code = ? AND c.state = 'open'
-                """, arguments: [office.code, token.serviceCode]) ?? 0
-            let seconds = try serviceSeconds(db, office: office.code, service: token.serviceCode)
-            let estimate = open > 0 ? Double(ahead) * seconds / Double(open) : nil
-            return QueuePosition(ahead: ahead, openCounters: open, serviceSeconds: seconds, estimatedWaitSeconds: estimate)
+            let ahead = Array(order.prefix { $0.tokenID != tokenID })
+            let ownSeconds = try serviceSeconds(db, office: office.code, service: token.serviceCode)
+            guard !counterIDs.isEmpty else {
+                return QueuePosition(ahead: ahead.count, openCounters: 0, serviceSeconds: ownSeconds, estimatedWaitSeconds: nil)
+            }
+            let services = try Dictionary(uniqueKeysWithValues: candidates.map(\.tokenID).isEmpty ? [] :
+                Row.fetchAll(db, sql: "SELECT id, service_code FROM token WHERE office_code = ? AND service_day = ? AND state = 'waiting'",
+                             arguments: [office.code, token.serviceDay]).map { ($0["id"] as Int64, $0["service_code"] as String) })
+            var means: [String: Double] = [:]
+            func mean(_ service: String) throws -> Double {
+                if let known = means[service] { return known }
+                let value = try serviceSeconds(db, office: office.code, service: service)
+                means[service] = value
+                return value
+            }
+            var work = 0.0
+            for candidate in ahead { work += try mean(services[candidate.tokenID] ?? token.serviceCode) }
+            let busy = counters.filter { $0["busy"] as Bool }.count
+            work += Double(busy) * ownSeconds / 2
+            return QueuePosition(ahead: ahead.count, openCounters: counterIDs.count, serviceSeconds: ownSeconds,
+                                 estimatedWaitSeconds: work / Double(counterIDs.count))
         }
     }
 

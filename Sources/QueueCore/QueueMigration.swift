@@ -103,7 +103,9 @@ enum QueueMigration {
             ) STRICT;
             -- Call next and positions: the waiting tokens of an office and day.
             CREATE INDEX token_queue ON token(office_code, service_day, state, service_code);
-            CREATE INDEX token_by_phone ON token(phone, service_day);
+            -- Daily caps count the tokens issued for a service and day, from the index alone.
+            CREATE INDEX token_issued ON token(office_code, booked_service_code, service_day, state);
+            CREATE INDEX token_by_phone ON token(phone, service_day, state);
             CREATE INDEX token_by_number ON token(office_code, service_day, number);
             CREATE INDEX token_by_slot ON token(slot_id, service_day) WHERE slot_id IS NOT NULL;
             CREATE INDEX token_at_counter ON token(counter_id) WHERE state IN ('called', 'serving');
