@@ -51,7 +51,9 @@ struct Report {
         let meanWait = records.map(\.actualWait).reduce(0, +) / Double(max(1, records.count)) / 60
         Swift.print("days: \(days), tokens called: \(records.count), with an estimate at booking: \(estimated.count)")
         Swift.print(String(format: "mean real wait: %.1f min; mean absolute error of the estimate: %.1f min", meanWait, mae))
-        Swift.print(String(format: "estimate error p50 %.1f min, p90 %.1f min", percentile(errors, 0.5), percentile(errors, 0.9)))
+        let bias = estimated.map { ($0.1 - $0.0.actualWait) / 60 }.reduce(0, +) / Double(max(1, estimated.count))
+        Swift.print(String(format: "estimate error p50 %.1f min, p90 %.1f min; mean signed error (estimate - real) %+.1f min",
+                           percentile(errors, 0.5), percentile(errors, 0.9), bias))
         for kind in ["walk-in", "priority", "appointment"] {
             let waits = records.filter { $0.kind == kind }.map { $0.actualWait / 60 }
             guard !waits.isEmpty else { continue }

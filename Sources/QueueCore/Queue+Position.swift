@@ -9,7 +9,8 @@ extension Queue {
     ///
     /// Counters often serve several services, so the estimate pools every service the token's open
     /// counters handle: the work ahead is the sum of the recent mean service times of the tokens the
-    /// policy would call first, plus half a service for each of those counters already busy, shared
+    /// policy would call first (each weighted by the share of its service's open counters that are
+    /// this token's counters), plus half a service for each of those counters already busy, shared
     /// among the counters.
     public func position(of tokenID: Int64, at now: Date) throws -> QueuePosition? {
         try database.writer.read { db in
@@ -48,8 +49,21 @@ extension Queue {
                 means[service] = value
                 return value
             }
+            // A token ahead of another service takes this token's counters only for the share of that
+            // service's open counters that are also this token's counters.
+            let openByService = Dictionary(grouping: try Row.fetchAll(db, sql: """
+                SELECT cs.service_code, c.id FROM counter c JOIN counter_service cs ON cs.counter_id = c.id
+                WHERE c.office_code = ? AND c.state = 'open'
+                """, arguments: [office.code]), by: { $0["service_code"] as String })
+                .mapValues { Set($0.map { $0["id"] as Int64 }) }
+            let mine = Set(counterIDs)
             var work = 0.0
-            for candidate in ahead { work += try mean(services[candidate.tokenID] ?? token.serviceCode) }
+            for candidate in ahead {
+                let service = services[candidate.tokenID] ?? token.serviceCode
+                let theirs = openByService[service] ?? mine
+                let share = theirs.isEmpty ? 0 : Double(theirs.intersection(mine).count) / Double(theirs.count)
+                work += try mean(service) * share
+            }
             let busy = counters.filter { $0["busy"] as Bool }.count
             work += Double(busy) * ownSeconds / 2
             return QueuePosition(ahead: ahead.count, openCounters: counterIDs.count, serviceSeconds: ownSeconds,
