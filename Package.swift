@@ -58,7 +58,9 @@ let package = Package(
 
         .testTarget(name: "FastCGITests", dependencies: ["FastCGI"]),
         .testTarget(name: "QueueCoreTests", dependencies: ["QueueCore"]),
-        .testTarget(name: "QueueWebTests", dependencies: ["QueueWeb", "QueueCore", "FastCGI"]),
+        .testTarget(name: "QueueWebTests", dependencies: [
+            "QueueWeb", "QueueCore", "FastCGI", .product(name: "Yams", package: "Yams"),
+        ]),
         .testTarget(name: "SiteKitTests", dependencies: ["SiteKit"]),
     ],
     swiftLanguageModes: [.v6]

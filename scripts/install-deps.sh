@@ -29,8 +29,8 @@ if ! command -v swift >/dev/null; then
 fi
 
 if [ "${1:-}" = "--test" ]; then
-    if ! python3 -c 'import pytest' 2>/dev/null; then
-        echo "install-deps: installing pytest"
-        python3 -m pip install -q pytest
+    if ! python3 -c 'import pytest, yaml, openapi_spec_validator' 2>/dev/null; then
+        echo "install-deps: installing pytest, PyYAML, openapi-spec-validator"
+        python3 -m pip install -q pytest PyYAML openapi-spec-validator
     fi
 fi

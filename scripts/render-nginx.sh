@@ -16,6 +16,7 @@ socket=${GUVNL_SOCKET:-$repo/var/run/fcgi-app.sock}
 listen=${GUVNL_LISTEN:-127.0.0.1:8080}
 max_body=${GUVNL_MAX_BODY_BYTES:-65536}
 user_line=${NGINX_USER_LINE:-}
+openapi=${GUVNL_OPENAPI:-$repo/openapi.yaml}
 if [ "$kind" = production ]; then
     booking_burst=5; signin_burst=3
     server_name=${SERVER_NAME:?production needs SERVER_NAME}
@@ -29,7 +30,7 @@ fi
 render() {
     sed -e "s|@SNIPPETS@|$out/snippets|g" -e "s|@PREFIX@|$prefix|g" -e "s|@ROOT@|$root|g" \
         -e "s|@SOCKET@|$socket|g" -e "s|@LISTEN@|$listen|g" -e "s|@MAX_BODY@|$max_body|g" \
-        -e "s|@USER_LINE@|$user_line|g" -e "s|@REPO@|$repo|g" -e "s|@SERVER_NAME@|$server_name|g" \
+        -e "s|@USER_LINE@|$user_line|g" -e "s|@OPENAPI@|$openapi|g" -e "s|@SERVER_NAME@|$server_name|g" \
         -e "s|@CERT@|$cert|g" -e "s|@CERT_KEY@|$cert_key|g" \
         -e "s|@BOOKING_BURST@|$booking_burst|g" -e "s|@SIGNIN_BURST@|$signin_burst|g" "$1"
 }

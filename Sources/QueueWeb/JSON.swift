@@ -6,6 +6,7 @@ enum JSON {
     static func encode<Value: Encodable>(_ value: Value) -> [UInt8] {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        encoder.keyEncodingStrategy = .convertToSnakeCase
         encoder.dateEncodingStrategy = .iso8601
         // Encoding our own plain structs cannot fail; an empty object is a safe fallback regardless.
         return (try? Array(encoder.encode(value))) ?? Array("{}".utf8)

@@ -11,6 +11,13 @@ public struct QueryParameters: Sendable {
         }
     }
 
+    /// Every name with its first value.
+    var all: [String: String] {
+        var result: [String: String] = [:]
+        for (name, value) in values where result[name] == nil { result[name] = value }
+        return result
+    }
+
     /// The first value given for `name`.
     public subscript(name: String) -> String? {
         values.first { $0.0 == name }?.1

@@ -8,16 +8,26 @@ struct RequestContext: Sendable {
     let parameters: [String: String]
     let query: QueryParameters
     let services: AppServices
+
+    /// A path parameter the route pattern guarantees.
+    func parameter(_ name: String) -> String { parameters[name] ?? "" }
+
+    var now: Date { services.now() }
 }
 
 /// The shared, thread-safe things handlers use; the clock is injected so time rules can be tested.
 public struct AppServices: Sendable {
-    public var database: AppDatabase
+    public var queue: Queue
     public var now: @Sendable () -> Date
 
-    public init(database: AppDatabase, now: @escaping @Sendable () -> Date = { Date() }) {
-        self.database = database
+    public var database: AppDatabase { queue.database }
+
+    public init(queue: Queue, now: @escaping @Sendable () -> Date = { Date() }) {
+        self.queue = queue
         self.now = now
     }
-}
 
+    public init(database: AppDatabase, now: @escaping @Sendable () -> Date = { Date() }) {
+        self.init(queue: Queue(database: database), now: now)
+    }
+}

@@ -1,6 +1,7 @@
 import FastCGI
 import Foundation
 import Logging
+import QueueCore
 
 /// The HTTP application behind `/api/`: routes requests to handlers and turns every error into
 /// a response in one place. It never sees libfcgi, so tests drive it in-process.
@@ -14,6 +15,8 @@ public struct WebApplication: Responder {
         self.logger = logger
         var router = Router()
         HealthRoutes.register(in: &router)
+        OfficeRoutes.register(in: &router)
+        TokenRoutes.register(in: &router)
         self.router = router
     }
 
@@ -33,6 +36,8 @@ public struct WebApplication: Responder {
                 return response
             } catch let error as APIError {
                 return ErrorResponses.response(for: error)
+            } catch let error as QueueError {
+                return ErrorResponses.response(for: APIError(error))
             } catch {
                 return internalError(for: request, error: error)
             }

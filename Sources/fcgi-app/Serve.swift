@@ -77,7 +77,7 @@ struct Serve: ParsableCommand {
             configuration: ServerConfiguration(
                 address: address, threads: threads, maxBodyBytes: maxBodyBytes,
                 socketGroup: listenSocketGroup, shutdownGraceSeconds: Double(shutdownGrace)),
-            responder: WebApplication(services: AppServices(database: appDatabase), logger: logger),
+            responder: WebApplication(services: AppServices(queue: Queue(database: appDatabase)), logger: logger),
             logger: logger)
         do {
             try server.start()

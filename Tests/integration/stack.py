@@ -44,7 +44,9 @@ class Stack:
         subprocess.run([BIN / "fcgi-app", "migrate", "--database", self.database, "--demo-data"],
                        check=True, capture_output=True)
         self.start_app()
+        shutil.copy(REPO / "openapi.yaml", self.dir / "openapi.yaml")
         env = dict(os.environ, GUVNL_ROOT=str(self.dir / "public"), GUVNL_SOCKET=str(self.socket),
+                   GUVNL_OPENAPI=str(self.dir / "openapi.yaml"),
                    GUVNL_LISTEN=f"127.0.0.1:{self.port}", GUVNL_MAX_BODY_BYTES=str(self.nginx_max_body),
                    NGINX_USER_LINE="user www-data www-data;" if os.geteuid() == 0 else "")
         out = subprocess.run([REPO / "scripts" / "render-nginx.sh", "local", self.dir / "nginx"],

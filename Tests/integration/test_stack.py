@@ -168,3 +168,13 @@ def test_both_nginx_configurations_pass_nginx_t(tmp_path):
     assert "listen 443 ssl http2" in production
     assert "return 301 https://" in production
     assert "zone=booking" in (tmp_path / "production" / "snippets" / "api.conf").read_text()
+
+
+def test_openapi_document_is_valid_and_served(stack):
+    from openapi_spec_validator import validate
+    import yaml
+    status, headers, body = stack.get("/api/openapi.yaml")
+    assert status == 200
+    document = yaml.safe_load(body)
+    validate(document)
+    assert "/api/v1/tokens" in document["paths"]

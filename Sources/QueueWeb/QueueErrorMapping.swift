@@ -1,0 +1,34 @@
+import QueueCore
+
+/// The one place where the queue's domain errors become API errors with an HTTP status.
+extension APIError {
+    init(_ error: QueueError) {
+        let (status, code, field) = Self.classify(error)
+        self.init(status: status, code: code, message: error.description, field: field)
+    }
+
+    /// Status, stable code and the request field at fault, for each domain error.
+    private static func classify(_ error: QueueError) -> (Int, String, String?) {
+        switch error {
+        case .invalidField(let field, _): (400, "invalid_field", field)
+        case .officeNotFound: (404, "office_not_found", "office")
+        case .counterNotFound: (404, "counter_not_found", "counter")
+        case .tokenNotFound: (404, "token_not_found", nil)
+        case .serviceNotOffered: (422, "service_not_offered", "service")
+        case .slotNotFound: (422, "slot_not_found", "slot")
+        case .appointmentsNotOffered: (422, "appointments_not_offered", "service")
+        case .slotInPast: (422, "slot_in_past", "slot")
+        case .bookingTooFarAhead: (422, "booking_too_far_ahead", "date")
+        case .officeClosed: (409, "office_closed", nil)
+        case .holiday: (409, "office_holiday", "date")
+        case .dailyCapReached: (409, "daily_cap_reached", "service")
+        case .slotFull: (409, "slot_full", "slot")
+        case .phoneLimitReached: (429, "phone_limit_reached", "phone")
+        case .checkInWrongDay: (409, "check_in_wrong_day", nil)
+        case .illegalTransition, .recallLimitReached, .recallsRemaining, .alreadyRejoined, .transferToSameQueue:
+            (409, "illegal_transition", nil)
+        case .counterNotOpen, .counterBusy, .counterDoesNotServe, .counterInAnotherOffice:
+            (409, "counter_conflict", "counter")
+        }
+    }
+}

@@ -1,0 +1,129 @@
+import FastCGI
+import Foundation
+import QueueCore
+
+/// Citizens' tokens: book, read (with the token's secret), find again, cancel, check in.
+enum TokenRoutes {
+    static func register(in router: inout Router) {
+        router.add("POST", "/api/v1/tokens", book)
+        router.add("GET", "/api/v1/tokens/lookup", lookup)
+        router.add("GET", "/api/v1/tokens/{id}") { context in
+            let token = try authorisedToken(context, secret: context.query["secret"])
+            return try statusResponse(context, token.id, status: 200)
+        }
+        router.add("POST", "/api/v1/tokens/{id}/cancel") { context in
+            let body = try RequestBody(context.request)
+            let token = try authorisedToken(context, secret: body["secret"])
+            _ = try context.services.queue.cancel(token: token.id, actor: .citizen, at: context.now)
+            return body.isForm ? redirectToTokenPage(token) : try statusResponse(context, token.id, status: 200)
+        }
+        router.add("POST", "/api/v1/tokens/{id}/check-in") { context in
+            let body = try RequestBody(context.request)
+            let token = try authorisedToken(context, secret: body["secret"])
+            _ = try context.services.queue.checkIn(token: token.id, actor: .citizen, at: context.now)
+            return body.isForm ? redirectToTokenPage(token) : try statusResponse(context, token.id, status: 200)
+        }
+        router.add("POST", "/api/v1/offices/{office}/check-in") { context in
+            // At the office (kiosk): the mobile number booked with, and the token number if several.
+            let body = try RequestBody(context.request)
+            let phone = try body.required("phone", "Enter the mobile number you booked with.")
+            let queue = context.services.queue
+            let token: Token
+            if let number = body["number"] {
+                guard let found = try queue.lookup(office: context.parameter("office"), number: number, phone: phone, at: context.now)
+                else { throw APIError(QueueError.tokenNotFound) }
+                token = try queue.checkIn(token: found.id, actor: .kiosk, at: context.now)
+            } else {
+                token = try queue.checkIn(office: context.parameter("office"), phone: phone, actor: .kiosk, at: context.now)
+            }
+            return body.isForm ? redirectToTokenPage(token) : try statusResponse(context, token.id, status: 200, secret: token.secret)
+        }
+    }
+
+    static let priorities = Dictionary(uniqueKeysWithValues: PriorityCategory.allCases.map { ($0.rawValue, $0) })
+
+    private static func book(_ context: RequestContext) throws -> Response {
+        let body = try RequestBody(context.request)
+        let office = try body.required("office", "Choose an office.")
+        let service = try body.required("service", "Choose a service.")
+        var priority = PriorityCategory.none
+        if let text = body["priority"] {
+            guard let known = priorities[text] else {
+                throw APIError.invalidField("priority", "priority must be one of \(PriorityCategory.allCases.map(\.rawValue).joined(separator: ", ")).")
+            }
+            priority = known
+        }
+        var appointment: (slotID: Int64, day: String)?
+        if let slot = body["slot"] {
+            guard let slotID = Int64(slot), slotID > 0 else { throw APIError.invalidField("slot", "slot must be a slot id.") }
+            let day = try body.required("date", "Choose the date of the appointment, written YYYY-MM-DD.")
+            appointment = (slotID, day)
+        }
+        let citizen = CitizenDetails(
+            name: body["name"] ?? "", phone: body["phone"] ?? "", email: body["email"],
+            consumerNumber: body["consumer_number"], language: body["language"] ?? "gu", priority: priority)
+        let token = try context.services.queue.book(
+            BookingRequest(officeCode: office, serviceCode: service, citizen: citizen, appointment: appointment,
+                           actor: body["kiosk"] == "true" ? .kiosk : .citizen), at: context.now)
+        if body.isForm { return redirectToTokenPage(token) }
+        var response = try statusResponse(context, token.id, status: 201, secret: token.secret)
+        response.headers.append(("Location", "/api/v1/tokens/\(token.id)"))
+        return response
+    }
+
+    private static func lookup(_ context: RequestContext) throws -> Response {
+        let office = try context.query["office"] ?? { throw APIError.invalidField("office", "Choose your office.") }()
+        let number = try context.query["number"] ?? { throw APIError.invalidField("number", "Enter your token number, such as NC-017.") }()
+        let phone = try context.query["phone"] ?? { throw APIError.invalidField("phone", "Enter the mobile number you booked with.") }()
+        guard let token = try context.services.queue.lookup(office: office, number: number, phone: phone, at: context.now) else {
+            throw APIError(status: 404, code: "token_not_found",
+                           message: "No token \(number.uppercased()) booked with that mobile number at \(office) today or later.")
+        }
+        return try statusResponse(context, token.id, status: 200, secret: token.secret)
+    }
+
+    /// The token named in the path, if `secret` is its secret (compared in constant time).
+    private static func authorisedToken(_ context: RequestContext, secret: String?) throws -> Token {
+        guard let id = Int64(context.parameter("id")), id > 0 else {
+            throw APIError.invalidField("id", "The token id must be a positive number.")
+        }
+        let given = secret ?? context.request.header("x-token-secret") ?? ""
+        guard !given.isEmpty else { throw APIError(status: 401, code: "secret_required", message: "The token's secret is needed to see or change it.", field: "secret") }
+        guard let status = try context.services.queue.status(of: id, at: context.now),
+              ConstantTime.equal(status.token.secret, given) else {
+            // The same answer for a wrong secret and a missing token: ids cannot be probed.
+            throw APIError(QueueError.tokenNotFound)
+        }
+        return status.token
+    }
+
+    private static func statusResponse(_ context: RequestContext, _ id: Int64, status code: Int, secret: String? = nil) throws -> Response {
+        guard let status = try context.services.queue.status(of: id, at: context.now) else { throw APIError(QueueError.tokenNotFound) }
+        struct Answer: Encodable {
+            let token: TokenView
+            let secret: String?
+            let page: String?
+        }
+        let view = TokenView(status.token, position: status.position, counterNumber: status.counterNumber,
+                             documents: status.requiredDocuments)
+        return JSON.response(status: code, Answer(token: view, secret: secret,
+                                                  page: secret.map { tokenPage(id: id, secret: $0) }))
+    }
+
+    static func tokenPage(id: Int64, secret: String) -> String { "/token/?id=\(id)&secret=\(secret)" }
+
+    private static func redirectToTokenPage(_ token: Token) -> Response {
+        Response(status: 303, headers: [("Location", tokenPage(id: token.id, secret: token.secret)), ("Cache-Control", "no-store")])
+    }
+}
+
+/// Comparison whose time does not depend on where two secrets differ.
+enum ConstantTime {
+    static func equal(_ a: String, _ b: String) -> Bool {
+        let x = Array(a.utf8), y = Array(b.utf8)
+        guard x.count == y.count else { return false }
+        var difference: UInt8 = 0
+        for index in x.indices { difference |= x[index] ^ y[index] }
+        return difference == 0
+    }
+}

@@ -1,0 +1,86 @@
+"""Citizens' API through real nginx and fcgi-app: book, read, find again, cancel; concurrency."""
+import json
+import urllib.request
+from concurrent.futures import ThreadPoolExecutor
+
+from stack import error_of
+
+JSON = {"Content-Type": "application/json"}
+
+
+def book(stack, phone, service="bill-complaint", **extra):
+    fields = {"office": "VAD-247", "service": service, "name": "આશા પટેલ", "phone": phone, **extra}
+    return stack.request("POST", "/api/v1/tokens", body=json.dumps(fields).encode(), headers=JSON)
+
+
+def test_book_read_find_and_cancel(stack):
+    # Given a citizen booking a walk-in token at the round-the-clock office
+    status, headers, body = book(stack, "9825011111", service="meter-complaint")
+    assert status == 201
+    answer = json.loads(body)
+    token, secret = answer["token"], answer["secret"]
+    assert token["number"].startswith("MC-") and token["state"] == "waiting"
+    assert headers["Location"] == f"/api/v1/tokens/{token['id']}"
+    # When they read it with its secret, and find it again by number and phone
+    status, _, body = stack.get(f"/api/v1/tokens/{token['id']}?secret={secret}")
+    assert status == 200 and json.loads(body)["token"]["position"]["open_counters"] >= 1
+    status, _, body = stack.get(f"/api/v1/tokens/lookup?office=VAD-247&number={token['number']}&phone=%2B919825011111")
+    assert status == 200 and json.loads(body)["secret"] == secret
+    # Then without the secret they cannot, and cancelling works once
+    assert stack.get(f"/api/v1/tokens/{token['id']}")[0] == 401
+    status, _, body = stack.request("POST", f"/api/v1/tokens/{token['id']}/cancel",
+                                    body=json.dumps({"secret": secret}).encode(), headers=JSON)
+    assert status == 200 and json.loads(body)["token"]["state"] == "cancelled"
+    status, _, body = stack.request("POST", f"/api/v1/tokens/{token['id']}/cancel",
+                                    body=json.dumps({"secret": secret}).encode(), headers=JSON)
+    assert status == 409 and error_of(body)["code"] == "illegal_transition"
+
+
+class NoRedirect(urllib.request.HTTPRedirectHandler):
+    def redirect_request(self, *args, **kwargs):
+        return None
+
+
+def test_a_form_post_without_javascript_is_answered_303_to_the_token_page(stack):
+    opener = urllib.request.build_opener(NoRedirect)
+    request = urllib.request.Request(
+        stack.base + "/api/v1/tokens", method="POST",
+        data="office=VAD-247&service=reconnection&name=Ravi+Shah&phone=98980+22222&language=en".encode(),
+        headers={"Content-Type": "application/x-www-form-urlencoded"})
+    try:
+        opener.open(request, timeout=10)
+        raise AssertionError("expected a redirect")
+    except urllib.error.HTTPError as answer:
+        assert answer.code == 303
+        assert answer.headers["Location"].startswith("/token/?id=")
+
+
+def test_bad_input_is_a_4xx_naming_the_field(stack):
+    status, _, body = book(stack, "12345")
+    assert status == 400 and error_of(body)["field"] == "phone"
+    status, _, body = stack.request("POST", "/api/v1/tokens", body=b"{not json", headers=JSON)
+    assert status == 400
+    status, _, body = stack.request("POST", "/api/v1/tokens", body=b"<a/>", headers={"Content-Type": "text/xml"})
+    assert status == 415
+
+
+def test_concurrent_bookings_through_nginx_get_distinct_gapless_numbers(stack):
+    # Given 60 citizens booking the same service at once
+    phones = [f"97{index:08d}" for index in range(60)]
+    with ThreadPoolExecutor(max_workers=12) as pool:
+        answers = list(pool.map(lambda phone: book(stack, phone, service="new-lt-connection"), phones))
+    # Then every booking succeeded with its own number, and the numbers have no gaps
+    assert all(status == 201 for status, _, _ in answers)
+    numbers = sorted(int(json.loads(body)["token"]["number"].split("-")[1]) for _, _, body in answers)
+    assert numbers == list(range(numbers[0], numbers[0] + 60))
+
+
+def test_the_public_snapshot_shows_waiting_counts_and_no_personal_data(stack):
+    book(stack, "9825033333", service="bill-complaint")
+    status, _, body = stack.get("/api/v1/offices/VAD-247/queue")
+    assert status == 200
+    snapshot = json.loads(body)
+    waiting = {service["code"]: service["waiting"] for service in snapshot["services"]}
+    assert waiting["bill-complaint"] >= 1
+    text = body.decode()
+    assert "9825033333" not in text and "પટેલ" not in text
