@@ -125,3 +125,17 @@ extension Queue {
         return recent.prefix { $0 != PriorityCategory.none.rawValue }.count
     }
 }
+
+extension Queue {
+    /// The id of counter `number` at an office.
+    public func counterID(office: String, number: Int) throws -> Int64? {
+        try database.writer.read { db in
+            try Int64.fetchOne(db, sql: "SELECT id FROM counter WHERE office_code = ? AND number = ?", arguments: [office, number])
+        }
+    }
+
+    /// The token called to or served at a counter now.
+    public func tokenAt(counter counterID: Int64) throws -> Token? {
+        try database.writer.read { db in try tokenAtCounter(db, counterID) }
+    }
+}

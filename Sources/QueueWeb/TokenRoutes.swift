@@ -83,7 +83,7 @@ enum TokenRoutes {
     }
 
     /// The token named in the path, if `secret` is its secret (compared in constant time).
-    private static func authorisedToken(_ context: RequestContext, secret: String?) throws -> Token {
+    static func authorisedToken(_ context: RequestContext, secret: String?) throws -> Token {
         guard let id = Int64(context.parameter("id")), id > 0 else {
             throw APIError.invalidField("id", "The token id must be a positive number.")
         }

@@ -17,6 +17,7 @@ public struct WebApplication: Responder {
         HealthRoutes.register(in: &router)
         OfficeRoutes.register(in: &router)
         TokenRoutes.register(in: &router)
+        EventStreamRoutes.register(in: &router, hub: LiveUpdateHub(queue: services.queue))
         self.router = router
     }
 
