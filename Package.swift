@@ -20,6 +20,7 @@ let package = Package(
         // System libraries from Debian (libfcgi-dev, libcmark-dev).
         .systemLibrary(name: "CFastCGI", pkgConfig: "fcgi", providers: [.apt(["libfcgi-dev"])]),
         .systemLibrary(name: "CMark", pkgConfig: "libcmark", providers: [.apt(["libcmark-dev"])]),
+        .systemLibrary(name: "CSodium", pkgConfig: "libsodium", providers: [.apt(["libsodium-dev"])]),
         // Header-only: Linux calls glibc hides behind _GNU_SOURCE (renameat2 for the atomic site swap).
         .systemLibrary(name: "CLinux"),
 
@@ -27,7 +28,9 @@ let package = Package(
             "CFastCGI",
             .product(name: "Logging", package: "swift-log"),
         ]),
+        // QueueCore keeps staff accounts, so it owns the thin libsodium wrapper (StaffCrypto).
         .target(name: "QueueCore", dependencies: [
+            "CSodium",
             .product(name: "GRDB", package: "GRDB.swift"),
         ]),
         .target(name: "QueueWeb", dependencies: [

@@ -5,6 +5,8 @@ import GRDB
 /// number only.
 public struct OfficeSnapshot: Sendable, Equatable, Codable {
     public struct CounterNow: Sendable, Equatable, Codable {
+        /// The id the counter routes take.
+        public var id: Int64
         public var number: Int
         public var state: String
         public var pauseReason: String?
@@ -55,7 +57,7 @@ extension Queue {
                 WHERE c.office_code = ? ORDER BY c.number
                 """, arguments: [code]).map { row in
                 OfficeSnapshot.CounterNow(
-                    number: row["number"], state: row["state"], pauseReason: row["pause_reason"],
+                    id: row["id"], number: row["number"], state: row["state"], pauseReason: row["pause_reason"],
                     services: ((row["services"] as String?) ?? "").split(separator: ",").map(String.init),
                     token: row["token"], tokenState: row["token_state"])
             }

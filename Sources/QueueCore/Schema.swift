@@ -7,6 +7,7 @@ enum Schema {
         var migrator = DatabaseMigrator()
         migrator.registerMigration("v1-offices-and-services", migrate: OfficesAndServicesMigration.apply)
         migrator.registerMigration("v2-queue", migrate: QueueMigration.apply)
+        migrator.registerMigration("v3-staff-sessions", migrate: StaffSessionsMigration.apply)
         return migrator
     }
 }

@@ -18,6 +18,11 @@ public struct WebApplication: Responder {
         OfficeRoutes.register(in: &router)
         TokenRoutes.register(in: &router)
         EventStreamRoutes.register(in: &router, hub: LiveUpdateHub(queue: services.queue))
+        let accounts = StaffAccounts(database: services.database)
+        // Without a key (an unmigrated database) nobody can sign in; health reports the migrations.
+        let auth = StaffAuth(accounts: accounts, key: (try? accounts.signingKey(at: services.now())) ?? StaffCrypto.randomBytes(32))
+        AuthRoutes.register(in: &router, auth: auth)
+        CounterRoutes.register(in: &router, auth: auth)
         self.router = router
     }
 
@@ -38,6 +43,8 @@ public struct WebApplication: Responder {
             } catch let error as APIError {
                 return ErrorResponses.response(for: error)
             } catch let error as QueueError {
+                return ErrorResponses.response(for: APIError(error))
+            } catch let error as StaffError {
                 return ErrorResponses.response(for: APIError(error))
             } catch {
                 return internalError(for: request, error: error)

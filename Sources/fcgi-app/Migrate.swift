@@ -15,7 +15,10 @@ struct Migrate: ParsableCommand {
     func run() throws {
         let appDatabase = try AppDatabase.open(path: database)
         try appDatabase.migrate()
-        if demoData { try DemoData.install(in: appDatabase) }
+        if demoData {
+            try DemoData.install(in: appDatabase)
+            try DemoStaff.install(in: appDatabase)
+        }
         let health = try appDatabase.health()
         print("\(database): schema \(health.schemaVersion) (\(health.appliedMigrations) migrations), \(health.officeCount) offices")
     }

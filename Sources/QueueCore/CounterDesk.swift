@@ -1,0 +1,77 @@
+import Foundation
+import GRDB
+
+/// What a clerk sees at a counter: its state, the citizen at it (with their details, for staff only)
+/// and who waits for its services, in the order they will be called.
+public struct CounterDesk: Sendable, Encodable {
+    public struct Citizen: Sendable, Encodable {
+        public var tokenID: Int64
+        public var number: String
+        public var state: String
+        public var service: String
+        public var kind: String
+        public var priority: String
+        public var name: String
+        public var phone: String
+        public var consumerNumber: String?
+        public var recalls: Int
+        public var calledAt: Date?
+        public var requiredDocuments: [LocalizedName]
+    }
+
+    public struct Waiting: Sendable, Encodable {
+        public var tokenID: Int64
+        public var number: String
+        public var service: String
+        public var priority: String
+        public var kind: String
+        public var waitedSeconds: Double
+    }
+
+    public var counterID: Int64
+    public var office: String
+    public var number: Int
+    public var state: String
+    public var pauseReason: String?
+    public var services: [String]
+    public var current: Citizen?
+    public var waiting: [Waiting]
+}
+
+extension Queue {
+    public func counter(_ counterID: Int64) throws -> Counter? {
+        try database.writer.read { db in try Counter.fetch(db, id: counterID) }
+    }
+
+    public func desk(counter counterID: Int64, at now: Date) throws -> CounterDesk {
+        try database.writer.read { db in
+            guard let counter = try Counter.fetch(db, id: counterID) else { throw QueueError.counterNotFound(counterID) }
+            let office = try OfficeFacts.load(db, code: counter.officeCode)
+            let moment = office.serviceDay(now)
+            var current: CounterDesk.Citizen?
+            if let token = try tokenAtCounter(db, counterID) {
+                current = CounterDesk.Citizen(
+                    tokenID: token.id, number: token.number, state: token.state.rawValue, service: token.serviceCode,
+                    kind: token.kind.rawValue, priority: token.citizen.priority.rawValue, name: token.citizen.name,
+                    phone: token.citizen.phone, consumerNumber: token.citizen.consumerNumber, recalls: token.recalls,
+                    calledAt: token.calledAt, requiredDocuments: try Self.documents(db, service: token.serviceCode))
+            }
+            let candidates = try waitingCandidates(db, office: office.code, day: moment.day, services: counter.serviceCodes,
+                                                   counterID: counterID)
+            let streak = try priorityStreak(db, office: office.code, limit: office.policy.maxPriorityStreak)
+            let order = OrderingPolicy.order(candidates, priorityStreak: streak, policy: office.policy, now: now,
+                                             minuteOfDay: moment.minuteOfDay)
+            let numbers = try Dictionary(uniqueKeysWithValues: Row.fetchAll(db, sql: """
+                SELECT id, number, service_code FROM token WHERE office_code = ? AND service_day = ? AND state = 'waiting'
+                """, arguments: [office.code, moment.day]).map { ($0["id"] as Int64, ($0["number"] as String, $0["service_code"] as String)) })
+            let waiting = order.map { candidate in
+                CounterDesk.Waiting(tokenID: candidate.tokenID, number: numbers[candidate.tokenID]?.0 ?? "?",
+                                    service: numbers[candidate.tokenID]?.1 ?? "?", priority: candidate.priority.rawValue,
+                                    kind: candidate.kind.rawValue, waitedSeconds: now.timeIntervalSince(candidate.queuedAt))
+            }
+            return CounterDesk(counterID: counterID, office: counter.officeCode, number: counter.number,
+                               state: counter.state.rawValue, pauseReason: counter.pauseReason, services: counter.serviceCodes,
+                               current: current, waiting: waiting)
+        }
+    }
+}

@@ -1,0 +1,29 @@
+import Foundation
+import GRDB
+
+/// Demo sign-ins for `make run` (listed in the README): a clerk per demo office and an administrator.
+/// Never use these passwords anywhere real.
+public enum DemoStaff {
+    public static let clerkPassword = "demo-clerk-2026"
+    public static let managerPassword = "demo-manager-2026"
+    public static let adminPassword = "demo-admin-2026"
+
+    /// Creates the demo accounts that do not exist yet.
+    public static func install(in database: AppDatabase, at now: Date = Date()) throws {
+        let accounts = StaffAccounts(database: database)
+        var wanted: [(String, String, String, StaffRole, String?)] = [("admin", "Demo Administrator", adminPassword, .administrator, nil)]
+        for office in DemoData.offices {
+            wanted.append(("clerk-\(office.code.lowercased())", "Demo clerk, \(office.en)", clerkPassword, .counterStaff, office.code))
+        }
+        wanted.append(("manager-vad-247", "Demo manager, Vadodara 24x7", managerPassword, .officeManager, "VAD-247"))
+        for (username, name, password, role, office) in wanted {
+            let exists = try database.writer.read { db in
+                try Bool.fetchOne(db, sql: "SELECT EXISTS (SELECT 1 FROM staff_user WHERE username = ?)", arguments: [username]) ?? false
+            }
+            if !exists {
+                _ = try accounts.addUser(username: username, displayName: name, password: password, role: role,
+                                         office: office, counterNumber: nil, at: now)
+            }
+        }
+    }
+}

@@ -1,0 +1,161 @@
+import Foundation
+import GRDB
+
+/// Staff accounts and sessions: creating accounts, signing in with growing delays after failures,
+/// rotating refresh tokens (reuse revokes the family), signing out.
+public struct StaffAccounts: Sendable {
+    public let database: AppDatabase
+    /// How long a refresh token (a working day's session) lasts.
+    public static let sessionSeconds: Double = 12 * 3600
+    /// Failures allowed before delays start; then 1, 2, 4 ... seconds, at most `maxDelay`.
+    public static let freeFailures = 3
+    public static let maxDelaySeconds = 300
+
+    public init(database: AppDatabase) { self.database = database }
+
+    /// A new sign-in, or a refresh: the person and their new refresh token.
+    public struct Session: Sendable {
+        public var user: StaffUser
+        public var refreshToken: String
+    }
+
+    public func addUser(username: String, displayName: String, password: String, role: StaffRole,
+                        office: String?, counterNumber: Int?, at now: Date) throws -> StaffUser {
+        let name = username.lowercased()
+        guard (3...40).contains(name.count), name.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || "._-".contains($0)) }) else {
+            throw StaffError.invalidAccount(field: "username", reason: "3 to 40 letters, digits, dots, dashes or underscores.")
+        }
+        guard password.count >= 10 else {
+            throw StaffError.invalidAccount(field: "password", reason: "The password needs at least 10 characters.")
+        }
+        let display = CitizenDetails.collapseSpaces(displayName)
+        guard (1...100).contains(display.count) else {
+            throw StaffError.invalidAccount(field: "name", reason: "Give the person's name (up to 100 characters).")
+        }
+        if role != .administrator, office == nil {
+            throw StaffError.invalidAccount(field: "office", reason: "Counter staff and office managers belong to an office.")
+        }
+        let hash = try StaffCrypto.hashPassword(password)
+        return try database.writer.write { db in
+            if let office { _ = try OfficeFacts.load(db, code: office) }
+            var counterID: Int64?
+            if let counterNumber {
+                counterID = try Int64.fetchOne(db, sql: "SELECT id FROM counter WHERE office_code = ? AND number = ?",
+                                               arguments: [office, counterNumber])
+                guard counterID != nil else {
+                    throw StaffError.invalidAccount(field: "counter", reason: "There is no counter \(counterNumber) at \(office ?? "-").")
+                }
+            }
+            if try Bool.fetchOne(db, sql: "SELECT EXISTS (SELECT 1 FROM staff_user WHERE username = ?)", arguments: [name]) == true {
+                throw StaffError.usernameTaken
+            }
+            try db.execute(sql: """
+                INSERT INTO staff_user (username, display_name, password_hash, role, office_code, counter_id, created_at)
+                VALUES (?, ?, ?, ?, ?, ?, ?)
+                """, arguments: [name, display, hash, role.rawValue, role == .administrator ? nil : office, counterID, now.milliseconds])
+            return StaffUser(id: db.lastInsertedRowID, username: name, displayName: display, role: role,
+                             officeCode: role == .administrator ? nil : office, counterID: counterID, isActive: true)
+        }
+    }
+
+    /// Signs in; after `freeFailures` failed attempts each further attempt must wait longer.
+    public func signIn(username: String, password: String, at now: Date) throws -> Session {
+        let name = username.lowercased()
+        let (found, wait) = try database.writer.read { db -> ((StaffUser, hash: String)?, Int) in
+            let user = try StaffUser.fetch(db, sql: "SELECT * FROM staff_user WHERE username = ?", arguments: [name])
+            return (user, try Self.remainingDelay(db, username: name, at: now))
+        }
+        if wait > 0 { throw StaffError.tooManyAttempts(retryAfter: wait) }
+        // The hash is checked even for an unknown name, so timing does not reveal which names exist.
+        let valid = StaffCrypto.verifyPassword(password, against: found?.hash ?? Self.decoyHash)
+        guard let (user, _) = found, valid, user.isActive else {
+            try database.writer.write { db in
+                try db.execute(sql: """
+                    INSERT INTO sign_in_failure (username, failures, last_failed_at) VALUES (?, 1, ?)
+                    ON CONFLICT(username) DO UPDATE SET failures = failures + 1, last_failed_at = excluded.last_failed_at
+                    """, arguments: [name, now.milliseconds])
+            }
+            throw StaffError.invalidCredentials
+        }
+        return try database.writer.write { db in
+            try db.execute(sql: "DELETE FROM sign_in_failure WHERE username = ?", arguments: [name])
+            let token = try Self.newSession(db, user: user.id, family: StaffCrypto.randomToken(bytes: 16), at: now)
+            return Session(user: user, refreshToken: token)
+        }
+    }
+
+    /// Exchanges a refresh token for a new one. A token already used revokes its whole family.
+    public func refresh(_ token: String, at now: Date) throws -> Session {
+        let outcome: Result<Session, StaffError> = try database.writer.write { db in
+            guard let row = try Row.fetchOne(db, sql: "SELECT * FROM staff_session WHERE token_hash = ?",
+                                             arguments: [StaffCrypto.digest(token)]) else { return .failure(.sessionExpired) }
+            let family: String = row["family"]
+            if row["used_at"] as Int64? != nil {
+                try db.execute(sql: "UPDATE staff_session SET revoked_at = ? WHERE family = ? AND revoked_at IS NULL",
+                               arguments: [now.milliseconds, family])
+                return .failure(.refreshReused)
+            }
+            guard row["revoked_at"] as Int64? == nil, (row["expires_at"] as Int64) > now.milliseconds else {
+                return .failure(.sessionExpired)
+            }
+            guard let (user, _) = try StaffUser.fetch(db, sql: "SELECT * FROM staff_user WHERE id = ?",
+                                                      arguments: [row["user_id"] as Int64]), user.isActive else {
+                return .failure(.sessionExpired)
+            }
+            try db.execute(sql: "UPDATE staff_session SET used_at = ? WHERE id = ?", arguments: [now.milliseconds, row["id"] as Int64])
+            return .success(Session(user: user, refreshToken: try Self.newSession(db, user: user.id, family: family, at: now)))
+        }
+        return try outcome.get()
+    }
+
+    /// Ends the session the refresh token belongs to (its whole family).
+    public func signOut(_ token: String, at now: Date) throws {
+        try database.writer.write { db in
+            try db.execute(sql: """
+                UPDATE staff_session SET revoked_at = ? WHERE revoked_at IS NULL AND family =
+                    (SELECT family FROM staff_session WHERE token_hash = ?)
+                """, arguments: [now.milliseconds, StaffCrypto.digest(token)])
+        }
+    }
+
+    /// An active member of staff by id.
+    public func user(_ id: Int64) throws -> StaffUser? {
+        try database.writer.read { db in
+            try StaffUser.fetch(db, sql: "SELECT * FROM staff_user WHERE id = ? AND is_active = 1", arguments: [id])?.0
+        }
+    }
+
+    /// The 32-byte key that signs access tokens, made on first use and shared by every process.
+    public func signingKey(at now: Date) throws -> [UInt8] {
+        try database.writer.write { db in
+            if let key = try Data.fetchOne(db, sql: "SELECT key FROM signing_key WHERE id = 1") { return Array(key) }
+            let key = StaffCrypto.randomBytes(32)
+            try db.execute(sql: "INSERT INTO signing_key (id, key, created_at) VALUES (1, ?, ?)",
+                           arguments: [Data(key), now.milliseconds])
+            return key
+        }
+    }
+
+    private static func newSession(_ db: Database, user: Int64, family: String, at now: Date) throws -> String {
+        let token = StaffCrypto.randomToken()
+        try db.execute(sql: """
+            INSERT INTO staff_session (family, user_id, token_hash, created_at, expires_at) VALUES (?, ?, ?, ?, ?)
+            """, arguments: [family, user, StaffCrypto.digest(token), now.milliseconds,
+                             now.addingTimeInterval(sessionSeconds).milliseconds])
+        return token
+    }
+
+    /// Seconds still to wait before another attempt for this name.
+    private static func remainingDelay(_ db: Database, username: String, at now: Date) throws -> Int {
+        guard let row = try Row.fetchOne(db, sql: "SELECT failures, last_failed_at FROM sign_in_failure WHERE username = ?",
+                                         arguments: [username]) else { return 0 }
+        let failures: Int = row["failures"]
+        guard failures >= freeFailures else { return 0 }
+        let delay = min(maxDelaySeconds, 1 << min(20, failures - freeFailures))
+        let readyAt = Date(milliseconds: row["last_failed_at"]).addingTimeInterval(Double(delay))
+        return max(0, Int(readyAt.timeIntervalSince(now).rounded(.up)))
+    }
+
+    /// A valid hash of a random password, verified against when the name is unknown.
+    private static let decoyHash: String = (try? StaffCrypto.hashPassword(StaffCrypto.randomToken())) ?? ""
+}

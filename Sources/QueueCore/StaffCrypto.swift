@@ -1,0 +1,76 @@
+import CSodium
+import Foundation
+
+/// The few cryptographic operations staff sign-in needs, over libsodium: argon2id password hashes
+/// (interactive limits, ~60 ms), HMAC-SHA-256 signatures, hashes of refresh tokens, random secrets.
+public enum StaffCrypto {
+    private static let ready: Bool = sodium_init() >= 0
+
+    /// An argon2id hash in libsodium's standard encoded form (`$argon2id$v=19$...`).
+    public static func hashPassword(_ password: String) throws -> String {
+        precondition(ready, "libsodium failed to initialise")
+        var output = [CChar](repeating: 0, count: Int(crypto_pwhash_STRBYTES))
+        let length = UInt64(password.utf8.count)
+        let result = password.withCString { chars in
+            crypto_pwhash_str(&output, chars, length,
+                              UInt64(crypto_pwhash_OPSLIMIT_INTERACTIVE), Int(crypto_pwhash_MEMLIMIT_INTERACTIVE))
+        }
+        guard result == 0 else { throw StaffError.hashingFailed }
+        return String(cString: output)
+    }
+
+    /// True if `password` matches the encoded hash (constant time in libsodium).
+    public static func verifyPassword(_ password: String, against hash: String) -> Bool {
+        guard ready else { return false }
+        let length = UInt64(password.utf8.count)
+        return hash.withCString { encoded in
+            password.withCString { chars in crypto_pwhash_str_verify(encoded, chars, length) == 0 }
+        }
+    }
+
+    /// HMAC-SHA-256 of `message` under a 32-byte key.
+    public static func sign(_ message: [UInt8], key: [UInt8]) -> [UInt8] {
+        var mac = [UInt8](repeating: 0, count: Int(crypto_auth_hmacsha256_BYTES))
+        _ = crypto_auth_hmacsha256(&mac, message, UInt64(message.count), key)
+        return mac
+    }
+
+    /// True if `mac` is the HMAC of `message` (compared in constant time).
+    public static func verify(_ mac: [UInt8], of message: [UInt8], key: [UInt8]) -> Bool {
+        guard mac.count == Int(crypto_auth_hmacsha256_BYTES) else { return false }
+        return crypto_auth_hmacsha256_verify(mac, message, UInt64(message.count), key) == 0
+    }
+
+    /// A 32-byte BLAKE2b hash, for storing refresh tokens without storing them.
+    public static func digest(_ text: String) -> String {
+        var output = [UInt8](repeating: 0, count: 32)
+        let bytes = Array(text.utf8)
+        _ = crypto_generichash(&output, 32, bytes, UInt64(bytes.count), nil, 0)
+        return output.map { String(format: "%02x", $0) }.joined()
+    }
+
+    public static func randomBytes(_ count: Int) -> [UInt8] {
+        precondition(ready, "libsodium failed to initialise")
+        var bytes = [UInt8](repeating: 0, count: count)
+        randombytes_buf(&bytes, count)
+        return bytes
+    }
+
+    /// Random bytes as base64url without padding.
+    public static func randomToken(bytes count: Int = 32) -> String { Base64URL.encode(randomBytes(count)) }
+}
+
+/// base64url without padding (RFC 4648 §5), for tokens in cookies and URLs.
+public enum Base64URL {
+    public static func encode(_ bytes: [UInt8]) -> String {
+        Data(bytes).base64EncodedString()
+            .replacingOccurrences(of: "+", with: "-").replacingOccurrences(of: "/", with: "_")
+            .replacingOccurrences(of: "=", with: "")
+    }
+
+    public static func decode(_ text: String) -> [UInt8]? {
+        var base64 = text.replacingOccurrences(of: "-", with: "+").replacingOccurrences(of: "_", with: "/")
+        while base64.count % 4 != 0 { base64 += "=" }
+        return Data(base64Encoded: base64).map(Array.init)
+    }
+}

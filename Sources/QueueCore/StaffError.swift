@@ -1,0 +1,12 @@
+/// Why staff sign-in or an account operation was refused. QueueWeb maps them to statuses.
+public enum StaffError: Error, Sendable, Equatable {
+    case invalidCredentials
+    /// Too many failed attempts: wait this many seconds.
+    case tooManyAttempts(retryAfter: Int)
+    case sessionExpired
+    /// A refresh token used twice: the whole session family has been revoked.
+    case refreshReused
+    case invalidAccount(field: String, reason: String)
+    case usernameTaken
+    case hashingFailed
+}

@@ -1,0 +1,74 @@
+import FastCGI
+import Foundation
+import QueueCore
+
+/// The counter console's server side: a counter's desk, and every counter action. Each request is
+/// authorised against the counter's office (and counter, for assigned counter staff).
+enum CounterRoutes {
+    static func register(in router: inout Router, auth: StaffAuth) {
+        router.add("GET", "/api/v1/counters/{counter}") { context in
+            let (counter, _) = try authorised(context, auth: auth, body: nil)
+            return JSON.response(try context.services.queue.desk(counter: counter.id, at: context.now))
+        }
+        for action in ["open", "pause", "close", "call-next", "call", "recall", "start", "complete", "no-show", "transfer"] {
+            router.add("POST", "/api/v1/counters/{counter}/\(action)") { context in
+                let body = try RequestBody(context.request)
+                let (counter, user) = try authorised(context, auth: auth, body: body)
+                try perform(action, at: counter, by: user, body: body, context: context)
+                return JSON.response(try context.services.queue.desk(counter: counter.id, at: context.now))
+            }
+        }
+    }
+
+    private static func authorised(_ context: RequestContext, auth: StaffAuth, body: RequestBody?) throws -> (Counter, StaffUser) {
+        let user = try auth.principal(context, csrfFrom: body)
+        guard let id = Int64(context.parameter("counter")), let counter = try context.services.queue.counter(id) else {
+            throw APIError(QueueError.counterNotFound(Int64(context.parameter("counter")) ?? 0))
+        }
+        guard user.mayAct(atCounter: counter.id, inOffice: counter.officeCode) else {
+            throw APIError(status: 403, code: "forbidden", message: "You may not act at counter \(counter.number) of \(counter.officeCode).")
+        }
+        return (counter, user)
+    }
+
+    private static func perform(_ action: String, at counter: Counter, by user: StaffUser, body: RequestBody,
+                                context: RequestContext) throws {
+        let queue = context.services.queue
+        let actor = Actor.staff(id: user.id, username: user.username)
+        let now = context.now
+        func current() throws -> Token {
+            guard let token = try queue.tokenAt(counter: counter.id) else {
+                throw APIError(status: 409, code: "no_citizen_at_counter", message: "Counter \(counter.number) is not attending to anyone.")
+            }
+            return token
+        }
+        switch action {
+        case "open": _ = try queue.setCounter(counter.id, to: .open, actor: actor, at: now)
+        case "pause": _ = try queue.setCounter(counter.id, to: .paused, reason: body["reason"], actor: actor, at: now)
+        case "close": _ = try queue.setCounter(counter.id, to: .closed, actor: actor, at: now)
+        case "call-next": _ = try queue.callNext(counter: counter.id, actor: actor, at: now)
+        case "call":
+            let number = try body.required("token", "Give the number of the token to call, such as NC-017.")
+            guard let token = try queue.todaysToken(office: counter.officeCode, number: number, at: now) else {
+                throw APIError(status: 404, code: "token_not_found", message: "No token \(number.uppercased()) today.", field: "token")
+            }
+            _ = try queue.call(token: token.id, counter: counter.id, actor: actor, at: now)
+        case "recall": _ = try queue.recall(token: try current().id, counter: counter.id, actor: actor, at: now)
+        case "start": _ = try queue.start(token: try current().id, counter: counter.id, actor: actor, at: now)
+        case "complete": _ = try queue.complete(token: try current().id, counter: counter.id, actor: actor, at: now)
+        case "no-show": _ = try queue.markNoShow(token: try current().id, counter: counter.id, actor: actor, at: now)
+        case "transfer":
+            var target: Int64?
+            if let text = body["to_counter"] {
+                guard let number = Int(text), let id = try queue.counterID(office: counter.officeCode, number: number) else {
+                    throw APIError.invalidField("to_counter", "There is no such counter at this office.")
+                }
+                target = id
+            }
+            _ = try queue.transfer(token: try current().id, from: counter.id, toService: body["service"], toCounter: target,
+                                   reason: body["reason"], actor: actor, at: now)
+        default:
+            throw APIError.notFound("Unknown counter action \(action).")
+        }
+    }
+}

@@ -1,0 +1,60 @@
+import FastCGI
+import Foundation
+import QueueCore
+
+/// Who is calling a staff route: the access cookie checked (signature, expiry, account still active)
+/// and, for state-changing requests, the CSRF token repeated in `X-CSRF-Token` or the form's `csrf`.
+struct StaffAuth: Sendable {
+    let accounts: StaffAccounts
+    let key: [UInt8]
+
+    func principal(_ context: RequestContext, csrfFrom body: RequestBody? = nil) throws -> StaffUser {
+        let cookies = Cookies.read(context.request)
+        guard let text = cookies[Cookies.access], let token = AccessToken.decode(text, key: key, now: context.now),
+              let user = try accounts.user(token.userID) else {
+            throw APIError(status: 401, code: "sign_in_required", message: "Please sign in (or refresh your session).")
+        }
+        if context.request.method != "GET" && context.request.method != "HEAD" {
+            let given = context.request.header("x-csrf-token") ?? body?["csrf"] ?? ""
+            guard ConstantTime.equal(given, token.csrf) else {
+                throw APIError(status: 403, code: "csrf_token_invalid",
+                               message: "This request is missing its CSRF token; reload the page and try again.", field: "csrf")
+            }
+        }
+        return user
+    }
+
+    /// The cookies of a new sign-in or refresh, and the CSRF token to repeat.
+    func issue(_ session: StaffAccounts.Session, now: Date) -> (headers: [(name: String, value: String)], csrf: String) {
+        let csrf = StaffCrypto.randomToken(bytes: 24)
+        let access = AccessToken(userID: session.user.id,
+                                 expires: Int64(now.timeIntervalSince1970) + Int64(AccessToken.lifetimeSeconds), csrf: csrf)
+        let sessionAge = Int(StaffAccounts.sessionSeconds)
+        return ([
+            Cookies.set(Cookies.access, access.encoded(key: key), path: "/api", maxAge: AccessToken.lifetimeSeconds),
+            Cookies.set(Cookies.refresh, session.refreshToken, path: "/api/v1/auth", maxAge: sessionAge),
+            Cookies.set(Cookies.csrf, csrf, path: "/", maxAge: sessionAge, httpOnly: false),
+        ], csrf)
+    }
+}
+
+extension APIError {
+    init(_ error: StaffError) {
+        switch error {
+        case .invalidCredentials:
+            self.init(status: 401, code: "invalid_credentials", message: "The username or password is not right.")
+        case .tooManyAttempts(let seconds):
+            self.init(status: 429, code: "too_many_attempts", message: "Too many failed sign-ins; try again in \(seconds) seconds.")
+        case .sessionExpired:
+            self.init(status: 401, code: "session_expired", message: "Your session has ended; please sign in again.")
+        case .refreshReused:
+            self.init(status: 401, code: "session_revoked", message: "This session was used elsewhere and has been ended for safety; please sign in again.")
+        case .invalidAccount(let field, let reason):
+            self.init(status: 400, code: "invalid_field", message: reason, field: field)
+        case .usernameTaken:
+            self.init(status: 409, code: "username_taken", message: "That username is taken.", field: "username")
+        case .hashingFailed:
+            self.init(status: 503, code: "unavailable", message: "Sign-in is unavailable just now; try again.")
+        }
+    }
+}

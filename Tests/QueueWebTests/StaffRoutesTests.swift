@@ -1,0 +1,201 @@
+import FastCGI
+import Foundation
+import Logging
+import QueueCore
+import Testing
+@testable import QueueWeb
+
+/// Staff sign-in and counter actions in-process: sessions, CSRF, roles and offices.
+@Suite("Staff API", .serialized)
+struct StaffRoutesTests {
+    static let monday = ISO8601DateFormatter().date(from: "2026-11-30T05:30:00Z") ?? Date()
+    let app: WebApplication
+    let queue: Queue
+    let clock = Clock()
+
+    /// A settable clock, so that delays and expiry can be tested without waiting.
+    final class Clock: @unchecked Sendable {
+        private let lock = NSLock()
+        private var current = StaffRoutesTests.monday
+        var now: Date { lock.lock(); defer { lock.unlock() }; return current }
+        func advance(_ seconds: Double) { lock.lock(); current += seconds; lock.unlock() }
+    }
+
+    /// A signed-in member of staff: their cookies and CSRF token.
+    struct Session {
+        var cookies: [String: String]
+        var csrf: String
+        var cookieHeader: String { cookies.map { "\($0.key)=\($0.value)" }.joined(separator: "; ") }
+    }
+
+    init() throws {
+        let database = try AppDatabase.inMemory()
+        try database.migrate()
+        try DemoData.install(in: database)
+        try DemoStaff.install(in: database)
+        queue = Queue(database: database)
+        let clock = self.clock
+        app = WebApplication(services: AppServices(queue: queue, now: { clock.now }), logger: Logger(label: "test"))
+    }
+
+    func request(_ method: String, _ path: String, session: Session? = nil, csrf: String? = nil,
+                 json: [String: String] = [:]) throws -> Response {
+        var headers = ["Content-Type": "application/json"]
+        if let session { headers["Cookie"] = session.cookieHeader }
+        if let csrf { headers["X-CSRF-Token"] = csrf }
+        return try app.respond(to: Request(method: method, path: path, headers: headers,
+                                           body: json.isEmpty ? [] : Array(try JSONSerialization.data(withJSONObject: json))))
+    }
+
+    static func cookies(of response: Response) -> [String: String] {
+        var cookies: [String: String] = [:]
+        for field in response.headers where field.name == "Set-Cookie" {
+            let pair = field.value.split(separator: ";")[0].split(separator: "=", maxSplits: 1)
+            cookies[String(pair[0])] = pair.count > 1 ? String(pair[1]) : ""
+        }
+        return cookies
+    }
+
+    func signIn(_ username: String, _ password: String = DemoStaff.clerkPassword) throws -> Session {
+        let response = try request("POST", "/api/v1/auth/login", json: ["username": username, "password": password])
+        #expect(response.status == 200)
+        let body = try #require(JSONSerialization.jsonObject(with: Data(response.bodyBytes)) as? [String: Any])
+        return Session(cookies: Self.cookies(of: response), csrf: try #require(body["csrf_token"] as? String))
+    }
+
+    func counterID(_ office: String, _ number: Int) throws -> Int64 {
+        try #require(try queue.counterID(office: office, number: number))
+    }
+
+    func book() throws -> Token {
+        try queue.book(BookingRequest(officeCode: "VAD-247", serviceCode: "bill-complaint",
+                                      citizen: CitizenDetails(name: "આશા પટેલ", phone: "9825012345", consumerNumber: "1234567890")),
+                       at: clock.now)
+    }
+
+    @Test func signInSetsSecureHttpOnlyStrictCookies() throws {
+        let response = try request("POST", "/api/v1/auth/login", json: ["username": "Clerk-VAD-247", "password": DemoStaff.clerkPassword])
+        #expect(response.status == 200)
+        let setCookies = response.headers.filter { $0.name == "Set-Cookie" }.map(\.value)
+        #expect(setCookies.count == 3)
+        for cookie in setCookies {
+            #expect(cookie.contains("Secure") && cookie.contains("SameSite=Strict"))
+            #expect(cookie.contains("HttpOnly") == !cookie.hasPrefix("gq_csrf="))
+        }
+        #expect(!String(decoding: response.bodyBytes, as: UTF8.self).contains("argon2"))
+    }
+
+    @Test func aClerkCallsTheNextCitizenAndSeesTheirDetails() throws {
+        let token = try book()
+        let clerk = try signIn("clerk-vad-247")
+        let counter = try counterID("VAD-247", 1)
+        let response = try request("POST", "/api/v1/counters/\(counter)/call-next", session: clerk, csrf: clerk.csrf)
+        #expect(response.status == 200)
+        let desk = try #require(JSONSerialization.jsonObject(with: Data(response.bodyBytes)) as? [String: Any])
+        let current = try #require(desk["current"] as? [String: Any])
+        #expect(current["number"] as? String == token.number)
+        #expect(current["name"] as? String == "આશા પટેલ")
+        #expect(current["consumer_number"] as? String == "1234567890")
+        #expect(try queue.status(of: token.id, at: clock.now)?.token.state == .called)
+    }
+
+    @Test func withoutASessionEveryStaffRouteIs401AndChangesNothing() throws {
+        let token = try book()
+        let counter = try counterID("VAD-247", 1)
+        for action in ["open", "pause", "close", "call-next", "call", "recall", "start", "complete", "no-show", "transfer"] {
+            let response = try request("POST", "/api/v1/counters/\(counter)/\(action)", json: ["token": token.number])
+            #expect(response.status == 401, "\(action)")
+        }
+        #expect(try request("GET", "/api/v1/counters/\(counter)").status == 401)
+        #expect(try request("GET", "/api/v1/auth/me").status == 401)
+        #expect(try queue.status(of: token.id, at: clock.now)?.token.state == .waiting)
+    }
+
+    @Test func anotherOfficesClerkIs403AndChangesNothing() throws {
+        let token = try book()
+        let outsider = try signIn("clerk-srt-vrc")
+        let counter = try counterID("VAD-247", 1)
+        for action in ["open", "pause", "close", "call-next", "call", "recall", "start", "complete", "no-show", "transfer"] {
+            let response = try request("POST", "/api/v1/counters/\(counter)/\(action)", session: outsider, csrf: outsider.csrf,
+                                       json: ["token": token.number, "reason": "x"])
+            #expect(response.status == 403, "\(action)")
+        }
+        #expect(try request("GET", "/api/v1/counters/\(counter)", session: outsider).status == 403)
+        #expect(try queue.status(of: token.id, at: clock.now)?.token.state == .waiting)
+        // The administrator may act anywhere; the office manager at their own office.
+        let admin = try signIn("admin", DemoStaff.adminPassword)
+        #expect(try request("GET", "/api/v1/counters/\(counter)", session: admin).status == 200)
+        let manager = try signIn("manager-vad-247", DemoStaff.managerPassword)
+        #expect(try request("GET", "/api/v1/counters/\(counter)", session: manager).status == 200)
+        #expect(try request("GET", "/api/v1/counters/\(try counterID("SRT-VRC", 1))", session: manager).status == 403)
+    }
+
+    @Test func aClerkAssignedToACounterActsOnlyThere() throws {
+        _ = try StaffAccounts(database: queue.database).addUser(
+            username: "asha", displayName: "Asha", password: "counter-one-only", role: .counterStaff,
+            office: "VAD-247", counterNumber: 1, at: clock.now)
+        let asha = try signIn("asha", "counter-one-only")
+        #expect(try request("GET", "/api/v1/counters/\(try counterID("VAD-247", 1))", session: asha).status == 200)
+        #expect(try request("GET", "/api/v1/counters/\(try counterID("VAD-247", 2))", session: asha).status == 403)
+    }
+
+    @Test func aStateChangeWithoutItsCSRFTokenIs403() throws {
+        _ = try book()
+        let clerk = try signIn("clerk-vad-247")
+        let counter = try counterID("VAD-247", 1)
+        #expect(try request("POST", "/api/v1/counters/\(counter)/call-next", session: clerk).status == 403)
+        #expect(try request("POST", "/api/v1/counters/\(counter)/call-next", session: clerk, csrf: "forged").status == 403)
+        #expect(try queue.tokenAt(counter: counter) == nil)
+    }
+
+    @Test func refreshRotatesAndReuseRevokesTheFamily() throws {
+        let clerk = try signIn("clerk-vad-247")
+        // A refresh gives new cookies
+        let first = try request("POST", "/api/v1/auth/refresh", session: clerk, csrf: clerk.cookies["gq_csrf"])
+        #expect(first.status == 200)
+        var rotated = clerk
+        rotated.cookies.merge(Self.cookies(of: first)) { _, new in new }
+        #expect(rotated.cookies["gq_refresh"] != clerk.cookies["gq_refresh"])
+        // The old refresh token used again (stolen?) ends the whole session, the new one included
+        let replay = try request("POST", "/api/v1/auth/refresh", session: clerk, csrf: clerk.cookies["gq_csrf"])
+        #expect(replay.status == 401)
+        let afterRevocation = try request("POST", "/api/v1/auth/refresh", session: rotated, csrf: rotated.cookies["gq_csrf"])
+        #expect(afterRevocation.status == 401)
+    }
+
+    @Test func theAccessTokenExpiresAndSignOutEndsTheSession() throws {
+        let clerk = try signIn("clerk-vad-247")
+        #expect(try request("GET", "/api/v1/auth/me", session: clerk).status == 200)
+        clock.advance(Double(AccessToken.lifetimeSeconds) + 1)
+        #expect(try request("GET", "/api/v1/auth/me", session: clerk).status == 401)
+        #expect(try request("POST", "/api/v1/auth/logout", session: clerk, csrf: clerk.cookies["gq_csrf"]).status == 204)
+        #expect(try request("POST", "/api/v1/auth/refresh", session: clerk, csrf: clerk.cookies["gq_csrf"]).status == 401)
+    }
+
+    @Test func failedSignInsMeetGrowingDelays() throws {
+        func attempt(_ password: String) throws -> Response {
+            try request("POST", "/api/v1/auth/login", json: ["username": "clerk-vad-247", "password": password])
+        }
+        // Three failures are free
+        for _ in 0..<StaffAccounts.freeFailures { #expect(try attempt("wrong-password").status == 401) }
+        // Then even the right password must wait 1 s, and each further failure doubles the wait
+        let first = try attempt(DemoStaff.clerkPassword)
+        #expect(first.status == 429 && first.header("Retry-After") == "1")
+        clock.advance(1)
+        #expect(try attempt("wrong-password").status == 401)
+        let second = try attempt(DemoStaff.clerkPassword)
+        #expect(second.status == 429 && second.header("Retry-After") == "2")
+        clock.advance(2)
+        #expect(try attempt(DemoStaff.clerkPassword).status == 200)
+        // A success clears the count
+        #expect(try attempt("wrong-password").status == 401)
+        #expect(try attempt(DemoStaff.clerkPassword).status == 200)
+    }
+
+    @Test func unknownNamesAndWrongPasswordsGetTheSameAnswer() throws {
+        let unknown = try request("POST", "/api/v1/auth/login", json: ["username": "nobody", "password": "whatever-long"])
+        let wrong = try request("POST", "/api/v1/auth/login", json: ["username": "admin", "password": "whatever-long"])
+        #expect(unknown.status == 401 && wrong.status == 401)
+        #expect(unknown.bodyBytes == wrong.bodyBytes)
+    }
+}
