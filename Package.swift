@@ -21,6 +21,7 @@ let package = Package(
         .systemLibrary(name: "CFastCGI", pkgConfig: "fcgi", providers: [.apt(["libfcgi-dev"])]),
         .systemLibrary(name: "CMark", pkgConfig: "libcmark", providers: [.apt(["libcmark-dev"])]),
         .systemLibrary(name: "CSodium", pkgConfig: "libsodium", providers: [.apt(["libsodium-dev"])]),
+        .systemLibrary(name: "CQRencode", pkgConfig: "libqrencode", providers: [.apt(["libqrencode-dev"])]),
         // Header-only: Linux calls glibc hides behind _GNU_SOURCE (renameat2 for the atomic site swap).
         .systemLibrary(name: "CLinux"),
 
@@ -34,7 +35,7 @@ let package = Package(
             .product(name: "GRDB", package: "GRDB.swift"),
         ]),
         .target(name: "QueueWeb", dependencies: [
-            "FastCGI", "QueueCore",
+            "FastCGI", "QueueCore", "CQRencode",
             .product(name: "Logging", package: "swift-log"),
         ]),
         .target(name: "SiteKit", dependencies: [

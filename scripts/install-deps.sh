@@ -4,7 +4,7 @@
 #   scripts/install-deps.sh --test   also what the tests need (make test)
 set -euo pipefail
 
-packages=(nginx libfcgi-dev libfcgi-bin libcmark-dev libsodium-dev libsqlite3-dev pkg-config curl openssl)
+packages=(nginx libfcgi-dev libfcgi-bin libcmark-dev libsodium-dev libqrencode-dev libsqlite3-dev pkg-config curl openssl)
 
 missing=()
 for package in "${packages[@]}"; do
@@ -29,6 +29,21 @@ if ! command -v swift >/dev/null; then
 fi
 
 if [ "${1:-}" = "--test" ]; then
+    # The QR test rasterises the SVG and scans it like a phone would.
+    test_packages=(zbar-tools librsvg2-bin)
+    missing=()
+    for package in "${test_packages[@]}"; do
+        dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed" || missing+=("$package")
+    done
+    if [ ${#missing[@]} -gt 0 ]; then
+        if [ "$(id -u)" -eq 0 ]; then
+            echo "install-deps: installing ${missing[*]}"
+            DEBIAN_FRONTEND=noninteractive apt-get install -y -q "${missing[@]}" >/dev/null
+        else
+            echo "install-deps: tests need: sudo apt-get install -y ${missing[*]}" >&2
+            exit 1
+        fi
+    fi
     if ! python3 -c 'import pytest, yaml, openapi_spec_validator' 2>/dev/null; then
         echo "install-deps: installing pytest, PyYAML, openapi-spec-validator"
         python3 -m pip install -q pytest PyYAML openapi-spec-validator

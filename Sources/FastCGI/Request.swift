@@ -11,10 +11,13 @@ public struct Request: Sendable {
     public var body: [UInt8]
     /// Correlates the app's log lines with nginx's access log (nginx's `$request_id`).
     public var requestID: String
+    /// `http` or `https`, as the client used it.
+    public var scheme: String
 
     public init(
         method: String, path: String, query: String = "", headers: [String: String] = [:],
-        remoteAddress: String = "127.0.0.1", body: [UInt8] = [], requestID: String = RequestID.make()
+        remoteAddress: String = "127.0.0.1", body: [UInt8] = [], requestID: String = RequestID.make(),
+        scheme: String = "http"
     ) {
         self.method = method
         self.path = path
@@ -23,6 +26,7 @@ public struct Request: Sendable {
         self.remoteAddress = remoteAddress
         self.body = body
         self.requestID = requestID
+        self.scheme = scheme
     }
 
     /// The value of a header field, by case-insensitive name.

@@ -22,7 +22,8 @@ enum RequestDecoding {
         let requestID = params["REQUEST_ID"].flatMap { $0.isEmpty ? nil : $0 } ?? RequestID.make()
         return Request(
             method: params["REQUEST_METHOD"] ?? "GET", path: path.isEmpty ? "/" : path, query: query,
-            headers: headers, remoteAddress: params["REMOTE_ADDR"] ?? "", body: body, requestID: requestID)
+            headers: headers, remoteAddress: params["REMOTE_ADDR"] ?? "", body: body, requestID: requestID,
+            scheme: params["HTTPS"] == "on" ? "https" : (params["REQUEST_SCHEME"] ?? "http"))
     }
 
     /// The declared body length, if the request declares one.

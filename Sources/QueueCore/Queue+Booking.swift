@@ -29,45 +29,68 @@ extension Queue {
     public func book(_ request: BookingRequest, at now: Date) throws -> Token {
         let citizen = try request.citizen.validated()
         return try commit { db, events in
-            let office = try OfficeFacts.load(db, code: request.officeCode)
-            let service = try OfferedService.load(db, office: office.code, service: request.serviceCode)
-            let today = office.serviceDay(now)
-            let day: String
-            var slot: (id: Int64, startsAt: Int)?
-            if let appointment = request.appointment {
-                slot = try reserveSlot(db, office: office, service: service, slotID: appointment.slotID,
-                                       day: appointment.day, today: today)
-                day = appointment.day
-            } else {
-                if let reason = try office.holiday(db, day: today.day) { throw QueueError.holiday(day: today.day, reason: reason) }
-                guard try office.isOpen(db, at: today) else {
-                    throw QueueError.officeClosed(opensAt: try office.nextOpening(db, after: now))
-                }
-                day = today.day
-            }
-            try checkLimits(db, office: office, service: service, phone: citizen.phone, day: day)
-
-            let sequence = 1 + (try Int.fetchOne(db, sql: """
-                SELECT max(sequence) FROM token WHERE office_code = ? AND booked_service_code = ? AND service_day = ?
-                """, arguments: [office.code, service.code, day]) ?? 0)
-            let number = "\(service.prefix)-\(sequence < 100 ? String(format: "%03d", sequence) : String(sequence))"
-            let state: TokenState = slot == nil ? .waiting : .booked
-            try db.execute(sql: """
-                INSERT INTO token (secret, office_code, service_code, booked_service_code, service_day, sequence, number,
-                    kind, state, priority, citizen_name, phone, email, consumer_number, language, slot_id, slot_starts_at,
-                    queued_at, created_at)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-                """, arguments: [
-                    Self.newSecret(), office.code, service.code, service.code, day, sequence, number,
-                    (slot == nil ? TokenKind.walkIn : .appointment).rawValue, state.rawValue, citizen.priority.rawValue,
-                    citizen.name, citizen.phone, citizen.email, citizen.consumerNumber, citizen.language,
-                    slot?.id, slot?.startsAt, slot == nil ? now.milliseconds : nil, now.milliseconds,
-                ])
-            guard let token = try Token.fetch(db, id: db.lastInsertedRowID) else { throw QueueError.tokenNotFound }
-            events.append(try EventLog.append(db, office: office.code, kind: "booked", token: token, to: state,
-                                              actor: request.actor, at: now))
-            return token
+            try insertBooking(db, request, citizen: citizen, at: now, events: &events)
         }
+    }
+
+    /// Moves a booked appointment (not yet checked in) to another slot: in one transaction the old
+    /// token is cancelled, keeping its number so numbers stay gapless, and a new one is booked.
+    public func reschedule(token tokenID: Int64, toSlot slotID: Int64, day: String, actor: Actor, at now: Date) throws -> Token {
+        try commit { db, events in
+            guard let old = try Token.fetch(db, id: tokenID) else { throw QueueError.tokenNotFound }
+            guard old.kind == .appointment, old.state == .booked else {
+                throw QueueError.illegalTransition(action: .cancel, from: old.state)
+            }
+            try db.execute(sql: "UPDATE token SET state = 'cancelled', finished_at = ? WHERE id = ?",
+                           arguments: [now.milliseconds, tokenID])
+            events.append(try EventLog.append(db, office: old.officeCode, kind: "rescheduled", token: old, from: .booked,
+                                              to: .cancelled, actor: actor, reason: "moved to another slot", at: now))
+            let request = BookingRequest(officeCode: old.officeCode, serviceCode: old.bookedServiceCode, citizen: old.citizen,
+                                         appointment: (slotID, day), actor: actor)
+            return try insertBooking(db, request, citizen: old.citizen, at: now, events: &events)
+        }
+    }
+
+    private func insertBooking(_ db: Database, _ request: BookingRequest, citizen: CitizenDetails, at now: Date,
+                               events: inout [QueueEvent]) throws -> Token {
+        let office = try OfficeFacts.load(db, code: request.officeCode)
+        let service = try OfferedService.load(db, office: office.code, service: request.serviceCode)
+        let today = office.serviceDay(now)
+        let day: String
+        var slot: (id: Int64, startsAt: Int)?
+        if let appointment = request.appointment {
+            slot = try reserveSlot(db, office: office, service: service, slotID: appointment.slotID,
+                                   day: appointment.day, today: today)
+            day = appointment.day
+        } else {
+            if let reason = try office.holiday(db, day: today.day) { throw QueueError.holiday(day: today.day, reason: reason) }
+            guard try office.isOpen(db, at: today) else {
+                throw QueueError.officeClosed(opensAt: try office.nextOpening(db, after: now))
+            }
+            day = today.day
+        }
+        try checkLimits(db, office: office, service: service, phone: citizen.phone, day: day)
+
+        let sequence = 1 + (try Int.fetchOne(db, sql: """
+            SELECT max(sequence) FROM token WHERE office_code = ? AND booked_service_code = ? AND service_day = ?
+            """, arguments: [office.code, service.code, day]) ?? 0)
+        let number = "\(service.prefix)-\(sequence < 100 ? String(format: "%03d", sequence) : String(sequence))"
+        let state: TokenState = slot == nil ? .waiting : .booked
+        try db.execute(sql: """
+            INSERT INTO token (secret, office_code, service_code, booked_service_code, service_day, sequence, number,
+                kind, state, priority, citizen_name, phone, email, consumer_number, language, slot_id, slot_starts_at,
+                queued_at, created_at)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+            """, arguments: [
+                Self.newSecret(), office.code, service.code, service.code, day, sequence, number,
+                (slot == nil ? TokenKind.walkIn : .appointment).rawValue, state.rawValue, citizen.priority.rawValue,
+                citizen.name, citizen.phone, citizen.email, citizen.consumerNumber, citizen.language,
+                slot?.id, slot?.startsAt, slot == nil ? now.milliseconds : nil, now.milliseconds,
+            ])
+        guard let token = try Token.fetch(db, id: db.lastInsertedRowID) else { throw QueueError.tokenNotFound }
+        events.append(try EventLog.append(db, office: office.code, kind: "booked", token: token, to: state,
+                                          actor: request.actor, at: now))
+        return token
     }
 
     private func reserveSlot(

@@ -97,7 +97,10 @@ enum QueueMigration {
                 recalls INTEGER NOT NULL DEFAULT 0 CHECK (recalls >= 0),
                 has_rejoined INTEGER NOT NULL DEFAULT 0 CHECK (has_rejoined IN (0, 1)),
                 CHECK ((kind = 'appointment') = (slot_starts_at IS NOT NULL)),
-                CHECK ((state = 'booked') = (queued_at IS NULL)),
+                -- Not yet checked in: not queued. In or through the queue: queued. (A cancelled
+                -- appointment may never have been queued.)
+                CHECK (state != 'booked' OR queued_at IS NULL),
+                CHECK (state NOT IN ('waiting', 'called', 'serving', 'served', 'no_show') OR queued_at IS NOT NULL),
                 CHECK (state NOT IN ('called', 'serving') OR counter_id IS NOT NULL),
                 UNIQUE (office_code, booked_service_code, service_day, sequence)
             ) STRICT;

@@ -11,11 +11,33 @@ enum TokenRoutes {
             let token = try authorisedToken(context, secret: context.query["secret"])
             return try statusResponse(context, token.id, status: 200)
         }
+        router.add("GET", "/api/v1/tokens/{id}/qr.svg") { context in
+            // The token page's full address, for a phone's camera or a printed ticket.
+            let token = try authorisedToken(context, secret: context.query["secret"])
+            let host = context.request.header("host") ?? "127.0.0.1:8080"
+            let url = "\(context.request.scheme)://\(host)\(tokenPage(id: token.id, secret: token.secret))"
+            guard let svg = QRCodeSVG.render(url) else {
+                throw APIError(status: 422, code: "qr_too_long", message: "This address is too long for a QR code.")
+            }
+            return Response(status: 200, headers: [("Content-Type", "image/svg+xml"), ("Cache-Control", "private, max-age=86400")],
+                            body: .bytes(Array(svg.utf8)))
+        }
         router.add("POST", "/api/v1/tokens/{id}/cancel") { context in
             let body = try RequestBody(context.request)
             let token = try authorisedToken(context, secret: body["secret"])
             _ = try context.services.queue.cancel(token: token.id, actor: .citizen, at: context.now)
             return body.isForm ? redirectToTokenPage(token) : try statusResponse(context, token.id, status: 200)
+        }
+        router.add("POST", "/api/v1/tokens/{id}/reschedule") { context in
+            // A new token for the new slot; the old one is cancelled (its number stays, unused).
+            let body = try RequestBody(context.request)
+            let token = try authorisedToken(context, secret: body["secret"])
+            guard let slot = body["slot"].flatMap({ Int64($0) }), slot > 0 else {
+                throw APIError.invalidField("slot", "Choose the new slot.")
+            }
+            let day = try body.required("date", "Choose the date of the new appointment, written YYYY-MM-DD.")
+            let moved = try context.services.queue.reschedule(token: token.id, toSlot: slot, day: day, actor: .citizen, at: context.now)
+            return body.isForm ? redirectToTokenPage(moved) : try statusResponse(context, moved.id, status: 201, secret: moved.secret)
         }
         router.add("POST", "/api/v1/tokens/{id}/check-in") { context in
             let body = try RequestBody(context.request)

@@ -74,3 +74,71 @@ struct AppointmentTests {
         #expect(throws: QueueError.slotFull) { try book(slot, day: "2026-12-01", citizen: 5) }
     }
 }
+
+@Suite("Moving an appointment")
+struct RescheduleTests {
+    let fixture: QueueFixture
+    let now = QueueFixture.mondayMorning
+    init() throws { fixture = try QueueFixture() }
+
+    func slot(weekday: Int, hour: Int) throws -> Int64 {
+        try fixture.database.writer.read { db in
+            try Int64.fetchOne(db, sql: """
+                SELECT id FROM appointment_slot WHERE office_code = 'VAD-247' AND service_code = 'new-lt-connection'
+                AND weekday = ? AND starts_at = ?
+                """, arguments: [weekday, hour * 60])
+        } ?? -1
+    }
+
+    @Test func movingCancelsTheOldTokenAndBooksTheNewSlot() throws {
+        let old = try fixture.queue.book(BookingRequest(officeCode: "VAD-247", serviceCode: "new-lt-connection",
+                                                        citizen: QueueFixture.citizen(1), appointment: (try slot(weekday: 2, hour: 10), "2026-12-01")), at: now)
+        let moved = try fixture.queue.reschedule(token: old.id, toSlot: try slot(weekday: 3, hour: 15), day: "2026-12-02",
+                                                 actor: .citizen, at: now)
+        #expect(moved.serviceDay == "2026-12-02" && moved.slotStartsAt == 900 && moved.state == .booked)
+        #expect(moved.citizen == old.citizen && moved.number == "NC-001" && moved.secret != old.secret)
+        let before = try #require(try fixture.queue.status(of: old.id, at: now))
+        #expect(before.token.state == .cancelled && before.token.number == "NC-001")
+        #expect(try fixture.events(of: old.id).map { $0["kind"] as String } == ["booked", "rescheduled"])
+    }
+
+    @Test func aFullSlotRefusesTheMoveAndKeepsTheOldBooking() throws {
+        let target = try slot(weekday: 3, hour: 16)
+        for index in 10..<14 {
+            _ = try fixture.queue.book(BookingRequest(officeCode: "VAD-247", serviceCode: "new-lt-connection",
+                                                      citizen: QueueFixture.citizen(index), appointment: (target, "2026-12-02")), at: now)
+        }
+        let old = try fixture.queue.book(BookingRequest(officeCode: "VAD-247", serviceCode: "new-lt-connection",
+                                                        citizen: QueueFixture.citizen(1), appointment: (try slot(weekday: 2, hour: 10), "2026-12-01")), at: now)
+        #expect(throws: QueueError.slotFull) {
+            try fixture.queue.reschedule(token: old.id, toSlot: target, day: "2026-12-02", actor: .citizen, at: now)
+        }
+        #expect(try fixture.queue.status(of: old.id, at: now)?.token.state == .booked)
+    }
+
+    @Test func aWalkInCannotBeRescheduled() throws {
+        let walkIn = try fixture.walkIn()
+        #expect(throws: QueueError.illegalTransition(action: .cancel, from: .waiting)) {
+            try fixture.queue.reschedule(token: walkIn.id, toSlot: try slot(weekday: 2, hour: 10), day: "2026-12-01",
+                                         actor: .citizen, at: now)
+        }
+    }
+}
+
+@Suite("Cancelling an appointment")
+struct CancelAppointmentTests {
+    @Test func aBookedAppointmentCanBeCancelledBeforeCheckIn() throws {
+        let fixture = try QueueFixture()
+        let slot = try fixture.database.writer.read { db in
+            try Int64.fetchOne(db, sql: """
+                SELECT id FROM appointment_slot WHERE office_code = 'VAD-247' AND service_code = 'new-lt-connection'
+                AND weekday = 2 AND starts_at = 600
+                """)
+        } ?? -1
+        let token = try fixture.queue.book(BookingRequest(officeCode: "VAD-247", serviceCode: "new-lt-connection",
+                                                          citizen: QueueFixture.citizen(1), appointment: (slot, "2026-12-01")),
+                                           at: QueueFixture.mondayMorning)
+        let cancelled = try fixture.queue.cancel(token: token.id, actor: .citizen, at: QueueFixture.mondayMorning)
+        #expect(cancelled.state == .cancelled && cancelled.queuedAt == nil)
+    }
+}

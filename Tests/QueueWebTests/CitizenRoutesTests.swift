@@ -181,6 +181,23 @@ struct CitizenRoutesTests {
         #expect((body["last_event_id"] as? Int ?? 0) > 0)
     }
 
+    @Test func anAppointmentMovesToAnotherSlotWithANewToken() throws {
+        let slots = try #require(try json(try get("/api/v1/offices/VAD-247/slots", query: "service=new-lt-connection&date=2026-12-01"))["slots"] as? [[String: Any]])
+        let booked = try json(try post("/api/v1/tokens", ["office": "VAD-247", "service": "new-lt-connection", "name": "A",
+                                                          "phone": "9825012345", "slot": "\(slots[10]["id"] as? Int ?? 0)", "date": "2026-12-01"]))
+        let old = try #require(booked["token"] as? [String: Any])
+        let secret = try #require(booked["secret"] as? String)
+        let moved = try post("/api/v1/tokens/\(old["id"] as? Int ?? 0)/reschedule",
+                             ["secret": secret, "slot": "\(slots[12]["id"] as? Int ?? 0)", "date": "2026-12-01"])
+        #expect(moved.status == 201)
+        let answer = try json(moved)
+        #expect((answer["token"] as? [String: Any])?["slot_starts"] as? String == "12:00")
+        #expect(answer["secret"] as? String != secret)
+        #expect(try post("/api/v1/tokens/\(old["id"] as? Int ?? 0)/reschedule", ["secret": secret, "slot": "x", "date": "2026-12-01"]).status == 400)
+        let gone = try get("/api/v1/tokens/\(old["id"] as? Int ?? 0)", query: "secret=\(secret)")
+        #expect((try json(gone)["token"] as? [String: Any])?["state"] as? String == "cancelled")
+    }
+
     @Test func kioskCheckInWithPhone() throws {
         let slots = try #require(try json(try get("/api/v1/offices/VAD-247/slots", query: "service=new-lt-connection&date=2026-11-30"))["slots"] as? [[String: Any]])
         let open = try #require(slots.first { $0["is_past"] as? Bool == false })

@@ -84,3 +84,18 @@ def test_the_public_snapshot_shows_waiting_counts_and_no_personal_data(stack):
     assert waiting["bill-complaint"] >= 1
     text = body.decode()
     assert "9825033333" not in text and "પટેલ" not in text
+
+
+def test_the_qr_code_scans_to_the_token_page(stack, tmp_path):
+    import subprocess
+    status, _, body = book(stack, "9825044444", service="reconnection")
+    answer = json.loads(body)
+    token, secret = answer["token"], answer["secret"]
+    status, headers, svg = stack.get(f"/api/v1/tokens/{token['id']}/qr.svg?secret={secret}")
+    assert status == 200 and headers["Content-Type"] == "image/svg+xml"
+    (tmp_path / "qr.svg").write_bytes(svg)
+    subprocess.run(["rsvg-convert", "-w", "400", "-o", str(tmp_path / "qr.png"), str(tmp_path / "qr.svg")], check=True)
+    scanned = subprocess.run(["zbarimg", "--quiet", "--raw", str(tmp_path / "qr.png")],
+                             capture_output=True, text=True, check=True).stdout.strip()
+    assert scanned == f"http://127.0.0.1:{stack.port}/token/?id={token['id']}&secret={secret}"
+    assert stack.get(f"/api/v1/tokens/{token['id']}/qr.svg?secret=wrong")[0] == 404
