@@ -4,13 +4,13 @@
 #   scripts/install-deps.sh --test   also what the tests need (make test)
 set -euo pipefail
 
-packages=(nginx libfcgi-dev libfcgi-bin libcmark-dev libsodium-dev libqrencode-dev libsqlite3-dev pkg-config curl openssl)
-
-missing=()
-for package in "${packages[@]}"; do
-    dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed" || missing+=("$package")
-done
-if [ ${#missing[@]} -gt 0 ]; then
+# Installs the Debian packages of the arguments that are missing (or says how to, when not root).
+ensure_packages() {
+    local missing=() package
+    for package in "$@"; do
+        dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed" || missing+=("$package")
+    done
+    [ ${#missing[@]} -eq 0 ] && return 0
     if [ "$(id -u)" -eq 0 ]; then
         echo "install-deps: installing ${missing[*]}"
         export DEBIAN_FRONTEND=noninteractive
@@ -21,7 +21,9 @@ if [ ${#missing[@]} -gt 0 ]; then
         echo "  sudo apt-get update && sudo apt-get install -y ${missing[*]}" >&2
         exit 1
     fi
-fi
+}
+
+ensure_packages nginx libfcgi-dev libfcgi-bin libcmark-dev libsodium-dev libqrencode-dev libsqlite3-dev pkg-config curl openssl
 
 if ! command -v swift >/dev/null; then
     echo "install-deps: swift is not on PATH; install Swift 6.1 or later (https://www.swift.org/install/linux/)" >&2
@@ -30,20 +32,7 @@ fi
 
 if [ "${1:-}" = "--test" ]; then
     # The QR test rasterises the SVG and scans it like a phone would.
-    test_packages=(zbar-tools librsvg2-bin)
-    missing=()
-    for package in "${test_packages[@]}"; do
-        dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed" || missing+=("$package")
-    done
-    if [ ${#missing[@]} -gt 0 ]; then
-        if [ "$(id -u)" -eq 0 ]; then
-            echo "install-deps: installing ${missing[*]}"
-            DEBIAN_FRONTEND=noninteractive apt-get install -y -q "${missing[@]}" >/dev/null
-        else
-            echo "install-deps: tests need: sudo apt-get install -y ${missing[*]}" >&2
-            exit 1
-        fi
-    fi
+    ensure_packages zbar-tools librsvg2-bin
     if ! python3 -c 'import pytest, yaml, openapi_spec_validator' 2>/dev/null; then
         echo "install-deps: installing pytest, PyYAML, openapi-spec-validator"
         python3 -m pip install -q pytest PyYAML openapi-spec-validator

@@ -9,14 +9,7 @@ struct AppointmentTests {
     let now = QueueFixture.mondayMorning  // Monday 30 Nov 2026, 11:00 IST
     init() throws { fixture = try QueueFixture() }
 
-    /// The demo slot of VAD-247's new connections on a weekday at a local hour.
-    func slot(weekday: Int, hour: Int, service: String = "new-lt-connection", office: String = "VAD-247") throws -> Int64 {
-        try fixture.database.writer.read { db in
-            try Int64.fetchOne(db, sql: """
-                SELECT id FROM appointment_slot WHERE office_code = ? AND service_code = ? AND weekday = ? AND starts_at = ?
-                """, arguments: [office, service, weekday, hour * 60])
-        } ?? -1
-    }
+    func slot(weekday: Int, hour: Int) throws -> Int64 { try fixture.slotID(weekday: weekday, hour: hour) }
 
     func book(_ slot: Int64, day: String, citizen: Int, service: String = "new-lt-connection") throws -> Token {
         try fixture.queue.book(BookingRequest(officeCode: "VAD-247", serviceCode: service,
@@ -81,14 +74,7 @@ struct RescheduleTests {
     let now = QueueFixture.mondayMorning
     init() throws { fixture = try QueueFixture() }
 
-    func slot(weekday: Int, hour: Int) throws -> Int64 {
-        try fixture.database.writer.read { db in
-            try Int64.fetchOne(db, sql: """
-                SELECT id FROM appointment_slot WHERE office_code = 'VAD-247' AND service_code = 'new-lt-connection'
-                AND weekday = ? AND starts_at = ?
-                """, arguments: [weekday, hour * 60])
-        } ?? -1
-    }
+    func slot(weekday: Int, hour: Int) throws -> Int64 { try fixture.slotID(weekday: weekday, hour: hour) }
 
     @Test func movingCancelsTheOldTokenAndBooksTheNewSlot() throws {
         let old = try fixture.queue.book(BookingRequest(officeCode: "VAD-247", serviceCode: "new-lt-connection",
@@ -129,12 +115,7 @@ struct RescheduleTests {
 struct CancelAppointmentTests {
     @Test func aBookedAppointmentCanBeCancelledBeforeCheckIn() throws {
         let fixture = try QueueFixture()
-        let slot = try fixture.database.writer.read { db in
-            try Int64.fetchOne(db, sql: """
-                SELECT id FROM appointment_slot WHERE office_code = 'VAD-247' AND service_code = 'new-lt-connection'
-                AND weekday = 2 AND starts_at = 600
-                """)
-        } ?? -1
+        let slot = try fixture.slotID(weekday: 2, hour: 10)
         let token = try fixture.queue.book(BookingRequest(officeCode: "VAD-247", serviceCode: "new-lt-connection",
                                                           citizen: QueueFixture.citizen(1), appointment: (slot, "2026-12-01")),
                                            at: QueueFixture.mondayMorning)

@@ -10,12 +10,7 @@ struct CheckInByPhoneTests {
     init() throws { fixture = try QueueFixture() }
 
     func bookToday(hour: Int, citizen: Int) throws -> Token {
-        let slot = try fixture.database.writer.read { db in
-            try Int64.fetchOne(db, sql: """
-                SELECT id FROM appointment_slot WHERE office_code = 'VAD-247' AND service_code = 'new-lt-connection'
-                AND weekday = 1 AND starts_at = ?
-                """, arguments: [hour * 60])
-        } ?? -1
+        let slot = try fixture.slotID(weekday: 1, hour: hour)
         return try fixture.queue.book(BookingRequest(officeCode: "VAD-247", serviceCode: "new-lt-connection",
                                                      citizen: QueueFixture.citizen(citizen), appointment: (slot, "2026-11-30")), at: now)
     }

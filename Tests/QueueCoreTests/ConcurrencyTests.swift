@@ -67,12 +67,7 @@ struct ConcurrencyTests {
 
     @Test func aSlotOfCapacityNBookedBy3NCallersHoldsExactlyN() throws {
         let fixture = try QueueFixture()
-        let slot = try fixture.database.writer.read { db in
-            try Int64.fetchOne(db, sql: """
-                SELECT id FROM appointment_slot WHERE office_code = 'VAD-247' AND service_code = 'new-lt-connection'
-                AND weekday = 2 AND starts_at = 600
-                """)
-        } ?? -1
+        let slot = try fixture.slotID(weekday: 2, hour: 10)
         let capacity = 10
         try fixture.execute("UPDATE appointment_slot SET capacity = ? WHERE id = ?", [capacity, slot])
         let booked = Collected<Int64>()

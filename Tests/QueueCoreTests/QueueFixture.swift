@@ -34,6 +34,15 @@ final class QueueFixture: @unchecked Sendable {
         } ?? -1
     }
 
+    /// The demo appointment slot of a service at an office, by weekday (1 = Monday) and local start hour.
+    func slotID(weekday: Int, hour: Int, service: String = "new-lt-connection", office: String = "VAD-247") throws -> Int64 {
+        try database.writer.read { db in
+            try Int64.fetchOne(db, sql: """
+                SELECT id FROM appointment_slot WHERE office_code = ? AND service_code = ? AND weekday = ? AND starts_at = ?
+                """, arguments: [office, service, weekday, hour * 60])
+        } ?? -1
+    }
+
     /// A new counter serving the given services, open.
     func openCounter(_ office: String, _ number: Int, serving services: [String]) throws -> Int64 {
         try execute("INSERT INTO counter (office_code, number, state) VALUES (?, ?, 'open')", [office, number])
