@@ -5,7 +5,16 @@ import QueueCore
 /// Citizens' tokens: book, read (with the token's secret), find again, cancel, check in.
 enum TokenRoutes {
     static func register(in router: inout Router) {
-        router.add("POST", "/api/v1/tokens", book)
+        router.add("POST", "/api/v1/tokens") { context in
+            let body = try RequestBody(context.request)
+            do {
+                return try book(context, body)
+            } catch let error as APIError where body.isForm {
+                return BookingFormPage.response(for: error, input: body, offices: (try? context.services.queue.offices(at: context.now)) ?? [])
+            } catch let error as QueueError where body.isForm {
+                return BookingFormPage.response(for: APIError(error), input: body, offices: (try? context.services.queue.offices(at: context.now)) ?? [])
+            }
+        }
         router.add("GET", "/api/v1/tokens/lookup", lookup)
         router.add("GET", "/api/v1/tokens/{id}") { context in
             let token = try authorisedToken(context, secret: context.query["secret"])
@@ -64,8 +73,7 @@ enum TokenRoutes {
 
     static let priorities = Dictionary(uniqueKeysWithValues: PriorityCategory.allCases.map { ($0.rawValue, $0) })
 
-    private static func book(_ context: RequestContext) throws -> Response {
-        let body = try RequestBody(context.request)
+    private static func book(_ context: RequestContext, _ body: RequestBody) throws -> Response {
         let office = try body.required("office", "Choose an office.")
         let service = try body.required("service", "Choose a service.")
         var priority = PriorityCategory.none

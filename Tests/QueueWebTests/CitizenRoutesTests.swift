@@ -81,6 +81,34 @@ struct CitizenRoutesTests {
         #expect(response.header("Location")?.hasPrefix("/token/?id=1&secret=") == true)
     }
 
+    @Test func aFailedFormPostShowsTheFormAgainWithTheErrorAndTheInputKept() throws {
+        // Given a citizen without JavaScript who mistypes their mobile number, in Gujarati
+        let response = try form("/api/v1/tokens",
+                                "office=VAD-247&service=meter-complaint&name=%E0%AA%86%E0%AA%B6%E0%AA%BE+%3Cb%3E&phone=12345&language=gu&priority=senior_citizen")
+        // Then they get the form back (not a redirect, so their details stay out of URLs)
+        #expect(response.status == 400)
+        #expect(response.header("content-type") == "text/html; charset=utf-8")
+        let page = String(decoding: response.bodyBytes, as: UTF8.self)
+        #expect(page.contains("<html lang=\"gu\">"))
+        #expect(page.contains("<a href=\"#phone\">"))
+        #expect(page.contains("id=\"phone\" name=\"phone\" type=\"tel\" autocomplete=\"tel\" inputmode=\"tel\" value=\"12345\" aria-invalid=\"true\""))
+        // with everything they typed kept, escaped
+        #expect(page.contains("value=\"આશા &lt;b&gt;\""))
+        #expect(!page.contains("<b>"))
+        #expect(page.contains("<option value=\"meter-complaint\" selected>"))
+        #expect(page.contains("<option value=\"senior_citizen\" selected>"))
+        #expect(page.contains("મોબાઇલ નંબર"))
+        #expect(page.contains("<a href=\"#phone\">6, 7, 8 અથવા 9 થી શરૂ થતો 10 અંકનો મોબાઇલ નંબર"))
+        // and nothing was booked
+        let count = try database.writer.read { db in try Int.fetchOne(db, sql: "SELECT count(*) FROM token") }
+        #expect(count == 0)
+    }
+
+    @Test func aFailedJSONBookingStaysJSON() throws {
+        let response = try post("/api/v1/tokens", ["office": "VAD-247", "service": "bill-complaint", "name": "A", "phone": "1"])
+        #expect(response.header("content-type") == "application/json; charset=utf-8")
+    }
+
     @Test func readingATokenNeedsItsSecret() throws {
         let (id, secret, _) = try book()
         #expect(try get("/api/v1/tokens/\(id)", query: "secret=\(secret)").status == 200)

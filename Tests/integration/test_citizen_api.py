@@ -99,3 +99,21 @@ def test_the_qr_code_scans_to_the_token_page(stack, tmp_path):
                              capture_output=True, text=True, check=True).stdout.strip()
     assert scanned == f"http://127.0.0.1:{stack.port}/token/?id={token['id']}&secret={secret}"
     assert stack.get(f"/api/v1/tokens/{token['id']}/qr.svg?secret=wrong")[0] == 404
+
+
+def test_a_failed_form_post_without_javascript_shows_the_form_again_with_the_input(stack):
+    request = urllib.request.Request(
+        stack.base + "/api/v1/tokens", method="POST",
+        data="office=VAD-247&service=meter-complaint&name=Ravi+Shah&phone=12345&language=hi".encode(),
+        headers={"Content-Type": "application/x-www-form-urlencoded"})
+    try:
+        urllib.request.urlopen(request, timeout=10)
+        raise AssertionError("expected an error page")
+    except urllib.error.HTTPError as answer:
+        assert answer.code == 400
+        assert answer.headers["Content-Type"].startswith("text/html")
+        assert "Content-Security-Policy" in answer.headers
+        page = answer.read().decode()
+    assert '<html lang="hi">' in page
+    assert 'value="Ravi Shah"' in page and 'value="12345" aria-invalid="true"' in page
+    assert "मोबाइल नंबर" in page

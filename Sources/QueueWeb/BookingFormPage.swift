@@ -1,0 +1,76 @@
+import FastCGI
+import QueueCore
+
+/// The booking form again, for a form post (JavaScript off) that failed: the error, linked to its
+/// field, and everything the citizen typed kept, so nothing is lost. Rendered here rather than by a
+/// redirect so that names and phone numbers never travel in a URL.
+enum BookingFormPage {
+    static let fields = ["office", "service", "name", "phone", "email", "consumer_number", "priority", "language", "slot", "date"]
+
+    static func response(for error: APIError, input: RequestBody, offices: [OfficeSummary]) -> Response {
+        let language = ["en", "gu", "hi"].contains(input["language"] ?? "") ? (input["language"] ?? "gu") : "gu"
+        let text = BookingFormText.forLanguage(language)
+        let value = { (name: String) in HTML.escape(input[name] ?? "") }
+        let chosenOffice = offices.first { $0.code == input["office"] }
+        func name(_ names: LocalizedName) -> String {
+            HTML.escape(language == "gu" ? names.gu : language == "hi" ? names.hi : names.en)
+        }
+        func invalid(_ field: String) -> String {
+            error.field == field ? " aria-invalid=\"true\" aria-describedby=\"\(field)-error\"" : ""
+        }
+        let sentence = HTML.escape(text.message(for: error))
+        func message(_ field: String) -> String {
+            error.field == field ? "<p class=\"field-error\" id=\"\(field)-error\">\(sentence)</p>" : ""
+        }
+        let officeOptions = offices.map { office in
+            "<option value=\"\(HTML.escape(office.code))\"\(office.code == input["office"] ? " selected" : "")>\(name(office.names))</option>"
+        }.joined()
+        let services = chosenOffice?.services ?? []
+        let serviceOptions = services.map { service in
+            "<option value=\"\(HTML.escape(service.code))\"\(service.code == input["service"] ? " selected" : "")>\(name(service.names))</option>"
+        }.joined()
+        let priorityOptions = ["none", "senior_citizen", "person_with_disability", "pregnant_woman"].map { code in
+            "<option value=\"\(code)\"\(code == (input["priority"] ?? "none") ? " selected" : "")>\(HTML.escape(text.priorities[code] ?? code))</option>"
+        }.joined()
+        let summaryLink = error.field.map { "<a href=\"#\($0)\">\(sentence)</a>" } ?? sentence
+        let hidden = ["slot", "date", "language"].compactMap { field in
+            input[field].map { "<input type=\"hidden\" name=\"\(field)\" value=\"\(HTML.escape($0))\">" }
+        }.joined()
+        let html = """
+            <!DOCTYPE html>
+            <html lang="\(language)">
+            <head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
+            <title>\(HTML.escape(text.title)) · GUVNL Queue</title><link rel="stylesheet" href="/assets/site.css"></head>
+            <body>
+            <header class="site-header"><a class="brand" href="/">GUVNL Queue</a></header>
+            <main id="main">
+            <h1>\(HTML.escape(text.title))</h1>
+            <div class="error-summary" role="alert"><h2>\(HTML.escape(text.summary))</h2><p>\(summaryLink)</p></div>
+            <p>\(HTML.escape(text.intro))</p>
+            <form method="post" action="/api/v1/tokens" class="booking-form">
+            <label for="office">\(HTML.escape(text.office))</label>\(message("office"))
+            <select id="office" name="office"\(invalid("office"))>\(officeOptions)</select>
+            <label for="service">\(HTML.escape(text.service))</label>\(message("service"))
+            <select id="service" name="service"\(invalid("service"))>\(serviceOptions)</select>
+            <label for="name">\(HTML.escape(text.name))</label>\(message("name"))
+            <input id="name" name="name" autocomplete="name" maxlength="100" value="\(value("name"))"\(invalid("name"))>
+            <label for="phone">\(HTML.escape(text.phone))</label>\(message("phone"))
+            <input id="phone" name="phone" type="tel" autocomplete="tel" inputmode="tel" value="\(value("phone"))"\(invalid("phone"))>
+            <label for="email">\(HTML.escape(text.email)) (\(HTML.escape(text.optional)))</label>\(message("email"))
+            <input id="email" name="email" type="email" autocomplete="email" value="\(value("email"))"\(invalid("email"))>
+            <label for="consumer_number">\(HTML.escape(text.consumerNumber)) (\(HTML.escape(text.optional)))</label>\(message("consumer_number"))
+            <input id="consumer_number" name="consumer_number" inputmode="numeric" value="\(value("consumer_number"))"\(invalid("consumer_number"))>
+            <label for="priority">\(HTML.escape(text.priority))</label>\(message("priority"))
+            <select id="priority" name="priority"\(invalid("priority"))>\(priorityOptions)</select>
+            \(hidden)
+            <button type="submit">\(HTML.escape(text.submit))</button>
+            </form>
+            </main>
+            </body>
+            </html>
+            """
+        return Response(status: error.status, headers: [
+            ("Content-Type", "text/html; charset=utf-8"), ("Cache-Control", "no-store"),
+        ], body: .bytes(Array(html.utf8)))
+    }
+}
