@@ -23,7 +23,13 @@ swift build -c release --product fcgi-app
 swift build -c release --product sitegen
 "$bin/sitegen" build --root "$repo" --output public
 mkdir -p var/run var/log
-"$bin/fcgi-app" migrate --database "$database" --demo-data
+"$bin/fcgi-app" migrate --database "$database"
+"$bin/fcgi-app" import-catalog public/catalog.json --database "$database"
+"$bin/fcgi-app" migrate --database "$database" --demo-staff
+# The round-the-clock demo office serves at any hour: open its counters.
+for number in 1 2 3; do
+    "$bin/fcgi-app" counter open --office VAD-247 --number "$number" --database "$database" >/dev/null
+done
 
 user_line=$(nginx_user_line "$repo/public" "$repo/var/run")
 group_args=()

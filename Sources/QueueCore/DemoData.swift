@@ -1,6 +1,7 @@
 import GRDB
 
-/// A small, real-looking set of GUVNL offices and services for `make run` and the tests.
+/// Built-in fixture offices and services for tests and benchmarks that run without a site. They mirror
+/// the demo content of `Content/` (which `make run` imports through `catalog.json`, the real source).
 /// One office is open around the clock so that the demo works at any hour.
 public enum DemoData {
     struct Discom { let code, en, gu, hi: String }

@@ -8,14 +8,20 @@ public enum DemoStaff {
     public static let managerPassword = "demo-manager-2026"
     public static let adminPassword = "demo-admin-2026"
 
-    /// Creates the demo accounts that do not exist yet.
+    /// Creates the demo accounts that do not exist yet: an administrator, a clerk for every office
+    /// in the database, and a manager for the round-the-clock office.
     public static func install(in database: AppDatabase, at now: Date = Date()) throws {
         let accounts = StaffAccounts(database: database)
         var wanted: [(String, String, String, StaffRole, String?)] = [("admin", "Demo Administrator", adminPassword, .administrator, nil)]
-        for office in DemoData.offices {
-            wanted.append(("clerk-\(office.code.lowercased())", "Demo clerk, \(office.en)", clerkPassword, .counterStaff, office.code))
+        let offices = try database.writer.read { db in
+            try Row.fetchAll(db, sql: "SELECT code, name_en FROM office ORDER BY code").map { ($0["code"] as String, $0["name_en"] as String) }
         }
-        wanted.append(("manager-vad-247", "Demo manager, Vadodara 24x7", managerPassword, .officeManager, "VAD-247"))
+        for (code, name) in offices {
+            wanted.append(("clerk-\(code.lowercased())", "Demo clerk, \(name)", clerkPassword, .counterStaff, code))
+        }
+        if offices.contains(where: { $0.0 == "VAD-247" }) {
+            wanted.append(("manager-vad-247", "Demo manager, Vadodara 24x7", managerPassword, .officeManager, "VAD-247"))
+        }
         for (username, name, password, role, office) in wanted {
             let exists = try database.writer.read { db in
                 try Bool.fetchOne(db, sql: "SELECT EXISTS (SELECT 1 FROM staff_user WHERE username = ?)", arguments: [username]) ?? false

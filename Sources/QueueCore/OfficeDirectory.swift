@@ -1,21 +1,20 @@
 import Foundation
 import GRDB
 
-/// A service as citizens see it, with what to bring.
-public struct ServiceSummary: Sendable, Equatable, Codable {
-    public var code: String
-    public var tokenPrefix: String
-    public var names: LocalizedName
-    public var typicalMinutes: Int
-    public var takesAppointments: Bool
-    public var requiredDocuments: [LocalizedName]
-}
+/// A service as citizens see it, with what to bring and what it costs: the catalogue's own entry.
+public typealias ServiceSummary = Catalog.Service
 
 /// A text in English, Gujarati and Hindi.
 public struct LocalizedName: Sendable, Equatable, Codable {
     public var en: String
     public var gu: String
     public var hi: String
+
+    public init(en: String, gu: String, hi: String) {
+        self.en = en
+        self.gu = gu
+        self.hi = hi
+    }
 }
 
 /// An office as citizens see it: where, when, and what it offers.
@@ -114,7 +113,10 @@ extension Queue {
             ServiceSummary(code: service["code"], tokenPrefix: service["token_prefix"],
                            names: LocalizedName(en: service["name_en"], gu: service["name_gu"], hi: service["name_hi"]),
                            typicalMinutes: service["typical_minutes"], takesAppointments: service["takes_appointments"],
-                           requiredDocuments: try documents(db, service: service["code"]))
+                           requiredDocuments: try documents(db, service: service["code"]),
+                           fees: (service["fees_en"] as String?).map {
+                               LocalizedName(en: $0, gu: service["fees_gu"] ?? $0, hi: service["fees_hi"] ?? $0)
+                           })
         }
         return OfficeSummary(
             code: code, discom: row["discom_code"],

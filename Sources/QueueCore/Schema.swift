@@ -8,6 +8,7 @@ enum Schema {
         migrator.registerMigration("v1-offices-and-services", migrate: OfficesAndServicesMigration.apply)
         migrator.registerMigration("v2-queue", migrate: QueueMigration.apply)
         migrator.registerMigration("v3-staff-sessions", migrate: StaffSessionsMigration.apply)
+        migrator.registerMigration("v4-service-fees", migrate: ServiceFeesMigration.apply)
         return migrator
     }
 }

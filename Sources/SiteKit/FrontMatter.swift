@@ -58,6 +58,12 @@ struct FrontMatter {
         }
     }
 
+    /// The line in the file of a top-level `key:` of the front matter (the first line of it if absent).
+    func line(ofKey key: String) -> Int {
+        let lines = yaml.split(separator: "\n", omittingEmptySubsequences: false)
+        return yamlFirstLine + (lines.firstIndex { $0.hasPrefix("\(key):") } ?? 0)
+    }
+
     /// The line of the key a decoding error is about, found by name in the YAML text.
     private func line(of error: DecodingError) -> Int {
         let key: String?

@@ -18,12 +18,19 @@ public struct SiteBuilder {
     public struct Summary: Sendable {
         public var pages: Int
         public var assets: Int
+        /// Services and offices in `catalog.json`, if the site has a catalogue.
+        public var services: Int = 0
+        public var offices: Int = 0
     }
 
     @discardableResult
     public func build() throws -> Summary {
         let templates = try SiteTemplates(directory: root.appendingPathComponent("Templates"))
         let pages = try ContentLoader(contentDirectory: root.appendingPathComponent("Content")).load()
+        let contentFolder = root.appendingPathComponent("Content")
+        let hasCatalog = FileManager.default.fileExists(atPath: contentFolder.appendingPathComponent("en/services").path)
+            || FileManager.default.fileExists(atPath: contentFolder.appendingPathComponent("en/offices").path)
+        let catalog = hasCatalog ? try CatalogBuilder(content: contentFolder).build() : nil
 
         let staging = output.deletingLastPathComponent()
             .appendingPathComponent(".\(output.lastPathComponent).staging-\(ProcessInfo.processInfo.processIdentifier)")
@@ -35,10 +42,12 @@ public struct SiteBuilder {
                 let html = try templates.render(PageContext.make(for: page), with: "page")
                 try write(Array(html.utf8), to: staging.appendingPathComponent(page.outputPath))
             }
+            if let catalog { try write(Array(try catalog.encoded()), to: staging.appendingPathComponent("catalog.json")) }
             let assets = try copyAssets(into: staging)
             try write(Array(PublicReadme.text.utf8), to: staging.appendingPathComponent("README.md"))
             try AtomicSwap.replace(output, with: staging)
-            return Summary(pages: pages.count, assets: assets)
+            return Summary(pages: pages.count, assets: assets, services: catalog?.services.count ?? 0,
+                           offices: catalog?.offices.count ?? 0)
         } catch {
             try? manager.removeItem(at: staging)
             throw error

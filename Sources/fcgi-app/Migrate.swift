@@ -9,16 +9,17 @@ struct Migrate: ParsableCommand {
     @Option(help: "The SQLite database file (env: GUVNL_DATABASE).")
     var database: String = Environment.string("GUVNL_DATABASE") ?? Environment.defaultDatabase
 
-    @Flag(help: "Also install the demo offices and services (idempotent).")
-    var demoData = false
+    @Flag(help: "Also create the demo staff accounts (README lists them; idempotent).")
+    var demoStaff = false
+
+    @Flag(help: "Also install the built-in fixture offices and services, for tests without a site (idempotent). Real offices and services come from `import-catalog`.")
+    var fixtureOffices = false
 
     func run() throws {
         let appDatabase = try AppDatabase.open(path: database)
         try appDatabase.migrate()
-        if demoData {
-            try DemoData.install(in: appDatabase)
-            try DemoStaff.install(in: appDatabase)
-        }
+        if fixtureOffices { try DemoData.install(in: appDatabase) }
+        if demoStaff { try DemoStaff.install(in: appDatabase) }
         let health = try appDatabase.health()
         print("\(database): schema \(health.schemaVersion) (\(health.appliedMigrations) migrations), \(health.officeCount) offices")
     }

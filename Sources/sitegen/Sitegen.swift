@@ -26,7 +26,7 @@ struct Build: ParsableCommand {
         let outputURL = URL(fileURLWithPath: output, relativeTo: rootURL).standardizedFileURL
         do {
             let summary = try SiteBuilder(root: rootURL, output: outputURL).build()
-            print("sitegen: built \(summary.pages) pages and \(summary.assets) assets into \(outputURL.path)")
+            print("sitegen: built \(summary.pages) pages, \(summary.assets) assets and a catalogue of \(summary.services) services and \(summary.offices) offices into \(outputURL.path)")
         } catch let error as SiteError {
             FileHandle.standardError.write(Data("\(error.description)\n".utf8))
             throw ExitCode(1)

@@ -16,15 +16,15 @@ struct SchemaTests {
         // Then its health reports the newest migration and nothing pending
         let health = try database.health()
         #expect(health.isCurrent)
-        #expect(health.schemaVersion == "v3-staff-sessions")
-        #expect(health.appliedMigrations == 3)
+        #expect(health.schemaVersion == "v4-service-fees")
+        #expect(health.appliedMigrations == 4)
         #expect(health.officeCount == 0)
     }
 
     @Test func anUnmigratedDatabaseReportsWhatIsPending() throws {
         let health = try AppDatabase.inMemory().health()
         #expect(!health.isCurrent)
-        #expect(health.pendingMigrations == ["v1-offices-and-services", "v2-queue", "v3-staff-sessions"])
+        #expect(health.pendingMigrations == ["v1-offices-and-services", "v2-queue", "v3-staff-sessions", "v4-service-fees"])
         #expect(health.schemaVersion == "none")
     }
 

@@ -41,8 +41,10 @@ class Stack:
         (self.dir / "run").mkdir()
         subprocess.run([BIN / "sitegen", "build", "--root", REPO, "--output", self.dir / "public"],
                        check=True, capture_output=True)
-        subprocess.run([BIN / "fcgi-app", "migrate", "--database", self.database, "--demo-data"],
-                       check=True, capture_output=True)
+        # The same chain as `make run`: the site's catalogue, demo staff, the 24x7 office's counters open.
+        for command in (["migrate"], ["import-catalog", self.dir / "public" / "catalog.json"], ["migrate", "--demo-staff"],
+                        *(["counter", "open", "--office", "VAD-247", "--number", str(n)] for n in (1, 2, 3))):
+            subprocess.run([BIN / "fcgi-app", *command, "--database", self.database], check=True, capture_output=True)
         self.start_app()
         shutil.copy(REPO / "openapi.yaml", self.dir / "openapi.yaml")
         env = dict(os.environ, GUVNL_ROOT=str(self.dir / "public"), GUVNL_SOCKET=str(self.socket),

@@ -1,0 +1,103 @@
+import Foundation
+import GRDB
+import Testing
+@testable import QueueCore
+
+@Suite("Importing the catalogue")
+struct CatalogImportTests {
+    static func name(_ text: String) -> LocalizedName { LocalizedName(en: text, gu: "ગુ \(text)", hi: "हि \(text)") }
+
+    static func catalog(cap: Int = 50, documents: [String] = ["Latest bill"], offered: [String] = ["bill-complaint", "new-lt-connection"],
+                        counters: [Catalog.Office.CounterPlan] = [.init(number: 1, services: ["bill-complaint"])]) -> Catalog {
+        Catalog(
+            discoms: [.init(code: "MGVCL", names: name("Madhya Gujarat Vij Company Ltd"))],
+            services: [
+                .init(code: "bill-complaint", tokenPrefix: "BC", names: name("Bill complaint"), typicalMinutes: 8,
+                      takesAppointments: false, requiredDocuments: documents.map(name), fees: nil),
+                .init(code: "new-lt-connection", tokenPrefix: "NC", names: name("New LT connection"), typicalMinutes: 20,
+                      takesAppointments: true, requiredDocuments: [], fees: name("As per schedule")),
+            ],
+            offices: [.init(code: "VAD-247", discom: "MGVCL", names: name("Vadodara 24x7"), address: name("Race Course"),
+                            mapURL: nil, timeZone: "Asia/Kolkata", hours: (1...7).map { .init(weekday: $0, opens: 0, closes: 1440) },
+                            services: offered.map { .init(code: $0, dailyCap: cap) }, counters: counters,
+                            slotMinutes: 60, slotCapacity: 4)])
+    }
+
+    static func fresh() throws -> AppDatabase {
+        let database = try AppDatabase.inMemory()
+        try database.migrate()
+        return database
+    }
+
+    func count(_ database: AppDatabase, _ table: String) throws -> Int {
+        try database.writer.read { db in try Int.fetchOne(db, sql: "SELECT count(*) FROM \(table)") ?? -1 }
+    }
+
+    @Test func aCatalogueSurvivesItsJSONForm() throws {
+        let catalog = Self.catalog()
+        #expect(try Catalog.decode(try catalog.encoded()) == catalog)
+        #expect(String(decoding: try catalog.encoded(), as: UTF8.self).contains("\"token_prefix\" : \"BC\""))
+    }
+
+    @Test func importingCreatesEverythingAndAgainChangesNothing() throws {
+        let database = try Self.fresh()
+        let summary = try CatalogImport.apply(Self.catalog(), to: database)
+        #expect(summary.services == 2 && summary.offices == 1 && summary.counters == 1)
+        #expect(summary.slots == 7 * 24)
+        let counts = try ["discom", "service", "service_document", "office", "office_hours", "office_service", "counter",
+                          "counter_service", "appointment_slot"].map { try count(database, $0) }
+        _ = try CatalogImport.apply(Self.catalog(), to: database)
+        let again = try ["discom", "service", "service_document", "office", "office_hours", "office_service", "counter",
+                         "counter_service", "appointment_slot"].map { try count(database, $0) }
+        #expect(again == counts)
+        let office = try Queue(database: database).office("VAD-247", at: Date())
+        #expect(office.services.first?.requiredDocuments.first?.gu == "ગુ Latest bill")
+        // The office directory gives back the catalogue's own entries, fees included.
+        #expect(office.services == Self.catalog().services)
+    }
+
+    @Test func aChangedCatalogueUpdatesWithoutTouchingTokens() throws {
+        // Given a catalogue in use: a token booked and an appointment in a slot
+        let database = try Self.fresh()
+        _ = try CatalogImport.apply(Self.catalog(), to: database)
+        let queue = Queue(database: database)
+        let monday = ISO8601DateFormatter().date(from: "2026-11-30T05:30:00Z") ?? Date()
+        let token = try queue.book(BookingRequest(officeCode: "VAD-247", serviceCode: "bill-complaint",
+                                                  citizen: CitizenDetails(name: "A", phone: "9825012345")), at: monday)
+        let slot = try #require(try queue.slots(office: "VAD-247", service: "new-lt-connection", day: "2026-12-01", at: monday).first)
+        let appointment = try queue.book(BookingRequest(officeCode: "VAD-247", serviceCode: "new-lt-connection",
+                                                        citizen: CitizenDetails(name: "B", phone: "9825012346"),
+                                                        appointment: (slot.id, "2026-12-01")), at: monday)
+        let events = try count(database, "event")
+        // When the editors change the cap, the documents and the counters, and re-import
+        _ = try CatalogImport.apply(Self.catalog(cap: 80, documents: ["Latest bill", "Previous bill"],
+                                                 counters: [.init(number: 1, services: ["bill-complaint", "new-lt-connection"]),
+                                                            .init(number: 2, services: ["bill-complaint"])]), to: database)
+        // Then the office reflects it, and the tokens, their slot and the events are as they were
+        let office = try queue.office("VAD-247", at: monday)
+        #expect(office.services.first { $0.code == "bill-complaint" }?.requiredDocuments.count == 2)
+        #expect(try count(database, "counter") == 2)
+        #expect(try queue.status(of: token.id, at: monday)?.token == token)
+        #expect(try queue.status(of: appointment.id, at: monday)?.token.slotID == slot.id)
+        #expect(try queue.slots(office: "VAD-247", service: "new-lt-connection", day: "2026-12-01", at: monday).first?.placesLeft == 3)
+        #expect(try count(database, "event") == events)
+        let cap = try database.writer.read { db in
+            try Int.fetchOne(db, sql: "SELECT daily_cap FROM office_service WHERE service_code = 'bill-complaint'")
+        }
+        #expect(cap == 80)
+    }
+
+    @Test func aServiceNoLongerOfferedLeavesTheOffice() throws {
+        let database = try Self.fresh()
+        _ = try CatalogImport.apply(Self.catalog(), to: database)
+        _ = try CatalogImport.apply(Self.catalog(offered: ["bill-complaint"]), to: database)
+        #expect(try Queue(database: database).office("VAD-247", at: Date()).services.map(\.code) == ["bill-complaint"])
+        #expect(try count(database, "appointment_slot") == 0)
+    }
+
+    @Test func anUnknownFormatVersionIsRefused() throws {
+        var catalog = Self.catalog()
+        catalog.version = 99
+        #expect(throws: CatalogError.unsupportedVersion(99)) { try CatalogImport.apply(catalog, to: try Self.fresh()) }
+    }
+}
