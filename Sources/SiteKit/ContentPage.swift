@@ -1,11 +1,51 @@
 /// A Markdown page of `Content/`, read and split, ready to render.
 struct ContentPage: Sendable {
-    /// Path relative to the language folder, such as `index.md` or `docs/booking.md`.
+    /// What a page is, which decides its template.
+    enum Kind: Sendable { case page, section, service, office }
+
+    /// Path relative to the language folder, such as `index.md` or `services/name-change.md`.
     let relativePath: String
-    /// `en`, `gu` or `hi`.
+    /// The language the page is published under: `en`, `gu` or `hi`.
     let language: String
+    /// The language its text is in: English for a page not yet translated.
+    let contentLanguage: String
     let metadata: PageMetadata
     let markdown: String
+
+    init(relativePath: String, language: String, metadata: PageMetadata, markdown: String, contentLanguage: String? = nil) {
+        self.relativePath = relativePath
+        self.language = language
+        self.metadata = metadata
+        self.markdown = markdown
+        self.contentLanguage = contentLanguage ?? language
+    }
+
+    /// True for an English page published under another language until it is translated.
+    var isFallback: Bool { contentLanguage != language }
+
+    /// The same page under another language (its text still English).
+    func fallback(in language: String) -> ContentPage {
+        ContentPage(relativePath: relativePath, language: language, metadata: metadata, markdown: markdown, contentLanguage: contentLanguage)
+    }
+
+    var kind: Kind {
+        let parts = relativePath.split(separator: "/")
+        if parts.last == "_index.md" { return .section }
+        if parts.count == 2, parts[0] == "services" { return .service }
+        if parts.count == 2, parts[0] == "offices" { return .office }
+        return .page
+    }
+
+    /// The section folder (`services`, `offices`, `docs`), if any.
+    var section: String? {
+        let parts = relativePath.split(separator: "/")
+        return parts.count > 1 ? String(parts[0]) : nil
+    }
+
+    /// The file name without `.md`: a service's code, an office's file name.
+    var stem: String {
+        String((relativePath.split(separator: "/").last ?? "").dropLast(3))
+    }
 
     /// Where the page goes in `public/`: English at the root, other languages under their code.
     var outputPath: String {
@@ -16,4 +56,12 @@ struct ContentPage: Sendable {
         let trimmed = page.hasPrefix("/") ? String(page.dropFirst()) : page
         return language == "en" ? trimmed : "\(language)/\(trimmed)"
     }
+
+    /// The address of the page, such as `/gu/services/name-change/`.
+    var url: String {
+        "/" + String(outputPath.dropLast("index.html".count))
+    }
+
+    /// The address of the same page in another language.
+    func url(in language: String) -> String { fallback(in: language).url }
 }

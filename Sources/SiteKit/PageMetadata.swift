@@ -1,5 +1,7 @@
-/// The front matter of an ordinary page.
+/// The front matter every page has (sections may add their own fields, read by the catalogue).
 struct PageMetadata: Decodable, Sendable {
     let title: String
     let description: String?
+    /// An office page's code (English pages), which ties the page to the directory entry.
+    let code: String?
 }

@@ -26,7 +26,8 @@ public struct SiteBuilder {
     @discardableResult
     public func build() throws -> Summary {
         let templates = try SiteTemplates(directory: root.appendingPathComponent("Templates"))
-        let pages = try ContentLoader(contentDirectory: root.appendingPathComponent("Content")).load()
+        let translations = try Translations(directory: root.appendingPathComponent("Templates/i18n"))
+        let pages = Self.withFallbacks(try ContentLoader(contentDirectory: root.appendingPathComponent("Content")).load())
         let contentFolder = root.appendingPathComponent("Content")
         let hasCatalog = FileManager.default.fileExists(atPath: contentFolder.appendingPathComponent("en/services").path)
             || FileManager.default.fileExists(atPath: contentFolder.appendingPathComponent("en/offices").path)
@@ -38,8 +39,9 @@ public struct SiteBuilder {
         try? manager.removeItem(at: staging)
         try manager.createDirectory(at: staging, withIntermediateDirectories: true)
         do {
+            let context = PageContext(translations: translations, catalog: catalog, pages: pages)
             for page in pages {
-                let html = try templates.render(PageContext.make(for: page), with: "page")
+                let html = try templates.render(context.make(for: page), with: templates.name(for: page.kind))
                 try write(Array(html.utf8), to: staging.appendingPathComponent(page.outputPath))
             }
             if let catalog { try write(Array(try catalog.encoded()), to: staging.appendingPathComponent("catalog.json")) }
@@ -52,6 +54,18 @@ public struct SiteBuilder {
             try? manager.removeItem(at: staging)
             throw error
         }
+    }
+
+    /// Every English page also under each other language that lacks it, marked as not yet translated.
+    static func withFallbacks(_ pages: [ContentPage]) -> [ContentPage] {
+        var result = pages
+        let present = Set(pages.map { "\($0.language)/\($0.relativePath)" })
+        for page in pages where page.language == "en" {
+            for language in ContentLoader.languages where language != "en" && !present.contains("\(language)/\(page.relativePath)") {
+                result.append(page.fallback(in: language))
+            }
+        }
+        return result
     }
 
     private func copyAssets(into staging: URL) throws -> Int {

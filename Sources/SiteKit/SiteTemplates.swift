@@ -21,6 +21,17 @@ struct SiteTemplates {
         }
     }
 
+    /// The template for a kind of page: `section`, `service` or `office` where the site has one, else `page`.
+    func name(for kind: ContentPage.Kind) -> String {
+        let wanted = switch kind {
+        case .page: "page"
+        case .section: "section"
+        case .service: "service"
+        case .office: "office"
+        }
+        return library.getTemplate(named: wanted) == nil ? "page" : wanted
+    }
+
     func render(_ context: [String: Any], with name: String) throws -> String {
         guard let html = library.render(context, withTemplate: name) else {
             throw SiteError(step: "render", file: "Templates/\(name).mustache", reason: "the template is missing")

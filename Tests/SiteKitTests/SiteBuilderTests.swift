@@ -32,7 +32,7 @@ struct SiteBuilderTests {
         func remove() { try? FileManager.default.removeItem(at: root) }
 
         static let templates = [
-            "Templates/base.mustache": "<html lang=\"{{lang}}\"><title>{{title}}</title>{{$main}}{{/main}}</html>",
+            "Templates/base.mustache": "<html lang=\"{{lang}}\"><title>{{title}}</title>{{#languages}}<link hreflang=\"{{code}}\" href=\"{{url}}\">{{/languages}}{{#fallbackNotice}}<p class=\"notice\">{{fallbackNotice}}</p>{{/fallbackNotice}}{{$main}}{{/main}}</html>",
             "Templates/page.mustache": "{{<base}}{{$main}}<h1>{{title}}</h1>{{{content}}}{{/main}}{{/base}}",
             "Templates/assets/site.css": "body{}",
         ]
@@ -50,11 +50,12 @@ struct SiteBuilderTests {
         let project = try Project(files: ["Content/en/index.md": Self.home])
         defer { project.remove() }
         let summary = try project.build()
-        #expect(summary.pages == 1)
+        #expect(summary.pages == 3)  // English, and its fallbacks under gu/ and hi/
         let html = try project.read("index.html")
         #expect(html.contains("<html lang=\"en\">"))
         #expect(html.contains("<title>Home &amp; welcome</title>"))
         #expect(html.contains("<h1>Home &amp; welcome</h1><p>Hello <strong>citizens</strong>.</p>"))
+        #expect(html.contains("<link hreflang=\"gu\" href=\"/gu/\">"))
         #expect(try project.read("assets/site.css") == "body{}")
     }
 
@@ -70,6 +71,26 @@ struct SiteBuilderTests {
         #expect(gujarati.contains("<html lang=\"gu\">"))
         #expect(gujarati.contains("<h1>કતારમાં તમારું સ્થાન બુક કરો</h1><p>નમસ્તે</p>"))
         #expect(try project.read("hi/docs/help/index.html").contains("<html lang=\"hi\">"))
+    }
+
+    @Test func aPageMissingInALanguageFallsBackToEnglishAndSaysSo() throws {
+        let project = try Project(files: [
+            "Content/en/index.md": Self.home,
+            "Content/gu/index.md": "---\ntitle: મુખ્ય\n---\n",
+            "Content/en/docs/privacy.md": "---\ntitle: Privacy\n---\nWe keep little.",
+            "Templates/i18n/en.yaml": "fallback_notice: \"Not yet in {language}.\"\n",
+            "Templates/i18n/gu.yaml": "fallback_notice: \"હજી {language}માં નથી.\"\n",
+        ])
+        defer { project.remove() }
+        try project.build()
+        let gujarati = try project.read("gu/docs/privacy/index.html")
+        #expect(gujarati.contains("<html lang=\"gu\">"))
+        #expect(gujarati.contains("<p class=\"notice\">હજી ગુજરાતીમાં નથી.</p>"))
+        #expect(gujarati.contains("We keep little."))
+        // Hindi has no strings of its own: English fills in
+        #expect(try project.read("hi/docs/privacy/index.html").contains("Not yet in हिन्दी."))
+        // The translated home page is no fallback
+        #expect(!(try project.read("gu/index.html")).contains("class=\"notice\""))
     }
 
     @Test func rawHTMLInMarkdownNeverReachesThePage() throws {

@@ -1,0 +1,33 @@
+import Foundation
+import Yams
+
+/// The interface strings of the site, one YAML file per language in `Templates/i18n/` (`en.yaml`,
+/// `gu.yaml`, `hi.yaml`). A string missing in a language falls back to English; `sitegen check`
+/// lists what is missing.
+struct Translations {
+    private(set) var strings: [String: [String: String]] = [:]
+
+    init(directory: URL) throws {
+        for language in ContentLoader.languages {
+            let file = directory.appendingPathComponent("\(language).yaml")
+            guard FileManager.default.fileExists(atPath: file.path) else { continue }
+            let text = try String(contentsOf: file, encoding: .utf8)
+            do {
+                strings[language] = try YAMLDecoder().decode([String: String].self, from: text)
+            } catch {
+                throw SiteError(step: "load translations", file: "Templates/i18n/\(language).yaml", line: 1,
+                                reason: "interface strings must be 'key: text' lines (\(error))")
+            }
+        }
+    }
+
+    /// The strings for a language, English filling the gaps.
+    func table(for language: String) -> [String: String] {
+        (strings["en"] ?? [:]).merging(strings[language] ?? [:]) { _, translated in translated }
+    }
+
+    /// Keys English has that a language lacks.
+    func missing(in language: String) -> [String] {
+        Set((strings["en"] ?? [:]).keys).subtracting((strings[language] ?? [:]).keys).sorted()
+    }
+}
