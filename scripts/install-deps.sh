@@ -23,7 +23,7 @@ ensure_packages() {
     fi
 }
 
-ensure_packages nginx libfcgi-dev libfcgi-bin libcmark-dev libsodium-dev libqrencode-dev libsqlite3-dev pkg-config curl openssl
+ensure_packages nginx libfcgi-dev libfcgi-bin libcmark-dev libsodium-dev libqrencode-dev zlib1g-dev libsqlite3-dev pkg-config curl openssl
 
 if ! command -v swift >/dev/null; then
     echo "install-deps: swift is not on PATH; install Swift 6.1 or later (https://www.swift.org/install/linux/)" >&2

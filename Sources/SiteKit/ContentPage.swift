@@ -50,6 +50,8 @@ struct ContentPage: Sendable {
     /// Where the page goes in `public/`: English at the root, other languages under their code.
     var outputPath: String {
         let stem = relativePath.hasSuffix(".md") ? String(relativePath.dropLast(3)) : relativePath
+        // The not-found page is a file of its own, which nginx's error_page names.
+        if stem == "404" { return language == "en" ? "404.html" : "\(language)/404.html" }
         let page = stem == "index" || stem.hasSuffix("/index") || stem.hasSuffix("/_index") || stem == "_index"
             ? (stem.split(separator: "/").dropLast().joined(separator: "/") + "/index.html")
             : stem + "/index.html"
@@ -59,7 +61,7 @@ struct ContentPage: Sendable {
 
     /// The address of the page, such as `/gu/services/name-change/`.
     var url: String {
-        "/" + String(outputPath.dropLast("index.html".count))
+        outputPath.hasSuffix("index.html") ? "/" + String(outputPath.dropLast("index.html".count)) : "/" + outputPath
     }
 
     /// The address of the same page in another language.

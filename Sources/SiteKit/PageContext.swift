@@ -10,6 +10,8 @@ struct PageContext {
     let catalog: Catalog?
     /// Every page, to list a section's pages.
     let pages: [ContentPage]
+    /// Fingerprinted asset addresses by key (`site_css`).
+    var assets: [String: String] = [:]
 
     func make(for page: ContentPage) -> [String: Any] {
         let t = translations.table(for: page.language)
@@ -22,6 +24,7 @@ struct PageContext {
             "t": t,
             "rootPath": page.language == "en" ? "/" : "/\(page.language)/",
             "url": page.url,
+            "assets": assets,
             "languages": ContentLoader.languages.map { code in
                 ["code": code, "name": Self.languageNames[code] ?? code, "url": page.url(in: code), "current": code == page.language]
             },

@@ -5,14 +5,21 @@ import Foundation
 public struct SiteBuilder {
     public let root: URL
     public let output: URL
+    /// Where the site is published, for `sitemap.xml` and `robots.txt`.
+    public let baseURL: String
 
     /// - Parameters:
     ///   - root: the project folder holding `Content/` and `Templates/`.
     ///   - output: the web root to replace, normally `public/`.
-    public init(root: URL, output: URL) {
+    ///   - baseURL: the site's public address, such as `https://queue.guvnl.example`.
+    public init(root: URL, output: URL, baseURL: String = "http://127.0.0.1:8080") {
         self.root = root
         self.output = output
+        self.baseURL = baseURL.hasSuffix("/") ? String(baseURL.dropLast()) : baseURL
     }
+
+    /// Files nginx may send compressed: each gets a `.gz` twin when that is smaller.
+    static let compressible: Set<String> = ["html", "css", "js", "json", "svg", "xml", "txt", "webmanifest"]
 
     /// What a build made.
     public struct Summary: Sendable {
@@ -39,16 +46,19 @@ public struct SiteBuilder {
         try? manager.removeItem(at: staging)
         try manager.createDirectory(at: staging, withIntermediateDirectories: true)
         do {
-            let context = PageContext(translations: translations, catalog: catalog, pages: pages)
+            let assets = try copyAssets(into: staging)
+            let context = PageContext(translations: translations, catalog: catalog, pages: pages, assets: assets.urls)
             for page in pages {
                 let html = try templates.render(context.make(for: page), with: templates.name(for: page.kind))
                 try write(Array(html.utf8), to: staging.appendingPathComponent(page.outputPath))
             }
             if let catalog { try write(Array(try catalog.encoded()), to: staging.appendingPathComponent("catalog.json")) }
-            let assets = try copyAssets(into: staging)
+            try write(Array(Sitemap.xml(pages: pages, baseURL: baseURL).utf8), to: staging.appendingPathComponent("sitemap.xml"))
+            try write(Array(Sitemap.robots(baseURL: baseURL).utf8), to: staging.appendingPathComponent("robots.txt"))
             try write(Array(PublicReadme.text.utf8), to: staging.appendingPathComponent("README.md"))
+            try compressFiles(in: staging)
             try AtomicSwap.replace(output, with: staging)
-            return Summary(pages: pages.count, assets: assets, services: catalog?.services.count ?? 0,
+            return Summary(pages: pages.count, assets: assets.count, services: catalog?.services.count ?? 0,
                            offices: catalog?.offices.count ?? 0)
         } catch {
             try? manager.removeItem(at: staging)
@@ -68,11 +78,38 @@ public struct SiteBuilder {
         return result
     }
 
-    private func copyAssets(into staging: URL) throws -> Int {
+    /// Copies `Templates/assets/` under each file's own name and a fingerprinted one; returns the
+    /// fingerprinted addresses by key (`site.css` -> `site_css`) for the templates.
+    private func copyAssets(into staging: URL) throws -> (count: Int, urls: [String: String]) {
         let source = root.appendingPathComponent("Templates/assets")
-        guard FileManager.default.fileExists(atPath: source.path) else { return 0 }
-        try FileManager.default.copyItem(at: source, to: staging.appendingPathComponent("assets"))
-        return FileManager.default.enumerator(atPath: source.path)?.allObjects.count ?? 0
+        guard let walker = FileManager.default.enumerator(atPath: source.path) else { return (0, [:]) }
+        var urls: [String: String] = [:]
+        var count = 0
+        for case let relative as String in walker {
+            var isFolder: ObjCBool = false
+            let file = source.appendingPathComponent(relative)
+            guard FileManager.default.fileExists(atPath: file.path, isDirectory: &isFolder), !isFolder.boolValue else { continue }
+            let bytes = Array(try Data(contentsOf: file))
+            let folder = (relative as NSString).deletingLastPathComponent
+            let named = Fingerprint.name((relative as NSString).lastPathComponent, bytes: bytes)
+            let fingerprinted = folder.isEmpty ? named : "\(folder)/\(named)"
+            try write(bytes, to: staging.appendingPathComponent("assets/\(relative)"))
+            try write(bytes, to: staging.appendingPathComponent("assets/\(fingerprinted)"))
+            urls[String(relative.map { $0.isLetter || $0.isNumber ? $0 : "_" })] = "/assets/\(fingerprinted)"
+            count += 1
+        }
+        return (count, urls)
+    }
+
+    /// Writes `name.gz` beside every compressible file where compression saves something.
+    private func compressFiles(in folder: URL) throws {
+        guard let walker = FileManager.default.enumerator(atPath: folder.path) else { return }
+        for case let relative as String in walker where Self.compressible.contains((relative as NSString).pathExtension) {
+            let file = folder.appendingPathComponent(relative)
+            let bytes = Array(try Data(contentsOf: file))
+            guard bytes.count >= 256, let compressed = Gzip.compress(bytes), compressed.count < bytes.count else { continue }
+            try Data(compressed).write(to: URL(fileURLWithPath: file.path + ".gz"))
+        }
     }
 
     private func write(_ bytes: [UInt8], to file: URL) throws {

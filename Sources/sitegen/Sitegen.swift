@@ -21,11 +21,14 @@ struct Build: ParsableCommand {
     @Option(help: "The web root to write (replaced whole).")
     var output: String = "public"
 
+    @Option(help: "The site's public address, for sitemap.xml and robots.txt (env: GUVNL_BASE_URL).")
+    var baseURL: String = ProcessInfo.processInfo.environment["GUVNL_BASE_URL"] ?? "http://127.0.0.1:8080"
+
     func run() throws {
         let rootURL = URL(fileURLWithPath: root)
         let outputURL = URL(fileURLWithPath: output, relativeTo: rootURL).standardizedFileURL
         do {
-            let summary = try SiteBuilder(root: rootURL, output: outputURL).build()
+            let summary = try SiteBuilder(root: rootURL, output: outputURL, baseURL: baseURL).build()
             print("sitegen: built \(summary.pages) pages, \(summary.assets) assets and a catalogue of \(summary.services) services and \(summary.offices) offices into \(outputURL.path)")
         } catch let error as SiteError {
             FileHandle.standardError.write(Data("\(error.description)\n".utf8))

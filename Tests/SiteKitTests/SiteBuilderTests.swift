@@ -27,6 +27,7 @@ struct SiteBuilderTests {
             try String(contentsOf: output.appendingPathComponent(path), encoding: .utf8)
         }
 
+        @discardableResult
         func build() throws -> SiteBuilder.Summary { try SiteBuilder(root: root, output: output).build() }
 
         func remove() { try? FileManager.default.removeItem(at: root) }

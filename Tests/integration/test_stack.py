@@ -23,11 +23,6 @@ def test_static_home_page_is_served_with_security_headers(stack):
     assert "Strict-Transport-Security" not in headers  # only over HTTPS
 
 
-def test_a_missing_page_is_404(stack):
-    status, _, _ = stack.get("/no-such-page/")
-    assert status == 404
-
-
 def test_health_reports_database_and_schema(stack):
     status, headers, body = stack.get("/api/healthz")
     assert status == 200
@@ -178,3 +173,31 @@ def test_openapi_document_is_valid_and_served(stack):
     document = yaml.safe_load(body)
     validate(document)
     assert "/api/v1/tokens" in document["paths"]
+
+
+def test_a_missing_page_gets_the_not_found_page_of_its_language(stack):
+    for prefix, lang in (("", "en"), ("/gu", "gu"), ("/hi", "hi")):
+        status, headers, body = stack.get(f"{prefix}/no-such-page/")
+        assert status == 404
+        assert f'<html lang="{lang}">' in body.decode()
+
+
+def test_assets_are_fingerprinted_immutable_and_precompressed(stack):
+    page = stack.get("/")[2].decode()
+    css = page.split('rel="stylesheet" href="')[1].split('"')[0]
+    assert css.startswith("/assets/site.") and len(css.split(".")) == 3
+    status, headers, _ = stack.get(css, headers={"Accept-Encoding": "gzip"})
+    assert status == 200
+    assert "immutable" in headers["Cache-Control"]
+    assert headers.get("Content-Encoding") == "gzip"
+    status, headers, body = stack.get("/gu/services/", headers={"Accept-Encoding": "gzip"})
+    assert headers.get("Content-Encoding") == "gzip"
+    import gzip
+    assert '<html lang="gu">' in gzip.decompress(body).decode()
+
+
+def test_sitemap_and_robots(stack):
+    status, _, body = stack.get("/sitemap.xml")
+    assert status == 200 and b'hreflang="gu"' in body and b"/services/new-lt-connection/" in body
+    status, _, body = stack.get("/robots.txt")
+    assert status == 200 and b"Disallow: /api/" in body and b"Sitemap:" in body

@@ -1,0 +1,28 @@
+/// `sitemap.xml` (every page, with its language alternates) and `robots.txt`.
+enum Sitemap {
+    static func xml(pages: [ContentPage], baseURL: String) -> String {
+        var xml = """
+            <?xml version="1.0" encoding="UTF-8"?>
+            <urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9" xmlns:xhtml="http://www.w3.org/1999/xhtml">
+
+            """
+        for page in pages.sorted(by: { $0.url < $1.url }) where page.stem != "404" {
+            xml += "  <url>\n    <loc>\(escape(baseURL + page.url))</loc>\n"
+            for language in ContentLoader.languages {
+                xml += "    <xhtml:link rel=\"alternate\" hreflang=\"\(language)\" href=\"\(escape(baseURL + page.url(in: language)))\"/>\n"
+            }
+            xml += "  </url>\n"
+        }
+        return xml + "</urlset>\n"
+    }
+
+    static func robots(baseURL: String) -> String {
+        "User-agent: *\nDisallow: /api/\nDisallow: /staff/\nDisallow: /admin/\nSitemap: \(baseURL)/sitemap.xml\n"
+    }
+
+    private static func escape(_ text: String) -> String {
+        text.replacingOccurrences(of: "&", with: "&amp;").replacingOccurrences(of: "<", with: "&lt;")
+    }
+}
+
+import Foundation
