@@ -7,7 +7,7 @@ struct Sitegen: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "sitegen",
         abstract: "Build GUVNL Queue's static site from Content/ (Markdown) and Templates/ (Mustache).",
-        subcommands: [Build.self])
+        subcommands: [Build.self, Check.self])
 }
 
 struct Build: ParsableCommand {
@@ -32,6 +32,26 @@ struct Build: ParsableCommand {
             print("sitegen: built \(summary.pages) pages, \(summary.assets) assets and a catalogue of \(summary.services) services and \(summary.offices) offices into \(outputURL.path)")
         } catch let error as SiteError {
             FileHandle.standardError.write(Data("\(error.description)\n".utf8))
+            throw ExitCode(1)
+        }
+    }
+}
+
+struct Check: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Check the content without publishing: build errors, broken internal links, missing translations.",
+        discussion: "Prints each problem as file:line: reason and exits 1 if there is any.")
+
+    @Option(help: "The project folder holding Content/ and Templates/.")
+    var root: String = "."
+
+    func run() throws {
+        let problems = SiteCheck(root: URL(fileURLWithPath: root)).run()
+        for problem in problems { print(problem.description) }
+        if problems.isEmpty {
+            print("sitegen check: no problems")
+        } else {
+            FileHandle.standardError.write(Data("sitegen check: \(problems.count) problem(s)\n".utf8))
             throw ExitCode(1)
         }
     }

@@ -1,0 +1,71 @@
+import Foundation
+
+/// What `sitegen check` finds for editors: anything that stops a build, internal links to pages that
+/// do not exist, pages and interface strings not yet translated. Each as `file:line: reason`.
+public struct SiteCheck {
+    public let root: URL
+
+    public init(root: URL) { self.root = root }
+
+    /// Every problem found, in file order; empty when all is well.
+    public func run() -> [SiteError] {
+        let output = FileManager.default.temporaryDirectory.appendingPathComponent("sitegen-check-\(UUID().uuidString.prefix(8))")
+        defer { try? FileManager.default.removeItem(at: output) }
+        do {
+            try SiteBuilder(root: root, output: output).build()
+        } catch let error as SiteError {
+            return [error]
+        } catch {
+            return [SiteError(step: "build", reason: "\(error)")]
+        }
+        var problems: [SiteError] = []
+        let content = root.appendingPathComponent("Content")
+        guard let pages = try? ContentLoader(contentDirectory: content).load() else { return problems }
+        for page in pages {
+            problems += brokenLinks(in: page, built: output)
+        }
+        let present = Set(pages.map { "\($0.language)/\($0.relativePath)" })
+        for page in pages where page.language == "en" {
+            for language in ContentLoader.languages where language != "en" && !present.contains("\(language)/\(page.relativePath)") {
+                problems.append(SiteError(step: "check", file: "Content/\(language)/\(page.relativePath)", line: 1,
+                                          reason: "missing translation of Content/en/\(page.relativePath) (English is shown)"))
+            }
+        }
+        if let translations = try? Translations(directory: root.appendingPathComponent("Templates/i18n")) {
+            for language in ContentLoader.languages where language != "en" {
+                for key in translations.missing(in: language) {
+                    problems.append(SiteError(step: "check", file: "Templates/i18n/\(language).yaml", line: 1,
+                                              reason: "missing interface string '\(key)' (English is shown)"))
+                }
+            }
+        }
+        return problems.sorted { ($0.file ?? "", $0.line ?? 0) < ($1.file ?? "", $1.line ?? 0) }
+    }
+
+    /// Markdown links to addresses on this site (`](/...)`) whose page or file was not built.
+    private func brokenLinks(in page: ContentPage, built: URL) -> [SiteError] {
+        var problems: [SiteError] = []
+        let file = "Content/\(page.language)/\(page.relativePath)"
+        let text = (try? String(contentsOf: root.appendingPathComponent(file), encoding: .utf8)) ?? ""
+        for (index, line) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
+            var rest = Substring(line)
+            while let start = rest.range(of: "](/") {
+                let target = rest[rest.index(start.lowerBound, offsetBy: 2)...].prefix { $0 != ")" && $0 != " " }
+                rest = rest[start.upperBound...]
+                let path = String(target.prefix { $0 != "#" && $0 != "?" })
+                if !exists(path, in: built) {
+                    problems.append(SiteError(step: "check", file: file, line: index + 1, reason: "broken link \(path)"))
+                }
+            }
+        }
+        return problems
+    }
+
+    private func exists(_ path: String, in built: URL) -> Bool {
+        let manager = FileManager.default
+        let relative = String(path.dropFirst())
+        if path.hasSuffix("/") { return manager.fileExists(atPath: built.appendingPathComponent(relative + "index.html").path) }
+        return manager.fileExists(atPath: built.appendingPathComponent(relative).path)
+            || manager.fileExists(atPath: built.appendingPathComponent(relative + "/index.html").path)
+    }
+}
