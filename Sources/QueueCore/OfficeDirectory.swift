@@ -126,5 +126,5 @@ extension Queue {
     }
 
     /// Minutes after midnight as `HH:MM` (1440 is `24:00`).
-    static func clock(_ minutes: Int) -> String { String(format: "%02d:%02d", minutes / 60, minutes % 60) }
+    public static func clock(_ minutes: Int) -> String { String(format: "%02d:%02d", minutes / 60, minutes % 60) }
 }

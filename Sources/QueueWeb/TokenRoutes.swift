@@ -20,6 +20,16 @@ enum TokenRoutes {
             let token = try authorisedToken(context, secret: context.query["secret"])
             return try statusResponse(context, token.id, status: 200)
         }
+        router.add("GET", "/token/") { context in
+            // The token page: its address is what the booking redirect and the QR code carry.
+            guard let id = context.query["id"].flatMap({ Int64($0) }), let secret = context.query["secret"],
+                  let status = try context.services.queue.status(of: id, at: context.now),
+                  ConstantTime.equal(status.token.secret, secret) else {
+                return TokenPage.notFound
+            }
+            let office = try? context.services.queue.office(status.token.officeCode, at: context.now)
+            return TokenPage.render(status, office: office, secret: secret)
+        }
         router.add("GET", "/api/v1/tokens/{id}/qr.svg") { context in
             // The token page's full address, for a phone's camera or a printed ticket.
             let token = try authorisedToken(context, secret: context.query["secret"])

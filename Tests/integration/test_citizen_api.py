@@ -117,3 +117,18 @@ def test_a_failed_form_post_without_javascript_shows_the_form_again_with_the_inp
     assert '<html lang="hi">' in page
     assert 'value="Ravi Shah"' in page and 'value="12345" aria-invalid="true"' in page
     assert "मोबाइल नंबर" in page
+
+
+def test_the_token_page_works_without_javascript(stack):
+    status, _, body = book(stack, "9825055555", service="reconnection")
+    answer = json.loads(body)
+    status, headers, page = stack.get(answer["page"])
+    assert status == 200 and headers["Content-Type"].startswith("text/html")
+    page = page.decode()
+    assert '<html lang="gu">' in page
+    assert f'<p class="token-number">{answer["token"]["number"]}</p>' in page
+    assert "પુનઃ વીજ જોડાણ" in page  # the service's name in Gujarati
+    assert '<meta http-equiv="refresh" content="30">' in page
+    assert "<script" not in page
+    status, _, page = stack.get(f"/token/?id={answer['token']['id']}&secret=wrong")
+    assert status == 404 and "Token not found" in page.decode()

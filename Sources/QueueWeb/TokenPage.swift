@@ -1,0 +1,95 @@
+import FastCGI
+import QueueCore
+
+/// The citizen's token page, rendered by fcgi-app so that it works without JavaScript: the number
+/// large, where they stand and how long they will likely wait, the counter once called, what to
+/// bring, and a QR code; it refreshes itself every 30 seconds while the token is active.
+enum TokenPage {
+    /// For a wrong or incomplete link: in all three languages, since the token's language is unknown.
+    static let notFound = Response(status: 404, headers: [("Content-Type", "text/html; charset=utf-8"), ("Cache-Control", "no-store")],
+                                   body: .bytes(Array("""
+        <!DOCTYPE html>
+        <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
+        <title>Token not found</title><link rel="stylesheet" href="/assets/site.css"></head>
+        <body><main id="main">
+        <h1>Token not found</h1><p>This link does not lead to a token. Check the link, or find your token with its number and your mobile number.</p>
+        <h1 lang="gu">ટોકન મળ્યું નથી</h1><p lang="gu">આ લિંક કોઈ ટોકન સુધી લઈ જતી નથી. લિંક તપાસો, અથવા ટોકન નંબર અને મોબાઇલ નંબરથી તમારું ટોકન શોધો.</p>
+        <h1 lang="hi">टोकन नहीं मिला</h1><p lang="hi">यह लिंक किसी टोकन तक नहीं ले जाता। लिंक जाँचें, या टोकन नंबर और मोबाइल नंबर से अपना टोकन खोजें।</p>
+        <p><a href="/">GUVNL Queue</a></p>
+        </main></body></html>
+        """.utf8)))
+
+    static func render(_ status: TokenStatus, office: OfficeSummary?, secret: String) -> Response {
+        let token = status.token
+        let language = token.citizen.language
+        let text = TokenPageText.forLanguage(language)
+        func local(_ name: LocalizedName) -> String {
+            HTML.escape(language == "gu" ? name.gu : language == "hi" ? name.hi : name.en)
+        }
+        let service = office?.services.first { $0.code == token.serviceCode }
+        let state: String
+        switch token.state {
+        case .waiting:
+            let estimate: String
+            if let position = status.position, position.openCounters > 0, let seconds = position.estimatedWaitSeconds {
+                estimate = "<p><span class=\"label\">\(text.estimate)</span> <strong>\(max(1, Int((seconds / 60).rounded()))) \(text.minutes)</strong></p>"
+            } else {
+                estimate = "<p>\(text.noCounter)</p>"
+            }
+            state = """
+                <p><span class="label">\(text.ahead)</span> <strong class="ahead">\(status.position?.ahead ?? 0)</strong></p>
+                \(estimate)
+                """
+        case .booked:
+            state = """
+                <p><span class="label">\(text.appointment)</span> <strong>\(HTML.escape(token.serviceDay)) \(token.slotStartsAt.map { Queue.clock($0) } ?? "")</strong></p>
+                <p>\(text.checkIn)</p>
+                """
+        case .called:
+            state = "<p class=\"your-turn\" role=\"alert\">\(text.called) <strong>\(status.counterNumber.map(String.init) ?? "?")</strong></p>"
+        case .serving:
+            state = "<p class=\"your-turn\">\(text.serving) <strong>\(status.counterNumber.map(String.init) ?? "?")</strong></p>"
+        case .served: state = "<p>\(text.served)</p>"
+        case .noShow: state = "<p>\(text.noShow)</p>"
+        case .cancelled: state = "<p>\(text.cancelled)</p>"
+        }
+        let active = token.state.isActive
+        let documents = status.requiredDocuments.isEmpty ? "" : """
+            <h2>\(text.documents)</h2>
+            <ul>\(status.requiredDocuments.map { "<li>\(local($0))</li>" }.joined())</ul>
+            """
+        let query = "secret=\(HTML.escape(secret))"
+        let cancel = [.booked, .waiting].contains(token.state) ? """
+            <form method="post" action="/api/v1/tokens/\(token.id)/cancel" class="cancel">
+            <input type="hidden" name="secret" value="\(HTML.escape(secret))">
+            <p>\(text.cancelConfirm)</p><button type="submit">\(text.cancel)</button>
+            </form>
+            """ : ""
+        let html = """
+            <!DOCTYPE html>
+            <html lang="\(language)">
+            <head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
+            \(active ? "<meta http-equiv=\"refresh\" content=\"30\">" : "")
+            <meta name="robots" content="noindex">
+            <title>\(HTML.escape(token.number)) · \(text.title)</title><link rel="stylesheet" href="/assets/site.css"></head>
+            <body>
+            <header class="site-header"><a class="brand" href="\(language == "en" ? "/" : "/\(language)/")">GUVNL Queue</a></header>
+            <main id="main" class="token-page">
+            <h1>\(text.title)</h1>
+            <p class="token-number">\(HTML.escape(token.number))</p>
+            <p>\(text.service): <strong>\(service.map { local($0.names) } ?? HTML.escape(token.serviceCode))</strong><br>
+            \(text.office): <strong>\(office.map { local($0.names) } ?? HTML.escape(token.officeCode))</strong></p>
+            <div class="token-state">\(state)</div>
+            \(documents)
+            <p><img class="qr" src="/api/v1/tokens/\(token.id)/qr.svg?\(query)" alt="\(text.qr)" width="160" height="160"></p>
+            \(cancel)
+            \(active ? "<p class=\"small\">\(text.refresh)</p>" : "")
+            </main>
+            </body>
+            </html>
+            """
+        return Response(status: 200, headers: [
+            ("Content-Type", "text/html; charset=utf-8"), ("Cache-Control", "no-store"), ("Referrer-Policy", "no-referrer"),
+        ], body: .bytes(Array(html.utf8)))
+    }
+}
