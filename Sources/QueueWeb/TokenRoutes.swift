@@ -25,10 +25,19 @@ enum TokenRoutes {
             guard let id = context.query["id"].flatMap({ Int64($0) }), let secret = context.query["secret"],
                   let status = try context.services.queue.status(of: id, at: context.now),
                   ConstantTime.equal(status.token.secret, secret) else {
-                return TokenPage.notFound
+                return TokenPage.notFound(findAgain: "/find/")
             }
             let office = try? context.services.queue.office(status.token.officeCode, at: context.now)
             return TokenPage.render(status, office: office, secret: secret)
+        }
+        router.add("POST", "/token/find") { context in
+            // The find-my-token form: a POST, so that the phone number stays out of the address bar.
+            let body = try RequestBody(context.request)
+            let language = ["en", "gu", "hi"].contains(body["language"] ?? "") ? (body["language"] ?? "en") : "en"
+            let found = try? context.services.queue.lookup(office: body["office"] ?? "", number: body["number"] ?? "",
+                                                          phone: body["phone"] ?? "", at: context.now)
+            guard let token = found ?? nil else { return TokenPage.notFound(findAgain: language == "en" ? "/find/" : "/\(language)/find/") }
+            return redirectToTokenPage(token)
         }
         router.add("GET", "/api/v1/tokens/{id}/qr.svg") { context in
             // The token page's full address, for a phone's camera or a printed ticket.

@@ -33,6 +33,10 @@ struct PageContext {
             context["fallbackNotice"] = (t["fallback_notice"] ?? "This page is not yet available in {language}; it is shown in English.")
                 .replacingOccurrences(of: "{language}", with: Self.languageNames[page.language] ?? page.language)
         }
+        if page.metadata.layout == "booking" || page.metadata.layout == "find-token", let catalog {
+            context["offices"] = catalog.offices.map { ["code": $0.code, "name": Self.localized($0.names, page.language)] }
+            context["services"] = catalog.services.map { ["code": $0.code, "name": Self.localized($0.names, page.language)] }
+        }
         switch page.kind {
         case .section: context["children"] = children(of: page)
         case .service: if let service = catalog?.services.first(where: { $0.code == page.stem }) { context["service"] = serviceValues(service, page.language, t) }

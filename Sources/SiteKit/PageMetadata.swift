@@ -4,4 +4,6 @@ struct PageMetadata: Decodable, Sendable {
     let description: String?
     /// An office page's code (English pages), which ties the page to the directory entry.
     let code: String?
+    /// A template other than the page kind's own, such as `booking`.
+    let layout: String?
 }

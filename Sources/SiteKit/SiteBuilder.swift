@@ -49,7 +49,7 @@ public struct SiteBuilder {
             let assets = try copyAssets(into: staging)
             let context = PageContext(translations: translations, catalog: catalog, pages: pages, assets: assets.urls)
             for page in pages {
-                let html = try templates.render(context.make(for: page), with: templates.name(for: page.kind))
+                let html = try templates.render(context.make(for: page), with: try templates.name(for: page))
                 try write(Array(html.utf8), to: staging.appendingPathComponent(page.outputPath))
             }
             if let catalog { try write(Array(try catalog.encoded()), to: staging.appendingPathComponent("catalog.json")) }

@@ -21,9 +21,17 @@ struct SiteTemplates {
         }
     }
 
-    /// The template for a kind of page: `section`, `service` or `office` where the site has one, else `page`.
-    func name(for kind: ContentPage.Kind) -> String {
-        let wanted = switch kind {
+    /// The template for a page: its `layout` if the site has that template, else its kind's
+    /// (`section`, `service`, `office`) where the site has one, else `page`.
+    func name(for page: ContentPage) throws -> String {
+        if let layout = page.metadata.layout {
+            guard library.getTemplate(named: layout) != nil else {
+                throw SiteError(step: "render", file: "Content/\(page.contentLanguage)/\(page.relativePath)", line: 2,
+                                reason: "there is no template Templates/\(layout).mustache for layout '\(layout)'")
+            }
+            return layout
+        }
+        let wanted = switch page.kind {
         case .page: "page"
         case .section: "section"
         case .service: "service"

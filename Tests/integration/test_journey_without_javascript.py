@@ -1,0 +1,48 @@
+"""A citizen without JavaScript: the booking page's form, the token page, finding the token again."""
+import re
+import urllib.parse
+import urllib.request
+
+
+class NoRedirect(urllib.request.HTTPRedirectHandler):
+    def redirect_request(self, *args, **kwargs):
+        return None
+
+
+def post_form(stack, action, fields):
+    request = urllib.request.Request(stack.base + action, method="POST", data=urllib.parse.urlencode(fields).encode(),
+                                     headers={"Content-Type": "application/x-www-form-urlencoded"})
+    try:
+        urllib.request.build_opener(NoRedirect).open(request, timeout=10)
+    except urllib.error.HTTPError as answer:
+        return answer.code, answer.headers.get("Location"), answer.read().decode()
+    raise AssertionError("expected a redirect or an error")
+
+
+def test_book_from_the_booking_page_then_find_the_token_again(stack):
+    # Given the Gujarati booking page, as a browser without JavaScript sees it
+    status, _, body = stack.get("/gu/book/")
+    page = body.decode()
+    assert status == 200 and '<form method="post" action="/api/v1/tokens"' in page
+    assert '<option value="VAD-247">વડોદરા ૨૪×૭ ગ્રાહક સેવા કેન્દ્ર</option>' in page
+    language = re.search(r'name="language" value="(\w+)"', page).group(1)
+    # When the citizen fills it in and sends it
+    status, location, _ = post_form(stack, "/api/v1/tokens", {
+        "office": "VAD-247", "service": "meter-complaint", "name": "ભાવના શાહ", "phone": "98765 43210",
+        "priority": "senior_citizen", "language": language})
+    # Then they are sent to their token page, in Gujarati, without any script
+    assert status == 303 and location.startswith("/token/?id=")
+    status, _, body = stack.get(location)
+    token_page = body.decode()
+    assert status == 200 and '<html lang="gu">' in token_page
+    number = re.search(r'<p class="token-number">([A-Z]+-\d+)</p>', token_page).group(1)
+    assert number.startswith("MC-")
+    # And later they find it again from the find page with its number and their mobile number
+    status, _, body = stack.get("/gu/find/")
+    assert '<form method="post" action="/token/find"' in body.decode()
+    status, found, _ = post_form(stack, "/token/find", {"office": "VAD-247", "number": number.lower(),
+                                                        "phone": "+91 9876543210", "language": "gu"})
+    assert status == 303 and found == location
+    status, _, body = post_form(stack, "/token/find", {"office": "VAD-247", "number": number, "phone": "9000000000",
+                                                       "language": "gu"})
+    assert status == 404 and 'href="/gu/find/"' in body
