@@ -71,10 +71,10 @@ enum TokenPage {
             <!DOCTYPE html>
             <html lang="\(language)">
             <head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
-            \(active ? "<meta http-equiv=\"refresh\" content=\"30\">" : "")
+            \(active ? "<noscript><meta http-equiv=\"refresh\" content=\"30\"></noscript><script src=\"/assets/token.js\" defer></script>" : "")
             <meta name="robots" content="noindex">
             <title>\(HTML.escape(token.number)) · \(text.title)</title><link rel="stylesheet" href="/assets/site.css"></head>
-            <body>
+            <body data-state="\(token.state.rawValue)">
             <header class="site-header"><a class="brand" href="\(language == "en" ? "/" : "/\(language)/")">GUVNL Queue</a></header>
             <main id="main" class="token-page">
             <h1>\(text.title)</h1>

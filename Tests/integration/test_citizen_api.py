@@ -128,7 +128,8 @@ def test_the_token_page_works_without_javascript(stack):
     assert '<html lang="gu">' in page
     assert f'<p class="token-number">{answer["token"]["number"]}</p>' in page
     assert "પુનઃ વીજ જોડાણ" in page  # the service's name in Gujarati
-    assert '<meta http-equiv="refresh" content="30">' in page
-    assert "<script" not in page
+    assert '<noscript><meta http-equiv="refresh" content="30"></noscript>' in page
+    assert '<script src="/assets/token.js" defer></script>' in page
+    assert stack.get("/assets/token.js")[0] == 200
     status, _, page = stack.get(f"/token/?id={answer['token']['id']}&secret=wrong")
     assert status == 404 and "Token not found" in page.decode()

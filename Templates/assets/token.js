@@ -1,0 +1,26 @@
+// The token page, live: the server renders the page (in the citizen's language); this script only
+// listens to the token's event stream and reloads the page when something changed. Without
+// JavaScript, a <noscript> refresh does the same every 30 seconds.
+(function () {
+  "use strict";
+  var params = new URLSearchParams(location.search);
+  var id = params.get("id"), secret = params.get("secret");
+  if (!id || !secret || !window.EventSource) { return; }
+  var state = document.body.getAttribute("data-state");
+  var first = true;
+  var source = new EventSource("/api/v1/tokens/" + encodeURIComponent(id) + "/events?secret=" + encodeURIComponent(secret));
+  source.addEventListener("status", function (event) {
+    // The first message is the state the page already shows.
+    if (first) { first = false; return; }
+    var view = JSON.parse(event.data);
+    if (view.state === "called" && state !== "called" && navigator.vibrate) { navigator.vibrate([400, 150, 400]); }
+    location.reload();
+  });
+  var failures = 0;
+  source.addEventListener("error", function () {
+    // The browser reconnects by itself; if it keeps failing, fall back to refreshing.
+    failures += 1;
+    if (failures >= 5) { source.close(); setTimeout(function () { location.reload(); }, 30000); }
+  });
+  source.addEventListener("open", function () { failures = 0; });
+})();

@@ -1,0 +1,60 @@
+"""In a real browser: the token page follows the queue live."""
+import json
+import subprocess
+import time
+
+from browser import chromium
+from stack import BIN
+
+
+def test_the_token_page_shows_the_call_within_seconds_without_a_manual_refresh(stack):
+    # Serve whoever waits at counter 3 first, so that our citizen is next
+    while True:
+        out = subprocess.run([BIN / "fcgi-app", "counter", "call-next", "--office", "VAD-247", "--number", "3",
+                              "--database", str(stack.database)], capture_output=True, text=True).stdout
+        if "called" not in out:
+            break
+        for action in ("start", "complete"):
+            subprocess.run([BIN / "fcgi-app", "counter", action, "--office", "VAD-247", "--number", "3",
+                            "--database", str(stack.database)], capture_output=True)
+    fields = {"office": "VAD-247", "service": "new-lt-connection", "name": "Asha", "phone": "9811122233", "language": "en"}
+    answer = json.loads(stack.request("POST", "/api/v1/tokens", body=json.dumps(fields).encode(),
+                                      headers={"Content-Type": "application/json"})[2])
+    browser = chromium()
+    try:
+        browser.get(stack.base + answer["page"])
+        assert browser.find_element("css selector", ".token-number").text == answer["token"]["number"]
+        assert "People waiting before you" in browser.page_source
+        time.sleep(1)  # the event stream is open
+        called_at = time.monotonic()
+        subprocess.run([BIN / "fcgi-app", "counter", "call-next", "--office", "VAD-247", "--number", "3",
+                        "--database", str(stack.database)], check=True, capture_output=True)
+        # The page updates itself (well before its 30-second fallback refresh)
+        while "It is your turn" not in browser.page_source:
+            assert time.monotonic() - called_at < 10, "the page did not update"
+            time.sleep(0.2)
+        assert browser.find_element("css selector", ".your-turn strong").text == "3"
+    finally:
+        browser.quit()
+
+
+def test_the_booking_form_books_a_token_with_javascript_disabled(stack):
+    from selenium.webdriver.support.ui import Select
+    browser = chromium(javascript=False)
+    try:
+        browser.get(stack.base + "/hi/book/")
+        assert browser.find_element("css selector", "html").get_attribute("lang") == "hi"
+        Select(browser.find_element("id", "office")).select_by_value("VAD-247")
+        Select(browser.find_element("id", "service")).select_by_value("bill-complaint")
+        browser.find_element("id", "name").send_keys("रमेश पटेल")
+        browser.find_element("id", "phone").send_keys("9822233344")
+        browser.find_element("css selector", "form.booking-form button[type=submit]").click()
+        deadline = time.monotonic() + 10
+        while "/token/" not in browser.current_url:
+            assert time.monotonic() < deadline, browser.current_url
+            time.sleep(0.2)
+        assert browser.find_element("css selector", ".token-number").text.startswith("BC-")
+        assert browser.find_element("css selector", "html").get_attribute("lang") == "hi"
+        assert "आपका टोकन" in browser.page_source
+    finally:
+        browser.quit()
