@@ -73,7 +73,8 @@ enum TokenPage {
             <head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
             \(active ? "<noscript><meta http-equiv=\"refresh\" content=\"30\"></noscript><script src=\"/assets/token.js\" defer></script>" : "")
             <meta name="robots" content="noindex">
-            <title>\(HTML.escape(token.number)) · \(text.title)</title><link rel="stylesheet" href="/assets/site.css"></head>
+            <title>\(HTML.escape(token.number)) · \(text.title)</title><link rel="stylesheet" href="/assets/site.css">
+            <link rel="manifest" href="/assets/manifest.webmanifest"><script src="/assets/register.js" defer></script></head>
             <body data-state="\(token.state.rawValue)">
             <header class="site-header"><a class="brand" href="\(language == "en" ? "/" : "/\(language)/")">GUVNL Queue</a></header>
             <main id="main" class="token-page">

@@ -56,6 +56,7 @@ public struct SiteBuilder {
             try write(Array(Sitemap.xml(pages: pages, baseURL: baseURL).utf8), to: staging.appendingPathComponent("sitemap.xml"))
             try write(Array(Sitemap.robots(baseURL: baseURL).utf8), to: staging.appendingPathComponent("robots.txt"))
             try write(Array(PublicReadme.text.utf8), to: staging.appendingPathComponent("README.md"))
+            try copyRootFiles(into: staging)
             try compressFiles(in: staging)
             try AtomicSwap.replace(output, with: staging)
             return Summary(pages: pages.count, assets: assets.count, services: catalog?.services.count ?? 0,
@@ -99,6 +100,15 @@ public struct SiteBuilder {
             count += 1
         }
         return (count, urls)
+    }
+
+    /// `Templates/root/` goes to the top of the site as it is (the service worker must live at `/sw.js`).
+    private func copyRootFiles(into staging: URL) throws {
+        let source = root.appendingPathComponent("Templates/root")
+        guard let names = try? FileManager.default.contentsOfDirectory(atPath: source.path) else { return }
+        for name in names.sorted() {
+            try write(Array(try Data(contentsOf: source.appendingPathComponent(name))), to: staging.appendingPathComponent(name))
+        }
     }
 
     /// Writes `name.gz` beside every compressible file where compression saves something.

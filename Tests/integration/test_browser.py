@@ -58,3 +58,36 @@ def test_the_booking_form_books_a_token_with_javascript_disabled(stack):
         assert "आपका टोकन" in browser.page_source
     finally:
         browser.quit()
+
+
+def test_offline_the_token_page_shows_the_last_copy_with_its_time_and_api_answers_are_never_cached(stack):
+    fields = {"office": "VAD-247", "service": "bill-complaint", "name": "Asha", "phone": "9811100777", "language": "gu"}
+    answer = json.loads(stack.request("POST", "/api/v1/tokens", body=json.dumps(fields).encode(),
+                                      headers={"Content-Type": "application/json"})[2])
+    page = stack.base + answer["page"]
+    browser = chromium()
+    try:
+        # Given a citizen who opened their token page (the service worker installs and takes over)
+        browser.get(page)
+        deadline = time.monotonic() + 15
+        while not browser.execute_script("return !!(navigator.serviceWorker && navigator.serviceWorker.controller)"):
+            assert time.monotonic() < deadline, "the service worker did not take control"
+            time.sleep(0.3)
+        browser.get(page)
+        fetch_api = ("const done = arguments[0]; fetch('/api/v1/offices').then(r => r.text())"
+                     ".then(t => done('answered ' + t.length)).catch(e => done('failed'))")
+        assert browser.execute_async_script(fetch_api).startswith("answered")
+        # When the network is gone (the server stops answering at all)
+        subprocess.run(stack.nginx_command("-s", "stop"), check=True, capture_output=True)
+        time.sleep(0.5)
+        browser.get(page)
+        # Then their token is still there, saying it is an offline copy and from when (in Gujarati)
+        assert browser.find_element("css selector", ".token-number").text == answer["token"]["number"]
+        note = browser.find_element("css selector", ".offline").text
+        assert "તમે ઓફલાઇન છો" in note
+        # And an API answer is never served from a cache
+        assert browser.execute_async_script(fetch_api) == "failed"
+    finally:
+        browser.quit()
+        subprocess.run(stack.nginx_command(), capture_output=True)
+        stack.wait_until_up()

@@ -1,0 +1,66 @@
+// GUVNL Queue service worker.
+// - The shell (home and booking pages in three languages, styles, scripts, icons) is cached on install.
+// - Pages are fetched from the network first; what was visited is kept and shown when offline.
+// - A citizen's token page is kept too and, offline, shown with the time it was last updated.
+// - Live /api/ answers are never cached or served from a cache.
+"use strict";
+const CACHE = "guvnl-queue-v1";
+const SHELL = ["/", "/gu/", "/hi/", "/book/", "/gu/book/", "/hi/book/", "/find/", "/gu/find/", "/hi/find/",
+               "/assets/site.css", "/assets/token.js", "/assets/register.js", "/assets/manifest.webmanifest",
+               "/assets/icon.svg", "/assets/icon-192.png"];
+const OFFLINE_NOTE = {
+  en: "You are offline. This is your token as it was at {time}; it updates when you are back online.",
+  gu: "તમે ઓફલાઇન છો. આ તમારું ટોકન {time} વાગ્યે જેવું હતું તેવું છે; ઓનલાઇન થતાં તે તાજું થશે.",
+  hi: "आप ऑफ़लाइन हैं। यह आपका टोकन {time} बजे जैसा था वैसा है; ऑनलाइन होते ही यह ताज़ा होगा।",
+};
+
+self.addEventListener("install", (event) => {
+  event.waitUntil(caches.open(CACHE).then((cache) => cache.addAll(SHELL)).then(() => self.skipWaiting()));
+});
+
+self.addEventListener("activate", (event) => {
+  event.waitUntil(caches.keys()
+    .then((keys) => Promise.all(keys.filter((key) => key !== CACHE).map((key) => caches.delete(key))))
+    .then(() => self.clients.claim()));
+});
+
+self.addEventListener("fetch", (event) => {
+  const request = event.request;
+  const url = new URL(request.url);
+  if (request.method !== "GET" || url.origin !== self.location.origin) { return; }
+  if (url.pathname.startsWith("/api/")) { return; }  // live answers: always the network
+  event.respondWith(networkFirst(request, url));
+});
+
+async function networkFirst(request, url) {
+  const cache = await caches.open(CACHE);
+  try {
+    const response = await fetch(request);
+    if (response.ok) {
+      // Remember when it was fetched, to tell the citizen how old an offline copy is.
+      const headers = new Headers(response.headers);
+      headers.set("X-Fetched-At", new Date().toISOString());
+      const copy = new Response(await response.clone().blob(), { status: response.status, headers });
+      await cache.put(request, copy);
+    }
+    return response;
+  } catch (offline) {
+    const cached = await cache.match(request, { ignoreVary: true });
+    if (!cached) { throw offline; }
+    if (url.pathname !== "/token/") { return cached; }
+    return withOfflineNote(cached);
+  }
+}
+
+async function withOfflineNote(cached) {
+  const html = await cached.text();
+  const lang = (html.match(/<html lang="(\w+)"/) || [])[1] || "en";
+  const fetchedAt = new Date(cached.headers.get("X-Fetched-At") || Date.now());
+  const time = fetchedAt.toLocaleTimeString(lang === "en" ? "en-IN" : lang + "-IN", { hour: "2-digit", minute: "2-digit" });
+  const note = '<p class="notice offline" role="status">' + (OFFLINE_NOTE[lang] || OFFLINE_NOTE.en).replace("{time}", time) + "</p>";
+  // The page would refresh itself or reload on events: an offline copy stays still.
+  const page = html.replace('<main id="main" class="token-page">', '<main id="main" class="token-page">' + note)
+    .replace(/<noscript><meta http-equiv="refresh"[^<]*<\/noscript>/, "")
+    .replace(/<script src="\/assets\/token.js"[^<]*<\/script>/, "");
+  return new Response(page, { status: 200, headers: { "Content-Type": "text/html; charset=utf-8" } });
+}
