@@ -33,8 +33,8 @@ fi
 if [ "${1:-}" = "--test" ]; then
     # The QR test rasterises the SVG and scans it like a phone would; browser tests drive Chromium.
     ensure_packages zbar-tools librsvg2-bin chromium chromium-driver
-    if ! python3 -c 'import pytest, yaml, openapi_spec_validator, selenium' 2>/dev/null; then
-        echo "install-deps: installing pytest, PyYAML, openapi-spec-validator, selenium"
-        python3 -m pip install -q pytest PyYAML openapi-spec-validator selenium
+    if ! python3 -c 'import pytest, yaml, openapi_spec_validator, selenium, axe_selenium_python' 2>/dev/null; then
+        echo "install-deps: installing pytest, PyYAML, openapi-spec-validator, selenium, axe-selenium-python"
+        python3 -m pip install -q pytest PyYAML openapi-spec-validator selenium axe-selenium-python
     fi
 fi
