@@ -7,7 +7,7 @@ struct Sitegen: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "sitegen",
         abstract: "Build GUVNL Queue's static site from Content/ (Markdown) and Templates/ (Mustache).",
-        subcommands: [Build.self, Check.self])
+        subcommands: [Build.self, Check.self, Watch.self])
 }
 
 struct Build: ParsableCommand {
@@ -55,4 +55,34 @@ struct Check: ParsableCommand {
             throw ExitCode(1)
         }
     }
+}
+
+struct Watch: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Rebuild the site whenever Content/ or Templates/ change, for editors (Ctrl-C stops).",
+        discussion: "A mistake is printed as file:line: reason and the last good site stays until it is fixed.")
+
+    @Option(help: "The project folder holding Content/ and Templates/.")
+    var root: String = "."
+
+    @Option(help: "The web root to write (replaced whole).")
+    var output: String = "public"
+
+    func run() throws {
+        let rootURL = URL(fileURLWithPath: root)
+        let outputURL = URL(fileURLWithPath: output, relativeTo: rootURL).standardizedFileURL
+        say("sitegen watch: watching \(rootURL.path)/Content and Templates; Ctrl-C stops")
+        SiteWatcher(builder: SiteBuilder(root: rootURL, output: outputURL)).run { outcome in
+            let time = Date().formatted(date: .omitted, time: .standard)
+            switch outcome {
+            case .success(let summary): say("\(time) built \(summary.pages) pages")
+            case .failure(let error): say("\(time) \(error.description)")
+            }
+        }
+    }
+}
+
+/// A line to standard output at once (unbuffered), for editors who pipe `watch` into another tool.
+private func say(_ line: String) {
+    FileHandle.standardOutput.write(Data((line + "\n").utf8))
 }
