@@ -7,6 +7,7 @@ public struct SiteBuilder {
     public let output: URL
     /// Where the site is published, for `sitemap.xml` and `robots.txt`.
     public let baseURL: String
+    private let writer = StagingWriter()
 
     /// - Parameters:
     ///   - root: the project folder holding `Content/` and `Templates/`.
@@ -48,10 +49,7 @@ public struct SiteBuilder {
         do {
             let assets = try copyAssets(into: staging)
             let context = PageContext(translations: translations, catalog: catalog, pages: pages, assets: assets.urls)
-            for page in pages {
-                let html = try templates.render(context.make(for: page), with: try templates.name(for: page))
-                try write(Array(html.utf8), to: staging.appendingPathComponent(page.outputPath))
-            }
+            try renderPages(pages, templates: templates, context: context, into: staging)
             if let catalog { try write(Array(try catalog.encoded()), to: staging.appendingPathComponent("catalog.json")) }
             try write(Array(Sitemap.xml(pages: pages, baseURL: baseURL).utf8), to: staging.appendingPathComponent("sitemap.xml"))
             try write(Array(Sitemap.robots(baseURL: baseURL).utf8), to: staging.appendingPathComponent("robots.txt"))
@@ -65,6 +63,21 @@ public struct SiteBuilder {
             try? manager.removeItem(at: staging)
             throw error
         }
+    }
+
+    /// Renders, writes and compresses the pages on every core; the first error stops the build.
+    private func renderPages(_ pages: [ContentPage], templates: SiteTemplates, context: PageContext, into staging: URL) throws {
+        let failures = FirstError()
+        let job = RenderJob(pages: pages, templates: templates, context: context, staging: staging, writer: writer)
+        DispatchQueue.concurrentPerform(iterations: pages.count) { index in
+            guard !failures.isSet else { return }
+            do {
+                try job.render(index)
+            } catch {
+                failures.record(error)
+            }
+        }
+        if let error = failures.error { throw error }
     }
 
     /// Every English page also under each other language that lacks it, marked as not yet translated.
@@ -116,14 +129,15 @@ public struct SiteBuilder {
         guard let walker = FileManager.default.enumerator(atPath: folder.path) else { return }
         for case let relative as String in walker where Self.compressible.contains((relative as NSString).pathExtension) {
             let file = folder.appendingPathComponent(relative)
+            // Pages were compressed as they were rendered.
+            if FileManager.default.fileExists(atPath: file.path + ".gz") { continue }
             let bytes = Array(try Data(contentsOf: file))
             guard bytes.count >= 256, let compressed = Gzip.compress(bytes), compressed.count < bytes.count else { continue }
-            try Data(compressed).write(to: URL(fileURLWithPath: file.path + ".gz"))
+            try write(compressed, to: URL(fileURLWithPath: file.path + ".gz"))
         }
     }
 
     private func write(_ bytes: [UInt8], to file: URL) throws {
-        try FileManager.default.createDirectory(at: file.deletingLastPathComponent(), withIntermediateDirectories: true)
-        try Data(bytes).write(to: file)
+        try writer.write(bytes, to: file)
     }
 }
