@@ -12,7 +12,7 @@ public struct TokenStatus: Sendable {
 extension Queue {
     /// The status of a token, or nil if there is no such token.
     public func status(of tokenID: Int64, at now: Date) throws -> TokenStatus? {
-        guard let token = try database.writer.read({ db in try Token.fetch(db, id: tokenID) }) else { return nil }
+        guard let token = try token(tokenID) else { return nil }
         let position = try position(of: tokenID, at: now)
         return try database.writer.read { db in
             TokenStatus(
@@ -36,5 +36,12 @@ extension Queue {
                 ORDER BY service_day LIMIT 1
                 """, arguments: [office, number.uppercased(), mobile, facts.serviceDay(now).day])
         }
+    }
+}
+
+extension Queue {
+    /// A token by id: one indexed read, for checking a secret before any heavier work.
+    public func token(_ id: Int64) throws -> Token? {
+        try database.writer.read { db in try Token.fetch(db, id: id) }
     }
 }

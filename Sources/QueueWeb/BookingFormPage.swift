@@ -36,13 +36,8 @@ enum BookingFormPage {
         let hidden = ["slot", "date", "language"].compactMap { field in
             input[field].map { "<input type=\"hidden\" name=\"\(field)\" value=\"\(HTML.escape($0))\">" }
         }.joined()
-        let html = """
-            <!DOCTYPE html>
-            <html lang="\(language)">
-            <head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
-            <title>\(HTML.escape(text.title)) · GUVNL Queue</title><link rel="stylesheet" href="/assets/site.css"></head>
-            <body>
-            <header class="site-header"><a class="brand" href="/">GUVNL Queue</a></header>
+        return HTMLDocument.response(status: error.status, language: language, title: "\(text.title) · GUVNL Queue", body: """
+            \(HTMLDocument.header(language: "en"))
             <main id="main">
             <h1>\(HTML.escape(text.title))</h1>
             <div class="error-summary" role="alert"><h2>\(HTML.escape(text.summary))</h2><p>\(summaryLink)</p></div>
@@ -66,11 +61,6 @@ enum BookingFormPage {
             <button type="submit">\(HTML.escape(text.submit))</button>
             </form>
             </main>
-            </body>
-            </html>
-            """
-        return Response(status: error.status, headers: [
-            ("Content-Type", "text/html; charset=utf-8"), ("Cache-Control", "no-store"),
-        ], body: .bytes(Array(html.utf8)))
+            """)
     }
 }

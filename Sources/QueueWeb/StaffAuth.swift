@@ -37,24 +37,3 @@ struct StaffAuth: Sendable {
         ], csrf)
     }
 }
-
-extension APIError {
-    init(_ error: StaffError) {
-        switch error {
-        case .invalidCredentials:
-            self.init(status: 401, code: "invalid_credentials", message: "The username or password is not right.")
-        case .tooManyAttempts(let seconds):
-            self.init(status: 429, code: "too_many_attempts", message: "Too many failed sign-ins; try again in \(seconds) seconds.")
-        case .sessionExpired:
-            self.init(status: 401, code: "session_expired", message: "Your session has ended; please sign in again.")
-        case .refreshReused:
-            self.init(status: 401, code: "session_revoked", message: "This session was used elsewhere and has been ended for safety; please sign in again.")
-        case .invalidAccount(let field, let reason):
-            self.init(status: 400, code: "invalid_field", message: reason, field: field)
-        case .usernameTaken:
-            self.init(status: 409, code: "username_taken", message: "That username is taken.", field: "username")
-        case .hashingFailed:
-            self.init(status: 503, code: "unavailable", message: "Sign-in is unavailable just now; try again.")
-        }
-    }
-}

@@ -7,18 +7,14 @@ import QueueCore
 enum TokenPage {
     /// For a wrong or incomplete link: in all three languages, since the token's language is unknown.
     static func notFound(findAgain: String) -> Response {
-        Response(status: 404, headers: [("Content-Type", "text/html; charset=utf-8"), ("Cache-Control", "no-store")],
-                 body: .bytes(Array("""
-        <!DOCTYPE html>
-        <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
-        <title>Token not found</title><link rel="stylesheet" href="/assets/site.css"></head>
-        <body><main id="main">
-        <h1>Token not found</h1><p>No token matches. Check the link or the details, or find your token with its number and your mobile number.</p>
-        <h1 lang="gu">ટોકન મળ્યું નથી</h1><p lang="gu">આ લિંક કોઈ ટોકન સુધી લઈ જતી નથી. લિંક તપાસો, અથવા ટોકન નંબર અને મોબાઇલ નંબરથી તમારું ટોકન શોધો.</p>
-        <h1 lang="hi">टोकन नहीं मिला</h1><p lang="hi">यह लिंक किसी टोकन तक नहीं ले जाता। लिंक जाँचें, या टोकन नंबर और मोबाइल नंबर से अपना टोकन खोजें।</p>
-        <p><a href="\(findAgain)">Find my token · <span lang="gu">મારું ટોકન શોધો</span> · <span lang="hi">मेरा टोकन खोजें</span></a></p>
-        </main></body></html>
-        """.utf8)))
+        HTMLDocument.response(status: 404, language: "en", title: "Token not found", body: """
+            <main id="main">
+            <h1>Token not found</h1><p>No token matches. Check the link or the details, or find your token with its number and your mobile number.</p>
+            <h1 lang="gu">ટોકન મળ્યું નથી</h1><p lang="gu">આ લિંક કોઈ ટોકન સુધી લઈ જતી નથી. લિંક તપાસો, અથવા ટોકન નંબર અને મોબાઇલ નંબરથી તમારું ટોકન શોધો.</p>
+            <h1 lang="hi">टोकन नहीं मिला</h1><p lang="hi">यह लिंक किसी टोकन तक नहीं ले जाता। लिंक जाँचें, या टोकन नंबर और मोबाइल नंबर से अपना टोकन खोजें।</p>
+            <p><a href="\(findAgain)">Find my token · <span lang="gu">મારું ટોકન શોધો</span> · <span lang="hi">मेरा टोकन खोजें</span></a></p>
+            </main>
+            """)
     }
 
     static func render(_ status: TokenStatus, office: OfficeSummary?, secret: String) -> Response {
@@ -67,16 +63,12 @@ enum TokenPage {
             <p>\(text.cancelConfirm)</p><button type="submit">\(text.cancel)</button>
             </form>
             """ : ""
-        let html = """
-            <!DOCTYPE html>
-            <html lang="\(language)">
-            <head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
-            \(active ? "<noscript><meta http-equiv=\"refresh\" content=\"30\"></noscript><script src=\"/assets/token.js\" defer></script>" : "")
-            <meta name="robots" content="noindex">
-            <title>\(HTML.escape(token.number)) · \(text.title)</title><link rel="stylesheet" href="/assets/site.css">
-            <link rel="manifest" href="/assets/manifest.webmanifest"><script src="/assets/register.js" defer></script></head>
-            <body data-state="\(token.state.rawValue)">
-            <header class="site-header"><a class="brand" href="\(language == "en" ? "/" : "/\(language)/")">GUVNL Queue</a></header>
+        let head = (active ? "<noscript><meta http-equiv=\"refresh\" content=\"30\"></noscript><script src=\"/assets/token.js\" defer></script>" : "")
+            + "<meta name=\"robots\" content=\"noindex\"><link rel=\"manifest\" href=\"/assets/manifest.webmanifest\"><script src=\"/assets/register.js\" defer></script>"
+        return HTMLDocument.response(
+            language: language, title: "\(token.number) · \(text.title)", head: head,
+            bodyAttributes: " data-state=\"\(token.state.rawValue)\"", body: """
+            \(HTMLDocument.header(language: language))
             <main id="main" class="token-page">
             <h1>\(text.title)</h1>
             <p class="token-number">\(HTML.escape(token.number))</p>
@@ -88,11 +80,6 @@ enum TokenPage {
             \(cancel)
             \(active ? "<p class=\"small\">\(text.refresh)</p>" : "")
             </main>
-            </body>
-            </html>
-            """
-        return Response(status: 200, headers: [
-            ("Content-Type", "text/html; charset=utf-8"), ("Cache-Control", "no-store"), ("Referrer-Policy", "no-referrer"),
-        ], body: .bytes(Array(html.utf8)))
+            """, headers: [("Referrer-Policy", "no-referrer")])
     }
 }

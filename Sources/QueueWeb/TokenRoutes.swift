@@ -23,8 +23,8 @@ enum TokenRoutes {
         router.add("GET", "/token/") { context in
             // The token page: its address is what the booking redirect and the QR code carry.
             guard let id = context.query["id"].flatMap({ Int64($0) }), let secret = context.query["secret"],
-                  let status = try context.services.queue.status(of: id, at: context.now),
-                  ConstantTime.equal(status.token.secret, secret) else {
+                  let token = try context.services.queue.token(id), ConstantTime.equal(token.secret, secret),
+                  let status = try context.services.queue.status(of: id, at: context.now) else {
                 return TokenPage.notFound(findAgain: "/find/")
             }
             let office = try? context.services.queue.office(status.token.officeCode, at: context.now)
@@ -51,10 +51,7 @@ enum TokenRoutes {
                             body: .bytes(Array(svg.utf8)))
         }
         router.add("POST", "/api/v1/tokens/{id}/cancel") { context in
-            let body = try RequestBody(context.request)
-            let token = try authorisedToken(context, secret: body["secret"])
-            _ = try context.services.queue.cancel(token: token.id, actor: .citizen, at: context.now)
-            return body.isForm ? redirectToTokenPage(token) : try statusResponse(context, token.id, status: 200)
+            try citizenAction(context) { queue, token in try queue.cancel(token: token.id, actor: .citizen, at: context.now) }
         }
         router.add("POST", "/api/v1/tokens/{id}/reschedule") { context in
             // A new token for the new slot; the old one is cancelled (its number stays, unused).
@@ -68,10 +65,7 @@ enum TokenRoutes {
             return body.isForm ? redirectToTokenPage(moved) : try statusResponse(context, moved.id, status: 201, secret: moved.secret)
         }
         router.add("POST", "/api/v1/tokens/{id}/check-in") { context in
-            let body = try RequestBody(context.request)
-            let token = try authorisedToken(context, secret: body["secret"])
-            _ = try context.services.queue.checkIn(token: token.id, actor: .citizen, at: context.now)
-            return body.isForm ? redirectToTokenPage(token) : try statusResponse(context, token.id, status: 200)
+            try citizenAction(context) { queue, token in try queue.checkIn(token: token.id, actor: .citizen, at: context.now) }
         }
         router.add("POST", "/api/v1/offices/{office}/check-in") { context in
             // At the office (kiosk): the mobile number booked with, and the token number if several.
@@ -131,6 +125,14 @@ enum TokenRoutes {
         return try statusResponse(context, token.id, status: 200, secret: token.secret)
     }
 
+    /// A change the token's holder makes with its secret: the token's status in JSON, or for a form
+    /// post a 303 to the token page.
+    private static func citizenAction(_ context: RequestContext, _ change: (Queue, Token) throws -> Token) throws -> Response {
+        let body = try RequestBody(context.request)
+        let token = try change(context.services.queue, try authorisedToken(context, secret: body["secret"]))
+        return body.isForm ? redirectToTokenPage(token) : try statusResponse(context, token.id, status: 200)
+    }
+
     /// The token named in the path, if `secret` is its secret (compared in constant time).
     static func authorisedToken(_ context: RequestContext, secret: String?) throws -> Token {
         guard let id = Int64(context.parameter("id")), id > 0 else {
@@ -138,12 +140,11 @@ enum TokenRoutes {
         }
         let given = secret ?? context.request.header("x-token-secret") ?? ""
         guard !given.isEmpty else { throw APIError(status: 401, code: "secret_required", message: "The token's secret is needed to see or change it.", field: "secret") }
-        guard let status = try context.services.queue.status(of: id, at: context.now),
-              ConstantTime.equal(status.token.secret, given) else {
+        guard let token = try context.services.queue.token(id), ConstantTime.equal(token.secret, given) else {
             // The same answer for a wrong secret and a missing token: ids cannot be probed.
             throw APIError(QueueError.tokenNotFound)
         }
-        return status.token
+        return token
     }
 
     private static func statusResponse(_ context: RequestContext, _ id: Int64, status code: Int, secret: String? = nil) throws -> Response {

@@ -11,7 +11,19 @@ struct PageContext {
     /// Every page, to list a section's pages.
     let pages: [ContentPage]
     /// Fingerprinted asset addresses by key (`site_css`).
-    var assets: [String: String] = [:]
+    let assets: [String: String]
+    /// Office page file names by office code, from the English pages' front matter.
+    private let officeStems: [String: String]
+
+    init(translations: Translations, catalog: Catalog?, pages: [ContentPage], assets: [String: String] = [:]) {
+        self.translations = translations
+        self.catalog = catalog
+        self.pages = pages
+        self.assets = assets
+        officeStems = Dictionary(pages.filter { $0.language == "en" && $0.kind == .office }.compactMap { page in
+            page.metadata.code.map { ($0, page.stem) }
+        }, uniquingKeysWith: { first, _ in first })
+    }
 
     func make(for page: ContentPage) -> [String: Any] {
         let t = translations.table(for: page.language)
@@ -50,13 +62,6 @@ struct PageContext {
         pages.filter { $0.language == section.language && $0.section == section.section && $0.kind != .section }
             .sorted { $0.metadata.title.localizedStandardCompare($1.metadata.title) == .orderedAscending }
             .map { ["title": $0.metadata.title, "description": $0.metadata.description ?? "", "url": $0.url] }
-    }
-
-    /// Office page file names by office code, from the English pages.
-    private var officeStems: [String: String] {
-        Dictionary(pages.filter { $0.language == "en" && $0.kind == .office }.compactMap { page in
-            page.metadata.code.map { ($0, page.stem) }
-        }, uniquingKeysWith: { first, _ in first })
     }
 
     private func office(for page: ContentPage) -> Catalog.Office? {

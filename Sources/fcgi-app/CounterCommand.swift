@@ -28,11 +28,10 @@ struct CounterCommand: ParsableCommand {
     @Option(help: "Why the counter pauses (with pause).")
     var reason: String?
 
-    @Option(help: "The SQLite database file (env: GUVNL_DATABASE).")
-    var database: String = Environment.string("GUVNL_DATABASE") ?? Environment.defaultDatabase
+    @OptionGroup var database: DatabaseOption
 
     func run() throws {
-        let queue = Queue(database: try AppDatabase.open(path: database))
+        let queue = Queue(database: try database.open())
         let now = Date()
         guard let counter = try queue.counterID(office: office, number: number) else {
             throw StartupError("There is no counter \(number) at \(office).")

@@ -15,8 +15,7 @@ struct ImportCatalog: ParsableCommand {
     @Argument(help: "The catalogue file.")
     var catalog: String = "public/catalog.json"
 
-    @Option(help: "The SQLite database file (env: GUVNL_DATABASE).")
-    var database: String = Environment.string("GUVNL_DATABASE") ?? Environment.defaultDatabase
+    @OptionGroup var database: DatabaseOption
 
     func run() throws {
         let data: Data
@@ -31,7 +30,7 @@ struct ImportCatalog: ParsableCommand {
         } catch {
             throw StartupError("\(catalog) is not a catalogue sitegen wrote: \(error)")
         }
-        let appDatabase = try AppDatabase.open(path: database)
+        let appDatabase = try database.open()
         guard try appDatabase.health().isCurrent else {
             throw StartupError("The database \(database) needs migrating: run `fcgi-app migrate` first.")
         }

@@ -6,8 +6,7 @@ struct Migrate: ParsableCommand {
         abstract: "Create the database if needed and apply the pending schema migrations.",
         discussion: "Safe to run again: applied migrations are skipped. Run it before `serve` after every upgrade.")
 
-    @Option(help: "The SQLite database file (env: GUVNL_DATABASE).")
-    var database: String = Environment.string("GUVNL_DATABASE") ?? Environment.defaultDatabase
+    @OptionGroup var database: DatabaseOption
 
     @Flag(help: "Also create the demo staff accounts (README lists them; idempotent).")
     var demoStaff = false
@@ -16,7 +15,7 @@ struct Migrate: ParsableCommand {
     var fixtureOffices = false
 
     func run() throws {
-        let appDatabase = try AppDatabase.open(path: database)
+        let appDatabase = try database.open()
         try appDatabase.migrate()
         if fixtureOffices { try DemoData.install(in: appDatabase) }
         if demoStaff { try DemoStaff.install(in: appDatabase) }

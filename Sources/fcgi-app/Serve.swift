@@ -26,8 +26,7 @@ struct Serve: ParsableCommand {
     @Option(help: "Threads accepting requests; 4-8 suit 2 cores (env: GUVNL_THREADS).")
     var threads: Int = Environment.int("GUVNL_THREADS") ?? 6
 
-    @Option(help: "The SQLite database file (env: GUVNL_DATABASE).")
-    var database: String = Environment.string("GUVNL_DATABASE") ?? Environment.defaultDatabase
+    @OptionGroup var database: DatabaseOption
 
     @Option(help: "Largest request body in bytes; larger ones get 413 (env: GUVNL_MAX_BODY_BYTES).")
     var maxBodyBytes: Int = Environment.int("GUVNL_MAX_BODY_BYTES") ?? 64 * 1024
@@ -62,7 +61,7 @@ struct Serve: ParsableCommand {
         }
         let logger = Logger(label: "fcgi-app")
 
-        let appDatabase = try AppDatabase.open(path: database)
+        let appDatabase = try database.open()
         let health = try appDatabase.health()
         guard health.isCurrent else {
             throw StartupError("The database \(database) needs migrating (\(health.pendingMigrations.joined(separator: ", "))): run `fcgi-app migrate` first.")

@@ -26,8 +26,7 @@ struct UserCommand: ParsableCommand {
         @Option(help: "Counter number the person works at (counter staff; optional).")
         var counter: Int?
 
-        @Option(help: "The SQLite database file (env: GUVNL_DATABASE).")
-        var database: String = Environment.string("GUVNL_DATABASE") ?? Environment.defaultDatabase
+        @OptionGroup var database: DatabaseOption
 
         func validate() throws {
             guard StaffRole(rawValue: role) != nil else {
@@ -37,7 +36,7 @@ struct UserCommand: ParsableCommand {
 
         func run() throws {
             let password = try Self.readPassword()
-            let accounts = StaffAccounts(database: try AppDatabase.open(path: database))
+            let accounts = StaffAccounts(database: try database.open())
             do {
                 let user = try accounts.addUser(username: username, displayName: name, password: password,
                                                 role: StaffRole(rawValue: role) ?? .counterStaff, office: office,

@@ -15,21 +15,12 @@ struct Build: ParsableCommand {
         abstract: "Render the site into the web root, replacing it in one step.",
         discussion: "The site is built in a staging folder first: a failed build reports file:line and leaves the old site as it was.")
 
-    @Option(help: "The project folder holding Content/ and Templates/.")
-    var root: String = "."
-
-    @Option(help: "The web root to write (replaced whole).")
-    var output: String = "public"
-
-    @Option(help: "The site's public address, for sitemap.xml and robots.txt (env: GUVNL_BASE_URL).")
-    var baseURL: String = ProcessInfo.processInfo.environment["GUVNL_BASE_URL"] ?? "http://127.0.0.1:8080"
+    @OptionGroup var site: PublishOptions
 
     func run() throws {
-        let rootURL = URL(fileURLWithPath: root)
-        let outputURL = URL(fileURLWithPath: output, relativeTo: rootURL).standardizedFileURL
         do {
-            let summary = try SiteBuilder(root: rootURL, output: outputURL, baseURL: baseURL).build()
-            print("sitegen: built \(summary.pages) pages, \(summary.assets) assets and a catalogue of \(summary.services) services and \(summary.offices) offices into \(outputURL.path)")
+            let summary = try site.builder().build()
+            print("sitegen: built \(summary.pages) pages, \(summary.assets) assets and a catalogue of \(summary.services) services and \(summary.offices) offices into \(site.outputURL.path)")
         } catch let error as SiteError {
             FileHandle.standardError.write(Data("\(error.description)\n".utf8))
             throw ExitCode(1)
@@ -42,11 +33,10 @@ struct Check: ParsableCommand {
         abstract: "Check the content without publishing: build errors, broken internal links, missing translations.",
         discussion: "Prints each problem as file:line: reason and exits 1 if there is any.")
 
-    @Option(help: "The project folder holding Content/ and Templates/.")
-    var root: String = "."
+    @OptionGroup var project: ProjectOption
 
     func run() throws {
-        let problems = SiteCheck(root: URL(fileURLWithPath: root)).run()
+        let problems = SiteCheck(root: project.rootURL).run()
         for problem in problems { print(problem.description) }
         if problems.isEmpty {
             print("sitegen check: no problems")
@@ -62,17 +52,11 @@ struct Watch: ParsableCommand {
         abstract: "Rebuild the site whenever Content/ or Templates/ change, for editors (Ctrl-C stops).",
         discussion: "A mistake is printed as file:line: reason and the last good site stays until it is fixed.")
 
-    @Option(help: "The project folder holding Content/ and Templates/.")
-    var root: String = "."
-
-    @Option(help: "The web root to write (replaced whole).")
-    var output: String = "public"
+    @OptionGroup var site: PublishOptions
 
     func run() throws {
-        let rootURL = URL(fileURLWithPath: root)
-        let outputURL = URL(fileURLWithPath: output, relativeTo: rootURL).standardizedFileURL
-        say("sitegen watch: watching \(rootURL.path)/Content and Templates; Ctrl-C stops")
-        SiteWatcher(builder: SiteBuilder(root: rootURL, output: outputURL)).run { outcome in
+        say("sitegen watch: watching \(site.project.rootURL.path)/Content and Templates; Ctrl-C stops")
+        SiteWatcher(builder: site.builder()).run { outcome in
             let time = Date().formatted(date: .omitted, time: .standard)
             switch outcome {
             case .success(let summary): say("\(time) built \(summary.pages) pages")
