@@ -16,7 +16,7 @@ public enum StaffCrypto {
                               UInt64(crypto_pwhash_OPSLIMIT_INTERACTIVE), Int(crypto_pwhash_MEMLIMIT_INTERACTIVE))
         }
         guard result == 0 else { throw StaffError.hashingFailed }
-        return String(cString: output)
+        return String(decoding: output.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
     }
 
     /// True if `password` matches the encoded hash (constant time in libsodium).
