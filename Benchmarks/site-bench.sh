@@ -87,13 +87,24 @@ for n in range(pages):
     for tool, folder in (("sitegen", "Content/en/docs"), ("hugo", "content/docs")):
         open(f"{root}/{tool}/{folder}/page-{n}.md", "w").write(text)
 PY
+# sitegen publishes each English page under gu/ and hi/ too (marked untranslated), 3 x $pages pages;
+# Hugo has no such fallback, so its equivalent is the same pages in three content folders.
+tripled=$work/tripled
+mkdir -p "$tripled"
+hugo_site "$tripled"
+for language in en gu hi; do
+    mkdir -p "$tripled/content/$language"
+    cp -r "$generated/hugo/content/." "$tripled/content/$language/"
+done
+sed -n '1,100p' "$real/hugo/config.toml" > "$tripled/config.toml"
 
 echo "sitegen $("$sitegen" --version 2>/dev/null || echo build), $(hugo version | cut -d' ' -f1-2)"
 hyperfine --warmup 1 --runs ${RUNS:-5} --style basic --export-markdown "$work/results.md" \
     -n "sitegen, real content" "$sitegen build --root $real/sitegen --output $real/sitegen/public" \
     -n "hugo, real content" "hugo --quiet --source $real/hugo --destination $real/hugo/public" \
     -n "sitegen, $pages pages" "$sitegen build --root $generated/sitegen --output $generated/sitegen/public" \
-    -n "hugo, $pages pages" "hugo --quiet --source $generated/hugo --destination $generated/hugo/public"
+    -n "hugo, $pages pages" "hugo --quiet --source $generated/hugo --destination $generated/hugo/public" \
+    -n "hugo, $pages pages x 3 languages" "hugo --quiet --source $tripled --destination $tripled/public"
 cat "$work/results.md"
 count() { find "$1" -type f | wc -l; }
-echo "files written (HTML pages): sitegen real $(count "$real/sitegen/public") ($(find "$real/sitegen/public" -name '*.html' | wc -l)), hugo real $(count "$real/hugo/public") ($(find "$real/hugo/public" -name '*.html' | wc -l)), sitegen generated $(count "$generated/sitegen/public") ($(find "$generated/sitegen/public" -name '*.html' | wc -l)), hugo generated $(count "$generated/hugo/public") ($(find "$generated/hugo/public" -name '*.html' | wc -l))"
+echo "files written (HTML pages): sitegen real $(count "$real/sitegen/public") ($(find "$real/sitegen/public" -name '*.html' | wc -l)), hugo real $(count "$real/hugo/public") ($(find "$real/hugo/public" -name '*.html' | wc -l)), sitegen generated $(count "$generated/sitegen/public") ($(find "$generated/sitegen/public" -name '*.html' | wc -l)), hugo generated $(count "$generated/hugo/public") ($(find "$generated/hugo/public" -name '*.html' | wc -l)), hugo x 3 languages $(count "$tripled/public") ($(find "$tripled/public" -name '*.html' | wc -l))"

@@ -11,6 +11,14 @@ struct ContentPage: Sendable {
     let contentLanguage: String
     let metadata: PageMetadata
     let markdown: String
+    /// Derived from the path once: templates, sorting and the sitemap ask for them for every page.
+    let kind: Kind
+    let section: String?
+    let stem: String
+    /// Where the page goes in `public/`.
+    let outputPath: String
+    /// The address of the page, such as `/gu/services/name-change/`.
+    let url: String
 
     init(relativePath: String, language: String, metadata: PageMetadata, markdown: String, contentLanguage: String? = nil) {
         self.relativePath = relativePath
@@ -18,6 +26,11 @@ struct ContentPage: Sendable {
         self.metadata = metadata
         self.markdown = markdown
         self.contentLanguage = contentLanguage ?? language
+        kind = Self.kind(of: relativePath)
+        section = Self.section(of: relativePath)
+        stem = Self.stem(of: relativePath)
+        outputPath = Self.outputPath(of: relativePath, in: language)
+        url = Self.url(of: outputPath)
     }
 
     /// True for an English page published under another language until it is translated.
@@ -28,7 +41,7 @@ struct ContentPage: Sendable {
         ContentPage(relativePath: relativePath, language: language, metadata: metadata, markdown: markdown, contentLanguage: contentLanguage)
     }
 
-    var kind: Kind {
+    private static func kind(of relativePath: String) -> Kind {
         let parts = relativePath.split(separator: "/")
         if parts.last == "_index.md" { return .section }
         if parts.count == 2, parts[0] == "services" { return .service }
@@ -37,18 +50,18 @@ struct ContentPage: Sendable {
     }
 
     /// The section folder (`services`, `offices`, `docs`), if any.
-    var section: String? {
+    private static func section(of relativePath: String) -> String? {
         let parts = relativePath.split(separator: "/")
         return parts.count > 1 ? String(parts[0]) : nil
     }
 
     /// The file name without `.md`: a service's code, an office's file name.
-    var stem: String {
+    private static func stem(of relativePath: String) -> String {
         String((relativePath.split(separator: "/").last ?? "").dropLast(3))
     }
 
     /// Where the page goes in `public/`: English at the root, other languages under their code.
-    var outputPath: String {
+    private static func outputPath(of relativePath: String, in language: String) -> String {
         let stem = relativePath.hasSuffix(".md") ? String(relativePath.dropLast(3)) : relativePath
         // The not-found page is a file of its own, which nginx's error_page names.
         if stem == "404" { return language == "en" ? "404.html" : "\(language)/404.html" }
@@ -59,11 +72,10 @@ struct ContentPage: Sendable {
         return language == "en" ? trimmed : "\(language)/\(trimmed)"
     }
 
-    /// The address of the page, such as `/gu/services/name-change/`.
-    var url: String {
+    /// The address of the same page in another language.
+    func url(in language: String) -> String { Self.url(of: Self.outputPath(of: relativePath, in: language)) }
+
+    private static func url(of outputPath: String) -> String {
         outputPath.hasSuffix("index.html") ? "/" + String(outputPath.dropLast("index.html".count)) : "/" + outputPath
     }
-
-    /// The address of the same page in another language.
-    func url(in language: String) -> String { fallback(in: language).url }
 }

@@ -9,25 +9,36 @@ struct FrontMatter {
 
     /// Splits the file's text; a file without front matter is all body.
     static func split(_ text: String, file: String) throws -> FrontMatter {
-        var lines = text.split(separator: "\n", omittingEmptySubsequences: false).map { String($0) }
-        if let first = lines.first, first.hasPrefix("\u{FEFF}") { lines[0] = String(first.dropFirst()) }
-        guard lines.first?.trimmingTrailingSpace == "---" else {
-            return FrontMatter(yaml: "", body: text, yamlFirstLine: 1)
+        // Scans lines as substrings of the text: only the front matter is walked, the body is one slice.
+        let text = text.hasPrefix("\u{FEFF}") ? String(text.dropFirst()) : text
+        var lineStart = text.startIndex
+        var yamlStart: String.Index?
+        while lineStart < text.endIndex {
+            let lineEnd = text[lineStart...].firstIndex(of: "\n") ?? text.endIndex
+            let isFence = text[lineStart..<lineEnd].trimmingTrailingSpace == "---"
+            let next = lineEnd < text.endIndex ? text.index(after: lineEnd) : lineEnd
+            if let start = yamlStart {
+                if isFence {
+                    return FrontMatter(yaml: String(text[start..<lineStart].dropLast()), body: String(text[next...]), yamlFirstLine: 2)
+                }
+            } else if isFence {
+                yamlStart = next
+            } else {
+                return FrontMatter(yaml: "", body: text, yamlFirstLine: 1)
+            }
+            lineStart = next
         }
-        guard let end = lines.dropFirst().firstIndex(where: { $0.trimmingTrailingSpace == "---" }) else {
+        guard yamlStart == nil else {
             throw SiteError(step: "load content", file: file, line: 1,
                             reason: "front matter opened with --- is never closed with a second --- line")
         }
-        return FrontMatter(
-            yaml: lines[1..<end].joined(separator: "\n"),
-            body: lines[(end + 1)...].joined(separator: "\n"),
-            yamlFirstLine: 2)
+        return FrontMatter(yaml: "", body: text, yamlFirstLine: 1)
     }
 
     /// Decodes the YAML into `Metadata`, reporting the failing line of the file.
     func decode<Metadata: Decodable>(_ type: Metadata.Type, file: String) throws -> Metadata {
         do {
-            return try YAMLDecoder().decode(Metadata.self, from: yaml.isEmpty ? "{}" : yaml)
+            return try YAMLDecoder(encoding: .utf8).decode(Metadata.self, from: yaml.isEmpty ? "{}" : yaml)
         } catch let error as YamlError {
             throw SiteError(step: "load content", file: file, line: yamlFirstLine + Self.line(of: error),
                             reason: "front matter is not valid YAML: \(Self.summary(of: error))")

@@ -13,7 +13,7 @@ struct Translations {
             guard FileManager.default.fileExists(atPath: file.path) else { continue }
             let text = try String(contentsOf: file, encoding: .utf8)
             do {
-                strings[language] = try YAMLDecoder().decode([String: String].self, from: text)
+                strings[language] = try YAMLDecoder(encoding: .utf8).decode([String: String].self, from: text)
             } catch {
                 throw SiteError(step: "load translations", file: "Templates/i18n/\(language).yaml", line: 1,
                                 reason: "interface strings must be 'key: text' lines (\(error))")
