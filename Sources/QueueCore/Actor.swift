@@ -2,6 +2,8 @@
 public enum Actor: Sendable, Equatable {
     case citizen
     case kiosk
+    /// A kiosk enrolled by a manager (`KioskDevices`): it may take walk-ins without a name or number.
+    case enrolledKiosk(id: Int64)
     case staff(id: Int64, username: String)
     case system
 
@@ -9,6 +11,7 @@ public enum Actor: Sendable, Equatable {
         switch self {
         case .citizen: "citizen"
         case .kiosk: "kiosk"
+        case .enrolledKiosk(let id): "kiosk:\(id)"
         case .staff(let id, let username): "staff:\(id):\(username)"
         case .system: "system"
         }

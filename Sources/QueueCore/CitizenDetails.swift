@@ -24,21 +24,38 @@ extension CitizenDetails {
     public static let nameLimit = 100
     public static let languages: Set<String> = ["en", "gu", "hi"]
 
-    /// The details cleaned up (trimmed, phone normalised), or the first field at fault.
-    public func validated() throws(QueueError) -> CitizenDetails {
+    /// The details cleaned up (trimmed, phone normalised), or the first field at fault. An anonymous
+    /// booking (an enrolled kiosk's walk-in) may leave name and phone empty; what is given is checked.
+    public func validated(allowingAnonymous: Bool = false) throws(QueueError) -> CitizenDetails {
         var clean = self
         clean.name = Self.collapseSpaces(name)
-        guard !clean.name.isEmpty else { throw .invalidField(field: "name", reason: "Please enter your name.") }
-        guard clean.name.count <= Self.nameLimit else {
+        if clean.name.isEmpty {
+            guard allowingAnonymous else { throw .invalidField(field: "name", reason: "Please enter your name.") }
+        } else {
+            try clean.checkName()
+        }
+        if allowingAnonymous && phone.allSatisfy(\.isWhitespace) {
+            clean.phone = ""
+        } else {
+            guard let phone = Self.normalisedMobile(phone) else {
+                throw .invalidField(field: "phone", reason: "Enter a 10-digit Indian mobile number starting with 6, 7, 8 or 9 (optionally with +91 or 0).")
+            }
+            clean.phone = phone
+        }
+        return try clean.validatedOptionalFields()
+    }
+
+    private func checkName() throws(QueueError) {
+        guard name.count <= Self.nameLimit else {
             throw .invalidField(field: "name", reason: "The name may have at most \(Self.nameLimit) characters.")
         }
-        guard !clean.name.unicodeScalars.contains(where: { $0.properties.generalCategory == .control }) else {
+        guard !name.unicodeScalars.contains(where: { $0.properties.generalCategory == .control }) else {
             throw .invalidField(field: "name", reason: "The name contains characters that are not allowed.")
         }
-        guard let phone = Self.normalisedMobile(phone) else {
-            throw .invalidField(field: "phone", reason: "Enter a 10-digit Indian mobile number starting with 6, 7, 8 or 9 (optionally with +91 or 0).")
-        }
-        clean.phone = phone
+    }
+
+    private func validatedOptionalFields() throws(QueueError) -> CitizenDetails {
+        var clean = self
         if let email = email.map(Self.collapseSpaces), !email.isEmpty {
             guard Self.isPlausibleEmail(email) else {
                 throw .invalidField(field: "email", reason: "Enter an e-mail address such as name@example.com, or leave it empty.")

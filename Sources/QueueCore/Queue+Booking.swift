@@ -27,7 +27,9 @@ extension Queue {
     /// Books a token. A walk-in joins the queue at once (only while the office is open); an
     /// appointment holds a place in its slot and joins the queue at check-in.
     public func book(_ request: BookingRequest, at now: Date) throws -> Token {
-        let citizen = try request.citizen.validated()
+        let anonymous: Bool
+        if case .enrolledKiosk = request.actor { anonymous = request.appointment == nil } else { anonymous = false }
+        let citizen = try request.citizen.validated(allowingAnonymous: anonymous)
         return try commit { db, events in
             try insertBooking(db, request, citizen: citizen, at: now, events: &events)
         }
@@ -55,6 +57,7 @@ extension Queue {
                                events: inout [QueueEvent]) throws -> Token {
         let office = try OfficeFacts.load(db, code: request.officeCode)
         let service = try OfferedService.load(db, office: office.code, service: request.serviceCode)
+        if case .enrolledKiosk(let kiosk) = request.actor { try KioskDevices.requireEnrolled(db, kiosk: kiosk, office: office.code) }
         let today = office.serviceDay(now)
         let day: String
         var slot: (id: Int64, startsAt: Int)?
@@ -84,7 +87,7 @@ extension Queue {
             """, arguments: [
                 Self.newSecret(), office.code, service.code, service.code, day, sequence, number,
                 (slot == nil ? TokenKind.walkIn : .appointment).rawValue, state.rawValue, citizen.priority.rawValue,
-                citizen.name, citizen.phone, citizen.email, citizen.consumerNumber, citizen.language,
+                citizen.name.isEmpty ? nil : citizen.name, citizen.phone.isEmpty ? nil : citizen.phone, citizen.email, citizen.consumerNumber, citizen.language,
                 slot?.id, slot?.startsAt, slot == nil ? now.milliseconds : nil, now.milliseconds,
             ])
         guard let token = try Token.fetch(db, id: db.lastInsertedRowID) else { throw QueueError.tokenNotFound }
@@ -126,6 +129,7 @@ extension Queue {
             SELECT count(*) FROM token WHERE office_code = ? AND booked_service_code = ? AND service_day = ? AND state != 'cancelled'
             """, arguments: [office.code, service.code, day]) ?? 0
         guard issued < service.dailyCap else { throw QueueError.dailyCapReached(service: service.code) }
+        guard !phone.isEmpty else { return }
         let held = try Int.fetchOne(db, sql: """
             SELECT count(*) FROM token WHERE phone = ? AND service_day = ? AND state IN ('booked', 'waiting', 'called', 'serving')
             """, arguments: [phone, day]) ?? 0

@@ -28,6 +28,8 @@ public enum QueueError: Error, Sendable, Equatable {
     case recallsRemaining(remaining: Int)
     case alreadyRejoined
     case transferToSameQueue
+    /// The kiosk is not enrolled (or was revoked), or is enrolled for another office.
+    case kioskNotEnrolled
 }
 
 extension QueueError: CustomStringConvertible {
@@ -49,6 +51,7 @@ extension QueueError: CustomStringConvertible {
         case .slotInPast: "That appointment slot has already passed."
         case .bookingTooFarAhead(let days): "Appointments can be booked at most \(days) days ahead."
         case .checkInWrongDay(let day): "This appointment is for \(day); check in on that day."
+        case .kioskNotEnrolled: "This kiosk is not enrolled for this office; a manager must set it up again."
         case .illegalTransition(let action, let from): "A token that is \(from.rawValue) cannot be given '\(action.rawValue)'."
         case .counterNotOpen(let number): "Counter \(number) is not open."
         case .counterBusy(let number, let token): "Counter \(number) is still attending to \(token); complete, transfer or mark it first."

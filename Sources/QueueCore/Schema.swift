@@ -9,6 +9,7 @@ enum Schema {
         migrator.registerMigration("v2-queue", migrate: QueueMigration.apply)
         migrator.registerMigration("v3-staff-sessions", migrate: StaffSessionsMigration.apply)
         migrator.registerMigration("v4-service-fees", migrate: ServiceFeesMigration.apply)
+        migrator.registerMigration("v5-kiosks", migrate: KioskMigration.apply)
         return migrator
     }
 }

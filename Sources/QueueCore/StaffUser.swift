@@ -25,6 +25,16 @@ public struct StaffUser: Sendable, Equatable, Codable {
                           counterID: row["counter_id"], isActive: row["is_active"]), row["password_hash"])
     }
 
+    /// True if this person may manage the office: its kiosks, reports and settings.
+    public func mayManage(office: String) -> Bool {
+        guard isActive else { return false }
+        switch role {
+        case .administrator: return true
+        case .officeManager: return officeCode == office
+        case .counterStaff: return false
+        }
+    }
+
     /// True if this person may act at the counter (`office`, `counterID`).
     public func mayAct(atCounter counterID: Int64, inOffice office: String) -> Bool {
         guard isActive else { return false }

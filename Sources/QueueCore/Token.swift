@@ -45,7 +45,7 @@ extension Token: FetchableRecord {
         kind = TokenKind(rawValue: row["kind"]) ?? .walkIn
         state = TokenState(rawValue: row["state"]) ?? .cancelled
         citizen = CitizenDetails(
-            name: row["citizen_name"], phone: row["phone"], email: row["email"],
+            name: row["citizen_name"] ?? "", phone: row["phone"] ?? "", email: row["email"],
             consumerNumber: row["consumer_number"], language: row["language"],
             priority: PriorityCategory(rawValue: row["priority"]) ?? .none)
         slotID = row["slot_id"]

@@ -20,6 +20,10 @@ public struct APIError: Error, Sendable, Equatable {
         APIError(status: 404, code: "not_found", message: message)
     }
 
+    public static func forbidden(_ message: String) -> APIError {
+        APIError(status: 403, code: "forbidden", message: message)
+    }
+
     public static func invalidField(_ field: String, _ message: String) -> APIError {
         APIError(status: 400, code: "invalid_field", message: message, field: field)
     }

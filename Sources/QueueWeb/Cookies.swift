@@ -5,6 +5,8 @@ enum Cookies {
     static let access = "gq_access"
     static let refresh = "gq_refresh"
     static let csrf = "gq_csrf"
+    /// An enrolled kiosk's pass: long-lived, revocable on the server.
+    static let kiosk = "gq_kiosk"
 
     static func read(_ request: Request) -> [String: String] {
         var cookies: [String: String] = [:]

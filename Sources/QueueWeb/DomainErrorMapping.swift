@@ -29,6 +29,7 @@ extension APIError {
             (409, "illegal_transition", nil)
         case .counterNotOpen, .counterBusy, .counterDoesNotServe, .counterInAnotherOffice:
             (409, "counter_conflict", "counter")
+        case .kioskNotEnrolled: (403, "kiosk_not_enrolled", "kiosk")
         }
     }
 }

@@ -4,11 +4,11 @@ import QueueCore
 
 /// Citizens' tokens: book, read (with the token's secret), find again, cancel, check in.
 enum TokenRoutes {
-    static func register(in router: inout Router) {
+    static func register(in router: inout Router, kioskKey: [UInt8]) {
         router.add("POST", "/api/v1/tokens") { context in
             let body = try RequestBody(context.request)
             do {
-                return try book(context, body)
+                return try book(context, body, kioskKey: kioskKey)
             } catch let error as APIError where body.isForm {
                 return BookingFormPage.response(for: error, input: body, offices: (try? context.services.queue.offices(at: context.now)) ?? [])
             } catch let error as QueueError where body.isForm {
@@ -86,7 +86,7 @@ enum TokenRoutes {
 
     static let priorities = Dictionary(uniqueKeysWithValues: PriorityCategory.allCases.map { ($0.rawValue, $0) })
 
-    private static func book(_ context: RequestContext, _ body: RequestBody) throws -> Response {
+    private static func book(_ context: RequestContext, _ body: RequestBody, kioskKey: [UInt8]) throws -> Response {
         let office = try body.required("office", "Choose an office.")
         let service = try body.required("service", "Choose a service.")
         var priority = PriorityCategory.none
@@ -107,11 +107,20 @@ enum TokenRoutes {
             consumerNumber: body["consumer_number"], language: body["language"] ?? "gu", priority: priority)
         let token = try context.services.queue.book(
             BookingRequest(officeCode: office, serviceCode: service, citizen: citizen, appointment: appointment,
-                           actor: body["kiosk"] == "true" ? .kiosk : .citizen), at: context.now)
+                           actor: try bookingActor(context, body, kioskKey: kioskKey)), at: context.now)
         if body.isForm { return redirectToTokenPage(token) }
         var response = try statusResponse(context, token.id, status: 201, secret: token.secret)
         response.headers.append(("Location", "/api/v1/tokens/\(token.id)"))
         return response
+    }
+
+    /// A booking marked as the kiosk's must come from a kiosk enrolled for that office.
+    private static func bookingActor(_ context: RequestContext, _ body: RequestBody, kioskKey: [UInt8]) throws -> Actor {
+        guard body["kiosk"] == "true" else { return .citizen }
+        guard let id = KioskPass.deviceID(Cookies.read(context.request)[Cookies.kiosk], key: kioskKey) else {
+            throw APIError(QueueError.kioskNotEnrolled)
+        }
+        return .enrolledKiosk(id: id)
     }
 
     private static func lookup(_ context: RequestContext) throws -> Response {

@@ -15,14 +15,15 @@ public struct WebApplication: Responder {
         self.logger = logger
         var router = Router()
         HealthRoutes.register(in: &router)
-        OfficeRoutes.register(in: &router)
-        TokenRoutes.register(in: &router)
-        EventStreamRoutes.register(in: &router, hub: LiveUpdateHub(queue: services.queue))
         let accounts = StaffAccounts(database: services.database)
         // Without a key (an unmigrated database) nobody can sign in; health reports the migrations.
         let auth = StaffAuth(accounts: accounts, key: (try? accounts.signingKey(at: services.now())) ?? StaffCrypto.randomBytes(32))
+        OfficeRoutes.register(in: &router)
+        TokenRoutes.register(in: &router, kioskKey: auth.key)
+        EventStreamRoutes.register(in: &router, hub: LiveUpdateHub(queue: services.queue))
         AuthRoutes.register(in: &router, auth: auth)
         CounterRoutes.register(in: &router, auth: auth)
+        KioskRoutes.register(in: &router, auth: auth)
         self.router = router
     }
 

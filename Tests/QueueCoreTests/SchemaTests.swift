@@ -16,15 +16,15 @@ struct SchemaTests {
         // Then its health reports the newest migration and nothing pending
         let health = try database.health()
         #expect(health.isCurrent)
-        #expect(health.schemaVersion == "v4-service-fees")
-        #expect(health.appliedMigrations == 4)
+        #expect(health.schemaVersion == "v5-kiosks")
+        #expect(health.appliedMigrations == 5)
         #expect(health.officeCount == 0)
     }
 
     @Test func anUnmigratedDatabaseReportsWhatIsPending() throws {
         let health = try AppDatabase.inMemory().health()
         #expect(!health.isCurrent)
-        #expect(health.pendingMigrations == ["v1-offices-and-services", "v2-queue", "v3-staff-sessions", "v4-service-fees"])
+        #expect(health.pendingMigrations == ["v1-offices-and-services", "v2-queue", "v3-staff-sessions", "v4-service-fees", "v5-kiosks"])
         #expect(health.schemaVersion == "none")
     }
 
@@ -88,3 +88,52 @@ struct SchemaTests {
 }
 
 import Foundation
+
+@Suite("Migration v5: kiosk walk-ins")
+struct KioskMigrationTests {
+    @Test func tokensBookedBeforeTheMigrationKeepEverythingAfterIt() throws {
+        // Given a database at v4 with a booked, called token and its events
+        let database = try AppDatabase.inMemory()
+        try Schema.migrator.migrate(database.writer, upTo: "v4-service-fees")
+        try DemoData.install(in: database)
+        let queue = Queue(database: database)
+        let now = QueueFixture.mondayMorning
+        let token = try queue.book(BookingRequest(officeCode: "VAD-247", serviceCode: "bill-complaint",
+                                                  citizen: QueueFixture.citizen(7)), at: now)
+        let eventsBefore = try queue.events(office: "VAD-247", after: 0).count
+        // When v5 runs
+        try database.migrate()
+        // Then the token, its number, citizen and events are unchanged, and its unique number still holds
+        let after = try #require(try queue.token(token.id))
+        #expect(after.number == token.number && after.citizen == token.citizen && after.secret == token.secret)
+        #expect(try queue.events(office: "VAD-247", after: 0).count == eventsBefore)
+        let next = try queue.book(BookingRequest(officeCode: "VAD-247", serviceCode: "bill-complaint",
+                                                 citizen: QueueFixture.citizen(8)), at: now)
+        #expect(next.sequence == token.sequence + 1)
+        let indexes = try database.writer.read { db in
+            try String.fetchAll(db, sql: "SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'token' AND sql IS NOT NULL")
+        }
+        #expect(indexes.contains("token_queue") && indexes.contains("token_by_phone"))
+        #expect(try database.writer.read { db in try Row.fetchAll(db, sql: "PRAGMA foreign_key_check") }.isEmpty)
+    }
+
+    @Test func onlyAnEnrolledKioskOfTheOfficeBooksAnonymousWalkIns() throws {
+        let fixture = try QueueFixture()
+        let kiosks = KioskDevices(database: fixture.database)
+        let device = try kiosks.enrol(office: "VAD-247", label: "Hall", by: .system, at: QueueFixture.mondayMorning)
+        let anonymous = CitizenDetails(name: "", phone: "")
+        let request = { (actor: Actor, office: String) in
+            BookingRequest(officeCode: office, serviceCode: "bill-complaint", citizen: anonymous, actor: actor)
+        }
+        let token = try fixture.queue.book(request(.enrolledKiosk(id: device.id), "VAD-247"), at: QueueFixture.mondayMorning)
+        #expect(token.citizen.name.isEmpty && token.citizen.phone.isEmpty)
+        #expect(throws: QueueError.self) { try fixture.queue.book(request(.citizen, "VAD-247"), at: QueueFixture.mondayMorning) }
+        #expect(throws: QueueError.kioskNotEnrolled) {
+            try fixture.queue.book(request(.enrolledKiosk(id: device.id), "SRT-VRC"), at: QueueFixture.mondayMorning)
+        }
+        try kiosks.revoke(device.id, by: .system, at: QueueFixture.mondayMorning)
+        #expect(throws: QueueError.kioskNotEnrolled) {
+            try fixture.queue.book(request(.enrolledKiosk(id: device.id), "VAD-247"), at: QueueFixture.mondayMorning)
+        }
+    }
+}

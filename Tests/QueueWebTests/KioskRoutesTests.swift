@@ -1,0 +1,80 @@
+import FastCGI
+import Foundation
+import QueueCore
+import Testing
+@testable import QueueWeb
+
+/// Kiosks: only a manager of the office enrols one; only an enrolled kiosk takes walk-ins without a
+/// name or mobile number; revoking one stops it at once.
+@Suite("Kiosk enrolment", .serialized)
+struct KioskRoutesTests {
+    let staff: StaffRoutesTests
+
+    init() throws { staff = try StaffRoutesTests() }
+
+    func enrol(as session: StaffRoutesTests.Session, office: String = "VAD-247") throws -> Response {
+        try staff.request("POST", "/api/v1/kiosks", session: session, csrf: session.csrf, json: ["office": office, "label": "Hall entrance"])
+    }
+
+    func kioskBooking(pass: String?, office: String = "VAD-247", extra: [String: String] = [:]) throws -> Response {
+        let session = pass.map { StaffRoutesTests.Session(cookies: [Cookies.kiosk: $0], csrf: "") }
+        return try staff.request("POST", "/api/v1/tokens", session: session,
+                                 json: ["office": office, "service": "bill-complaint", "kiosk": "true"].merging(extra) { $1 })
+    }
+
+    @Test func aManagerEnrolsAKioskWhichThenBooksWithoutNameOrPhone() throws {
+        // Given the office's manager enrols this browser
+        let manager = try staff.signIn("manager-vad-247", DemoStaff.managerPassword)
+        let enrolled = try enrol(as: manager)
+        #expect(enrolled.status == 201)
+        let pass = try #require(StaffRoutesTests.cookies(of: enrolled)[Cookies.kiosk])
+        let cookie = try #require(enrolled.headers.first { $0.name == "Set-Cookie" && $0.value.hasPrefix("gq_kiosk=") }?.value)
+        #expect(cookie.contains("HttpOnly") && cookie.contains("Secure") && cookie.contains("SameSite=Strict"))
+        // When the kiosk books a walk-in with neither name nor mobile number
+        let booked = try kioskBooking(pass: pass)
+        // Then the citizen gets a token, and the clerk sees it without personal details
+        #expect(booked.status == 201)
+        let body = try #require(try WebApplicationTests.json(booked)["token"] as? [String: Any])
+        let id = try #require(body["id"] as? Int)
+        let token = try #require(try staff.queue.token(Int64(id)))
+        #expect(token.citizen.name.isEmpty && token.citizen.phone.isEmpty)
+        #expect(try staff.request("GET", "/api/v1/kiosks/current", session: .init(cookies: [Cookies.kiosk: pass], csrf: "")).status == 200)
+        // And a mobile number, when given, is still checked
+        let badPhone = try kioskBooking(pass: pass, extra: ["phone": "12345"])
+        #expect(badPhone.status == 400)
+        #expect(try WebApplicationTests.error(badPhone)["field"] as? String == "phone")
+    }
+
+    @Test func withoutAValidPassAKioskBookingIsRefusedAndNothingIsBooked() throws {
+        for pass in [nil, "kiosk.1.forged", "kiosk.999.AAAA"] {
+            let response = try kioskBooking(pass: pass)
+            #expect(response.status == 403)
+            #expect(try WebApplicationTests.error(response)["code"] as? String == "kiosk_not_enrolled")
+        }
+        #expect(try staff.queue.snapshot(office: "VAD-247", at: staff.clock.now).services.allSatisfy { $0.waiting == 0 })
+        // A citizen's own booking still needs name and phone
+        let citizen = try staff.request("POST", "/api/v1/tokens", json: ["office": "VAD-247", "service": "bill-complaint"])
+        #expect(citizen.status == 400)
+    }
+
+    @Test func aKioskOfOneOfficeCannotBookAtAnother() throws {
+        let admin = try staff.signIn("admin", DemoStaff.adminPassword)
+        let pass = try #require(StaffRoutesTests.cookies(of: try enrol(as: admin, office: "VAD-247"))[Cookies.kiosk])
+        let elsewhere = try kioskBooking(pass: pass, office: "SRT-VRC")
+        #expect(elsewhere.status == 403)
+    }
+
+    @Test func aClerkCannotEnrolAKioskAndARevokedKioskStopsAtOnce() throws {
+        let clerk = try staff.signIn("clerk-vad-247")
+        #expect(try enrol(as: clerk).status == 403)
+        let manager = try staff.signIn("manager-vad-247", DemoStaff.managerPassword)
+        let enrolled = try enrol(as: manager)
+        let pass = try #require(StaffRoutesTests.cookies(of: enrolled)[Cookies.kiosk])
+        let id = try #require(try WebApplicationTests.json(enrolled)["id"] as? Int)
+        // Another office's manager may not revoke it; its own manager may
+        #expect(try staff.request("POST", "/api/v1/kiosks/\(id)/revoke", session: clerk, csrf: clerk.csrf).status == 403)
+        #expect(try staff.request("POST", "/api/v1/kiosks/\(id)/revoke", session: manager, csrf: manager.csrf).status == 204)
+        #expect(try kioskBooking(pass: pass).status == 403)
+        #expect(try staff.request("GET", "/api/v1/kiosks/current", session: .init(cookies: [Cookies.kiosk: pass], csrf: "")).status == 403)
+    }
+}
