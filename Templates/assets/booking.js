@@ -1,0 +1,98 @@
+// The booking form, enhanced: only the services the chosen office offers, and appointment times
+// loaded from the office's free slots. Without JavaScript the same form books a token for today.
+(function () {
+  "use strict";
+  var form = document.querySelector(".booking-form");
+  if (!form || !window.fetch) { return; }
+  var office = form.querySelector("#office"), service = form.querySelector("#service");
+  var when = form.querySelector("#when"), appointment = form.querySelector("#appointment");
+  var date = form.querySelector("#date"), slot = form.querySelector("#slot"), status = form.querySelector("#slot-status");
+  var text = function (name) { return form.getAttribute("data-text-" + name) || ""; };
+  var allServices = Array.prototype.map.call(service.options, function (option) { return option.cloneNode(true); });
+  var catalog = null;
+
+  var wanted = new URLSearchParams(location.search);
+  if (wanted.get("office")) { office.value = wanted.get("office"); }
+
+  function officeEntry() {
+    return catalog && catalog.offices.filter(function (entry) { return entry.code === office.value; })[0];
+  }
+  function serviceEntry() {
+    return catalog && catalog.services.filter(function (entry) { return entry.code === service.value; })[0];
+  }
+
+  // Keeps the citizen's choice of service when the new office offers it too.
+  function showServicesOfOffice() {
+    var entry = officeEntry();
+    if (!entry) { return; }
+    var offered = entry.services.map(function (item) { return item.code; });
+    var chosen = service.value || wanted.get("service");
+    service.textContent = "";
+    allServices.forEach(function (option) {
+      if (offered.indexOf(option.value) >= 0) { service.appendChild(option.cloneNode(true)); }
+    });
+    if (offered.indexOf(chosen) >= 0) { service.value = chosen; }
+    showWhen();
+  }
+
+  function showWhen() {
+    var takesAppointments = !!(serviceEntry() && serviceEntry().takes_appointments);
+    when.hidden = !takesAppointments;
+    when.disabled = !takesAppointments;
+    var wantsAppointment = takesAppointments && form.querySelector("input[name=when]:checked").value === "appointment";
+    appointment.hidden = !wantsAppointment;
+    slot.disabled = !wantsAppointment;
+    slot.required = wantsAppointment;
+    if (wantsAppointment) { loadSlots(); }
+  }
+
+  function localDay(offset) {
+    var day = new Date(Date.now() + offset * 86400000 + 330 * 60000); // the offices keep India time
+    return day.toISOString().slice(0, 10);
+  }
+
+  var request = 0;
+  function loadSlots() {
+    if (!date.value) { date.value = localDay(0); }
+    var mine = ++request;
+    slot.textContent = "";
+    status.textContent = text("loading");
+    var url = "/api/v1/offices/" + encodeURIComponent(office.value) + "/slots?service=" +
+      encodeURIComponent(service.value) + "&date=" + encodeURIComponent(date.value);
+    fetch(url, { headers: { Accept: "application/json" } }).then(function (response) {
+      return response.json().then(function (body) { return { ok: response.ok, body: body }; });
+    }).then(function (answer) {
+      if (mine !== request) { return; }
+      if (!answer.ok) { status.textContent = (answer.body.error && answer.body.error.message) || text("failed"); return; }
+      var free = 0;
+      answer.body.slots.forEach(function (item) {
+        if (item.is_past) { return; }
+        var option = document.createElement("option");
+        option.value = item.id;
+        var label = item.places_left > 0 ? text("places") : text("full");
+        option.textContent = label.replace("{time}", item.starts + "–" + item.ends).replace("{n}", item.places_left);
+        option.disabled = item.places_left <= 0;
+        if (!option.disabled) { free += 1; }
+        slot.appendChild(option);
+      });
+      status.textContent = free > 0 ? "" : text("none");
+      var firstFree = Array.prototype.filter.call(slot.options, function (option) { return !option.disabled; })[0];
+      if (firstFree) { slot.value = firstFree.value; }
+    }).catch(function () {
+      if (mine === request) { status.textContent = text("failed"); }
+    });
+  }
+
+  date.min = localDay(0);
+  date.max = localDay(30);
+  office.addEventListener("change", showServicesOfOffice);
+  service.addEventListener("change", showWhen);
+  date.addEventListener("change", loadSlots);
+  Array.prototype.forEach.call(form.querySelectorAll("input[name=when]"), function (radio) {
+    radio.addEventListener("change", showWhen);
+  });
+  fetch("/catalog.json").then(function (response) { return response.json(); }).then(function (body) {
+    catalog = body;
+    showServicesOfOffice();
+  }).catch(function () { /* the full list stays; the server checks the choice */ });
+})();
