@@ -81,10 +81,12 @@ public struct Catalog: Codable, Sendable, Equatable {
         /// Appointment slots: their length and places, laid over the opening hours.
         public var slotMinutes: Int
         public var slotCapacity: Int
+        /// The languages the display board announces calls in, in order (`gu`, `hi`, `en`).
+        public var announceLanguages: [String]?
 
         public init(code: String, discom: String, names: LocalizedName, address: LocalizedName, mapURL: String?,
                     timeZone: String, hours: [Hours], services: [OfferedService], counters: [CounterPlan],
-                    slotMinutes: Int, slotCapacity: Int) {
+                    slotMinutes: Int, slotCapacity: Int, announceLanguages: [String]? = nil) {
             self.code = code
             self.discom = discom
             self.names = names
@@ -96,6 +98,7 @@ public struct Catalog: Codable, Sendable, Equatable {
             self.counters = counters
             self.slotMinutes = slotMinutes
             self.slotCapacity = slotCapacity
+            self.announceLanguages = announceLanguages
         }
     }
 

@@ -152,6 +152,10 @@ struct CatalogBuilder {
             guard (10...240).contains(slotMinutes) else { throw fail(page, "slot_minutes", "slot_minutes must be 10 to 240") }
             let slotCapacity = meta.slotCapacity ?? 4
             guard (1...1000).contains(slotCapacity) else { throw fail(page, "slot_capacity", "slot_capacity must be 1 to 1000") }
+            let announce = meta.announce ?? ["gu", "en"]
+            guard !announce.isEmpty, announce.allSatisfy(ContentLoader.languages.contains) else {
+                throw fail(page, "announce", "announce lists the board's languages, from en, gu and hi, such as [gu, en]")
+            }
             return Catalog.Office(
                 code: code, discom: discom,
                 names: LocalizedName(en: meta.title, gu: gujarati[stem]?.metadata.title ?? meta.title,
@@ -161,7 +165,7 @@ struct CatalogBuilder {
                 mapURL: meta.map, timeZone: meta.timeZone ?? "Asia/Kolkata", hours: hours,
                 services: offered.keys.sorted().map { Catalog.Office.OfferedService(code: $0, dailyCap: offered[$0] ?? 0) },
                 counters: counters.map { Catalog.Office.CounterPlan(number: $0.number, services: $0.services.sorted()) },
-                slotMinutes: slotMinutes, slotCapacity: slotCapacity)
+                slotMinutes: slotMinutes, slotCapacity: slotCapacity, announceLanguages: announce)
         }
     }
 

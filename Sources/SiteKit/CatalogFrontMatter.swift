@@ -36,9 +36,11 @@ struct OfficeFrontMatter: Decodable {
     let counters: [Counter]?
     let slotMinutes: Int?
     let slotCapacity: Int?
+    /// The display board's announcement languages, such as `[gu, en]`.
+    let announce: [String]?
 
     enum CodingKeys: String, CodingKey {
-        case title, code, discom, address, map, hours, services, counters
+        case title, code, discom, address, map, hours, services, counters, announce
         case timeZone = "time_zone"
         case slotMinutes = "slot_minutes"
         case slotCapacity = "slot_capacity"

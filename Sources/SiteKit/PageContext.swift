@@ -45,6 +45,10 @@ struct PageContext {
             context["fallbackNotice"] = (t["fallback_notice"] ?? "This page is not yet available in {language}; it is shown in English.")
                 .replacingOccurrences(of: "{language}", with: Self.languageNames[page.language] ?? page.language)
         }
+        if page.metadata.layout == "display" {
+            // The board speaks and labels in several languages at once, whatever the page's language.
+            context["i18n"] = Dictionary(uniqueKeysWithValues: ContentLoader.languages.map { ($0, translations.table(for: $0)) })
+        }
         if page.metadata.layout == "booking" || page.metadata.layout == "find-token", let catalog {
             context["offices"] = catalog.offices.map { ["code": $0.code, "name": Self.localized($0.names, page.language)] }
             context["services"] = catalog.services.map { ["code": $0.code, "name": Self.localized($0.names, page.language)] }

@@ -1,0 +1,169 @@
+// The display board: the office's public snapshot, kept current over its event stream. Each new
+// call is highlighted, chimed and spoken in the office's languages. It runs for weeks: the DOM is
+// rebuilt in place with bounded lists, and a lost stream is reopened with a growing delay.
+(function () {
+  "use strict";
+  var $ = PageKit.byID, words = PageKit.words(), element = PageKit.element;
+  var office = new URLSearchParams(location.search).get("office");
+  var entry = null, catalog = null, heard = null, stream = null, retry = 1000, watchdog = null;
+  var voices = ["gu", "en"];
+  var locales = { gu: "gu-IN", hi: "hi-IN", en: "en-IN" };
+
+  function status(text) { PageKit.say($("board-status"), text); }
+  function serviceNames(code) {
+    var service = catalog && catalog.services.filter(function (s) { return s.code === code; })[0];
+    return service ? service.names : { gu: code, en: code };
+  }
+
+  function tick() {
+    var now = new Date();
+    $("clock").textContent = now.toLocaleTimeString("en-IN", { timeZone: "Asia/Kolkata", hour: "2-digit", minute: "2-digit", hour12: false });
+    $("clock").setAttribute("datetime", now.toISOString());
+    $("date").textContent = now.toLocaleDateString("gu-IN", { timeZone: "Asia/Kolkata", weekday: "long", day: "numeric", month: "long" });
+  }
+
+  function render(snapshot) {
+    var counters = $("counters");
+    counters.textContent = "";
+    snapshot.counters.forEach(function (counter) {
+      var tile = element("li", undefined, "tile state-" + counter.state);
+      var label = element("span", undefined, "tile-counter");
+      label.appendChild(element("span", words["gu.counter"] + " " + counter.number, undefined, "gu"));
+      label.appendChild(element("span", words["en.counter"] + " " + counter.number, undefined, "en"));
+      tile.appendChild(label);
+      var text = counter.token || (counter.state === "closed" ? words["gu.closed"] + " · " + words["en.closed"]
+        : counter.state === "paused" ? words["gu.paused"] + " · " + words["en.paused"] : "—");
+      tile.appendChild(element("span", text, counter.token ? "tile-token" : "tile-idle"));
+      counters.appendChild(tile);
+    });
+    var calls = $("calls");
+    calls.textContent = "";
+    snapshot.last_calls.forEach(function (call, index) {
+      var item = element("li", undefined, index === 0 ? "newest" : "");
+      item.appendChild(element("span", call.token, "call-token"));
+      item.appendChild(element("span", "→ " + call.counter, "call-counter"));
+      calls.appendChild(item);
+    });
+    var services = $("services");
+    services.textContent = "";
+    // The longest queues first: on a busy day the rows that matter stay on the screen.
+    snapshot.services.slice().sort(function (a, b) { return b.waiting - a.waiting; }).forEach(function (service) {
+      var names = serviceNames(service.code);
+      var row = element("tr", undefined, service.waiting === 0 ? "none-waiting" : "");
+      var name = element("th");
+      name.scope = "row";
+      name.appendChild(element("span", names.gu, "name-gu", "gu"));
+      name.appendChild(element("span", names.en, "name-en", "en"));
+      row.appendChild(name);
+      row.appendChild(element("td", String(service.waiting), "count"));
+      var minutes = service.estimated_wait_seconds == null ? "—"
+        : words["en.minutes"].replace("{n}", Math.max(1, Math.round(service.estimated_wait_seconds / 60)));
+      row.appendChild(element("td", service.waiting > 0 ? minutes : "", "wait"));
+      services.appendChild(row);
+    });
+    status(snapshot.is_open_now ? "" : words["gu.office_closed"] + " " + words["en.office_closed"]);
+    announceNew(snapshot.last_calls);
+  }
+
+  // Calls newer than the last one heard; the first snapshot after loading only sets the mark.
+  function announceNew(calls) {
+    var newest = calls.length ? calls[0].at + calls[0].token + calls[0].counter : "";
+    if (heard === null) { heard = newest; return; }
+    var fresh = [];
+    for (var i = 0; i < calls.length; i += 1) {
+      if (calls[i].at + calls[i].token + calls[i].counter === heard) { break; }
+      fresh.unshift(calls[i]);
+    }
+    heard = newest;
+    fresh.slice(-3).forEach(announce);
+  }
+
+  var audio = null;
+  function chime() {
+    try {
+      audio = audio || new (window.AudioContext || window.webkitAudioContext)();
+      [660, 880].forEach(function (frequency, index) {
+        var tone = audio.createOscillator(), gain = audio.createGain();
+        var at = audio.currentTime + index * 0.35;
+        tone.frequency.value = frequency;
+        gain.gain.setValueAtTime(0.0001, at);
+        gain.gain.exponentialRampToValueAtTime(0.4, at + 0.03);
+        gain.gain.exponentialRampToValueAtTime(0.0001, at + 0.6);
+        tone.connect(gain).connect(audio.destination);
+        tone.start(at);
+        tone.stop(at + 0.65);
+      });
+    } catch (error) { /* no sound device: the highlight still shows the call */ }
+  }
+
+  // "NC-017" is spoken letter by letter and as a number: "N C 17".
+  function spoken(token) {
+    var parts = token.split("-");
+    return parts[0].split("").join(" ") + " " + String(Number(parts[1] || ""));
+  }
+
+  function announce(call) {
+    chime();
+    if (!window.speechSynthesis) { return; }
+    voices.forEach(function (language) {
+      var phrase = (words[language + ".announce"] || words["en.announce"])
+        .replace("{token}", spoken(call.token)).replace("{counter}", String(call.counter));
+      var utterance = new SpeechSynthesisUtterance(phrase);
+      utterance.lang = locales[language] || language;
+      utterance.rate = 0.9;
+      window.speechSynthesis.speak(utterance);
+    });
+  }
+
+  function connect() {
+    if (stream) { stream.close(); }
+    stream = new EventSource("/api/v1/offices/" + encodeURIComponent(office) + "/events");
+    stream.addEventListener("snapshot", function (event) {
+      retry = 1000;
+      status("");
+      render(JSON.parse(event.data));
+    });
+    stream.addEventListener("error", function () {
+      status(words["gu.reconnecting"] + " " + words["en.reconnecting"]);
+      // A closed stream (the server or nginx answered with an error) is not retried by the browser.
+      if (stream.readyState === EventSource.CLOSED) {
+        clearTimeout(watchdog);
+        watchdog = setTimeout(connect, retry);
+        retry = Math.min(retry * 2, 30000);
+      }
+    });
+  }
+
+  function showOffice() {
+    entry = catalog.offices.filter(function (o) { return o.code === office; })[0];
+    if (!entry) { status(words["en.no_office"]); return false; }
+    $("office-gu").textContent = entry.names.gu;
+    $("office-en").textContent = entry.names.en;
+    document.title = entry.names.en + " · " + document.title;
+    voices = entry.announce_languages || voices;
+    return true;
+  }
+
+  // Browsers speak only after someone has touched the page once; kiosk-mode browsers may allow it.
+  var soundButton = $("enable-sound");
+  function offerSound() {
+    if (audio && audio.state === "running") { return; }
+    soundButton.hidden = false;
+  }
+  soundButton.addEventListener("click", function () {
+    soundButton.hidden = true;
+    chime();
+    if (window.speechSynthesis) { window.speechSynthesis.speak(new SpeechSynthesisUtterance(" ")); }
+  });
+
+  tick();
+  setInterval(tick, 1000);
+  if (!office) { status(words["en.no_office"]); return; }
+  fetch("/catalog.json").then(function (r) { return r.json(); }).then(function (body) {
+    catalog = body;
+    if (showOffice()) { connect(); offerSound(); }
+  }).catch(function () {
+    status(words["gu.reconnecting"] + " " + words["en.reconnecting"]);
+    setTimeout(function () { location.reload(); }, 10000);
+  });
+})();

@@ -1,0 +1,208 @@
+// The kiosk: walk-in tokens and appointment check-in by touch, then a printed ticket (80 mm
+// receipt printer, see the print rules in kiosk.css). It returns to the start after a minute
+// untouched, so the next citizen never sees the last one's token.
+(function () {
+  "use strict";
+  var $ = PageKit.byID, words = PageKit.words(), element = PageKit.element;
+  var lang = document.documentElement.lang;
+  var office = new URLSearchParams(location.search).get("office");
+  var catalog = null, entry = null, snapshot = null, choice = {}, idle = null;
+  var steps = ["step-setup", "step-start", "step-service", "step-priority", "step-details", "step-check-in", "step-ticket"];
+
+  function say(text) { PageKit.say($("kiosk-message"), text); }
+  function show(step) {
+    steps.forEach(function (id) { $(id).hidden = id !== step; });
+    say("");
+    var heading = $(step).querySelector("h1");
+    if (heading) { heading.tabIndex = -1; heading.focus(); }
+    restartIdle();
+  }
+  function restartIdle() {
+    clearTimeout(idle);
+    idle = setTimeout(reset, 60000);
+  }
+  function reset() {
+    choice = {};
+    $("kiosk-phone").value = "";
+    $("kiosk-consumer").value = "";
+    $("check-in-phone").value = "";
+    $("check-in-number").value = "";
+    refreshSnapshot().then(function () { show("step-start"); });
+  }
+  ["click", "keydown", "touchstart"].forEach(function (kind) { document.addEventListener(kind, restartIdle, true); });
+
+  // Language links keep the office.
+  Array.prototype.forEach.call(document.querySelectorAll("[data-keep-query]"), function (link) {
+    link.href = link.getAttribute("href") + location.search;
+  });
+
+  function name(names) { return names[lang] || names.en; }
+  function minutes(seconds) { return Math.max(1, Math.round(seconds / 60)); }
+
+  function refreshSnapshot() {
+    return fetch("/api/v1/offices/" + encodeURIComponent(office) + "/queue", { headers: { Accept: "application/json" } })
+      .then(function (r) { return r.json(); }).then(function (body) {
+        snapshot = body;
+        showOpenState();
+      }).catch(function () { say(words.offline); });
+  }
+
+  function showOpenState() {
+    var closed = snapshot && snapshot.is_open_now === false;
+    $("closed").hidden = !closed;
+    $("choose-token").disabled = closed;
+    if (closed) { $("closed").textContent = words.closed.replace("{opens}", nextOpening()); }
+  }
+
+  // The next opening from the office's weekly hours (holidays are the server's to refuse).
+  function nextOpening() {
+    var now = new Date(Date.now() + 330 * 60000);
+    for (var ahead = 0; ahead < 8; ahead += 1) {
+      var day = new Date(now.getTime() + ahead * 86400000);
+      var weekday = day.getUTCDay() === 0 ? 7 : day.getUTCDay();
+      var hours = entry.hours.filter(function (h) { return h.weekday === weekday; })[0];
+      if (!hours) { continue; }
+      var opens = hours.opens;
+      var minuteNow = now.getUTCHours() * 60 + now.getUTCMinutes();
+      if (ahead === 0 && minuteNow >= opens) { continue; }
+      var hh = String(Math.floor(opens / 60)).padStart(2, "0") + ":" + String(opens % 60).padStart(2, "0");
+      if (ahead === 0) { return hh; }
+      var label = new Date(Date.UTC(day.getUTCFullYear(), day.getUTCMonth(), day.getUTCDate()))
+        .toLocaleDateString(lang + "-IN", { weekday: "long", timeZone: "UTC" });
+      return label + " " + hh;
+    }
+    return "";
+  }
+
+  $("choose-token").addEventListener("click", function () { showServices(); });
+  $("choose-check-in").addEventListener("click", function () { show("step-check-in"); });
+  Array.prototype.forEach.call(document.querySelectorAll("[data-back]"), function (button) {
+    button.addEventListener("click", function () { show(button.getAttribute("data-back")); });
+  });
+
+  function showServices() {
+    var list = $("service-list");
+    list.textContent = "";
+    entry.services.forEach(function (offered) {
+      var service = catalog.services.filter(function (s) { return s.code === offered.code; })[0];
+      if (!service) { return; }
+      var now = snapshot && snapshot.services.filter(function (s) { return s.code === offered.code; })[0];
+      var item = element("li");
+      var button = element("button", undefined, "tile");
+      button.type = "button";
+      button.appendChild(element("span", name(service.names), "tile-name"));
+      if (now) {
+        var detail = words.waiting.replace("{n}", now.waiting);
+        if (now.waiting > 0 && now.estimated_wait_seconds != null) { detail += " · " + words.wait.replace("{n}", minutes(now.estimated_wait_seconds)); }
+        button.appendChild(element("span", detail, "tile-detail"));
+      }
+      button.addEventListener("click", function () { choice.service = offered.code; show("step-priority"); });
+      item.appendChild(button);
+      list.appendChild(item);
+    });
+    show("step-service");
+  }
+
+  Array.prototype.forEach.call(document.querySelectorAll("[data-priority]"), function (button) {
+    button.addEventListener("click", function () { choice.priority = button.getAttribute("data-priority"); show("step-details"); });
+  });
+
+  var sending = false;
+  function post(url, body) {
+    return fetch(url, { method: "POST", headers: { "Content-Type": "application/json", Accept: "application/json" },
+      body: JSON.stringify(body) }).then(function (response) {
+      return response.json().then(function (json) { return { ok: response.ok, body: json }; });
+    });
+  }
+  function failed(answer) {
+    if (answer.body && answer.body.error && answer.body.error.code === "kiosk_not_enrolled") { show("step-setup"); clearTimeout(idle); return; }
+    say((answer.body && answer.body.error && answer.body.error.message) || words.offline);
+    var field = answer.body && answer.body.error && answer.body.error.field;
+    var input = field === "phone" ? ($("step-check-in").hidden ? $("kiosk-phone") : $("check-in-phone"))
+      : field === "consumer_number" ? $("kiosk-consumer") : null;
+    if (input) { input.setAttribute("aria-invalid", "true"); input.focus(); }
+  }
+
+  $("step-details").addEventListener("submit", function (event) {
+    event.preventDefault();
+    if (sending) { return; }
+    sending = true;
+    var body = { office: office, service: choice.service, priority: choice.priority || "none", language: lang, kiosk: "true" };
+    if ($("kiosk-phone").value.trim()) { body.phone = $("kiosk-phone").value.trim(); }
+    if ($("kiosk-consumer").value.trim()) { body.consumer_number = $("kiosk-consumer").value.trim(); }
+    post("/api/v1/tokens", body).then(function (answer) {
+      if (!answer.ok) { failed(answer); return; }
+      ticket(answer.body);
+    }).catch(function () { say(words.offline); }).then(function () { sending = false; });
+  });
+
+  $("step-check-in").addEventListener("submit", function (event) {
+    event.preventDefault();
+    if (sending) { return; }
+    sending = true;
+    var body = { phone: $("check-in-phone").value.trim() };
+    if ($("check-in-number").value.trim()) { body.number = $("check-in-number").value.trim(); }
+    post("/api/v1/offices/" + encodeURIComponent(office) + "/check-in", body).then(function (answer) {
+      if (!answer.ok) { failed(answer); return; }
+      ticket(answer.body);
+    }).catch(function () { say(words.offline); }).then(function () { sending = false; });
+  });
+
+  function ticket(answer) {
+    var token = answer.token;
+    var service = catalog.services.filter(function (s) { return s.code === token.service; })[0];
+    $("ticket-office").textContent = name(entry.names);
+    $("ticket-number").textContent = token.number;
+    $("ticket-service").textContent = service ? name(service.names) : token.service;
+    var position = token.position;
+    var ahead = position ? (position.ahead === 0 ? words.ahead_none : words.ahead.replace("{n}", position.ahead)) : words.checked_in;
+    if (position && position.ahead > 0 && position.estimated_wait_seconds != null) {
+      ahead += " · " + words.wait.replace("{n}", minutes(position.estimated_wait_seconds));
+    }
+    $("ticket-ahead").textContent = ahead;
+    $("ticket-time").textContent = new Date(token.created_at).toLocaleString(lang + "-IN",
+      { timeZone: "Asia/Kolkata", day: "numeric", month: "short", hour: "2-digit", minute: "2-digit" });
+    var qr = $("ticket-qr");
+    qr.onload = function () { window.print(); };
+    qr.onerror = function () { window.print(); };
+    qr.src = "/api/v1/tokens/" + token.id + "/qr.svg?secret=" + encodeURIComponent(answer.secret);
+    show("step-ticket");
+  }
+  $("print-again").addEventListener("click", function () { window.print(); });
+  $("done").addEventListener("click", reset);
+
+  // A manager enrols the kiosk once: sign in, enrol (the server sets the kiosk's cookie), sign out.
+  $("step-setup").addEventListener("submit", function (event) {
+    event.preventDefault();
+    var api = StaffSession.request;
+    api("POST", "/api/v1/auth/login", { username: $("setup-username").value, password: $("setup-password").value })
+      .then(function (answer) {
+        $("setup-password").value = "";
+        if (!answer.ok) { throw answer; }
+        return api("POST", "/api/v1/kiosks", { office: office, label: $("setup-label").value });
+      }).then(function (answer) {
+        if (!answer.ok) { throw answer; }
+        return api("POST", "/api/v1/auth/logout");
+      }).then(function () { reset(); })
+      .catch(function (answer) { say(answer && answer.body ? StaffSession.errorText(answer) : words.offline); });
+  });
+
+  function checkEnrolment() {
+    return fetch("/api/v1/kiosks/current", { headers: { Accept: "application/json" }, credentials: "same-origin" })
+      .then(function (response) { return response.ok ? response.json() : null; })
+      .then(function (device) {
+        if (device && device.office === office) { reset(); } else { show("step-setup"); clearTimeout(idle); }
+      });
+  }
+
+  if (!office) { say(words.no_office); return; }
+  fetch("/catalog.json").then(function (r) { return r.json(); }).then(function (body) {
+    catalog = body;
+    entry = catalog.offices.filter(function (o) { return o.code === office; })[0];
+    if (!entry) { say(words.no_office); return; }
+    $("office-name").textContent = name(entry.names);
+    return checkEnrolment();
+  }).catch(function () { say(words.offline); });
+  // The open/closed state and the waits change through the day.
+  setInterval(function () { if (!$("step-start").hidden) { refreshSnapshot(); } }, 60000);
+})();

@@ -1,0 +1,198 @@
+"""The pages staff and offices live in, in headless Chromium through real nginx and fcgi-app:
+the counter console, the display board (with its spoken announcement) and the kiosk (with its
+80 mm ticket)."""
+import datetime
+import json
+import os
+import sqlite3
+import tempfile
+import time
+from pathlib import Path
+
+import pytest
+from axe_selenium_python import Axe
+from selenium.webdriver.common.by import By
+
+from browser import chromium
+
+SHOTS = Path(os.environ.get("SCREENSHOT_DIR") or tempfile.mkdtemp(prefix="gq-shots-"))
+# Records what the board asks the browser to say, instead of saying it (headless has no voices).
+SPEECH_RECORDER = """
+window.spoken = [];
+window.speechSynthesis.speak = function (utterance) { window.spoken.push({ text: utterance.text, lang: utterance.lang }); };
+"""
+
+
+def book(stack, office="VAD-247", service="bill-complaint", phone="9825012345"):
+    fields = {"office": office, "service": service, "name": "Asha Patel", "phone": phone}
+    status, _, body = stack.request("POST", "/api/v1/tokens", body=json.dumps(fields).encode(),
+                                    headers={"Content-Type": "application/json"})
+    assert status == 201, body
+    return json.loads(body)
+
+
+def sign_in_at_console(browser, stack, username, password):
+    browser.get(stack.base + "/staff/")
+    wait_for(lambda: browser.find_element(By.ID, "sign-in").is_displayed())
+    browser.find_element(By.ID, "username").send_keys(username)
+    browser.find_element(By.ID, "password").send_keys(password)
+    browser.find_element(By.CSS_SELECTOR, "#sign-in button[type=submit]").click()
+
+
+def wait_for(condition, timeout=5.0):
+    deadline = time.monotonic() + timeout
+    while True:
+        try:
+            value = condition()
+            if value:
+                return value
+        except Exception:  # the element may not be there yet
+            value = None
+        if time.monotonic() > deadline:
+            raise AssertionError("timed out waiting for the page")
+        time.sleep(0.02)
+
+
+def serious_violations(browser):
+    axe = Axe(browser)
+    axe.inject()
+    results = axe.run(options={"resultTypes": ["violations"]})
+    return [f"{v['id']}: {v['help']} {[n['target'] for n in v['nodes']][:3]}"
+            for v in results["violations"] if v["impact"] in ("serious", "critical")]
+
+
+def test_a_clerk_calls_next_and_the_board_shows_and_speaks_it_within_a_second(stack):
+    token = book(stack, phone="9825000001")["token"]
+    board = chromium(width=1920, height=1080)
+    clerk = chromium(width=1366, height=768)
+    try:
+        board.execute_cdp_cmd("Page.addScriptToEvaluateOnNewDocument", {"source": SPEECH_RECORDER})
+        board.get(stack.base + "/display/?office=VAD-247")
+        wait_for(lambda: len(board.find_elements(By.CSS_SELECTOR, "#counters .tile")) >= 1)
+        sign_in_at_console(clerk, stack, "clerk-vad-247", "demo-clerk-2026")
+        # The clerk chooses counter 1 and sees the citizen waiting
+        wait_for(lambda: clerk.find_element(By.ID, "choose").is_displayed())
+        clerk.find_elements(By.CSS_SELECTOR, ".counter-choice")[0].click()
+        wait_for(lambda: token["number"] in clerk.find_element(By.ID, "waiting-list").text)
+        assert serious_violations(clerk) == []
+        # When the clerk presses N (call next)
+        clerk.find_element(By.TAG_NAME, "body").send_keys("n")
+        pressed = time.monotonic()
+        # Then the board shows the call, newest first and highlighted, within a second
+        wait_for(lambda: token["number"] in board.find_element(By.CSS_SELECTOR, "#calls li.newest").text, timeout=1.0)
+        shown_after = time.monotonic() - pressed
+        # And asks the browser to say it in the office's languages (Gujarati, Hindi, English for VAD-247)
+        spoken = wait_for(lambda: board.execute_script("return window.spoken.length >= 3 && window.spoken"), timeout=1.0)
+        prefix, sequence = token["number"].split("-")
+        assert [s["lang"] for s in spoken] == ["gu-IN", "hi-IN", "en-IN"]
+        assert spoken[2]["text"] == f"Token {' '.join(prefix)} {int(sequence)}, counter 1"
+        assert spoken[0]["text"].startswith("ટોકન")
+        # The console shows the citizen at the counter, with their details
+        wait_for(lambda: token["number"] in clerk.find_element(By.ID, "current").text)
+        assert "Asha Patel" in clerk.find_element(By.ID, "current").text
+        board.save_screenshot(str(SHOTS / "display-1920.png"))
+        clerk.save_screenshot(str(SHOTS / "console-1366.png"))
+        print(f"board showed the call {shown_after:.3f} s after the key press; screenshots in {SHOTS}")
+        # A reload of the board does not announce the old call again
+        board.get(stack.base + "/display/?office=VAD-247")
+        wait_for(lambda: token["number"] in board.find_element(By.CSS_SELECTOR, "#calls li.newest").text)
+        time.sleep(0.3)
+        assert board.execute_script("return window.spoken") == []
+    finally:
+        board.quit()
+        clerk.quit()
+
+
+def test_the_console_acts_through_the_whole_visit_with_keys(stack):
+    answer = book(stack, service="meter-complaint", phone="9825000002")
+    token = answer["token"]
+    clerk = chromium(width=1366, height=768)
+    try:
+        sign_in_at_console(clerk, stack, "manager-vad-247", "demo-manager-2026")
+        wait_for(lambda: clerk.find_element(By.ID, "choose").is_displayed())
+        clerk.find_elements(By.CSS_SELECTOR, ".counter-choice")[1].click()
+        wait_for(lambda: token["number"] in clerk.find_element(By.ID, "waiting-list").text)
+        body = clerk.find_element(By.TAG_NAME, "body")
+        for key, state in (("n", "called"), ("s", "serving"), ("c", "served")):
+            body.send_keys(key)
+            wait_for(lambda: json.loads(stack.get(f"/api/v1/tokens/{token['id']}?secret={answer['secret']}")[2])
+                     ["token"]["state"] == state)
+        wait_for(lambda: clerk.find_element(By.CSS_SELECTOR, "#current .nobody"))
+    finally:
+        clerk.quit()
+
+
+def enrol_kiosk(kiosk, stack, office):
+    kiosk.get(stack.base + f"/kiosk/?office={office}")
+    wait_for(lambda: kiosk.find_element(By.ID, "step-setup").is_displayed())
+    kiosk.find_element(By.ID, "setup-username").send_keys("admin")
+    kiosk.find_element(By.ID, "setup-password").send_keys("demo-admin-2026")
+    kiosk.find_element(By.CSS_SELECTOR, "#step-setup button[type=submit]").click()
+    wait_for(lambda: kiosk.find_element(By.ID, "step-start").is_displayed())
+
+
+def test_the_kiosk_prints_an_80mm_ticket_for_a_walk_in_without_a_mobile_number(stack):
+    kiosk = chromium(width=1080, height=1600)
+    try:
+        kiosk.execute_cdp_cmd("Page.addScriptToEvaluateOnNewDocument",
+                              {"source": "window.printed = 0; window.print = function () { window.printed += 1; };"})
+        # An unenrolled screen cannot take tokens: it asks for a manager first
+        enrol_kiosk(kiosk, stack, "VAD-247")
+        assert serious_violations(kiosk) == []
+        kiosk.find_element(By.ID, "choose-token").click()
+        wait_for(lambda: kiosk.find_element(By.ID, "step-service").is_displayed())
+        tiles = kiosk.find_elements(By.CSS_SELECTOR, "#service-list button")
+        assert any("Bill complaint" in tile.text for tile in tiles)
+        next(tile for tile in tiles if "Bill complaint" in tile.text).click()
+        kiosk.find_element(By.CSS_SELECTOR, "[data-priority=senior_citizen]").click()
+        # No mobile number, no consumer number: straight to the ticket
+        kiosk.find_element(By.CSS_SELECTOR, "#step-details button[type=submit]").click()
+        wait_for(lambda: kiosk.find_element(By.ID, "step-ticket").is_displayed())
+        number = kiosk.find_element(By.ID, "ticket-number").text
+        assert number.startswith("BC-")
+        wait_for(lambda: kiosk.execute_script("return window.printed") == 1)
+        assert kiosk.execute_script("return document.getElementById('ticket-qr').naturalWidth") > 0
+        # The print layout: 80 mm paper (302 CSS px), only the ticket, nothing wider than the paper
+        kiosk.execute_cdp_cmd("Emulation.setEmulatedMedia", {"media": "print"})
+        kiosk.set_window_size(302, 900)
+        layout = kiosk.execute_script("""
+            const visible = (selector) => { const e = document.querySelector(selector); return !!(e && e.offsetParent); };
+            const box = document.getElementById('ticket').getBoundingClientRect();
+            const qr = document.getElementById('ticket-qr').getBoundingClientRect();
+            return { header: visible('.kiosk-head'), buttons: visible('#done'), ticketWidth: box.width,
+                     ticketHeight: box.height, qrWidth: qr.width, pageWidth: document.documentElement.scrollWidth,
+                     viewport: window.innerWidth };
+        """)
+        assert not layout["header"] and not layout["buttons"]
+        assert layout["ticketWidth"] <= 72 / 25.4 * 96 + 1
+        assert layout["pageWidth"] <= layout["viewport"]
+        assert layout["qrWidth"] >= 100  # about 34 mm: scannable from a phone
+        kiosk.save_screenshot(str(SHOTS / "kiosk-ticket-80mm.png"))
+        # The token is in the queue, with no name or phone, as a senior citizen
+        status, _, body = stack.get("/api/v1/offices/VAD-247/queue")
+        assert status == 200
+    finally:
+        kiosk.quit()
+
+
+def test_the_kiosk_says_when_the_office_is_closed_and_takes_no_token(stack):
+    today = (datetime.datetime.now(datetime.timezone.utc) + datetime.timedelta(hours=5, minutes=30)).date().isoformat()
+    with sqlite3.connect(stack.database) as database:
+        database.execute("INSERT OR IGNORE INTO office_holiday (office_code, day, reason) VALUES ('GNR-CTY', ?, 'test')", (today,))
+    kiosk = chromium(width=1080, height=1600)
+    try:
+        enrol_kiosk(kiosk, stack, "GNR-CTY")
+        closed = wait_for(lambda: kiosk.find_element(By.ID, "closed"))
+        wait_for(closed.is_displayed)
+        assert "closed" in closed.text
+        assert not kiosk.find_element(By.ID, "choose-token").is_enabled()
+    finally:
+        kiosk.quit()
+
+
+def test_kiosk_bookings_need_an_enrolled_kiosk(stack):
+    fields = {"office": "VAD-247", "service": "bill-complaint", "kiosk": "true"}
+    status, _, body = stack.request("POST", "/api/v1/tokens", body=json.dumps(fields).encode(),
+                                    headers={"Content-Type": "application/json"})
+    assert status == 403
+    assert json.loads(body)["error"]["code"] == "kiosk_not_enrolled"
