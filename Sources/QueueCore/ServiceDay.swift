@@ -31,6 +31,13 @@ public struct ServiceDay: Sendable, Equatable {
         return date
     }
 
+    /// The end of the day `YYYY-MM-DD`: the next day's local midnight.
+    public static func end(of day: String, timeZone: TimeZone) -> Date? {
+        var calendar = Calendar(identifier: .gregorian)
+        calendar.timeZone = timeZone
+        return midnight(of: day, timeZone: timeZone).flatMap { calendar.date(byAdding: .day, value: 1, to: $0) }
+    }
+
     /// Weekday (1 = Monday) of a `YYYY-MM-DD` day.
     public static func weekday(of day: String, timeZone: TimeZone) -> Int? {
         midnight(of: day, timeZone: timeZone).map { ServiceDay($0, timeZone: timeZone).weekday }

@@ -24,6 +24,7 @@ public struct WebApplication: Responder {
         AuthRoutes.register(in: &router, auth: auth)
         CounterRoutes.register(in: &router, auth: auth)
         KioskRoutes.register(in: &router, auth: auth)
+        ReportRoutes.register(in: &router, auth: auth)
         self.router = router
     }
 

@@ -43,7 +43,9 @@ struct StaffRoutesTests {
         var headers = ["Content-Type": "application/json"]
         if let session { headers["Cookie"] = session.cookieHeader }
         if let csrf { headers["X-CSRF-Token"] = csrf }
-        return try app.respond(to: Request(method: method, path: path, headers: headers,
+        let parts = path.split(separator: "?", maxSplits: 1)
+        return try app.respond(to: Request(method: method, path: String(parts[0]), query: parts.count > 1 ? String(parts[1]) : "",
+                                           headers: headers,
                                            body: json.isEmpty ? [] : Array(try JSONSerialization.data(withJSONObject: json))))
     }
 

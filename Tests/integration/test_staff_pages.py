@@ -31,8 +31,9 @@ def book(stack, office="VAD-247", service="bill-complaint", phone="9825012345"):
     return json.loads(body)
 
 
-def sign_in_at_console(browser, stack, username, password):
-    browser.get(stack.base + "/staff/")
+def sign_in(browser, stack, page, username, password):
+    """Signs in on a staff page (/staff/ or /admin/) through its form."""
+    browser.get(stack.base + page)
     wait_for(lambda: browser.find_element(By.ID, "sign-in").is_displayed())
     browser.find_element(By.ID, "username").send_keys(username)
     browser.find_element(By.ID, "password").send_keys(password)
@@ -69,7 +70,7 @@ def test_a_clerk_calls_next_and_the_board_shows_and_speaks_it_within_a_second(st
         board.execute_cdp_cmd("Page.addScriptToEvaluateOnNewDocument", {"source": SPEECH_RECORDER})
         board.get(stack.base + "/display/?office=VAD-247")
         wait_for(lambda: len(board.find_elements(By.CSS_SELECTOR, "#counters .tile")) >= 1)
-        sign_in_at_console(clerk, stack, "clerk-vad-247", "demo-clerk-2026")
+        sign_in(clerk, stack, "/staff/", "clerk-vad-247", "demo-clerk-2026")
         # The clerk chooses counter 1 and sees the citizen waiting
         wait_for(lambda: clerk.find_element(By.ID, "choose").is_displayed())
         clerk.find_elements(By.CSS_SELECTOR, ".counter-choice")[0].click()
@@ -108,7 +109,7 @@ def test_the_console_acts_through_the_whole_visit_with_keys(stack):
     token = answer["token"]
     clerk = chromium(width=1366, height=768)
     try:
-        sign_in_at_console(clerk, stack, "manager-vad-247", "demo-manager-2026")
+        sign_in(clerk, stack, "/staff/", "manager-vad-247", "demo-manager-2026")
         wait_for(lambda: clerk.find_element(By.ID, "choose").is_displayed())
         clerk.find_elements(By.CSS_SELECTOR, ".counter-choice")[1].click()
         wait_for(lambda: token["number"] in clerk.find_element(By.ID, "waiting-list").text)

@@ -1,0 +1,62 @@
+import Foundation
+import GRDB
+
+/// The manager's view of an office now: the public snapshot plus what only staff see: who works
+/// at each counter (whoever last acted there today) and each service's longest current wait.
+public struct OfficeNow: Sendable, Encodable, Equatable {
+    public struct CounterNow: Sendable, Encodable, Equatable {
+        public var number: Int
+        public var state: String
+        public var pauseReason: String?
+        public var token: String?
+        public var tokenState: String?
+        public var staff: String?
+    }
+
+    public struct ServiceNow: Sendable, Encodable, Equatable {
+        public var code: String
+        public var waiting: Int
+        public var longestWaitMinutes: Double?
+        public var estimatedWaitMinutes: Double?
+    }
+
+    public var office: String
+    public var day: String
+    public var isOpenNow: Bool
+    public var counters: [CounterNow]
+    public var services: [ServiceNow]
+}
+
+extension Queue {
+    public func officeNow(office code: String, at now: Date) throws -> OfficeNow {
+        let snapshot = try snapshot(office: code, at: now)
+        return try database.writer.read { db in
+            let facts = try OfficeFacts.load(db, code: code)
+            let dayStart = ServiceDay.midnight(of: snapshot.day, timeZone: facts.timeZone) ?? now
+            let staff = try Dictionary(Row.fetchAll(db, sql: """
+                SELECT e.counter_id, s.display_name FROM event e
+                JOIN staff_user s ON e.actor LIKE 'staff:' || s.id || ':%'
+                WHERE e.id IN (SELECT max(id) FROM event WHERE office_code = ? AND at >= ? AND counter_id IS NOT NULL
+                               AND actor LIKE 'staff:%' GROUP BY counter_id)
+                """, arguments: [code, dayStart.milliseconds]).map { (($0["counter_id"] as Int64), ($0["display_name"] as String)) },
+                uniquingKeysWith: { first, _ in first })
+            let oldest = try Dictionary(Row.fetchAll(db, sql: """
+                SELECT service_code, min(queued_at) AS oldest FROM token
+                WHERE office_code = ? AND service_day = ? AND state = 'waiting' GROUP BY service_code
+                """, arguments: [code, snapshot.day]).map { (($0["service_code"] as String), ($0["oldest"] as Int64)) },
+                uniquingKeysWith: { first, _ in first })
+            return OfficeNow(
+                office: code, day: snapshot.day, isOpenNow: snapshot.isOpenNow,
+                counters: snapshot.counters.map { counter in
+                    OfficeNow.CounterNow(number: counter.number, state: counter.state, pauseReason: counter.pauseReason,
+                                         token: counter.token, tokenState: counter.tokenState, staff: staff[counter.id])
+                },
+                services: snapshot.services.map { service in
+                    OfficeNow.ServiceNow(
+                        code: service.code, waiting: service.waiting,
+                        longestWaitMinutes: oldest[service.code].map { now.timeIntervalSince(Date(milliseconds: $0)) / 60 },
+                        estimatedWaitMinutes: service.estimatedWaitSeconds.map { $0 / 60 })
+                })
+        }
+    }
+}

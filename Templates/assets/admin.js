@@ -1,0 +1,227 @@
+// The office dashboard: the office now (live over the event stream), reports for a range of days
+// with an hourly chart and CSV links, and the audit log. The server decides who sees what; this
+// page only shows a clerk the way back to the console.
+(function () {
+  "use strict";
+  var $ = PageKit.byID, words = PageKit.words(), element = PageKit.element;
+  var api = StaffSession.request;
+  var lang = document.documentElement.lang;
+  var catalog = null, user = null, office = null, stream = null, auditNext = null;
+
+  function say(text) { PageKit.say($("message"), text); }
+  function name(names) { return names ? (names[lang] || names.en) : ""; }
+  function serviceName(code) {
+    var service = catalog && catalog.services.filter(function (s) { return s.code === code; })[0];
+    return service ? name(service.names) : code;
+  }
+  function officeName(code) {
+    var entry = catalog && catalog.offices.filter(function (o) { return o.code === code; })[0];
+    return entry ? name(entry.names) : code;
+  }
+  function minutes(value) { return value == null ? "—" : (Math.round(value * 10) / 10).toFixed(1); }
+  function percent(value) { return value == null ? "—" : Math.round(value * 1000) / 10 + "%"; }
+  function today() { return new Date(Date.now() + 330 * 60000).toISOString().slice(0, 10); }
+  function row(cells, header) {
+    var tr = element("tr");
+    cells.forEach(function (cell, index) {
+      var td = element(index === 0 && header ? "th" : "td", String(cell));
+      if (index === 0 && header) { td.scope = "row"; }
+      tr.appendChild(td);
+    });
+    return tr;
+  }
+  function fill(body, rows) {
+    body.textContent = "";
+    if (rows.length === 0) {
+      var tr = element("tr"), td = element("td", words.nothing);
+      td.colSpan = 8;
+      tr.appendChild(td);
+      body.appendChild(tr);
+    }
+    rows.forEach(function (cells) { body.appendChild(row(cells, true)); });
+  }
+
+  function start() {
+    fetch("/catalog.json").then(function (r) { return r.json(); }).then(function (body) { catalog = body; })
+      .catch(function () {}).then(function () { return api("GET", "/api/v1/auth/me"); })
+      .then(function (answer) {
+        if (!answer.ok) { $("sign-in").hidden = false; $("username").focus(); return; }
+        signedIn(answer.body);
+      }).catch(function () { say(words.offline); });
+  }
+
+  $("sign-in").addEventListener("submit", function (event) {
+    event.preventDefault();
+    api("POST", "/api/v1/auth/login", { username: $("username").value, password: $("password").value }).then(function (answer) {
+      $("password").value = "";
+      if (!answer.ok) { say(StaffSession.errorText(answer)); return; }
+      say("");
+      signedIn(answer.body.user);
+    }).catch(function () { say(words.offline); });
+  });
+  $("sign-out").addEventListener("click", function () {
+    api("POST", "/api/v1/auth/logout").then(function () { location.reload(); });
+  });
+
+  function signedIn(who) {
+    user = who;
+    $("sign-in").hidden = true;
+    $("sign-out").hidden = false;
+    $("who").textContent = who.display_name;
+    if (who.role === "counter_staff") { $("not-allowed").hidden = false; return; }
+    var select = $("office");
+    if (who.role === "administrator" && catalog) {
+      catalog.offices.forEach(function (entry) {
+        var option = element("option", name(entry.names));
+        option.value = entry.code;
+        select.appendChild(option);
+      });
+      select.hidden = false;
+      select.addEventListener("change", function () { choose(select.value); });
+    }
+    $("from").value = $("to").value = today();
+    choose(who.office_code || select.value);
+  }
+
+  function choose(code) {
+    office = code;
+    $("office-title").textContent = officeName(code);
+    $("dashboard").hidden = false;
+    refreshNow();
+    follow();
+    loadReport();
+    searchAudit(false);
+  }
+
+  function refreshNow() {
+    api("GET", "/api/v1/offices/" + encodeURIComponent(office) + "/now").then(function (answer) {
+      if (!answer.ok) { say(StaffSession.errorText(answer)); return; }
+      var now = answer.body;
+      $("open-state").textContent = "(" + (now.is_open_now ? words.open : words.closed) + ")";
+      fill($("now-counters"), now.counters.map(function (c) {
+        return [c.number, (words["state-" + c.state] || c.state) + (c.pause_reason ? " (" + c.pause_reason + ")" : ""),
+          c.token ? c.token + " · " + c.token_state : "—", c.staff || "—"];
+      }));
+      fill($("now-services"), now.services.map(function (s) {
+        return [serviceName(s.code), s.waiting, s.waiting ? Math.round(s.longest_wait_minutes) + " " + words.minutes : "—",
+          s.estimated_wait_minutes == null ? "—" : Math.round(s.estimated_wait_minutes) + " " + words.minutes];
+      }));
+    }).catch(function () { say(words.offline); });
+  }
+
+  function follow() {
+    if (stream) { stream.close(); }
+    if (!window.EventSource) { return; }
+    stream = new EventSource("/api/v1/offices/" + encodeURIComponent(office) + "/events");
+    var pending = null;
+    stream.addEventListener("change", function () {
+      if (pending) { return; }
+      pending = setTimeout(function () { pending = null; refreshNow(); }, 300);
+    });
+  }
+  // Longest waits grow between changes.
+  setInterval(function () { if (office) { refreshNow(); } }, 30000);
+
+  $("report-form").addEventListener("submit", function (event) { event.preventDefault(); loadReport(); });
+
+  function query() { return "from=" + encodeURIComponent($("from").value) + "&to=" + encodeURIComponent($("to").value); }
+
+  function loadReport() {
+    api("GET", "/api/v1/offices/" + encodeURIComponent(office) + "/report?" + query()).then(function (answer) {
+      if (!answer.ok) { say(StaffSession.errorText(answer)); return; }
+      say("");
+      showReport(answer.body);
+    }).catch(function () { say(words.offline); });
+  }
+
+  function showReport(report) {
+    $("report").hidden = false;
+    var totals = $("totals"), t = report.totals;
+    totals.textContent = "";
+    [["tokens", t.tokens], ["served", t.served], ["no_shows", t.no_shows], ["cancelled", t.cancelled],
+      ["no_show_rate", percent(t.no_show_rate)], ["wait_p50", minutes(t.wait_p50_minutes)], ["wait_p90", minutes(t.wait_p90_minutes)],
+      ["service_p50", minutes(t.service_p50_minutes)], ["service_p90", minutes(t.service_p90_minutes)]].forEach(function (item) {
+      var box = element("div", undefined, "total");
+      box.setAttribute("data-figure", item[0]);
+      box.appendChild(element("span", words[item[0]], "label"));
+      box.appendChild(element("span", String(item[1]), "value"));
+      totals.appendChild(box);
+    });
+    fill($("by-service"), report.by_service.map(function (s) {
+      var f = s.figures;
+      return [serviceName(s.service), f.tokens, f.served, percent(f.no_show_rate), minutes(f.wait_p50_minutes),
+        minutes(f.wait_p90_minutes), minutes(f.service_p50_minutes), minutes(f.service_p90_minutes)];
+    }));
+    chart(report.by_hour);
+    fill($("by-clerk"), report.by_clerk.map(function (c) { return [c.display_name + " (" + c.username + ")", c.served, minutes(c.average_service_minutes)]; }));
+    fill($("by-counter"), report.counters.map(function (c) { return [c.counter, minutes(c.open_minutes), minutes(c.busy_minutes), minutes(c.idle_minutes)]; }));
+    Array.prototype.forEach.call(document.querySelectorAll("a.csv"), function (link) {
+      link.href = "/api/v1/offices/" + encodeURIComponent(office) + "/report.csv?" + query() + "&table=" + link.getAttribute("data-table");
+    });
+  }
+
+  // An SVG bar chart of tokens per hour, the office's working hours only; each bar has its count.
+  function chart(hours) {
+    var used = hours.filter(function (h) { return h.tokens > 0; });
+    var first = used.length ? used[0].hour : 9, last = used.length ? used[used.length - 1].hour : 18;
+    var shown = hours.filter(function (h) { return h.hour >= Math.min(first, 9) && h.hour <= Math.max(last, 18); });
+    var max = Math.max(1, Math.max.apply(null, shown.map(function (h) { return h.tokens; })));
+    var ns = "http://www.w3.org/2000/svg", width = 40 * shown.length, height = 180;
+    var svg = document.createElementNS(ns, "svg");
+    svg.setAttribute("viewBox", "0 0 " + width + " " + (height + 40));
+    svg.setAttribute("role", "img");
+    svg.setAttribute("aria-label", words.chart_label + ": " + shown.map(function (h) { return h.hour + ":00 " + h.tokens; }).join(", "));
+    shown.forEach(function (h, index) {
+      var bar = document.createElementNS(ns, "rect"), barHeight = Math.round(h.tokens / max * (height - 20));
+      bar.setAttribute("x", index * 40 + 6);
+      bar.setAttribute("y", height - barHeight);
+      bar.setAttribute("width", 28);
+      bar.setAttribute("height", barHeight);
+      bar.setAttribute("class", "bar");
+      bar.setAttribute("data-hour", h.hour);
+      bar.setAttribute("data-tokens", h.tokens);
+      svg.appendChild(bar);
+      var count = document.createElementNS(ns, "text");
+      count.setAttribute("x", index * 40 + 20);
+      count.setAttribute("y", height - barHeight - 4);
+      count.setAttribute("text-anchor", "middle");
+      count.textContent = h.tokens ? String(h.tokens) : "";
+      svg.appendChild(count);
+      var label = document.createElementNS(ns, "text");
+      label.setAttribute("x", index * 40 + 20);
+      label.setAttribute("y", height + 18);
+      label.setAttribute("text-anchor", "middle");
+      label.textContent = String(h.hour).padStart(2, "0");
+      svg.appendChild(label);
+    });
+    $("hour-chart").textContent = "";
+    $("hour-chart").appendChild(svg);
+  }
+
+  $("audit-form").addEventListener("submit", function (event) { event.preventDefault(); searchAudit(false); });
+  $("audit-more").addEventListener("click", function () { searchAudit(true); });
+
+  function searchAudit(more) {
+    var params = new URLSearchParams();
+    [["token", "audit-token"], ["staff", "audit-staff"], ["from", "audit-from"], ["to", "audit-to"]].forEach(function (pair) {
+      if ($(pair[1]).value) { params.set(pair[0], $(pair[1]).value.trim()); }
+    });
+    if (more && auditNext) { params.set("before", auditNext); }
+    api("GET", "/api/v1/offices/" + encodeURIComponent(office) + "/audit?" + params.toString()).then(function (answer) {
+      if (!answer.ok) { say(StaffSession.errorText(answer)); return; }
+      var body = $("audit");
+      if (!more) { body.textContent = ""; }
+      answer.body.entries.forEach(function (entry) {
+        var when = new Date(entry.at).toLocaleString(lang + "-IN", { timeZone: "Asia/Kolkata", dateStyle: "short", timeStyle: "medium" });
+        var what = entry.kind + (entry.from_state ? " (" + entry.from_state + " → " + (entry.to_state || "") + ")" : "");
+        var who = entry.actor.indexOf("staff:") === 0 ? entry.actor.split(":").slice(2).join(":") : entry.actor;
+        body.appendChild(row([when, what, entry.token || "", entry.counter || "", who, entry.reason || ""], false));
+      });
+      if (!more && answer.body.entries.length === 0) { fill(body, []); }
+      auditNext = answer.body.next;
+      $("audit-more").hidden = !auditNext;
+    }).catch(function () { say(words.offline); });
+  }
+
+  start();
+})();
