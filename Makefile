@@ -1,5 +1,5 @@
 # GUVNL Queue. `make run` serves the whole system at http://127.0.0.1:8080; `make test` runs every test.
-.PHONY: run test build site deps clean
+.PHONY: run test build site deps clean screenshots
 
 run:
 	@bash scripts/run.sh
@@ -16,6 +16,12 @@ build: deps
 site: deps
 	swift build -c release --product sitegen
 	.build/release/sitegen build --root . --output public
+
+# Every page at phone, laptop and TV sizes (and the 80 mm ticket) into var/screenshots/.
+screenshots:
+	@bash scripts/install-deps.sh --test
+	swift build
+	python3 scripts/screenshots.py
 
 clean:
 	rm -rf .build var

@@ -82,9 +82,19 @@ public enum CatalogImport {
                            arguments: [office.code, plan.number])
             let id = try Int64.fetchOne(db, sql: "SELECT id FROM counter WHERE office_code = ? AND number = ?",
                                         arguments: [office.code, plan.number])
-            try db.execute(sql: "DELETE FROM counter_service WHERE counter_id = ?", arguments: [id])
-            for service in plan.services where offered.contains(service) {
-                try db.execute(sql: "INSERT INTO counter_service VALUES (?, ?)", arguments: [id, service])
+            let services = plan.services.filter(offered.contains)
+            // Kept as the administrators left it unless the Markdown changed since the last import.
+            if try changedInCatalog(db, office.code, "counter \(plan.number)", services.sorted().joined(separator: ",")) {
+                try db.execute(sql: "DELETE FROM counter_service WHERE counter_id = ?", arguments: [id])
+                for service in services {
+                    try db.execute(sql: "INSERT INTO counter_service VALUES (?, ?)", arguments: [id, service])
+                }
+            } else {
+                // Services the office stopped offering leave its counters whatever the administrators set.
+                try db.execute(sql: """
+                    DELETE FROM counter_service WHERE counter_id = ? AND service_code NOT IN
+                        (SELECT service_code FROM office_service WHERE office_code = ?)
+                    """, arguments: [id, office.code])
             }
             summary.counters += 1
         }
@@ -97,6 +107,7 @@ public enum CatalogImport {
     private static func importSlots(_ db: Database, _ office: Catalog.Office, services: [Catalog.Service],
                                     summary: inout Summary) throws {
         let appointmentServices = Set(services.filter(\.takesAppointments).map(\.code))
+        let capacityChanged = try changedInCatalog(db, office.code, "slot capacity", String(office.slotCapacity))
         var wanted: Set<String> = []
         for service in office.services where appointmentServices.contains(service.code) {
             for hours in office.hours {
@@ -105,9 +116,9 @@ public enum CatalogImport {
                         INSERT INTO appointment_slot (office_code, service_code, weekday, starts_at, ends_at, capacity)
                         VALUES (?, ?, ?, ?, ?, ?)
                         ON CONFLICT(office_code, service_code, weekday, starts_at) DO UPDATE SET
-                            ends_at = excluded.ends_at, capacity = excluded.capacity
+                            ends_at = excluded.ends_at, capacity = CASE WHEN ? THEN excluded.capacity ELSE capacity END
                         """, arguments: [office.code, service.code, hours.weekday, start, start + office.slotMinutes,
-                                         office.slotCapacity])
+                                         office.slotCapacity, capacityChanged])
                     wanted.insert("\(service.code)/\(hours.weekday)/\(start)")
                     summary.slots += 1
                 }
@@ -120,6 +131,17 @@ public enum CatalogImport {
                 try db.execute(sql: "DELETE FROM appointment_slot WHERE id = ?", arguments: [row["id"] as Int64])
             }
         }
+    }
+}
+
+extension CatalogImport {
+    /// True (and remembered) when the catalogue's value differs from what the last import set.
+    static func changedInCatalog(_ db: Database, _ office: String, _ key: String, _ value: String) throws -> Bool {
+        let last = try String.fetchOne(db, sql: "SELECT value FROM catalog_plan WHERE office_code = ? AND key = ?", arguments: [office, key])
+        guard last != value else { return false }
+        try db.execute(sql: "INSERT INTO catalog_plan VALUES (?, ?, ?) ON CONFLICT DO UPDATE SET value = excluded.value",
+                       arguments: [office, key, value])
+        return true
     }
 }
 

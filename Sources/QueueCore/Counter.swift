@@ -19,4 +19,9 @@ public struct Counter: Sendable, Equatable, Identifiable {
                        state: State(rawValue: row["state"]) ?? .closed, pauseReason: row["pause_reason"],
                        serviceCodes: services)
     }
+
+    static func fetch(_ db: Database, office: String, number: Int) throws -> Counter? {
+        try Int64.fetchOne(db, sql: "SELECT id FROM counter WHERE office_code = ? AND number = ?", arguments: [office, number])
+            .flatMap { try fetch(db, id: $0) }
+    }
 }

@@ -1,5 +1,5 @@
 /// An office's ordering parameters (table `queue_policy`; these defaults where it has no row).
-public struct QueuePolicy: Sendable, Equatable {
+public struct QueuePolicy: Sendable, Equatable, Codable {
     /// At most this many priority citizens are called in a row while others wait.
     public var maxPriorityStreak: Int
     /// A token that has waited this long goes before every class: nobody waits forever.

@@ -10,6 +10,7 @@ enum Schema {
         migrator.registerMigration("v3-staff-sessions", migrate: StaffSessionsMigration.apply)
         migrator.registerMigration("v4-service-fees", migrate: ServiceFeesMigration.apply)
         migrator.registerMigration("v5-kiosks", migrate: KioskMigration.apply)
+        migrator.registerMigration("v6-catalog-plan", migrate: CatalogPlanMigration.apply)
         return migrator
     }
 }

@@ -6,7 +6,7 @@
   var $ = PageKit.byID, words = PageKit.words(), element = PageKit.element;
   var api = StaffSession.request;
   var lang = document.documentElement.lang;
-  var catalog = null, user = null, office = null, stream = null, auditNext = null;
+  var catalog = null, office = null, stream = null, auditNext = null;
 
   function say(text) { PageKit.say($("message"), text); }
   function name(names) { return names ? (names[lang] || names.en) : ""; }
@@ -43,44 +43,14 @@
 
   function start() {
     fetch("/catalog.json").then(function (r) { return r.json(); }).then(function (body) { catalog = body; })
-      .catch(function () {}).then(function () { return api("GET", "/api/v1/auth/me"); })
-      .then(function (answer) {
-        if (!answer.ok) { $("sign-in").hidden = false; $("username").focus(); return; }
-        signedIn(answer.body);
-      }).catch(function () { say(words.offline); });
+      .catch(function () {}).then(function () { return StaffSession.signIn(say, words.offline, signedIn); });
   }
 
-  $("sign-in").addEventListener("submit", function (event) {
-    event.preventDefault();
-    api("POST", "/api/v1/auth/login", { username: $("username").value, password: $("password").value }).then(function (answer) {
-      $("password").value = "";
-      if (!answer.ok) { say(StaffSession.errorText(answer)); return; }
-      say("");
-      signedIn(answer.body.user);
-    }).catch(function () { say(words.offline); });
-  });
-  $("sign-out").addEventListener("click", function () {
-    api("POST", "/api/v1/auth/logout").then(function () { location.reload(); });
-  });
-
   function signedIn(who) {
-    user = who;
-    $("sign-in").hidden = true;
-    $("sign-out").hidden = false;
-    $("who").textContent = who.display_name;
-    if (who.role === "counter_staff") { $("not-allowed").hidden = false; return; }
-    var select = $("office");
-    if (who.role === "administrator" && catalog) {
-      catalog.offices.forEach(function (entry) {
-        var option = element("option", name(entry.names));
-        option.value = entry.code;
-        select.appendChild(option);
-      });
-      select.hidden = false;
-      select.addEventListener("change", function () { choose(select.value); });
-    }
+    var first = StaffSession.managedOffice(who, catalog, choose);
+    if (!first) { return; }
     $("from").value = $("to").value = today();
-    choose(who.office_code || select.value);
+    choose(first);
   }
 
   function choose(code) {

@@ -9,7 +9,6 @@
 
   function show(section) {
     ["sign-in", "choose", "desk"].forEach(function (id) { $(id).hidden = id !== section; });
-    $("sign-out").hidden = section === "sign-in";
   }
   function say(text) { PageKit.say($("message"), text); }
   function serviceName(code) {
@@ -21,31 +20,8 @@
 
   function start() {
     fetch("/catalog.json").then(function (r) { return r.json(); }).then(function (body) { catalog = body; })
-      .catch(function () {}).then(function () { return api("GET", "/api/v1/auth/me"); })
-      .then(function (answer) {
-        if (!answer.ok) { show("sign-in"); $("username").focus(); return; }
-        signedIn(answer.body);
-      }).catch(function () { say(words.offline); });
+      .catch(function () {}).then(function () { return StaffSession.signIn(say, words.offline, signedIn); });
   }
-
-  $("sign-in").addEventListener("submit", function (event) {
-    event.preventDefault();
-    say("");
-    api("POST", "/api/v1/auth/login", { username: $("username").value, password: $("password").value })
-      .then(function (answer) {
-        $("password").value = "";
-        if (!answer.ok) { say(StaffSession.errorText(answer)); return; }
-        signedIn(answer.body.user);
-      }).catch(function () { say(words.offline); });
-  });
-
-  $("sign-out").addEventListener("click", function () {
-    api("POST", "/api/v1/auth/logout").then(function () {
-      if (stream) { stream.close(); }
-      user = null; desk = null;
-      show("sign-in");
-    });
-  });
 
   function signedIn(who) {
     user = who;

@@ -31,5 +31,53 @@ var StaffSession = (function () {
   function errorText(answer) {
     return (answer.body && answer.body.error && answer.body.error.message) || ("HTTP " + answer.status);
   }
-  return { request: request, errorText: errorText };
+  // The sign-in form (Templates/sign-in.mustache) and sign-out button of a staff page: shows the form
+  // until someone signs in, then hands the member of staff to the page.
+  function signIn(say, offline, onSignedIn) {
+    var form = document.getElementById("sign-in"), out = document.getElementById("sign-out");
+    var password = document.getElementById("password");
+    function enter(user) {
+      form.hidden = true;
+      out.hidden = false;
+      onSignedIn(user);
+    }
+    form.addEventListener("submit", function (event) {
+      event.preventDefault();
+      request("POST", "/api/v1/auth/login", { username: document.getElementById("username").value, password: password.value })
+        .then(function (answer) {
+          password.value = "";
+          if (!answer.ok) { say(errorText(answer)); return; }
+          say("");
+          enter(answer.body.user);
+        }).catch(function () { say(offline); });
+    });
+    out.addEventListener("click", function () {
+      request("POST", "/api/v1/auth/logout").then(function () { location.reload(); });
+    });
+    return request("GET", "/api/v1/auth/me").then(function (answer) {
+      if (!answer.ok) { form.hidden = false; document.getElementById("username").focus(); return; }
+      enter(answer.body);
+    }).catch(function () { say(offline); });
+  }
+
+  // The dashboard and the settings: a clerk is shown the way back to the console; an administrator
+  // chooses the office. Returns the office to show first, or null for a clerk.
+  function managedOffice(who, catalog, onChange) {
+    document.getElementById("who").textContent = who.display_name;
+    if (who.role === "counter_staff") { document.getElementById("not-allowed").hidden = false; return null; }
+    var select = document.getElementById("office"), lang = document.documentElement.lang;
+    if (who.role === "administrator" && catalog) {
+      catalog.offices.forEach(function (entry) {
+        var option = document.createElement("option");
+        option.textContent = entry.names[lang] || entry.names.en;
+        option.value = entry.code;
+        select.appendChild(option);
+      });
+      select.hidden = false;
+      select.addEventListener("change", function () { onChange(select.value); });
+    }
+    return who.office_code || select.value;
+  }
+
+  return { request: request, errorText: errorText, signIn: signIn, managedOffice: managedOffice };
 })();

@@ -101,3 +101,51 @@ struct CatalogImportTests {
         #expect(throws: CatalogError.unsupportedVersion(99)) { try CatalogImport.apply(catalog, to: try Self.fresh()) }
     }
 }
+
+@Suite("Administration beside the catalogue")
+struct AdministrationTests {
+    let now = QueueFixture.mondayMorning
+
+    @Test func anAdministratorsChangeSurvivesAnImportUntilTheMarkdownChangesThatValue() throws {
+        // Given an imported catalogue, and an administrator who changes counter 1's services and the slot places
+        let database = try CatalogImportTests.fresh()
+        let twoServices = ["bill-complaint", "new-lt-connection"]
+        _ = try CatalogImport.apply(CatalogImportTests.catalog(), to: database)
+        let queue = Queue(database: database)
+        try queue.setCounterServices(office: "VAD-247", counter: 1, services: twoServices, actor: .system, at: now)
+        try queue.setSlotCapacity(office: "VAD-247", service: "new-lt-connection", capacity: 9, actor: .system, at: now)
+        // When the same catalogue is imported again, the administrator's values stay
+        _ = try CatalogImport.apply(CatalogImportTests.catalog(), to: database)
+        var settings = try queue.settings(office: "VAD-247", at: now)
+        #expect(settings.counters.first?.services == twoServices)
+        #expect(settings.services.first { $0.code == "new-lt-connection" }?.slotCapacities == [9])
+        // When an editor changes counter 1 in the Markdown, the editor's value applies
+        _ = try CatalogImport.apply(CatalogImportTests.catalog(counters: [.init(number: 1, services: ["new-lt-connection"])]), to: database)
+        settings = try queue.settings(office: "VAD-247", at: now)
+        #expect(settings.counters.first?.services == ["new-lt-connection"])
+        #expect(settings.services.first { $0.code == "new-lt-connection" }?.slotCapacities == [9])
+    }
+
+    @Test func settingsRefuseWhatTheQueueCouldNotWorkWith() throws {
+        let fixture = try QueueFixture()
+        let queue = fixture.queue
+        #expect(throws: QueueError.self) { try queue.setCounterServices(office: "VAD-247", counter: 1, services: [], actor: .system, at: now) }
+        #expect(throws: QueueError.self) {
+            try queue.setCounterServices(office: "VAD-247", counter: 1, services: ["not-a-service"], actor: .system, at: now)
+        }
+        #expect(throws: QueueError.self) {
+            try queue.setPolicy(office: "VAD-247", to: QueuePolicy(maxPriorityStreak: 0, agingMinutes: 45, recallLimit: 2, activeTokensPerPhone: 3),
+                                actor: .system, at: now)
+        }
+        #expect(throws: QueueError.self) { try queue.addHoliday(office: "VAD-247", day: "2026-11-01", reason: "past", actor: .system, at: now) }
+        // A holiday today closes the office to walk-ins at once
+        try queue.addHoliday(office: "VAD-247", day: "2026-11-30", reason: "Test", actor: .system, at: now)
+        #expect(throws: QueueError.holiday(day: "2026-11-30", reason: "Test")) { try fixture.walkIn(at: now) }
+        try queue.removeHoliday(office: "VAD-247", day: "2026-11-30", actor: .system, at: now)
+        _ = try fixture.walkIn(at: now)
+        // New queue rules apply to the next call
+        try queue.setPolicy(office: "VAD-247", to: QueuePolicy(maxPriorityStreak: 5, agingMinutes: 30, recallLimit: 1, activeTokensPerPhone: 2),
+                            actor: .system, at: now)
+        #expect(try queue.settings(office: "VAD-247", at: now).policy.recallLimit == 1)
+    }
+}

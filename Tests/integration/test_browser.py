@@ -7,6 +7,14 @@ from browser import chromium
 from stack import BIN
 
 
+def wait_for_token_page(browser):
+    """After the booking form is sent: the token page, or a failure naming where the browser is."""
+    deadline = time.monotonic() + 10
+    while "/token/" not in browser.current_url:
+        assert time.monotonic() < deadline, browser.current_url
+        time.sleep(0.2)
+
+
 def test_the_token_page_shows_the_call_within_seconds_without_a_manual_refresh(stack):
     # Serve whoever waits at counter 3 first, so that our citizen is next
     while True:
@@ -49,13 +57,46 @@ def test_the_booking_form_books_a_token_with_javascript_disabled(stack):
         browser.find_element("id", "name").send_keys("रमेश पटेल")
         browser.find_element("id", "phone").send_keys("9822233344")
         browser.find_element("css selector", "form.booking-form button[type=submit]").click()
-        deadline = time.monotonic() + 10
-        while "/token/" not in browser.current_url:
-            assert time.monotonic() < deadline, browser.current_url
-            time.sleep(0.2)
+        wait_for_token_page(browser)
         assert browser.find_element("css selector", ".token-number").text.startswith("BC-")
         assert browser.find_element("css selector", "html").get_attribute("lang") == "hi"
         assert "आपका टोकन" in browser.page_source
+    finally:
+        browser.quit()
+
+
+def test_with_javascript_the_booking_form_offers_the_offices_services_and_its_free_appointment_times(stack):
+    from selenium.webdriver.support.ui import Select
+    browser = chromium()
+    try:
+        # Opened from an office's page, the form has that office chosen and lists only its services
+        browser.get(stack.base + "/book/?office=SRT-VRC")
+        deadline = time.monotonic() + 5
+        catalog = json.loads(stack.get("/catalog.json")[2])
+        offered = sorted(s["code"] for s in next(o for o in catalog["offices"] if o["code"] == "SRT-VRC")["services"])
+        while sorted(o.get_attribute("value") for o in browser.find_elements("css selector", "#service option")) != offered:
+            assert time.monotonic() < deadline, "the service list did not follow the office"
+            time.sleep(0.1)
+        assert Select(browser.find_element("id", "office")).first_selected_option.get_attribute("value") == "SRT-VRC"
+        # A walk-in service shows no choice of day; one with appointments does
+        Select(browser.find_element("id", "office")).select_by_value("VAD-247")
+        time.sleep(0.2)
+        Select(browser.find_element("id", "service")).select_by_value("bill-complaint")
+        assert not browser.find_element("id", "when").is_displayed()
+        Select(browser.find_element("id", "service")).select_by_value("new-lt-connection")
+        assert browser.find_element("id", "when").is_displayed()
+        browser.find_element("css selector", "input[name=when][value=appointment]").click()
+        deadline = time.monotonic() + 5
+        while not [o for o in browser.find_elements("css selector", "#slot option") if o.is_enabled()]:
+            assert time.monotonic() < deadline, browser.find_element("id", "slot-status").text
+            time.sleep(0.1)
+        chosen = Select(browser.find_element("id", "slot")).first_selected_option.text
+        browser.find_element("id", "name").send_keys("Kiran Mehta")
+        browser.find_element("id", "phone").send_keys("9833344455")
+        browser.find_element("css selector", "form.booking-form button[type=submit]").click()
+        wait_for_token_page(browser)
+        assert browser.find_element("css selector", ".token-number").text.startswith("NC-")
+        assert chosen.split(" ")[0].split("–")[0] in browser.find_element("tag name", "main").text
     finally:
         browser.quit()
 

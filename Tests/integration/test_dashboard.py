@@ -7,6 +7,8 @@ import random
 import sqlite3
 import statistics
 
+import pytest
+
 from selenium.webdriver.common.by import By
 
 from browser import chromium
@@ -168,16 +170,51 @@ def test_the_dashboard_shows_a_seeded_days_figures_and_their_csv(stack):
         browser.quit()
 
 
-def test_a_counter_clerk_cannot_open_the_dashboard(stack):
+def test_a_manager_adds_a_clerk_in_the_settings_and_turns_the_account_off_again(stack):
+    browser = chromium(width=1366, height=900)
+    clerk = chromium(width=1366, height=768)
+    try:
+        sign_in(browser, stack, "/admin/settings/", "manager-vad-247", "demo-manager-2026")
+        wait_for(lambda: browser.find_element(By.ID, "settings").is_displayed())
+        assert "clerk-vad-247" in browser.find_element(By.ID, "staff").text
+        # A manager may create counter staff only
+        assert [o.get_attribute("value") for o in browser.find_elements(By.CSS_SELECTOR, "#new-role option")] == ["counter_staff"]
+        for field, value in (("new-username", "meena"), ("new-name", "Meena Joshi"), ("new-password", "meena's first password")):
+            browser.find_element(By.ID, field).send_keys(value)
+        browser.find_element(By.CSS_SELECTOR, "#staff-form button[type=submit]").click()
+        wait_for(lambda: "meena" in browser.find_element(By.ID, "staff").text)
+        assert serious_violations(browser) == []
+        # Meena signs in at the console
+        sign_in(clerk, stack, "/staff/", "meena", "meena's first password")
+        wait_for(lambda: clerk.find_element(By.ID, "choose").is_displayed())
+        # The manager turns her account off; her console can no longer read a desk
+        row = next(r for r in browser.find_elements(By.CSS_SELECTOR, "#staff tr") if "meena" in r.text)
+        row.find_element(By.TAG_NAME, "button").click()
+        wait_for(lambda: "Turned off" in next(r for r in browser.find_elements(By.CSS_SELECTOR, "#staff tr") if "meena" in r.text).text)
+        status = clerk.execute_async_script(
+            "const done = arguments[0]; fetch('/api/v1/auth/me', {credentials: 'same-origin'}).then(r => done(r.status));")
+        assert status == 401
+        # A holiday added for a day ahead appears in the list
+        browser.execute_script("document.getElementById('holiday-day').value = '2027-01-26';")
+        browser.find_element(By.ID, "holiday-reason").send_keys("Republic Day")
+        browser.find_element(By.CSS_SELECTOR, "#holiday-form button[type=submit]").click()
+        wait_for(lambda: "2027-01-26 — Republic Day" in browser.find_element(By.ID, "holidays").text)
+    finally:
+        browser.quit()
+        clerk.quit()
+
+
+@pytest.mark.parametrize("page, api", [("/admin/", "/api/v1/offices/VAD-247/report?from=2026-11-02"),
+                                       ("/admin/settings/", "/api/v1/offices/VAD-247/settings")])
+def test_a_counter_clerk_cannot_open_the_dashboard_or_the_settings(stack, page, api):
     browser = chromium(width=1366, height=900)
     try:
-        sign_in(browser, stack, "/admin/", "clerk-vad-247", "demo-clerk-2026")
+        sign_in(browser, stack, page, "clerk-vad-247", "demo-clerk-2026")
         wait_for(lambda: browser.find_element(By.ID, "not-allowed").is_displayed())
-        assert not browser.find_element(By.ID, "dashboard").is_displayed()
+        assert not browser.find_element(By.ID, "dashboard" if page == "/admin/" else "settings").is_displayed()
         # and the server refuses, whatever the page shows
         status = browser.execute_async_script(
-            "const done = arguments[0]; fetch('/api/v1/offices/VAD-247/report?from=2026-11-02', {credentials: 'same-origin'})"
-            ".then(r => done(r.status));")
+            "const done = arguments[1]; fetch(arguments[0], {credentials: 'same-origin'}).then(r => done(r.status));", api)
         assert status == 403
     finally:
         browser.quit()

@@ -1,0 +1,133 @@
+import FastCGI
+import Foundation
+import QueueCore
+
+/// Administration, by role: an office manager changes their own office (counters' services, slot
+/// places, holidays, queue rules, counter staff accounts); an administrator any office and any
+/// account. The pages only hide what a role cannot do; every rule is checked here.
+enum AdminRoutes {
+    struct Settings: Encodable {
+        let settings: OfficeSettings
+        let staff: [StaffAccounts.Member]
+    }
+
+    static func register(in router: inout Router, auth: StaffAuth) {
+        router.add("GET", "/api/v1/offices/{office}/settings") { context in
+            let (_, office, _) = try managing(context, auth: auth, body: nil)
+            return JSON.response(Settings(settings: try context.services.queue.settings(office: office, at: context.now),
+                                          staff: try auth.accounts.members(office: office)))
+        }
+        router.add("POST", "/api/v1/offices/{office}/policy") { context in
+            let body = try RequestBody(context.request)
+            let (actor, office, _) = try managing(context, auth: auth, body: body)
+            let policy = QueuePolicy(
+                maxPriorityStreak: try number(body, "max_priority_streak"), agingMinutes: try number(body, "aging_minutes"),
+                recallLimit: try number(body, "recall_limit"), activeTokensPerPhone: try number(body, "active_tokens_per_phone"))
+            try context.services.queue.setPolicy(office: office, to: policy, actor: actor, at: context.now)
+            return try settings(context, office: office, auth: auth)
+        }
+        router.add("POST", "/api/v1/offices/{office}/counters/{number}/services") { context in
+            let body = try RequestBody(context.request)
+            let (actor, office, _) = try managing(context, auth: auth, body: body)
+            guard let counter = Int(context.parameter("number")) else { throw APIError.invalidField("number", "The counter number must be a number.") }
+            let services = try body.required("services", "List the services, separated by commas.")
+                .split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+            try context.services.queue.setCounterServices(office: office, counter: counter, services: services, actor: actor, at: context.now)
+            return try settings(context, office: office, auth: auth)
+        }
+        router.add("POST", "/api/v1/offices/{office}/slot-capacity") { context in
+            let body = try RequestBody(context.request)
+            let (actor, office, _) = try managing(context, auth: auth, body: body)
+            try context.services.queue.setSlotCapacity(office: office, service: try body.required("service", "Choose the service."),
+                                                       capacity: try number(body, "capacity"), actor: actor, at: context.now)
+            return try settings(context, office: office, auth: auth)
+        }
+        router.add("POST", "/api/v1/offices/{office}/holidays") { context in
+            let body = try RequestBody(context.request)
+            let (actor, office, _) = try managing(context, auth: auth, body: body)
+            try context.services.queue.addHoliday(office: office, day: try body.required("day", "Give the day as YYYY-MM-DD."),
+                                                  reason: body["reason"] ?? "", actor: actor, at: context.now)
+            return try settings(context, office: office, auth: auth)
+        }
+        router.add("POST", "/api/v1/offices/{office}/holidays/{day}/remove") { context in
+            let body = try RequestBody(context.request)
+            let (actor, office, _) = try managing(context, auth: auth, body: body)
+            try context.services.queue.removeHoliday(office: office, day: context.parameter("day"), actor: actor, at: context.now)
+            return try settings(context, office: office, auth: auth)
+        }
+        router.add("POST", "/api/v1/staff") { context in
+            let body = try RequestBody(context.request)
+            let user = try auth.principal(context, csrfFrom: body)
+            guard let role = StaffRole(rawValue: body["role"] ?? "counter_staff") else {
+                throw APIError.invalidField("role", "role is counter_staff, office_manager or administrator.")
+            }
+            let office = body["office"].flatMap { $0.isEmpty ? nil : $0 }
+            try requireMayChange(user, role: role, office: office)
+            let counter = try body["counter"].flatMap { $0.isEmpty ? nil : $0 }.map { text -> Int in
+                guard let number = Int(text) else { throw APIError.invalidField("counter", "The counter is a number, or empty.") }
+                return number
+            }
+            let member = try auth.accounts.addUser(
+                username: try body.required("username", "Choose a username."), displayName: try body.required("name", "Give the person's name."),
+                password: try body.required("password", "Choose a first password of at least 10 characters."), role: role,
+                office: office, counterNumber: counter, at: context.now)
+            return JSON.response(status: 201, try auth.accounts.member(member.id))
+        }
+        for (action, active) in [("deactivate", false), ("activate", true)] {
+            router.add("POST", "/api/v1/staff/{id}/\(action)") { context in
+                let body = try RequestBody(context.request)
+                let (user, member) = try changingMember(context, auth: auth, body: body)
+                guard member.id != user.id else {
+                    throw APIError(status: 409, code: "own_account", message: "You cannot turn off your own account.", field: "id")
+                }
+                try auth.accounts.setActive(member.id, active, actor: .staff(id: user.id, username: user.username), at: context.now)
+                return JSON.response(try auth.accounts.member(member.id))
+            }
+        }
+        router.add("POST", "/api/v1/staff/{id}/password") { context in
+            let body = try RequestBody(context.request)
+            let (user, member) = try changingMember(context, auth: auth, body: body)
+            try auth.accounts.setPassword(member.id, to: try body.required("password", "Choose a password of at least 10 characters."),
+                                          actor: .staff(id: user.id, username: user.username), at: context.now)
+            return Response(status: 204, headers: [("Cache-Control", "no-store")])
+        }
+    }
+
+    /// The signed-in manager of the office in the path, as the audit log names them.
+    private static func managing(_ context: RequestContext, auth: StaffAuth, body: RequestBody?) throws -> (Actor, String, StaffUser) {
+        let user = try auth.principal(context, csrfFrom: body)
+        let office = context.parameter("office")
+        guard user.mayManage(office: office) else {
+            throw APIError.forbidden("Only managers of \(office) and administrators may change its settings.")
+        }
+        return (.staff(id: user.id, username: user.username), office, user)
+    }
+
+    /// Managers look after the counter staff of their own office; administrators after everyone.
+    private static func requireMayChange(_ user: StaffUser, role: StaffRole, office: String?) throws {
+        switch user.role {
+        case .administrator: return
+        case .officeManager where role == .counterStaff && office != nil && user.mayManage(office: office ?? ""): return
+        default: throw APIError.forbidden("Office managers create and change counter staff of their own office only.")
+        }
+    }
+
+    private static func changingMember(_ context: RequestContext, auth: StaffAuth, body: RequestBody) throws -> (StaffUser, StaffAccounts.Member) {
+        let user = try auth.principal(context, csrfFrom: body)
+        guard let id = Int64(context.parameter("id")), let member = try auth.accounts.member(id) else {
+            throw APIError.notFound("There is no such member of staff.")
+        }
+        try requireMayChange(user, role: member.role, office: member.office)
+        return (user, member)
+    }
+
+    private static func number(_ body: RequestBody, _ field: String) throws -> Int {
+        guard let value = body[field].flatMap({ Int($0) }) else { throw APIError.invalidField(field, "\(field) must be a whole number.") }
+        return value
+    }
+
+    private static func settings(_ context: RequestContext, office: String, auth: StaffAuth) throws -> Response {
+        JSON.response(Settings(settings: try context.services.queue.settings(office: office, at: context.now),
+                               staff: try auth.accounts.members(office: office)))
+    }
+}

@@ -1,0 +1,204 @@
+// Office settings: each form posts one change and the page redraws from the server's answer,
+// so what is shown is always what is stored. The server checks every role rule again.
+(function () {
+  "use strict";
+  var $ = PageKit.byID, words = PageKit.words(), element = PageKit.element;
+  var api = StaffSession.request;
+  var lang = document.documentElement.lang;
+  var catalog = null, user = null, office = null, current = null;
+
+  function say(text) { PageKit.say($("message"), text); $("saved").hidden = true; }
+  function name(names) { return names ? (names[lang] || names.en) : ""; }
+  function serviceName(code) {
+    var service = catalog && catalog.services.filter(function (s) { return s.code === code; })[0];
+    return service ? name(service.names) : code;
+  }
+  function button(text, onClick, className) {
+    var node = element("button", text, className || "quiet small-button");
+    node.type = "button";
+    node.addEventListener("click", onClick);
+    return node;
+  }
+  function officePath(rest) { return "/api/v1/offices/" + encodeURIComponent(office) + rest; }
+
+  // Sends a change; on success shows "Saved" and redraws from the settings the server returns.
+  function change(method, url, body) {
+    return api(method, url, body).then(function (answer) {
+      if (!answer.ok) { say(StaffSession.errorText(answer)); return answer; }
+      say("");
+      $("saved").hidden = false;
+      return load().then(function () { return answer; });
+    }).catch(function () { say(words.offline); });
+  }
+
+  function signedIn(who) {
+    user = who;
+    office = StaffSession.managedOffice(who, catalog, function (code) { office = code; load(); });
+    if (!office) { return; }
+    var roles = who.role === "administrator" ? ["counter_staff", "office_manager", "administrator"] : ["counter_staff"];
+    roles.forEach(function (role) {
+      var option = element("option", words["role_" + role]);
+      option.value = role;
+      $("new-role").appendChild(option);
+    });
+    load();
+  }
+
+  function load() {
+    return api("GET", officePath("/settings")).then(function (answer) {
+      if (!answer.ok) { say(StaffSession.errorText(answer)); return; }
+      current = answer.body;
+      $("settings").hidden = false;
+      var entry = catalog && catalog.offices.filter(function (o) { return o.code === office; })[0];
+      $("office-title").textContent = entry ? name(entry.names) : office;
+      drawCounters();
+      drawSlots();
+      drawHolidays();
+      drawPolicy();
+      drawStaff();
+      drawKiosks();
+    }).catch(function () { say(words.offline); });
+  }
+
+  function drawCounters() {
+    var box = $("counters");
+    box.textContent = "";
+    var offered = current.settings.services.map(function (s) { return s.code; });
+    current.settings.counters.forEach(function (counter) {
+      var form = element("form");
+      form.appendChild(element("h3", words.counter + " " + counter.number));
+      offered.forEach(function (code) {
+        var label = element("label", undefined, "choice");
+        var box = element("input");
+        box.type = "checkbox";
+        box.value = code;
+        box.checked = counter.services.indexOf(code) >= 0;
+        label.appendChild(box);
+        label.appendChild(document.createTextNode(serviceName(code)));
+        form.appendChild(label);
+      });
+      var save = element("button", words.save);
+      save.type = "submit";
+      form.appendChild(save);
+      form.addEventListener("submit", function (event) {
+        event.preventDefault();
+        var chosen = Array.prototype.filter.call(form.querySelectorAll("input:checked"), function (b) { return true; })
+          .map(function (b) { return b.value; });
+        change("POST", officePath("/counters/" + counter.number + "/services"), { services: chosen.join(",") });
+      });
+      box.appendChild(form);
+    });
+  }
+
+  function drawSlots() {
+    var box = $("slots");
+    box.textContent = "";
+    var withSlots = current.settings.services.filter(function (s) { return s.slot_capacities.length > 0; });
+    if (withSlots.length === 0) { box.appendChild(element("p", words.no_slots)); return; }
+    withSlots.forEach(function (service) {
+      var form = element("form", undefined, "range");
+      var id = "places-" + service.code;
+      var label = element("label", serviceName(service.code) + " — " + words.places);
+      label.htmlFor = id;
+      var input = element("input");
+      input.id = id;
+      input.type = "number";
+      input.min = 1;
+      input.max = 1000;
+      input.required = true;
+      input.value = service.slot_capacities[service.slot_capacities.length - 1];
+      var save = element("button", words.save);
+      save.type = "submit";
+      form.appendChild(label);
+      form.appendChild(input);
+      form.appendChild(save);
+      form.addEventListener("submit", function (event) {
+        event.preventDefault();
+        change("POST", officePath("/slot-capacity"), { service: service.code, capacity: Number(input.value) });
+      });
+      box.appendChild(form);
+    });
+  }
+
+  function drawHolidays() {
+    var list = $("holidays");
+    list.textContent = "";
+    if (current.settings.holidays.length === 0) { list.appendChild(element("li", words.none)); }
+    current.settings.holidays.forEach(function (holiday) {
+      var item = element("li");
+      item.appendChild(element("span", holiday.day + (holiday.reason ? " — " + holiday.reason : "")));
+      item.appendChild(button(words.remove, function () {
+        change("POST", officePath("/holidays/" + encodeURIComponent(holiday.day) + "/remove"), {});
+      }));
+      list.appendChild(item);
+    });
+  }
+  $("holiday-form").addEventListener("submit", function (event) {
+    event.preventDefault();
+    change("POST", officePath("/holidays"), { day: $("holiday-day").value, reason: $("holiday-reason").value });
+  });
+
+  var policyFields = ["max_priority_streak", "aging_minutes", "recall_limit", "active_tokens_per_phone"];
+  function drawPolicy() {
+    policyFields.forEach(function (field) { $(field).value = current.settings.policy[field]; });
+  }
+  $("policy-form").addEventListener("submit", function (event) {
+    event.preventDefault();
+    var body = {};
+    policyFields.forEach(function (field) { body[field] = Number($(field).value); });
+    change("POST", officePath("/policy"), body);
+  });
+
+  function drawStaff() {
+    var body = $("staff");
+    body.textContent = "";
+    current.staff.forEach(function (member) {
+      var row = element("tr");
+      var who = element("th", member.display_name + " (" + member.username + ")");
+      who.scope = "row";
+      row.appendChild(who);
+      row.appendChild(element("td", words["role_" + member.role] || member.role));
+      row.appendChild(element("td", member.counter ? String(member.counter) : "—"));
+      row.appendChild(element("td", member.is_active ? words.active : words.inactive));
+      var actions = element("td");
+      var mayChange = user.role === "administrator" || member.role === "counter_staff";
+      if (mayChange && member.id !== user.id) {
+        actions.appendChild(button(member.is_active ? words.turn_off : words.turn_on, function () {
+          change("POST", "/api/v1/staff/" + member.id + (member.is_active ? "/deactivate" : "/activate"), {});
+        }));
+        actions.appendChild(button(words.set_password, function () {
+          var password = window.prompt(words.password_prompt);
+          if (password) { change("POST", "/api/v1/staff/" + member.id + "/password", { password: password }); }
+        }));
+      }
+      row.appendChild(actions);
+      body.appendChild(row);
+    });
+  }
+  $("staff-form").addEventListener("submit", function (event) {
+    event.preventDefault();
+    var body = { username: $("new-username").value, name: $("new-name").value, password: $("new-password").value,
+      role: $("new-role").value, office: office };
+    if ($("new-counter").value) { body.counter = $("new-counter").value; }
+    change("POST", "/api/v1/staff", body).then(function (answer) {
+      if (answer && answer.ok) { $("staff-form").reset(); }
+    });
+  });
+
+  function drawKiosks() {
+    var list = $("kiosks");
+    list.textContent = "";
+    if (current.settings.kiosks.length === 0) { list.appendChild(element("li", words.none)); }
+    current.settings.kiosks.forEach(function (kiosk) {
+      var item = element("li");
+      item.appendChild(element("span", "#" + kiosk.id + " " + kiosk.label + (kiosk.is_revoked ? " (" + words.revoked + ")" : "")));
+      if (!kiosk.is_revoked) {
+        item.appendChild(button(words.revoke, function () { change("POST", "/api/v1/kiosks/" + kiosk.id + "/revoke", {}); }));
+      }
+      list.appendChild(item);
+    });
+  }
+
+  fetch("/catalog.json").then(function (r) { return r.json(); }).then(function (body) { catalog = body; })
+    .catch(function () {}).then(function () { return StaffSession.signIn(say, words.offline, signedIn); });
+})();

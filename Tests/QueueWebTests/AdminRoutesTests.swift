@@ -1,0 +1,65 @@
+import FastCGI
+import Foundation
+import QueueCore
+import Testing
+@testable import QueueWeb
+
+/// Administration by role: managers change their own office and its counter staff; administrators
+/// anything; clerks nothing. Turning an account off ends its sessions at once.
+@Suite("Administration API", .serialized)
+struct AdminRoutesTests {
+    let staff: StaffRoutesTests
+
+    init() throws { staff = try StaffRoutesTests() }
+
+    func post(_ path: String, _ session: StaffRoutesTests.Session, _ json: [String: String] = [:]) throws -> Response {
+        try staff.request("POST", path, session: session, csrf: session.csrf, json: json)
+    }
+
+    @Test func managersChangeTheirOwnOfficeOnlyAndClerksNothing() throws {
+        let clerk = try staff.signIn("clerk-vad-247")
+        let manager = try staff.signIn("manager-vad-247", DemoStaff.managerPassword)
+        let policy = ["max_priority_streak": "3", "aging_minutes": "30", "recall_limit": "1", "active_tokens_per_phone": "2"]
+        #expect(try post("/api/v1/offices/VAD-247/policy", clerk, policy).status == 403)
+        #expect(try post("/api/v1/offices/SRT-VRC/policy", manager, policy).status == 403)
+        let changed = try post("/api/v1/offices/VAD-247/policy", manager, policy)
+        #expect(changed.status == 200)
+        #expect(try staff.queue.settings(office: "VAD-247", at: staff.clock.now).policy.recallLimit == 1)
+        let bad = try post("/api/v1/offices/VAD-247/policy", manager, policy.merging(["aging_minutes": "1"]) { $1 })
+        #expect(bad.status == 400)
+        #expect(try WebApplicationTests.error(bad)["field"] as? String == "aging_minutes")
+        #expect(try staff.request("GET", "/api/v1/offices/VAD-247/settings", session: clerk).status == 403)
+        let settings = try WebApplicationTests.json(try staff.request("GET", "/api/v1/offices/VAD-247/settings", session: manager))
+        #expect((settings["staff"] as? [[String: Any]])?.contains { $0["username"] as? String == "clerk-vad-247" } == true)
+        #expect(!String(describing: settings).contains("argon2"))
+        // Without the CSRF token nothing changes
+        #expect(try staff.request("POST", "/api/v1/offices/VAD-247/holidays", session: manager, json: ["day": "2026-12-25"]).status == 403)
+        #expect(try post("/api/v1/offices/VAD-247/holidays", manager, ["day": "2026-12-25", "reason": "Christmas"]).status == 200)
+        #expect(try staff.queue.settings(office: "VAD-247", at: staff.clock.now).holidays.map(\.day) == ["2026-12-25"])
+    }
+
+    @Test func managersLookAfterTheirCounterStaffAndAnAccountTurnedOffIsOutAtOnce() throws {
+        let manager = try staff.signIn("manager-vad-247", DemoStaff.managerPassword)
+        let account = ["username": "nita", "name": "Nita Shah", "password": "a fine long password", "office": "VAD-247"]
+        #expect(try post("/api/v1/staff", manager, account.merging(["role": "office_manager"]) { $1 }).status == 403)
+        #expect(try post("/api/v1/staff", manager, account.merging(["office": "SRT-VRC"]) { $1 }).status == 403)
+        let created = try post("/api/v1/staff", manager, account.merging(["role": "counter_staff"]) { $1 })
+        #expect(created.status == 201)
+        let id = try #require(try WebApplicationTests.json(created)["id"] as? Int)
+        // Nita signs in and works; the manager turns her account off; her very next request is refused
+        let nita = try staff.signIn("nita", "a fine long password")
+        #expect(try staff.request("GET", "/api/v1/auth/me", session: nita).status == 200)
+        #expect(try post("/api/v1/staff/\(id)/deactivate", manager).status == 200)
+        #expect(try staff.request("GET", "/api/v1/auth/me", session: nita).status == 401)
+        #expect(try staff.request("POST", "/api/v1/auth/refresh", session: nita, csrf: nita.cookies["gq_csrf"]).status == 401)
+        // A manager may not change another manager, nor turn themselves off
+        let managerID = try #require(try staff.queue.database.writer.read { db in
+            try Int64.fetchOne(db, sql: "SELECT id FROM staff_user WHERE username = 'manager-vad-247'")
+        })
+        #expect(try post("/api/v1/staff/\(managerID)/deactivate", manager).status == 403)
+        let admin = try staff.signIn("admin", DemoStaff.adminPassword)
+        #expect(try post("/api/v1/staff/\(managerID)/password", admin, ["password": "another long password"]).status == 204)
+        #expect(try staff.request("GET", "/api/v1/auth/me", session: manager).status == 200) // the access cookie lasts its 15 minutes
+        #expect(try staff.request("POST", "/api/v1/auth/refresh", session: manager, csrf: manager.cookies["gq_csrf"]).status == 401)
+    }
+}
