@@ -7,9 +7,9 @@ import QueueCore
 enum BookingFormPage {
     static let fields = ["office", "service", "name", "phone", "email", "consumer_number", "priority", "language", "slot", "date"]
 
-    static func response(for error: APIError, input: RequestBody, offices: [OfficeSummary]) -> Response {
+    static func response(for error: APIError, input: RequestBody, offices: [OfficeSummary], text interfaceText: InterfaceText) -> Response {
         let language = ["en", "gu", "hi"].contains(input["language"] ?? "") ? (input["language"] ?? "gu") : "gu"
-        let text = BookingFormText.forLanguage(language)
+        let text = BookingFormText(interfaceText, language: language)
         let value = { (name: String) in HTML.escape(input[name] ?? "") }
         let chosenOffice = offices.first { $0.code == input["office"] }
         func name(_ names: LocalizedName) -> String {

@@ -19,15 +19,18 @@ struct RequestContext: Sendable {
 public struct AppServices: Sendable {
     public var queue: Queue
     public var now: @Sendable () -> Date
+    /// The words of the pages fcgi-app renders itself.
+    public var text: InterfaceText
 
     public var database: AppDatabase { queue.database }
 
-    public init(queue: Queue, now: @escaping @Sendable () -> Date = { Date() }) {
+    public init(queue: Queue, text: InterfaceText = InterfaceText([:]), now: @escaping @Sendable () -> Date = { Date() }) {
         self.queue = queue
+        self.text = text
         self.now = now
     }
 
-    public init(database: AppDatabase, now: @escaping @Sendable () -> Date = { Date() }) {
-        self.init(queue: Queue(database: database), now: now)
+    public init(database: AppDatabase, text: InterfaceText = InterfaceText([:]), now: @escaping @Sendable () -> Date = { Date() }) {
+        self.init(queue: Queue(database: database), text: text, now: now)
     }
 }

@@ -17,10 +17,10 @@ enum TokenPage {
             """)
     }
 
-    static func render(_ status: TokenStatus, office: OfficeSummary?, secret: String) -> Response {
+    static func render(_ status: TokenStatus, office: OfficeSummary?, secret: String, text interfaceText: InterfaceText) -> Response {
         let token = status.token
         let language = token.citizen.language
-        let text = TokenPageText.forLanguage(language)
+        let text = TokenPageText(interfaceText, language: language)
         func local(_ name: LocalizedName) -> String {
             HTML.escape(language == "gu" ? name.gu : language == "hi" ? name.hi : name.en)
         }

@@ -10,9 +10,9 @@ enum TokenRoutes {
             do {
                 return try book(context, body, kioskKey: kioskKey)
             } catch let error as APIError where body.isForm {
-                return BookingFormPage.response(for: error, input: body, offices: (try? context.services.queue.offices(at: context.now)) ?? [])
+                return BookingFormPage.response(for: error, input: body, offices: (try? context.services.queue.offices(at: context.now)) ?? [], text: context.services.text)
             } catch let error as QueueError where body.isForm {
-                return BookingFormPage.response(for: APIError(error), input: body, offices: (try? context.services.queue.offices(at: context.now)) ?? [])
+                return BookingFormPage.response(for: APIError(error), input: body, offices: (try? context.services.queue.offices(at: context.now)) ?? [], text: context.services.text)
             }
         }
         router.add("GET", "/api/v1/tokens/lookup", lookup)
@@ -28,7 +28,7 @@ enum TokenRoutes {
                 return TokenPage.notFound(findAgain: "/find/")
             }
             let office = try? context.services.queue.office(status.token.officeCode, at: context.now)
-            return TokenPage.render(status, office: office, secret: secret)
+            return TokenPage.render(status, office: office, secret: secret, text: context.services.text)
         }
         router.add("POST", "/token/find") { context in
             // The find-my-token form: a POST, so that the phone number stays out of the address bar.

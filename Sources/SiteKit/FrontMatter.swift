@@ -15,7 +15,8 @@ struct FrontMatter {
         var yamlStart: String.Index?
         while lineStart < text.endIndex {
             let lineEnd = text[lineStart...].firstIndex(of: "\n") ?? text.endIndex
-            let isFence = text[lineStart..<lineEnd].trimmingTrailingSpace == "---"
+            let line = text[lineStart..<lineEnd]
+            let isFence = line.hasPrefix("---") && line.dropFirst(3).allSatisfy(\.isWhitespace)
             let next = lineEnd < text.endIndex ? text.index(after: lineEnd) : lineEnd
             if let start = yamlStart {
                 if isFence {
@@ -51,6 +52,23 @@ struct FrontMatter {
             throw SiteError(step: "load content", file: file, line: yamlFirstLine + line(of: error),
                             reason: "front matter \(Self.describe(error))")
         }
+    }
+
+    /// The 1-based line of a whole YAML file where Yams failed (1 when it does not say).
+    static func line(in error: any Error) -> Int {
+        1 + (yamlError(in: error).map(line(of:)) ?? 0)
+    }
+
+    /// What Yams said, without its internals.
+    static func summary(in error: any Error) -> String {
+        yamlError(in: error).map(summary(of:)) ?? "\(error)"
+    }
+
+    /// Yams' own error, which Yams' decoder wraps in a `DecodingError`.
+    private static func yamlError(in error: any Error) -> YamlError? {
+        if let error = error as? YamlError { return error }
+        if case DecodingError.dataCorrupted(let context) = error { return context.underlyingError as? YamlError }
+        return nil
     }
 
     private static func line(of error: YamlError) -> Int {
@@ -103,6 +121,5 @@ struct FrontMatter {
 }
 
 extension StringProtocol {
-    fileprivate var trimmingTrailingSpace: String { String(reversed().drop(while: \.isWhitespace).reversed()) }
     fileprivate var trimmingLeadingSpace: Substring { Substring(drop(while: \.isWhitespace)) }
 }

@@ -1,4 +1,5 @@
 import Foundation
+import QueueCore
 
 /// Builds the static web root from `Content/` and `Templates/`: every step writes into a staging
 /// folder beside the output, which replaces the output only when all steps have succeeded.
@@ -33,13 +34,28 @@ public struct SiteBuilder {
 
     @discardableResult
     public func build() throws -> Summary {
-        let templates = try SiteTemplates(directory: root.appendingPathComponent("Templates"))
-        let translations = try Translations(directory: root.appendingPathComponent("Templates/i18n"))
-        let pages = Self.withFallbacks(try ContentLoader(contentDirectory: root.appendingPathComponent("Content")).load())
         let contentFolder = root.appendingPathComponent("Content")
         let hasCatalog = FileManager.default.fileExists(atPath: contentFolder.appendingPathComponent("en/services").path)
             || FileManager.default.fileExists(atPath: contentFolder.appendingPathComponent("en/offices").path)
-        let catalog = hasCatalog ? try CatalogBuilder(content: contentFolder).build() : nil
+        // The four inputs do not depend on each other: read them at once. A failure is reported as a
+        // serial build would have met it first (templates, strings, pages, catalogue).
+        let root = self.root
+        let inputs = ResultSlots<Any>(count: 4)
+        DispatchQueue.concurrentPerform(iterations: 4) { index in
+            inputs.set(index, Result {
+                switch index {
+                case 0: try SiteTemplates(directory: root.appendingPathComponent("Templates"))
+                case 1: try Translations(directory: root.appendingPathComponent("Templates/i18n"))
+                case 2: Self.withFallbacks(try ContentLoader(contentDirectory: contentFolder).load())
+                default: hasCatalog ? try CatalogBuilder(content: contentFolder).build() as Any : Optional<Catalog>.none as Any
+                }
+            })
+        }
+        let loaded = try inputs.values()
+        guard let templates = loaded[0] as? SiteTemplates, let translations = loaded[1] as? Translations,
+              let pages = loaded[2] as? [ContentPage], let catalog = loaded[3] as? Catalog? else {
+            preconditionFailure("the build's inputs have the types read above")
+        }
 
         let staging = output.deletingLastPathComponent()
             .appendingPathComponent(".\(output.lastPathComponent).staging-\(ProcessInfo.processInfo.processIdentifier)")
@@ -51,6 +67,7 @@ public struct SiteBuilder {
             let context = PageContext(translations: translations, catalog: catalog, pages: pages, assets: assets.urls)
             try renderPages(pages, templates: templates, context: context, into: staging)
             if let catalog { try write(Array(try catalog.encoded()), to: staging.appendingPathComponent("catalog.json")) }
+            try write(try translations.interfaceStrings(), to: staging.appendingPathComponent(Translations.serverFile))
             try write(Array(Sitemap.xml(pages: pages, baseURL: baseURL).utf8), to: staging.appendingPathComponent("sitemap.xml"))
             try write(Array(Sitemap.robots(baseURL: baseURL).utf8), to: staging.appendingPathComponent("robots.txt"))
             try write(Array(PublicReadme.text.utf8), to: staging.appendingPathComponent("README.md"))

@@ -15,8 +15,8 @@ struct Translations {
             do {
                 strings[language] = try YAMLDecoder(encoding: .utf8).decode([String: String].self, from: text)
             } catch {
-                throw SiteError(step: "load translations", file: "Templates/i18n/\(language).yaml", line: 1,
-                                reason: "interface strings must be 'key: text' lines (\(error))")
+                throw SiteError(step: "load translations", file: "Templates/i18n/\(language).yaml", line: FrontMatter.line(in: error),
+                                reason: "interface strings must be 'key: \"text\"' lines (\(FrontMatter.summary(in: error)))")
             }
         }
     }
@@ -24,6 +24,16 @@ struct Translations {
     /// The strings for a language, English filling the gaps.
     func table(for language: String) -> [String: String] {
         (strings["en"] ?? [:]).merging(strings[language] ?? [:]) { _, translated in translated }
+    }
+
+    /// The file fcgi-app reads for the pages it renders itself (the token page, the booking form
+    /// sent again with an error): every language's strings, English filling the gaps, as JSON.
+    static let serverFile = "interface-strings.json"
+
+    func interfaceStrings() throws -> [UInt8] {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys]
+        return Array(try encoder.encode(Dictionary(uniqueKeysWithValues: ContentLoader.languages.map { ($0, table(for: $0)) })))
     }
 
     /// Keys English has that a language lacks.

@@ -34,6 +34,9 @@ struct Serve: ParsableCommand {
     @Option(help: "Seconds that requests and streams get to finish on shutdown (env: GUVNL_SHUTDOWN_GRACE).")
     var shutdownGrace: Int = Environment.int("GUVNL_SHUTDOWN_GRACE") ?? 5
 
+    @Option(help: "The interface strings sitegen writes, for the pages fcgi-app renders (env: GUVNL_STRINGS).")
+    var strings: String = Environment.string("GUVNL_STRINGS") ?? "public/interface-strings.json"
+
     @Option(help: "trace, debug, info, notice, warning, error or critical (env: GUVNL_LOG_LEVEL).")
     var logLevel: String = Environment.string("GUVNL_LOG_LEVEL") ?? "info"
 
@@ -67,6 +70,8 @@ struct Serve: ParsableCommand {
             throw StartupError("The database \(database) needs migrating (\(health.pendingMigrations.joined(separator: ", "))): run `fcgi-app migrate` first.")
         }
 
+        let text = try interfaceText()
+
         let address: ListenAddress = listenPort.map { .loopbackPort($0) } ?? .unixSocket(path: socket)
         if case .unixSocket(let path) = address {
             try FileManager.default.createDirectory(
@@ -76,7 +81,7 @@ struct Serve: ParsableCommand {
             configuration: ServerConfiguration(
                 address: address, threads: threads, maxBodyBytes: maxBodyBytes,
                 socketGroup: listenSocketGroup, shutdownGraceSeconds: Double(shutdownGrace)),
-            responder: WebApplication(services: AppServices(queue: Queue(database: appDatabase)), logger: logger),
+            responder: WebApplication(services: AppServices(queue: Queue(database: appDatabase), text: text), logger: logger),
             logger: logger)
         do {
             try server.start()
@@ -86,5 +91,15 @@ struct Serve: ParsableCommand {
         let signal = TerminationSignals.wait()
         logger.info("stopping", metadata: ["signal": "\(signal)"])
         server.stop()
+    }
+
+    /// The token page's and the booking form's words, from the site build (one source: Templates/i18n).
+    private func interfaceText() throws -> InterfaceText {
+        do {
+            let data = try Data(contentsOf: URL(fileURLWithPath: strings))
+            return InterfaceText(try JSONDecoder().decode([String: [String: String]].self, from: data))
+        } catch {
+            throw StartupError("The interface strings \(strings) cannot be read (\(error.localizedDescription)): build the site first with `sitegen build`, or pass --strings.")
+        }
     }
 }

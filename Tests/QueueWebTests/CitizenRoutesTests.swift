@@ -17,7 +17,8 @@ struct CitizenRoutesTests {
         database = try AppDatabase.inMemory()
         try database.migrate()
         try DemoData.install(in: database)
-        app = WebApplication(services: AppServices(database: database, now: { Self.monday }), logger: Logger(label: "test"))
+        app = WebApplication(services: AppServices(database: database, text: RepositoryStrings.text, now: { Self.monday }),
+                             logger: Logger(label: "test"))
     }
 
     func json(_ response: Response) throws -> [String: Any] {

@@ -25,6 +25,11 @@ struct RealSiteTests {
         }
         let gujaratiService = try String(contentsOf: output.appendingPathComponent("gu/services/new-lt-connection/index.html"), encoding: .utf8)
         #expect(gujaratiService.contains("શું સાથે લાવવું") && gujaratiService.contains("ઓળખનો પુરાવો"))
+        // The words fcgi-app needs for the pages it renders, in every language
+        let strings = try JSONDecoder().decode([String: [String: String]].self,
+                                               from: Data(contentsOf: output.appendingPathComponent("interface-strings.json")))
+        #expect(strings["gu"]?["token_title"] == "તમારું ટોકન" && strings["hi"]?["error_phone"]?.contains("मोबाइल") == true)
+        #expect(strings["en"]?["token_title"] == "Your token")
     }
 
     @Test func everyInterfaceStringIsTranslated() throws {

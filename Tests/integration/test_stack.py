@@ -139,7 +139,8 @@ def test_sigterm_ends_streams_and_exits_cleanly(own_stack):
 
 def test_second_app_on_the_same_socket_is_refused_clearly(stack):
     result = subprocess.run(
-        [str(stack.app.args[0]), "serve", "--database", str(stack.database), "--socket", str(stack.socket)],
+        [str(stack.app.args[0]), "serve", "--database", str(stack.database), "--socket", str(stack.socket),
+         "--strings", str(stack.dir / "public" / "interface-strings.json")],
         capture_output=True, text=True, timeout=20)
     assert result.returncode != 0
     assert "already in use" in result.stderr
