@@ -17,6 +17,7 @@ public struct CounterDesk: Sendable, Encodable {
         public var recalls: Int
         public var calledAt: Date?
         public var requiredDocuments: [LocalizedName]
+        public var note: String?
     }
 
     public struct Waiting: Sendable, Encodable {
@@ -54,7 +55,8 @@ extension Queue {
                     tokenID: token.id, number: token.number, state: token.state.rawValue, service: token.serviceCode,
                     kind: token.kind.rawValue, priority: token.citizen.priority.rawValue, name: token.citizen.name,
                     phone: token.citizen.phone, consumerNumber: token.citizen.consumerNumber, recalls: token.recalls,
-                    calledAt: token.calledAt, requiredDocuments: try Self.documents(db, service: token.serviceCode))
+                    calledAt: token.calledAt, requiredDocuments: try Self.documents(db, service: token.serviceCode),
+                    note: token.staffNote)
             }
             let candidates = try waitingCandidates(db, office: office.code, day: moment.day, services: counter.serviceCodes,
                                                    counterID: counterID)

@@ -11,6 +11,7 @@ enum Schema {
         migrator.registerMigration("v4-service-fees", migrate: ServiceFeesMigration.apply)
         migrator.registerMigration("v5-kiosks", migrate: KioskMigration.apply)
         migrator.registerMigration("v6-catalog-plan", migrate: CatalogPlanMigration.apply)
+        migrator.registerMigration("v7-staff-notes", migrate: StaffNoteMigration.apply)
         return migrator
     }
 }

@@ -28,6 +28,8 @@ public struct Token: Sendable, Equatable, Identifiable {
     public var counterID: Int64?
     public var targetCounterID: Int64?
     public var recalls: Int
+    /// Staff only: the clerks' note, kept through transfers.
+    public var staffNote: String?
     public var hasRejoined: Bool
 }
 
@@ -58,6 +60,7 @@ extension Token: FetchableRecord {
         counterID = row["counter_id"]
         targetCounterID = row["target_counter_id"]
         recalls = row["recalls"]
+        staffNote = row["staff_note"]
         hasRejoined = row["has_rejoined"]
     }
 

@@ -10,7 +10,7 @@ enum CounterRoutes {
             let (counter, _) = try authorised(context, auth: auth, body: nil)
             return JSON.response(try context.services.queue.desk(counter: counter.id, at: context.now))
         }
-        for action in ["open", "pause", "close", "call-next", "call", "recall", "start", "complete", "no-show", "transfer"] {
+        for action in ["open", "pause", "close", "call-next", "call", "recall", "start", "complete", "no-show", "transfer", "note"] {
             router.add("POST", "/api/v1/counters/{counter}/\(action)") { context in
                 let body = try RequestBody(context.request)
                 let (counter, user) = try authorised(context, auth: auth, body: body)
@@ -53,6 +53,8 @@ enum CounterRoutes {
                 throw APIError(status: 404, code: "token_not_found", message: "No token \(number.uppercased()) today.", field: "token")
             }
             _ = try queue.call(token: token.id, counter: counter.id, actor: actor, at: now)
+        case "note":
+            try queue.setStaffNote(body["note"] ?? "", token: try current().id, counter: counter.id, actor: actor, at: now)
         case "recall": _ = try queue.recall(token: try current().id, counter: counter.id, actor: actor, at: now)
         case "start": _ = try queue.start(token: try current().id, counter: counter.id, actor: actor, at: now)
         case "complete": _ = try queue.complete(token: try current().id, counter: counter.id, actor: actor, at: now)

@@ -140,6 +140,7 @@
   function renderCurrent(current) {
     var box = $("current");
     box.textContent = "";
+    renderNote(current);
     if (!current) { box.appendChild(element("p", words.nobody, "nobody")); return; }
     var head = element("p", undefined, "current-head");
     head.appendChild(element("span", current.number, "current-number"));
@@ -166,6 +167,19 @@
       box.appendChild(list);
     }
   }
+
+  // The note field keeps what the clerk is typing while the desk refreshes around it.
+  var notedToken = null;
+  function renderNote(current) {
+    $("note-form").hidden = !current;
+    if (!current) { notedToken = null; return; }
+    if (notedToken !== current.token_id || document.activeElement !== $("note")) { $("note").value = current.note || ""; }
+    notedToken = current.token_id;
+  }
+  $("note-form").addEventListener("submit", function (event) {
+    event.preventDefault();
+    act("note", { note: $("note").value });
+  });
 
   function renderWaiting(waiting) {
     var body = $("waiting-list");

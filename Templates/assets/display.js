@@ -78,10 +78,17 @@
     fresh.slice(-3).forEach(announce);
   }
 
-  var audio = null;
+  var audio = null, resuming = false;
   function chime() {
     try {
       audio = audio || new (window.AudioContext || window.webkitAudioContext)();
+      // A context the browser keeps suspended (nobody has touched the screen yet) never plays what
+      // is scheduled on it, and would hold every tone for as long as the board runs.
+      if (audio.state !== "running") {
+        // One request at a time: a resume the browser refuses stays pending, and they would pile up.
+        if (!resuming) { resuming = true; audio.resume().then(function () { resuming = false; }); }
+        return;
+      }
       [660, 880].forEach(function (frequency, index) {
         var tone = audio.createOscillator(), gain = audio.createGain();
         var at = audio.currentTime + index * 0.35;
@@ -147,12 +154,16 @@
   // Browsers speak only after someone has touched the page once; kiosk-mode browsers may allow it.
   var soundButton = $("enable-sound");
   function offerSound() {
-    if (audio && audio.state === "running") { return; }
-    soundButton.hidden = false;
+    try { audio = audio || new (window.AudioContext || window.webkitAudioContext)(); } catch (error) { return; }
+    if (audio.state !== "running") { soundButton.hidden = false; }
   }
   soundButton.addEventListener("click", function () {
     soundButton.hidden = true;
-    chime();
+    // The touch itself lets the browser start the sound: resume here, whatever is pending.
+    try {
+      audio = audio || new (window.AudioContext || window.webkitAudioContext)();
+      audio.resume().then(chime);
+    } catch (error) { /* no sound device */ }
     if (window.speechSynthesis) { window.speechSynthesis.speak(new SpeechSynthesisUtterance(" ")); }
   });
 

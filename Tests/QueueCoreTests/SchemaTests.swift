@@ -16,15 +16,15 @@ struct SchemaTests {
         // Then its health reports the newest migration and nothing pending
         let health = try database.health()
         #expect(health.isCurrent)
-        #expect(health.schemaVersion == "v6-catalog-plan")
-        #expect(health.appliedMigrations == 6)
+        #expect(health.schemaVersion == "v7-staff-notes")
+        #expect(health.appliedMigrations == 7)
         #expect(health.officeCount == 0)
     }
 
     @Test func anUnmigratedDatabaseReportsWhatIsPending() throws {
         let health = try AppDatabase.inMemory().health()
         #expect(!health.isCurrent)
-        #expect(health.pendingMigrations == ["v1-offices-and-services", "v2-queue", "v3-staff-sessions", "v4-service-fees", "v5-kiosks", "v6-catalog-plan"])
+        #expect(health.pendingMigrations == ["v1-offices-and-services", "v2-queue", "v3-staff-sessions", "v4-service-fees", "v5-kiosks", "v6-catalog-plan", "v7-staff-notes"])
         #expect(health.schemaVersion == "none")
     }
 

@@ -78,3 +78,36 @@ struct KioskRoutesTests {
         #expect(try staff.request("GET", "/api/v1/kiosks/current", session: .init(cookies: [Cookies.kiosk: pass], csrf: "")).status == 403)
     }
 }
+
+/// The clerk's note on a citizen travels with the token to the next counter and nowhere else.
+@Suite("Staff notes", .serialized)
+struct StaffNoteTests {
+    let staff: StaffRoutesTests
+
+    init() throws { staff = try StaffRoutesTests() }
+
+    @Test func aNoteFollowsTheTokenToTheNextCounterButNotIntoTheLogOrStreams() throws {
+        let token = try staff.book()
+        let manager = try staff.signIn("manager-vad-247", DemoStaff.managerPassword)
+        let first = try staff.counterID("VAD-247", 1), second = try staff.counterID("VAD-247", 2)
+        let post = { (counter: Int64, action: String, json: [String: String]) in
+            try staff.request("POST", "/api/v1/counters/\(counter)/\(action)", session: manager, csrf: manager.csrf, json: json)
+        }
+        _ = try post(first, "call-next", [:])
+        _ = try post(first, "start", [:])
+        let noted = try post(first, "note", ["note": "Meter photo missing; ask for it at counter 2"])
+        #expect(noted.status == 200)
+        #expect((try WebApplicationTests.json(noted)["current"] as? [String: Any])?["note"] as? String == "Meter photo missing; ask for it at counter 2")
+        #expect(try post(first, "note", ["note": String(repeating: "x", count: 501)]).status == 400)
+        _ = try post(first, "transfer", ["to_counter": "2"])
+        let desk = try WebApplicationTests.json(try post(second, "call-next", [:]))
+        let current = try #require(desk["current"] as? [String: Any])
+        #expect(current["number"] as? String == token.number)
+        #expect(current["note"] as? String == "Meter photo missing; ask for it at counter 2")
+        let audit = try staff.request("GET", "/api/v1/offices/VAD-247/audit?token=\(token.number)", session: manager)
+        let log = String(decoding: audit.bodyBytes, as: UTF8.self)
+        #expect(log.contains("note_changed") && !log.contains("Meter photo"))
+        let events = try staff.queue.events(office: "VAD-247", after: 0)
+        #expect(!String(describing: events).contains("Meter photo"))
+    }
+}

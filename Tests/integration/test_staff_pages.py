@@ -4,7 +4,9 @@ the counter console, the display board (with its spoken announcement) and the ki
 import datetime
 import json
 import os
+import signal
 import sqlite3
+import subprocess
 import tempfile
 import time
 from pathlib import Path
@@ -14,6 +16,7 @@ from axe_selenium_python import Axe
 from selenium.webdriver.common.by import By
 
 from browser import chromium
+from stack import BIN
 
 SHOTS = Path(os.environ.get("SCREENSHOT_DIR") or tempfile.mkdtemp(prefix="gq-shots-"))
 # Records what the board asks the browser to say, instead of saying it (headless has no voices).
@@ -104,6 +107,30 @@ def test_a_clerk_calls_next_and_the_board_shows_and_speaks_it_within_a_second(st
         clerk.quit()
 
 
+def test_the_board_reconnects_by_itself_after_the_server_restarts(own_stack):
+    token = book(own_stack, phone="9825000003")["token"]
+    board = chromium(width=1920, height=1080)
+    try:
+        board.execute_cdp_cmd("Page.addScriptToEvaluateOnNewDocument", {"source": SPEECH_RECORDER})
+        board.get(own_stack.base + "/display/?office=VAD-247")
+        wait_for(lambda: len(board.find_elements(By.CSS_SELECTOR, "#counters .tile")) == 3)
+        # The server goes away: the board says it is reconnecting
+        own_stack.app.send_signal(signal.SIGTERM)
+        own_stack.app.wait(timeout=10)
+        wait_for(lambda: board.find_element(By.ID, "board-status").is_displayed(), timeout=10)
+        time.sleep(3)
+        # It comes back, and a clerk calls: the board shows and speaks the call without anyone touching it
+        own_stack.start_app()
+        own_stack.wait_until_up()
+        subprocess.run([BIN / "fcgi-app", "counter", "call-next", "--office", "VAD-247", "--number", "1",
+                        "--database", own_stack.database], check=True, capture_output=True)
+        wait_for(lambda: token["number"] in board.find_element(By.CSS_SELECTOR, "#calls li.newest").text, timeout=40)
+        wait_for(lambda: board.execute_script("return window.spoken.length") >= 1, timeout=5)
+        assert not board.find_element(By.ID, "board-status").is_displayed()
+    finally:
+        board.quit()
+
+
 def test_the_console_acts_through_the_whole_visit_with_keys(stack):
     answer = book(stack, service="meter-complaint", phone="9825000002")
     token = answer["token"]
@@ -115,6 +142,16 @@ def test_the_console_acts_through_the_whole_visit_with_keys(stack):
         wait_for(lambda: token["number"] in clerk.find_element(By.ID, "waiting-list").text)
         body = clerk.find_element(By.TAG_NAME, "body")
         for key, state in (("n", "called"), ("s", "serving"), ("c", "served")):
+            if key == "c":
+                # A note typed while serving is kept (typing in it does not trigger the keys)
+                clerk.find_element(By.ID, "note").send_keys("Brought the old meter's photo; no second visit needed")
+                clerk.find_element(By.CSS_SELECTOR, "#note-form button").click()
+                counter = clerk.execute_script("return JSON.parse(localStorage.getItem(Object.keys(localStorage)[0]))")
+                wait_for(lambda: "old meter" in (clerk.execute_async_script(
+                    "const done = arguments[1]; fetch('/api/v1/counters/' + arguments[0], {credentials: 'same-origin'})"
+                    ".then(r => r.json()).then(d => done((d.current || {}).note || ''));", counter)))
+                assert json.loads(stack.get(f"/api/v1/tokens/{token['id']}?secret={answer['secret']}")[2])["token"]["state"] == "serving"
+                body = clerk.find_element(By.TAG_NAME, "body")
             body.send_keys(key)
             wait_for(lambda: json.loads(stack.get(f"/api/v1/tokens/{token['id']}?secret={answer['secret']}")[2])
                      ["token"]["state"] == state)
@@ -172,6 +209,37 @@ def test_the_kiosk_prints_an_80mm_ticket_for_a_walk_in_without_a_mobile_number(s
         # The token is in the queue, with no name or phone, as a senior citizen
         status, _, body = stack.get("/api/v1/offices/VAD-247/queue")
         assert status == 200
+    finally:
+        kiosk.quit()
+
+
+def test_an_appointment_holder_checks_in_at_the_kiosk_with_their_mobile_number(stack):
+    today = (datetime.datetime.now(datetime.timezone.utc) + datetime.timedelta(hours=5, minutes=30)).date().isoformat()
+    slots = json.loads(stack.get(f"/api/v1/offices/VAD-247/slots?service=new-lt-connection&date={today}")[2])["slots"]
+    slot = next(s for s in slots if not s["is_past"] and s["places_left"] > 0)
+    fields = {"office": "VAD-247", "service": "new-lt-connection", "name": "Hetal Shah", "phone": "9825000077",
+              "slot": str(slot["id"]), "date": today}
+    status, _, body = stack.request("POST", "/api/v1/tokens", body=json.dumps(fields).encode(),
+                                    headers={"Content-Type": "application/json"})
+    assert status == 201, body
+    number = json.loads(body)["token"]["number"]
+    kiosk = chromium(width=1080, height=1600)
+    try:
+        kiosk.execute_cdp_cmd("Page.addScriptToEvaluateOnNewDocument",
+                              {"source": "window.printed = 0; window.print = function () { window.printed += 1; };"})
+        enrol_kiosk(kiosk, stack, "VAD-247")
+        kiosk.find_element(By.ID, "choose-check-in").click()
+        # A wrong number first: the kiosk says so and keeps the form
+        kiosk.find_element(By.ID, "check-in-phone").send_keys("9825000078")
+        kiosk.find_element(By.CSS_SELECTOR, "#step-check-in button[type=submit]").click()
+        wait_for(lambda: kiosk.find_element(By.ID, "kiosk-message").is_displayed())
+        assert kiosk.find_element(By.ID, "step-check-in").is_displayed()
+        kiosk.find_element(By.ID, "check-in-phone").clear()
+        kiosk.find_element(By.ID, "check-in-phone").send_keys("98250 00077")
+        kiosk.find_element(By.CSS_SELECTOR, "#step-check-in button[type=submit]").click()
+        wait_for(lambda: kiosk.find_element(By.ID, "step-ticket").is_displayed())
+        assert kiosk.find_element(By.ID, "ticket-number").text == number
+        wait_for(lambda: kiosk.execute_script("return window.printed") == 1)
     finally:
         kiosk.quit()
 
