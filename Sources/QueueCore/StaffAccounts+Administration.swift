@@ -47,6 +47,33 @@ extension StaffAccounts {
         }
     }
 
+    /// A new role, office or counter for an account. Takes effect on the person's next request.
+    public func setAssignment(_ id: Int64, role: StaffRole, office: String?, counterNumber: Int?, actor: Actor, at now: Date) throws {
+        if role != .administrator, office == nil {
+            throw StaffError.invalidAccount(field: "office", reason: "Counter staff and office managers belong to an office.")
+        }
+        try database.writer.write { db in
+            guard let before = try Row.fetchOne(db, sql: "SELECT office_code FROM staff_user WHERE id = ?", arguments: [id]) else {
+                throw StaffError.invalidAccount(field: "id", reason: "There is no such member of staff.")
+            }
+            let office = role == .administrator ? nil : office
+            if let office { _ = try OfficeFacts.load(db, code: office) }
+            var counterID: Int64?
+            if let counterNumber {
+                counterID = try Int64.fetchOne(db, sql: "SELECT id FROM counter WHERE office_code = ? AND number = ?",
+                                               arguments: [office, counterNumber])
+                guard counterID != nil, role == .counterStaff else {
+                    throw StaffError.invalidAccount(field: "counter", reason: "Only counter staff are tied to a counter, one of their office's.")
+                }
+            }
+            try db.execute(sql: "UPDATE staff_user SET role = ?, office_code = ?, counter_id = ? WHERE id = ?",
+                           arguments: [role.rawValue, office, counterID, id])
+            for office in Set([before["office_code"] as String?, office].compactMap { $0 }) {
+                try Self.audit(db, office: office, kind: "staff_assignment_changed", member: id, actor: actor, at: now)
+            }
+        }
+    }
+
     /// A new password chosen by a manager (say, for someone who forgot theirs); their sessions end.
     public func setPassword(_ id: Int64, to password: String, actor: Actor, at now: Date) throws {
         guard password.count >= 10 else {

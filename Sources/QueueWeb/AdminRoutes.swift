@@ -84,6 +84,25 @@ enum AdminRoutes {
                 return JSON.response(try auth.accounts.member(member.id))
             }
         }
+        router.add("POST", "/api/v1/staff/{id}/assignment") { context in
+            let body = try RequestBody(context.request)
+            let (user, member) = try changingMember(context, auth: auth, body: body)
+            guard let role = StaffRole(rawValue: body["role"] ?? member.role.rawValue) else {
+                throw APIError.invalidField("role", "role is counter_staff, office_manager or administrator.")
+            }
+            let office = body["office"].map { $0.isEmpty ? nil : $0 } ?? member.office
+            try requireMayChange(user, role: role, office: office)
+            guard member.id != user.id else {
+                throw APIError(status: 409, code: "own_account", message: "Ask another administrator to change your own account.", field: "id")
+            }
+            let counter = try body["counter"].flatMap { $0.isEmpty ? nil : $0 }.map { text -> Int in
+                guard let number = Int(text) else { throw APIError.invalidField("counter", "The counter is a number, or empty.") }
+                return number
+            }
+            try auth.accounts.setAssignment(member.id, role: role, office: office, counterNumber: counter,
+                                            actor: .staff(id: user.id, username: user.username), at: context.now)
+            return JSON.response(try auth.accounts.member(member.id))
+        }
         router.add("POST", "/api/v1/staff/{id}/password") { context in
             let body = try RequestBody(context.request)
             let (user, member) = try changingMember(context, auth: auth, body: body)

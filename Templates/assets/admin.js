@@ -123,6 +123,7 @@
         minutes(f.wait_p90_minutes), minutes(f.service_p50_minutes), minutes(f.service_p90_minutes)];
     }));
     chart(report.by_hour);
+    serviceChart(report.by_service);
     fill($("by-clerk"), report.by_clerk.map(function (c) { return [c.display_name + " (" + c.username + ")", c.served, minutes(c.average_service_minutes)]; }));
     fill($("by-counter"), report.counters.map(function (c) { return [c.counter, minutes(c.open_minutes), minutes(c.busy_minutes), minutes(c.idle_minutes)]; }));
     Array.prototype.forEach.call(document.querySelectorAll("a.csv"), function (link) {
@@ -166,6 +167,31 @@
     });
     $("hour-chart").textContent = "";
     $("hour-chart").appendChild(svg);
+  }
+
+  function svgElement(name, attributes, text) {
+    var node = document.createElementNS("http://www.w3.org/2000/svg", name);
+    Object.keys(attributes).forEach(function (key) { node.setAttribute(key, attributes[key]); });
+    if (text !== undefined) { node.textContent = text; }
+    return node;
+  }
+
+  // Per service: a bar of tokens, and within it the part served; names on the left, counts on the right.
+  function serviceChart(services) {
+    var max = Math.max(1, Math.max.apply(null, services.map(function (s) { return s.figures.tokens; }).concat([0])));
+    var row = 34, labelWidth = 260, barWidth = 480;
+    var svg = svgElement("svg", { viewBox: "0 0 " + (labelWidth + barWidth + 90) + " " + (services.length * row + 10), role: "img",
+      "aria-label": words.service_chart_label + ": " + services.map(function (s) {
+        return serviceName(s.service) + " " + s.figures.tokens + " / " + s.figures.served; }).join(", ") });
+    services.forEach(function (s, index) {
+      var y = index * row + 6, f = s.figures;
+      svg.appendChild(svgElement("text", { x: labelWidth - 10, y: y + 19, "text-anchor": "end" }, serviceName(s.service)));
+      svg.appendChild(svgElement("rect", { x: labelWidth, y: y, width: Math.round(f.tokens / max * barWidth), height: 24, class: "bar-total" }));
+      svg.appendChild(svgElement("rect", { x: labelWidth, y: y, width: Math.round(f.served / max * barWidth), height: 24, class: "bar" }));
+      svg.appendChild(svgElement("text", { x: labelWidth + Math.round(f.tokens / max * barWidth) + 8, y: y + 19 }, f.tokens + " / " + f.served));
+    });
+    $("service-chart").textContent = "";
+    $("service-chart").appendChild(svg);
   }
 
   $("audit-form").addEventListener("submit", function (event) { event.preventDefault(); searchAudit(false); });

@@ -36,10 +36,12 @@
     office = StaffSession.managedOffice(who, catalog, function (code) { office = code; load(); });
     if (!office) { return; }
     var roles = who.role === "administrator" ? ["counter_staff", "office_manager", "administrator"] : ["counter_staff"];
-    roles.forEach(function (role) {
-      var option = element("option", words["role_" + role]);
-      option.value = role;
-      $("new-role").appendChild(option);
+    ["new-role", "assign-role"].forEach(function (select) {
+      roles.forEach(function (role) {
+        var option = element("option", words["role_" + role]);
+        option.value = role;
+        $(select).appendChild(option);
+      });
     });
     load();
   }
@@ -161,8 +163,7 @@
       row.appendChild(element("td", member.counter ? String(member.counter) : "—"));
       row.appendChild(element("td", member.is_active ? words.active : words.inactive));
       var actions = element("td");
-      var mayChange = user.role === "administrator" || member.role === "counter_staff";
-      if (mayChange && member.id !== user.id) {
+      if (changeable(member)) {
         actions.appendChild(button(member.is_active ? words.turn_off : words.turn_on, function () {
           change("POST", "/api/v1/staff/" + member.id + (member.is_active ? "/deactivate" : "/activate"), {});
         }));
@@ -174,7 +175,36 @@
       row.appendChild(actions);
       body.appendChild(row);
     });
+    fillAssignable();
   }
+  // Whom the signed-in person may change: not themselves; a manager, only counter staff.
+  function changeable(member) {
+    return member.id !== user.id && (user.role === "administrator" || member.role === "counter_staff");
+  }
+  function fillAssignable() {
+    var select = $("assign-member"), chosen = select.value;
+    select.textContent = "";
+    current.staff.filter(changeable).forEach(function (member) {
+      var option = element("option", member.display_name + " (" + member.username + ")");
+      option.value = member.id;
+      select.appendChild(option);
+    });
+    if (chosen) { select.value = chosen; }
+    showAssignment();
+  }
+  function showAssignment() {
+    var member = current.staff.filter(function (m) { return String(m.id) === $("assign-member").value; })[0];
+    if (!member) { return; }
+    $("assign-role").value = member.role;
+    $("assign-counter").value = member.counter || "";
+  }
+  $("assign-member").addEventListener("change", showAssignment);
+  $("assign-form").addEventListener("submit", function (event) {
+    event.preventDefault();
+    change("POST", "/api/v1/staff/" + $("assign-member").value + "/assignment",
+      { role: $("assign-role").value, office: office, counter: $("assign-counter").value });
+  });
+
   $("staff-form").addEventListener("submit", function (event) {
     event.preventDefault();
     var body = { username: $("new-username").value, name: $("new-name").value, password: $("new-password").value,

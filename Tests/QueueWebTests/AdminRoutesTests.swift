@@ -62,4 +62,24 @@ struct AdminRoutesTests {
         #expect(try staff.request("GET", "/api/v1/auth/me", session: manager).status == 200) // the access cookie lasts its 15 minutes
         #expect(try staff.request("POST", "/api/v1/auth/refresh", session: manager, csrf: manager.cookies["gq_csrf"]).status == 401)
     }
+
+    @Test func aRoleChangeTakesEffectOnThePersonsNextRequest() throws {
+        let clerk = try staff.signIn("clerk-vad-247")
+        let manager = try staff.signIn("manager-vad-247", DemoStaff.managerPassword)
+        let admin = try staff.signIn("admin", DemoStaff.adminPassword)
+        let clerkID = try #require(try staff.queue.database.writer.read { db in
+            try Int64.fetchOne(db, sql: "SELECT id FROM staff_user WHERE username = 'clerk-vad-247'")
+        })
+        // The manager may tie the clerk to counter 2, but not make them a manager
+        #expect(try post("/api/v1/staff/\(clerkID)/assignment", manager, ["counter": "2"]).status == 200)
+        #expect(try post("/api/v1/staff/\(clerkID)/assignment", manager, ["role": "office_manager"]).status == 403)
+        #expect(try staff.request("GET", "/api/v1/counters/\(try staff.counterID("VAD-247", 1))", session: clerk).status == 403)
+        #expect(try staff.request("GET", "/api/v1/offices/VAD-247/now", session: clerk).status == 403)
+        // An administrator makes them a manager: their very next request may read the dashboard
+        let promoted = try post("/api/v1/staff/\(clerkID)/assignment", admin, ["role": "office_manager", "counter": ""])
+        #expect(promoted.status == 200)
+        #expect(try WebApplicationTests.json(promoted)["role"] as? String == "office_manager")
+        #expect(try staff.request("GET", "/api/v1/offices/VAD-247/now", session: clerk).status == 200)
+        #expect(try post("/api/v1/staff/\(clerkID)/assignment", admin, ["role": "counter_staff", "counter": "99"]).status == 400)
+    }
 }

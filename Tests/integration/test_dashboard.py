@@ -184,9 +184,16 @@ def test_a_manager_adds_a_clerk_in_the_settings_and_turns_the_account_off_again(
         browser.find_element(By.CSS_SELECTOR, "#staff-form button[type=submit]").click()
         wait_for(lambda: "meena" in browser.find_element(By.ID, "staff").text)
         assert serious_violations(browser) == []
-        # Meena signs in at the console
+        # Meena is tied to counter 2 through "Change an account"
+        from selenium.webdriver.support.ui import Select
+        Select(browser.find_element(By.ID, "assign-member")).select_by_visible_text("Meena Joshi (meena)")
+        browser.find_element(By.ID, "assign-counter").send_keys("2")
+        browser.find_element(By.CSS_SELECTOR, "#assign-form button[type=submit]").click()
+        wait_for(lambda: next(r for r in browser.find_elements(By.CSS_SELECTOR, "#staff tr") if "meena" in r.text)
+                 .find_elements(By.TAG_NAME, "td")[1].text == "2")
+        # Meena signs in at the console and lands at her counter
         sign_in(clerk, stack, "/staff/", "meena", "meena's first password")
-        wait_for(lambda: clerk.find_element(By.ID, "choose").is_displayed())
+        wait_for(lambda: clerk.find_element(By.ID, "desk-title").text == "Counter 2")
         # The manager turns her account off; her console can no longer read a desk
         row = next(r for r in browser.find_elements(By.CSS_SELECTOR, "#staff tr") if "meena" in r.text)
         row.find_element(By.TAG_NAME, "button").click()
