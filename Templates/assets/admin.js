@@ -70,7 +70,7 @@
       $("open-state").textContent = "(" + (now.is_open_now ? words.open : words.closed) + ")";
       fill($("now-counters"), now.counters.map(function (c) {
         return [c.number, (words["state-" + c.state] || c.state) + (c.pause_reason ? " (" + c.pause_reason + ")" : ""),
-          c.token ? c.token + " · " + c.token_state : "—", c.staff || "—"];
+          c.token ? c.token + " · " + (words["token-" + c.token_state] || c.token_state) : "—", c.staff || "—"];
       }));
       fill($("now-services"), now.services.map(function (s) {
         return [serviceName(s.code), s.waiting, s.waiting ? Math.round(s.longest_wait_minutes) + " " + words.minutes : "—",

@@ -30,6 +30,11 @@ struct RealSiteTests {
                                                from: Data(contentsOf: output.appendingPathComponent("interface-strings.json")))
         #expect(strings["gu"]?["token_title"] == "તમારું ટોકન" && strings["hi"]?["error_phone"]?.contains("मोबाइल") == true)
         #expect(strings["en"]?["token_title"] == "Your token")
+        // Staff and office screens are kept out of search engines
+        let sitemap = try String(contentsOf: output.appendingPathComponent("sitemap.xml"), encoding: .utf8)
+        #expect(sitemap.contains("/services/") && !sitemap.contains("/staff/") && !sitemap.contains("/kiosk/"))
+        let robots = try String(contentsOf: output.appendingPathComponent("robots.txt"), encoding: .utf8)
+        #expect(robots.contains("Disallow: /gu/admin/") && robots.contains("Disallow: /display/"))
     }
 
     @Test func everyInterfaceStringIsTranslated() throws {
