@@ -33,6 +33,9 @@ public struct OfficeSnapshot: Sendable, Equatable, Codable {
     public var office: String
     public var day: String
     public var isOpenNow: Bool
+    /// While closed: when walk-ins are taken again (holidays counted), and today's holiday, if any.
+    public var opensAt: Date?
+    public var holiday: String?
     /// The newest events row id this snapshot reflects: an SSE client resumes after it.
     public var lastEventID: Int64
     public var counters: [CounterNow]
@@ -82,8 +85,11 @@ extension Queue {
                 OfficeSnapshot.Call(token: row["number"], counter: row["counter"], at: Date(milliseconds: row["at"]),
                                     recall: (row["kind"] as String) == "recalled")
             }
-            let open = try facts.holiday(db, day: moment.day) == nil && facts.isOpen(db, at: moment)
-            return OfficeSnapshot(office: code, day: moment.day, isOpenNow: open, lastEventID: lastEvent,
+            let holiday = try facts.holiday(db, day: moment.day)
+            let open = try holiday == nil && facts.isOpen(db, at: moment)
+            return OfficeSnapshot(office: code, day: moment.day, isOpenNow: open,
+                                  opensAt: open ? nil : try facts.nextOpening(db, after: now), holiday: holiday,
+                                  lastEventID: lastEvent,
                                   counters: counters, services: services, lastCalls: calls)
         }
     }

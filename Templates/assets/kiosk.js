@@ -51,27 +51,18 @@
     var closed = snapshot && snapshot.is_open_now === false;
     $("closed").hidden = !closed;
     $("choose-token").disabled = closed;
-    if (closed) { $("closed").textContent = words.closed.replace("{opens}", nextOpening()); }
+    if (!closed) { return; }
+    var text = words.closed.replace("{opens}", snapshot.opens_at ? opening(new Date(snapshot.opens_at)) : "");
+    if (snapshot.holiday) { text = words.holiday.replace("{reason}", snapshot.holiday) + " " + text; }
+    $("closed").textContent = text;
   }
 
-  // The next opening from the office's weekly hours (holidays are the server's to refuse).
-  function nextOpening() {
-    var now = new Date(Date.now() + 330 * 60000);
-    for (var ahead = 0; ahead < 8; ahead += 1) {
-      var day = new Date(now.getTime() + ahead * 86400000);
-      var weekday = day.getUTCDay() === 0 ? 7 : day.getUTCDay();
-      var hours = entry.hours.filter(function (h) { return h.weekday === weekday; })[0];
-      if (!hours) { continue; }
-      var opens = hours.opens;
-      var minuteNow = now.getUTCHours() * 60 + now.getUTCMinutes();
-      if (ahead === 0 && minuteNow >= opens) { continue; }
-      var hh = String(Math.floor(opens / 60)).padStart(2, "0") + ":" + String(opens % 60).padStart(2, "0");
-      if (ahead === 0) { return hh; }
-      var label = new Date(Date.UTC(day.getUTCFullYear(), day.getUTCMonth(), day.getUTCDate()))
-        .toLocaleDateString(lang + "-IN", { weekday: "long", timeZone: "UTC" });
-      return label + " " + hh;
-    }
-    return "";
+  // "14:30" today, or "Monday 10:30" on another day, in the office's time (India).
+  function opening(when) {
+    var time = when.toLocaleTimeString(lang + "-IN", { timeZone: "Asia/Kolkata", hour: "2-digit", minute: "2-digit", hour12: false });
+    var day = function (date) { return date.toLocaleDateString("en-CA", { timeZone: "Asia/Kolkata" }); };
+    if (day(when) === day(new Date())) { return time; }
+    return when.toLocaleDateString(lang + "-IN", { timeZone: "Asia/Kolkata", weekday: "long", day: "numeric", month: "long" }) + " " + time;
   }
 
   $("choose-token").addEventListener("click", function () { showServices(); });

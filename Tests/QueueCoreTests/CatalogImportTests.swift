@@ -141,6 +141,9 @@ struct AdministrationTests {
         // A holiday today closes the office to walk-ins at once
         try queue.addHoliday(office: "VAD-247", day: "2026-11-30", reason: "Test", actor: .system, at: now)
         #expect(throws: QueueError.holiday(day: "2026-11-30", reason: "Test")) { try fixture.walkIn(at: now) }
+        let closed = try queue.snapshot(office: "VAD-247", at: now)
+        #expect(!closed.isOpenNow && closed.holiday == "Test")
+        #expect(closed.opensAt == ISO8601DateFormatter().date(from: "2026-11-30T18:30:00Z"))  // midnight in India: VAD-247 is 24x7
         try queue.removeHoliday(office: "VAD-247", day: "2026-11-30", actor: .system, at: now)
         _ = try fixture.walkIn(at: now)
         // New queue rules apply to the next call

@@ -253,7 +253,10 @@ def test_the_kiosk_says_when_the_office_is_closed_and_takes_no_token(stack):
         enrol_kiosk(kiosk, stack, "GNR-CTY")
         closed = wait_for(lambda: kiosk.find_element(By.ID, "closed"))
         wait_for(closed.is_displayed)
-        assert "closed" in closed.text
+        # It names the holiday and the next opening the server worked out (a later day, holidays counted)
+        assert "closed" in closed.text and "holiday (test)" in closed.text
+        snapshot = json.loads(stack.get("/api/v1/offices/GNR-CTY/queue")[2])
+        assert snapshot["holiday"] == "test" and snapshot["opens_at"] > today
         assert not kiosk.find_element(By.ID, "choose-token").is_enabled()
     finally:
         kiosk.quit()
