@@ -17,6 +17,9 @@ public struct StaffAccounts: Sendable {
     public struct Session: Sendable {
         public var user: StaffUser
         public var refreshToken: String
+        /// The sign-in this session continues; access tokens name it, so that signing out, a new
+        /// password or a stolen refresh token ends them too, at once.
+        public var family: String
     }
 
     public func addUser(username: String, displayName: String, password: String, role: StaffRole,
@@ -79,8 +82,9 @@ public struct StaffAccounts: Sendable {
         }
         return try database.writer.write { db in
             try db.execute(sql: "DELETE FROM sign_in_failure WHERE username = ?", arguments: [name])
-            let token = try Self.newSession(db, user: user.id, family: StaffCrypto.randomToken(bytes: 16), at: now)
-            return Session(user: user, refreshToken: token)
+            let family = StaffCrypto.randomToken(bytes: 16)
+            let token = try Self.newSession(db, user: user.id, family: family, at: now)
+            return Session(user: user, refreshToken: token, family: family)
         }
     }
 
@@ -103,7 +107,8 @@ public struct StaffAccounts: Sendable {
                 return .failure(.sessionExpired)
             }
             try db.execute(sql: "UPDATE staff_session SET used_at = ? WHERE id = ?", arguments: [now.milliseconds, row["id"] as Int64])
-            return .success(Session(user: user, refreshToken: try Self.newSession(db, user: user.id, family: family, at: now)))
+            return .success(Session(user: user, refreshToken: try Self.newSession(db, user: user.id, family: family, at: now),
+                                    family: family))
         }
         return try outcome.get()
     }
@@ -118,12 +123,17 @@ public struct StaffAccounts: Sendable {
         }
     }
 
-    /// An active member of staff by id.
-    public func user(_ id: Int64) throws -> StaffUser? {
+    /// An active member of staff whose sign-in (`family`) has not ended: not signed out, not
+    /// revoked by a reused refresh token or a new password, not expired.
+    public func user(_ id: Int64, session family: String, at now: Date) throws -> StaffUser? {
         try database.writer.read { db in
-            try StaffUser.fetch(db, sql: "SELECT * FROM staff_user WHERE id = ? AND is_active = 1", arguments: [id])?.0
+            try StaffUser.fetch(db, sql: """
+                SELECT * FROM staff_user WHERE id = ? AND is_active = 1 AND EXISTS (SELECT 1 FROM staff_session
+                    WHERE family = ? AND user_id = staff_user.id AND revoked_at IS NULL AND expires_at > ?)
+                """, arguments: [id, family, now.milliseconds])?.0
         }
     }
+
 
     /// The 32-byte key that signs access tokens, made on first use and shared by every process.
     public func signingKey(at now: Date) throws -> [UInt8] {

@@ -7,12 +7,15 @@ struct AccessToken: Codable, Equatable {
     static let lifetimeSeconds = 900
 
     let userID: Int64
+    /// The sign-in (refresh token family) this access belongs to; it ends when that sign-in ends.
+    let session: String
     let expires: Int64
     let csrf: String
 
     /// Short, and unchanged by the snake-case key strategies of JSON encoding and decoding.
     enum CodingKeys: String, CodingKey {
         case userID = "uid"
+        case session = "sid"
         case expires = "exp"
         case csrf
     }

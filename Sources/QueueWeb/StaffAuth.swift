@@ -11,7 +11,7 @@ struct StaffAuth: Sendable {
     func principal(_ context: RequestContext, csrfFrom body: RequestBody? = nil) throws -> StaffUser {
         let cookies = Cookies.read(context.request)
         guard let text = cookies[Cookies.access], let token = AccessToken.decode(text, key: key, now: context.now),
-              let user = try accounts.user(token.userID) else {
+              let user = try accounts.user(token.userID, session: token.session, at: context.now) else {
             throw APIError(status: 401, code: "sign_in_required", message: "Please sign in (or refresh your session).")
         }
         if context.request.method != "GET" && context.request.method != "HEAD" {
@@ -27,7 +27,7 @@ struct StaffAuth: Sendable {
     /// The cookies of a new sign-in or refresh, and the CSRF token to repeat.
     func issue(_ session: StaffAccounts.Session, now: Date) -> (headers: [(name: String, value: String)], csrf: String) {
         let csrf = StaffCrypto.randomToken(bytes: 24)
-        let access = AccessToken(userID: session.user.id,
+        let access = AccessToken(userID: session.user.id, session: session.family,
                                  expires: Int64(now.timeIntervalSince1970) + Int64(AccessToken.lifetimeSeconds), csrf: csrf)
         let sessionAge = Int(StaffAccounts.sessionSeconds)
         return ([

@@ -174,6 +174,17 @@ struct StaffRoutesTests {
         #expect(try request("POST", "/api/v1/auth/refresh", session: clerk, csrf: clerk.cookies["gq_csrf"]).status == 401)
     }
 
+    @Test func signingOutEndsTheAccessCookieAtOnceButNotOtherSignIns() throws {
+        // Given the clerk signed in at two computers
+        let counter = try signIn("clerk-vad-247")
+        let laptop = try signIn("clerk-vad-247")
+        // When they sign out at the counter
+        #expect(try request("POST", "/api/v1/auth/logout", session: counter, csrf: counter.cookies["gq_csrf"]).status == 204)
+        // Then a copy of the counter's access cookie is worthless at once; the laptop stays signed in
+        #expect(try request("GET", "/api/v1/auth/me", session: counter).status == 401)
+        #expect(try request("GET", "/api/v1/auth/me", session: laptop).status == 200)
+    }
+
     @Test func failedSignInsMeetGrowingDelays() throws {
         func attempt(_ password: String) throws -> Response {
             try request("POST", "/api/v1/auth/login", json: ["username": "clerk-vad-247", "password": password])
