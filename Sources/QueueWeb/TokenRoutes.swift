@@ -114,12 +114,13 @@ enum TokenRoutes {
         return response
     }
 
-    /// A booking marked as the kiosk's must come from a kiosk enrolled for that office.
+    /// A booking marked as the kiosk's must come from a kiosk enrolled for that office; and a booking
+    /// that carries a kiosk cookie is the kiosk's, so that cookie must be genuine (nginx counts such
+    /// requests per kiosk rather than per address, and a made-up cookie must not escape its limit).
     private static func bookingActor(_ context: RequestContext, _ body: RequestBody, kioskKey: [UInt8]) throws -> Actor {
-        guard body["kiosk"] == "true" else { return .citizen }
-        guard let id = KioskPass.deviceID(Cookies.read(context.request)[Cookies.kiosk], key: kioskKey) else {
-            throw APIError(QueueError.kioskNotEnrolled)
-        }
+        let pass = Cookies.read(context.request)[Cookies.kiosk].flatMap { $0.isEmpty ? nil : $0 }
+        guard pass != nil || body["kiosk"] == "true" else { return .citizen }
+        guard let id = KioskPass.deviceID(pass, key: kioskKey) else { throw APIError(QueueError.kioskNotEnrolled) }
         return .enrolledKiosk(id: id)
     }
 

@@ -51,6 +51,11 @@ struct KioskRoutesTests {
             #expect(response.status == 403)
             #expect(try WebApplicationTests.error(response)["code"] as? String == "kiosk_not_enrolled")
         }
+        // A made-up kiosk cookie on an ordinary booking is refused too (nginx counts such requests
+        // per kiosk, not per address, so the cookie must be genuine)
+        let forged = try staff.request("POST", "/api/v1/tokens", session: .init(cookies: [Cookies.kiosk: "kiosk.7.made-up"], csrf: ""),
+                                       json: ["office": "VAD-247", "service": "bill-complaint", "name": "Asha", "phone": "9825012345"])
+        #expect(forged.status == 403)
         #expect(try staff.queue.snapshot(office: "VAD-247", at: staff.clock.now).services.allSatisfy { $0.waiting == 0 })
         // A citizen's own booking still needs name and phone
         let citizen = try staff.request("POST", "/api/v1/tokens", json: ["office": "VAD-247", "service": "bill-complaint"])
