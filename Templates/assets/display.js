@@ -61,9 +61,29 @@
       row.appendChild(element("td", service.waiting > 0 ? minutes : "", "wait"));
       services.appendChild(row);
     });
-    status(snapshot.is_open_now ? "" : words["gu.office_closed"] + " " + words["en.office_closed"]);
+    status(snapshot.is_open_now ? "" : [["gu", "gu-IN"], ["en", "en-IN"]].map(function (pair) {
+      var opens = snapshot.opens_at ? " " + words[pair[0] + ".opens"].replace("{when}", new Date(snapshot.opens_at).toLocaleString(pair[1],
+        { timeZone: "Asia/Kolkata", weekday: "long", hour: "2-digit", minute: "2-digit", hour12: false })) : "";
+      return words[pair[0] + ".office_closed"] + opens;
+    }).join(" · "));
+    showServicePage();
     announceNew(snapshot.last_calls);
   }
+
+  // An office with more services than the screen holds shows them a page at a time, turning every
+  // 8 seconds; the longest queues come first.
+  var servicePage = 0;
+  function showServicePage() {
+    var rows = $("services").rows;
+    if (rows.length === 0) { return; }
+    Array.prototype.forEach.call(rows, function (row) { row.hidden = false; });
+    var top = $("services").getBoundingClientRect().top, rowHeight = rows[0].getBoundingClientRect().height || 1;
+    var perPage = Math.max(3, Math.floor((window.innerHeight - top - 16) / rowHeight));
+    var pages = Math.ceil(rows.length / perPage);
+    if (servicePage >= pages) { servicePage = 0; }
+    Array.prototype.forEach.call(rows, function (row, index) { row.hidden = Math.floor(index / perPage) !== servicePage; });
+  }
+  setInterval(function () { servicePage += 1; showServicePage(); }, 8000);
 
   // Calls newer than the last one heard; the first snapshot after loading only sets the mark.
   function announceNew(calls) {

@@ -17,9 +17,12 @@
     if (heading) { heading.tabIndex = -1; heading.focus(); }
     restartIdle();
   }
+  // Back to the start when untouched: after a minute, or 20 seconds on the ticket screen, whose QR
+  // code opens the citizen's token page (with its cancel button) for whoever scans it next.
   function restartIdle() {
     clearTimeout(idle);
-    idle = setTimeout(reset, 60000);
+    if (!$("step-setup").hidden) { return; }
+    idle = setTimeout(reset, $("step-ticket").hidden ? 60000 : 20000);
   }
   function reset() {
     choice = {};

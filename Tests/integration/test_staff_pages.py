@@ -73,6 +73,7 @@ def test_a_clerk_calls_next_and_the_board_shows_and_speaks_it_within_a_second(st
         board.execute_cdp_cmd("Page.addScriptToEvaluateOnNewDocument", {"source": SPEECH_RECORDER})
         board.get(stack.base + "/display/?office=VAD-247")
         wait_for(lambda: len(board.find_elements(By.CSS_SELECTOR, "#counters .tile")) >= 1)
+        assert serious_violations(board) == []
         sign_in(clerk, stack, "/staff/", "clerk-vad-247", "demo-clerk-2026")
         # The clerk chooses counter 1 and sees the citizen waiting
         wait_for(lambda: clerk.find_element(By.ID, "choose").is_displayed())
@@ -105,6 +106,21 @@ def test_a_clerk_calls_next_and_the_board_shows_and_speaks_it_within_a_second(st
     finally:
         board.quit()
         clerk.quit()
+
+
+def test_a_small_board_shows_the_services_a_page_at_a_time(stack):
+    board = chromium(width=1280, height=720)
+    try:
+        board.get(stack.base + "/display/?office=SRT-VRC")
+        wait_for(lambda: len(board.find_elements(By.CSS_SELECTOR, "#services tr")) > 0)
+        rows = board.find_elements(By.CSS_SELECTOR, "#services tr")
+        first = [row.text for row in rows if row.is_displayed()]
+        assert 0 < len(first) < len(rows), "all the services fit: nothing to page"
+        time.sleep(8.5)
+        second = [row.text for row in rows if row.is_displayed()]
+        assert second and not set(first) & set(second)
+    finally:
+        board.quit()
 
 
 def test_the_board_reconnects_by_itself_after_the_server_restarts(own_stack):
