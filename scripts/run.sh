@@ -73,6 +73,8 @@ for _ in $(seq 1 100); do
 done
 echo
 echo "  GUVNL Queue is serving at http://$listen"
+echo "  staff: http://$listen/staff/ (clerk-vad-247 / demo-clerk-2026)   dashboard: http://$listen/admin/ (manager-vad-247 / demo-manager-2026)"
+echo "  display board: http://$listen/display/?office=VAD-247   kiosk: http://$listen/kiosk/?office=VAD-247 (set up by the manager)"
 echo "  logs: var/log/fcgi-app.log, var/nginx/logs/   stop: Ctrl-C"
 echo
 wait
