@@ -80,8 +80,7 @@ public enum CatalogImport {
         for plan in office.counters {
             try db.execute(sql: "INSERT INTO counter (office_code, number) VALUES (?, ?) ON CONFLICT DO NOTHING",
                            arguments: [office.code, plan.number])
-            let id = try Int64.fetchOne(db, sql: "SELECT id FROM counter WHERE office_code = ? AND number = ?",
-                                        arguments: [office.code, plan.number])
+            let id = try Counter.id(db, office: office.code, number: plan.number)
             let services = plan.services.filter(offered.contains)
             // Kept as the administrators left it unless the Markdown changed since the last import.
             if try changedInCatalog(db, office.code, "counter \(plan.number)", services.sorted().joined(separator: ",")) {

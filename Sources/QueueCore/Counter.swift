@@ -21,7 +21,11 @@ public struct Counter: Sendable, Equatable, Identifiable {
     }
 
     static func fetch(_ db: Database, office: String, number: Int) throws -> Counter? {
+        try id(db, office: office, number: number).flatMap { try fetch(db, id: $0) }
+    }
+
+    /// The id of counter `number` at an office.
+    static func id(_ db: Database, office: String, number: Int) throws -> Int64? {
         try Int64.fetchOne(db, sql: "SELECT id FROM counter WHERE office_code = ? AND number = ?", arguments: [office, number])
-            .flatMap { try fetch(db, id: $0) }
     }
 }

@@ -72,8 +72,7 @@ public enum DemoData {
             try db.execute(sql: """
                 INSERT INTO counter (office_code, number, state) VALUES (?, ?, ?) ON CONFLICT DO NOTHING
                 """, arguments: [office.code, number, state])
-            let counterID = try Int64.fetchOne(db, sql: "SELECT id FROM counter WHERE office_code = ? AND number = ?",
-                                               arguments: [office.code, number])
+            let counterID = try Counter.id(db, office: office.code, number: number)
             for service in served {
                 try db.execute(sql: "INSERT INTO counter_service VALUES (?, ?) ON CONFLICT DO NOTHING",
                                arguments: [counterID, service])

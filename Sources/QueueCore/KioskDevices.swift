@@ -29,8 +29,7 @@ public struct KioskDevices: Sendable {
             try db.execute(sql: "INSERT INTO kiosk_device (office_code, label, enrolled_by, enrolled_at) VALUES (?, ?, ?, ?)",
                            arguments: [office, label, enrolledBy, now.milliseconds])
             let id = db.lastInsertedRowID
-            try db.execute(sql: "INSERT INTO event (office_code, kind, actor, reason, at) VALUES (?, 'kiosk_enrolled', ?, ?, ?)",
-                           arguments: [office, actor.recorded, "kiosk \(id): \(label)", now.milliseconds])
+            _ = try EventLog.append(db, office: office, kind: "kiosk_enrolled", actor: actor, reason: "kiosk \(id): \(label)", at: now)
             return Device(id: id, office: office, label: label, enrolledAt: now, isRevoked: false)
         }
     }
@@ -39,8 +38,8 @@ public struct KioskDevices: Sendable {
         try database.writer.write { db in
             guard let device = try Self.fetch(db, id: id), !device.isRevoked else { throw QueueError.kioskNotEnrolled }
             try db.execute(sql: "UPDATE kiosk_device SET revoked_at = ? WHERE id = ?", arguments: [now.milliseconds, id])
-            try db.execute(sql: "INSERT INTO event (office_code, kind, actor, reason, at) VALUES (?, 'kiosk_revoked', ?, ?, ?)",
-                           arguments: [device.office, actor.recorded, "kiosk \(id): \(device.label)", now.milliseconds])
+            _ = try EventLog.append(db, office: device.office, kind: "kiosk_revoked", actor: actor,
+                                    reason: "kiosk \(id): \(device.label)", at: now)
         }
     }
 
@@ -56,9 +55,16 @@ public struct KioskDevices: Sendable {
     }
 
     static func fetch(_ db: Database, id: Int64) throws -> Device? {
-        try Row.fetchOne(db, sql: "SELECT * FROM kiosk_device WHERE id = ?", arguments: [id]).map { row in
-            Device(id: row["id"], office: row["office_code"], label: row["label"],
-                   enrolledAt: Date(milliseconds: row["enrolled_at"]), isRevoked: row["revoked_at"] != nil)
-        }
+        try Row.fetchOne(db, sql: "SELECT * FROM kiosk_device WHERE id = ?", arguments: [id]).map(device)
+    }
+
+    /// The kiosks an office ever enrolled, revoked ones included.
+    static func all(_ db: Database, office: String) throws -> [Device] {
+        try Row.fetchAll(db, sql: "SELECT * FROM kiosk_device WHERE office_code = ? ORDER BY id", arguments: [office]).map(device)
+    }
+
+    private static func device(_ row: Row) -> Device {
+        Device(id: row["id"], office: row["office_code"], label: row["label"],
+               enrolledAt: Date(milliseconds: row["enrolled_at"]), isRevoked: row["revoked_at"] != nil)
     }
 }

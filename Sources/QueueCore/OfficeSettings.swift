@@ -57,8 +57,7 @@ extension Queue {
                                             arguments: [code, facts.serviceDay(now).day]).map {
                 OfficeSettings.Holiday(day: $0["day"], reason: $0["reason"])
             }
-            let kiosks = try Int64.fetchAll(db, sql: "SELECT id FROM kiosk_device WHERE office_code = ? ORDER BY id", arguments: [code])
-                .compactMap { try KioskDevices.fetch(db, id: $0) }
+            let kiosks = try KioskDevices.all(db, office: code)
             return OfficeSettings(office: code, policy: facts.policy, counters: counters, services: services,
                                   holidays: holidays, kiosks: kiosks)
         }

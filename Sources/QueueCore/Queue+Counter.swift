@@ -129,9 +129,7 @@ extension Queue {
 extension Queue {
     /// The id of counter `number` at an office.
     public func counterID(office: String, number: Int) throws -> Int64? {
-        try database.writer.read { db in
-            try Int64.fetchOne(db, sql: "SELECT id FROM counter WHERE office_code = ? AND number = ?", arguments: [office, number])
-        }
+        try database.writer.read { db in try Counter.id(db, office: office, number: number) }
     }
 
     /// The token called to or served at a counter now.

@@ -17,21 +17,25 @@ extension StaffAccounts {
 
     /// The staff of an office, or everyone (nil: administrators' view, administrators included).
     public func members(office: String?) throws -> [Member] {
+        try members(where: "?1 IS NULL OR s.office_code = ?1", [office])
+    }
+
+    public func member(_ id: Int64) throws -> Member? {
+        try members(where: "s.id = ?", [id]).first
+    }
+
+    private func members(where condition: String, _ arguments: StatementArguments) throws -> [Member] {
         try database.writer.read { db in
             try Row.fetchAll(db, sql: """
                 SELECT s.id, s.username, s.display_name, s.role, s.office_code, c.number AS counter, s.is_active
                 FROM staff_user s LEFT JOIN counter c ON c.id = s.counter_id
-                WHERE ?1 IS NULL OR s.office_code = ?1 ORDER BY s.is_active DESC, s.role, s.username
-                """, arguments: [office]).map { row in
+                WHERE \(condition) ORDER BY s.is_active DESC, s.role, s.username
+                """, arguments: arguments).map { row in
                 Member(id: row["id"], username: row["username"], displayName: row["display_name"],
                        role: StaffRole(rawValue: row["role"]) ?? .counterStaff, office: row["office_code"],
                        counter: row["counter"], isActive: row["is_active"])
             }
         }
-    }
-
-    public func member(_ id: Int64) throws -> Member? {
-        try members(office: nil).first { $0.id == id }
     }
 
     /// Turns an account off (its sessions end now) or on again.
@@ -60,8 +64,7 @@ extension StaffAccounts {
             if let office { _ = try OfficeFacts.load(db, code: office) }
             var counterID: Int64?
             if let counterNumber {
-                counterID = try Int64.fetchOne(db, sql: "SELECT id FROM counter WHERE office_code = ? AND number = ?",
-                                               arguments: [office, counterNumber])
+                counterID = try office.flatMap { try Counter.id(db, office: $0, number: counterNumber) }
                 guard counterID != nil, role == .counterStaff else {
                     throw StaffError.invalidAccount(field: "counter", reason: "Only counter staff are tied to a counter, one of their office's.")
                 }
@@ -99,7 +102,6 @@ extension StaffAccounts {
     private static func audit(_ db: Database, office: String?, kind: String, member: Int64, actor: Actor, at now: Date) throws {
         guard let office else { return }
         let username = try String.fetchOne(db, sql: "SELECT username FROM staff_user WHERE id = ?", arguments: [member]) ?? "?"
-        try db.execute(sql: "INSERT INTO event (office_code, kind, actor, reason, at) VALUES (?, ?, ?, ?, ?)",
-                       arguments: [office, kind, actor.recorded, username, now.milliseconds])
+        _ = try EventLog.append(db, office: office, kind: kind, actor: actor, reason: username, at: now)
     }
 }

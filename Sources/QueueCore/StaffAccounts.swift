@@ -43,8 +43,7 @@ public struct StaffAccounts: Sendable {
             if let office { _ = try OfficeFacts.load(db, code: office) }
             var counterID: Int64?
             if let counterNumber {
-                counterID = try Int64.fetchOne(db, sql: "SELECT id FROM counter WHERE office_code = ? AND number = ?",
-                                               arguments: [office, counterNumber])
+                counterID = try office.flatMap { try Counter.id(db, office: $0, number: counterNumber) }
                 guard counterID != nil else {
                     throw StaffError.invalidAccount(field: "counter", reason: "There is no counter \(counterNumber) at \(office ?? "-").")
                 }

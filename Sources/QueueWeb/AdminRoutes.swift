@@ -13,13 +13,12 @@ enum AdminRoutes {
 
     static func register(in router: inout Router, auth: StaffAuth) {
         router.add("GET", "/api/v1/offices/{office}/settings") { context in
-            let (_, office, _) = try managing(context, auth: auth, body: nil)
-            return JSON.response(Settings(settings: try context.services.queue.settings(office: office, at: context.now),
-                                          staff: try auth.accounts.members(office: office)))
+            let (_, office) = try managing(context, auth: auth, body: nil)
+            return try settings(context, office: office, auth: auth)
         }
         router.add("POST", "/api/v1/offices/{office}/policy") { context in
             let body = try RequestBody(context.request)
-            let (actor, office, _) = try managing(context, auth: auth, body: body)
+            let (actor, office) = try managing(context, auth: auth, body: body)
             let policy = QueuePolicy(
                 maxPriorityStreak: try number(body, "max_priority_streak"), agingMinutes: try number(body, "aging_minutes"),
                 recallLimit: try number(body, "recall_limit"), activeTokensPerPhone: try number(body, "active_tokens_per_phone"))
@@ -28,7 +27,7 @@ enum AdminRoutes {
         }
         router.add("POST", "/api/v1/offices/{office}/counters/{number}/services") { context in
             let body = try RequestBody(context.request)
-            let (actor, office, _) = try managing(context, auth: auth, body: body)
+            let (actor, office) = try managing(context, auth: auth, body: body)
             guard let counter = Int(context.parameter("number")) else { throw APIError.invalidField("number", "The counter number must be a number.") }
             let services = try body.required("services", "List the services, separated by commas.")
                 .split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
@@ -37,21 +36,21 @@ enum AdminRoutes {
         }
         router.add("POST", "/api/v1/offices/{office}/slot-capacity") { context in
             let body = try RequestBody(context.request)
-            let (actor, office, _) = try managing(context, auth: auth, body: body)
+            let (actor, office) = try managing(context, auth: auth, body: body)
             try context.services.queue.setSlotCapacity(office: office, service: try body.required("service", "Choose the service."),
                                                        capacity: try number(body, "capacity"), actor: actor, at: context.now)
             return try settings(context, office: office, auth: auth)
         }
         router.add("POST", "/api/v1/offices/{office}/holidays") { context in
             let body = try RequestBody(context.request)
-            let (actor, office, _) = try managing(context, auth: auth, body: body)
+            let (actor, office) = try managing(context, auth: auth, body: body)
             try context.services.queue.addHoliday(office: office, day: try body.required("day", "Give the day as YYYY-MM-DD."),
                                                   reason: body["reason"] ?? "", actor: actor, at: context.now)
             return try settings(context, office: office, auth: auth)
         }
         router.add("POST", "/api/v1/offices/{office}/holidays/{day}/remove") { context in
             let body = try RequestBody(context.request)
-            let (actor, office, _) = try managing(context, auth: auth, body: body)
+            let (actor, office) = try managing(context, auth: auth, body: body)
             try context.services.queue.removeHoliday(office: office, day: context.parameter("day"), actor: actor, at: context.now)
             return try settings(context, office: office, auth: auth)
         }
@@ -63,10 +62,7 @@ enum AdminRoutes {
             }
             let office = body["office"].flatMap { $0.isEmpty ? nil : $0 }
             try requireMayChange(user, role: role, office: office)
-            let counter = try body["counter"].flatMap { $0.isEmpty ? nil : $0 }.map { text -> Int in
-                guard let number = Int(text) else { throw APIError.invalidField("counter", "The counter is a number, or empty.") }
-                return number
-            }
+            let counter = try optionalCounter(body)
             let member = try auth.accounts.addUser(
                 username: try body.required("username", "Choose a username."), displayName: try body.required("name", "Give the person's name."),
                 password: try body.required("password", "Choose a first password of at least 10 characters."), role: role,
@@ -95,10 +91,7 @@ enum AdminRoutes {
             guard member.id != user.id else {
                 throw APIError(status: 409, code: "own_account", message: "Ask another administrator to change your own account.", field: "id")
             }
-            let counter = try body["counter"].flatMap { $0.isEmpty ? nil : $0 }.map { text -> Int in
-                guard let number = Int(text) else { throw APIError.invalidField("counter", "The counter is a number, or empty.") }
-                return number
-            }
+            let counter = try optionalCounter(body)
             try auth.accounts.setAssignment(member.id, role: role, office: office, counterNumber: counter,
                                             actor: .staff(id: user.id, username: user.username), at: context.now)
             return JSON.response(try auth.accounts.member(member.id))
@@ -113,13 +106,10 @@ enum AdminRoutes {
     }
 
     /// The signed-in manager of the office in the path, as the audit log names them.
-    private static func managing(_ context: RequestContext, auth: StaffAuth, body: RequestBody?) throws -> (Actor, String, StaffUser) {
-        let user = try auth.principal(context, csrfFrom: body)
+    private static func managing(_ context: RequestContext, auth: StaffAuth, body: RequestBody?) throws -> (Actor, String) {
         let office = context.parameter("office")
-        guard user.mayManage(office: office) else {
-            throw APIError.forbidden("Only managers of \(office) and administrators may change its settings.")
-        }
-        return (.staff(id: user.id, username: user.username), office, user)
+        let user = try auth.manager(of: office, context, csrfFrom: body)
+        return (.staff(id: user.id, username: user.username), office)
     }
 
     /// Managers look after the counter staff of their own office; administrators after everyone.
@@ -138,6 +128,13 @@ enum AdminRoutes {
         }
         try requireMayChange(user, role: member.role, office: member.office)
         return (user, member)
+    }
+
+    /// The `counter` field: a counter number, or empty for none.
+    private static func optionalCounter(_ body: RequestBody) throws -> Int? {
+        guard let text = body["counter"], !text.isEmpty else { return nil }
+        guard let number = Int(text) else { throw APIError.invalidField("counter", "The counter is a number, or empty.") }
+        return number
     }
 
     private static func number(_ body: RequestBody, _ field: String) throws -> Int {

@@ -10,7 +10,7 @@ enum KioskRoutes {
             let body = try RequestBody(context.request)
             let user = try auth.principal(context, csrfFrom: body)
             let office = try body.required("office", "Choose the office this kiosk stands in.")
-            guard user.mayManage(office: office) else { throw APIError.forbidden("Only a manager of \(office) may enrol its kiosks.") }
+            try auth.requireManager(user, of: office)
             let device = try KioskDevices(database: context.services.database).enrol(
                 office: office, label: body["label"] ?? "Kiosk", by: .staff(id: user.id, username: user.username), at: context.now)
             var response = JSON.response(status: 201, device)
@@ -27,7 +27,7 @@ enum KioskRoutes {
             guard let id = Int64(context.parameter("id")) else { throw APIError.invalidField("id", "The kiosk id must be a number.") }
             let kiosks = KioskDevices(database: context.services.database)
             guard let device = try kiosks.device(id) else { throw APIError.notFound("There is no kiosk \(id).") }
-            guard user.mayManage(office: device.office) else { throw APIError.forbidden("Only a manager of \(device.office) may revoke its kiosks.") }
+            try auth.requireManager(user, of: device.office)
             try kiosks.revoke(id, by: .staff(id: user.id, username: user.username), at: context.now)
             return Response(status: 204, headers: [("Cache-Control", "no-store")])
         }

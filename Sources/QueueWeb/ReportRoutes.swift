@@ -45,11 +45,8 @@ enum ReportRoutes {
 
     /// The office in the path, if the signed-in member of staff may manage it.
     private static func managedOffice(_ context: RequestContext, auth: StaffAuth) throws -> String {
-        let user = try auth.principal(context)
         let office = context.parameter("office")
-        guard user.mayManage(office: office) else {
-            throw APIError.forbidden("Reports and the audit log of \(office) are for its managers and administrators.")
-        }
+        _ = try auth.manager(of: office, context)
         return office
     }
 

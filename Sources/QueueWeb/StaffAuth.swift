@@ -24,6 +24,20 @@ struct StaffAuth: Sendable {
         return user
     }
 
+    /// The signed-in member of staff, if they manage `office` (its managers, administrators):
+    /// the one check behind the dashboard, the settings and kiosk enrolment.
+    func manager(of office: String, _ context: RequestContext, csrfFrom body: RequestBody? = nil) throws -> StaffUser {
+        let user = try principal(context, csrfFrom: body)
+        try requireManager(user, of: office)
+        return user
+    }
+
+    func requireManager(_ user: StaffUser, of office: String) throws {
+        guard user.mayManage(office: office) else {
+            throw APIError.forbidden("Only managers of \(office) and administrators may do this.")
+        }
+    }
+
     /// The cookies of a new sign-in or refresh, and the CSRF token to repeat.
     func issue(_ session: StaffAccounts.Session, now: Date) -> (headers: [(name: String, value: String)], csrf: String) {
         let csrf = StaffCrypto.randomToken(bytes: 24)

@@ -9,15 +9,7 @@
   var catalog = null, office = null, stream = null, auditNext = null;
 
   function say(text) { PageKit.say($("message"), text); }
-  function name(names) { return names ? (names[lang] || names.en) : ""; }
-  function serviceName(code) {
-    var service = catalog && catalog.services.filter(function (s) { return s.code === code; })[0];
-    return service ? name(service.names) : code;
-  }
-  function officeName(code) {
-    var entry = catalog && catalog.offices.filter(function (o) { return o.code === code; })[0];
-    return entry ? name(entry.names) : code;
-  }
+  function serviceName(code) { return PageKit.catalogName(catalog, "services", code); }
   function minutes(value) { return value == null ? "—" : (Math.round(value * 10) / 10).toFixed(1); }
   function percent(value) { return value == null ? "—" : Math.round(value * 1000) / 10 + "%"; }
   function today() { return new Date(Date.now() + 330 * 60000).toISOString().slice(0, 10); }
@@ -55,7 +47,7 @@
 
   function choose(code) {
     office = code;
-    $("office-title").textContent = officeName(code);
+    $("office-title").textContent = PageKit.catalogName(catalog, "offices", code);
     $("dashboard").hidden = false;
     refreshNow();
     follow();

@@ -11,12 +11,7 @@
     ["sign-in", "choose", "desk"].forEach(function (id) { $(id).hidden = id !== section; });
   }
   function say(text) { PageKit.say($("message"), text); }
-  function serviceName(code) {
-    var entry = catalog && catalog.services.filter(function (item) { return item.code === code; })[0];
-    if (!entry) { return code; }
-    var lang = document.documentElement.lang;
-    return entry.names[lang] || entry.names.en;
-  }
+  function serviceName(code) { return PageKit.catalogName(catalog, "services", code); }
 
   function start() {
     fetch("/catalog.json").then(function (r) { return r.json(); }).then(function (body) { catalog = body; })
@@ -61,7 +56,7 @@
     $("choose-office-label").hidden = false;
     if (select.options.length === 0 && catalog) {
       catalog.offices.forEach(function (office) {
-        var option = element("option", office.names[document.documentElement.lang] || office.names.en);
+        var option = element("option", PageKit.localName(office.names));
         option.value = office.code;
         select.appendChild(option);
       });

@@ -39,7 +39,7 @@
     link.href = link.getAttribute("href") + location.search;
   });
 
-  function name(names) { return names[lang] || names.en; }
+  var name = PageKit.localName;
   function minutes(seconds) { return Math.max(1, Math.round(seconds / 60)); }
 
   function refreshSnapshot() {

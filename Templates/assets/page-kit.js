@@ -1,6 +1,6 @@
-// What the console, the display board and the kiosk share: elements by id, the page's interface
-// strings (rendered by sitegen into <template id="text">, already in the right languages), new
-// elements with text (never HTML, so nothing from the server is parsed as markup), messages.
+// What the staff and office pages share: elements by id, the page's interface strings (rendered by
+// sitegen into <template id="text">, already in the right languages), new elements with text (never
+// HTML, so nothing from the server is parsed as markup), messages, catalogue names.
 var PageKit = (function () {
   "use strict";
   function byID(id) { return document.getElementById(id); }
@@ -24,5 +24,14 @@ var PageKit = (function () {
     box.textContent = text || "";
     box.hidden = !text;
   }
-  return { byID: byID, words: words, element: element, say: say };
+  // A catalogue name ({en, gu, hi}) in the page's language, English when it lacks one.
+  function localName(names) {
+    return names ? (names[document.documentElement.lang] || names.en) : "";
+  }
+  // The name of a service or an office of catalog.json by its code; the code while it is not loaded.
+  function catalogName(catalog, list, code) {
+    var entry = catalog && catalog[list].filter(function (item) { return item.code === code; })[0];
+    return entry ? localName(entry.names) : code;
+  }
+  return { byID: byID, words: words, element: element, say: say, localName: localName, catalogName: catalogName };
 })();

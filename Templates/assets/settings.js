@@ -4,15 +4,10 @@
   "use strict";
   var $ = PageKit.byID, words = PageKit.words(), element = PageKit.element;
   var api = StaffSession.request;
-  var lang = document.documentElement.lang;
   var catalog = null, user = null, office = null, current = null;
 
   function say(text) { PageKit.say($("message"), text); $("saved").hidden = true; }
-  function name(names) { return names ? (names[lang] || names.en) : ""; }
-  function serviceName(code) {
-    var service = catalog && catalog.services.filter(function (s) { return s.code === code; })[0];
-    return service ? name(service.names) : code;
-  }
+  function serviceName(code) { return PageKit.catalogName(catalog, "services", code); }
   function button(text, onClick, className) {
     var node = element("button", text, className || "quiet small-button");
     node.type = "button";
@@ -51,8 +46,7 @@
       if (!answer.ok) { say(StaffSession.errorText(answer)); return; }
       current = answer.body;
       $("settings").hidden = false;
-      var entry = catalog && catalog.offices.filter(function (o) { return o.code === office; })[0];
-      $("office-title").textContent = entry ? name(entry.names) : office;
+      $("office-title").textContent = PageKit.catalogName(catalog, "offices", office);
       drawCounters();
       drawSlots();
       drawHolidays();
@@ -84,8 +78,7 @@
       form.appendChild(save);
       form.addEventListener("submit", function (event) {
         event.preventDefault();
-        var chosen = Array.prototype.filter.call(form.querySelectorAll("input:checked"), function (b) { return true; })
-          .map(function (b) { return b.value; });
+        var chosen = Array.prototype.map.call(form.querySelectorAll("input:checked"), function (box) { return box.value; });
         change("POST", officePath("/counters/" + counter.number + "/services"), { services: chosen.join(",") });
       });
       box.appendChild(form);

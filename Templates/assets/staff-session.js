@@ -65,11 +65,11 @@ var StaffSession = (function () {
   function managedOffice(who, catalog, onChange) {
     document.getElementById("who").textContent = who.display_name;
     if (who.role === "counter_staff") { document.getElementById("not-allowed").hidden = false; return null; }
-    var select = document.getElementById("office"), lang = document.documentElement.lang;
+    var select = document.getElementById("office");
     if (who.role === "administrator" && catalog) {
       catalog.offices.forEach(function (entry) {
         var option = document.createElement("option");
-        option.textContent = entry.names[lang] || entry.names.en;
+        option.textContent = PageKit.localName(entry.names);
         option.value = entry.code;
         select.appendChild(option);
       });
