@@ -31,3 +31,11 @@ enum RequestDecoding {
         params["CONTENT_LENGTH"].flatMap { Int($0.trimmingCharacters(in: .whitespaces)) }
     }
 }
+
+extension Request {
+    /// The request that these FastCGI parameters and body describe, decoded exactly as the server
+    /// decodes what nginx sends (for tests and fuzzing that start from raw parameters).
+    public init(fastCGIParameters params: [String: String], body: [UInt8]) {
+        self = RequestDecoding.request(from: params, body: body)
+    }
+}

@@ -28,11 +28,11 @@ extension CitizenDetails {
     /// booking (an enrolled kiosk's walk-in) may leave name and phone empty; what is given is checked.
     public func validated(allowingAnonymous: Bool = false) throws(QueueError) -> CitizenDetails {
         var clean = self
-        clean.name = Self.collapseSpaces(name)
+        clean.name = TextInput.normalised(name)
         if clean.name.isEmpty {
             guard allowingAnonymous else { throw .invalidField(field: "name", reason: "Please enter your name.") }
         } else {
-            try clean.checkName()
+            clean.name = try TextInput.validated(clean.name, field: "name", label: "name", limit: Self.nameLimit)
         }
         if allowingAnonymous && phone.allSatisfy(\.isWhitespace) {
             clean.phone = ""
@@ -45,19 +45,10 @@ extension CitizenDetails {
         return try clean.validatedOptionalFields()
     }
 
-    private func checkName() throws(QueueError) {
-        guard name.count <= Self.nameLimit else {
-            throw .invalidField(field: "name", reason: "The name may have at most \(Self.nameLimit) characters.")
-        }
-        guard !name.unicodeScalars.contains(where: { $0.properties.generalCategory == .control }) else {
-            throw .invalidField(field: "name", reason: "The name contains characters that are not allowed.")
-        }
-    }
-
     private func validatedOptionalFields() throws(QueueError) -> CitizenDetails {
         var clean = self
-        if let email = email.map(Self.collapseSpaces), !email.isEmpty {
-            guard Self.isPlausibleEmail(email) else {
+        if let email = email.map({ TextInput.normalised($0) }), !email.isEmpty {
+            guard Self.isPlausibleEmail(email), TextInput.firstDisallowed(in: email) == nil else {
                 throw .invalidField(field: "email", reason: "Enter an e-mail address such as name@example.com, or leave it empty.")
             }
             clean.email = email
@@ -65,7 +56,7 @@ extension CitizenDetails {
             clean.email = nil
         }
         if let number = consumerNumber?.filter({ $0 != " " && $0 != "-" }), !number.isEmpty {
-            guard (5...15).contains(number.count), number.allSatisfy({ $0.isASCII && $0.isNumber }) else {
+            guard (5...15).contains(number.count), number.utf8.allSatisfy({ (48...57).contains($0) }) else {
                 throw .invalidField(field: "consumer_number", reason: "The consumer number on your bill has 5 to 15 digits.")
             }
             clean.consumerNumber = number
@@ -90,14 +81,11 @@ extension CitizenDetails {
     }
 
     static func isPlausibleEmail(_ text: String) -> Bool {
-        guard text.count <= 254, !text.contains(" ") else { return false }
+        // Counted in scalars, as the database's CHECK counts.
+        guard TextInput.length(text) <= 254, !text.contains(" ") else { return false }
         let parts = text.split(separator: "@", omittingEmptySubsequences: false)
-        guard parts.count == 2, !parts[0].isEmpty, parts[0].count <= 64 else { return false }
+        guard parts.count == 2, !parts[0].isEmpty, parts[0].unicodeScalars.count <= 64 else { return false }
         let domain = parts[1]
         return domain.contains(".") && !domain.hasPrefix(".") && !domain.hasSuffix(".") && !domain.contains("..")
-    }
-
-    static func collapseSpaces(_ text: String) -> String {
-        text.split(whereSeparator: \.isWhitespace).joined(separator: " ")
     }
 }

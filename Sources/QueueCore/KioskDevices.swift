@@ -18,8 +18,8 @@ public struct KioskDevices: Sendable {
     public init(database: AppDatabase) { self.database = database }
 
     public func enrol(office: String, label: String, by actor: Actor, at now: Date) throws -> Device {
-        let label = label.trimmingCharacters(in: .whitespacesAndNewlines)
-        guard (1...60).contains(label.count) else {
+        let label = try TextInput.validated(label, field: "label", label: "kiosk's name", limit: 60)
+        guard !label.isEmpty else {
             throw QueueError.invalidField(field: "label", reason: "Name the kiosk in 1 to 60 characters, such as \"Hall entrance\".")
         }
         return try database.writer.write { db in

@@ -118,8 +118,7 @@ extension Queue {
     }
 
     public func addHoliday(office code: String, day: String, reason: String, actor: Actor, at now: Date) throws {
-        let reason = CitizenDetails.collapseSpaces(reason)
-        guard reason.count <= 200 else { throw QueueError.invalidField(field: "reason", reason: "At most 200 characters.") }
+        let reason = try TextInput.validated(reason, field: "reason", label: "reason", limit: 200)
         try commit { db, events in
             let facts = try OfficeFacts.load(db, code: code)
             guard ServiceDay.midnight(of: day, timeZone: facts.timeZone) != nil else {

@@ -10,8 +10,8 @@ extension Queue {
             guard var counter = try Counter.fetch(db, id: counterID) else { throw QueueError.counterNotFound(counterID) }
             var pauseReason: String?
             if state == .paused {
-                let text = CitizenDetails.collapseSpaces(reason ?? "")
-                guard (1...200).contains(text.count) else {
+                let text = try TextInput.validated(reason ?? "", field: "reason", label: "reason for the pause", limit: 200)
+                guard !text.isEmpty else {
                     throw QueueError.invalidField(field: "reason", reason: "Give a reason for the pause (up to 200 characters).")
                 }
                 pauseReason = text

@@ -5,8 +5,7 @@ extension Queue {
     /// The clerk's note on the token at their counter; an empty note removes it. The audit log
     /// records that the note changed, never its text (it may hold personal details).
     public func setStaffNote(_ note: String, token tokenID: Int64, counter counterID: Int64, actor: Actor, at now: Date) throws {
-        let text = note.trimmingCharacters(in: .whitespacesAndNewlines)
-        guard text.count <= 500 else { throw QueueError.invalidField(field: "note", reason: "A note has at most 500 characters.") }
+        let text = try TextInput.validated(note, field: "note", label: "note", limit: 500, allowingLineBreaks: true)
         try commit { db, events in
             guard let token = try Token.fetch(db, id: tokenID), token.counterID == counterID,
                   token.state == .called || token.state == .serving else { throw QueueError.tokenNotFound }

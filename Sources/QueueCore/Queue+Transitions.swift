@@ -43,7 +43,8 @@ extension Queue {
     /// original queueing time, so it does not lose its place.
     public func transfer(token tokenID: Int64, from counterID: Int64, toService service: String?,
                          toCounter targetID: Int64?, reason: String?, actor: Actor, at now: Date) throws -> Token {
-        try atCounter(tokenID, counterID, action: .transfer, kind: "transferred", actor: actor, at: now, reason: reason) { db, token, _ in
+        let reason = try reason.map { try TextInput.validated($0, field: "reason", label: "reason", limit: 200) }.flatMap { $0.isEmpty ? nil : $0 }
+        return try atCounter(tokenID, counterID, action: .transfer, kind: "transferred", actor: actor, at: now, reason: reason) { db, token, _ in
             let newService = service ?? token.serviceCode
             guard newService != token.serviceCode || targetID != nil else { throw QueueError.transferToSameQueue }
             _ = try OfferedService.load(db, office: token.officeCode, service: newService)

@@ -31,8 +31,8 @@ public struct StaffAccounts: Sendable {
         guard password.count >= 10 else {
             throw StaffError.invalidAccount(field: "password", reason: "The password needs at least 10 characters.")
         }
-        let display = CitizenDetails.collapseSpaces(displayName)
-        guard (1...100).contains(display.count) else {
+        let display = TextInput.normalised(displayName)
+        guard (1...100).contains(TextInput.length(display)), TextInput.firstDisallowed(in: display) == nil else {
             throw StaffError.invalidAccount(field: "name", reason: "Give the person's name (up to 100 characters).")
         }
         if role != .administrator, office == nil {

@@ -35,16 +35,12 @@ enum EventStreamRoutes {
         router.add("GET", "/api/v1/offices/{office}/events") { context in
             let office = context.parameter("office")
             _ = try context.services.queue.office(office, at: context.now)  // 404 before the stream starts
-            return officeStream(office, resumeAfter: resumePoint(context), context: context, hub: hub)
+            return officeStream(office, resumeAfter: LastEventID.of(context), context: context, hub: hub)
         }
         router.add("GET", "/api/v1/tokens/{id}/events") { context in
             let token = try TokenRoutes.authorisedToken(context, secret: context.query["secret"])
             return tokenStream(token, context: context, hub: hub)
         }
-    }
-
-    private static func resumePoint(_ context: RequestContext) -> Int64? {
-        (context.request.header("last-event-id") ?? context.query["last_event_id"]).flatMap { Int64($0) }.map { max(0, $0) }
     }
 
     private static func officeStream(_ office: String, resumeAfter: Int64?, context: RequestContext, hub: LiveUpdateHub) -> Response {

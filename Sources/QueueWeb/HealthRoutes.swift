@@ -69,10 +69,10 @@ enum HealthRoutes {
     private static func stream(_ context: RequestContext) throws -> Response {
         let interval = try parseInterval(context.query["interval"])
         // Ids keep rising across reconnections so that a client never sees one twice.
-        let resumeAfter = context.request.header("last-event-id").flatMap { Int($0) } ?? 0
+        let resumeAfter = LastEventID.parse(context.request.header("last-event-id")) ?? 0
         let services = context.services
         return Response(status: 200, headers: ServerSentEvent.headers, body: .stream { stream in
-            var sequence = max(0, resumeAfter)
+            var sequence = resumeAfter
             repeat {
                 sequence += 1
                 let payload: [UInt8]
