@@ -52,7 +52,8 @@ stop_servers() {
 trap stop_servers EXIT
 trap 'exit 0' INT TERM
 
-"$bin/fcgi-app" serve --database "$database" --socket "$socket" "${group_args[@]}" \
+# Supervised: if fcgi-app ever dies, it is started again at once (see var/log/fcgi-app.log).
+scripts/supervise.sh "$bin/fcgi-app" serve --database "$database" --socket "$socket" "${group_args[@]}" \
     2>>var/log/fcgi-app.log &
 app_pid=$!
 if ! wait_for_socket "$socket" 10; then

@@ -13,6 +13,9 @@ public struct Request: Sendable {
     public var requestID: String
     /// `http` or `https`, as the client used it.
     public var scheme: String
+    /// What nginx itself tells the application (`fastcgi_param GUVNL_*`), keyed by name without the
+    /// prefix (`KIOSK_LIMIT_KEY`). Clients cannot set these: nginx sends their headers as `HTTP_*`.
+    public var gatewayVariables: [String: String] = [:]
 
     public init(
         method: String, path: String, query: String = "", headers: [String: String] = [:],

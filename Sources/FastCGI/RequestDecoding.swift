@@ -20,10 +20,14 @@ enum RequestDecoding {
         if let type = params["CONTENT_TYPE"], !type.isEmpty { headers["content-type"] = type }
         if let length = params["CONTENT_LENGTH"], !length.isEmpty { headers["content-length"] = length }
         let requestID = params["REQUEST_ID"].flatMap { $0.isEmpty ? nil : $0 } ?? RequestID.make()
-        return Request(
+        var request = Request(
             method: params["REQUEST_METHOD"] ?? "GET", path: path.isEmpty ? "/" : path, query: query,
             headers: headers, remoteAddress: params["REMOTE_ADDR"] ?? "", body: body, requestID: requestID,
             scheme: params["HTTPS"] == "on" ? "https" : (params["REQUEST_SCHEME"] ?? "http"))
+        for (name, value) in params where name.hasPrefix("GUVNL_") {
+            request.gatewayVariables[String(name.dropFirst(6))] = value
+        }
+        return request
     }
 
     /// The declared body length, if the request declares one.

@@ -9,14 +9,19 @@ public struct BookingRequest: Sendable {
     /// For an appointment: the slot and the service day `YYYY-MM-DD`.
     public var appointment: (slotID: Int64, day: String)?
     public var actor: Actor
+    /// The token's capabilities, chosen by the caller so that it can hand them out; only their
+    /// digests are stored. Only a citizen's own booking gets a manage secret: a token booked at a
+    /// kiosk (or by staff) must not be cancellable by whoever uses that device next.
+    public var secrets: TokenSecrets
 
     public init(officeCode: String, serviceCode: String, citizen: CitizenDetails,
-                appointment: (slotID: Int64, day: String)? = nil, actor: Actor = .citizen) {
+                appointment: (slotID: Int64, day: String)? = nil, actor: Actor = .citizen, secrets: TokenSecrets = .random()) {
         self.officeCode = officeCode
         self.serviceCode = serviceCode
         self.citizen = citizen
         self.appointment = appointment
         self.actor = actor
+        self.secrets = secrets
     }
 }
 
@@ -37,7 +42,8 @@ extension Queue {
 
     /// Moves a booked appointment (not yet checked in) to another slot: in one transaction the old
     /// token is cancelled, keeping its number so numbers stay gapless, and a new one is booked.
-    public func reschedule(token tokenID: Int64, toSlot slotID: Int64, day: String, actor: Actor, at now: Date) throws -> Token {
+    public func reschedule(token tokenID: Int64, toSlot slotID: Int64, day: String, secrets: TokenSecrets = .random(),
+                           actor: Actor, at now: Date) throws -> Token {
         try commit { db, events in
             guard let old = try Token.fetch(db, id: tokenID) else { throw QueueError.tokenNotFound }
             guard old.kind == .appointment, old.state == .booked else {
@@ -48,7 +54,7 @@ extension Queue {
             events.append(try EventLog.append(db, office: old.officeCode, kind: "rescheduled", token: old, from: .booked,
                                               to: .cancelled, actor: actor, reason: "moved to another slot", at: now))
             let request = BookingRequest(officeCode: old.officeCode, serviceCode: old.bookedServiceCode, citizen: old.citizen,
-                                         appointment: (slotID, day), actor: actor)
+                                         appointment: (slotID, day), actor: actor, secrets: secrets)
             return try insertBooking(db, request, citizen: old.citizen, at: now, events: &events)
         }
     }
@@ -80,12 +86,13 @@ extension Queue {
         let number = "\(service.prefix)-\(sequence < 100 ? String(format: "%03d", sequence) : String(sequence))"
         let state: TokenState = slot == nil ? .waiting : .booked
         try db.execute(sql: """
-            INSERT INTO token (secret, office_code, service_code, booked_service_code, service_day, sequence, number,
-                kind, state, priority, citizen_name, phone, email, consumer_number, language, slot_id, slot_starts_at,
-                queued_at, created_at)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+            INSERT INTO token (view_secret_hash, manage_secret_hash, office_code, service_code, booked_service_code,
+                service_day, sequence, number, kind, state, priority, citizen_name, phone, email, consumer_number, language,
+                slot_id, slot_starts_at, queued_at, created_at)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
             """, arguments: [
-                Self.newSecret(), office.code, service.code, service.code, day, sequence, number,
+                TokenSecrets.digest(request.secrets.view), request.actor == .citizen ? TokenSecrets.digest(request.secrets.manage) : nil,
+                office.code, service.code, service.code, day, sequence, number,
                 (slot == nil ? TokenKind.walkIn : .appointment).rawValue, state.rawValue, citizen.priority.rawValue,
                 citizen.name.isEmpty ? nil : citizen.name, citizen.phone.isEmpty ? nil : citizen.phone, citizen.email, citizen.consumerNumber, citizen.language,
                 slot?.id, slot?.startsAt, slot == nil ? now.milliseconds : nil, now.milliseconds,
@@ -136,14 +143,5 @@ extension Queue {
         guard held < office.policy.activeTokensPerPhone else {
             throw QueueError.phoneLimitReached(limit: office.policy.activeTokensPerPhone)
         }
-    }
-
-    /// 128 random bits, base64url without padding (22 characters).
-    static func newSecret() -> String {
-        var generator = SystemRandomNumberGenerator()
-        let bytes = (0..<16).map { _ in UInt8.random(in: .min ... .max, using: &generator) }
-        return Data(bytes).base64EncodedString()
-            .replacingOccurrences(of: "+", with: "-").replacingOccurrences(of: "/", with: "_")
-            .replacingOccurrences(of: "=", with: "")
     }
 }

@@ -12,6 +12,7 @@ enum Schema {
         migrator.registerMigration("v5-kiosks", migrate: KioskMigration.apply)
         migrator.registerMigration("v6-catalog-plan", migrate: CatalogPlanMigration.apply)
         migrator.registerMigration("v7-staff-notes", migrate: StaffNoteMigration.apply)
+        migrator.registerMigration("v8-token-capabilities", migrate: TokenCapabilitiesMigration.apply)
         return migrator
     }
 }

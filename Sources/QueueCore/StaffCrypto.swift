@@ -68,9 +68,22 @@ public enum Base64URL {
             .replacingOccurrences(of: "=", with: "")
     }
 
+    /// The bytes, only if `text` is exactly how `encode` writes them: no padding, no `+` or `/`,
+    /// no stray bits in the last character. A signed value has one spelling, so that nothing keyed
+    /// on its text (nginx's per-kiosk limit) can be dodged by writing it another way.
     public static func decode(_ text: String) -> [UInt8]? {
+        guard text.utf8.allSatisfy({ isAlphabet($0) }), text.utf8.count % 4 != 1 else { return nil }
         var base64 = text.replacingOccurrences(of: "-", with: "+").replacingOccurrences(of: "_", with: "/")
-        while base64.count % 4 != 0 { base64 += "=" }
-        return Data(base64Encoded: base64).map(Array.init)
+        while base64.utf8.count % 4 != 0 { base64 += "=" }
+        guard let bytes = Data(base64Encoded: base64).map(Array.init), encode(bytes) == text else { return nil }
+        return bytes
+    }
+
+    private static func isAlphabet(_ byte: UInt8) -> Bool {
+        switch byte {
+        case UInt8(ascii: "A")...UInt8(ascii: "Z"), UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "0")...UInt8(ascii: "9"),
+             UInt8(ascii: "-"), UInt8(ascii: "_"): true
+        default: false
+        }
     }
 }

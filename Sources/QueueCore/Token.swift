@@ -4,8 +4,11 @@ import GRDB
 /// A citizen's place in an office's queue for one service and one service day.
 public struct Token: Sendable, Equatable, Identifiable {
     public var id: Int64
-    /// Needed, with the id, to read the token: only the citizen who booked has it.
-    public var secret: String
+    /// Digest of the secret that reads the token (`TokenSecrets.view`).
+    public var viewSecretHash: String
+    /// Digest of the secret that cancels, moves or checks in the token; nil for tokens booked
+    /// before capabilities were split, and for those booked at a kiosk.
+    public var manageSecretHash: String?
     public var officeCode: String
     /// The service it is queued for now (a transfer changes it).
     public var serviceCode: String
@@ -37,7 +40,8 @@ extension Token: FetchableRecord {
     public init(row: Row) throws {
         func date(_ column: String) -> Date? { (row[column] as Int64?).map(Date.init(milliseconds:)) }
         id = row["id"]
-        secret = row["secret"]
+        viewSecretHash = row["view_secret_hash"]
+        manageSecretHash = row["manage_secret_hash"]
         officeCode = row["office_code"]
         serviceCode = row["service_code"]
         bookedServiceCode = row["booked_service_code"]

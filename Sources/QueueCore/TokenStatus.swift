@@ -44,4 +44,35 @@ extension Queue {
     public func token(_ id: Int64) throws -> Token? {
         try database.writer.read { db in try Token.fetch(db, id: id) }
     }
+
+    /// The token, if `secret` is one of its view secrets: the one it was booked with, or one
+    /// granted when it was found again. Nil for a wrong secret and a missing token alike.
+    public func token(_ id: Int64, viewSecret secret: String) throws -> Token? {
+        guard !secret.isEmpty else { return nil }
+        return try database.writer.read { db in
+            guard let token = try Token.fetch(db, id: id) else { return nil }
+            if token.allows(.view, with: secret) { return token }
+            let granted = try Bool.fetchOne(db, sql: "SELECT EXISTS (SELECT 1 FROM token_view_grant WHERE secret_hash = ? AND token_id = ?)",
+                                            arguments: [TokenSecrets.digest(secret), id]) ?? false
+            return granted ? token : nil
+        }
+    }
+
+    /// How many view secrets found-again lookups may add to one token; the oldest give way.
+    public static let viewGrantsPerToken = 10
+
+    /// A new view secret for a token its holder has found again (by office, number and mobile):
+    /// the first cannot be read back, since only its digest is kept.
+    public func grantView(of tokenID: Int64, at now: Date) throws -> String {
+        let secret = StaffCrypto.randomToken(bytes: 16)
+        try database.writer.write { db in
+            try db.execute(sql: "INSERT INTO token_view_grant (secret_hash, token_id, granted_at) VALUES (?, ?, ?)",
+                           arguments: [TokenSecrets.digest(secret), tokenID, now.milliseconds])
+            try db.execute(sql: """
+                DELETE FROM token_view_grant WHERE token_id = ? AND secret_hash NOT IN
+                    (SELECT secret_hash FROM token_view_grant WHERE token_id = ? ORDER BY granted_at DESC LIMIT ?)
+                """, arguments: [tokenID, tokenID, Self.viewGrantsPerToken])
+        }
+        return secret
+    }
 }

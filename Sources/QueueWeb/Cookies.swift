@@ -20,8 +20,12 @@ enum Cookies {
     }
 
     /// HttpOnly (scripts cannot read it) unless it is the CSRF cookie, which the console's script echoes.
-    static func set(_ name: String, _ value: String, path: String, maxAge: Int, httpOnly: Bool = true) -> (name: String, value: String) {
-        ("Set-Cookie", "\(name)=\(value); Path=\(path); Max-Age=\(maxAge); Secure; SameSite=Strict\(httpOnly ? "; HttpOnly" : "")")
+    /// Strict by default; a token's manage cookie is Lax, so that the token page opened from a link
+    /// in an SMS still knows this is the device that booked (Lax still withholds it from other
+    /// sites' form posts).
+    static func set(_ name: String, _ value: String, path: String, maxAge: Int, httpOnly: Bool = true,
+                    sameSite: String = "Strict") -> (name: String, value: String) {
+        ("Set-Cookie", "\(name)=\(value); Path=\(path); Max-Age=\(maxAge); Secure; SameSite=\(sameSite)\(httpOnly ? "; HttpOnly" : "")")
     }
 
     static func clear(_ name: String, path: String) -> (name: String, value: String) {

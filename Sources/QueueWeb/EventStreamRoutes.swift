@@ -38,7 +38,7 @@ enum EventStreamRoutes {
             return officeStream(office, resumeAfter: LastEventID.of(context), context: context, hub: hub)
         }
         router.add("GET", "/api/v1/tokens/{id}/events") { context in
-            let token = try TokenRoutes.authorisedToken(context, secret: context.query["secret"])
+            let token = try TokenAccess.viewed(context, secret: context.query["secret"])
             return tokenStream(token, context: context, hub: hub)
         }
     }

@@ -19,7 +19,7 @@ enum KioskRoutes {
             return response
         }
         router.add("GET", "/api/v1/kiosks/current") { context in
-            JSON.response(try enrolledDevice(context, auth: auth))
+            JSON.response(try enrolledDevice(context, key: auth.key))
         }
         router.add("POST", "/api/v1/kiosks/{id}/revoke") { context in
             let body = try RequestBody(context.request)
@@ -34,11 +34,24 @@ enum KioskRoutes {
     }
 
     /// The enrolled, unrevoked kiosk this request comes from.
-    static func enrolledDevice(_ context: RequestContext, auth: StaffAuth) throws -> KioskDevices.Device {
-        guard let id = KioskPass.deviceID(Cookies.read(context.request)[Cookies.kiosk], key: auth.key),
+    static func enrolledDevice(_ context: RequestContext, key: [UInt8]) throws -> KioskDevices.Device {
+        guard let id = try presentedKiosk(context, key: key),
               let device = try KioskDevices(database: context.services.database).device(id), !device.isRevoked else {
             throw APIError(QueueError.kioskNotEnrolled)
         }
         return device
+    }
+
+    /// The kiosk a request says it comes from: nil if it says none; its device id if every claim
+    /// is a genuine pass of the same kiosk; otherwise `kioskNotEnrolled`. The claims are the cookie
+    /// as read here and the value nginx counted the request by (`GUVNL_KIOSK_LIMIT_KEY`, which nginx
+    /// finds by a case-insensitive cookie name): a request nginx counted as a kiosk's must be one.
+    static func presentedKiosk(_ context: RequestContext, key: [UInt8]) throws -> Int64? {
+        let claims = [Cookies.read(context.request)[Cookies.kiosk], context.request.gatewayVariables["KIOSK_LIMIT_KEY"]]
+            .compactMap { $0 }.filter { !$0.isEmpty }
+        guard !claims.isEmpty else { return nil }
+        let ids = claims.map { KioskPass.deviceID($0, key: key) }
+        guard let id = ids[0], ids.allSatisfy({ $0 == id }) else { throw APIError(QueueError.kioskNotEnrolled) }
+        return id
     }
 }

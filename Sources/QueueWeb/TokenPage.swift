@@ -17,7 +17,9 @@ enum TokenPage {
             """)
     }
 
-    static func render(_ status: TokenStatus, office: OfficeSummary?, secret: String, text interfaceText: InterfaceText) -> Response {
+    /// The page for a holder of a view secret; the cancel button only on the device that booked.
+    static func render(_ status: TokenStatus, office: OfficeSummary?, secret: String, canManage: Bool,
+                       text interfaceText: InterfaceText) -> Response {
         let token = status.token
         let language = token.citizen.language
         let text = TokenPageText(interfaceText, language: language)
@@ -57,12 +59,12 @@ enum TokenPage {
             <ul>\(status.requiredDocuments.map { "<li>\(local($0))</li>" }.joined())</ul>
             """
         let query = "secret=\(HTML.escape(secret))"
-        let cancel = [.booked, .waiting].contains(token.state) ? """
+        let cancel = canManage && [.booked, .waiting].contains(token.state) ? """
             <form method="post" action="/api/v1/tokens/\(token.id)/cancel" class="cancel">
             <input type="hidden" name="secret" value="\(HTML.escape(secret))">
             <p>\(text.cancelConfirm)</p><button type="submit">\(text.cancel)</button>
             </form>
-            """ : ""
+            """ : [.booked, .waiting].contains(token.state) ? "<p class=\"small\">\(text.cancelElsewhere)</p>" : ""
         let head = (active ? "<noscript><meta http-equiv=\"refresh\" content=\"30\"></noscript><script src=\"/assets/token.js\" defer></script>" : "")
             + "<meta name=\"robots\" content=\"noindex\"><link rel=\"manifest\" href=\"/assets/manifest.webmanifest\"><script src=\"/assets/register.js\" defer></script>"
         return HTMLDocument.response(

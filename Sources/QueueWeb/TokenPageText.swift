@@ -1,7 +1,7 @@
 /// The words of the token page in the token's language, from the interface strings, escaped for HTML.
 struct TokenPageText {
     let title, service, office, ahead, estimate, minutes, noEstimate, noCounter, appointment, checkIn, called, serving,
-        served, noShow, cancelled, documents, refresh, qr, cancel, cancelConfirm, day: String
+        served, noShow, cancelled, documents, refresh, qr, cancel, cancelConfirm, cancelElsewhere, day: String
 
     init(_ text: InterfaceText, language: String) {
         let word = { (key: String) in HTML.escape(text("token_" + key, in: language)) }
@@ -10,5 +10,6 @@ struct TokenPageText {
         appointment = word("appointment"); checkIn = word("check_in"); called = word("called"); serving = word("serving")
         served = word("served"); noShow = word("no_show"); cancelled = word("cancelled"); documents = word("documents")
         refresh = word("refresh"); qr = word("qr"); cancel = word("cancel"); cancelConfirm = word("cancel_confirm"); day = word("day")
+        cancelElsewhere = word("cancel_elsewhere")
     }
 }

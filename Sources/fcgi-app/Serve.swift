@@ -73,7 +73,7 @@ struct Serve: ParsableCommand {
         let text = try interfaceText()
 
         let address: ListenAddress = listenPort.map { .loopbackPort($0) } ?? .unixSocket(path: socket)
-        if case .unixSocket(let path) = address {
+        if case .unixSocket(let path) = address, !(path as NSString).deletingLastPathComponent.isEmpty {
             try FileManager.default.createDirectory(
                 atPath: (path as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
         }

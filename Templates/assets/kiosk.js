@@ -157,9 +157,16 @@
     $("ticket-time").textContent = new Date(token.created_at).toLocaleString(lang + "-IN",
       { timeZone: "Asia/Kolkata", day: "numeric", month: "short", hour: "2-digit", minute: "2-digit" });
     var qr = $("ticket-qr");
-    qr.onload = function () { window.print(); };
-    qr.onerror = function () { window.print(); };
-    qr.src = "/api/v1/tokens/" + token.id + "/qr.svg?secret=" + encodeURIComponent(answer.secret);
+    // A check-in by mobile number hands out no secret, so its ticket has no QR code of the token page.
+    qr.hidden = !answer.secret;
+    if (answer.secret) {
+      qr.onload = function () { window.print(); };
+      qr.onerror = function () { window.print(); };
+      qr.src = "/api/v1/tokens/" + token.id + "/qr.svg?secret=" + encodeURIComponent(answer.secret);
+    } else {
+      qr.removeAttribute("src");
+      setTimeout(function () { window.print(); }, 0);
+    }
     show("step-ticket");
   }
   $("print-again").addEventListener("click", function () { window.print(); });

@@ -82,7 +82,7 @@ struct RescheduleTests {
         let moved = try fixture.queue.reschedule(token: old.id, toSlot: try slot(weekday: 3, hour: 15), day: "2026-12-02",
                                                  actor: .citizen, at: now)
         #expect(moved.serviceDay == "2026-12-02" && moved.slotStartsAt == 900 && moved.state == .booked)
-        #expect(moved.citizen == old.citizen && moved.number == "NC-001" && moved.secret != old.secret)
+        #expect(moved.citizen == old.citizen && moved.number == "NC-001" && moved.viewSecretHash != old.viewSecretHash)
         let before = try #require(try fixture.queue.status(of: old.id, at: now))
         #expect(before.token.state == .cancelled && before.token.number == "NC-001")
         #expect(try fixture.events(of: old.id).map { $0["kind"] as String } == ["booked", "rescheduled"])

@@ -16,15 +16,15 @@ struct SchemaTests {
         // Then its health reports the newest migration and nothing pending
         let health = try database.health()
         #expect(health.isCurrent)
-        #expect(health.schemaVersion == "v7-staff-notes")
-        #expect(health.appliedMigrations == 7)
+        #expect(health.schemaVersion == "v8-token-capabilities")
+        #expect(health.appliedMigrations == 8)
         #expect(health.officeCount == 0)
     }
 
     @Test func anUnmigratedDatabaseReportsWhatIsPending() throws {
         let health = try AppDatabase.inMemory().health()
         #expect(!health.isCurrent)
-        #expect(health.pendingMigrations == ["v1-offices-and-services", "v2-queue", "v3-staff-sessions", "v4-service-fees", "v5-kiosks", "v6-catalog-plan", "v7-staff-notes"])
+        #expect(health.pendingMigrations == ["v1-offices-and-services", "v2-queue", "v3-staff-sessions", "v4-service-fees", "v5-kiosks", "v6-catalog-plan", "v7-staff-notes", "v8-token-capabilities"])
         #expect(health.schemaVersion == "none")
     }
 
@@ -89,27 +89,40 @@ struct SchemaTests {
 
 import Foundation
 
-@Suite("Migration v5: kiosk walk-ins")
+@Suite("Migrations v5 (kiosk walk-ins) and v8 (token capabilities)")
 struct KioskMigrationTests {
-    @Test func tokensBookedBeforeTheMigrationKeepEverythingAfterIt() throws {
-        // Given a database at v4 with a booked, called token and its events
+    @Test func tokensBookedBeforeTheMigrationsKeepEverythingAfterThem() throws {
+        // Given a database at v4 with a token booked then (written as v4 wrote it) and its event
         let database = try AppDatabase.inMemory()
         try Schema.migrator.migrate(database.writer, upTo: "v4-service-fees")
         try DemoData.install(in: database)
-        let queue = Queue(database: database)
         let now = QueueFixture.mondayMorning
-        let token = try queue.book(BookingRequest(officeCode: "VAD-247", serviceCode: "bill-complaint",
-                                                  citizen: QueueFixture.citizen(7)), at: now)
-        let eventsBefore = try queue.events(office: "VAD-247", after: 0).count
-        // When v5 runs
+        let oldSecret = "secret-given-out-at-v4"
+        try database.writer.write { db in
+            try db.execute(sql: """
+                INSERT INTO token (secret, office_code, service_code, booked_service_code, service_day, sequence, number, kind,
+                    state, priority, citizen_name, phone, language, queued_at, created_at)
+                VALUES (?, 'VAD-247', 'bill-complaint', 'bill-complaint', '2026-11-30', 1, 'BC-001', 'walk_in', 'waiting', 'none',
+                    'Citizen 7', '9000000007', 'gu', ?, ?)
+                """, arguments: [oldSecret, now.milliseconds, now.milliseconds])
+            try db.execute(sql: "INSERT INTO event (office_code, token_id, kind, to_state, actor, at) VALUES ('VAD-247', 1, 'booked', 'waiting', 'citizen', ?)",
+                           arguments: [now.milliseconds])
+        }
+        let queue = Queue(database: database)
+        // When every later migration runs
         try database.migrate()
         // Then the token, its number, citizen and events are unchanged, and its unique number still holds
-        let after = try #require(try queue.token(token.id))
-        #expect(after.number == token.number && after.citizen == token.citizen && after.secret == token.secret)
-        #expect(try queue.events(office: "VAD-247", after: 0).count == eventsBefore)
+        let after = try #require(try queue.token(1))
+        #expect(after.number == "BC-001" && after.citizen == CitizenDetails(name: "Citizen 7", phone: "9000000007"))
+        #expect(try queue.events(office: "VAD-247", after: 0).count == 1)
         let next = try queue.book(BookingRequest(officeCode: "VAD-247", serviceCode: "bill-complaint",
                                                  citizen: QueueFixture.citizen(8)), at: now)
-        #expect(next.sequence == token.sequence + 1)
+        #expect(next.sequence == 2)
+        // And the link given out before still shows the token, with its secret kept only as a digest,
+        // while cancelling it is left to the counter (nobody holds a manage secret for it)
+        #expect(try queue.token(1, viewSecret: oldSecret)?.number == "BC-001")
+        #expect(after.viewSecretHash != oldSecret && after.viewSecretHash.count == 64 && after.manageSecretHash == nil)
+        #expect(try queue.token(1, viewSecret: "secret-given-out-at-v5") == nil)
         let indexes = try database.writer.read { db in
             try String.fetchAll(db, sql: "SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'token' AND sql IS NOT NULL")
         }

@@ -29,9 +29,16 @@ struct CitizenRoutesTests {
         try #require(try json(response)["error"] as? [String: Any])
     }
 
-    func post(_ path: String, _ fields: [String: Any]) throws -> Response {
-        try app.respond(to: Request(method: "POST", path: path, headers: ["Content-Type": "application/json"],
-                                    body: Array(try JSONSerialization.data(withJSONObject: fields))))
+    func post(_ path: String, _ fields: [String: Any], cookie: String? = nil) throws -> Response {
+        var headers = ["Content-Type": "application/json"]
+        if let cookie { headers["Cookie"] = cookie }
+        return try app.respond(to: Request(method: "POST", path: path, headers: headers,
+                                           body: Array(try JSONSerialization.data(withJSONObject: fields))))
+    }
+
+    /// The `name=value` of the first cookie the answer sets, if any.
+    func cookie(_ response: Response) -> String? {
+        response.headers.first { $0.name == "Set-Cookie" }.map { String($0.value.split(separator: ";")[0]) }
     }
 
     func form(_ path: String, _ body: String) throws -> Response {
@@ -43,12 +50,15 @@ struct CitizenRoutesTests {
         try app.respond(to: Request(method: "GET", path: path, query: query))
     }
 
-    func book(service: String = "bill-complaint", phone: String = "9825012345") throws -> (id: Int64, secret: String, body: [String: Any]) {
+    /// Books a walk-in as a citizen would: the token's id, its view secret, the answer, and the
+    /// manage cookie the answer sets on the booking device.
+    func book(service: String = "bill-complaint", phone: String = "9825012345")
+        throws -> (id: Int64, secret: String, body: [String: Any], manage: String) {
         let response = try post("/api/v1/tokens", ["office": "VAD-247", "service": service, "name": "આશા પટેલ", "phone": phone])
         #expect(response.status == 201)
         let body = try json(response)
         let token = try #require(body["token"] as? [String: Any])
-        return (try #require(token["id"] as? Int).int64, try #require(body["secret"] as? String), body)
+        return (try #require(token["id"] as? Int).int64, try #require(body["secret"] as? String), body, try #require(cookie(response)))
     }
 
     @Test func officesListTheirServicesAndWhetherTheyAreOpen() throws {
@@ -64,7 +74,7 @@ struct CitizenRoutesTests {
     }
 
     @Test func bookingAnswers201WithTheTokenItsSecretAndItsPage() throws {
-        let (id, secret, body) = try book()
+        let (id, secret, body, _) = try book()
         let token = try #require(body["token"] as? [String: Any])
         #expect(token["number"] as? String == "BC-001")
         #expect(token["state"] as? String == "waiting")
@@ -111,7 +121,7 @@ struct CitizenRoutesTests {
     }
 
     @Test func readingATokenNeedsItsSecret() throws {
-        let (id, secret, _) = try book()
+        let (id, secret, _, _) = try book()
         #expect(try get("/api/v1/tokens/\(id)", query: "secret=\(secret)").status == 200)
         let withHeader = try app.respond(to: Request(method: "GET", path: "/api/v1/tokens/\(id)", headers: ["X-Token-Secret": secret]))
         #expect(withHeader.status == 200)
@@ -124,23 +134,61 @@ struct CitizenRoutesTests {
         #expect(try get("/api/v1/tokens/abc", query: "secret=x").status == 400)
     }
 
-    @Test func aTokenIsFoundAgainByNumberAndPhone() throws {
-        let (id, _, _) = try book(phone: "9825012345")
-        let found = try json(try get("/api/v1/tokens/lookup", query: "office=VAD-247&number=bc-001&phone=%2B91%2098250%2012345"))
+    @Test func aTokenIsFoundAgainByNumberAndPhoneWithAViewSecretOnly() throws {
+        // Given a token booked on one phone
+        let (id, bookedSecret, _, _) = try book(phone: "9825012345")
+        // When its holder finds it again elsewhere, by office, number and mobile number (a POST)
+        let response = try post("/api/v1/tokens/lookup", ["office": "VAD-247", "number": "bc-001", "phone": "+91 98250 12345"])
+        let found = try json(response)
+        // Then they get the token and a new secret that reads it, and no manage cookie
         #expect((found["token"] as? [String: Any])?["id"] as? Int == Int(id))
-        #expect(try get("/api/v1/tokens/lookup", query: "office=VAD-247&number=BC-001&phone=9825099999").status == 404)
-        #expect(try error(try get("/api/v1/tokens/lookup", query: "office=VAD-247&number=BC-001"))["field"] as? String == "phone")
+        let secret = try #require(found["secret"] as? String)
+        #expect(secret != bookedSecret && cookie(response) == nil)
+        #expect(try get("/api/v1/tokens/\(id)", query: "secret=\(secret)").status == 200)
+        #expect(try get("/api/v1/tokens/\(id)", query: "secret=\(bookedSecret)").status == 200)
+        // but cannot cancel it
+        let cancel = try post("/api/v1/tokens/\(id)/cancel", ["secret": secret])
+        #expect(cancel.status == 403)
+        #expect(try error(cancel)["code"] as? String == "manage_not_allowed")
+        #expect(try post("/api/v1/tokens/lookup", ["office": "VAD-247", "number": "BC-001", "phone": "9825099999"]).status == 404)
+        #expect(try error(try post("/api/v1/tokens/lookup", ["office": "VAD-247", "number": "BC-001"]))["field"] as? String == "phone")
+        // and the phone number never goes in an address: GET is not a lookup
+        let asGet = try get("/api/v1/tokens/lookup", query: "office=VAD-247&number=BC-001&phone=9825012345")
+        #expect(asGet.status == 405 && asGet.header("Allow") == "POST")
     }
 
-    @Test func cancellingTwiceIsAConflict() throws {
-        let (id, secret, _) = try book()
-        let cancelled = try post("/api/v1/tokens/\(id)/cancel", ["secret": secret])
+    @Test func onlyTheDeviceThatBookedCanCancelAndOnlyOnce() throws {
+        let (id, secret, _, manage) = try book()
+        let other = try book(service: "meter-complaint")
+        // The view secret alone, or another token's cookie, cannot cancel; the token stays
+        #expect(try post("/api/v1/tokens/\(id)/cancel", ["secret": secret]).status == 403)
+        #expect(try post("/api/v1/tokens/\(id)/cancel", [:], cookie: other.manage).status == 403)
+        #expect(try post("/api/v1/tokens/\(id)/cancel", [:], cookie: "gq_manage_\(id)=\(String(secret.reversed()))").status == 403)
+        let cancelled = try post("/api/v1/tokens/\(id)/cancel", [:], cookie: manage)
         #expect(cancelled.status == 200)
         #expect((try json(cancelled)["token"] as? [String: Any])?["state"] as? String == "cancelled")
-        let again = try post("/api/v1/tokens/\(id)/cancel", ["secret": secret])
+        // The cookie is dropped once there is nothing left to manage
+        #expect(cancelled.headers.contains { $0.name == "Set-Cookie" && $0.value.hasPrefix("gq_manage_\(id)=;") && $0.value.contains("Max-Age=0") })
+        let again = try post("/api/v1/tokens/\(id)/cancel", [:], cookie: manage)
         #expect(again.status == 409)
         #expect(try error(again)["code"] as? String == "illegal_transition")
-        #expect(try post("/api/v1/tokens/\(id)/cancel", ["secret": "nope"]).status == 404)
+    }
+
+    @Test func theManageCookieIsHttpOnlyAndTheTokenPageOffersCancelOnlyWithIt() throws {
+        let response = try post("/api/v1/tokens", ["office": "VAD-247", "service": "bill-complaint", "name": "A", "phone": "9825012345",
+                                                   "language": "en"])
+        let header = try #require(response.headers.first { $0.name == "Set-Cookie" }?.value)
+        #expect(header.contains("HttpOnly") && header.contains("Secure") && header.contains("SameSite=Lax") && header.contains("Path=/;"))
+        let body = try json(response)
+        let id = try #require((body["token"] as? [String: Any])?["id"] as? Int)
+        let secret = try #require(body["secret"] as? String)
+        let page = { (cookie: String?) throws -> String in
+            let request = Request(method: "GET", path: "/token/", query: "id=\(id)&secret=\(secret)", headers: cookie.map { ["Cookie": $0] } ?? [:])
+            return String(decoding: try app.respond(to: request).bodyBytes, as: UTF8.self)
+        }
+        #expect(try page(cookie(response)).contains("action=\"/api/v1/tokens/\(id)/cancel\""))
+        let elsewhere = try page(nil)
+        #expect(!elsewhere.contains("/cancel\"") && elsewhere.contains("ask at the counter"))
     }
 
     @Test(arguments: [
@@ -212,17 +260,23 @@ struct CitizenRoutesTests {
 
     @Test func anAppointmentMovesToAnotherSlotWithANewToken() throws {
         let slots = try #require(try json(try get("/api/v1/offices/VAD-247/slots", query: "service=new-lt-connection&date=2026-12-01"))["slots"] as? [[String: Any]])
-        let booked = try json(try post("/api/v1/tokens", ["office": "VAD-247", "service": "new-lt-connection", "name": "A",
-                                                          "phone": "9825012345", "slot": "\(slots[10]["id"] as? Int ?? 0)", "date": "2026-12-01"]))
+        let bookedResponse = try post("/api/v1/tokens", ["office": "VAD-247", "service": "new-lt-connection", "name": "A",
+                                                         "phone": "9825012345", "slot": "\(slots[10]["id"] as? Int ?? 0)", "date": "2026-12-01"])
+        let booked = try json(bookedResponse)
+        let manage = try #require(cookie(bookedResponse))
         let old = try #require(booked["token"] as? [String: Any])
         let secret = try #require(booked["secret"] as? String)
         let moved = try post("/api/v1/tokens/\(old["id"] as? Int ?? 0)/reschedule",
-                             ["secret": secret, "slot": "\(slots[12]["id"] as? Int ?? 0)", "date": "2026-12-01"])
+                             ["slot": "\(slots[12]["id"] as? Int ?? 0)", "date": "2026-12-01"], cookie: manage)
         #expect(moved.status == 201)
         let answer = try json(moved)
+        let newID = try #require((answer["token"] as? [String: Any])?["id"] as? Int)
         #expect((answer["token"] as? [String: Any])?["slot_starts"] as? String == "12:00")
         #expect(answer["secret"] as? String != secret)
-        #expect(try post("/api/v1/tokens/\(old["id"] as? Int ?? 0)/reschedule", ["secret": secret, "slot": "x", "date": "2026-12-01"]).status == 400)
+        // The new token's manage cookie replaces the old one's
+        #expect(moved.headers.contains { $0.name == "Set-Cookie" && $0.value.hasPrefix("gq_manage_\(newID)=") && !$0.value.contains("Max-Age=0") })
+        #expect(moved.headers.contains { $0.name == "Set-Cookie" && $0.value.hasPrefix("gq_manage_\(old["id"] as? Int ?? 0)=;") })
+        #expect(try post("/api/v1/tokens/\(old["id"] as? Int ?? 0)/reschedule", ["slot": "x", "date": "2026-12-01"], cookie: manage).status == 400)
         let gone = try get("/api/v1/tokens/\(old["id"] as? Int ?? 0)", query: "secret=\(secret)")
         #expect((try json(gone)["token"] as? [String: Any])?["state"] as? String == "cancelled")
     }
@@ -233,10 +287,25 @@ struct CitizenRoutesTests {
         let booked = try post("/api/v1/tokens", ["office": "VAD-247", "service": "new-lt-connection", "name": "A", "phone": "9825012345",
                                                  "slot": "\(open["id"] as? Int ?? 0)", "date": "2026-11-30"])
         #expect(booked.status == 201)
-        let checkedIn = try post("/api/v1/offices/VAD-247/check-in", ["phone": "9825012345"])
+        // Not from anywhere: a mobile number alone, without the office's kiosk, checks nothing in
+        let fromAnywhere = try post("/api/v1/offices/VAD-247/check-in", ["phone": "9825012345"])
+        #expect(fromAnywhere.status == 403)
+        #expect(try error(fromAnywhere)["code"] as? String == "kiosk_not_enrolled")
+        let key = try StaffAccounts(database: database).signingKey(at: Self.monday)
+        let kiosks = KioskDevices(database: database)
+        let elsewhere = try kiosks.enrol(office: "SRT-VRC", label: "Surat hall", by: .system, at: Self.monday)
+        #expect(try post("/api/v1/offices/VAD-247/check-in", ["phone": "9825012345"],
+                         cookie: "gq_kiosk=\(KioskPass.encoded(elsewhere.id, key: key))").status == 403)
+        // At the office's own kiosk it works, and the answer hands out no secret
+        let hall = try kiosks.enrol(office: "VAD-247", label: "Hall", by: .system, at: Self.monday)
+        let kiosk = "gq_kiosk=\(KioskPass.encoded(hall.id, key: key))"
+        let checkedIn = try post("/api/v1/offices/VAD-247/check-in", ["phone": "9825012345"], cookie: kiosk)
         #expect(checkedIn.status == 200)
-        #expect((try json(checkedIn)["token"] as? [String: Any])?["state"] as? String == "waiting")
-        #expect(try post("/api/v1/offices/VAD-247/check-in", ["phone": "9825012345"]).status == 404)
+        let answer = try json(checkedIn)
+        #expect((answer["token"] as? [String: Any])?["state"] as? String == "waiting")
+        #expect(answer["secret"] == nil || answer["secret"] is NSNull)
+        #expect(cookie(checkedIn) == nil)
+        #expect(try post("/api/v1/offices/VAD-247/check-in", ["phone": "9825012345"], cookie: kiosk).status == 404)
     }
 }
 

@@ -53,6 +53,7 @@ struct FuzzWorld {
     let staffCookie: String
     let csrf: String
     let kioskCookie: String
+    let manageCookie: String
     let clerkID: Int64
     let slotID: Int64
 
@@ -64,21 +65,24 @@ struct FuzzWorld {
         let queue = Queue(database: database)
         let now = RequestFuzzTests.now
         app = WebApplication(services: AppServices(queue: queue, now: { now }), logger: Logger(label: "fuzz"))
-        let token = try queue.book(BookingRequest(officeCode: "VAD-247", serviceCode: "bill-complaint",
-                                                  citizen: CitizenDetails(name: "Fuzz Citizen", phone: "9825012345")), at: now)
-        tokenID = token.id
+        let booked = try app.respond(to: Request(
+            method: "POST", path: "/api/v1/tokens", headers: ["Content-Type": "application/json"],
+            body: Array(#"{"office":"VAD-247","service":"bill-complaint","name":"Fuzz Citizen","phone":"9825012345"}"#.utf8)))
+        let answer = try JSONSerialization.jsonObject(with: Data(booked.bodyBytes)) as? [String: Any]
+        tokenID = ((answer?["token"] as? [String: Any])?["id"] as? NSNumber)?.int64Value ?? 0
+        tokenSecret = answer?["secret"] as? String ?? ""
+        manageCookie = booked.headers.first { $0.name == "Set-Cookie" }.map { String($0.value.split(separator: ";")[0]) } ?? ""
         (clerkID, slotID) = try database.writer.read { db in
             (try Int64.fetchOne(db, sql: "SELECT id FROM staff_user WHERE username = 'clerk-vad-247'") ?? 0,
              try Int64.fetchOne(db, sql: """
                 SELECT id FROM appointment_slot WHERE office_code = 'VAD-247' AND service_code = 'new-lt-connection' AND weekday = 2
                 """) ?? 0)
         }
-        tokenSecret = token.secret
         let login = try app.respond(to: Request(
             method: "POST", path: "/api/v1/auth/login", headers: ["Content-Type": "application/json"],
             body: Array(#"{"username":"manager-vad-247","password":"\#(DemoStaff.managerPassword)"}"#.utf8)))
         let cookies = login.headers.filter { $0.name == "Set-Cookie" }.map { String($0.value.split(separator: ";")[0]) }
-        staffCookie = cookies.joined(separator: "; ")
+        staffCookie = (cookies + [manageCookie]).joined(separator: "; ")
         csrf = (try? JSONSerialization.jsonObject(with: Data(login.bodyBytes)) as? [String: Any])?["csrf_token"] as? String ?? ""
         let enrol = try app.respond(to: Request(
             method: "POST", path: "/api/v1/kiosks",

@@ -35,7 +35,7 @@ struct WebApplicationTests {
         #expect(response.header("content-type") == "application/json; charset=utf-8")
         let body = try Self.json(response)
         #expect(body["status"] as? String == "ok")
-        #expect(body["schema_version"] as? String == "v7-staff-notes")
+        #expect(body["schema_version"] as? String == "v8-token-capabilities")
         #expect(body["offices"] as? Int == 4)
         #expect(body["time"] as? String == "2026-11-30T00:53:20Z")
     }
@@ -59,6 +59,19 @@ struct WebApplicationTests {
         let error = try Self.error(response)
         #expect(error["code"] as? String == "not_found")
         #expect((error["message"] as? String)?.isEmpty == false)
+    }
+
+    @Test(arguments: [
+        "/api/v1/offices/", "/api/v1//offices", "//api/v1/offices", "/api/v1/offices/.", "/api/v1/./offices",
+        "/api/v1/offices/VAD-247/../VAD-247", "/api/v1/%6Fffices", "/api/v1/Offices", "/API/v1/offices",
+        "/api/v1/offices/%2e%2e/queue", "/token", "/token//", "api/v1/offices",
+    ])
+    func onlyTheCanonicalSpellingOfAPathIsAnswered(variant: String) throws {
+        // Given a route that answers at its canonical path
+        let app = try Self.app()
+        #expect(try app.respond(to: Request(method: "GET", path: "/api/v1/offices")).status == 200)
+        // Then a respelling of it (which nginx's per-path limits would not catch) is not found
+        #expect(try app.respond(to: Request(method: "GET", path: variant)).status == 404)
     }
 
     @Test func aKnownRouteWithTheWrongMethodIs405WithAllow() throws {

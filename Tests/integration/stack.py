@@ -23,7 +23,7 @@ def free_port():
 
 
 class Stack:
-    def __init__(self, app_max_body=65536, nginx_max_body=65536):
+    def __init__(self, app_max_body=65536, nginx_max_body=65536, supervised=False, app_args=()):
         # Short path: a unix socket path must fit in 108 bytes.
         self.dir = Path(tempfile.mkdtemp(prefix="gq-"))
         os.chmod(self.dir, 0o755)
@@ -36,6 +36,9 @@ class Stack:
         self.nginx_max_body = nginx_max_body
         self.app = None
         self.nginx_conf = None
+        # Under scripts/supervise.sh, as `make run` starts it: `app` is then the supervisor.
+        self.supervised = supervised
+        self.app_args = list(app_args)
 
     def start(self):
         (self.dir / "run").mkdir()
@@ -61,9 +64,11 @@ class Stack:
     def start_app(self):
         args = [BIN / "fcgi-app", "serve", "--database", self.database, "--socket", self.socket,
                 "--strings", self.dir / "public" / "interface-strings.json",
-                "--max-body-bytes", str(self.app_max_body), "--threads", "4"]
+                "--max-body-bytes", str(self.app_max_body), "--threads", "4", *self.app_args]
         if os.geteuid() == 0:
             args += ["--socket-group", "www-data"]
+        if self.supervised:
+            args = [REPO / "scripts" / "supervise.sh", *args]
         with open(self.app_log, "ab") as log:
             self.app = subprocess.Popen(args, stderr=log, stdout=log)
         deadline = time.monotonic() + 10
@@ -71,6 +76,13 @@ class Stack:
             if self.app.poll() is not None or time.monotonic() > deadline:
                 raise RuntimeError("fcgi-app did not start:\n" + self.app_log.read_text())
             time.sleep(0.05)
+
+    def app_pid(self):
+        """The pid of fcgi-app itself (under the supervisor, its child)."""
+        if not self.supervised:
+            return self.app.pid
+        out = subprocess.run(["pgrep", "-P", str(self.app.pid), "-f", "fcgi-app"], capture_output=True, text=True)
+        return int(out.stdout.split()[0]) if out.stdout.split() else None
 
     def nginx_command(self, *extra):
         prefix = self.dir / "nginx"
@@ -105,12 +117,20 @@ class Stack:
         request = urllib.request.Request(self.base + path, data=body, method=method, headers=headers or {})
         try:
             with urllib.request.urlopen(request, timeout=10) as response:
-                return response.status, dict(response.headers), response.read()
+                return response.status, Headers(response.headers), response.read()
         except urllib.error.HTTPError as error:
-            return error.code, dict(error.headers), error.read()
+            return error.code, Headers(error.headers), error.read()
 
     def get(self, path, headers=None):
         return self.request("GET", path, headers=headers)
+
+
+class Headers(dict):
+    """Response headers by name, and every Set-Cookie as `cookies` ({name: value}) and `set_cookies`."""
+    def __init__(self, message):
+        super().__init__(message.items())
+        self.set_cookies = message.get_all("Set-Cookie") or []
+        self.cookies = {line.split(";")[0].split("=", 1)[0]: line.split(";")[0].split("=", 1)[1] for line in self.set_cookies}
 
 
 def error_of(body):

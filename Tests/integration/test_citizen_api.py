@@ -21,18 +21,30 @@ def test_book_read_find_and_cancel(stack):
     token, secret = answer["token"], answer["secret"]
     assert token["number"].startswith("MC-") and token["state"] == "waiting"
     assert headers["Location"] == f"/api/v1/tokens/{token['id']}"
-    # When they read it with its secret, and find it again by number and phone
+    # and this device gets the manage capability as an HttpOnly cookie
+    cookie_name = f"gq_manage_{token['id']}"
+    manage = f"{cookie_name}={headers.cookies[cookie_name]}"
+    assert any("HttpOnly" in line for line in headers.set_cookies)
+    # When they read it with its secret, and find it again by number and phone (a POST)
     status, _, body = stack.get(f"/api/v1/tokens/{token['id']}?secret={secret}")
     assert status == 200 and json.loads(body)["token"]["position"]["open_counters"] >= 1
-    status, _, body = stack.get(f"/api/v1/tokens/lookup?office=VAD-247&number={token['number']}&phone=%2B919825011111")
-    assert status == 200 and json.loads(body)["secret"] == secret
-    # Then without the secret they cannot, and cancelling works once
+    status, found_headers, body = stack.request("POST", "/api/v1/tokens/lookup", headers=JSON, body=json.dumps(
+        {"office": "VAD-247", "number": token["number"], "phone": "+91 9825011111"}).encode())
+    found = json.loads(body)
+    assert status == 200 and found["token"]["id"] == token["id"] and found["secret"] != secret
+    assert not found_headers.set_cookies
+    # Then without a secret they cannot read it; what was found again reads it but cannot cancel it
     assert stack.get(f"/api/v1/tokens/{token['id']}")[0] == 401
+    assert stack.get(f"/api/v1/tokens/{token['id']}?secret={found['secret']}")[0] == 200
     status, _, body = stack.request("POST", f"/api/v1/tokens/{token['id']}/cancel",
-                                    body=json.dumps({"secret": secret}).encode(), headers=JSON)
+                                    body=json.dumps({"secret": found["secret"]}).encode(), headers=JSON)
+    assert status == 403 and error_of(body)["code"] == "manage_not_allowed"
+    # and the device that booked cancels, once
+    status, _, body = stack.request("POST", f"/api/v1/tokens/{token['id']}/cancel", body=b"{}",
+                                    headers={**JSON, "Cookie": manage})
     assert status == 200 and json.loads(body)["token"]["state"] == "cancelled"
-    status, _, body = stack.request("POST", f"/api/v1/tokens/{token['id']}/cancel",
-                                    body=json.dumps({"secret": secret}).encode(), headers=JSON)
+    status, _, body = stack.request("POST", f"/api/v1/tokens/{token['id']}/cancel", body=b"{}",
+                                    headers={**JSON, "Cookie": manage})
     assert status == 409 and error_of(body)["code"] == "illegal_transition"
 
 

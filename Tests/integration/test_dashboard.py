@@ -65,10 +65,10 @@ def seed_day(database):
             free[number] = row["finished"]
             expected["busy"][number] += row["finished"] - called
         cursor = db.execute(
-            """INSERT INTO token (secret, office_code, service_code, booked_service_code, service_day, sequence, number, kind,
+            """INSERT INTO token (view_secret_hash, office_code, service_code, booked_service_code, service_day, sequence, number, kind,
                    state, priority, citizen_name, phone, language, queued_at, created_at, called_at, started_at, finished_at, counter_id)
                VALUES (?, 'VAD-247', ?, ?, ?, ?, ?, 'walk_in', ?, 'none', 'Seeded citizen', ?, 'gu', ?, ?, ?, ?, ?, ?)""",
-            (f"seeded-token-secret-{index:04d}", service, service, DAY, sequence[service], f"{prefix}-{sequence[service]:03d}", fate,
+            (f"{index:064x}", service, service, DAY, sequence[service], f"{prefix}-{sequence[service]:03d}", fate,
              f"98{index:08d}", ms(queued), ms(queued), row["called"] and ms(row["called"]), row["started"] and ms(row["started"]),
              ms(row["finished"]), row["counter"]))
         token_id = cursor.lastrowid
