@@ -1,10 +1,12 @@
 """A private GUVNL Queue stack for the integration tests: sitegen's site, fcgi-app on a temporary
 socket and database, and nginx on a free port of 127.0.0.1, rendered from the repository's config."""
+import http.client
 import json
 import os
 import shutil
 import signal
 import socket
+import ssl
 import subprocess
 import tempfile
 import time
@@ -23,12 +25,16 @@ def free_port():
 
 
 class Stack:
-    def __init__(self, app_max_body=65536, nginx_max_body=65536, supervised=False, app_args=()):
+    def __init__(self, app_max_body=65536, nginx_max_body=65536, supervised=False, app_args=(), production=False,
+                 nginx_env=None):
         # Short path: a unix socket path must fit in 108 bytes.
         self.dir = Path(tempfile.mkdtemp(prefix="gq-"))
         os.chmod(self.dir, 0o755)
         self.port = free_port()
-        self.base = f"http://127.0.0.1:{self.port}"
+        # The production configuration (TLS, strict limits) with a self-signed certificate, or the local one.
+        self.production = production
+        self.nginx_env = dict(nginx_env or {})
+        self.base = f"{'https' if production else 'http'}://127.0.0.1:{self.port}"
         self.socket = self.dir / "run" / "app.sock"
         self.database = self.dir / "queue.sqlite"
         self.app_log = self.dir / "fcgi-app.log"
@@ -54,8 +60,16 @@ class Stack:
                    GUVNL_OPENAPI=str(self.dir / "openapi.yaml"),
                    GUVNL_LISTEN=f"127.0.0.1:{self.port}", GUVNL_MAX_BODY_BYTES=str(self.nginx_max_body),
                    NGINX_USER_LINE="user www-data www-data;" if os.geteuid() == 0 else "")
-        out = subprocess.run([REPO / "scripts" / "render-nginx.sh", "local", self.dir / "nginx"],
-                             env=env, check=True, capture_output=True, text=True)
+        if self.production:
+            key, cert = self.dir / "tls.key", self.dir / "tls.crt"
+            subprocess.run(["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1", "-subj", "/CN=127.0.0.1",
+                            "-keyout", key, "-out", cert], check=True, capture_output=True)
+            os.chmod(key, 0o644)
+            env.update(SERVER_NAME="127.0.0.1", CERT=str(cert), CERT_KEY=str(key), GUVNL_HTTPS_LISTEN=f"127.0.0.1:{self.port}",
+                       GUVNL_HTTP_LISTEN=f"127.0.0.1:{free_port()}", NGINX_PID=str(self.dir / "nginx" / "nginx.pid"))
+        env.update(self.nginx_env)
+        out = subprocess.run([REPO / "scripts" / "render-nginx.sh", "production" if self.production else "local",
+                              self.dir / "nginx"], env=env, check=True, capture_output=True, text=True)
         self.nginx_conf = out.stdout.strip()
         subprocess.run(self.nginx_command(), check=True)
         self.wait_until_up()
@@ -113,13 +127,20 @@ class Stack:
         time.sleep(0.2)
         shutil.rmtree(self.dir, ignore_errors=True)
 
-    def request(self, method, path, body=None, headers=None):
-        request = urllib.request.Request(self.base + path, data=body, method=method, headers=headers or {})
+    def request(self, method, path, body=None, headers=None, source="127.0.0.1"):
+        """One request, sent exactly as given (no redirects followed, the path not normalised), from
+        `source`, a 127.0.0.x address: nginx's limits count per client address."""
+        if self.production:
+            connection = http.client.HTTPSConnection("127.0.0.1", self.port, timeout=10, source_address=(source, 0),
+                                                     context=ssl._create_unverified_context())
+        else:
+            connection = http.client.HTTPConnection("127.0.0.1", self.port, timeout=10, source_address=(source, 0))
         try:
-            with urllib.request.urlopen(request, timeout=10) as response:
-                return response.status, Headers(response.headers), response.read()
-        except urllib.error.HTTPError as error:
-            return error.code, Headers(error.headers), error.read()
+            connection.request(method, path, body=body, headers=headers or {})
+            response = connection.getresponse()
+            return response.status, Headers(response.msg), response.read()
+        finally:
+            connection.close()
 
     def get(self, path, headers=None):
         return self.request("GET", path, headers=headers)

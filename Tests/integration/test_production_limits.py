@@ -1,0 +1,173 @@
+"""The production nginx configuration (TLS, strict limits) in front of fcgi-app: its per-address limits
+cannot be sidestepped by spelling a path or a cookie another way. Each test sends from a 127.0.0.x
+address of its own, since nginx counts per client address."""
+import json
+import socket
+import ssl
+import time
+
+import pytest
+
+from stack import Stack, error_of
+
+JSON = {"Content-Type": "application/json"}
+
+# Respellings that once reached a limited handler past nginx's exact-path limit, and others like them.
+def variants(path):
+    head, _, last = path.rpartition("/")
+    return [
+        path, path + "/", path.replace("/v1/", "/v1//"), "/" + path, head + "/%" + format(ord(last[0]), "02X") + last[1:],
+        head + "/" + last.upper(), path.replace("/api/", "/API/"), path.replace("/v1/", "/v1/./"), path + "/.",
+        path.replace("/v1/", "/v1/x/../"), path + "%2F", path + "?x=1",
+    ]
+
+
+@pytest.fixture(scope="module")
+def production():
+    running = Stack(production=True).start()
+    yield running
+    running.stop()
+
+
+def booking(phone):
+    return json.dumps({"office": "VAD-247", "service": "bill-complaint", "name": "Limit Test", "phone": phone}).encode()
+
+
+def test_the_production_configuration_serves_over_tls_with_its_headers(production):
+    status, headers, body = production.get("/")
+    assert status == 200 and "<html" in body.decode()
+    assert headers["Strict-Transport-Security"].startswith("max-age=")
+    assert production.get("/api/healthz")[0] == 200
+
+
+def test_booking_is_limited_however_the_path_is_spelt(production):
+    # Given the production limit of 10 bookings a minute per address with a burst of 5
+    started = time.monotonic()
+    answers = []
+    for index, path in enumerate((variants("/api/v1/tokens") * 2)[:15]):
+        status, _, body = production.request("POST", path, body=booking(f"98250{index:05d}"), headers=JSON, source="127.0.0.11")
+        answers.append((path, status))
+    elapsed = time.monotonic() - started
+    # Then at most the burst and one more (and one per 6 s taken) were booked, whatever the spelling
+    booked = [path for path, status in answers if status == 201]
+    assert len(booked) <= 6 + int(elapsed // 6), answers
+    # and every other answer is the limit's 429 or a 404 for a path that is not the API's
+    assert all(status in (201, 404, 429) for _, status in answers), answers
+    assert any(status == 429 for _, status in answers)
+    # Each respelling on its own is refused as not found, never booked
+    for path in variants("/api/v1/tokens")[1:]:
+        if "?" in path:
+            continue
+        status, _, _ = production.request("POST", path, body=booking("9825099999"), headers=JSON, source="127.0.0.12")
+        assert status in (404, 429), (path, status)
+
+
+def test_sign_in_is_limited_however_the_path_is_spelt(production):
+    wrong = json.dumps({"username": "admin", "password": "not-the-password"}).encode()
+    answers = [production.request("POST", path, body=wrong, headers=JSON, source="127.0.0.13")[0]
+               for path in (variants("/api/v1/auth/login") * 2)[:15]]
+    # 5 a minute with a burst of 3: at most 4 attempts reach the password check
+    assert sum(status == 401 for status in answers) <= 4, answers
+    assert all(status in (401, 404, 429) for status in answers), answers
+
+
+def test_finding_a_token_again_is_limited(production):
+    lookup = json.dumps({"office": "VAD-247", "number": "BC-999", "phone": "9825012345"}).encode()
+    answers = []
+    for path in (variants("/api/v1/tokens/lookup") * 3)[:30]:
+        status, _, body = production.request("POST", path, body=lookup, headers=JSON, source="127.0.0.14")
+        # (a path outside /api/, such as /API/..., gets the site's HTML not-found page)
+        answers.append((status, error_of(body)["code"] if body.startswith(b"{") else f"page {status}"))
+    # 20 a minute with a burst of 10: at most 11 lookups reach the database (which finds no such token);
+    # the rest are the limit's 429 or, for a respelt path, the router's 404 or 405 (that spelling names a token id)
+    reached = [code for _, code in answers if code == "token_not_found"]
+    assert 1 <= len(reached) <= 11, answers
+    allowed = ("token_not_found", "not_found", "method_not_allowed", "too_many_requests", "page 404")
+    assert all(code in allowed for _, code in answers), answers
+
+
+def signed_in_kiosk(stack, source):
+    """A kiosk enrolled by the demo manager, as the kiosk page does it: its gq_kiosk cookie."""
+    status, headers, body = stack.request("POST", "/api/v1/auth/login", headers=JSON, source=source,
+                                          body=json.dumps({"username": "manager-vad-247", "password": "demo-manager-2026"}).encode())
+    assert status == 200, body
+    csrf = json.loads(body)["csrf_token"]
+    cookie = "; ".join(f"{name}={value}" for name, value in headers.cookies.items())
+    status, headers, body = stack.request("POST", "/api/v1/kiosks", source=source, body=b'{"office":"VAD-247","label":"Hall"}',
+                                          headers={**JSON, "Cookie": cookie, "X-CSRF-Token": csrf})
+    assert status == 201, body
+    return headers.cookies["gq_kiosk"]
+
+
+def test_a_kiosk_cookie_spelt_another_way_buys_no_allowance(production):
+    # Given a genuine kiosk pass, and a booking with no kiosk at all from the same address used up
+    genuine = signed_in_kiosk(production, "127.0.0.15")
+    _, device, mac = genuine.split(".")
+    respelt = [f"gq_kiosk=kiosk.0{device}.{mac}", f"gq_kiosk=kiosk.+{device}.{mac}", f"gq_kiosk=kiosk.{device}.{mac}=",
+               f"GQ_KIOSK=kiosk.0{device}.{mac}"]
+    # A name in other letters, with made-up values: nginx counts each per kiosk, so each must be refused
+    made_up = [f"GQ_KIOSK=anything-{index}" for index in range(8)] + [f"Gq_Kiosk=kiosk.{index}.AAAA" for index in range(4)]
+    for cookie in respelt + made_up:
+        status, _, body = production.request("POST", "/api/v1/tokens", body=json.dumps({
+            "office": "VAD-247", "service": "bill-complaint", "kiosk": "true"}).encode(),
+            headers={**JSON, "Cookie": cookie}, source="127.0.0.16")
+        assert status in (403, 429), (cookie, status, body)
+        if status == 403:
+            assert error_of(body)["code"] == "kiosk_not_enrolled"
+    # while the genuine pass books (anonymously, as the kiosk does)
+    status, _, body = production.request("POST", "/api/v1/tokens", body=json.dumps({
+        "office": "VAD-247", "service": "bill-complaint", "kiosk": "true"}).encode(),
+        headers={**JSON, "Cookie": f"gq_kiosk={genuine}"}, source="127.0.0.16")
+    assert status == 201, body
+
+
+def test_open_connections_per_address_are_capped_and_slow_clients_are_cut_off():
+    # Given production nginx with a small cap per address and a short client timeout, for the test
+    stack = Stack(production=True, nginx_env={"GUVNL_CONN_PER_ADDRESS": "20", "GUVNL_CLIENT_TIMEOUT": "2s"}).start()
+    streams = []
+    try:
+        context = ssl._create_unverified_context()
+
+        def open_stream(source):
+            raw = socket.create_connection(("127.0.0.1", stack.port), timeout=5, source_address=(source, 0))
+            tls = context.wrap_socket(raw, server_hostname="127.0.0.1")
+            tls.sendall(b"GET /api/v1/offices/VAD-247/events HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n")
+            head = b""
+            while b"\r\n\r\n" not in head:
+                chunk = tls.recv(4096)
+                if not chunk:
+                    break
+                head += chunk
+            return tls, int(head.split(b" ", 2)[1]) if head else None
+
+        # When one address holds 20 event streams open, its 21st connection is refused with 429
+        for _ in range(20):
+            tls, status = open_stream("127.0.0.17")
+            assert status == 200
+            streams.append(tls)
+        tls, status = open_stream("127.0.0.17")
+        streams.append(tls)
+        assert status == 429
+        # while another address is served
+        assert stack.request("GET", "/api/healthz", source="127.0.0.18")[0] == 200
+        # And connections that never finish their request are closed after the client timeout
+        dribblers = []
+        for _ in range(50):
+            raw = socket.create_connection(("127.0.0.1", stack.port), timeout=10, source_address=("127.0.0.19", 0))
+            tls = context.wrap_socket(raw, server_hostname="127.0.0.1")
+            tls.sendall(b"GET /api/healthz HTTP/1.1\r\nHost: 127.0.0.1\r\n")  # no blank line: the request never ends
+            dribblers.append(tls)
+        started = time.monotonic()
+        closed = 0
+        for tls in dribblers:
+            try:
+                data = tls.recv(4096)
+                closed += data == b"" or b"408" in data or data.startswith(b"HTTP/1.1 4")
+            except (ConnectionError, ssl.SSLError, socket.timeout):
+                closed += 1
+            tls.close()
+        assert closed == 50 and time.monotonic() - started < 8
+    finally:
+        for tls in streams:
+            tls.close()
+        stack.stop()
