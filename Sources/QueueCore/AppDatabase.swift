@@ -5,6 +5,13 @@ import GRDB
 public struct AppDatabase: Sendable {
     /// The connections; readers never block the writer.
     public let writer: any DatabaseWriter
+    /// The database file, or nil in memory.
+    public let path: String?
+    /// Storage problems met by this process's writes, for `/api/healthz`.
+    public let storageAlarm = StorageAlarm()
+    /// Below this much free space on the database's disk, health reports the disk full: a booking
+    /// must not be the write that fills it.
+    public static let minimumFreeBytes: Int64 = 32 << 20
 
     /// Opens (creating if needed) the database file at `path` in WAL mode.
     public static func open(path: String) throws -> AppDatabase {
@@ -17,7 +24,7 @@ public struct AppDatabase: Sendable {
         configuration.prepareDatabase { db in
             try db.execute(sql: "PRAGMA synchronous = NORMAL")
         }
-        return AppDatabase(writer: try DatabasePool(path: path, configuration: configuration))
+        return AppDatabase(writer: try DatabasePool(path: path, configuration: configuration), path: path)
     }
 
     /// An in-memory database, for tests.
@@ -25,8 +32,9 @@ public struct AppDatabase: Sendable {
         AppDatabase(writer: try DatabaseQueue(configuration: Configuration()))
     }
 
-    public init(writer: any DatabaseWriter) {
+    public init(writer: any DatabaseWriter, path: String? = nil) {
         self.writer = writer
+        self.path = path
     }
 
     /// Applies the migrations not yet applied.
@@ -34,9 +42,10 @@ public struct AppDatabase: Sendable {
         try Schema.migrator.migrate(writer)
     }
 
-    /// What the database says about itself, for `/api/healthz`.
-    public func health() throws -> DatabaseHealth {
-        try writer.read { db in
+    /// What the database says about itself, for `/api/healthz`: its schema, and whether it can
+    /// take writes (free space, the file writable, no write failing for want of space lately).
+    public func health(at now: Date = Date()) throws -> DatabaseHealth {
+        var health = try writer.read { db in
             let applied = try Schema.migrator.appliedIdentifiers(db)
             let known = Schema.migrator.migrations
             let offices = try db.tableExists("office") ? Int.fetchOne(db, sql: "SELECT count(*) FROM office") ?? 0 : 0
@@ -46,5 +55,14 @@ public struct AppDatabase: Sendable {
                 pendingMigrations: known.filter { !applied.contains($0) },
                 officeCount: offices)
         }
+        if let path {
+            let folder = URL(fileURLWithPath: path).deletingLastPathComponent().path
+            var stats = statvfs()
+            if statvfs(folder, &stats) == 0 { health.freeBytes = Int64(stats.f_bavail) * Int64(stats.f_frsize) }
+            if access(path, W_OK) != 0 || access(folder, W_OK) != 0 { health.storageProblem = .unwritable }
+        }
+        if health.storageProblem == nil, let free = health.freeBytes, free < Self.minimumFreeBytes { health.storageProblem = .full }
+        if health.storageProblem == nil { health.storageProblem = storageAlarm.recent(at: now) }
+        return health
     }
 }

@@ -42,7 +42,7 @@ enum BookingFormPage {
             <h1>\(HTML.escape(text.title))</h1>
             <div class="error-summary" role="alert"><h2>\(HTML.escape(text.summary))</h2><p>\(summaryLink)</p></div>
             <p>\(HTML.escape(text.intro))</p>
-            <form method="post" action="/api/v1/tokens" class="booking-form">
+            <form method="post" action="/api/v1/tokens?lang=\(language)" class="booking-form">
             <label for="office">\(HTML.escape(text.office))</label>\(message("office"))
             <select id="office" name="office"\(invalid("office"))>\(officeOptions)</select>
             <label for="service">\(HTML.escape(text.service))</label>\(message("service"))

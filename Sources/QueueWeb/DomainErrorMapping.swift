@@ -1,3 +1,4 @@
+import Foundation
 import QueueCore
 
 /// The one place where domain errors (the queue's and staff sign-in's) become API errors with an HTTP status.
@@ -51,6 +52,38 @@ extension APIError {
             self.init(status: 409, code: "username_taken", message: "That username is taken.", field: "username")
         case .hashingFailed:
             self.init(status: 503, code: "unavailable", message: "Sign-in is unavailable just now; try again.")
+        }
+    }
+}
+
+extension APIError {
+    /// A machine-side storage failure: 503, so that clients and nginx treat it as "try again later".
+    init(_ problem: StorageProblem) {
+        switch problem {
+        case .full:
+            self.init(status: 503, code: "storage_full",
+                      message: "The server has no room left to save this just now, so nothing was saved. Please try again in a few minutes.")
+        case .unwritable:
+            self.init(status: 503, code: "storage_unavailable",
+                      message: "The server cannot save anything just now, so nothing was saved. Please try again in a few minutes.")
+        case .busy:
+            self.init(status: 503, code: "busy", message: "The server is very busy, so nothing was saved. Please try again in a few seconds.")
+        }
+    }
+}
+
+extension AppServices {
+    /// The API error a thrown error stands for, or nil for a fault of ours (answered 500). A storage
+    /// failure is also noted for `/api/healthz`.
+    func apiError(for error: any Error) -> APIError? {
+        switch error {
+        case let error as APIError: return error
+        case let error as QueueError: return APIError(error)
+        case let error as StaffError: return APIError(error)
+        default:
+            guard let problem = StorageProblem(error) else { return nil }
+            database.storageAlarm.note(problem, at: now())
+            return APIError(problem)
         }
     }
 }

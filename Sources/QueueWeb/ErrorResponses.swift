@@ -22,6 +22,7 @@ enum ErrorResponses {
             status: error.status,
             Envelope(error: .init(code: error.code, message: error.message, field: error.field, requestID: nil)))
         if error.status == 405 { response.headers.append(("Allow", allow.joined(separator: ", "))) }
+        if error.status == 503 { response.headers.append(("Retry-After", error.code == "busy" ? "5" : "60")) }
         return response
     }
 

@@ -12,6 +12,8 @@ enum HealthRoutes {
         let appliedMigrations: Int
         let pendingMigrations: [String]
         let offices: Int
+        /// Free space on the database's disk, in bytes.
+        let diskFreeBytes: Int64?
         let time: Date
 
         enum CodingKeys: String, CodingKey {
@@ -19,6 +21,7 @@ enum HealthRoutes {
             case schemaVersion = "schema_version"
             case appliedMigrations = "applied_migrations"
             case pendingMigrations = "pending_migrations"
+            case diskFreeBytes = "disk_free_bytes"
         }
     }
 
@@ -44,12 +47,13 @@ enum HealthRoutes {
 
     private static func check(_ services: AppServices) -> Result<Health, UnavailableError> {
         do {
-            let database = try services.database.health()
+            let database = try services.database.health(at: services.now())
+            // Not serving: migrations pending, or nothing can be saved (disk full, file not writable).
+            let status = !database.isCurrent ? "migrations_pending" : database.storageProblem?.rawValue ?? "ok"
             return .success(Health(
-                status: database.isCurrent ? "ok" : "migrations_pending",
-                schemaVersion: database.schemaVersion, appliedMigrations: database.appliedMigrations,
+                status: status, schemaVersion: database.schemaVersion, appliedMigrations: database.appliedMigrations,
                 pendingMigrations: database.pendingMigrations, offices: database.officeCount,
-                time: services.now()))
+                diskFreeBytes: database.freeBytes, time: services.now()))
         } catch {
             return .failure(UnavailableError(body: Unavailable(
                 status: "unavailable", reason: "The database cannot be read.", time: services.now())))

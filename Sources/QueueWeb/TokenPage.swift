@@ -60,7 +60,7 @@ enum TokenPage {
             """
         let query = "secret=\(HTML.escape(secret))"
         let cancel = canManage && [.booked, .waiting].contains(token.state) ? """
-            <form method="post" action="/api/v1/tokens/\(token.id)/cancel" class="cancel">
+            <form method="post" action="/api/v1/tokens/\(token.id)/cancel?lang=\(language)" class="cancel">
             <input type="hidden" name="secret" value="\(HTML.escape(secret))">
             <p>\(text.cancelConfirm)</p><button type="submit">\(text.cancel)</button>
             </form>

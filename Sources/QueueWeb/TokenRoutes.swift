@@ -10,10 +10,14 @@ enum TokenRoutes {
             let body = try RequestBody(context.request)
             do {
                 return try book(context, body, kioskKey: kioskKey)
-            } catch let error as APIError where body.isForm {
-                return BookingFormPage.response(for: error, input: body, offices: (try? context.services.queue.offices(at: context.now)) ?? [], text: context.services.text)
-            } catch let error as QueueError where body.isForm {
-                return BookingFormPage.response(for: APIError(error), input: body, offices: (try? context.services.queue.offices(at: context.now)) ?? [], text: context.services.text)
+            } catch where body.isForm {
+                // A form post (JavaScript off) gets the form again, in its language, with what was typed.
+                guard let apiError = context.services.apiError(for: error) else { throw error }
+                var page = BookingFormPage.response(for: apiError, input: body,
+                                                    offices: (try? context.services.queue.offices(at: context.now)) ?? [],
+                                                    text: context.services.text)
+                if apiError.status == 503 { page.headers.append(("Retry-After", "60")) }
+                return page
             }
         }
         router.add("POST", "/api/v1/tokens/lookup") { context in

@@ -42,15 +42,15 @@ public struct WebApplication: Responder {
             do {
                 var response = try handler(context)
                 if request.method == "HEAD" { response.body = .bytes([]) }
+                // A change went through: whatever filled the disk before no longer stops writes.
+                if request.method != "GET", request.method != "HEAD", (200..<400).contains(response.status) {
+                    services.database.storageAlarm.clear(.full)
+                    services.database.storageAlarm.clear(.unwritable)
+                }
                 return response
-            } catch let error as APIError {
-                return ErrorResponses.response(for: error)
-            } catch let error as QueueError {
-                return ErrorResponses.response(for: APIError(error))
-            } catch let error as StaffError {
-                return ErrorResponses.response(for: APIError(error))
             } catch {
-                return internalError(for: request, error: error)
+                guard let apiError = services.apiError(for: error) else { return internalError(for: request, error: error) }
+                return ErrorResponses.response(for: apiError)
             }
         }
     }

@@ -63,14 +63,20 @@ struct ContentPage: Sendable {
     /// Where the page goes in `public/`: English at the root, other languages under their code.
     private static func outputPath(of relativePath: String, in language: String) -> String {
         let stem = relativePath.hasSuffix(".md") ? String(relativePath.dropLast(3)) : relativePath
-        // The not-found page is a file of its own, which nginx's error_page names.
-        if stem == "404" { return language == "en" ? "404.html" : "\(language)/404.html" }
+        // Error pages are files of their own, which nginx's error_page names.
+        if isErrorPage(stem) { return language == "en" ? "\(stem).html" : "\(language)/\(stem).html" }
         let page = stem == "index" || stem.hasSuffix("/index") || stem.hasSuffix("/_index") || stem == "_index"
             ? (stem.split(separator: "/").dropLast().joined(separator: "/") + "/index.html")
             : stem + "/index.html"
         let trimmed = page.hasPrefix("/") ? String(page.dropFirst()) : page
         return language == "en" ? trimmed : "\(language)/\(trimmed)"
     }
+
+    /// The pages nginx shows in place of an answer: not found (404), too many requests (429), and
+    /// the service unavailable (503, fcgi-app restarting): static, so they work when nothing else does.
+    static let errorPages: Set<String> = ["404", "429", "503"]
+
+    static func isErrorPage(_ stem: String) -> Bool { errorPages.contains(stem) }
 
     /// The address of the same page in another language.
     func url(in language: String) -> String { Self.url(of: Self.outputPath(of: relativePath, in: language)) }

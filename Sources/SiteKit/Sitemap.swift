@@ -9,7 +9,7 @@ enum Sitemap {
             <urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9" xmlns:xhtml="http://www.w3.org/1999/xhtml">
 
             """
-        for page in pages.sorted(by: { $0.url < $1.url }) where page.stem != "404" && !appLayouts.contains(page.metadata.layout ?? "") {
+        for page in pages.sorted(by: { $0.url < $1.url }) where !ContentPage.isErrorPage(page.stem) && !appLayouts.contains(page.metadata.layout ?? "") {
             xml += "  <url>\n    <loc>\(escape(baseURL + page.url))</loc>\n"
             for language in ContentLoader.languages {
                 xml += "    <xhtml:link rel=\"alternate\" hreflang=\"\(language)\" href=\"\(escape(baseURL + page.url(in: language)))\"/>\n"

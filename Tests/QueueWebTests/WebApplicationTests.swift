@@ -1,5 +1,6 @@
 import FastCGI
 import Foundation
+import GRDB
 import Logging
 import QueueCore
 import Testing
@@ -175,4 +176,37 @@ final class RecordingStream: ResponseStream, @unchecked Sendable {
     var isServerStopping: Bool { stopping }
 
     func waitWhileServing(seconds: Double) -> Bool { !stopping }
+}
+
+@Suite("Storage failures are 503s that health reports")
+struct StorageFailureTests {
+    @Test func aDatabaseThatIsFullRefusesBookingsWith503AndHealthSaysDiskFull() throws {
+        // Given a database that cannot grow (as when its disk is full)
+        let database = try AppDatabase.inMemory()
+        try database.migrate()
+        try DemoData.install(in: database)
+        let pages = try database.writer.read { db in try Int.fetchOne(db, sql: "PRAGMA page_count") } ?? 0
+        try database.writer.writeWithoutTransaction { db in _ = try Int.fetchOne(db, sql: "PRAGMA max_page_count = \(pages)") }
+        let now = ISO8601DateFormatter().date(from: "2026-11-30T05:30:00Z") ?? Date()
+        let app = WebApplication(services: AppServices(database: database, now: { now }), logger: Logger(label: "test"))
+        #expect(try app.respond(to: Request(method: "GET", path: "/api/healthz")).status == 200)
+        // When citizens book until it is full
+        var last: Response?
+        for index in 0..<200 {
+            let body = #"{"office":"VAD-247","service":"bill-complaint","name":"Asha","phone":"98250\#(String(format: "%05d", index))"}"#
+            let response = try app.respond(to: Request(method: "POST", path: "/api/v1/tokens", headers: ["Content-Type": "application/json"],
+                                                       body: Array(body.utf8)))
+            last = response
+            if response.status != 201 { break }
+        }
+        // Then the refusal is a 503 saying so, with Retry-After, not a 500
+        let refused = try #require(last)
+        #expect(refused.status == 503)
+        #expect(try WebApplicationTests.error(refused)["code"] as? String == "storage_full")
+        #expect(refused.header("Retry-After") == "60")
+        // And health takes the server out of service until a write goes through again
+        let health = try app.respond(to: Request(method: "GET", path: "/api/healthz"))
+        #expect(health.status == 503)
+        #expect(try WebApplicationTests.json(health)["status"] as? String == "disk_full")
+    }
 }

@@ -26,7 +26,7 @@ def free_port():
 
 class Stack:
     def __init__(self, app_max_body=65536, nginx_max_body=65536, supervised=False, app_args=(), production=False,
-                 nginx_env=None):
+                 nginx_env=None, database=None):
         # Short path: a unix socket path must fit in 108 bytes.
         self.dir = Path(tempfile.mkdtemp(prefix="gq-"))
         os.chmod(self.dir, 0o755)
@@ -36,7 +36,7 @@ class Stack:
         self.nginx_env = dict(nginx_env or {})
         self.base = f"{'https' if production else 'http'}://127.0.0.1:{self.port}"
         self.socket = self.dir / "run" / "app.sock"
-        self.database = self.dir / "queue.sqlite"
+        self.database = Path(database) if database else self.dir / "queue.sqlite"
         self.app_log = self.dir / "fcgi-app.log"
         self.app_max_body = app_max_body
         self.nginx_max_body = nginx_max_body
@@ -150,6 +150,7 @@ class Headers(dict):
     """Response headers by name, and every Set-Cookie as `cookies` ({name: value}) and `set_cookies`."""
     def __init__(self, message):
         super().__init__(message.items())
+        self.message = message
         self.set_cookies = message.get_all("Set-Cookie") or []
         self.cookies = {line.split(";")[0].split("=", 1)[0]: line.split(";")[0].split("=", 1)[1] for line in self.set_cookies}
 

@@ -2,7 +2,10 @@
 is not an outage."""
 import json
 import os
+import re
 import signal
+import subprocess
+import tempfile
 import time
 
 import pytest
@@ -75,3 +78,118 @@ def test_the_supervisor_stops_cleanly_on_sigterm(supervised_stack):
     time.sleep(0.3)
     assert not os.path.exists(f"/proc/{app}")
     assert not stack.socket.exists()
+
+
+def test_the_token_page_sends_one_referrer_policy_the_strict_one(stack):
+    booked = json.loads(stack.request("POST", "/api/v1/tokens", headers={"Content-Type": "application/json"}, body=json.dumps(
+        {"office": "VAD-247", "service": "bill-complaint", "name": "Referrer Test", "phone": "9825077777"}).encode())[2])
+    status, headers, _ = stack.get(booked["page"])
+    assert status == 200
+    assert headers.message.get_all("Referrer-Policy") == ["no-referrer"]
+    # Elsewhere one policy too
+    assert stack.get("/")[1].message.get_all("Referrer-Policy") == ["same-origin"]
+    assert stack.get("/api/healthz")[1].message.get_all("Referrer-Policy") == ["same-origin"]
+
+
+def page_language(body):
+    match = re.search(r'<html lang="(\w+)"', body.decode())
+    return match and match.group(1)
+
+
+def test_with_the_app_down_a_browser_gets_a_page_in_its_language_and_a_script_gets_json(own_stack):
+    # Given fcgi-app stopped (as in the gap of a restart)
+    own_stack.app.send_signal(signal.SIGTERM)
+    own_stack.app.wait(timeout=10)
+    html = {"Accept": "text/html,application/xhtml+xml,*/*;q=0.8"}
+    form = {**html, "Content-Type": "application/x-www-form-urlencoded"}
+    try:
+        cases = [
+            # the token page opened on a phone set to Gujarati
+            ("GET", "/token/?id=1&secret=abc", None, {**html, "Accept-Language": "gu-IN,gu;q=0.9,en;q=0.8"}, "gu"),
+            # the booking form sent without JavaScript from the Hindi page (its action carries ?lang=hi)
+            ("POST", "/api/v1/tokens?lang=hi", b"office=VAD-247&service=bill-complaint&name=A&phone=9825012345", form, "hi"),
+            # the find form from a Gujarati page that did not say its language: the page it came from tells
+            ("POST", "/token/find", b"office=VAD-247&number=BC-001&phone=9825012345",
+             {**form, "Referer": f"{own_stack.base}/gu/find/"}, "gu"),
+            # the cancel button of an English token page
+            ("POST", "/api/v1/tokens/1/cancel?lang=en", b"secret=abc", {**form, "Accept-Language": "gu"}, "en"),
+            # nothing known: English
+            ("GET", "/token/?id=1&secret=abc", None, html, "en"),
+        ]
+        for method, path, body, headers, language in cases:
+            status, answer_headers, answer = own_stack.request(method, path, body=body, headers=headers)
+            assert status == 503, (path, status)
+            assert answer_headers["Content-Type"].startswith("text/html"), path
+            assert page_language(answer) == language, (path, language, answer[:300])
+            assert answer_headers["Cache-Control"] == "no-store" and answer_headers["Retry-After"] == "30"
+        gujarati = own_stack.request("GET", "/token/?id=1&secret=abc", headers={**html, "Accept-Language": "gu"})[2].decode()
+        assert "તમારું ટોકન અને કતારમાં તમારું સ્થાન સલામત છે" in gujarati
+        # A script asking for JSON gets the API's error shape
+        status, headers, body = own_stack.request("POST", "/api/v1/tokens", body=b"{}", headers={
+            "Content-Type": "application/json", "Accept": "application/json"})
+        assert status == 503 and error_of(body)["code"] == "service_unavailable" and headers["Retry-After"] == "5"
+    finally:
+        own_stack.start_app()
+        own_stack.wait_until_up()
+
+
+def fill(path):
+    """Writes zeros until the disk is full; returns how many bytes went in."""
+    written = 0
+    descriptor = os.open(path, os.O_WRONLY | os.O_CREAT, 0o600)
+    try:
+        for size in (65536, 4096, 512, 1):
+            try:
+                while True:
+                    written += os.write(descriptor, b"\0" * size)
+            except OSError:
+                continue
+    finally:
+        os.close(descriptor)
+    return written
+
+
+def test_a_full_disk_is_a_clear_503_loses_nothing_typed_and_health_says_so():
+    # Given the database on a small disk of its own (a 48 MiB tmpfs)
+    assert os.geteuid() == 0, "this test mounts a small tmpfs, which needs root (as make test runs in CI)"
+    disk = tempfile.mkdtemp(prefix="gq-disk-")
+    subprocess.run(["mount", "-t", "tmpfs", "-o", "size=48m", "tmpfs", disk], check=True)
+    stack = Stack(database=os.path.join(disk, "queue.sqlite"))
+    try:
+        stack.start()
+        assert stack.get("/api/healthz")[0] == 200
+        booking = lambda phone: json.dumps({"office": "VAD-247", "service": "bill-complaint", "name": "Disk Test",
+                                            "phone": phone}).encode()
+        # When the disk fills up
+        fill(os.path.join(disk, "filler"))
+        # Then health takes the server out of service, saying why
+        status, _, body = stack.get("/api/healthz")
+        assert status == 503 and json.loads(body)["status"] == "disk_full"
+        # and a booking is a 503 with a clear message, never a 500
+        statuses = []
+        for index in range(30):
+            status, headers, body = stack.request("POST", "/api/v1/tokens", body=booking(f"98251{index:05d}"),
+                                                  headers={"Content-Type": "application/json"})
+            statuses.append(status)
+            if status == 503:
+                assert error_of(body)["code"] == "storage_full" and headers["Retry-After"] == "60"
+                break
+            assert status == 201, (status, body)
+        assert statuses[-1] == 503, statuses
+        # and the same booking sent as a form comes back as the form, in Gujarati, with what was typed
+        status, headers, body = stack.request(
+            "POST", "/api/v1/tokens?lang=gu", headers={"Content-Type": "application/x-www-form-urlencoded", "Accept": "text/html"},
+            body="office=VAD-247&service=bill-complaint&name=ભાવના+શાહ&phone=9825188888&language=gu".encode())
+        page = body.decode()
+        assert status == 503 and page_language(body) == "gu"
+        assert "સર્વર પાસે હમણાં તમારું બુકિંગ સાચવવાની જગ્યા નથી" in page and 'value="ભાવના શાહ"' in page
+        # When space is freed, booking works again and health is back
+        os.unlink(os.path.join(disk, "filler"))
+        status, _, body = stack.request("POST", "/api/v1/tokens", body=booking("9825177777"), headers={"Content-Type": "application/json"})
+        assert status == 201, body
+        assert stack.get("/api/healthz")[0] == 200
+        assert "internal_error" not in stack.app_log.read_text() and "handler failed" not in stack.app_log.read_text()
+    finally:
+        stack.stop()
+        subprocess.run(["umount", disk], check=False)
+        os.rmdir(disk)

@@ -23,7 +23,7 @@ def test_book_from_the_booking_page_then_find_the_token_again(stack):
     # Given the Gujarati booking page, as a browser without JavaScript sees it
     status, _, body = stack.get("/gu/book/")
     page = body.decode()
-    assert status == 200 and '<form method="post" action="/api/v1/tokens"' in page
+    assert status == 200 and '<form method="post" action="/api/v1/tokens?lang=gu"' in page
     assert '<option value="VAD-247">વડોદરા ૨૪×૭ ગ્રાહક સેવા કેન્દ્ર</option>' in page
     language = re.search(r'name="language" value="(\w+)"', page).group(1)
     # When the citizen fills it in and sends it
@@ -39,7 +39,7 @@ def test_book_from_the_booking_page_then_find_the_token_again(stack):
     assert number.startswith("MC-")
     # And later they find it again from the find page with its number and their mobile number
     status, _, body = stack.get("/gu/find/")
-    assert '<form method="post" action="/token/find"' in body.decode()
+    assert '<form method="post" action="/token/find?lang=gu"' in body.decode()
     status, found, _ = post_form(stack, "/token/find", {"office": "VAD-247", "number": number.lower(),
                                                         "phone": "+91 9876543210", "language": "gu"})
     # (the same token's page, under a new view secret: finding again never hands out the right to cancel)

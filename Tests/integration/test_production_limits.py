@@ -171,3 +171,22 @@ def test_open_connections_per_address_are_capped_and_slow_clients_are_cut_off():
         for tls in streams:
             tls.close()
         stack.stop()
+
+
+def test_a_citizen_over_the_limit_without_javascript_gets_a_page_in_their_language(production):
+    form = {"Content-Type": "application/x-www-form-urlencoded", "Accept": "text/html,*/*;q=0.8"}
+    statuses = []
+    for index in range(12):
+        status, headers, body = production.request(
+            "POST", "/api/v1/tokens?lang=gu", headers=form, source="127.0.0.20",
+            body=f"office=VAD-247&service=bill-complaint&name=Asha&phone=98252{index:05d}&language=gu".encode())
+        statuses.append(status)
+        if status == 429:
+            assert headers["Content-Type"].startswith("text/html") and headers["Retry-After"] == "60"
+            assert '<html lang="gu">' in body.decode() and "એક મિનિટ રાહ જુઓ" in body.decode()
+            break
+    assert statuses[-1] == 429, statuses
+    # while a script over the same limit gets the API's JSON
+    status, _, body = production.request("POST", "/api/v1/tokens", headers={"Content-Type": "application/json"},
+                                         body=b"{}", source="127.0.0.20")
+    assert status == 429 and error_of(body)["code"] == "too_many_requests"
