@@ -102,21 +102,32 @@ public final class FastCGIServer: @unchecked Sendable {
             exchange.write(bytes)
             exchange.finish()
         case .stream(let produce):
+            let address = request.remoteAddress
+            if let refusal = lifecycle.admitStream(from: address, limit: configuration.maxStreams,
+                                                   perAddress: configuration.maxStreamsPerAddress) {
+                logger.warning("stream refused", metadata: ["request_id": "\(request.requestID)", "reason": "\(refusal)"])
+                let refused = responder.refuseStream(of: request, because: refusal)
+                guard case .bytes = refused.body else { return send(Response(status: 503), to: exchange, for: request) }
+                return send(refused, to: exchange, for: request)
+            }
             guard exchange.write(ResponseHead.serialize(response, contentLength: nil), flush: true) else {
                 exchange.finish()
+                lifecycle.streamClosed(from: address)
                 return
             }
-            startStream(exchange, produce)
+            startStream(exchange, produce, from: address)
         }
     }
 
-    private func startStream(_ exchange: Exchange, _ produce: @escaping @Sendable (ResponseStream) -> Void) {
-        lifecycle.streamOpened()
+    /// Event streams open now.
+    public var openStreams: Int { lifecycle.streamCount }
+
+    private func startStream(_ exchange: Exchange, _ produce: @escaping @Sendable (ResponseStream) -> Void, from address: String) {
         let stream = ExchangeStream(exchange: exchange, lifecycle: lifecycle)
         let thread = Thread { [lifecycle] in
             produce(stream)
             exchange.finish()
-            lifecycle.streamClosed()
+            lifecycle.streamClosed(from: address)
         }
         thread.stackSize = configuration.streamStackBytes
         thread.name = "fcgi-stream"

@@ -6,6 +6,16 @@ public protocol Responder: Sendable {
     func rejectOversizedBody(of request: Request, limit: Int) -> Response
     /// The answer when `respond(to:)` threw: a 500 that carries the request id.
     func internalError(for request: Request, error: any Error) -> Response
+    /// The answer in place of an event stream over the server's caps: a 503 with Retry-After.
+    func refuseStream(of request: Request, because refusal: StreamRefusal) -> Response
+}
+
+/// Why an event stream was not opened.
+public enum StreamRefusal: Sendable, Equatable {
+    /// The server holds as many streams as it is configured for.
+    case serverFull(limit: Int)
+    /// The client's address holds as many as one address may.
+    case addressFull(limit: Int)
 }
 
 extension Responder {
@@ -17,5 +27,10 @@ extension Responder {
     public func internalError(for request: Request, error: any Error) -> Response {
         Response(status: 500, contentType: "text/plain; charset=utf-8",
                  body: "Internal error; request id \(request.requestID).\n")
+    }
+
+    public func refuseStream(of request: Request, because refusal: StreamRefusal) -> Response {
+        Response(status: 503, headers: [("Content-Type", "text/plain; charset=utf-8"), ("Retry-After", "30")],
+                 body: .bytes(Array("Too many live streams are open; try again shortly.\n".utf8)))
     }
 }

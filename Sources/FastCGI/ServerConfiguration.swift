@@ -13,11 +13,17 @@ public struct ServerConfiguration: Sendable {
     public var shutdownGraceSeconds: Double
     /// Stack size of a streaming response's thread: streams are many and idle.
     public var streamStackBytes: Int
+    /// Event streams open at once, in all and from one client address (`REMOTE_ADDR`); beyond either,
+    /// a stream is refused (`Responder.refuseStream`) rather than taking another thread. A waiting
+    /// hall behind one office Wi-Fi or carrier NAT is one address, so the second is generous.
+    public var maxStreams: Int
+    public var maxStreamsPerAddress: Int
 
     public init(
         address: ListenAddress, threads: Int = 6, maxBodyBytes: Int = 64 * 1024,
         socketMode: UInt32 = 0o660, socketGroup: String? = nil,
-        shutdownGraceSeconds: Double = 5, streamStackBytes: Int = 512 * 1024
+        shutdownGraceSeconds: Double = 5, streamStackBytes: Int = 512 * 1024,
+        maxStreams: Int = 4000, maxStreamsPerAddress: Int = 500
     ) {
         self.address = address
         self.threads = threads
@@ -26,5 +32,7 @@ public struct ServerConfiguration: Sendable {
         self.socketGroup = socketGroup
         self.shutdownGraceSeconds = shutdownGraceSeconds
         self.streamStackBytes = streamStackBytes
+        self.maxStreams = maxStreams
+        self.maxStreamsPerAddress = maxStreamsPerAddress
     }
 }

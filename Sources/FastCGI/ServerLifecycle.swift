@@ -6,6 +6,7 @@ final class ServerLifecycle: @unchecked Sendable {
     private let condition = NSCondition()
     private var stopping = false
     private var openStreams = 0
+    private var streamsByAddress: [String: Int] = [:]
 
     var isStopping: Bool {
         condition.lock(); defer { condition.unlock() }
@@ -31,15 +32,29 @@ final class ServerLifecycle: @unchecked Sendable {
         return false
     }
 
-    func streamOpened() {
-        condition.lock(); openStreams += 1; condition.unlock()
+    /// Counts a new stream from `address` in, unless that would pass a cap: then says which.
+    func admitStream(from address: String, limit: Int, perAddress: Int) -> StreamRefusal? {
+        condition.lock(); defer { condition.unlock() }
+        if openStreams >= limit { return .serverFull(limit: limit) }
+        if streamsByAddress[address, default: 0] >= perAddress { return .addressFull(limit: perAddress) }
+        openStreams += 1
+        streamsByAddress[address, default: 0] += 1
+        return nil
     }
 
-    func streamClosed() {
+    func streamClosed(from address: String) {
         condition.lock()
         openStreams -= 1
+        let left = streamsByAddress[address, default: 1] - 1
+        streamsByAddress[address] = left > 0 ? left : nil
         condition.broadcast()
         condition.unlock()
+    }
+
+    /// Streams open now, in all.
+    var streamCount: Int {
+        condition.lock(); defer { condition.unlock() }
+        return openStreams
     }
 
     /// Waits until every stream has closed or the deadline passes; returns how many are still open.

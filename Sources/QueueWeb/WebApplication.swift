@@ -59,6 +59,19 @@ public struct WebApplication: Responder {
         ErrorResponses.response(for: .bodyTooLarge(limit: limit))
     }
 
+    public func refuseStream(of request: Request, because refusal: StreamRefusal) -> Response {
+        let message = switch refusal {
+        case .addressFull(let limit):
+            "Your network already has \(limit) live updates open, the most one address may; this one will try again shortly."
+        case .serverFull:
+            "The server is following as many live updates as it can; this one will try again shortly."
+        }
+        var response = ErrorResponses.response(for: APIError(status: 503, code: "too_many_streams", message: message))
+        response.headers.removeAll { $0.name == "Retry-After" }
+        response.headers.append(("Retry-After", "30"))
+        return response
+    }
+
     public func internalError(for request: Request, error: any Error) -> Response {
         // The type and description of the error, never the request body or query (they may hold personal data).
         logger.error("handler failed", metadata: [

@@ -37,6 +37,12 @@ struct Serve: ParsableCommand {
     @Option(help: "The interface strings sitegen writes, for the pages fcgi-app renders (env: GUVNL_STRINGS).")
     var strings: String = Environment.string("GUVNL_STRINGS") ?? "public/interface-strings.json"
 
+    @Option(help: "Event streams open at once, in all (env: GUVNL_MAX_STREAMS); each is a thread.")
+    var maxStreams: Int = Environment.int("GUVNL_MAX_STREAMS") ?? 4000
+
+    @Option(help: "Event streams open at once from one client address (env: GUVNL_MAX_STREAMS_PER_ADDRESS); a waiting hall behind one Wi-Fi is one address.")
+    var maxStreamsPerAddress: Int = Environment.int("GUVNL_MAX_STREAMS_PER_ADDRESS") ?? 500
+
     @Option(help: "trace, debug, info, notice, warning, error or critical (env: GUVNL_LOG_LEVEL).")
     var logLevel: String = Environment.string("GUVNL_LOG_LEVEL") ?? "info"
 
@@ -51,6 +57,10 @@ struct Serve: ParsableCommand {
         if let port = listenPort, !(1...65535).contains(port) { throw ValidationError("--port must be from 1 to 65535.") }
         guard maxBodyBytes >= 1024 else { throw ValidationError("--max-body-bytes must be at least 1024.") }
         guard (0...120).contains(shutdownGrace) else { throw ValidationError("--shutdown-grace must be 0 to 120 seconds.") }
+        guard (1...100_000).contains(maxStreams) else { throw ValidationError("--max-streams must be from 1 to 100000.") }
+        guard (1...maxStreams).contains(maxStreamsPerAddress) else {
+            throw ValidationError("--max-streams-per-address must be from 1 to --max-streams.")
+        }
     }
 
     func run() throws {
@@ -80,7 +90,8 @@ struct Serve: ParsableCommand {
         let server = FastCGIServer(
             configuration: ServerConfiguration(
                 address: address, threads: threads, maxBodyBytes: maxBodyBytes,
-                socketGroup: listenSocketGroup, shutdownGraceSeconds: Double(shutdownGrace)),
+                socketGroup: listenSocketGroup, shutdownGraceSeconds: Double(shutdownGrace),
+                maxStreams: maxStreams, maxStreamsPerAddress: maxStreamsPerAddress),
             responder: WebApplication(services: AppServices(queue: Queue(database: appDatabase), text: text), logger: logger),
             logger: logger)
         do {

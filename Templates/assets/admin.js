@@ -80,6 +80,10 @@
       if (pending) { return; }
       pending = setTimeout(function () { pending = null; refreshNow(); }, 300);
     });
+    // Refused (or the server gone for good): the browser will not retry by itself, so follow again later.
+    stream.addEventListener("error", function () {
+      if (stream.readyState === EventSource.CLOSED) { setTimeout(follow, 5000 + Math.random() * 5000); }
+    });
   }
   // Longest waits grow between changes.
   setInterval(function () { if (office) { refreshNow(); } }, 30000);

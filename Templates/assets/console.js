@@ -104,7 +104,11 @@
     stream.addEventListener("change", soon);
     stream.addEventListener("snapshot", soon);
     stream.addEventListener("open", function () { say(""); });
-    stream.addEventListener("error", function () { say(words.offline); });
+    stream.addEventListener("error", function () {
+      say(words.offline);
+      // Refused (or the server gone for good): the browser will not retry by itself, so follow again later.
+      if (stream.readyState === EventSource.CLOSED) { setTimeout(function () { follow(office); }, 5000 + Math.random() * 5000); }
+    });
   }
   // Waiting times grow between changes.
   setInterval(function () { if (desk && !busy) { refresh(); } }, 30000);

@@ -18,9 +18,14 @@
   });
   var failures = 0;
   source.addEventListener("error", function () {
-    // The browser reconnects by itself; if it keeps failing, fall back to refreshing.
+    // The browser reconnects by itself after a dropped connection; if it keeps failing, or the
+    // server refused the stream (too many open: the browser then gives up), refresh the page instead,
+    // at a moment of its own so that a hall of phones does not come back at once.
     failures += 1;
-    if (failures >= 5) { source.close(); setTimeout(function () { location.reload(); }, 30000); }
+    if (failures >= 5 || source.readyState === EventSource.CLOSED) {
+      source.close();
+      setTimeout(function () { location.reload(); }, 30000 + Math.random() * 30000);
+    }
   });
   source.addEventListener("open", function () { failures = 0; });
 })();

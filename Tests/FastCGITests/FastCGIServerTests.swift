@@ -15,6 +15,13 @@ struct FastCGIServerTests {
                     try? stream.write("data: one\n\n")
                     _ = stream.waitWhileServing(seconds: 30)
                 })
+            case "/ticking-stream":
+                // Writes a comment every 50 ms, so that a departed client is noticed at once.
+                return Response(status: 200, headers: [("Content-Type", "text/event-stream")], body: .stream { stream in
+                    do {
+                        repeat { try stream.write(": tick\n\n") } while stream.waitWhileServing(seconds: 0.05)
+                    } catch {}
+                })
             default:
                 return Response(status: 200, contentType: "text/plain",
                                 body: "\(request.method) \(request.path) \(request.body.count)")
@@ -27,13 +34,25 @@ struct FastCGIServerTests {
         let body: String
     }
 
-    static func call(_ socket: String, method: String = "GET", path: String, body: String = "") throws -> Exchange {
+    /// Opens a stream with cgi-fcgi from `address` and leaves it open (the process reads until the server ends it).
+    static func openStream(_ socket: String, from address: String) throws -> Process {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/cgi-fcgi")
+        process.arguments = ["-bind", "-connect", socket]
+        process.environment = ["REQUEST_METHOD": "GET", "REQUEST_URI": "/ticking-stream", "CONTENT_LENGTH": "0", "REMOTE_ADDR": address]
+        process.standardOutput = FileHandle.nullDevice
+        process.standardInput = FileHandle.nullDevice
+        try process.run()
+        return process
+    }
+
+    static func call(_ socket: String, method: String = "GET", path: String, body: String = "", address: String = "") throws -> Exchange {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/usr/bin/cgi-fcgi")
         process.arguments = ["-bind", "-connect", socket]
         process.environment = [
             "REQUEST_METHOD": method, "REQUEST_URI": path, "CONTENT_LENGTH": "\(body.utf8.count)",
-            "REQUEST_ID": "test-request-1",
+            "REQUEST_ID": "test-request-1", "REMOTE_ADDR": address,
         ]
         let input = Pipe(), output = Pipe()
         process.standardInput = input
@@ -50,14 +69,15 @@ struct FastCGIServerTests {
                         body: parts.dropFirst().joined(separator: "\r\n\r\n"))
     }
 
-    static func withServer(maxBody: Int = 1024, _ body: (String, FastCGIServer) throws -> Void) throws {
+    static func withServer(maxBody: Int = 1024, maxStreams: Int = 4000, maxStreamsPerAddress: Int = 500,
+                           _ body: (String, FastCGIServer) throws -> Void) throws {
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("fcgi-\(UUID().uuidString.prefix(8))")
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: folder) }
         let socket = folder.appendingPathComponent("s.sock").path
         let server = FastCGIServer(
             configuration: ServerConfiguration(address: .unixSocket(path: socket), threads: 2, maxBodyBytes: maxBody,
-                                               shutdownGraceSeconds: 3),
+                                               shutdownGraceSeconds: 3, maxStreams: maxStreams, maxStreamsPerAddress: maxStreamsPerAddress),
             responder: Echo(), logger: Logger(label: "test"))
         try server.start()
         try body(socket, server)
@@ -129,6 +149,41 @@ struct FastCGIServerTests {
             #expect(done.wait(timeout: .now() + 5) == .success)
             #expect(Date().timeIntervalSince(started) < 5)
             #expect(result.get()?.body == "data: one\n\n")
+        }
+    }
+
+    @Test func streamsBeyondTheCapsPerAddressAndInAllAreRefusedWith503() throws {
+        try Self.withServer(maxStreams: 3, maxStreamsPerAddress: 2) { socket, server in
+            // Given two streams open from one address
+            let first = try Self.openStream(socket, from: "10.0.0.1"), second = try Self.openStream(socket, from: "10.0.0.1")
+            defer { [first, second].forEach { if $0.isRunning { kill($0.processIdentifier, SIGKILL) } } }
+            try Self.waitUntil { server.openStreams == 2 }
+            // Then a third from that address is refused at once, with Retry-After
+            let refused = try Self.call(socket, path: "/stream", address: "10.0.0.1")
+            #expect(refused.status == 503)
+            // while another address still gets one, up to the server's cap of three
+            let third = try Self.openStream(socket, from: "10.0.0.2")
+            defer { if third.isRunning { kill(third.processIdentifier, SIGKILL) } }
+            try Self.waitUntil { server.openStreams == 3 }
+            #expect(try Self.call(socket, path: "/stream", address: "10.0.0.3").status == 503)
+            // and plain requests are never refused
+            #expect(try Self.call(socket, path: "/plain", address: "10.0.0.1").status == 200)
+            // When one stream ends, its place is free again
+            kill(first.processIdentifier, SIGKILL)
+            first.waitUntilExit()
+            try Self.waitUntil { server.openStreams == 2 }
+            let again = try Self.openStream(socket, from: "10.0.0.1")
+            defer { if again.isRunning { kill(again.processIdentifier, SIGKILL) } }
+            try Self.waitUntil { server.openStreams == 3 }
+        }
+    }
+
+    /// Polls until `condition` holds (up to 5 s): a signal the test can observe, not a fixed sleep.
+    static func waitUntil(_ condition: () -> Bool) throws {
+        let deadline = Date().addingTimeInterval(5)
+        while !condition() {
+            guard Date() < deadline else { throw CocoaError(.executableLoad) }
+            Thread.sleep(forTimeInterval: 0.02)
         }
     }
 }

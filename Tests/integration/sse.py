@@ -4,8 +4,8 @@ import time
 
 
 class EventStream:
-    def __init__(self, port, path, last_event_id=None, timeout=10):
-        self.sock = socket.create_connection(("127.0.0.1", port), timeout=timeout)
+    def __init__(self, port, path, last_event_id=None, timeout=10, source="127.0.0.1"):
+        self.sock = socket.create_connection(("127.0.0.1", port), timeout=timeout, source_address=(source, 0))
         # HTTP/1.0: nginx then streams the body as it comes, without chunked framing.
         lines = [f"GET {path} HTTP/1.0", f"Host: 127.0.0.1:{port}", "Accept: text/event-stream"]
         if last_event_id is not None:

@@ -193,3 +193,33 @@ def test_a_full_disk_is_a_clear_503_loses_nothing_typed_and_health_says_so():
         stack.stop()
         subprocess.run(["umount", disk], check=False)
         os.rmdir(disk)
+
+
+def test_event_streams_beyond_the_caps_are_a_clear_503_and_other_addresses_go_on():
+    # Given fcgi-app allowing 3 streams per address and 5 in all (production allows a whole hall)
+    stack = Stack(app_args=["--max-streams-per-address", "3", "--max-streams", "5"]).start()
+    streams = []
+    try:
+        for _ in range(3):
+            streams.append(EventStream(stack.port, "/api/v1/offices/VAD-247/events", source="127.0.0.31"))
+            assert streams[-1].status == 200
+        # When the same address opens a fourth, it is refused at once with Retry-After
+        refused = EventStream(stack.port, "/api/v1/offices/VAD-247/events", source="127.0.0.31")
+        assert refused.status == 503 and refused.headers["retry-after"] == "30"
+        refused.close()
+        # while other addresses get theirs, up to the server's cap
+        for _ in range(2):
+            streams.append(EventStream(stack.port, "/api/v1/offices/VAD-247/events", source="127.0.0.32"))
+            assert streams[-1].status == 200
+        full = EventStream(stack.port, "/api/healthz/events", source="127.0.0.33")
+        assert full.status == 503
+        full.close()
+        # and ordinary requests are served all the while
+        assert stack.request("GET", "/api/healthz", source="127.0.0.33")[0] == 200
+        status, _, body = stack.request("GET", "/api/v1/offices/VAD-247/events", source="127.0.0.31",
+                                        headers={"Accept": "application/json"})
+        assert status == 503 and error_of(body)["code"] == "too_many_streams"
+    finally:
+        for stream in streams:
+            stream.close()
+        stack.stop()
