@@ -13,6 +13,7 @@ enum Schema {
         migrator.registerMigration("v6-catalog-plan", migrate: CatalogPlanMigration.apply)
         migrator.registerMigration("v7-staff-notes", migrate: StaffNoteMigration.apply)
         migrator.registerMigration("v8-token-capabilities", migrate: TokenCapabilitiesMigration.apply)
+        migrator.registerMigration("v9-sign-in-attempts", migrate: SignInAttemptsMigration.apply)
         return migrator
     }
 }

@@ -60,27 +60,23 @@ public struct StaffAccounts: Sendable {
         }
     }
 
-    /// Signs in; after `freeFailures` failed attempts each further attempt must wait longer.
-    public func signIn(username: String, password: String, at now: Date) throws -> Session {
+    /// Signs in. Attempts are counted per account name and client address: after `freeFailures`
+    /// failures from an address, each further attempt from it must wait longer, while the
+    /// account's owner elsewhere is not held up. An attempt is counted as a failure when it begins
+    /// (in one write transaction with the check), and forgiven when the password proves right, so
+    /// that guesses sent in parallel cannot all pass through one delay window.
+    public func signIn(username: String, password: String, from address: String, at now: Date) throws -> Session {
         let name = username.lowercased()
-        let (found, wait) = try database.writer.read { db -> ((StaffUser, hash: String)?, Int) in
-            let user = try StaffUser.fetch(db, sql: "SELECT * FROM staff_user WHERE username = ?", arguments: [name])
-            return (user, try Self.remainingDelay(db, username: name, at: now))
+        let client = ClientAddress.limitKey(address)
+        let found = try database.writer.write { db -> (StaffUser, hash: String)? in
+            try Self.beginAttempt(db, username: name, address: client, at: now)
+            return try StaffUser.fetch(db, sql: "SELECT * FROM staff_user WHERE username = ?", arguments: [name])
         }
-        if wait > 0 { throw StaffError.tooManyAttempts(retryAfter: wait) }
         // The hash is checked even for an unknown name, so timing does not reveal which names exist.
         let valid = StaffCrypto.verifyPassword(password, against: found?.hash ?? Self.decoyHash)
-        guard let (user, _) = found, valid, user.isActive else {
-            try database.writer.write { db in
-                try db.execute(sql: """
-                    INSERT INTO sign_in_failure (username, failures, last_failed_at) VALUES (?, 1, ?)
-                    ON CONFLICT(username) DO UPDATE SET failures = failures + 1, last_failed_at = excluded.last_failed_at
-                    """, arguments: [name, now.milliseconds])
-            }
-            throw StaffError.invalidCredentials
-        }
+        guard let (user, _) = found, valid, user.isActive else { throw StaffError.invalidCredentials }
         return try database.writer.write { db in
-            try db.execute(sql: "DELETE FROM sign_in_failure WHERE username = ?", arguments: [name])
+            try db.execute(sql: "DELETE FROM sign_in_attempt WHERE username = ? AND address = ?", arguments: [name, client])
             let family = StaffCrypto.randomToken(bytes: 16)
             let token = try Self.newSession(db, user: user.id, family: family, at: now)
             return Session(user: user, refreshToken: token, family: family)
@@ -154,15 +150,25 @@ public struct StaffAccounts: Sendable {
         return token
     }
 
-    /// Seconds still to wait before another attempt for this name.
-    private static func remainingDelay(_ db: Database, username: String, at now: Date) throws -> Int {
-        guard let row = try Row.fetchOne(db, sql: "SELECT failures, last_failed_at FROM sign_in_failure WHERE username = ?",
-                                         arguments: [username]) else { return 0 }
-        let failures: Int = row["failures"]
-        guard failures >= freeFailures else { return 0 }
-        let delay = min(maxDelaySeconds, 1 << min(20, failures - freeFailures))
-        let readyAt = Date(milliseconds: row["last_failed_at"]).addingTimeInterval(Double(delay))
-        return max(0, Int(readyAt.timeIntervalSince(now).rounded(.up)))
+    /// Counts an attempt for this name from this address as a failure, unless the address must
+    /// still wait (then `tooManyAttempts`). The `freeFailures`-th failure and each after it make the
+    /// next attempt wait 1, 2, 4 ... seconds, at most `maxDelaySeconds`.
+    private static func beginAttempt(_ db: Database, username: String, address: String, at now: Date) throws {
+        // Records of addresses quiet for a day are forgotten (a failure then counts afresh).
+        try db.execute(sql: "DELETE FROM sign_in_attempt WHERE last_attempt_at < ?", arguments: [now.addingTimeInterval(-86_400).milliseconds])
+        let row = try Row.fetchOne(db, sql: "SELECT failures, blocked_until FROM sign_in_attempt WHERE username = ? AND address = ?",
+                                   arguments: [username, address])
+        let blockedUntil = Date(milliseconds: row?["blocked_until"] ?? 0)
+        if blockedUntil > now {
+            throw StaffError.tooManyAttempts(retryAfter: max(1, Int(blockedUntil.timeIntervalSince(now).rounded(.up))))
+        }
+        let failures = (row?["failures"] as Int? ?? 0) + 1
+        let delay = failures >= freeFailures ? min(maxDelaySeconds, 1 << min(20, failures - freeFailures)) : 0
+        try db.execute(sql: """
+            INSERT INTO sign_in_attempt (username, address, failures, blocked_until, last_attempt_at) VALUES (?, ?, ?, ?, ?)
+            ON CONFLICT (username, address) DO UPDATE SET failures = excluded.failures, blocked_until = excluded.blocked_until,
+                last_attempt_at = excluded.last_attempt_at
+            """, arguments: [username, address, failures, now.addingTimeInterval(Double(delay)).milliseconds, now.milliseconds])
     }
 
     /// A valid hash of a random password, verified against when the name is unknown.

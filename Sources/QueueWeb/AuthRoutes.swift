@@ -16,7 +16,8 @@ enum AuthRoutes {
             let password = try body.required("password", "Enter your password.")
             let session: StaffAccounts.Session
             do {
-                session = try auth.accounts.signIn(username: username, password: password, at: context.now)
+                session = try auth.accounts.signIn(username: username, password: password,
+                                                   from: context.request.remoteAddress, at: context.now)
             } catch let error as StaffError {
                 var response = ErrorResponses.response(for: APIError(error))
                 if case .tooManyAttempts(let seconds) = error { response.headers.append(("Retry-After", String(seconds))) }

@@ -205,10 +205,48 @@ struct StaffRoutesTests {
         #expect(try attempt(DemoStaff.clerkPassword).status == 200)
     }
 
+    @Test func guessesSentInParallelCannotShareOneDelayWindow() throws {
+        // Given ten wrong guesses for one account sent at the same moment from one address
+        let answers = Collected()
+        DispatchQueue.concurrentPerform(iterations: 10) { _ in
+            let response = try? app.respond(to: Request(
+                method: "POST", path: "/api/v1/auth/login", headers: ["Content-Type": "application/json"], remoteAddress: "203.0.113.7",
+                body: Array(#"{"username":"clerk-vad-247","password":"guess-guess-guess"}"#.utf8)))
+            answers.add(response?.status ?? 0)
+        }
+        // Then only the free three reached the password check; the rest were told to wait
+        #expect(answers.all.filter { $0 == 401 }.count == StaffAccounts.freeFailures)
+        #expect(answers.all.filter { $0 == 429 }.count == 10 - StaffAccounts.freeFailures)
+    }
+
+    @Test func aFloodOfWrongPasswordsFromOneAddressDoesNotKeepTheOwnerOut() throws {
+        func attempt(_ password: String, from address: String) throws -> Int {
+            try app.respond(to: Request(
+                method: "POST", path: "/api/v1/auth/login", headers: ["Content-Type": "application/json"], remoteAddress: address,
+                body: Array(#"{"username":"admin","password":"\#(password)"}"#.utf8))).status
+        }
+        // Given an attacker who has made the admin account wait at their address
+        for _ in 0..<20 { _ = try attempt("not-the-password", from: "198.51.100.9") }
+        #expect(try attempt(DemoStaff.adminPassword, from: "198.51.100.9") == 429)
+        // Then the administrator signs in from the office at once
+        #expect(try attempt(DemoStaff.adminPassword, from: "10.20.30.40") == 200)
+        // and an attacker rotating within one IPv6 /64 is one address
+        for index in 0..<4 { _ = try attempt("not-the-password", from: "2001:db8:1:2::\(index)") }
+        #expect(try attempt(DemoStaff.adminPassword, from: "2001:db8:1:2::ffff") == 429)
+    }
+
     @Test func unknownNamesAndWrongPasswordsGetTheSameAnswer() throws {
         let unknown = try request("POST", "/api/v1/auth/login", json: ["username": "nobody", "password": "whatever-long"])
         let wrong = try request("POST", "/api/v1/auth/login", json: ["username": "admin", "password": "whatever-long"])
         #expect(unknown.status == 401 && wrong.status == 401)
         #expect(unknown.bodyBytes == wrong.bodyBytes)
     }
+}
+
+/// Statuses gathered from concurrent requests.
+final class Collected: @unchecked Sendable {
+    private let lock = NSLock()
+    private var items: [Int] = []
+    func add(_ item: Int) { lock.lock(); items.append(item); lock.unlock() }
+    var all: [Int] { lock.lock(); defer { lock.unlock() }; return items }
 }
