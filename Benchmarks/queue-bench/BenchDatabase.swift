@@ -7,9 +7,11 @@ struct BenchDatabase {
     let database: AppDatabase
     let queue: Queue
 
-    init() throws {
+    /// In the system's temporary folder: on this machine the same disk as the project (not a tmpfs,
+    /// which would make `synchronous = FULL` free).
+    init(durability: AppDatabase.Durability = .full) throws {
         path = FileManager.default.temporaryDirectory.appendingPathComponent("bench-\(UUID().uuidString).sqlite").path
-        database = try AppDatabase.open(path: path)
+        database = try AppDatabase.open(path: path, durability: durability)
         try database.migrate()
         try DemoData.install(in: database)
         queue = Queue(database: database)

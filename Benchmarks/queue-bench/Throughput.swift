@@ -15,8 +15,11 @@ struct Throughput: ParsableCommand {
     @Option(help: "Citizens kept waiting during the call run (a busy office has 50-300).")
     var waiting = 200
 
+    @Option(help: "SQLite synchronous mode: full (the default, durable) or normal.")
+    var synchronous: String = "full"
+
     func run() throws {
-        let bench = try BenchDatabase()
+        let bench = try BenchDatabase(durability: AppDatabase.Durability(rawValue: synchronous) ?? .full)
         defer { bench.remove() }
         try bench.execute("UPDATE office_service SET daily_cap = 100000")
         try bench.execute("""

@@ -11,11 +11,19 @@ public final class FastCGIServer: @unchecked Sendable {
     private let lifecycle = ServerLifecycle()
     private let workers = DispatchGroup()
     private var listeningSocket: Int32 = -1
+    /// The unix socket file this server made (device and inode), to notice when it is deleted or replaced.
+    private var socketFile: SocketListener.FileIdentity?
+    private let onSocketLost: @Sendable () -> Void
 
-    public init(configuration: ServerConfiguration, responder: any Responder, logger: Logger) {
+    /// `onSocketLost` is called (once, from a watchdog thread) if the unix socket's file disappears
+    /// or is replaced while serving: nginx can no longer reach this server, which should then exit
+    /// so that its supervisor starts it afresh.
+    public init(configuration: ServerConfiguration, responder: any Responder, logger: Logger,
+                onSocketLost: @escaping @Sendable () -> Void = {}) {
         self.configuration = configuration
         self.responder = responder
         self.logger = logger
+        self.onSocketLost = onSocketLost
     }
 
     /// Opens the socket and starts the worker threads; returns at once.
@@ -24,6 +32,10 @@ public final class FastCGIServer: @unchecked Sendable {
         // libfcgi installs its own SIGPIPE handling; a departed client must only fail a write.
         signal(SIGPIPE, SIG_IGN)
         listeningSocket = try SocketListener.open(configuration)
+        if case .unixSocket(let path) = configuration.address {
+            socketFile = SocketListener.identity(of: path)
+            startSocketWatchdog(path)
+        }
         for index in 0..<max(1, configuration.threads) {
             workers.enter()
             let thread = Thread { [self] in
@@ -51,8 +63,35 @@ public final class FastCGIServer: @unchecked Sendable {
         let stillOpen = lifecycle.waitForStreamsToClose(until: deadline)
         if stillOpen > 0 { logger.warning("streams still open at exit", metadata: ["count": "\(stillOpen)"]) }
         close(listeningSocket)
-        if case .unixSocket(let path) = configuration.address { unlink(path) }
+        // Only our own socket file: another server may have made a new one at that path meanwhile.
+        if case .unixSocket(let path) = configuration.address, let socketFile, SocketListener.identity(of: path) == socketFile {
+            unlink(path)
+        }
         logger.info("stopped")
+    }
+
+    /// True once the socket file was found deleted or replaced.
+    public var hasLostSocket: Bool {
+        lock.lock(); defer { lock.unlock() }
+        return socketLost
+    }
+    private let lock = NSLock()
+    private var socketLost = false
+
+    /// Once a second, checks that the socket file is still the one this server listens on.
+    private func startSocketWatchdog(_ path: String) {
+        let thread = Thread { [self] in
+            while lifecycle.waitWhileServing(seconds: 1) {
+                guard SocketListener.identity(of: path) != socketFile else { continue }
+                logger.critical("the socket file was deleted or replaced; nginx cannot reach this server, so it stops",
+                                metadata: ["path": "\(path)"])
+                lock.lock(); socketLost = true; lock.unlock()
+                onSocketLost()
+                return
+            }
+        }
+        thread.name = "fcgi-socket-watchdog"
+        thread.start()
     }
 
     private func acceptLoop() {

@@ -13,8 +13,18 @@ public struct AppDatabase: Sendable {
     /// must not be the write that fills it.
     public static let minimumFreeBytes: Int64 = 32 << 20
 
+    /// How hard a commit tries to survive a power cut.
+    public enum Durability: String, Sendable, CaseIterable {
+        /// `synchronous = FULL`: a commit is on disk before it returns, so an acknowledged booking
+        /// survives a power cut. The default (README, "Durability", has its cost).
+        case full
+        /// `synchronous = NORMAL`: in WAL mode the last commits before a power cut may be lost
+        /// (never corrupted). Faster; for benchmarks and throwaway databases.
+        case normal
+    }
+
     /// Opens (creating if needed) the database file at `path` in WAL mode.
-    public static func open(path: String) throws -> AppDatabase {
+    public static func open(path: String, durability: Durability = .full) throws -> AppDatabase {
         let folder = URL(fileURLWithPath: path).deletingLastPathComponent()
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         var configuration = Configuration()
@@ -22,7 +32,7 @@ public struct AppDatabase: Sendable {
         // Two writers (fcgi-app and a command such as `migrate`) wait for each other instead of failing.
         configuration.busyMode = .timeout(5)
         configuration.prepareDatabase { db in
-            try db.execute(sql: "PRAGMA synchronous = NORMAL")
+            try db.execute(sql: durability == .full ? "PRAGMA synchronous = FULL" : "PRAGMA synchronous = NORMAL")
         }
         return AppDatabase(writer: try DatabasePool(path: path, configuration: configuration), path: path)
     }

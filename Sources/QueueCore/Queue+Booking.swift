@@ -32,9 +32,7 @@ extension Queue {
     /// Books a token. A walk-in joins the queue at once (only while the office is open); an
     /// appointment holds a place in its slot and joins the queue at check-in.
     public func book(_ request: BookingRequest, at now: Date) throws -> Token {
-        let anonymous: Bool
-        if case .enrolledKiosk = request.actor { anonymous = request.appointment == nil } else { anonymous = false }
-        let citizen = try request.citizen.validated(allowingAnonymous: anonymous)
+        let citizen = try validatedCitizen(of: request)
         return try commit { db, events in
             try insertBooking(db, request, citizen: citizen, at: now, events: &events)
         }
@@ -59,7 +57,14 @@ extension Queue {
         }
     }
 
-    private func insertBooking(_ db: Database, _ request: BookingRequest, citizen: CitizenDetails, at now: Date,
+    /// The citizen's details checked; an enrolled kiosk's walk-in may be anonymous.
+    func validatedCitizen(of request: BookingRequest) throws -> CitizenDetails {
+        let anonymous: Bool
+        if case .enrolledKiosk = request.actor { anonymous = request.appointment == nil } else { anonymous = false }
+        return try request.citizen.validated(allowingAnonymous: anonymous)
+    }
+
+    func insertBooking(_ db: Database, _ request: BookingRequest, citizen: CitizenDetails, at now: Date,
                                events: inout [QueueEvent]) throws -> Token {
         let office = try OfficeFacts.load(db, code: request.officeCode)
         let service = try OfferedService.load(db, office: office.code, service: request.serviceCode)

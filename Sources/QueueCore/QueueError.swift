@@ -30,6 +30,8 @@ public enum QueueError: Error, Sendable, Equatable {
     case transferToSameQueue
     /// The kiosk is not enrolled (or was revoked), or is enrolled for another office.
     case kioskNotEnrolled
+    /// An idempotency key already booked a token for a different request.
+    case bookingKeyReused
 }
 
 extension QueueError: CustomStringConvertible {
@@ -61,6 +63,7 @@ extension QueueError: CustomStringConvertible {
         case .recallsRemaining(let remaining): "Recall the token \(remaining) more time(s) before marking it as a no-show."
         case .alreadyRejoined: "This token has already rejoined the queue once."
         case .transferToSameQueue: "The transfer must change the service or name a counter."
+        case .bookingKeyReused: "This Idempotency-Key was already used for a different booking; use a new key for a new booking."
         }
     }
 }

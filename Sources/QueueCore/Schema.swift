@@ -14,6 +14,7 @@ enum Schema {
         migrator.registerMigration("v7-staff-notes", migrate: StaffNoteMigration.apply)
         migrator.registerMigration("v8-token-capabilities", migrate: TokenCapabilitiesMigration.apply)
         migrator.registerMigration("v9-sign-in-attempts", migrate: SignInAttemptsMigration.apply)
+        migrator.registerMigration("v10-booking-requests", migrate: BookingRequestsMigration.apply)
         return migrator
     }
 }

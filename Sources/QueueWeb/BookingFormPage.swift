@@ -33,7 +33,7 @@ enum BookingFormPage {
             "<option value=\"\(code)\"\(code == (input["priority"] ?? "none") ? " selected" : "")>\(HTML.escape(text.priorities[code] ?? code))</option>"
         }.joined()
         let summaryLink = error.field.map { "<a href=\"#\($0)\">\(sentence)</a>" } ?? sentence
-        let hidden = ["slot", "date", "language"].compactMap { field in
+        let hidden = ["slot", "date", "language", "idempotency_key"].compactMap { field in
             input[field].map { "<input type=\"hidden\" name=\"\(field)\" value=\"\(HTML.escape($0))\">" }
         }.joined()
         return HTMLDocument.response(status: error.status, language: language, title: "\(text.title) · GUVNL Queue", body: """

@@ -31,6 +31,7 @@ extension APIError {
         case .counterNotOpen, .counterBusy, .counterDoesNotServe, .counterInAnotherOffice:
             (409, "counter_conflict", "counter")
         case .kioskNotEnrolled: (403, "kiosk_not_enrolled", "kiosk")
+        case .bookingKeyReused: (422, "idempotency_key_reused", "Idempotency-Key")
         }
     }
 }

@@ -96,11 +96,42 @@ enum TokenRoutes {
         let kiosk = try KioskRoutes.presentedKiosk(context, key: kioskKey)
         let forKiosk = kiosk != nil || body["kiosk"] == "true"
         guard !forKiosk || kiosk != nil else { throw APIError(QueueError.kioskNotEnrolled) }
-        let secrets = TokenSecrets.random()
-        let token = try context.services.queue.book(
+        let actor: Actor = kiosk.map { .enrolledKiosk(id: $0) } ?? .citizen
+        guard let (key, keyText) = try bookingKey(context, body, kiosk: kiosk) else {
+            let secrets = TokenSecrets.random()
+            let token = try context.services.queue.book(
+                BookingRequest(officeCode: office, serviceCode: service, citizen: citizen, appointment: appointment,
+                               actor: actor, secrets: secrets), at: context.now)
+            return issued(context, token, secrets: secrets, asForm: body.isForm, status: 201)
+        }
+        // A retried request gets the token the first one booked, with the same secrets, worked out
+        // again from its key: no secret is stored anywhere.
+        let secrets = TokenSecrets.derived(fromIdempotencyKey: keyText, serverKey: kioskKey)
+        let outcome = try context.services.queue.book(
             BookingRequest(officeCode: office, serviceCode: service, citizen: citizen, appointment: appointment,
-                           actor: kiosk.map { .enrolledKiosk(id: $0) } ?? .citizen, secrets: secrets), at: context.now)
-        return issued(context, token, secrets: secrets, asForm: body.isForm, status: 201)
+                           actor: actor, secrets: secrets), key: key, at: context.now)
+        var response = issued(context, outcome.token, secrets: secrets, asForm: body.isForm, status: 201)
+        if outcome.isReplay { response.headers.append(("Idempotent-Replayed", "true")) }
+        return response
+    }
+
+    /// The fields that make up a booking request, for telling a retry from another booking.
+    static let bookingFields = ["office", "service", "name", "phone", "email", "consumer_number", "language", "priority", "slot", "date"]
+
+    /// The request's idempotency key, if it has one: the `Idempotency-Key` header, or the booking
+    /// form's hidden `idempotency_key`. A form's nonce stays on a page the citizen may change and
+    /// send again, so for forms the request's fields are part of the key: changed details are a new
+    /// booking, the same details sent again are the same one.
+    private static func bookingKey(_ context: RequestContext, _ body: RequestBody, kiosk: Int64?) throws -> (BookingKey, String)? {
+        let header = context.request.header("idempotency-key")
+        guard let given = header ?? (body.isForm ? body["idempotency_key"] : nil) else { return nil }
+        guard (8...200).contains(given.utf8.count), given.utf8.allSatisfy({ (0x21...0x7E).contains($0) }) else {
+            throw APIError.invalidField("Idempotency-Key", "An idempotency key is 8 to 200 visible ASCII characters, such as a UUID.")
+        }
+        var fields = Dictionary(uniqueKeysWithValues: bookingFields.map { ($0, body[$0] ?? "") })
+        fields["kiosk"] = kiosk.map(String.init) ?? ""
+        let keyText = header == nil ? given + "\u{0}" + BookingKey.fingerprint(of: fields) : given
+        return (BookingKey(key: keyText, request: fields), keyText)
     }
 
     /// The answer that hands a new token to its holder: the view secret in the token page's address

@@ -93,7 +93,9 @@ struct Serve: ParsableCommand {
                 socketGroup: listenSocketGroup, shutdownGraceSeconds: Double(shutdownGrace),
                 maxStreams: maxStreams, maxStreamsPerAddress: maxStreamsPerAddress),
             responder: WebApplication(services: AppServices(queue: Queue(database: appDatabase), text: text), logger: logger),
-            logger: logger)
+            logger: logger,
+            // Wakes the main thread's sigwait, as an operator's SIGTERM would: stop cleanly, then exit non-zero.
+            onSocketLost: { kill(getpid(), SIGTERM) })
         do {
             try server.start()
         } catch let error as FastCGIServerError {
@@ -102,6 +104,8 @@ struct Serve: ParsableCommand {
         let signal = TerminationSignals.wait()
         logger.info("stopping", metadata: ["signal": "\(signal)"])
         server.stop()
+        // Losing the socket is a failure: the supervisor (scripts/supervise.sh, systemd) starts us afresh.
+        if server.hasLostSocket { throw ExitCode(75) }
     }
 
     /// The token page's and the booking form's words, from the site build (one source: Templates/i18n).

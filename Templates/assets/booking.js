@@ -11,6 +11,20 @@
   var allServices = Array.prototype.map.call(service.options, function (option) { return option.cloneNode(true); });
   var catalog = null;
 
+  // One booking, one idempotency key: kept for this tab until the token page shows (token.js forgets
+  // it), so that the form sent again after a failure (or a reload of a cached copy) books nothing twice.
+  var nonce = form.querySelector("[name=idempotency_key]");
+  try {
+    var kept = sessionStorage.getItem("guvnl-booking-key");
+    if (!kept) {
+      var bytes = new Uint8Array(16);
+      crypto.getRandomValues(bytes);
+      kept = Array.prototype.map.call(bytes, function (b) { return ("0" + b.toString(16)).slice(-2); }).join("");
+      sessionStorage.setItem("guvnl-booking-key", kept);
+    }
+    if (nonce) { nonce.value = kept; }
+  } catch (unavailable) { /* no storage: the nonce nginx wrote stays */ }
+
   var wanted = new URLSearchParams(location.search);
   if (wanted.get("office")) { office.value = wanted.get("office"); }
 

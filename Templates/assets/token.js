@@ -3,6 +3,8 @@
 // JavaScript, a <noscript> refresh does the same every 30 seconds.
 (function () {
   "use strict";
+  // A token page after booking: the next booking from this tab is a new one (see booking.js).
+  try { sessionStorage.removeItem("guvnl-booking-key"); } catch (unavailable) { /* nothing kept */ }
   var params = new URLSearchParams(location.search);
   var id = params.get("id"), secret = params.get("secret");
   if (!id || !secret || !window.EventSource) { return; }

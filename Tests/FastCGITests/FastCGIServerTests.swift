@@ -178,6 +178,24 @@ struct FastCGIServerTests {
         }
     }
 
+    @Test func aDeletedSocketFileIsNoticedSoTheServerCanBeRestarted() throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("fcgi-\(UUID().uuidString.prefix(8))")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let socket = folder.appendingPathComponent("s.sock").path
+        let told = LockedBox(false)
+        let server = FastCGIServer(configuration: ServerConfiguration(address: .unixSocket(path: socket), threads: 1, shutdownGraceSeconds: 1),
+                                   responder: Echo(), logger: Logger(label: "test"), onSocketLost: { told.set(true) })
+        try server.start()
+        defer { server.stop() }
+        #expect(!server.hasLostSocket)
+        // When someone deletes the socket file (a clean-up of /run, say), nginx can no longer connect
+        unlink(socket)
+        // Then the server notices within a few seconds and says so
+        try Self.waitUntil { told.get() }
+        #expect(server.hasLostSocket)
+    }
+
     /// Polls until `condition` holds (up to 5 s): a signal the test can observe, not a fixed sleep.
     static func waitUntil(_ condition: () -> Bool) throws {
         let deadline = Date().addingTimeInterval(5)

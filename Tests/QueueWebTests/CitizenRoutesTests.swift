@@ -157,6 +157,71 @@ struct CitizenRoutesTests {
         #expect(asGet.status == 405 && asGet.header("Allow") == "POST")
     }
 
+    func postWithKey(_ key: String, _ fields: [String: Any]) throws -> Response {
+        try app.respond(to: Request(method: "POST", path: "/api/v1/tokens",
+                                    headers: ["Content-Type": "application/json", "Idempotency-Key": key],
+                                    body: Array(try JSONSerialization.data(withJSONObject: fields))))
+    }
+
+    func tokenCount() throws -> Int {
+        try database.writer.read { db in try Int.fetchOne(db, sql: "SELECT count(*) FROM token") } ?? -1
+    }
+
+    @Test func aRetriedBookingWithTheSameKeyReturnsTheSameTokenAndBooksNothing() throws {
+        let fields = ["office": "VAD-247", "service": "bill-complaint", "name": "Asha", "phone": "9825012345"]
+        let first = try postWithKey("5b7c1a0e-2f3d-4c5b-9a8e-1d2c3b4a5f60", fields)
+        let again = try postWithKey("5b7c1a0e-2f3d-4c5b-9a8e-1d2c3b4a5f60", fields)
+        #expect(first.status == 201 && again.status == 201)
+        let a = try json(first), b = try json(again)
+        #expect((a["token"] as? [String: Any])?["number"] as? String == "BC-001")
+        #expect((b["token"] as? [String: Any])?["number"] as? String == "BC-001")
+        // The same secrets (worked out again from the key) and the same manage cookie
+        #expect(a["secret"] as? String == b["secret"] as? String && a["secret"] != nil)
+        #expect(cookie(first) == cookie(again))
+        #expect(again.header("Idempotent-Replayed") == "true" && first.header("Idempotent-Replayed") == nil)
+        #expect(try tokenCount() == 1)
+        // A new key is a new booking
+        #expect(try postWithKey("another-key-for-another-booking", fields).status == 201)
+        #expect(try tokenCount() == 2)
+    }
+
+    @Test func aKeyUsedForAnotherBookingIsRefused() throws {
+        let key = "c0ffee00-0000-4000-8000-000000000001"
+        #expect(try postWithKey(key, ["office": "VAD-247", "service": "bill-complaint", "name": "Asha", "phone": "9825012345"]).status == 201)
+        let other = try postWithKey(key, ["office": "VAD-247", "service": "bill-complaint", "name": "Ravi", "phone": "9825099999"])
+        #expect(other.status == 422)
+        #expect(try error(other)["code"] as? String == "idempotency_key_reused")
+        #expect(try error(postWithKey("short", ["office": "VAD-247", "service": "bill-complaint", "name": "Ravi", "phone": "9825099999"]))["field"] as? String == "Idempotency-Key")
+        #expect(try tokenCount() == 1)
+    }
+
+    @Test func copiesOfOneRequestArrivingTogetherBookOneToken() throws {
+        let fields = ["office": "VAD-247", "service": "bill-complaint", "name": "Asha", "phone": "9825012345"]
+        let numbers = LockedStrings()
+        DispatchQueue.concurrentPerform(iterations: 8) { _ in
+            if let response = try? postWithKey("one-request-sent-eight-times", fields),
+               let body = try? JSONSerialization.jsonObject(with: Data(response.bodyBytes)) as? [String: Any],
+               let number = (body["token"] as? [String: Any])?["number"] as? String {
+                numbers.add(number)
+            }
+        }
+        #expect(numbers.all == Array(repeating: "BC-001", count: 8))
+        #expect(try tokenCount() == 1)
+    }
+
+    @Test func theBookingFormSentAgainWithItsNonceGetsTheSameTokenButChangedDetailsAreANewBooking() throws {
+        let sent = "office=VAD-247&service=bill-complaint&name=Asha&phone=9825012345&language=en&idempotency_key=nonce-from-the-page-0001"
+        let first = try form("/api/v1/tokens", sent)
+        let again = try form("/api/v1/tokens", sent)
+        #expect(first.status == 303 && again.status == 303)
+        #expect(first.header("Location") == again.header("Location"))
+        #expect(try tokenCount() == 1)
+        // The citizen corrects the name on the same page and sends it: that is another booking
+        let corrected = try form("/api/v1/tokens", sent.replacingOccurrences(of: "name=Asha", with: "name=Asha+Patel"))
+        #expect(corrected.status == 303 && corrected.header("Location") != first.header("Location"))
+        #expect(try tokenCount() == 2)
+    }
+
     @Test func onlyTheDeviceThatBookedCanCancelAndOnlyOnce() throws {
         let (id, secret, _, manage) = try book()
         let other = try book(service: "meter-complaint")
@@ -311,4 +376,12 @@ struct CitizenRoutesTests {
 
 extension Int {
     fileprivate var int64: Int64 { Int64(self) }
+}
+
+/// Strings gathered from concurrent requests.
+final class LockedStrings: @unchecked Sendable {
+    private let lock = NSLock()
+    private var items: [String] = []
+    func add(_ item: String) { lock.lock(); items.append(item); lock.unlock() }
+    var all: [String] { lock.lock(); defer { lock.unlock() }; return items }
 }

@@ -132,3 +132,35 @@ def test_offline_the_token_page_shows_the_last_copy_with_its_time_and_api_answer
         browser.quit()
         subprocess.run(stack.nginx_command(), capture_output=True)
         stack.wait_until_up()
+
+
+def test_sending_the_booking_form_again_from_the_back_button_books_one_token(stack):
+    """A citizen who did not see their answer goes back and sends the same form again: with and
+    without JavaScript, they get the same token, not a second one (the form's idempotency nonce)."""
+    import sqlite3
+    from selenium.webdriver.support.ui import Select
+    for javascript, phone in ((True, "9844455566"), (False, "9844455577")):
+        browser = chromium(javascript=javascript)
+        try:
+            browser.get(stack.base + "/book/")
+            Select(browser.find_element("id", "office")).select_by_value("VAD-247")
+            Select(browser.find_element("id", "service")).select_by_value("bill-complaint")
+            browser.find_element("id", "name").send_keys("Back Button")
+            browser.find_element("id", "phone").send_keys(phone)
+            browser.find_element("css selector", "form.booking-form button[type=submit]").click()
+            wait_for_token_page(browser)
+            first = browser.current_url
+            number = browser.find_element("css selector", ".token-number").text
+            browser.back()
+            deadline = time.monotonic() + 10
+            while "/book/" not in browser.current_url:
+                assert time.monotonic() < deadline
+                time.sleep(0.1)
+            browser.find_element("css selector", "form.booking-form button[type=submit]").click()
+            wait_for_token_page(browser)
+            assert browser.find_element("css selector", ".token-number").text == number
+            assert browser.current_url.split("&")[0] == first.split("&")[0]
+            with sqlite3.connect(stack.database) as db:
+                assert db.execute("SELECT count(*) FROM token WHERE phone = ?", (phone,)).fetchone()[0] == 1
+        finally:
+            browser.quit()

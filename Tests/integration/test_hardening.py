@@ -223,3 +223,93 @@ def test_event_streams_beyond_the_caps_are_a_clear_503_and_other_addresses_go_on
         for stream in streams:
             stream.close()
         stack.stop()
+
+
+def test_a_deleted_socket_file_makes_the_app_restart_and_serve_again(supervised_stack):
+    stack = supervised_stack
+    first = stack.app_pid()
+    # When the socket file disappears (nginx then answers 503: it cannot connect)
+    os.unlink(stack.socket)
+    assert stack.get("/api/healthz")[0] == 503
+    # Then fcgi-app notices, exits, and its supervisor starts it again on a new socket
+    deadline = time.monotonic() + 15
+    while time.monotonic() < deadline:
+        if stack.socket.exists() and stack.get("/api/healthz")[0] == 200 and stack.app_pid() not in (None, first):
+            break
+        time.sleep(0.1)
+    else:
+        raise AssertionError("fcgi-app did not come back:\n" + stack.app_log.read_text()[-2000:])
+    assert "the socket file was deleted or replaced" in stack.app_log.read_text()
+
+
+def nonce_of(page):
+    return re.search(r'name="idempotency_key" value="([^"]*)"', page).group(1)
+
+
+def test_each_booking_page_served_carries_its_own_nonce(stack):
+    import gzip
+    for path in ("/book/", "/gu/book/", "/hi/book/"):
+        # (compressed on the way out, after the nonce is written in, rather than served precompressed)
+        first, second = stack.get(path, headers={"Accept-Encoding": "gzip"}), stack.get(path)
+        assert first[0] == 200 and first[1]["Cache-Control"] == "private, no-cache"
+        page = gzip.decompress(first[2]) if first[1].get("Content-Encoding") == "gzip" else first[2]
+        a, b = nonce_of(page.decode()), nonce_of(second[2].decode())
+        assert re.fullmatch(r"[0-9a-f]{32}", a) and a != b
+
+
+def test_no_acknowledged_or_retried_booking_is_lost_or_doubled_when_the_app_is_killed(supervised_stack):
+    """Citizens book with idempotency keys while fcgi-app is killed again and again; each retries
+    until answered. Every citizen ends with exactly one token, the one they were given."""
+    import threading
+    stack = supervised_stack
+    citizens = 60
+    given = {}
+    errors = []
+
+    def citizen(index):
+        key = f"crash-test-key-{index:04d}"
+        body = json.dumps({"office": "VAD-247", "service": "bill-complaint", "name": f"Citizen {index}",
+                           "phone": f"98253{index:05d}"}).encode()
+        for _ in range(200):
+            try:
+                status, _, answer = stack.request("POST", "/api/v1/tokens", body=body,
+                                                  headers={"Content-Type": "application/json", "Idempotency-Key": key})
+            except OSError:
+                time.sleep(0.05)
+                continue
+            if status == 201:
+                given[index] = json.loads(answer)["token"]["number"]
+                return
+            if status != 503:
+                errors.append((index, status, answer[:200]))
+                return
+            time.sleep(0.05)
+        errors.append((index, "never answered"))
+
+    # A citizen whose answer was lost sends the same request again: the same token, nothing booked twice
+    lost = json.dumps({"office": "VAD-247", "service": "bill-complaint", "name": "Lost Answer", "phone": "9825400000"}).encode()
+    headers = {"Content-Type": "application/json", "Idempotency-Key": "lost-answer-key-0001"}
+    first = json.loads(stack.request("POST", "/api/v1/tokens", body=lost, headers=headers)[2])
+    status, replay_headers, body = stack.request("POST", "/api/v1/tokens", body=lost, headers=headers)
+    assert status == 201 and replay_headers["Idempotent-Replayed"] == "true"
+    assert json.loads(body)["token"]["id"] == first["token"]["id"] and json.loads(body)["secret"] == first["secret"]
+
+    threads = [threading.Thread(target=citizen, args=(index,)) for index in range(citizens)]
+    for thread in threads:
+        thread.start()
+    for _ in range(4):
+        time.sleep(0.15)
+        pid = stack.app_pid()
+        if pid:
+            os.kill(pid, signal.SIGKILL)
+    for thread in threads:
+        thread.join(timeout=60)
+    assert not errors, errors
+    assert len(given) == citizens
+    import sqlite3
+    with sqlite3.connect(stack.database) as db:
+        rows = db.execute("SELECT phone, number FROM token WHERE phone LIKE '98253%'").fetchall()
+    # One token per citizen, and it is the one they were told
+    assert len(rows) == citizens
+    assert {int(phone[5:]): number for phone, number in rows} == given
+    assert "was killed by signal 9" in stack.app_log.read_text()
