@@ -37,4 +37,9 @@ if [ "${1:-}" = "--test" ]; then
         echo "install-deps: installing pytest, PyYAML, openapi-spec-validator, selenium, axe-selenium-python"
         python3 -m pip install -q pytest PyYAML openapi-spec-validator selenium axe-selenium-python
     fi
+    # The API contract test (Tests/integration/test_contract.py): schemathesis, at the version it was written for.
+    if [ "$(python3 -c 'import schemathesis; print(schemathesis.__version__)' 2>/dev/null)" != "4.32.5" ]; then
+        echo "install-deps: installing schemathesis 4.32.5"
+        python3 -m pip install -q "schemathesis==4.32.5"
+    fi
 fi

@@ -4,11 +4,17 @@ import Foundation
 /// The fields of a request body, from JSON (`application/json`) or an HTML form
 /// (`application/x-www-form-urlencoded`); anything else is 415.
 struct RequestBody {
-    /// True for a form post: the answer is a 303 redirect rather than JSON.
+    /// True for a form post (`application/x-www-form-urlencoded`).
     let isForm: Bool
+    /// True when the answer should be a page (a 303 to the token page, the form again with its
+    /// error): a form post, unless the client asks for JSON and not HTML.
+    var wantsPage: Bool { isForm && !asksForJSON }
+    private let asksForJSON: Bool
     private let fields: [String: String]
 
     init(_ request: Request) throws {
+        let accept = (request.header("accept") ?? "").lowercased()
+        asksForJSON = accept.contains("application/json") && !accept.contains("text/html")
         let mediaType = (request.header("content-type") ?? "").split(separator: ";").first?
             .trimmingCharacters(in: .whitespaces).lowercased() ?? ""
         switch mediaType {

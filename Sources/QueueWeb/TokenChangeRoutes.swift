@@ -29,7 +29,7 @@ enum TokenChangeRoutes {
             let secrets = TokenSecrets.random()
             let moved = try context.services.queue.reschedule(token: token.id, toSlot: slot, day: day, secrets: secrets,
                                                               actor: .citizen, at: context.now)
-            var response = TokenRoutes.issued(context, moved, secrets: secrets, asForm: body.isForm, status: 201)
+            var response = TokenRoutes.issued(context, moved, secrets: secrets, asForm: body.wantsPage, status: 201)
             response.headers.append(TokenAccess.dropCookie(token.id))
             return response
         }
@@ -59,7 +59,7 @@ enum TokenChangeRoutes {
     /// After a change: the token's status in JSON, or for a form post (the token page's buttons) a
     /// 303 back to the token page, whose view secret the form carries.
     private static func changed(_ context: RequestContext, _ token: Token, body: RequestBody) throws -> Response {
-        if body.isForm, let secret = body["secret"], try context.services.queue.token(token.id, viewSecret: secret) != nil {
+        if body.wantsPage, let secret = body["secret"], try context.services.queue.token(token.id, viewSecret: secret) != nil {
             return TokenRoutes.redirectToTokenPage(token, viewSecret: secret)
         }
         return try TokenRoutes.statusResponse(context, token, status: 200)

@@ -10,7 +10,7 @@ enum TokenRoutes {
             let body = try RequestBody(context.request)
             do {
                 return try book(context, body, kioskKey: kioskKey)
-            } catch where body.isForm {
+            } catch where body.wantsPage {
                 // A form post (JavaScript off) gets the form again, in its language, with what was typed.
                 guard let apiError = context.services.apiError(for: error) else { throw error }
                 var page = BookingFormPage.response(for: apiError, input: body,
@@ -102,7 +102,7 @@ enum TokenRoutes {
             let token = try context.services.queue.book(
                 BookingRequest(officeCode: office, serviceCode: service, citizen: citizen, appointment: appointment,
                                actor: actor, secrets: secrets), at: context.now)
-            return issued(context, token, secrets: secrets, asForm: body.isForm, status: 201)
+            return issued(context, token, secrets: secrets, asForm: body.wantsPage, status: 201)
         }
         // A retried request gets the token the first one booked, with the same secrets, worked out
         // again from its key: no secret is stored anywhere.
@@ -110,7 +110,7 @@ enum TokenRoutes {
         let outcome = try context.services.queue.book(
             BookingRequest(officeCode: office, serviceCode: service, citizen: citizen, appointment: appointment,
                            actor: actor, secrets: secrets), key: key, at: context.now)
-        var response = issued(context, outcome.token, secrets: secrets, asForm: body.isForm, status: 201)
+        var response = issued(context, outcome.token, secrets: secrets, asForm: body.wantsPage, status: 201)
         if outcome.isReplay { response.headers.append(("Idempotent-Replayed", "true")) }
         return response
     }

@@ -115,6 +115,19 @@ struct CitizenRoutesTests {
         #expect(count == 0)
     }
 
+    @Test func aFormPostThatAsksForJSONIsAnsweredInJSON() throws {
+        func send(_ body: String) throws -> Response {
+            try app.respond(to: Request(method: "POST", path: "/api/v1/tokens", headers: [
+                "Content-Type": "application/x-www-form-urlencoded", "Accept": "application/json"], body: Array(body.utf8)))
+        }
+        let bad = try send("office=VAD-247&service=bill-complaint&name=A&phone=12")
+        #expect(bad.status == 400 && bad.header("content-type") == "application/json; charset=utf-8")
+        #expect(try error(bad)["field"] as? String == "phone")
+        let good = try send("office=VAD-247&service=bill-complaint&name=A&phone=9825012345")
+        #expect(good.status == 201)
+        #expect(try json(good)["secret"] as? String != nil)
+    }
+
     @Test func aFailedJSONBookingStaysJSON() throws {
         let response = try post("/api/v1/tokens", ["office": "VAD-247", "service": "bill-complaint", "name": "A", "phone": "1"])
         #expect(response.header("content-type") == "application/json; charset=utf-8")
