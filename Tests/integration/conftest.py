@@ -4,7 +4,15 @@ from pathlib import Path
 import pytest
 
 sys.path.insert(0, str(Path(__file__).parent))
+from log_privacy import LEAKS  # noqa: E402
 from stack import Stack  # noqa: E402
+
+
+@pytest.fixture(scope="session", autouse=True)
+def no_personal_data_in_any_log():
+    """After the whole suite: no stack's logs held a phone number, name, password or managing secret."""
+    yield
+    assert not LEAKS, "personal data or secrets in the logs:\n" + "\n".join(f"{path}: {what}" for path, what in LEAKS)
 
 
 @pytest.fixture(scope="module")

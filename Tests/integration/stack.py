@@ -14,6 +14,8 @@ import urllib.error
 import urllib.request
 from pathlib import Path
 
+from log_privacy import LEAKS, Sensitive
+
 REPO = Path(__file__).resolve().parents[2]
 BIN = Path(os.environ.get("GUVNL_BIN_DIR", REPO / ".build" / "debug"))
 
@@ -26,7 +28,7 @@ def free_port():
 
 class Stack:
     def __init__(self, app_max_body=65536, nginx_max_body=65536, supervised=False, app_args=(), production=False,
-                 nginx_env=None, database=None):
+                 nginx_env=None, database=None, generated_paths=False):
         # Short path: a unix socket path must fit in 108 bytes.
         self.dir = Path(tempfile.mkdtemp(prefix="gq-"))
         os.chmod(self.dir, 0o755)
@@ -45,6 +47,8 @@ class Stack:
         # Under scripts/supervise.sh, as `make run` starts it: `app` is then the supervisor.
         self.supervised = supervised
         self.app_args = list(app_args)
+        # What this stack's requests carried that must never reach a log (checked at stop).
+        self.sensitive = Sensitive(mobile_shapes=not generated_paths)
 
     def start(self):
         (self.dir / "run").mkdir()
@@ -125,7 +129,15 @@ class Stack:
             except subprocess.TimeoutExpired:
                 self.app.kill()
         time.sleep(0.2)
+        LEAKS.extend(self.log_leaks())
         shutil.rmtree(self.dir, ignore_errors=True)
+
+    def logs(self):
+        """nginx's access and error logs and fcgi-app's log."""
+        return [path for path in [*(self.dir / "nginx" / "logs").glob("*.log"), self.app_log] if path.exists()]
+
+    def log_leaks(self):
+        return [leak for path in self.logs() for leak in self.sensitive.find_in(path)]
 
     def request(self, method, path, body=None, headers=None, source="127.0.0.1"):
         """One request, sent exactly as given (no redirects followed, the path not normalised), from
@@ -135,10 +147,13 @@ class Stack:
                                                      context=ssl._create_unverified_context())
         else:
             connection = http.client.HTTPConnection("127.0.0.1", self.port, timeout=10, source_address=(source, 0))
+        self.sensitive.note_request(body, headers)
         try:
             connection.request(method, path, body=body, headers=headers or {})
             response = connection.getresponse()
-            return response.status, Headers(response.msg), response.read()
+            answer = Headers(response.msg)
+            self.sensitive.note_answer(answer.set_cookies)
+            return response.status, answer, response.read()
         finally:
             connection.close()
 

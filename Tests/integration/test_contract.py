@@ -19,7 +19,7 @@ CHECKS = ",".join([
 
 @pytest.fixture(scope="module")
 def contract_stack():
-    running = Stack().start()
+    running = Stack(generated_paths=True).start()
     yield running
     running.stop()
 

@@ -313,3 +313,52 @@ def test_no_acknowledged_or_retried_booking_is_lost_or_doubled_when_the_app_is_k
     assert len(rows) == citizens
     assert {int(phone[5:]): number for phone, number in rows} == given
     assert "was killed by signal 9" in stack.app_log.read_text()
+
+
+def test_no_log_holds_a_phone_name_password_or_managing_secret_even_when_the_upstream_fails():
+    """A citizen's and a clerk's whole day through nginx, part of it with fcgi-app down (so that
+    nginx writes each failed request to its error log), then every log searched."""
+    stack = Stack()
+    stack.start()
+    try:
+        json_headers = {"Content-Type": "application/json"}
+        form = {"Content-Type": "application/x-www-form-urlencoded", "Accept": "text/html"}
+        phone, name, email, consumer = "9898123456", "ભાવના પ્રજાપતિ", "bhavna.prajapati@example.com", "45678901234"
+        status, headers, body = stack.request("POST", "/api/v1/tokens", headers=json_headers, body=json.dumps({
+            "office": "VAD-247", "service": "bill-complaint", "name": name, "phone": f"+91 {phone[:5]} {phone[5:]}",
+            "email": email, "consumer_number": consumer}).encode())
+        assert status == 201
+        answer = json.loads(body)
+        manage = next(line.split(";")[0] for line in headers.set_cookies if line.startswith("gq_manage_"))
+        token = answer["token"]
+        stack.request("POST", "/api/v1/tokens/lookup", headers=json_headers,
+                      body=json.dumps({"office": "VAD-247", "number": token["number"], "phone": phone}).encode())
+        stack.request("POST", "/token/find", headers=form,
+                      body=f"office=VAD-247&number={token['number']}&phone={phone}&language=gu".encode())
+        stack.get(answer["page"], headers={"Cookie": manage})
+        stack.request("POST", "/api/v1/auth/login", headers=json_headers,
+                      body=json.dumps({"username": "clerk-vad-247", "password": "demo-clerk-2026"}).encode())
+        stack.request("POST", "/api/v1/auth/login", headers=json_headers,
+                      body=json.dumps({"username": "clerk-vad-247", "password": "a-wrong-password-typed"}).encode())
+        # The upstream fails: every request now lands in nginx's error log
+        stack.app.send_signal(signal.SIGTERM)
+        stack.app.wait(timeout=10)
+        stack.request("POST", "/api/v1/tokens", headers=form, body=(
+            f"office=VAD-247&service=bill-complaint&name={name}&phone={phone}&email={email}").encode())
+        stack.request("POST", "/api/v1/tokens/lookup", headers=json_headers,
+                      body=json.dumps({"office": "VAD-247", "number": token["number"], "phone": phone}).encode())
+        stack.request("POST", f"/api/v1/tokens/{token['id']}/cancel", headers={**json_headers, "Cookie": manage}, body=b"{}")
+        stack.request("POST", "/api/v1/auth/login", headers=json_headers,
+                      body=json.dumps({"username": "clerk-vad-247", "password": "demo-clerk-2026"}).encode())
+        stack.get(answer["page"])
+        error_log = (stack.dir / "nginx" / "logs" / "error.log").read_text()
+        assert "connect() to unix:" in error_log and "/api/v1/tokens/lookup" in error_log  # the failures were logged
+        stack.start_app()
+        stack.wait_until_up()
+        stack.request("POST", f"/api/v1/tokens/{token['id']}/cancel", headers={**json_headers, "Cookie": manage}, body=b"{}")
+        # Then no log holds any of it (the view secret in the token page's address may be in the error log)
+        for value in (phone, name, email, consumer, "demo-clerk-2026", "a-wrong-password-typed", manage.split("=", 1)[1]):
+            assert value in stack.sensitive.values
+        assert stack.log_leaks() == []
+    finally:
+        stack.stop()
