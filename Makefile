@@ -1,11 +1,15 @@
 # GUVNL Queue. `make run` serves the whole system at http://127.0.0.1:8080; `make test` runs every test.
-.PHONY: run test build site deps clean screenshots
+.PHONY: run test check-long build site deps clean screenshots
 
 run:
 	@bash scripts/run.sh
 
 test:
 	@bash scripts/test.sh
+
+# The long fuzzing and contract runs that `make test` keeps short.
+check-long:
+	@bash scripts/check-long.sh
 
 deps:
 	@bash scripts/install-deps.sh

@@ -5,7 +5,7 @@ import signal
 import subprocess
 import time
 
-from stack import REPO, error_of
+from stack import BIN, REPO, error_of
 from sse import EventStream
 
 
@@ -202,3 +202,14 @@ def test_sitemap_and_robots(stack):
     assert status == 200 and b'hreflang="gu"' in body and b"/services/new-lt-connection/" in body
     status, _, body = stack.get("/robots.txt")
     assert status == 200 and b"Disallow: /api/" in body and b"Sitemap:" in body
+
+
+def test_the_production_unit_passes_systemd_analyze_verify(tmp_path):
+    # The unit as shipped, pointed at this build's fcgi-app (verify checks that the program exists)
+    unit = (REPO / "deploy" / "systemd" / "guvnl-queue-app.service").read_text()
+    assert "Restart=always" in unit and "StartLimitIntervalSec=0" in unit
+    (tmp_path / "guvnl-queue-app.service").write_text(unit.replace("/opt/guvnl-queue/bin/fcgi-app", str((BIN / "fcgi-app").resolve())))
+    result = subprocess.run(["systemd-analyze", "verify", str(tmp_path / "guvnl-queue-app.service")],
+                            capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr
+    assert "guvnl-queue-app.service" not in result.stderr, result.stderr
