@@ -141,7 +141,8 @@ public final class FastCGIServer: @unchecked Sendable {
             exchange.write(bytes)
             exchange.finish()
         case .stream(let produce):
-            let address = request.remoteAddress
+            // The client as nginx's limits count it (an IPv6 address by its /64), else its address.
+            let address = request.gatewayVariables["CLIENT_KEY"].flatMap { $0.isEmpty ? nil : $0 } ?? request.remoteAddress
             if let refusal = lifecycle.admitStream(from: address, limit: configuration.maxStreams,
                                                    perAddress: configuration.maxStreamsPerAddress) {
                 logger.warning("stream refused", metadata: ["request_id": "\(request.requestID)", "reason": "\(refusal)"])

@@ -23,7 +23,7 @@ public struct ServerConfiguration: Sendable {
         address: ListenAddress, threads: Int = 6, maxBodyBytes: Int = 64 * 1024,
         socketMode: UInt32 = 0o660, socketGroup: String? = nil,
         shutdownGraceSeconds: Double = 5, streamStackBytes: Int = 512 * 1024,
-        maxStreams: Int = 4000, maxStreamsPerAddress: Int = 500
+        maxStreams: Int = 4000, maxStreamsPerAddress: Int = 300
     ) {
         self.address = address
         self.threads = threads

@@ -19,11 +19,14 @@ public struct ServiceDay: Sendable, Equatable {
         minuteOfDay = (parts.hour ?? 0) * 60 + (parts.minute ?? 0)
     }
 
-    /// The day `YYYY-MM-DD` at local midnight, or nil if it is not a real date.
+    /// The day `YYYY-MM-DD` at local midnight, or nil if it is not a real date written exactly so
+    /// (`2026-12-+2` would pass Int's parsing and then fail the database's format check).
     public static func midnight(of day: String, timeZone: TimeZone) -> Date? {
+        let bytes = Array(day.utf8)
+        guard bytes.count == 10, bytes[4] == UInt8(ascii: "-"), bytes[7] == UInt8(ascii: "-"),
+              bytes.enumerated().allSatisfy({ $0.offset == 4 || $0.offset == 7 || (48...57).contains($0.element) }) else { return nil }
         let parts = day.split(separator: "-")
-        guard day.count == 10, parts.count == 3, let year = Int(parts[0]), let month = Int(parts[1]),
-              let dayOfMonth = Int(parts[2]) else { return nil }
+        guard parts.count == 3, let year = Int(parts[0]), let month = Int(parts[1]), let dayOfMonth = Int(parts[2]) else { return nil }
         var calendar = Calendar(identifier: .gregorian)
         calendar.timeZone = timeZone
         let components = DateComponents(year: year, month: month, day: dayOfMonth)

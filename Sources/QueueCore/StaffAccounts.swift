@@ -32,7 +32,8 @@ public struct StaffAccounts: Sendable {
             throw StaffError.invalidAccount(field: "password", reason: "The password needs at least 10 characters.")
         }
         let display = TextInput.normalised(displayName)
-        guard (1...100).contains(TextInput.length(display)), TextInput.firstDisallowed(in: display) == nil else {
+        guard (1...100).contains(TextInput.length(display)), TextInput.firstDisallowed(in: display) == nil,
+              TextInput.hasVisibleText(display) else {
             throw StaffError.invalidAccount(field: "name", reason: "Give the person's name (up to 100 characters).")
         }
         if role != .administrator, office == nil {

@@ -33,11 +33,15 @@ public enum TextInput {
         var marksInARow = 0
         for scalar in text.unicodeScalars {
             let properties = scalar.properties
+            let isJoiner = scalar.value == 0x200C || scalar.value == 0x200D
+            // Characters meant to be invisible (fillers, variation selectors, the grapheme joiner),
+            // and a mark with nothing to sit on, would let one name pass for another.
+            if properties.isDefaultIgnorableCodePoint && !isJoiner { return scalar }
+            if previous == nil, [.nonspacingMark, .spacingMark, .enclosingMark].contains(properties.generalCategory) { return scalar }
             switch properties.generalCategory {
             case .control:
                 if !(allowingLineBreaks && scalar == "\n") { return scalar }
             case .format:
-                let isJoiner = scalar.value == 0x200C || scalar.value == 0x200D
                 guard isJoiner, let previous, previous.properties.canonicalCombiningClass == .virama else { return scalar }
             case .lineSeparator, .paragraphSeparator, .privateUse, .unassigned, .surrogate:
                 return scalar
@@ -61,9 +65,14 @@ public enum TextInput {
         guard length(clean) <= limit else {
             throw .invalidField(field: field, reason: "The \(label) may have at most \(limit) characters (letters, marks and spaces each count).")
         }
-        if firstDisallowed(in: clean, allowingLineBreaks: allowingLineBreaks) != nil {
+        if firstDisallowed(in: clean, allowingLineBreaks: allowingLineBreaks) != nil || !hasVisibleText(clean) {
             throw .invalidField(field: field, reason: "The \(label) contains invisible, control or direction-changing characters, or too many accents on one letter; please type it again.")
         }
         return clean
+    }
+
+    /// True for empty text, or text with at least one letter or digit (not only blanks such as U+2800).
+    public static func hasVisibleText(_ text: String) -> Bool {
+        text.isEmpty || text.unicodeScalars.contains { $0.properties.isAlphabetic || $0.properties.numericType != nil }
     }
 }

@@ -17,7 +17,7 @@ enum AuthRoutes {
             let session: StaffAccounts.Session
             do {
                 session = try auth.accounts.signIn(username: username, password: password,
-                                                   from: context.request.remoteAddress, at: context.now)
+                                                   from: context.clientKey, at: context.now)
             } catch let error as StaffError {
                 var response = ErrorResponses.response(for: APIError(error))
                 if case .tooManyAttempts(let seconds) = error { response.headers.append(("Retry-After", String(seconds))) }

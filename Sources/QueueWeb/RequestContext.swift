@@ -13,6 +13,11 @@ struct RequestContext: Sendable {
     func parameter(_ name: String) -> String { parameters[name] ?? "" }
 
     var now: Date { services.now() }
+
+    /// The client as limits count it: nginx's key (an IPv6 address by its /64), else the address.
+    var clientKey: String {
+        request.gatewayVariables["CLIENT_KEY"].flatMap { $0.isEmpty ? nil : $0 } ?? request.remoteAddress
+    }
 }
 
 /// The shared, thread-safe things handlers use; the clock is injected so time rules can be tested.

@@ -115,6 +115,10 @@ enum TokenRoutes {
         return response
     }
 
+    static func isNonce(_ text: String) -> Bool {
+        text.utf8.count == 32 && text.utf8.allSatisfy { (48...57).contains($0) || (97...102).contains($0) }
+    }
+
     /// The fields that make up a booking request, for telling a retry from another booking.
     static let bookingFields = ["office", "service", "name", "phone", "email", "consumer_number", "language", "priority", "slot", "date"]
 
@@ -124,7 +128,11 @@ enum TokenRoutes {
     /// booking, the same details sent again are the same one.
     private static func bookingKey(_ context: RequestContext, _ body: RequestBody, kiosk: Int64?) throws -> (BookingKey, String)? {
         let header = context.request.header("idempotency-key")
-        guard let given = header ?? (body.isForm ? body["idempotency_key"] : nil) else { return nil }
+        // A form's nonce is ours: 32 hex digits, written by nginx or the page's script. Anything else
+        // (the page's placeholder, served without nginx) is no nonce at all: a predictable key would
+        // let someone who knows a citizen's details replay their booking and take its manage cookie.
+        let formNonce = body.isForm ? body["idempotency_key"].flatMap { Self.isNonce($0) ? $0 : nil } : nil
+        guard let given = header ?? formNonce else { return nil }
         guard (8...200).contains(given.utf8.count), given.utf8.allSatisfy({ (0x21...0x7E).contains($0) }) else {
             throw APIError.invalidField("Idempotency-Key", "An idempotency key is 8 to 200 visible ASCII characters, such as a UUID.")
         }

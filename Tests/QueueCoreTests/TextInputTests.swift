@@ -15,6 +15,8 @@ struct TextInputTests {
         ("joiner outside Indic text", "As\u{200D}ha"), ("emoji joiner", "👨\u{200D}👩"), ("NUL", "As\u{0}ha"), ("escape", "As\u{1B}[31mha"),
         ("byte-order mark", "\u{FEFF}Asha"), ("private use", "As\u{E000}ha"),
         ("five accents on one letter", "a\u{301}\u{302}\u{303}\u{304}\u{305}\u{306}"), ("tag characters", "Asha\u{E0041}"),
+        ("Hangul filler", "\u{3164}"), ("Braille blank", "\u{2800}"), ("Hangul choseong and jungseong fillers", "\u{115F}\u{1160}"),
+        ("grapheme joiners", "\u{34F}\u{34F}Asha"), ("a mark with nothing to sit on", "\u{300}"), ("variation selectors", "\u{FE0F}\u{FE0F}"),
     ])
     func disguisingCharactersAreRefused(what: String, name: String) {
         #expect(throws: QueueError.self, "\(what)") { try TextInput.validated(name, field: "name", label: "name", limit: 100) }

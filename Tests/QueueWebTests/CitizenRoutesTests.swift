@@ -223,7 +223,7 @@ struct CitizenRoutesTests {
     }
 
     @Test func theBookingFormSentAgainWithItsNonceGetsTheSameTokenButChangedDetailsAreANewBooking() throws {
-        let sent = "office=VAD-247&service=bill-complaint&name=Asha&phone=9825012345&language=en&idempotency_key=nonce-from-the-page-0001"
+        let sent = "office=VAD-247&service=bill-complaint&name=Asha&phone=9825012345&language=en&idempotency_key=3f1c0d9e8b7a65443322110fedcba987"
         let first = try form("/api/v1/tokens", sent)
         let again = try form("/api/v1/tokens", sent)
         #expect(first.status == 303 && again.status == 303)
@@ -233,6 +233,19 @@ struct CitizenRoutesTests {
         let corrected = try form("/api/v1/tokens", sent.replacingOccurrences(of: "name=Asha", with: "name=Asha+Patel"))
         #expect(corrected.status == 303 && corrected.header("Location") != first.header("Location"))
         #expect(try tokenCount() == 2)
+    }
+
+    @Test func aFormNonceThatIsNotOursIsNoNonceSoItCannotBeReplayedByAnother() throws {
+        // The page's placeholder, as served without nginx: predictable, so booking must not key on it,
+        // or anyone who knows a citizen's name and mobile number could replay the form and get the
+        // token's manage cookie
+        let sent = "office=VAD-247&service=bill-complaint&name=Meena+Shah&phone=9825055555&language=en&idempotency_key=%40GUVNL_BOOKING_NONCE%40"
+        let victim = try form("/api/v1/tokens", sent)
+        let attacker = try form("/api/v1/tokens", sent)
+        #expect(victim.status == 303)
+        #expect(attacker.header("Location") != victim.header("Location"))
+        #expect(cookie(attacker) != cookie(victim))
+        #expect(attacker.header("Idempotent-Replayed") == nil)
     }
 
     @Test func onlyTheDeviceThatBookedCanCancelAndOnlyOnce() throws {

@@ -118,7 +118,7 @@ struct FuzzRequestGenerator {
         "9999-12-31", "0000-01-01", "2026-02-30", "2026-13-01", "-2026-01-01", "20261-01-01", "9825012345", "+91 98250 12345",
         "a@b.co", "true", "false", "null", "none", "senior_citizen", "gu", "hi", "en", "xx", "walk_in", "appointment",
         "services", "hours", "csv", String(repeating: "A", count: 300), String(repeating: "👨‍👩‍👧‍👦", count: 100),
-        "e" + String(repeating: "\u{301}", count: 200), "a\u{0}b", "a\u{0}@b.co", "é@é.co", "x@y.z\u{202E}", "\u{202E}evil", "zero\u{200B}width", "%", "%zz", "%00",
+        "e" + String(repeating: "\u{301}", count: 200), "a\u{0}b", "a\u{0}@b.co", "2026-12-+2", "2027-1-001", "2026-12-+9", "+026-12-01", "2026-12-1 ", "\u{3164}", "\u{2800}", "é@é.co", "x@y.z\u{202E}", "\u{202E}evil", "zero\u{200B}width", "%", "%zz", "%00",
         "%ff%fe", "..", ".", "/", "//", "<script>", "'; DROP TABLE token; --", "ગુજરાત", "हिन्दी", "\r\nX-Injected: 1",
     ]
     static let fieldNames = [

@@ -248,13 +248,15 @@ def nonce_of(page):
 
 def test_each_booking_page_served_carries_its_own_nonce(stack):
     import gzip
-    for path in ("/book/", "/gu/book/", "/hi/book/"):
+    for path in ("/book/", "/gu/book/", "/hi/book/", "/book/index.html", "/hi/book/index.html"):
         # (compressed on the way out, after the nonce is written in, rather than served precompressed)
         first, second = stack.get(path, headers={"Accept-Encoding": "gzip"}), stack.get(path)
         assert first[0] == 200 and first[1]["Cache-Control"] == "private, no-cache"
         page = gzip.decompress(first[2]) if first[1].get("Content-Encoding") == "gzip" else first[2]
         a, b = nonce_of(page.decode()), nonce_of(second[2].decode())
         assert re.fullmatch(r"[0-9a-f]{32}", a) and a != b
+        # and the nonce (nginx's request id) is not written to the access log
+        assert a not in (stack.dir / "nginx" / "logs" / "access.log").read_text()
 
 
 def test_no_acknowledged_or_retried_booking_is_lost_or_doubled_when_the_app_is_killed(supervised_stack):

@@ -190,3 +190,28 @@ def test_a_citizen_over_the_limit_without_javascript_gets_a_page_in_their_langua
     status, _, body = production.request("POST", "/api/v1/tokens", headers={"Content-Type": "application/json"},
                                          body=b"{}", source="127.0.0.20")
     assert status == 429 and error_of(body)["code"] == "too_many_requests"
+
+
+def test_moving_an_appointment_is_counted_like_booking(production):
+    # Given one appointment booked from an address, with its manage cookie
+    slots = json.loads(production.request("GET", "/api/v1/offices/VAD-247/slots?service=new-lt-connection&date=2026-12-01",
+                                          source="127.0.0.21")[2])["slots"]
+    status, headers, body = production.request("POST", "/api/v1/tokens", headers=JSON, source="127.0.0.21", body=json.dumps({
+        "office": "VAD-247", "service": "new-lt-connection", "name": "Move Test", "phone": "9825066666",
+        "slot": str(slots[0]["id"]), "date": "2026-12-01"}).encode())
+    assert status == 201, body
+    token = json.loads(body)["token"]["id"]
+    cookie = next(line.split(";")[0] for line in headers.set_cookies if line.startswith("gq_manage_"))
+    # When it is moved again and again (each move books a new token)
+    statuses = []
+    for index in range(15):
+        status, headers, body = production.request(
+            "POST", f"/api/v1/tokens/{token}/reschedule", headers={**JSON, "Cookie": cookie}, source="127.0.0.21",
+            body=json.dumps({"slot": str(slots[1 + index % 2]["id"]), "date": "2026-12-01"}).encode())
+        statuses.append(status)
+        if status == 201:
+            token = json.loads(body)["token"]["id"]
+            cookie = next(line.split(";")[0] for line in headers.set_cookies if line.startswith(f"gq_manage_{token}="))
+    # Then the booking limit holds: with the first booking, at most the burst and one more
+    assert statuses.count(201) <= 5, statuses
+    assert set(statuses) <= {201, 429}, statuses
