@@ -45,10 +45,8 @@ extension Queue {
     }
 
     public func desk(counter counterID: Int64, at now: Date) throws -> CounterDesk {
-        try database.writer.read { db in
+        let (counter, current) = try database.writer.read { db -> (Counter, CounterDesk.Citizen?) in
             guard let counter = try Counter.fetch(db, id: counterID) else { throw QueueError.counterNotFound(counterID) }
-            let office = try OfficeFacts.load(db, code: counter.officeCode)
-            let moment = office.serviceDay(now)
             var current: CounterDesk.Citizen?
             if let token = try tokenAtCounter(db, counterID) {
                 current = CounterDesk.Citizen(
@@ -58,22 +56,16 @@ extension Queue {
                     calledAt: token.calledAt, requiredDocuments: try Self.documents(db, service: token.serviceCode),
                     note: token.staffNote)
             }
-            let candidates = try waitingCandidates(db, office: office.code, day: moment.day, services: counter.serviceCodes,
-                                                   counterID: counterID)
-            let streak = try priorityStreak(db, office: office.code, limit: office.policy.maxPriorityStreak)
-            let order = OrderingPolicy.order(candidates, priorityStreak: streak, policy: office.policy, now: now,
-                                             minuteOfDay: moment.minuteOfDay)
-            let numbers = try Dictionary(uniqueKeysWithValues: Row.fetchAll(db, sql: """
-                SELECT id, number, service_code FROM token WHERE office_code = ? AND service_day = ? AND state = 'waiting'
-                """, arguments: [office.code, moment.day]).map { ($0["id"] as Int64, ($0["number"] as String, $0["service_code"] as String)) })
-            let waiting = order.map { candidate in
-                CounterDesk.Waiting(tokenID: candidate.tokenID, number: numbers[candidate.tokenID]?.0 ?? "?",
-                                    service: numbers[candidate.tokenID]?.1 ?? "?", priority: candidate.priority.rawValue,
-                                    kind: candidate.kind.rawValue, waitedSeconds: now.timeIntervalSince(candidate.queuedAt))
-            }
-            return CounterDesk(counterID: counterID, office: counter.officeCode, number: counter.number,
-                               state: counter.state.rawValue, pauseReason: counter.pauseReason, services: counter.serviceCodes,
-                               current: current, waiting: waiting)
+            return (counter, current)
         }
+        // Who waits, in calling order: from the office's live picture, not recomputed per desk.
+        let waiting = try live.office(counter.officeCode, at: now).callingOrder(counter: counterID, at: now).map { entry in
+            CounterDesk.Waiting(tokenID: entry.id, number: entry.number, service: entry.service,
+                                priority: entry.candidate.priority.rawValue, kind: entry.candidate.kind.rawValue,
+                                waitedSeconds: now.timeIntervalSince(entry.candidate.queuedAt))
+        }
+        return CounterDesk(counterID: counterID, office: counter.officeCode, number: counter.number,
+                           state: counter.state.rawValue, pauseReason: counter.pauseReason, services: counter.serviceCodes,
+                           current: current, waiting: waiting)
     }
 }

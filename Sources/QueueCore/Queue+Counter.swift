@@ -39,7 +39,7 @@ extension Queue {
             let moment = office.serviceDay(now)
             let candidates = try waitingCandidates(db, office: office.code, day: moment.day,
                                                    services: counter.serviceCodes, counterID: counterID)
-            let streak = try priorityStreak(db, office: office.code, limit: office.policy.maxPriorityStreak)
+            let streak = try Self.priorityStreak(db, office: office.code, limit: office.policy.maxPriorityStreak)
             guard let next = OrderingPolicy.next(from: candidates, priorityStreak: streak, policy: office.policy,
                                                  now: now, minuteOfDay: moment.minuteOfDay) else { return nil }
             return try call(db, tokenID: next.tokenID, counter: counter, actor: actor, at: now, events: &events)
@@ -117,7 +117,7 @@ extension Queue {
     }
 
     /// How many of the office's latest calls in a row went to priority citizens (up to `limit`).
-    func priorityStreak(_ db: Database, office: String, limit: Int) throws -> Int {
+    static func priorityStreak(_ db: Database, office: String, limit: Int) throws -> Int {
         let recent = try String.fetchAll(db, sql: """
             SELECT t.priority FROM event e JOIN token t ON t.id = e.token_id
             WHERE e.office_code = ? AND e.kind = 'called' ORDER BY e.id DESC LIMIT ?

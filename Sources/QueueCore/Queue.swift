@@ -6,10 +6,13 @@ import GRDB
 public struct Queue: Sendable {
     public let database: AppDatabase
     public let feed: QueueFeed
+    /// Each office's live picture, from which every answer about the present is worked out.
+    public let live: LiveOffices
 
     public init(database: AppDatabase, feed: QueueFeed = QueueFeed()) {
         self.database = database
         self.feed = feed
+        live = LiveOffices(database: database, feed: feed)
     }
 
     /// Runs `change` in one write transaction and publishes the events it appended once committed.
@@ -53,27 +56,18 @@ struct OfficeFacts {
                             arguments: [code, day])
     }
 
+    /// The office's hours and coming holidays, for the opening rules.
+    func calendar(_ db: Database, from day: String) throws -> OfficeCalendar {
+        try OfficeCalendar.load(db, office: code, timeZone: timeZone, from: day)
+    }
+
     func isOpen(_ db: Database, at moment: ServiceDay) throws -> Bool {
-        try Bool.fetchOne(db, sql: """
-            SELECT EXISTS (SELECT 1 FROM office_hours WHERE office_code = ? AND weekday = ? AND opens_at <= ? AND ? < closes_at)
-            """, arguments: [code, moment.weekday, moment.minuteOfDay, moment.minuteOfDay]) ?? false
+        try calendar(db, from: moment.day).isOpen(at: moment)
     }
 
     /// The next moment the office opens after `date`, within a week.
     func nextOpening(_ db: Database, after date: Date) throws -> Date? {
-        let hours = try Row.fetchAll(db, sql: "SELECT weekday, opens_at FROM office_hours WHERE office_code = ?", arguments: [code])
-        let now = serviceDay(date)
-        guard let midnight = ServiceDay.midnight(of: now.day, timeZone: timeZone) else { return nil }
-        for offset in 0...7 {
-            let dayStart = midnight.addingTimeInterval(Double(offset) * 86_400)
-            let local = serviceDay(dayStart.addingTimeInterval(3600))
-            if try holiday(db, day: local.day) != nil { continue }
-            let opens = hours.filter { $0["weekday"] == local.weekday }.map { $0["opens_at"] as Int }.sorted()
-            for minute in opens where offset > 0 || minute > now.minuteOfDay {
-                return dayStart.addingTimeInterval(Double(minute) * 60)
-            }
-        }
-        return nil
+        try calendar(db, from: serviceDay(date).day).nextOpening(after: date)
     }
 }
 

@@ -13,15 +13,16 @@ extension Queue {
     /// The status of a token, or nil if there is no such token.
     public func status(of tokenID: Int64, at now: Date) throws -> TokenStatus? {
         guard let token = try token(tokenID) else { return nil }
-        let position = try position(of: tokenID, at: now)
-        return try database.writer.read { db in
-            TokenStatus(
-                token: token, position: position,
-                counterNumber: try token.counterID.flatMap {
-                    try Int.fetchOne(db, sql: "SELECT number FROM counter WHERE id = ?", arguments: [$0])
-                },
-                requiredDocuments: try Self.documents(db, service: token.serviceCode))
-        }
+        return try status(of: token, at: now)
+    }
+
+    /// The status of a token already read: its place, counter and documents from the office's live
+    /// picture, without another query when the picture is current.
+    public func status(of token: Token, at now: Date) throws -> TokenStatus {
+        let (office, positions) = try live.positions(office: token.officeCode, at: now)
+        return TokenStatus(
+            token: token, position: token.state == .waiting ? positions[token.id] : nil,
+            counterNumber: office.counterNumber(token.counterID), requiredDocuments: office.documents[token.serviceCode] ?? [])
     }
 
     /// Today's token at an office with this number, booked with this mobile number.

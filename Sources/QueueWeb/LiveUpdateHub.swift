@@ -19,6 +19,9 @@ final class LiveUpdateHub: @unchecked Sendable {
             guard let self, let newest = events.map(\.id).max() else { return }
             self.advance(to: newest)
         }
+        // From the start, not only once a stream waits: the offices' live pictures hear of other
+        // processes' commits (a counter command, a second fcgi-app) through this check too.
+        startPolling()
     }
 
     /// The newest event id known.
@@ -47,7 +50,8 @@ final class LiveUpdateHub: @unchecked Sendable {
         condition.unlock()
     }
 
-    /// One thread per process checks for other processes' commits: a single indexed max() a second.
+    /// One thread per process checks for other processes' commits: one indexed query a second, which
+    /// also tells the offices' live pictures.
     private func startPolling() {
         condition.lock()
         let start = !isPolling
@@ -56,7 +60,7 @@ final class LiveUpdateHub: @unchecked Sendable {
         guard start else { return }
         let thread = Thread { [weak self] in
             while let self {
-                if let newest = try? Self.maxEventID(self.queue) { self.advance(to: newest) }
+                if let changed = try? self.queue.live.catchUp(), let newest = changed.values.max() { self.advance(to: newest) }
                 Thread.sleep(forTimeInterval: self.pollInterval)
             }
         }

@@ -40,10 +40,10 @@ enum TokenRoutes {
         router.add("GET", "/token/") { context in
             // The token page: its address is what the booking redirect, the QR code and SMS carry.
             guard let id = context.query["id"].flatMap({ Int64($0) }), let secret = context.query["secret"],
-                  let token = try context.services.queue.token(id, viewSecret: secret),
-                  let status = try context.services.queue.status(of: token.id, at: context.now) else {
+                  let token = try context.services.queue.token(id, viewSecret: secret) else {
                 return TokenPage.notFound(findAgain: "/find/")
             }
+            let status = try context.services.queue.status(of: token, at: context.now)
             let office = try? context.services.queue.office(status.token.officeCode, at: context.now)
             return TokenPage.render(status, office: office, secret: secret, canManage: TokenAccess.canManage(token, context.request),
                                     text: context.services.text)
@@ -166,7 +166,7 @@ enum TokenRoutes {
     /// The token's status in JSON, with a view secret and the token page's address when the
     /// answer hands the token over.
     static func statusResponse(_ context: RequestContext, _ token: Token, status code: Int, viewSecret: String? = nil) throws -> Response {
-        guard let status = try context.services.queue.status(of: token.id, at: context.now) else { throw APIError(QueueError.tokenNotFound) }
+        let status = try context.services.queue.status(of: token, at: context.now)
         struct Answer: Encodable {
             let token: TokenView
             let secret: String?

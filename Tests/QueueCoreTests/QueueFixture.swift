@@ -24,8 +24,11 @@ final class QueueFixture: @unchecked Sendable {
         for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: path + suffix) }
     }
 
+    /// Writes straight to the database, around the queue (as an import would): the live pictures
+    /// are forgotten, since no event tells them of it.
     func execute(_ sql: String, _ arguments: StatementArguments = []) throws {
         try database.writer.write { db in try db.execute(sql: sql, arguments: arguments) }
+        queue.live.forget()
     }
 
     func counterID(_ office: String, _ number: Int) throws -> Int64 {

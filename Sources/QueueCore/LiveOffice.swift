@@ -1,0 +1,134 @@
+import Foundation
+import GRDB
+
+/// One office's live queue as a value: everything the answers about the present need (a token's
+/// place and wait, the public snapshot, a counter's waiting list), loaded in one read transaction
+/// and versioned by the newest events row id of the office. Answers are pure functions of it
+/// (`LiveOffice+Answers`), so that many readers share one load instead of each querying the office.
+public struct LiveOffice: Sendable {
+    /// A counter as the live picture holds it.
+    struct Counter: Sendable, Equatable {
+        let id: Int64
+        let number: Int
+        let state: QueueCore.Counter.State
+        let pauseReason: String?
+        /// Sorted.
+        let services: [String]
+        /// The token called to or served at it now.
+        let currentTokenID: Int64?
+        let currentNumber: String?
+        let currentState: String?
+
+        var isOpen: Bool { state == .open }
+        var isBusy: Bool { currentTokenID != nil }
+    }
+
+    /// A waiting token, without personal data.
+    struct Waiting: Sendable, Equatable {
+        let candidate: QueueCandidate
+        let number: String
+        let service: String
+        /// Set by a transfer to a given counter: only that counter calls it.
+        let targetCounter: Int64?
+
+        var id: Int64 { candidate.tokenID }
+    }
+
+    public let code: String
+    /// The newest events row id of this office when it was loaded.
+    public let version: Int64
+    /// The service day its queue is of.
+    public let day: String
+    /// When it was loaded (answers older than a minute are loaded again: catalogue imports and
+    /// settings written without an event reach it that way).
+    public let loadedAt: Date
+    let policy: QueuePolicy
+    let calendar: OfficeCalendar
+    /// By number.
+    let counters: [Counter]
+    let waiting: [Waiting]
+    /// The services the office offers, sorted.
+    let offeredServices: [String]
+    /// Recent mean service time per service (the last `serviceTimeWindow` services, or the
+    /// service's typical duration before there are three), for every service the answers can need.
+    let serviceSeconds: [String: Double]
+    /// How many of the office's latest calls in a row went to priority citizens.
+    let priorityStreak: Int
+    let recentCalls: [OfficeSnapshot.Call]
+    let documents: [String: [LocalizedName]]
+
+    var timeZone: TimeZone { calendar.timeZone }
+
+    /// The office as it is now, in one read transaction.
+    static func load(_ db: Database, office code: String, at now: Date) throws -> LiveOffice {
+        let facts = try OfficeFacts.load(db, code: code)
+        let day = facts.serviceDay(now).day
+        let version = try Int64.fetchOne(db, sql: "SELECT max(id) FROM event WHERE office_code = ?", arguments: [code]) ?? 0
+        let counters = try Row.fetchAll(db, sql: """
+            SELECT c.id, c.number, c.state, c.pause_reason,
+                   (SELECT group_concat(service_code) FROM (SELECT service_code FROM counter_service WHERE counter_id = c.id ORDER BY 1)) AS services,
+                   t.id AS token_id, t.number AS token, t.state AS token_state
+            FROM counter c LEFT JOIN token t ON t.counter_id = c.id AND t.state IN ('called', 'serving')
+            WHERE c.office_code = ? ORDER BY c.number
+            """, arguments: [code]).map { row in
+            Counter(id: row["id"], number: row["number"], state: QueueCore.Counter.State(rawValue: row["state"]) ?? .closed,
+                    pauseReason: row["pause_reason"],
+                    services: ((row["services"] as String?) ?? "").split(separator: ",").map(String.init),
+                    currentTokenID: row["token_id"], currentNumber: row["token"], currentState: row["token_state"])
+        }
+        let waiting = try Row.fetchAll(db, sql: """
+            SELECT id, number, service_code, priority, kind, queued_at, slot_starts_at, target_counter_id FROM token
+            WHERE office_code = ? AND service_day = ? AND state = 'waiting'
+            """, arguments: [code, day]).map { row in
+            Waiting(candidate: QueueCandidate(tokenID: row["id"], priority: PriorityCategory(rawValue: row["priority"]) ?? .none,
+                                              kind: TokenKind(rawValue: row["kind"]) ?? .walkIn,
+                                              queuedAt: Date(milliseconds: row["queued_at"]), slotStartsAt: row["slot_starts_at"]),
+                    number: row["number"], service: row["service_code"], targetCounter: row["target_counter_id"])
+        }
+        let offered = try String.fetchAll(db, sql: "SELECT service_code FROM office_service WHERE office_code = ? ORDER BY 1",
+                                          arguments: [code])
+        let needed = Set(offered).union(waiting.map(\.service)).union(counters.flatMap(\.services))
+        var seconds: [String: Double] = [:]
+        for service in needed.sorted() {
+            seconds[service] = try Queue.serviceSeconds(db, office: code, service: service)
+        }
+        let calls = try Row.fetchAll(db, sql: """
+            SELECT t.number, c.number AS counter, e.at, e.kind FROM event e
+            JOIN token t ON t.id = e.token_id JOIN counter c ON c.id = e.counter_id
+            WHERE e.office_code = ? AND e.kind IN ('called', 'recalled') AND e.at >= ?
+            ORDER BY e.id DESC LIMIT ?
+            """, arguments: [code, (ServiceDay.midnight(of: day, timeZone: facts.timeZone) ?? now).milliseconds,
+                             Queue.recentCalls]).map { row in
+            OfficeSnapshot.Call(token: row["number"], counter: row["counter"], at: Date(milliseconds: row["at"]),
+                                recall: (row["kind"] as String) == "recalled")
+        }
+        var documents: [String: [LocalizedName]] = [:]
+        for row in try Row.fetchAll(db, sql: "SELECT service_code, name_en, name_gu, name_hi FROM service_document ORDER BY service_code, position") {
+            documents[row["service_code"], default: []].append(LocalizedName(en: row["name_en"], gu: row["name_gu"], hi: row["name_hi"]))
+        }
+        return LiveOffice(
+            code: code, version: version, day: day, loadedAt: now, policy: facts.policy,
+            calendar: try facts.calendar(db, from: day), counters: counters, waiting: waiting, offeredServices: offered,
+            serviceSeconds: seconds, priorityStreak: try Queue.priorityStreak(db, office: code, limit: facts.policy.maxPriorityStreak),
+            recentCalls: calls, documents: documents)
+    }
+}
+
+extension Queue {
+    /// How many recent services make the rolling mean service time.
+    static let serviceTimeWindow = 20
+
+    /// Mean of the latest service times of a service at an office; its typical duration if none yet.
+    static func serviceSeconds(_ db: Database, office: String, service: String) throws -> Double {
+        let recent = try Int64.fetchAll(db, sql: """
+            SELECT finished_at - started_at FROM token
+            WHERE office_code = ? AND service_code = ? AND state = 'served' AND started_at IS NOT NULL
+            ORDER BY finished_at DESC, id DESC LIMIT ?
+            """, arguments: [office, service, serviceTimeWindow])
+        if recent.count >= 3 {
+            return Double(recent.reduce(0, +)) / Double(recent.count) / 1000
+        }
+        let typical = try Int.fetchOne(db, sql: "SELECT typical_minutes FROM service WHERE code = ?", arguments: [service]) ?? 10
+        return Double(typical) * 60
+    }
+}

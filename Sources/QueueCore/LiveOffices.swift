@@ -1,0 +1,146 @@
+import Foundation
+import GRDB
+
+/// The live picture of every office this process has been asked about, each loaded once per
+/// committed change to that office (never once per reader), and the answers worked out from it
+/// once per change and minute (time alone moves the order: the aging rule, slots beginning).
+///
+/// It hears of changes from the queue's feed at once (commits in this process, which publish their
+/// events before the change returns, so a writer reads its own write) and from `catchUp()` for other
+/// processes' commits; a picture older than a minute is loaded again whatever it heard, so that
+/// writes without an event (a catalogue import) arrive too.
+public final class LiveOffices: @unchecked Sendable {
+    /// How long a picture, and the answers worked out from it, may serve.
+    public static let maximumAgeSeconds: Double = 60
+
+    private final class Entry: @unchecked Sendable {
+        /// Held while the office loads, so that one reader loads and the others wait for it.
+        let loading = NSLock()
+        var office: LiveOffice?
+        var positions: (minute: Int64, version: Int64, value: [Int64: QueuePosition])?
+        var snapshot: (minute: Int64, version: Int64, value: OfficeSnapshot)?
+    }
+
+    private let database: AppDatabase
+    private let lock = NSLock()
+    private var entries: [String: Entry] = [:]
+    /// The newest events row id known per office, from the feed and from `catchUp()`.
+    private var newest: [String: Int64] = [:]
+    /// The newest events row id `catchUp()` has seen in the whole table.
+    private var caughtUpTo: Int64?
+
+    init(database: AppDatabase, feed: QueueFeed) {
+        self.database = database
+        feed.subscribe { [weak self] events in self?.heard(events) }
+    }
+
+    /// The office's live picture, loaded again if a change or the time has made it stale.
+    public func office(_ code: String, at now: Date) throws -> LiveOffice {
+        let entry = self.entry(code)
+        if let office = current(entry, code, at: now) { return office }
+        entry.loading.lock()
+        defer { entry.loading.unlock() }
+        if let office = current(entry, code, at: now) { return office }
+        let office = try database.writer.read { db in try LiveOffice.load(db, office: code, at: now) }
+        lock.lock()
+        entry.office = office
+        newest[code] = max(newest[code] ?? 0, office.version)
+        lock.unlock()
+        return office
+    }
+
+    /// Where every waiting token of the office stands, worked out once per change and minute.
+    public func positions(office code: String, at now: Date) throws -> (LiveOffice, [Int64: QueuePosition]) {
+        let office = try self.office(code, at: now)
+        let minute = Self.minute(now)
+        let entry = self.entry(code)
+        lock.lock()
+        if let cached = entry.positions, cached.minute == minute, cached.version == office.version {
+            lock.unlock()
+            return (office, cached.value)
+        }
+        lock.unlock()
+        let value = office.positions(at: now)
+        lock.lock()
+        entry.positions = (minute, office.version, value)
+        lock.unlock()
+        return (office, value)
+    }
+
+    /// The office's public snapshot, worked out once per change and minute.
+    public func snapshot(office code: String, at now: Date) throws -> OfficeSnapshot {
+        let office = try self.office(code, at: now)
+        let minute = Self.minute(now)
+        let entry = self.entry(code)
+        lock.lock()
+        if let cached = entry.snapshot, cached.minute == minute, cached.version == office.version {
+            lock.unlock()
+            return cached.value
+        }
+        lock.unlock()
+        let value = office.snapshot(at: now)
+        lock.lock()
+        entry.snapshot = (minute, office.version, value)
+        lock.unlock()
+        return value
+    }
+
+    /// Notes commits made by other processes: one indexed query for the events since the last look.
+    /// Returns the offices that changed.
+    @discardableResult
+    public func catchUp() throws -> [String: Int64] {
+        lock.lock()
+        let since = caughtUpTo
+        lock.unlock()
+        let changed: [String: Int64] = try database.writer.read { db in
+            guard let since else {
+                return ["": try Int64.fetchOne(db, sql: "SELECT max(id) FROM event") ?? 0]
+            }
+            return Dictionary(try Row.fetchAll(db, sql: "SELECT office_code, max(id) AS id FROM event WHERE id > ? GROUP BY office_code",
+                                               arguments: [since]).map { ($0["office_code"] as String, $0["id"] as Int64) },
+                              uniquingKeysWith: max)
+        }
+        lock.lock()
+        defer { lock.unlock() }
+        if since == nil {
+            caughtUpTo = changed[""] ?? 0
+            return [:]
+        }
+        for (office, id) in changed { newest[office] = max(newest[office] ?? 0, id) }
+        caughtUpTo = max(caughtUpTo ?? 0, changed.values.max() ?? 0)
+        return changed
+    }
+
+    /// Forgets every picture (after writes that bypass the queue, such as a catalogue import or a
+    /// test's own SQL).
+    public func forget() {
+        lock.lock()
+        entries = [:]
+        lock.unlock()
+    }
+
+    private func heard(_ events: [QueueEvent]) {
+        lock.lock()
+        for event in events { newest[event.officeCode] = max(newest[event.officeCode] ?? 0, event.id) }
+        lock.unlock()
+    }
+
+    private func entry(_ code: String) -> Entry {
+        lock.lock(); defer { lock.unlock() }
+        if let entry = entries[code] { return entry }
+        let entry = Entry()
+        entries[code] = entry
+        return entry
+    }
+
+    /// The entry's picture, if nothing newer is known, it is of today, and younger than a minute.
+    private func current(_ entry: Entry, _ code: String, at now: Date) -> LiveOffice? {
+        lock.lock(); defer { lock.unlock() }
+        guard let office = entry.office, office.version >= (newest[code] ?? 0),
+              now.timeIntervalSince(office.loadedAt) < Self.maximumAgeSeconds, now >= office.loadedAt,
+              ServiceDay(now, timeZone: office.timeZone).day == office.day else { return nil }
+        return office
+    }
+
+    private static func minute(_ date: Date) -> Int64 { Int64((date.timeIntervalSince1970 / 60).rounded(.down)) }
+}
