@@ -17,8 +17,15 @@ public final class LiveOffices: @unchecked Sendable {
         /// Held while the office loads, so that one reader loads and the others wait for it.
         let loading = NSLock()
         var office: LiveOffice?
-        var positions: (minute: Int64, version: Int64, value: [Int64: QueuePosition])?
-        var snapshot: (minute: Int64, version: Int64, value: OfficeSnapshot)?
+        var positions: Cached<[Int64: QueuePosition]>?
+        var snapshot: Cached<OfficeSnapshot>?
+    }
+
+    /// An answer worked out from one version of a picture, in one minute.
+    private struct Cached<Value> {
+        let minute: Int64
+        let version: Int64
+        let value: Value
     }
 
     private let database: AppDatabase
@@ -52,35 +59,28 @@ public final class LiveOffices: @unchecked Sendable {
     /// Where every waiting token of the office stands, worked out once per change and minute.
     public func positions(office code: String, at now: Date) throws -> (LiveOffice, [Int64: QueuePosition]) {
         let office = try self.office(code, at: now)
-        let minute = Self.minute(now)
-        let entry = self.entry(code)
-        lock.lock()
-        if let cached = entry.positions, cached.minute == minute, cached.version == office.version {
-            lock.unlock()
-            return (office, cached.value)
-        }
-        lock.unlock()
-        let value = office.positions(at: now)
-        lock.lock()
-        entry.positions = (minute, office.version, value)
-        lock.unlock()
-        return (office, value)
+        return (office, answer(office, at: now, \.positions) { $0.positions(at: now) })
     }
 
     /// The office's public snapshot, worked out once per change and minute.
     public func snapshot(office code: String, at now: Date) throws -> OfficeSnapshot {
-        let office = try self.office(code, at: now)
+        answer(try office(code, at: now), at: now, \.snapshot) { $0.snapshot(at: now) }
+    }
+
+    /// An answer kept in the office's entry for this version of its picture and this minute.
+    private func answer<Value>(_ office: LiveOffice, at now: Date, _ slot: ReferenceWritableKeyPath<Entry, Cached<Value>?>,
+                               _ work: (LiveOffice) -> Value) -> Value {
+        let entry = self.entry(office.code)
         let minute = Self.minute(now)
-        let entry = self.entry(code)
         lock.lock()
-        if let cached = entry.snapshot, cached.minute == minute, cached.version == office.version {
+        if let cached = entry[keyPath: slot], cached.minute == minute, cached.version == office.version {
             lock.unlock()
             return cached.value
         }
         lock.unlock()
-        let value = office.snapshot(at: now)
+        let value = work(office)
         lock.lock()
-        entry.snapshot = (minute, office.version, value)
+        entry[keyPath: slot] = Cached(minute: minute, version: office.version, value: value)
         lock.unlock()
         return value
     }

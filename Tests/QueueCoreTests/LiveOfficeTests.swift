@@ -12,7 +12,7 @@ struct LiveOfficeTests {
         // Given a random office: counters, services, a queue with priorities, appointments, transfers
         // to counters, citizens at counters, a history of service times and calls, a policy, a clock
         let fixture = try QueueFixture()
-        var random = SeededGenerator(seed: UInt64(seed) &* 7919 &+ 17)
+        var random = SeededRandom(seed: UInt64(seed) &* 7919 &+ 17)
         let now = try RandomQueue.generate(fixture, random: &random)
         let live = try fixture.queue.live.office("VAD-247", at: now)
         let reference = ReferenceAnswers(database: fixture.database)
@@ -99,22 +99,9 @@ struct WaitEstimateTests {
     }
 }
 
-/// A small, fast, seedable generator.
-struct SeededGenerator: RandomNumberGenerator {
-    private var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-}
-
 /// Writes a random queue for VAD-247 straight into the database and returns a moment to ask at.
 enum RandomQueue {
-    static func generate(_ fixture: QueueFixture, random: inout SeededGenerator) throws -> Date {
+    static func generate(_ fixture: QueueFixture, random: inout SeededRandom) throws -> Date {
         let services = ["bill-complaint", "meter-complaint", "new-lt-connection", "reconnection"]
         let now = QueueFixture.mondayMorning.addingTimeInterval(Double(Int.random(in: 0..<36_000, using: &random)))
         let ms = { (date: Date) in Int64(date.timeIntervalSince1970 * 1000) }

@@ -95,12 +95,12 @@ struct FuzzWorld {
 /// Requests as an attacker would send them: real routes with hostile values, wrong methods and
 /// media types, numbers at and past every integer limit, broken encodings and odd Unicode.
 struct FuzzRequestGenerator {
-    private var random: SplitMix64
+    private var random: SeededRandom
     private let world: FuzzWorld
     private let routes: [(method: String, segments: [String])]
 
     init(seed: UInt64, world: FuzzWorld) {
-        random = SplitMix64(seed: seed)
+        random = SeededRandom(seed: seed)
         self.world = world
         routes = world.app.routeDescriptions.map { description in
             let parts = description.split(separator: " ", maxSplits: 1)
@@ -337,17 +337,4 @@ struct FuzzRequestGenerator {
     private mutating func pick(_ count: Int) -> Int { count <= 0 ? 0 : Int(random.next() % UInt64(count)) }
 
     private mutating func pick<T>(_ items: [T]) -> T { items[pick(items.count)] }
-}
-
-/// A small, fast, seedable generator, so that a failing run can be repeated exactly.
-struct SplitMix64 {
-    private var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
 }
