@@ -37,6 +37,8 @@ public struct CounterDesk: Sendable, Encodable {
     public var services: [String]
     public var current: Citizen?
     public var waiting: [Waiting]
+    /// The newest events id of the office this desk reflects: a console skips snapshots no newer.
+    public var version: Int64
 }
 
 extension Queue {
@@ -59,13 +61,14 @@ extension Queue {
             return (counter, current)
         }
         // Who waits, in calling order: from the office's live picture, not recomputed per desk.
-        let waiting = try live.office(counter.officeCode, at: now).callingOrder(counter: counterID, at: now).map { entry in
+        let office = try live.office(counter.officeCode, at: now)
+        let waiting = office.callingOrder(counter: counterID, at: now).map { entry in
             CounterDesk.Waiting(tokenID: entry.id, number: entry.number, service: entry.service,
                                 priority: entry.candidate.priority.rawValue, kind: entry.candidate.kind.rawValue,
                                 waitedSeconds: now.timeIntervalSince(entry.candidate.queuedAt))
         }
         return CounterDesk(counterID: counterID, office: counter.officeCode, number: counter.number,
                            state: counter.state.rawValue, pauseReason: counter.pauseReason, services: counter.serviceCodes,
-                           current: current, waiting: waiting)
+                           current: current, waiting: waiting, version: office.version)
     }
 }

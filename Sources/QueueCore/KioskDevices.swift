@@ -29,7 +29,7 @@ public struct KioskDevices: Sendable {
             try db.execute(sql: "INSERT INTO kiosk_device (office_code, label, enrolled_by, enrolled_at) VALUES (?, ?, ?, ?)",
                            arguments: [office, label, enrolledBy, now.milliseconds])
             let id = db.lastInsertedRowID
-            _ = try EventLog.append(db, office: office, kind: "kiosk_enrolled", actor: actor, reason: "kiosk \(id): \(label)", at: now)
+            _ = try EventLog.append(db, office: office, kind: .kioskEnrolled, actor: actor, reason: "kiosk \(id): \(label)", at: now)
             return Device(id: id, office: office, label: label, enrolledAt: now, isRevoked: false)
         }
     }
@@ -38,7 +38,7 @@ public struct KioskDevices: Sendable {
         try database.writer.write { db in
             guard let device = try Self.fetch(db, id: id), !device.isRevoked else { throw QueueError.kioskNotEnrolled }
             try db.execute(sql: "UPDATE kiosk_device SET revoked_at = ? WHERE id = ?", arguments: [now.milliseconds, id])
-            _ = try EventLog.append(db, office: device.office, kind: "kiosk_revoked", actor: actor,
+            _ = try EventLog.append(db, office: device.office, kind: .kioskRevoked, actor: actor,
                                     reason: "kiosk \(id): \(device.label)", at: now)
         }
     }

@@ -38,7 +38,7 @@ public final class LiveOffices: @unchecked Sendable {
 
     init(database: AppDatabase, feed: QueueFeed) {
         self.database = database
-        feed.subscribe { [weak self] events in self?.heard(events) }
+        feed.subscribe { [weak self] change in self?.heard(change.events) }
     }
 
     /// The office's live picture, loaded again if a change or the time has made it stale.

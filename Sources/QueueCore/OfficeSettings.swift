@@ -77,7 +77,7 @@ extension Queue {
                     max_priority_streak = excluded.max_priority_streak, aging_minutes = excluded.aging_minutes,
                     recall_limit = excluded.recall_limit, active_tokens_per_phone = excluded.active_tokens_per_phone
                 """, arguments: [code, policy.maxPriorityStreak, policy.agingMinutes, policy.recallLimit, policy.activeTokensPerPhone])
-            events.append(try EventLog.append(db, office: code, kind: "policy_changed", actor: actor, reason: """
+            events.append(try EventLog.append(db, office: code, kind: .policyChanged, actor: actor, reason: """
                 priority streak \(policy.maxPriorityStreak), aging \(policy.agingMinutes) min, recalls \(policy.recallLimit), \
                 tokens per phone \(policy.activeTokensPerPhone)
                 """, at: now))
@@ -98,7 +98,7 @@ extension Queue {
             }
             try db.execute(sql: "DELETE FROM counter_service WHERE counter_id = ?", arguments: [counter.id])
             for service in wanted { try db.execute(sql: "INSERT INTO counter_service VALUES (?, ?)", arguments: [counter.id, service]) }
-            events.append(try EventLog.append(db, office: code, kind: "counter_services_changed", counter: counter, actor: actor,
+            events.append(try EventLog.append(db, office: code, kind: .counterServicesChanged, counter: counter, actor: actor,
                                               reason: wanted.joined(separator: ", "), at: now))
         }
     }
@@ -112,7 +112,7 @@ extension Queue {
             try db.execute(sql: "UPDATE appointment_slot SET capacity = ? WHERE office_code = ? AND service_code = ?",
                            arguments: [capacity, code, service])
             guard db.changesCount > 0 else { throw QueueError.appointmentsNotOffered(service: service) }
-            events.append(try EventLog.append(db, office: code, kind: "slot_capacity_changed", actor: actor,
+            events.append(try EventLog.append(db, office: code, kind: .slotCapacityChanged, actor: actor,
                                               reason: "\(service): \(capacity) per slot", at: now))
         }
     }
@@ -127,7 +127,7 @@ extension Queue {
             guard day >= facts.serviceDay(now).day else { throw QueueError.invalidField(field: "day", reason: "The day has passed.") }
             try db.execute(sql: "INSERT INTO office_holiday VALUES (?, ?, ?) ON CONFLICT DO UPDATE SET reason = excluded.reason",
                            arguments: [code, day, reason])
-            events.append(try EventLog.append(db, office: code, kind: "holiday_added", actor: actor, reason: "\(day) \(reason)", at: now))
+            events.append(try EventLog.append(db, office: code, kind: .holidayAdded, actor: actor, reason: "\(day) \(reason)", at: now))
         }
     }
 
@@ -136,7 +136,7 @@ extension Queue {
             _ = try OfficeFacts.load(db, code: code)
             try db.execute(sql: "DELETE FROM office_holiday WHERE office_code = ? AND day = ?", arguments: [code, day])
             guard db.changesCount == 1 else { throw QueueError.invalidField(field: "day", reason: "There is no holiday on \(day).") }
-            events.append(try EventLog.append(db, office: code, kind: "holiday_removed", actor: actor, reason: day, at: now))
+            events.append(try EventLog.append(db, office: code, kind: .holidayRemoved, actor: actor, reason: day, at: now))
         }
     }
 }

@@ -49,7 +49,7 @@ extension Queue {
             }
             try db.execute(sql: "UPDATE token SET state = 'cancelled', finished_at = ? WHERE id = ?",
                            arguments: [now.milliseconds, tokenID])
-            events.append(try EventLog.append(db, office: old.officeCode, kind: "rescheduled", token: old, from: .booked,
+            events.append(try EventLog.append(db, office: old.officeCode, kind: .rescheduled, token: old, from: .booked,
                                               to: .cancelled, actor: actor, reason: "moved to another slot", at: now))
             let request = BookingRequest(officeCode: old.officeCode, serviceCode: old.bookedServiceCode, citizen: old.citizen,
                                          appointment: (slotID, day), actor: actor, secrets: secrets)
@@ -103,7 +103,7 @@ extension Queue {
                 slot?.id, slot?.startsAt, slot == nil ? now.milliseconds : nil, now.milliseconds,
             ])
         guard let token = try Token.fetch(db, id: db.lastInsertedRowID) else { throw QueueError.tokenNotFound }
-        events.append(try EventLog.append(db, office: office.code, kind: "booked", token: token, to: state,
+        events.append(try EventLog.append(db, office: office.code, kind: .booked, token: token, to: state,
                                           actor: request.actor, at: now))
         return token
     }

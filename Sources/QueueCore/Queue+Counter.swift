@@ -23,7 +23,11 @@ extension Queue {
                            arguments: [state.rawValue, pauseReason, counterID])
             counter.state = state
             counter.pauseReason = pauseReason
-            let kind = ["open": "counter_opened", "paused": "counter_paused", "closed": "counter_closed"][state.rawValue] ?? "counter"
+            let kind: EventKind = switch state {
+            case .open: .counterOpened
+            case .paused: .counterPaused
+            case .closed: .counterClosed
+            }
             events.append(try EventLog.append(db, office: counter.officeCode, kind: kind, counter: counter,
                                               actor: actor, reason: pauseReason, at: now))
             return counter
@@ -72,7 +76,7 @@ extension Queue {
         guard db.changesCount == 1 else { throw QueueError.illegalTransition(action: .call, from: from) }
         token.counterID = counter.id
         token.calledAt = now
-        events.append(try EventLog.append(db, office: token.officeCode, kind: "called", token: token, counter: counter,
+        events.append(try EventLog.append(db, office: token.officeCode, kind: .called, token: token, counter: counter,
                                           from: from, to: .called, actor: actor, at: now))
         return token
     }

@@ -7,6 +7,13 @@ extension Queue {
         try database.writer.read { db in try Int64.fetchOne(db, sql: "SELECT max(id) FROM event") ?? 0 }
     }
 
+    /// The newest events row id of an office (0 for none).
+    public func latestEventID(office: String) throws -> Int64 {
+        try database.writer.read { db in
+            try Int64.fetchOne(db, sql: "SELECT max(id) FROM event WHERE office_code = ?", arguments: [office]) ?? 0
+        }
+    }
+
     /// An office's events after `id`, oldest first, in their public form (no personal data).
     public func events(office: String, after id: Int64, limit: Int = 500) throws -> [QueueEvent] {
         try database.writer.read { db in

@@ -10,7 +10,7 @@ extension Queue {
             guard let token = try Token.fetch(db, id: tokenID), token.counterID == counterID,
                   token.state == .called || token.state == .serving else { throw QueueError.tokenNotFound }
             try db.execute(sql: "UPDATE token SET staff_note = ? WHERE id = ?", arguments: [text.isEmpty ? nil : text, tokenID])
-            events.append(try EventLog.append(db, office: token.officeCode, kind: "note_changed", token: token,
+            events.append(try EventLog.append(db, office: token.officeCode, kind: .noteChanged, token: token,
                                               counter: try Counter.fetch(db, id: counterID), actor: actor, at: now))
         }
     }

@@ -4,7 +4,7 @@ import GRDB
 extension Queue {
     /// Announces a called token again, up to the office's recall limit.
     public func recall(token tokenID: Int64, counter counterID: Int64, actor: Actor, at now: Date) throws -> Token {
-        try atCounter(tokenID, counterID, action: .recall, kind: "recalled", actor: actor, at: now) { db, token, office in
+        try atCounter(tokenID, counterID, action: .recall, kind: .recalled, actor: actor, at: now) { db, token, office in
             guard token.recalls < office.policy.recallLimit else {
                 throw QueueError.recallLimitReached(limit: office.policy.recallLimit)
             }
@@ -15,7 +15,7 @@ extension Queue {
 
     /// The citizen has come to the counter: service begins.
     public func start(token tokenID: Int64, counter counterID: Int64, actor: Actor, at now: Date) throws -> Token {
-        try atCounter(tokenID, counterID, action: .start, kind: "started", actor: actor, at: now) { db, _, _ in
+        try atCounter(tokenID, counterID, action: .start, kind: .started, actor: actor, at: now) { db, _, _ in
             try db.execute(sql: "UPDATE token SET state = 'serving', started_at = ? WHERE id = ?",
                            arguments: [now.milliseconds, tokenID])
         }
@@ -23,7 +23,7 @@ extension Queue {
 
     /// Service is done.
     public func complete(token tokenID: Int64, counter counterID: Int64, actor: Actor, at now: Date) throws -> Token {
-        try atCounter(tokenID, counterID, action: .complete, kind: "completed", actor: actor, at: now) { db, _, _ in
+        try atCounter(tokenID, counterID, action: .complete, kind: .completed, actor: actor, at: now) { db, _, _ in
             try db.execute(sql: "UPDATE token SET state = 'served', finished_at = ? WHERE id = ?",
                            arguments: [now.milliseconds, tokenID])
         }
@@ -31,7 +31,7 @@ extension Queue {
 
     /// The citizen did not come after the recall limit was reached.
     public func markNoShow(token tokenID: Int64, counter counterID: Int64, actor: Actor, at now: Date) throws -> Token {
-        try atCounter(tokenID, counterID, action: .markNoShow, kind: "no_show", actor: actor, at: now) { db, token, office in
+        try atCounter(tokenID, counterID, action: .markNoShow, kind: .noShow, actor: actor, at: now) { db, token, office in
             let remaining = office.policy.recallLimit - token.recalls
             guard remaining <= 0 else { throw QueueError.recallsRemaining(remaining: remaining) }
             try db.execute(sql: "UPDATE token SET state = 'no_show', finished_at = ? WHERE id = ?",
@@ -44,7 +44,7 @@ extension Queue {
     public func transfer(token tokenID: Int64, from counterID: Int64, toService service: String?,
                          toCounter targetID: Int64?, reason: String?, actor: Actor, at now: Date) throws -> Token {
         let reason = try reason.map { try TextInput.validated($0, field: "reason", label: "reason", limit: 200) }.flatMap { $0.isEmpty ? nil : $0 }
-        return try atCounter(tokenID, counterID, action: .transfer, kind: "transferred", actor: actor, at: now, reason: reason) { db, token, _ in
+        return try atCounter(tokenID, counterID, action: .transfer, kind: .transferred, actor: actor, at: now, reason: reason) { db, token, _ in
             let newService = service ?? token.serviceCode
             guard newService != token.serviceCode || targetID != nil else { throw QueueError.transferToSameQueue }
             _ = try OfferedService.load(db, office: token.officeCode, service: newService)
@@ -64,7 +64,7 @@ extension Queue {
 
     /// A no-show citizen who came back joins the back of their class, once.
     public func rejoin(token tokenID: Int64, actor: Actor, at now: Date) throws -> Token {
-        try transition(tokenID, action: .rejoin, kind: "rejoined", actor: actor, at: now) { db, token, _ in
+        try transition(tokenID, action: .rejoin, kind: .rejoined, actor: actor, at: now) { db, token, _ in
             guard !token.hasRejoined else { throw QueueError.alreadyRejoined }
             try db.execute(sql: """
                 UPDATE token SET state = 'waiting', has_rejoined = 1, queued_at = ?, counter_id = NULL,
@@ -75,7 +75,7 @@ extension Queue {
 
     /// The citizen cancels (before being served).
     public func cancel(token tokenID: Int64, actor: Actor, at now: Date) throws -> Token {
-        try transition(tokenID, action: .cancel, kind: "cancelled", actor: actor, at: now) { db, _, _ in
+        try transition(tokenID, action: .cancel, kind: .cancelled, actor: actor, at: now) { db, _, _ in
             try db.execute(sql: "UPDATE token SET state = 'cancelled', counter_id = NULL, finished_at = ? WHERE id = ?",
                            arguments: [now.milliseconds, tokenID])
         }
@@ -83,7 +83,7 @@ extension Queue {
 
     /// An appointment holder has arrived on the day: they join the live queue now.
     public func checkIn(token tokenID: Int64, actor: Actor, at now: Date) throws -> Token {
-        try transition(tokenID, action: .checkIn, kind: "checked_in", actor: actor, at: now) { db, token, office in
+        try transition(tokenID, action: .checkIn, kind: .checkedIn, actor: actor, at: now) { db, token, office in
             let today = office.serviceDay(now).day
             guard token.serviceDay == today else { throw QueueError.checkInWrongDay(serviceDay: token.serviceDay) }
             try db.execute(sql: "UPDATE token SET state = 'waiting', queued_at = ? WHERE id = ?",
@@ -102,7 +102,7 @@ extension Queue {
 
     /// A transition made at a counter: the token must be at that counter.
     private func atCounter(
-        _ tokenID: Int64, _ counterID: Int64, action: TokenAction, kind: String, actor: Actor, at now: Date,
+        _ tokenID: Int64, _ counterID: Int64, action: TokenAction, kind: EventKind, actor: Actor, at now: Date,
         reason: String? = nil, update: (Database, Token, OfficeFacts) throws -> Void
     ) throws -> Token {
         try transition(tokenID, action: action, kind: kind, actor: actor, at: now, reason: reason, counterID: counterID) {
@@ -114,7 +114,7 @@ extension Queue {
 
     /// Checks the transition table, applies `update`, and logs the event, in one transaction.
     private func transition(
-        _ tokenID: Int64, action: TokenAction, kind: String, actor: Actor, at now: Date, reason: String? = nil,
+        _ tokenID: Int64, action: TokenAction, kind: EventKind, actor: Actor, at now: Date, reason: String? = nil,
         counterID: Int64? = nil, update: (Database, Token, OfficeFacts) throws -> Void
     ) throws -> Token {
         try commit { db, events in

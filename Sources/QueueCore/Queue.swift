@@ -15,15 +15,24 @@ public struct Queue: Sendable {
         live = LiveOffices(database: database, feed: feed)
     }
 
-    /// Runs `change` in one write transaction and publishes the events it appended once committed.
+    /// Runs `change` in one write transaction and publishes the events it appended as it commits,
+    /// in commit order, with each office's newest event id before them.
     func commit<Result: Sendable>(_ change: (Database, inout [QueueEvent]) throws -> Result) throws -> Result {
-        let (result, events) = try database.writer.write { db -> (Result, [QueueEvent]) in
+        try database.writer.write { db -> Result in
             var events: [QueueEvent] = []
             let result = try change(db, &events)
-            return (result, events)
+            guard !events.isEmpty else { return result }
+            var preceding: [String: Int64] = [:]
+            for office in Set(events.map(\.officeCode)) {
+                let first = events.filter { $0.officeCode == office }.map(\.id).min() ?? 0
+                preceding[office] = try Int64.fetchOne(db, sql: "SELECT max(id) FROM event WHERE office_code = ? AND id < ?",
+                                                       arguments: [office, first]) ?? 0
+            }
+            let published = QueueChange(events: events.sorted { $0.id < $1.id }, precedingEventID: preceding)
+            let feed = self.feed
+            db.afterNextTransaction { _ in feed.publish(published) }
+            return result
         }
-        feed.publish(events)
-        return result
     }
 }
 

@@ -6,8 +6,7 @@ public struct QueueEvent: Sendable, Equatable, Codable {
     /// The events row id: the SSE event id.
     public var id: Int64
     public var officeCode: String
-    /// `booked`, `checked_in`, `called`, `recalled`, `started`, `completed`, `no_show`, `rejoined`,
-    /// `cancelled`, `transferred`, `counter_opened`, `counter_paused`, `counter_closed`.
+    /// An `EventKind`'s raw value, as the table stores it.
     public var kind: String
     public var tokenID: Int64?
     public var tokenNumber: String?
@@ -17,4 +16,7 @@ public struct QueueEvent: Sendable, Equatable, Codable {
     public var fromState: String?
     public var toState: String?
     public var at: Date
+
+    /// The kind, typed; nil for a kind this build does not know (written by a newer one).
+    public var eventKind: EventKind? { EventKind(rawValue: kind) }
 }

@@ -1,9 +1,11 @@
 import Foundation
 
-/// Tells subscribers in this process about queue events right after their transaction commits.
-/// (The live-update hub also follows the events table, for changes made by other processes.)
+/// Tells subscribers in this process about each committed change to the queues, in commit order, as
+/// the transaction commits (before the change's caller gets its answer, so a writer reads its own
+/// write). Subscribers run on the database's writer queue: they must be quick and must not use the
+/// database. (The live-update hub also follows the events table, for changes made elsewhere.)
 public final class QueueFeed: @unchecked Sendable {
-    public typealias Subscriber = @Sendable ([QueueEvent]) -> Void
+    public typealias Subscriber = @Sendable (QueueChange) -> Void
 
     private let lock = NSLock()
     private var subscribers: [UInt64: Subscriber] = [:]
@@ -24,11 +26,19 @@ public final class QueueFeed: @unchecked Sendable {
         lock.lock(); subscribers[id] = nil; lock.unlock()
     }
 
-    func publish(_ events: [QueueEvent]) {
-        guard !events.isEmpty else { return }
+    func publish(_ change: QueueChange) {
+        guard !change.events.isEmpty else { return }
         lock.lock()
         let current = Array(subscribers.values)
         lock.unlock()
-        for subscriber in current { subscriber(events) }
+        for subscriber in current { subscriber(change) }
     }
+}
+
+/// What one committed transaction appended to the events table: its events in id order (no
+/// personal data), and for each office the newest event id it had before them, so that a listener
+/// can tell whether it missed a change made elsewhere in between.
+public struct QueueChange: Sendable {
+    public let events: [QueueEvent]
+    public let precedingEventID: [String: Int64]
 }

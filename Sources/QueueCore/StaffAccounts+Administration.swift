@@ -46,7 +46,7 @@ extension StaffAccounts {
             }
             try db.execute(sql: "UPDATE staff_user SET is_active = ? WHERE id = ?", arguments: [active, id])
             if !active { try endSessions(db, of: id, at: now) }
-            try Self.audit(db, office: office["office_code"], kind: active ? "staff_activated" : "staff_deactivated", member: id,
+            try Self.audit(db, office: office["office_code"], kind: active ? .staffActivated : .staffDeactivated, member: id,
                            actor: actor, at: now)
         }
     }
@@ -72,7 +72,7 @@ extension StaffAccounts {
             try db.execute(sql: "UPDATE staff_user SET role = ?, office_code = ?, counter_id = ? WHERE id = ?",
                            arguments: [role.rawValue, office, counterID, id])
             for office in Set([before["office_code"] as String?, office].compactMap { $0 }) {
-                try Self.audit(db, office: office, kind: "staff_assignment_changed", member: id, actor: actor, at: now)
+                try Self.audit(db, office: office, kind: .staffAssignmentChanged, member: id, actor: actor, at: now)
             }
         }
     }
@@ -88,7 +88,7 @@ extension StaffAccounts {
             guard db.changesCount == 1 else { throw StaffError.invalidAccount(field: "id", reason: "There is no such member of staff.") }
             try endSessions(db, of: id, at: now)
             let office = try String.fetchOne(db, sql: "SELECT office_code FROM staff_user WHERE id = ?", arguments: [id])
-            try Self.audit(db, office: office, kind: "staff_password_set", member: id, actor: actor, at: now)
+            try Self.audit(db, office: office, kind: .staffPasswordSet, member: id, actor: actor, at: now)
         }
     }
 
@@ -99,7 +99,7 @@ extension StaffAccounts {
 
     /// The audit log is per office; administrators belong to none, so changes to their accounts are
     /// not in it (a known gap, until there is a log for the whole organisation).
-    private static func audit(_ db: Database, office: String?, kind: String, member: Int64, actor: Actor, at now: Date) throws {
+    private static func audit(_ db: Database, office: String?, kind: EventKind, member: Int64, actor: Actor, at now: Date) throws {
         guard let office else { return }
         let username = try String.fetchOne(db, sql: "SELECT username FROM staff_user WHERE id = ?", arguments: [member]) ?? "?"
         _ = try EventLog.append(db, office: office, kind: kind, actor: actor, reason: username, at: now)

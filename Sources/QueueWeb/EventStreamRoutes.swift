@@ -2,34 +2,15 @@ import FastCGI
 import Foundation
 import QueueCore
 
-/// Server-sent events: an office's changes (for boards, kiosks, consoles) and one token's status
-/// (for its holder). Every message id is an events row id, so `Last-Event-ID` resumes exactly.
+/// Server-sent events: an office's public changes (for boards, kiosks, consoles) and one token's
+/// status (for its holder). Every message id is an events row id, so `Last-Event-ID` resumes exactly.
+/// A stream waits on its own office only; what it writes comes from the hub's memory and the
+/// office's live picture, encoded once for every stream.
 enum EventStreamRoutes {
     /// An idle stream gets a comment this often, which keeps proxies from closing it and reveals
     /// a departed client.
     static let heartbeatSeconds = 15.0
     static let retryMilliseconds = 3000
-
-    /// An office event as the public sees it: token and counter by number, no ids, no names.
-    struct PublicEvent: Encodable {
-        let kind: String
-        let token: String?
-        let service: String?
-        let counter: Int?
-        let from: String?
-        let to: String?
-        let at: Date
-
-        init(_ event: QueueEvent) {
-            kind = event.kind
-            token = event.tokenNumber
-            service = event.serviceCode
-            counter = event.counterNumber
-            from = event.fromState
-            to = event.toState
-            at = event.at
-        }
-    }
 
     static func register(in router: inout Router, hub: LiveUpdateHub) {
         router.add("GET", "/api/v1/offices/{office}/events") { context in
@@ -43,48 +24,30 @@ enum EventStreamRoutes {
         }
     }
 
+    private static let retry = Array("retry: \(retryMilliseconds)\n".utf8)
+
     private static func officeStream(_ office: String, resumeAfter: Int64?, context: RequestContext, hub: LiveUpdateHub) -> Response {
-        let queue = context.services.queue
         let now = context.services.now
         return Response(status: 200, headers: ServerSentEvent.headers, body: .stream { stream in
-            var retry: Int? = retryMilliseconds
-            func send(_ id: Int64, _ kind: String, _ payload: [UInt8]) throws {
-                let event = ServerSentEvent(id: String(id), event: kind, data: String(decoding: payload, as: UTF8.self),
-                                            retryMilliseconds: retry)
-                retry = nil
-                try stream.write(event.text)
-            }
             do {
                 var sent: Int64
-                var seen = hub.latestEventID
                 if let resumeAfter {
+                    // Whatever was missed comes first, then a snapshot.
                     sent = resumeAfter
+                    try catchUp(office, from: &sent, always: true, prefix: retry, hub: hub, stream: stream, now: now)
                 } else {
-                    let snapshot = try queue.snapshot(office: office, at: now())
-                    try send(snapshot.lastEventID, "snapshot", JSON.encode(snapshot))
-                    sent = snapshot.lastEventID
+                    sent = try hub.latestEventID(office: office)
+                    try stream.write(retry + hub.snapshotMessage(office: office, id: sent, at: now()))
                 }
                 var idleSince = Date()
-                var catchUp = resumeAfter != nil
                 while !stream.isServerStopping {
-                    if !catchUp {
-                        let newest = hub.wait(after: seen, timeout: 1)
-                        if newest <= seen {
-                            if Date().timeIntervalSince(idleSince) >= heartbeatSeconds {
-                                try stream.write(ServerSentEvent.heartbeat)
-                                idleSince = Date()
-                            }
-                            continue
-                        }
-                        seen = newest
+                    if try hub.wait(office: office, after: sent, timeout: 1) > sent {
+                        try catchUp(office, from: &sent, always: false, hub: hub, stream: stream, now: now)
+                        idleSince = Date()
+                    } else if Date().timeIntervalSince(idleSince) >= heartbeatSeconds {
+                        try stream.write(ServerSentEvent.heartbeat)
+                        idleSince = Date()
                     }
-                    catchUp = false
-                    let events = try queue.events(office: office, after: sent)
-                    guard let last = events.last else { continue }
-                    for event in events { try send(event.id, event.kind, JSON.encode(PublicEvent(event))) }
-                    try send(last.id, "snapshot", JSON.encode(try queue.snapshot(office: office, at: now())))
-                    sent = last.id
-                    idleSince = Date()
                 }
             } catch {
                 return  // the client left, or the database failed: the client reconnects and resumes
@@ -92,41 +55,58 @@ enum EventStreamRoutes {
         })
     }
 
-    private static func tokenStream(_ token: Token, context: RequestContext, hub: LiveUpdateHub) -> Response {
+    /// Writes the office's public events after `sent`, then a snapshot, and moves `sent` on. Events
+    /// only the audit log shows (a note, a password) bring a new snapshot without a message.
+    private static func catchUp(_ office: String, from sent: inout Int64, always: Bool, prefix: [UInt8] = [],
+                                hub: LiveUpdateHub, stream: ResponseStream, now: @Sendable () -> Date) throws {
+        let (messages, upTo) = try hub.messages(office: office, after: sent)
+        guard always || upTo > sent else { return }
+        var bytes = prefix
+        for message in messages { bytes += message.text }
+        sent = upTo
+        try stream.write(bytes + hub.snapshotMessage(office: office, id: sent, at: now()))
+    }
+
+    private static func tokenStream(_ first: Token, context: RequestContext, hub: LiveUpdateHub) -> Response {
         let queue = context.services.queue
         let now = context.services.now
         return Response(status: 200, headers: ServerSentEvent.headers, body: .stream { stream in
-            var retry: Int? = retryMilliseconds
+            var token = first
+            var prefix = retry
             var lastPayload: [UInt8] = []
-            var seen = hub.latestEventID
             var idleSince = Date()
             do {
+                var seen = try hub.latestEventID(office: token.officeCode)
                 while !stream.isServerStopping {
-                    guard let status = try queue.status(of: token.id, at: now()) else { return }
+                    // Its place and wait come from the office's live picture; its own row is read
+                    // again only when one of the office's events concerns it.
+                    let status = try queue.status(of: token, at: now())
                     let payload = JSON.encode(TokenView(status.token, position: status.position,
-                                                        counterNumber: status.counterNumber,
-                                                        documents: status.requiredDocuments))
+                                                        counterNumber: status.counterNumber, documents: status.requiredDocuments))
                     if payload != lastPayload {
                         // The newest event id when the status was read: a reconnecting client gets the
                         // current status at once anyway, so nothing is lost.
-                        let event = ServerSentEvent(id: String(seen), event: "status",
-                                                    data: String(decoding: payload, as: UTF8.self), retryMilliseconds: retry)
-                        retry = nil
-                        try stream.write(event.text)
+                        let event = ServerSentEvent(id: String(seen), event: "status", data: String(decoding: payload, as: UTF8.self))
+                        try stream.write(prefix + Array(event.text.utf8))
+                        prefix = []
                         lastPayload = payload
                         idleSince = Date()
                         // A served or cancelled token changes no more.
-                        if status.token.state == .served || status.token.state == .cancelled { return }
+                        if token.state == .served || token.state == .cancelled { return }
                     }
                     var newest = seen
                     while newest <= seen, !stream.isServerStopping {
-                        newest = hub.wait(after: seen, timeout: 1)
+                        newest = try hub.wait(office: token.officeCode, after: seen, timeout: 1)
                         if newest <= seen, Date().timeIntervalSince(idleSince) >= heartbeatSeconds {
                             try stream.write(ServerSentEvent.heartbeat)
                             idleSince = Date()
                         }
                     }
-                    seen = newest
+                    let (messages, upTo) = try hub.messages(office: token.officeCode, after: seen)
+                    if messages.contains(where: { $0.tokenID == token.id }), let changed = try queue.token(token.id) {
+                        token = changed
+                    }
+                    seen = max(upTo, newest)
                 }
             } catch {
                 return

@@ -9,6 +9,8 @@ public struct WebApplication: Responder {
     private let services: AppServices
     private let router: Router
     private let logger: Logger
+    /// Carries each office's changes to its streams.
+    let hub: LiveUpdateHub
 
     public init(services: AppServices, logger: Logger) {
         self.services = services
@@ -20,7 +22,8 @@ public struct WebApplication: Responder {
         let auth = StaffAuth(accounts: accounts, key: (try? accounts.signingKey(at: services.now())) ?? StaffCrypto.randomBytes(32))
         OfficeRoutes.register(in: &router)
         TokenRoutes.register(in: &router, kioskKey: auth.key)
-        EventStreamRoutes.register(in: &router, hub: LiveUpdateHub(queue: services.queue))
+        hub = LiveUpdateHub(queue: services.queue)
+        EventStreamRoutes.register(in: &router, hub: hub)
         AuthRoutes.register(in: &router, auth: auth)
         CounterRoutes.register(in: &router, auth: auth)
         KioskRoutes.register(in: &router, auth: auth)

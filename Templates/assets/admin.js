@@ -76,7 +76,8 @@
     if (!window.EventSource) { return; }
     stream = new EventSource("/api/v1/offices/" + encodeURIComponent(office) + "/events");
     var pending = null;
-    stream.addEventListener("change", function () {
+    // A snapshot follows every change at the office.
+    stream.addEventListener("snapshot", function () {
       if (pending) { return; }
       pending = setTimeout(function () { pending = null; refreshNow(); }, 300);
     });

@@ -97,12 +97,16 @@
     if (!window.EventSource) { setInterval(refresh, 5000); return; }
     stream = new EventSource("/api/v1/offices/" + encodeURIComponent(office) + "/events");
     var pending = null;
-    var soon = function () {
-      if (pending) { return; }
-      pending = setTimeout(function () { pending = null; refresh(); }, 150);
-    };
-    stream.addEventListener("change", soon);
-    stream.addEventListener("snapshot", soon);
+    // A snapshot follows every change at the office; one this desk already reflects (the clerk's own
+    // action, whose answer was the new desk) costs no read.
+    // (checked again when the short wait ends: the action's answer may arrive after its snapshot)
+    var newest = 0;
+    var known = function () { return desk && newest <= desk.version; };
+    stream.addEventListener("snapshot", function (event) {
+      newest = Math.max(newest, (JSON.parse(event.data) || {}).last_event_id || 0);
+      if (pending || known()) { return; }
+      pending = setTimeout(function () { pending = null; if (!known()) { refresh(); } }, 150);
+    });
     stream.addEventListener("open", function () { say(""); });
     stream.addEventListener("error", function () {
       say(words.offline);
@@ -213,13 +217,13 @@
     if (busy || !counterID) { return; }
     busy = true;
     say("");
+    // The answer is the new desk: one read for a key press. Only a failure reads it again.
     api("POST", "/api/v1/counters/" + counterID + "/" + action, body || {}).then(function (answer) {
-      if (!answer.ok) { say(StaffSession.errorText(answer)); }
-      else if (answer.body && answer.body.counter_id) { desk = answer.body; render(); }
-    }).catch(function () { say(words.offline); }).then(function () {
       busy = false;
+      if (answer.ok && answer.body && answer.body.counter_id) { desk = answer.body; render(); return; }
+      if (!answer.ok) { say(StaffSession.errorText(answer)); }
       return refresh();
-    });
+    }).catch(function () { busy = false; say(words.offline); });
   }
 
   Array.prototype.forEach.call(document.querySelectorAll("[data-action]"), function (button) {

@@ -22,7 +22,7 @@ struct BookingTests {
 
     @Test func bookingWritesAnEventWithoutPersonalData() throws {
         let heard = Collected<QueueEvent>()
-        fixture.queue.feed.subscribe { events in heard.append(contentsOf: events) }
+        fixture.queue.feed.subscribe { change in heard.append(contentsOf: change.events) }
         let token = try fixture.walkIn(citizen: 7)
         let rows = try fixture.events(of: token.id)
         #expect(rows.count == 1)

@@ -7,36 +7,162 @@ import Testing
 
 @Suite("Event streams in-process")
 struct EventStreamTests {
-    @Test func anOfficeStreamSendsTheSnapshotThenEachChangeWithoutPersonalData() throws {
-        // Given an office stream whose client leaves after three messages
+    static let now = ISO8601DateFormatter().date(from: "2026-11-30T05:30:00Z") ?? Date()
+
+    /// A demo database, its queue and the application, with the clock fixed.
+    static func world() throws -> (Queue, WebApplication) {
         let database = try AppDatabase.inMemory()
         try database.migrate()
         try DemoData.install(in: database)
         let queue = Queue(database: database)
-        let now = ISO8601DateFormatter().date(from: "2026-11-30T05:30:00Z") ?? Date()
-        let app = WebApplication(services: AppServices(queue: queue, now: { now }), logger: Logger(label: "test"))
-        let response = try app.respond(to: Request(method: "GET", path: "/api/v1/offices/VAD-247/events"))
-        guard case .stream(let produce) = response.body else {
-            Issue.record("expected a stream")
-            return
-        }
-        let client = RecordingStream(leaveAfter: 3)
+        return (queue, WebApplication(services: AppServices(queue: queue, now: { now }), logger: Logger(label: "test")))
+    }
+
+    /// Opens a stream and runs it on a thread of its own; `done` is signalled when it ends.
+    static func open(_ app: WebApplication, _ path: String, headers: [String: String] = [:], client: ObservedStream) throws -> DispatchSemaphore {
+        let response = try app.respond(to: Request(method: "GET", path: path, headers: headers))
+        guard case .stream(let produce) = response.body else { throw StreamClosed() }
         let done = DispatchSemaphore(value: 0)
         Thread { produce(client); done.signal() }.start()
-        Thread.sleep(forTimeInterval: 0.3)
-        // When a citizen books and a counter calls them
+        return done
+    }
+
+    static func book(_ queue: Queue, office: String = "VAD-247", phone: String = "9825012345", secrets: TokenSecrets = .random()) throws -> Token {
+        try queue.book(BookingRequest(officeCode: office, serviceCode: "bill-complaint",
+                                      citizen: CitizenDetails(name: "આશા", phone: phone), secrets: secrets), at: now)
+    }
+
+    @Test func anOfficeStreamSendsTheSnapshotThenEachChangeWithoutPersonalData() throws {
+        // Given an office stream that has sent its first snapshot
+        let (queue, app) = try Self.world()
+        let client = ObservedStream(leaveAfter: 2)
+        let done = try Self.open(app, "/api/v1/offices/VAD-247/events", client: client)
+        try client.waitForWrites(1)
+        // When a citizen books, and then a counter calls them (the client has left by then)
         let secrets = TokenSecrets.random()
-        let token = try queue.book(BookingRequest(officeCode: "VAD-247", serviceCode: "bill-complaint",
-                                                  citizen: CitizenDetails(name: "આશા", phone: "9825012345"), secrets: secrets), at: now)
-        Thread.sleep(forTimeInterval: 0.3)
-        _ = try queue.callNext(counter: 1, actor: .system, at: now)
+        let token = try Self.book(queue, secrets: secrets)
+        try client.waitForWrites(2)
+        _ = try queue.callNext(counter: 1, actor: .system, at: Self.now)
         // Then the stream sent a snapshot, the booking and a new snapshot, and ended when the client left
         #expect(done.wait(timeout: .now() + 5) == .success)
         let messages = client.text.components(separatedBy: "\n\n").filter { !$0.isEmpty }
         #expect(messages.count == 3)
         #expect(messages[0].hasPrefix("retry: 3000\nid: 0\nevent: snapshot\n"))
         #expect(messages[1].contains("event: booked\n") && messages[1].contains("\"token\":\"\(token.number)\""))
-        #expect(messages[2].contains("event: snapshot\n"))
-        #expect(!client.text.contains("9825012345") && !client.text.contains("આશા") && !client.text.contains(secrets.view) && !client.text.contains(secrets.manage))
+        // (the snapshot carries the id of the last event sent before it)
+        #expect(messages[2].hasPrefix(messages[1].components(separatedBy: "\n")[0] + "\nevent: snapshot\n"))
+        #expect(!client.text.contains("9825012345") && !client.text.contains("આશા") && !client.text.contains(secrets.view)
+                && !client.text.contains(secrets.manage))
+    }
+
+    @Test func aChangeInOneOfficeWakesNoStreamOfAnother() throws {
+        // Given a stream following Surat, which has sent its snapshot
+        let (queue, app) = try Self.world()
+        let surat = ObservedStream(leaveAfter: 10)
+        _ = try Self.open(app, "/api/v1/offices/SRT-VRC/events", client: surat)
+        try surat.waitForWrites(1)
+        let vadodara = ObservedStream(leaveAfter: 10)
+        _ = try Self.open(app, "/api/v1/offices/VAD-247/events", client: vadodara)
+        try vadodara.waitForWrites(1)
+        // When Vadodara changes
+        _ = try Self.book(queue)
+        try vadodara.waitForWrites(2)
+        // Then Surat's stream was not even woken, and wrote nothing more
+        #expect(app.hub.wakeups(office: "VAD-247") >= 1)
+        #expect(app.hub.wakeups(office: "SRT-VRC") == 0)
+        #expect(surat.writeCount == 1)
+        surat.leave()
+        vadodara.leave()
+    }
+
+    @Test func theAuditLogsKindsNeverReachThePublicStream() throws {
+        // Given an office stream
+        let (queue, app) = try Self.world()
+        let client = ObservedStream(leaveAfter: 10)
+        _ = try Self.open(app, "/api/v1/offices/VAD-247/events", client: client)
+        try client.waitForWrites(1)
+        // When a manager changes the queue rules, and a kiosk is enrolled, then a citizen books
+        try queue.setPolicy(office: "VAD-247", to: QueuePolicy(maxPriorityStreak: 3, agingMinutes: 40, recallLimit: 2,
+                                                                 activeTokensPerPhone: 3), actor: .staff(id: 1, username: "manager"), at: Self.now)
+        _ = try KioskDevices(database: queue.database).enrol(office: "VAD-247", label: "Hall", by: .system, at: Self.now)
+        _ = try Self.book(queue)
+        try client.waitUntil { $0.contains("event: booked\n") }
+        client.leave()
+        // Then the public stream says a token was booked, and nothing of the rules or the kiosk
+        #expect(!client.text.contains("policy_changed") && !client.text.contains("kiosk_enrolled") && !client.text.contains("manager"))
+        #expect(EventKind.allCases.filter(\.isPublic).allSatisfy { !$0.rawValue.hasPrefix("staff") && !$0.rawValue.hasPrefix("kiosk") })
+    }
+
+    @Test func lastEventIDResumesExactlyEvenFromBeforeWhatMemoryHolds() throws {
+        // Given an office whose memory of recent events has overflowed
+        let (queue, app) = try Self.world()
+        try queue.database.writer.write { db in try db.execute(sql: "UPDATE office_service SET daily_cap = 10000") }
+        queue.live.forget()
+        let follower = ObservedStream(leaveAfter: 100_000)
+        _ = try Self.open(app, "/api/v1/offices/VAD-247/events", client: follower)
+        try follower.waitForWrites(1)
+        let start = try queue.latestEventID(office: "VAD-247")
+        let counter = try #require(try queue.counterID(office: "VAD-247", number: 1))
+        var numbers: [String] = []
+        for index in 0..<(LiveUpdateHub.recentCapacity / 4 + 20) {
+            let token = try Self.book(queue, phone: String(9_800_000_000 + index))
+            _ = try queue.call(token: token.id, counter: counter, actor: .system, at: Self.now)
+            _ = try queue.start(token: token.id, counter: counter, actor: .system, at: Self.now)
+            _ = try queue.complete(token: token.id, counter: counter, actor: .system, at: Self.now)
+            numbers.append(token.number)
+        }
+        follower.leave()
+        // When a client comes back with the last id it saw before all that
+        let resumed = ObservedStream(leaveAfter: 100)
+        _ = try Self.open(app, "/api/v1/offices/VAD-247/events", headers: ["Last-Event-ID": String(start)], client: resumed)
+        let last = try queue.latestEventID(office: "VAD-247")
+        try resumed.waitUntil { $0.contains("id: \(last)\nevent: snapshot\n") }
+        resumed.leave()
+        // Then it gets every booking since, in order, none twice, then a snapshot
+        let booked = resumed.text.components(separatedBy: "\n\n").filter { $0.contains("event: booked\n") }
+        #expect(booked.count == numbers.count)
+        #expect(booked.map { $0.components(separatedBy: "\"token\":\"")[1].prefix { $0 != "\"" } }.map(String.init) == numbers)
+        #expect(resumed.text.hasSuffix("\n\n") && resumed.text.components(separatedBy: "\n\n").dropLast().last?.contains("event: snapshot") == true)
+    }
+}
+
+/// A stream's client that records what it is sent, lets a test wait for it, and leaves after a number
+/// of writes (or when told).
+final class ObservedStream: ResponseStream, @unchecked Sendable {
+    private let condition = NSCondition()
+    private var writes: [String] = []
+    private var gone = false
+    private let leaveAfter: Int
+
+    init(leaveAfter: Int) { self.leaveAfter = leaveAfter }
+
+    var text: String { condition.lock(); defer { condition.unlock() }; return writes.joined() }
+    var writeCount: Int { condition.lock(); defer { condition.unlock() }; return writes.count }
+
+    func write(_ bytes: [UInt8]) throws {
+        condition.lock(); defer { condition.unlock() }
+        guard !gone, writes.count < leaveAfter else { throw StreamClosed() }
+        writes.append(String(decoding: bytes, as: UTF8.self))
+        condition.broadcast()
+    }
+
+    func leave() { condition.lock(); gone = true; condition.broadcast(); condition.unlock() }
+
+    var isServerStopping: Bool { condition.lock(); defer { condition.unlock() }; return gone }
+
+    func waitWhileServing(seconds: Double) -> Bool { !isServerStopping }
+
+    /// Waits (up to 10 s) until at least `count` writes arrived.
+    func waitForWrites(_ count: Int) throws {
+        try waitUntil { _ in self.writes.count >= count }
+    }
+
+    /// Waits (up to 10 s) until what was written satisfies `condition`.
+    func waitUntil(_ satisfied: (String) -> Bool) throws {
+        let deadline = Date().addingTimeInterval(10)
+        condition.lock(); defer { condition.unlock() }
+        while !satisfied(writes.joined()) {
+            guard condition.wait(until: deadline) else { throw StreamClosed() }
+        }
     }
 }

@@ -80,7 +80,10 @@ def test_with_javascript_the_booking_form_offers_the_offices_services_and_its_fr
         assert Select(browser.find_element("id", "office")).first_selected_option.get_attribute("value") == "SRT-VRC"
         # A walk-in service shows no choice of day; one with appointments does
         Select(browser.find_element("id", "office")).select_by_value("VAD-247")
-        time.sleep(0.2)
+        deadline = time.monotonic() + 5
+        while "bill-complaint" not in [o.get_attribute("value") for o in browser.find_elements("css selector", "#service option")]:
+            assert time.monotonic() < deadline, "the service list did not follow the office"
+            time.sleep(0.05)
         Select(browser.find_element("id", "service")).select_by_value("bill-complaint")
         assert not browser.find_element("id", "when").is_displayed()
         Select(browser.find_element("id", "service")).select_by_value("new-lt-connection")

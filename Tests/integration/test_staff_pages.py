@@ -284,3 +284,48 @@ def test_kiosk_bookings_need_an_enrolled_kiosk(stack):
                                     headers={"Content-Type": "application/json"})
     assert status == 403
     assert json.loads(body)["error"]["code"] == "kiosk_not_enrolled"
+
+
+def test_the_dashboard_shows_a_call_within_seconds_without_its_timer(stack):
+    book(stack, phone="9825000091")
+    browser = chromium(width=1366, height=900)
+    try:
+        sign_in(browser, stack, "/admin/", "manager-vad-247", "demo-manager-2026")
+        wait_for(lambda: browser.find_element(By.ID, "now-counters").text.strip())
+        # When a clerk calls the next citizen (here from the operators' command line: another process)
+        called_at = time.monotonic()
+        subprocess.run([BIN / "fcgi-app", "counter", "call-next", "--office", "VAD-247", "--number", "2",
+                        "--database", str(stack.database)], check=True, capture_output=True)
+        # Then the office-now table shows a called token at counter 2 within seconds, long before its 30 s timer
+        wait_for(lambda: any(row.text.startswith("2 ") and "·" in row.text
+                             for row in browser.find_elements(By.CSS_SELECTOR, "#now-counters tr")), timeout=5)
+        assert time.monotonic() - called_at < 5
+    finally:
+        browser.quit()
+
+
+def test_a_key_press_at_the_console_costs_one_read_of_the_desk(stack):
+    # (counter 3, which serves new connections and has nobody at it)
+    token = book(stack, service="new-lt-connection", phone="9825000092")["token"]
+    clerk = chromium(width=1366, height=768)
+    try:
+        sign_in(clerk, stack, "/staff/", "clerk-vad-247", "demo-clerk-2026")
+        wait_for(lambda: clerk.find_element(By.ID, "choose").is_displayed())
+        [choice for choice in clerk.find_elements(By.CSS_SELECTOR, ".counter-choice") if "3" in choice.text][0].click()
+        wait_for(lambda: token["number"] in clerk.find_element(By.ID, "waiting-list").text)
+        time.sleep(0.5)  # the snapshot the stream opened with has been handled
+        log = stack.dir / "nginx" / "logs" / "access.log"
+        before = len(log.read_text().splitlines())
+        # When the clerk presses N
+        assert "Nobody at the counter" in clerk.find_element(By.ID, "current").text
+        first = clerk.find_element(By.CSS_SELECTOR, "#waiting-list tr td").text
+        clerk.find_element(By.TAG_NAME, "body").send_keys("n")
+        wait_for(lambda: first in clerk.find_element(By.ID, "current").text)
+        time.sleep(1.0)  # the office's snapshot for that call arrives and is skipped
+        lines = log.read_text().splitlines()[before:]
+        desk_reads = [line for line in lines if '"GET /api/v1/counters/' in line]
+        actions = [line for line in lines if '"POST /api/v1/counters/' in line]
+        # Then the answer to the action was the new desk, and nothing read it again
+        assert len(actions) == 1 and desk_reads == [], lines
+    finally:
+        clerk.quit()
