@@ -26,6 +26,7 @@ enum EventStreamRoutes {
 
     private static let retry = Array("retry: \(retryMilliseconds)\n".utf8)
 
+
     private static func officeStream(_ office: String, resumeAfter: Int64?, context: RequestContext, hub: LiveUpdateHub) -> Response {
         let now = context.services.now
         return Response(status: 200, headers: ServerSentEvent.headers, body: .stream { stream in

@@ -21,6 +21,9 @@ final class LiveUpdateHub: @unchecked Sendable {
 
     /// How many recent public events each office keeps in memory for resuming streams.
     static let recentCapacity = 1024
+    /// An office's streams are woken at most this often: changes that come closer together go out
+    /// together, so a busy office costs each stream a few wake-ups and writes a second, not one per change.
+    static let coalescingSeconds = 0.2
 
     private final class Channel: @unchecked Sendable {
         let condition = NSCondition()
@@ -31,6 +34,9 @@ final class LiveUpdateHub: @unchecked Sendable {
         var snapshot: (version: Int64, minute: Int64, tail: [UInt8])?
         /// How often a stream of this office woke for a change (not a timeout): for tests and metrics.
         var wakeups = 0
+        /// When the streams were last woken, and whether a change since waits for the next wake-up.
+        var lastBroadcast = Date.distantPast
+        var broadcastPending = false
         /// Until the office's newest id is read, changes wait here.
         var isReady = false
         var pending: [(events: [QueueEvent], preceding: Int64)] = []
@@ -48,6 +54,7 @@ final class LiveUpdateHub: @unchecked Sendable {
         // From the start, not only once a stream waits: the offices' live pictures hear of other
         // processes' commits (a counter command, a second fcgi-app) through this check too.
         startPolling()
+        startTicker()
     }
 
     /// The newest event id known for the office (registering it, so that its changes are followed).
@@ -154,7 +161,41 @@ final class LiveUpdateHub: @unchecked Sendable {
             channel.recent.removeFirst(dropped)
         }
         channel.latest = newest
-        channel.condition.broadcast()
+        wake(channel)
+    }
+
+    /// Wakes the channel's streams now if they have not been woken within the coalescing interval;
+    /// otherwise the ticker wakes them when it ends. Called with the channel's lock held.
+    private func wake(_ channel: Channel, force: Bool = false) {
+        let now = Date()
+        if force || now.timeIntervalSince(channel.lastBroadcast) >= Self.coalescingSeconds {
+            channel.lastBroadcast = now
+            channel.broadcastPending = false
+            channel.condition.broadcast()
+        } else {
+            channel.broadcastPending = true
+        }
+    }
+
+    /// Wakes the streams of channels whose changes waited for the end of their coalescing interval.
+    private func startTicker() {
+        let thread = Thread { [weak self] in
+            while let self {
+                self.lock.lock()
+                let channels = Array(self.channels.values)
+                self.lock.unlock()
+                for channel in channels {
+                    channel.condition.lock()
+                    if channel.broadcastPending, Date().timeIntervalSince(channel.lastBroadcast) >= Self.coalescingSeconds {
+                        self.wake(channel, force: true)
+                    }
+                    channel.condition.unlock()
+                }
+                Thread.sleep(forTimeInterval: Self.coalescingSeconds / 4)
+            }
+        }
+        thread.name = "live-update-ticker"
+        thread.start()
     }
 
     /// The office's channel, made on first use: it knows every event from the office's newest then on.

@@ -1,0 +1,276 @@
+#!/usr/bin/env python3
+"""The live picture's figures, the way users meet them: through the real nginx and fcgi-app (release
+build), on a database and port of its own, side by side with the limits of the same run (a static
+file and /api/healthz), with the load client's own CPU use.
+
+    swift build -c release --product fcgi-app && swift build -c release --product sitegen
+    python3 Benchmarks/live-bench.py [--waiting 200,3000] [--seconds 8] [--streams 1000,4000]
+
+For each queue length: booking, token status, the office snapshot and call-next (each of four
+counters calling, starting and completing in turn), then one booking fanned out to many office
+streams (the delay until each stream has it, and memory per stream in fcgi-app and nginx), and
+/api/healthz while those streams are open and bookings arrive at 100/s. wrk is the HTTP load client
+(Debian's package)."""
+import argparse
+import json
+import os
+import resource
+import selectors
+import socket
+import sqlite3
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[1]
+os.environ.setdefault("GUVNL_BIN_DIR", str(REPO / ".build" / "release"))
+sys.path.insert(0, str(REPO / "Tests" / "integration"))
+from stack import Stack  # noqa: E402
+
+RESULT = """
+function done(summary, latency, requests)
+  io.write(string.format("RESULT %d %d %d %.3f %.3f %.3f\\n", summary.requests, summary.errors.status,
+    summary.duration, latency:percentile(50) / 1000, latency:percentile(99) / 1000, latency.max / 1000))
+end
+"""
+
+# Each wrk thread books with phone numbers of its own (RUN makes each run's numbers new).
+BOOKING = """
+local counter = 0
+local next_id = 0
+function setup(thread) next_id = next_id + 1; thread:set("id", next_id) end
+function request()
+  counter = counter + 1
+  local phone = string.format("9%d%d%07d", __RUN__, id, counter)
+  local body = '{"office":"VAD-247","service":"bill-complaint","name":"Bench Citizen","phone":"' .. phone .. '"}'
+  return wrk.format("POST", "/api/v1/tokens", {["Content-Type"] = "application/json"}, body)
+end
+""" + RESULT
+
+# Each wrk thread (one connection) works one counter: call next, start, complete, and a citizen books,
+# so that the queue stays as long as it was.
+COUNTER = """
+local next_id = 0
+local step = 0
+local booked = 0
+function setup(thread) next_id = next_id + 1; thread:set("counter", (__COUNTERS__)[next_id]); thread:set("id", next_id) end
+function request()
+  step = step % 4 + 1
+  if step == 4 then
+    booked = booked + 1
+    local body = '{"office":"VAD-247","service":"bill-complaint","name":"Bench","phone":"' ..
+      string.format("7%d%d%07d", __RUN__, id, booked) .. '"}'
+    return wrk.format("POST", "/api/v1/tokens", {["Content-Type"] = "application/json"}, body)
+  end
+  local action = ({"call-next", "start", "complete"})[step]
+  return wrk.format("POST", "/api/v1/counters/" .. counter .. "/" .. action,
+    {["Content-Type"] = "application/json", ["Cookie"] = __COOKIE__, ["X-CSRF-Token"] = __CSRF__}, "{}")
+end
+""" + RESULT
+
+
+def wrk(url, script, seconds, connections, threads=2):
+    with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as handle:
+        handle.write(script)
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    run = subprocess.run(["wrk", "-t", str(threads), "-c", str(connections), "-d", f"{seconds}s", "-s", handle.name, url],
+                         capture_output=True, text=True)
+    out = run.stdout
+    if "RESULT" not in out:
+        raise RuntimeError(f"wrk failed: {run.stdout} {run.stderr} (script {script[:400]})")
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    os.unlink(handle.name)
+    fields = next(line for line in out.splitlines() if line.startswith("RESULT")).split()[1:]
+    requests, bad, micros = int(fields[0]), int(fields[1]), int(fields[2])
+    return {"per_second": requests / (micros / 1e6), "non_2xx": bad, "p50": float(fields[3]), "p99": float(fields[4]),
+            "max": float(fields[5]), "client_cpu": ((after.ru_utime + after.ru_stime) - (before.ru_utime + before.ru_stime)) / (micros / 1e6)}
+
+
+def show(name, figure, note=""):
+    print(f"| {name} | {figure['per_second']:,.0f}/s | {figure['p50']:.2f} ms | {figure['p99']:.2f} ms | "
+          f"{figure['client_cpu']:.2f} | {figure['non_2xx']} | {note}", flush=True)
+
+
+def waiting(database):
+    with sqlite3.connect(database) as db:
+        return db.execute("SELECT count(*) FROM token WHERE state = 'waiting' AND office_code = 'VAD-247'").fetchone()[0]
+
+
+def book(stack, phone):
+    status, headers, body = stack.request("POST", "/api/v1/tokens", headers={"Content-Type": "application/json"},
+                                          body=json.dumps({"office": "VAD-247", "service": "bill-complaint", "name": "Bench",
+                                                           "phone": phone}).encode())
+    assert status == 201, body
+    return json.loads(body)
+
+
+def fill(stack, target, run):
+    """Books walk-ins until `target` wait (wrk, then one by one)."""
+    missing = target - waiting(stack.database)
+    index = 0
+    while missing > 0:
+        book(stack, f"8{(run * 1_000_000 + index) % 10**9:09d}")
+        index += 1
+        missing -= 1
+
+
+def rss_kib(pid):
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1])
+    return 0
+
+
+def nginx_rss_kib(stack):
+    """The resident memory of the stack's nginx workers (children of its master)."""
+    master = int((stack.dir / "nginx" / "nginx.pid").read_text().split()[0])
+    workers = subprocess.run(["pgrep", "-P", str(master)], capture_output=True, text=True).stdout.split()
+    return sum(rss_kib(int(pid)) for pid in workers)
+
+
+class Streams:
+    """Many office event streams, opened from several 127.0.0.x addresses, read with one selector."""
+
+    def __init__(self, port, count, batch=250):
+        # Opened a batch at a time, as a waiting hall fills, rather than all in one instant (which
+        # would only measure the accept backlogs).
+        self.selector = selectors.DefaultSelector()
+        self.sockets = []
+        for index in range(count):
+            sock = socket.create_connection(("127.0.0.1", port), source_address=(f"127.0.0.{10 + index % 200}", 0))
+            sock.sendall(b"GET /api/v1/offices/VAD-247/events HTTP/1.0\r\nHost: x\r\n\r\n")
+            sock.setblocking(False)
+            self.selector.register(sock, selectors.EVENT_READ, bytearray())
+            self.sockets.append(sock)
+            if index % batch == batch - 1:
+                self.drain(time.monotonic() + 0.3)
+
+    def open_count(self):
+        """How many streams were answered 200 and are still open."""
+        return sum(1 for key in self.selector.get_map().values() if key.data.startswith(b"HTTP/1.1 200")
+                   or key.data.startswith(b"HTTP/1.0 200"))
+
+    def drain(self, until, marker=None):
+        """Reads until `until` (monotonic); with a marker, returns when each stream has seen it, with each arrival time."""
+        arrived = {}
+        while time.monotonic() < until:
+            for key, _ in self.selector.select(timeout=0.05):
+                try:
+                    data = key.fileobj.recv(65536)
+                except BlockingIOError:
+                    continue
+                key.data.extend(data)
+                if marker and key.fd not in arrived and marker in key.data:
+                    arrived[key.fd] = time.monotonic()
+                if len(key.data) > 1 << 20:
+                    del key.data[:-4096]
+            if marker and len(arrived) == len(self.sockets):
+                break
+        return arrived
+
+    def close(self):
+        for sock in self.sockets:
+            self.selector.unregister(sock)
+            sock.close()
+
+
+def fan_out(stack, count, app_pid):
+    before_app, before_nginx = rss_kib(app_pid), nginx_rss_kib(stack)
+    streams = Streams(stack.port, count)
+    streams.drain(time.monotonic() + max(3, count / 1000))  # every first snapshot
+    opened = streams.open_count()
+    app_per = (rss_kib(app_pid) - before_app) / count
+    nginx_per = (nginx_rss_kib(stack) - before_nginx) / count
+    token = book(stack, f"69{count:08d}")["token"]["number"]
+    started = time.monotonic()
+    arrived = streams.drain(started + 30, marker=f'"token":"{token}"'.encode())
+    delays = sorted(moment - started for moment in arrived.values())
+    # /api/healthz with the streams open and bookings arriving at 100/s
+    stop = threading.Event()
+
+    def trickle():
+        index = 0
+        while not stop.is_set():
+            book(stack, f"7{count % 10}{index:08d}")
+            index += 1
+            time.sleep(0.01)
+    booker = threading.Thread(target=trickle)
+    booker.start()
+    drainer = threading.Thread(target=lambda: streams.drain(time.monotonic() + 6))
+    drainer.start()
+    health = wrk(stack.base + "/api/healthz", RESULT, 5, 16)
+    stop.set()
+    booker.join()
+    drainer.join()
+    streams.close()
+    return {"streams": count, "opened": opened, "reached": len(delays), "p50": delays[len(delays) // 2] if delays else None,
+            "p99": delays[int(len(delays) * 0.99) - 1] if delays else None, "max": delays[-1] if delays else None,
+            "app_kib": app_per, "nginx_kib": nginx_per, "health": health}
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--waiting", default="200,3000")
+    parser.add_argument("--seconds", type=int, default=8)
+    parser.add_argument("--streams", default="1000")
+    args = parser.parse_args()
+    if os.geteuid() == 0:
+        subprocess.run(["apt-get", "install", "-y", "-q", "wrk"], capture_output=True)
+    resource.setrlimit(resource.RLIMIT_NOFILE, (resource.getrlimit(resource.RLIMIT_NOFILE)[1],) * 2)
+    streams = [int(count) for count in args.streams.split(",") if count]
+    stack = Stack(nginx_env={"GUVNL_BOOKING_RATE": "1000000r/s", "GUVNL_BOOKING_BURST": "1000000",
+                             "GUVNL_CONN_PER_ADDRESS": "60000"},
+                  app_args=["--max-streams", "20000", "--max-streams-per-address", "20000"])
+    stack.start()
+    try:
+        with sqlite3.connect(stack.database) as db:
+            db.execute("UPDATE office_service SET daily_cap = 100000")
+            db.execute("UPDATE queue_policy SET active_tokens_per_phone = 20")
+            counters = [row[0] for row in db.execute("SELECT id FROM counter WHERE office_code = 'VAD-247' ORDER BY number")]
+        # A fourth counter, and every counter serving bill complaints, so that call-next has work at each
+        stack.app.send_signal(15)
+        stack.app.wait(timeout=20)
+        with sqlite3.connect(stack.database) as db:
+            db.execute("INSERT INTO counter (office_code, number, state) VALUES ('VAD-247', 4, 'open')")
+            counters = [row[0] for row in db.execute("SELECT id FROM counter WHERE office_code = 'VAD-247' ORDER BY number")]
+            for counter in counters:
+                db.execute("INSERT OR IGNORE INTO counter_service VALUES (?, 'bill-complaint')", (counter,))
+        stack.start_app()
+        stack.wait_until_up()
+        status, headers, body = stack.request("POST", "/api/v1/auth/login", headers={"Content-Type": "application/json"},
+                                              body=b'{"username":"manager-vad-247","password":"demo-manager-2026"}')
+        cookie = "; ".join(f"{name}={value}" for name, value in headers.cookies.items())
+        csrf = json.loads(body)["csrf_token"]
+        print("| what | rate | p50 | p99 | wrk CPU (cores) | non-2xx | queue |\n| --- | --- | --- | --- | --- | --- | --- |")
+        show("static file", wrk(stack.base + "/assets/icon.svg", RESULT, args.seconds, 32))
+        show("/api/healthz", wrk(stack.base + "/api/healthz", RESULT, args.seconds, 32))
+        for run, target in enumerate(int(value) for value in args.waiting.split(",")):
+            fill(stack, target, run)
+            token = book(stack, f"60{run:01d}0000000")
+            status_url = f"{stack.base}/api/v1/tokens/{token['token']['id']}?secret={token['secret']}"
+            note = f"{waiting(stack.database)} waiting"
+            show("token status", wrk(status_url, RESULT, args.seconds, 32), note)
+            show("office snapshot", wrk(stack.base + "/api/v1/offices/VAD-247/queue", RESULT, args.seconds, 32), note)
+            calls = wrk(stack.base + "/", COUNTER.replace("__COUNTERS__", "{" + ",".join(map(str, counters)) + "}")
+                        .replace("__COOKIE__", json.dumps(cookie)).replace("__CSRF__", json.dumps(csrf)).replace("__RUN__", str(run + 1)),
+                        args.seconds, len(counters), threads=len(counters))
+            calls["per_second"] /= 4
+            show("call next (each with start, complete and a booking)", calls, note + "; rate is of calls; latency of all four")
+            fill(stack, target, run + 10)
+            show("booking", wrk(stack.base + "/api/v1/tokens", BOOKING.replace("__RUN__", str(run + 1)), max(2, args.seconds // 2), 8),
+                 f"{target} waiting at the start")
+        for count in streams:
+            result = fan_out(stack, count, stack.app_pid())
+            print(f"\n{result['streams']} office streams ({result['opened']} answered 200): one booking reached {result['reached']} "
+                  f"(p50 {result['p50']:.3f} s, p99 {result['p99']:.3f} s, max {result['max']:.3f} s); "
+                  f"memory per stream: fcgi-app {result['app_kib']:.1f} KiB, nginx {result['nginx_kib']:.1f} KiB")
+            show(f"/api/healthz with {count} streams open, bookings at 100/s", result["health"])
+    finally:
+        stack.stop()
+
+
+if __name__ == "__main__":
+    main()
