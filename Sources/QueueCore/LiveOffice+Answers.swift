@@ -71,10 +71,8 @@ extension LiveOffice {
 
     /// The candidates in the order the policy calls them.
     func ordered(_ candidates: [Waiting], at now: Date) -> [Waiting] {
-        let byID = Dictionary(uniqueKeysWithValues: candidates.map { ($0.id, $0) })
-        let moment = ServiceDay(now, timeZone: timeZone)
-        return OrderingPolicy.order(candidates.map(\.candidate), priorityStreak: priorityStreak, policy: policy,
-                                    now: now, minuteOfDay: moment.minuteOfDay).compactMap { byID[$0.tokenID] }
+        OrderingPolicy.order(candidates, by: \.candidate, priorityStreak: priorityStreak, policy: policy,
+                             now: now, minuteOfDay: ServiceDay(now, timeZone: timeZone).minuteOfDay)
     }
 
     private struct GroupKey: Hashable {

@@ -36,7 +36,7 @@ public struct LiveOffice: Sendable {
 
     public let code: String
     /// The newest events row id of this office when it was loaded.
-    public let version: Int64
+    public internal(set) var version: Int64
     /// The service day its queue is of.
     public let day: String
     /// When it was loaded (answers older than a minute are loaded again: catalogue imports and
@@ -45,16 +45,22 @@ public struct LiveOffice: Sendable {
     let policy: QueuePolicy
     let calendar: OfficeCalendar
     /// By number.
-    let counters: [Counter]
-    let waiting: [Waiting]
+    var counters: [Counter]
+    /// In arrival order (queueing time, then id), the order the policy sorts within each class: kept
+    /// so, sorting a class is a pass over it.
+    var waiting: [Waiting]
     /// The services the office offers, sorted.
     let offeredServices: [String]
     /// Recent mean service time per service (the last `serviceTimeWindow` services, or the
     /// service's typical duration before there are three), for every service the answers can need.
-    let serviceSeconds: [String: Double]
+    var serviceSeconds: [String: Double]
+    /// The latest service times per service, newest first (at most `serviceTimeWindow`), in milliseconds.
+    var recentServiceTimes: [String: [Int64]]
+    /// Each service's typical duration, for a service with fewer than three services done.
+    let typicalSeconds: [String: Double]
     /// How many of the office's latest calls in a row went to priority citizens.
-    let priorityStreak: Int
-    let recentCalls: [OfficeSnapshot.Call]
+    var priorityStreak: Int
+    var recentCalls: [OfficeSnapshot.Call]
     let documents: [String: [LocalizedName]]
 
     var timeZone: TimeZone { calendar.timeZone }
@@ -76,21 +82,28 @@ public struct LiveOffice: Sendable {
                     services: ((row["services"] as String?) ?? "").split(separator: ",").map(String.init),
                     currentTokenID: row["token_id"], currentNumber: row["token"], currentState: row["token_state"])
         }
-        let waiting = try Row.fetchAll(db, sql: """
+        // The longest part of a load, read by column position with a cached statement.
+        var waiting: [Waiting] = []
+        let rows = try Row.fetchCursor(db.cachedStatement(sql: """
             SELECT id, number, service_code, priority, kind, queued_at, slot_starts_at, target_counter_id FROM token
-            WHERE office_code = ? AND service_day = ? AND state = 'waiting'
-            """, arguments: [code, day]).map { row in
-            Waiting(candidate: QueueCandidate(tokenID: row["id"], priority: PriorityCategory(rawValue: row["priority"]) ?? .none,
-                                              kind: TokenKind(rawValue: row["kind"]) ?? .walkIn,
-                                              queuedAt: Date(milliseconds: row["queued_at"]), slotStartsAt: row["slot_starts_at"]),
-                    number: row["number"], service: row["service_code"], targetCounter: row["target_counter_id"])
+            WHERE office_code = ? AND service_day = ? AND state = 'waiting' ORDER BY queued_at, id
+            """), arguments: [code, day])
+        while let row = try rows.next() {
+            let priority: String = row[3], kind: String = row[4]
+            waiting.append(Waiting(
+                candidate: QueueCandidate(tokenID: row[0], priority: PriorityCategory(rawValue: priority) ?? .none,
+                                          kind: kind == "appointment" ? .appointment : .walkIn,
+                                          queuedAt: Date(milliseconds: row[5]), slotStartsAt: row[6]),
+                number: row[1], service: row[2], targetCounter: row[7]))
         }
         let offered = try String.fetchAll(db, sql: "SELECT service_code FROM office_service WHERE office_code = ? ORDER BY 1",
                                           arguments: [code])
         let needed = Set(offered).union(waiting.map(\.service)).union(counters.flatMap(\.services))
-        var seconds: [String: Double] = [:]
+        var times: [String: [Int64]] = [:], typical: [String: Double] = [:], seconds: [String: Double] = [:]
         for service in needed.sorted() {
-            seconds[service] = try Queue.serviceSeconds(db, office: code, service: service)
+            times[service] = try Queue.recentServiceTimes(db, office: code, service: service)
+            typical[service] = try Queue.typicalSeconds(db, service: service)
+            seconds[service] = Queue.meanServiceSeconds(times[service] ?? [], typical: typical[service] ?? 600)
         }
         let calls = try Row.fetchAll(db, sql: """
             SELECT t.number, c.number AS counter, e.at, e.kind FROM event e
@@ -109,7 +122,7 @@ public struct LiveOffice: Sendable {
         return LiveOffice(
             code: code, version: version, day: day, loadedAt: now, policy: facts.policy,
             calendar: try facts.calendar(db, from: day), counters: counters, waiting: waiting, offeredServices: offered,
-            serviceSeconds: seconds, priorityStreak: try Queue.priorityStreak(db, office: code, limit: facts.policy.maxPriorityStreak),
+            serviceSeconds: seconds, recentServiceTimes: times, typicalSeconds: typical, priorityStreak: try Queue.priorityStreak(db, office: code, limit: facts.policy.maxPriorityStreak),
             recentCalls: calls, documents: documents)
     }
 }
@@ -120,15 +133,24 @@ extension Queue {
 
     /// Mean of the latest service times of a service at an office; its typical duration if none yet.
     static func serviceSeconds(_ db: Database, office: String, service: String) throws -> Double {
-        let recent = try Int64.fetchAll(db, sql: """
+        meanServiceSeconds(try recentServiceTimes(db, office: office, service: service), typical: try typicalSeconds(db, service: service))
+    }
+
+    /// The latest service times of a service at an office, newest first, in milliseconds.
+    static func recentServiceTimes(_ db: Database, office: String, service: String) throws -> [Int64] {
+        try Int64.fetchAll(db.cachedStatement(sql: """
             SELECT finished_at - started_at FROM token
             WHERE office_code = ? AND service_code = ? AND state = 'served' AND started_at IS NOT NULL
             ORDER BY finished_at DESC, id DESC LIMIT ?
-            """, arguments: [office, service, serviceTimeWindow])
-        if recent.count >= 3 {
-            return Double(recent.reduce(0, +)) / Double(recent.count) / 1000
-        }
-        let typical = try Int.fetchOne(db, sql: "SELECT typical_minutes FROM service WHERE code = ?", arguments: [service]) ?? 10
-        return Double(typical) * 60
+            """), arguments: [office, service, serviceTimeWindow])
+    }
+
+    static func typicalSeconds(_ db: Database, service: String) throws -> Double {
+        Double(try Int.fetchOne(db, sql: "SELECT typical_minutes FROM service WHERE code = ?", arguments: [service]) ?? 10) * 60
+    }
+
+    /// The mean of recent service times once there are three; the typical duration before.
+    static func meanServiceSeconds(_ recent: [Int64], typical: Double) -> Double {
+        recent.count >= 3 ? Double(recent.reduce(0, +)) / Double(recent.count) / 1000 : typical
     }
 }

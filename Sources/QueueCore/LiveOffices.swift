@@ -35,10 +35,17 @@ public final class LiveOffices: @unchecked Sendable {
     private var newest: [String: Int64] = [:]
     /// The newest events row id `catchUp()` has seen in the whole table.
     private var caughtUpTo: Int64?
+    private var loadCount = 0
+
+    /// How many times a picture was loaded from the database (rather than a change taken in).
+    public var loads: Int {
+        lock.lock(); defer { lock.unlock() }
+        return loadCount
+    }
 
     init(database: AppDatabase, feed: QueueFeed) {
         self.database = database
-        feed.subscribe { [weak self] change in self?.heard(change.events) }
+        feed.subscribe { [weak self] change in self?.heard(change) }
     }
 
     /// The office's live picture, loaded again if a change or the time has made it stale.
@@ -51,6 +58,7 @@ public final class LiveOffices: @unchecked Sendable {
         let office = try database.writer.read { db in try LiveOffice.load(db, office: code, at: now) }
         lock.lock()
         entry.office = office
+        loadCount += 1
         newest[code] = max(newest[code] ?? 0, office.version)
         lock.unlock()
         return office
@@ -119,10 +127,16 @@ public final class LiveOffices: @unchecked Sendable {
         lock.unlock()
     }
 
-    private func heard(_ events: [QueueEvent]) {
+    /// A change committed in this process (on the database's writer queue: no database here). A
+    /// current picture takes it in at once; any other is loaded again when next asked for.
+    private func heard(_ change: QueueChange) {
         lock.lock()
-        for event in events { newest[event.officeCode] = max(newest[event.officeCode] ?? 0, event.id) }
-        lock.unlock()
+        defer { lock.unlock() }
+        for (office, events) in Dictionary(grouping: change.events, by: \.officeCode) {
+            newest[office] = max(newest[office] ?? 0, events.map(\.id).max() ?? 0)
+            guard let entry = entries[office], let picture = entry.office, picture.version == change.precedingEventID[office] else { continue }
+            entry.office = picture.applying(events, tokens: change.tokens, counters: change.counters)
+        }
     }
 
     private func entry(_ code: String) -> Entry {

@@ -23,45 +23,55 @@ public enum OrderingPolicy {
     public static func order(
         _ candidates: [QueueCandidate], priorityStreak: Int, policy: QueuePolicy, now: Date, minuteOfDay: Int
     ) -> [QueueCandidate] {
+        order(candidates, by: { $0 }, priorityStreak: priorityStreak, policy: policy, now: now, minuteOfDay: minuteOfDay)
+    }
+
+    /// Items that each stand for a candidate, in the order they would be called. Items already in
+    /// arrival order (as an office's live picture keeps them) are sorted in one pass per class.
+    static func order<Item>(
+        _ items: [Item], by candidate: (Item) -> QueueCandidate, priorityStreak: Int, policy: QueuePolicy, now: Date, minuteOfDay: Int
+    ) -> [Item] {
         let cutoff = now.addingTimeInterval(-Double(policy.agingMinutes) * 60)
-        let byArrival: (QueueCandidate, QueueCandidate) -> Bool = {
-            ($0.queuedAt, $0.tokenID) < ($1.queuedAt, $1.tokenID)
+        let byArrival: ((QueueCandidate, Item), (QueueCandidate, Item)) -> Bool = {
+            ($0.0.queuedAt, $0.0.tokenID) < ($1.0.queuedAt, $1.0.tokenID)
         }
-        var overdue: [QueueCandidate] = [], priority: [QueueCandidate] = []
-        var appointments: [QueueCandidate] = [], walkIns: [QueueCandidate] = []
-        for candidate in candidates {
+        var overdue: [(QueueCandidate, Item)] = [], priority: [(QueueCandidate, Item)] = []
+        var appointments: [(QueueCandidate, Item)] = [], walkIns: [(QueueCandidate, Item)] = []
+        walkIns.reserveCapacity(items.count)
+        for item in items {
+            let candidate = candidate(item)
             if candidate.queuedAt <= cutoff {
-                overdue.append(candidate)
+                overdue.append((candidate, item))
             } else if candidate.priority.isPriority {
-                priority.append(candidate)
+                priority.append((candidate, item))
             } else if candidate.kind == .appointment, let slot = candidate.slotStartsAt, slot <= minuteOfDay {
-                appointments.append(candidate)
+                appointments.append((candidate, item))
             } else {
-                walkIns.append(candidate)
+                walkIns.append((candidate, item))
             }
         }
         overdue.sort(by: byArrival)
         priority.sort(by: byArrival)
         walkIns.sort(by: byArrival)
-        appointments.sort { ($0.slotStartsAt ?? 0, $0.queuedAt, $0.tokenID) < ($1.slotStartsAt ?? 0, $1.queuedAt, $1.tokenID) }
+        appointments.sort { ($0.0.slotStartsAt ?? 0, $0.0.queuedAt, $0.0.tokenID) < ($1.0.slotStartsAt ?? 0, $1.0.queuedAt, $1.0.tokenID) }
 
-        var result: [QueueCandidate] = []
-        result.reserveCapacity(candidates.count)
+        var result: [Item] = []
+        result.reserveCapacity(items.count)
         var streak = priorityStreak
-        for candidate in overdue {
-            result.append(candidate)
+        for (candidate, item) in overdue {
+            result.append(item)
             streak = candidate.priority.isPriority ? streak + 1 : 0
         }
         var p = 0, a = 0, w = 0
-        while result.count < candidates.count {
+        while result.count < items.count {
             if p < priority.count, streak < policy.maxPriorityStreak {
-                result.append(priority[p]); p += 1; streak += 1
+                result.append(priority[p].1); p += 1; streak += 1
             } else if a < appointments.count {
-                result.append(appointments[a]); a += 1; streak = 0
+                result.append(appointments[a].1); a += 1; streak = 0
             } else if w < walkIns.count {
-                result.append(walkIns[w]); w += 1; streak = 0
+                result.append(walkIns[w].1); w += 1; streak = 0
             } else {
-                result.append(priority[p]); p += 1; streak += 1
+                result.append(priority[p].1); p += 1; streak += 1
             }
         }
         return result

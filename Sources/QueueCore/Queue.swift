@@ -28,7 +28,11 @@ public struct Queue: Sendable {
                 preceding[office] = try Int64.fetchOne(db, sql: "SELECT max(id) FROM event WHERE office_code = ? AND id < ?",
                                                        arguments: [office, first]) ?? 0
             }
-            let published = QueueChange(events: events.sorted { $0.id < $1.id }, precedingEventID: preceding)
+            let tokens = try Set(events.compactMap(\.tokenID)).sorted().compactMap { try Token.fetch(db, id: $0) }
+            let counters = try Set(events.compactMap(\.counterID) + tokens.compactMap(\.counterID)).sorted()
+                .compactMap { try Counter.fetch(db, id: $0) }
+            let published = QueueChange(events: events.sorted { $0.id < $1.id }, precedingEventID: preceding,
+                                        tokens: tokens, counters: counters)
             let feed = self.feed
             db.afterNextTransaction { _ in feed.publish(published) }
             return result

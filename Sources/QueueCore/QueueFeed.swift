@@ -41,4 +41,9 @@ public final class QueueFeed: @unchecked Sendable {
 public struct QueueChange: Sendable {
     public let events: [QueueEvent]
     public let precedingEventID: [String: Int64]
+    /// The tokens and counters the events concern, as the transaction left them, so that an office's
+    /// live picture can take the change in without loading again. Personal data stays in this process:
+    /// nothing here is sent anywhere.
+    let tokens: [Token]
+    let counters: [Counter]
 }

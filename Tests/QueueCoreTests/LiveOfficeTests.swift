@@ -141,7 +141,7 @@ enum RandomQueue {
             // A history of services: some services get recent service times, some not
             for service in services where Bool.random(using: &random) {
                 for _ in 0..<Int.random(in: 1...25, using: &random) {
-                    let started = now.addingTimeInterval(-Double(Int.random(in: 600...30_000, using: &random)))
+                    let started = now.addingTimeInterval(-Double(Int.random(in: 1_300...30_000, using: &random)))  // done before now
                     let finished = started.addingTimeInterval(Double(Int.random(in: 60...1200, using: &random)))
                     _ = try insert(service: service, state: "served", queuedAt: started, counter: counters.randomElement(using: &random),
                                    started: started, finished: finished)
@@ -177,5 +177,104 @@ enum RandomQueue {
         }
         fixture.queue.live.forget()
         return now
+    }
+}
+
+/// A change committed in this process is taken into the office's picture without loading it again,
+/// and the picture it makes is the one a fresh load would give.
+@Suite("The live picture taking changes in")
+struct LiveOfficeChangeTests {
+    @Test(arguments: 0..<30)
+    func eachChangeTakenInEqualsAFreshLoad(seed: Int) throws {
+        // Given a random office whose picture is loaded
+        let fixture = try QueueFixture()
+        var random = SeededRandom(seed: UInt64(seed) &* 104_729 &+ 3)
+        var now = try RandomQueue.generate(fixture, random: &random)
+        let queue = fixture.queue
+        _ = try queue.live.office("VAD-247", at: now)
+        let loadsBefore = queue.live.loads
+        let services = ["bill-complaint", "meter-complaint", "new-lt-connection", "reconnection"]
+        var applied = 0
+        // When random changes are made through the queue, as clerks and citizens make them
+        for step in 0..<40 {
+            now = now.addingTimeInterval(Double(Int.random(in: 0...1, using: &random)))
+            let picture = try queue.live.office("VAD-247", at: now)
+            let counters = picture.counters
+            let counter = counters.randomElement(using: &random)
+            let busy = counters.filter(\.isBusy).randomElement(using: &random)
+            let waiting = picture.waiting.randomElement(using: &random)
+            do {
+                switch Int.random(in: 0..<13, using: &random) {
+                case 0, 1:
+                    _ = try fixture.walkIn(services.randomElement(using: &random) ?? "bill-complaint", citizen: 100 + step,
+                                           priority: Int.random(in: 0..<4, using: &random) == 0 ? .seniorCitizen : .none, at: now)
+                case 2, 3:
+                    if let counter { _ = try queue.callNext(counter: counter.id, actor: fixture.clerk, at: now) }
+                case 4:
+                    if let counter, let waiting { _ = try queue.call(token: waiting.id, counter: counter.id, actor: fixture.clerk, at: now) }
+                case 5:
+                    if let busy, let token = busy.currentTokenID { _ = try queue.start(token: token, counter: busy.id, actor: fixture.clerk, at: now) }
+                case 6:
+                    if let busy, let token = busy.currentTokenID { _ = try queue.complete(token: token, counter: busy.id, actor: fixture.clerk, at: now) }
+                case 7:
+                    if let busy, let token = busy.currentTokenID {
+                        _ = try? queue.recall(token: token, counter: busy.id, actor: fixture.clerk, at: now)
+                        _ = try queue.markNoShow(token: token, counter: busy.id, actor: fixture.clerk, at: now)
+                    }
+                case 8:
+                    if let busy, let token = busy.currentTokenID {
+                        let target = Bool.random(using: &random) ? counters.randomElement(using: &random)?.id : nil
+                        _ = try queue.transfer(token: token, from: busy.id, toService: services.randomElement(using: &random),
+                                               toCounter: target, reason: nil, actor: fixture.clerk, at: now)
+                    }
+                case 9:
+                    if let waiting { _ = try queue.cancel(token: waiting.id, actor: .citizen, at: now) }
+                case 10:
+                    if let counter {
+                        let state = [QueueCore.Counter.State.open, .paused, .closed].randomElement(using: &random) ?? .open
+                        _ = try queue.setCounter(counter.id, to: state, reason: state == .paused ? "Tea" : nil, actor: fixture.clerk, at: now)
+                    }
+                case 11:
+                    let missed = try fixture.database.writer.read { db in
+                        try Int64.fetchOne(db, sql: "SELECT id FROM token WHERE state = 'no_show' AND has_rejoined = 0 ORDER BY random() LIMIT 1")
+                    }
+                    if let missed { _ = try queue.rejoin(token: missed, actor: fixture.clerk, at: now) }
+                default:
+                    if let busy, let token = busy.currentTokenID { _ = try queue.recall(token: token, counter: busy.id, actor: fixture.clerk, at: now) }
+                }
+                applied += 1
+            } catch is QueueError {
+                // An illegal change changes nothing
+            }
+            // Then the picture the readers get equals one loaded afresh
+            let taken = try queue.live.office("VAD-247", at: now)
+            let fresh = try fixture.database.writer.read { db in try LiveOffice.load(db, office: "VAD-247", at: now) }
+            #expect(taken.differences(from: fresh) == [], "seed \(seed), step \(step)")
+        }
+        // and none of it needed a load
+        #expect(applied > 10, "seed \(seed)")
+        #expect(queue.live.loads == loadsBefore, "seed \(seed)")
+    }
+}
+
+extension LiveOffice {
+    /// What differs from another picture, but when each was loaded: empty when they are the same queue.
+    func differences(from other: LiveOffice) -> [String] {
+        var found: [String] = []
+        func check<Value: Equatable>(_ name: String, _ a: Value, _ b: Value) { if a != b { found.append(String("\(name): \(a) != \(b)".prefix(400))) } }
+        check("version", version, other.version)
+        check("day", day, other.day)
+        for (a, b) in zip(counters, other.counters) { check("counter \(a.number)", a, b) }
+        check("counter count", counters.count, other.counters.count)
+        check("waiting", waiting.map(\.id), other.waiting.map(\.id))
+        for (a, b) in zip(waiting, other.waiting) where a.id == b.id { check("waiting \(a.number)", a, b) }
+        check("priority streak", priorityStreak, other.priorityStreak)
+        check("recent calls", recentCalls, other.recentCalls)
+        check("recent service times", recentServiceTimes, other.recentServiceTimes)
+        check("services timed", Set(serviceSeconds.keys), Set(other.serviceSeconds.keys))
+        for (service, seconds) in serviceSeconds where abs(seconds - (other.serviceSeconds[service] ?? -1)) > 1e-9 {
+            found.append("service seconds of \(service): \(seconds) != \(other.serviceSeconds[service] ?? -1)")
+        }
+        return found
     }
 }

@@ -1,0 +1,38 @@
+import ArgumentParser
+import Foundation
+import QueueCore
+
+/// What a live picture costs to load and to answer from, with a queue of a given length (no HTTP).
+struct Picture: ParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "Load time of an office's live picture and of its answers.")
+
+    @Option(help: "Citizens waiting.")
+    var waiting = 3000
+
+    func run() throws {
+        let bench = try BenchDatabase()
+        defer { bench.remove() }
+        try bench.execute("UPDATE office_service SET daily_cap = 100000")
+        let start = ISO8601DateFormatter().date(from: "2026-11-30T05:30:00Z") ?? Date()
+        for index in 0..<waiting {
+            _ = try bench.queue.book(BookingRequest(officeCode: "VAD-247", serviceCode: ["bill-complaint", "meter-complaint"][index % 2],
+                                                    citizen: CitizenDetails(name: "Citizen", phone: String(9_000_000_000 + index))),
+                                     at: start.addingTimeInterval(Double(index)))
+        }
+        let now = start.addingTimeInterval(Double(waiting) + 60)
+        func time(_ label: String, _ repeats: Int, _ work: () throws -> Void) rethrows {
+            let began = Date()
+            for _ in 0..<repeats { try work() }
+            print(String(format: "%@: %.2f ms", label, Date().timeIntervalSince(began) * 1000 / Double(repeats)))
+        }
+        let live = bench.queue.live
+        try time("load the picture", 20) { live.forget(); _ = try live.office("VAD-247", at: now) }
+        try time("load it and work out every position", 20) { live.forget(); _ = try live.positions(office: "VAD-247", at: now) }
+        try time("load it and work out the snapshot", 20) { live.forget(); _ = try live.snapshot(office: "VAD-247", at: now) }
+        try time("book a walk-in and read its place", 200) {
+            let token = try bench.queue.book(BookingRequest(officeCode: "VAD-247", serviceCode: "bill-complaint",
+                                                    citizen: CitizenDetails(name: "Citizen", phone: String(8_000_000_000 + Int.random(in: 0..<999_999_999)))), at: now)
+            _ = try bench.queue.status(of: token, at: now)
+        }
+    }
+}

@@ -1,0 +1,88 @@
+import Foundation
+
+/// Taking a committed change into an office's live picture without loading it again: the tokens and
+/// counters the change concerns are put where the transaction left them, and what the events add
+/// (a call for the board and the priority streak, a service time) is added.
+extension LiveOffice {
+    /// The picture after the change, or nil when it cannot be worked out here (the queue rules, a
+    /// counter's services or the holidays changed, or an event of a kind this build does not know):
+    /// the picture is then loaded again.
+    func applying(_ events: [QueueEvent], tokens: [Token], counters changedCounters: [QueueCore.Counter]) -> LiveOffice? {
+        var next = self
+        for event in events {
+            switch event.eventKind {
+            case .policyChanged, .counterServicesChanged, .holidayAdded, .holidayRemoved, nil: return nil
+            case .called, .recalled:
+                guard let token = tokens.first(where: { $0.id == event.tokenID }), let counter = event.counterNumber else { return nil }
+                if event.eventKind == .called {
+                    next.priorityStreak = token.citizen.priority.isPriority ? min(next.priorityStreak + 1, policy.maxPriorityStreak) : 0
+                }
+                next.recentCalls.insert(OfficeSnapshot.Call(token: token.number, counter: counter, at: Date(milliseconds: event.at.milliseconds),
+                                                            recall: event.eventKind == .recalled), at: 0)
+                next.recentCalls = Array(next.recentCalls.prefix(Queue.recentCalls))
+            case .completed:
+                guard let token = tokens.first(where: { $0.id == event.tokenID }) else { return nil }
+                if let started = token.startedAt, let finished = token.finishedAt {
+                    let service = token.serviceCode
+                    let times = [finished.milliseconds - started.milliseconds] + (next.recentServiceTimes[service] ?? [])
+                    next.recentServiceTimes[service] = Array(times.prefix(Queue.serviceTimeWindow))
+                    guard let typical = typicalSeconds[service] else { return nil }
+                    next.serviceSeconds[service] = Queue.meanServiceSeconds(next.recentServiceTimes[service] ?? [], typical: typical)
+                }
+            default:
+                break
+            }
+            next.version = max(next.version, event.id)
+        }
+        // The counters as the transaction left them (their state, and who is at them).
+        for counter in changedCounters where counter.officeCode == code {
+            guard let index = next.counters.firstIndex(where: { $0.id == counter.id }),
+                  next.counters[index].services == counter.serviceCodes else { return nil }
+            let old = next.counters[index]
+            next.counters[index] = Counter(id: old.id, number: old.number, state: counter.state, pauseReason: counter.pauseReason,
+                                           services: old.services, currentTokenID: old.currentTokenID,
+                                           currentNumber: old.currentNumber, currentState: old.currentState)
+        }
+        // Each token where it now is: waiting in today's queue, at a counter, or out of the picture.
+        for token in tokens where token.officeCode == code {
+            next.waiting.removeAll { $0.id == token.id }
+            for (index, counter) in next.counters.enumerated() where counter.currentTokenID == token.id {
+                next.counters[index] = counter.with(current: nil)
+            }
+            if token.state == .waiting, token.serviceDay == day, let queuedAt = token.queuedAt {
+                guard next.serviceSeconds[token.serviceCode] != nil else { return nil }
+                next.insertWaiting(Waiting(
+                    candidate: QueueCandidate(tokenID: token.id, priority: token.citizen.priority, kind: token.kind,
+                                              queuedAt: queuedAt, slotStartsAt: token.slotStartsAt),
+                    number: token.number, service: token.serviceCode, targetCounter: token.targetCounterID))
+            } else if token.state == .called || token.state == .serving, let counterID = token.counterID,
+                      let index = next.counters.firstIndex(where: { $0.id == counterID }) {
+                next.counters[index] = next.counters[index].with(current: token)
+            }
+        }
+        return next
+    }
+
+    /// Puts a token into the waiting list at its place in arrival order (a newcomer is last: no search).
+    mutating func insertWaiting(_ entry: Waiting) {
+        let key = (entry.candidate.queuedAt, entry.id)
+        if let last = waiting.last, (last.candidate.queuedAt, last.id) > key {
+            var low = 0, high = waiting.count
+            while low < high {
+                let middle = (low + high) / 2
+                if (waiting[middle].candidate.queuedAt, waiting[middle].id) < key { low = middle + 1 } else { high = middle }
+            }
+            waiting.insert(entry, at: low)
+        } else {
+            waiting.append(entry)
+        }
+    }
+}
+
+extension LiveOffice.Counter {
+    /// The same counter with another token at it (or nobody).
+    func with(current token: Token?) -> LiveOffice.Counter {
+        LiveOffice.Counter(id: id, number: number, state: state, pauseReason: pauseReason, services: services,
+                           currentTokenID: token?.id, currentNumber: token?.number, currentState: token?.state.rawValue)
+    }
+}
