@@ -107,14 +107,25 @@ def book(stack, phone):
     return json.loads(body)
 
 
-def fill(stack, target, run):
-    """Books walk-ins until `target` wait (wrk, then one by one)."""
+def fill(stack, target, run, tokens=None):
+    """Books walk-ins one by one until `target` wait; keeps each token's status path in `tokens`."""
     missing = target - waiting(stack.database)
     index = 0
     while missing > 0:
-        book(stack, f"8{(run * 1_000_000 + index) % 10**9:09d}")
+        answer = book(stack, f"8{(run * 1_000_000 + index) % 10**9:09d}")
+        if tokens is not None:
+            tokens.append(f"/api/v1/tokens/{answer['token']['id']}?secret={answer['secret']}")
         index += 1
         missing -= 1
+
+
+# Each request reads the status of a token picked at random among those waiting, as the citizens
+# of a waiting hall do from their own phones (so no answer is simply the one before it again).
+STATUS = """
+local paths = {__PATHS__}
+math.randomseed(__SEED__)
+function request() return wrk.format("GET", paths[math.random(#paths)]) end
+""" + RESULT
 
 
 def rss_kib(pid):
@@ -247,12 +258,16 @@ def main():
         print("| what | rate | p50 | p99 | wrk CPU (cores) | non-2xx | queue |\n| --- | --- | --- | --- | --- | --- | --- |")
         show("static file", wrk(stack.base + "/assets/icon.svg", RESULT, args.seconds, 32))
         show("/api/healthz", wrk(stack.base + "/api/healthz", RESULT, args.seconds, 32))
+        tokens = []
         for run, target in enumerate(int(value) for value in args.waiting.split(",")):
-            fill(stack, target, run)
-            token = book(stack, f"60{run:01d}0000000")
-            status_url = f"{stack.base}/api/v1/tokens/{token['token']['id']}?secret={token['secret']}"
+            fill(stack, target, run, tokens)
             note = f"{waiting(stack.database)} waiting"
-            show("token status", wrk(status_url, RESULT, args.seconds, 32), note)
+            # The tokens still waiting (calls in an earlier run served some)
+            with sqlite3.connect(stack.database) as db:
+                still = {row[0] for row in db.execute("SELECT id FROM token WHERE state = 'waiting'")}
+            paths = [path for path in tokens if int(path.split("/")[4].split("?")[0]) in still]
+            script = STATUS.replace("__PATHS__", ",".join(json.dumps(path) for path in paths)).replace("__SEED__", str(run + 1))
+            show("token status", wrk(stack.base + "/", script, args.seconds, 32), note + f"; {len(paths)} tokens read at random")
             show("office snapshot", wrk(stack.base + "/api/v1/offices/VAD-247/queue", RESULT, args.seconds, 32), note)
             calls = wrk(stack.base + "/", COUNTER.replace("__COUNTERS__", "{" + ",".join(map(str, counters)) + "}")
                         .replace("__COOKIE__", json.dumps(cookie)).replace("__CSRF__", json.dumps(csrf)).replace("__RUN__", str(run + 1)),

@@ -7,6 +7,6 @@ public enum ClientAddress {
         guard address.contains(":") else { return address }
         var bytes = [UInt8](repeating: 0, count: 16)
         guard inet_pton(AF_INET6, address, &bytes) == 1 else { return address }
-        return bytes.prefix(8).map { String(format: "%02x", $0) }.joined() + "::/64"
+        return Digits.hex(bytes.prefix(8)) + "::/64"
     }
 }

@@ -12,7 +12,7 @@ public struct Counter: Sendable, Equatable, Identifiable {
     public var serviceCodes: [String]
 
     static func fetch(_ db: Database, id: Int64) throws -> Counter? {
-        guard let row = try Row.fetchOne(db, sql: "SELECT * FROM counter WHERE id = ?", arguments: [id]) else { return nil }
+        guard let row = try Row.fetchOne(db.cachedStatement(sql: "SELECT * FROM counter WHERE id = ?"), arguments: [id]) else { return nil }
         let services = try String.fetchAll(
             db, sql: "SELECT service_code FROM counter_service WHERE counter_id = ? ORDER BY service_code", arguments: [id])
         return Counter(id: row["id"], officeCode: row["office_code"], number: row["number"],
@@ -26,6 +26,6 @@ public struct Counter: Sendable, Equatable, Identifiable {
 
     /// The id of counter `number` at an office.
     static func id(_ db: Database, office: String, number: Int) throws -> Int64? {
-        try Int64.fetchOne(db, sql: "SELECT id FROM counter WHERE office_code = ? AND number = ?", arguments: [office, number])
+        try Int64.fetchOne(db.cachedStatement(sql: "SELECT id FROM counter WHERE office_code = ? AND number = ?"), arguments: [office, number])
     }
 }

@@ -36,9 +36,16 @@ public struct CounterDesk: Sendable, Encodable {
     public var pauseReason: String?
     public var services: [String]
     public var current: Citizen?
+    /// The first `shownWaiting` this counter would call, in order: a clerk reads the head of the
+    /// queue, and a desk of thousands of rows would cost every key press its encoding.
     public var waiting: [Waiting]
+    /// How many this counter could call now, all told.
+    public var waitingCount: Int
     /// The newest events id of the office this desk reflects: a console skips snapshots no newer.
     public var version: Int64
+
+    /// How many of the waiting a desk lists.
+    public static let shownWaiting = 50
 }
 
 extension Queue {
@@ -62,13 +69,14 @@ extension Queue {
         }
         // Who waits, in calling order: from the office's live picture, not recomputed per desk.
         let office = try live.office(counter.officeCode, at: now)
-        let waiting = office.callingOrder(counter: counterID, at: now).map { entry in
+        let order = office.callingOrder(counter: counterID, at: now)
+        let waiting = order.prefix(CounterDesk.shownWaiting).map { entry in
             CounterDesk.Waiting(tokenID: entry.id, number: entry.number, service: entry.service,
                                 priority: entry.candidate.priority.rawValue, kind: entry.candidate.kind.rawValue,
                                 waitedSeconds: now.timeIntervalSince(entry.candidate.queuedAt))
         }
         return CounterDesk(counterID: counterID, office: counter.officeCode, number: counter.number,
                            state: counter.state.rawValue, pauseReason: counter.pauseReason, services: counter.serviceCodes,
-                           current: current, waiting: waiting, version: office.version)
+                           current: current, waiting: waiting, waitingCount: order.count, version: office.version)
     }
 }

@@ -26,8 +26,7 @@ public struct KioskDevices: Sendable {
             _ = try OfficeFacts.load(db, code: office)
             var enrolledBy: Int64?
             if case .staff(let id, _) = actor { enrolledBy = id }
-            try db.execute(sql: "INSERT INTO kiosk_device (office_code, label, enrolled_by, enrolled_at) VALUES (?, ?, ?, ?)",
-                           arguments: [office, label, enrolledBy, now.milliseconds])
+            try db.cachedStatement(sql: "INSERT INTO kiosk_device (office_code, label, enrolled_by, enrolled_at) VALUES (?, ?, ?, ?)").execute(arguments: [office, label, enrolledBy, now.milliseconds])
             let id = db.lastInsertedRowID
             _ = try EventLog.append(db, office: office, kind: .kioskEnrolled, actor: actor, reason: "kiosk \(id): \(label)", at: now)
             return Device(id: id, office: office, label: label, enrolledAt: now, isRevoked: false)
@@ -37,7 +36,7 @@ public struct KioskDevices: Sendable {
     public func revoke(_ id: Int64, by actor: Actor, at now: Date) throws {
         try database.writer.write { db in
             guard let device = try Self.fetch(db, id: id), !device.isRevoked else { throw QueueError.kioskNotEnrolled }
-            try db.execute(sql: "UPDATE kiosk_device SET revoked_at = ? WHERE id = ?", arguments: [now.milliseconds, id])
+            try db.cachedStatement(sql: "UPDATE kiosk_device SET revoked_at = ? WHERE id = ?").execute(arguments: [now.milliseconds, id])
             _ = try EventLog.append(db, office: device.office, kind: .kioskRevoked, actor: actor,
                                     reason: "kiosk \(id): \(device.label)", at: now)
         }
@@ -55,12 +54,12 @@ public struct KioskDevices: Sendable {
     }
 
     static func fetch(_ db: Database, id: Int64) throws -> Device? {
-        try Row.fetchOne(db, sql: "SELECT * FROM kiosk_device WHERE id = ?", arguments: [id]).map(device)
+        try Row.fetchOne(db.cachedStatement(sql: "SELECT * FROM kiosk_device WHERE id = ?"), arguments: [id]).map(device)
     }
 
     /// The kiosks an office ever enrolled, revoked ones included.
     static func all(_ db: Database, office: String) throws -> [Device] {
-        try Row.fetchAll(db, sql: "SELECT * FROM kiosk_device WHERE office_code = ? ORDER BY id", arguments: [office]).map(device)
+        try Row.fetchAll(db.cachedStatement(sql: "SELECT * FROM kiosk_device WHERE office_code = ? ORDER BY id"), arguments: [office]).map(device)
     }
 
     private static func device(_ row: Row) -> Device {

@@ -8,40 +8,25 @@ extension LiveOffice {
         counters.filter { $0.isOpen && $0.services.contains(service) }
     }
 
-    /// Where every waiting token stands and how long it will likely wait, worked out once for all.
-    ///
-    /// Counters often serve several services, so the estimate pools every service the token's open
-    /// counters handle: the work ahead is the sum of the recent mean service times of the tokens the
-    /// policy would call first (each weighted by the share of its service's open counters that are
-    /// this token's counters), plus half a service for each of those counters already busy, shared
-    /// among the counters. No open counter: no estimate rather than a wrong one.
-    func positions(at now: Date) -> [Int64: QueuePosition] {
-        var answers: [Int64: QueuePosition] = [:]
-        answers.reserveCapacity(waiting.count)
-        // Tokens of one service and one target counter share a queue: one ordering serves them all.
-        let groups = Dictionary(grouping: waiting) { GroupKey(service: $0.service, target: $0.targetCounter) }
-        for (key, members) in groups {
-            let queue = PooledQueue(self, service: key.service, target: key.target, at: now)
-            let wanted = Set(members.map(\.id))
-            for (index, entry) in queue.order.enumerated() where wanted.contains(entry.id) {
-                answers[entry.id] = queue.position(ahead: index)
-            }
-        }
-        return answers
-    }
+    /// The answers of this picture at a moment, each worked out when first asked for.
+    func answers(at now: Date) -> OfficeAnswers { OfficeAnswers(self, at: now) }
+
+    /// Where every waiting token stands (see `OfficeAnswers`).
+    func positions(at now: Date) -> [Int64: QueuePosition] { answers(at: now).allPositions() }
 
     /// The place and wait of a citizen joining a service's queue now.
-    func newcomer(service: String, at now: Date) -> QueuePosition {
-        let queue = PooledQueue(self, service: service, target: nil, at: now)
-        return queue.position(ahead: queue.order.count)
-    }
+    func newcomer(service: String, at now: Date) -> QueuePosition { answers(at: now).newcomer(service: service) }
 
     /// The public snapshot: counters, waiting and a newcomer's wait per service, the last calls.
-    func snapshot(at now: Date) -> OfficeSnapshot {
+    func snapshot(at now: Date) -> OfficeSnapshot { snapshot(at: now, answers: answers(at: now)) }
+
+    func snapshot(at now: Date, answers: OfficeAnswers) -> OfficeSnapshot {
         let moment = ServiceDay(now, timeZone: timeZone)
         let holiday = calendar.holiday(on: moment.day)
         let open = holiday == nil && calendar.isOpen(at: moment)
-        let waitingByService = Dictionary(grouping: waiting, by: \.service).mapValues(\.count)
+        var waitingByNumber = [Int](repeating: 0, count: serviceNumbers.count)
+        for entry in waiting { waitingByNumber[entry.serviceNumber] += 1 }
+        let newcomers = answers.newcomers(offeredServices)
         return OfficeSnapshot(
             office: code, day: moment.day, isOpenNow: open, opensAt: open ? nil : calendar.nextOpening(after: now),
             holiday: holiday, lastEventID: version,
@@ -50,9 +35,9 @@ extension LiveOffice {
                                           pauseReason: counter.pauseReason, services: counter.services,
                                           token: counter.currentNumber, tokenState: counter.currentState)
             },
-            services: offeredServices.map { service in
-                OfficeSnapshot.ServiceNow(code: service, waiting: waitingByService[service] ?? 0,
-                                          estimatedWaitSeconds: newcomer(service: service, at: now).estimatedWaitSeconds)
+            services: zip(offeredServices, newcomers).map { service, newcomer in
+                OfficeSnapshot.ServiceNow(code: service, waiting: serviceNumbers[service].map { waitingByNumber[$0] } ?? 0,
+                                          estimatedWaitSeconds: newcomer.estimatedWaitSeconds)
             },
             lastCalls: recentCalls)
     }
@@ -75,55 +60,182 @@ extension LiveOffice {
                              now: now, minuteOfDay: ServiceDay(now, timeZone: timeZone).minuteOfDay)
     }
 
-    private struct GroupKey: Hashable {
-        let service: String
+    /// The index of a waiting token in `waiting` (kept in arrival order: a binary search when its
+    /// queueing time is known).
+    func waitingIndex(of id: Int64, queuedAt: Date?) -> Int? {
+        if let queuedAt {
+            var low = 0, high = waiting.count
+            while low < high {
+                let middle = (low + high) / 2
+                if (waiting[middle].candidate.queuedAt, waiting[middle].id) < (queuedAt, id) { low = middle + 1 } else { high = middle }
+            }
+            if low < waiting.count, waiting[low].id == id { return low }
+        }
+        return waiting.firstIndex { $0.id == id }
+    }
+}
+
+/// The answers of one version of an office's picture at one moment, shared by every reader of that
+/// version: each pooled queue is ordered once, when a token of it is first asked about.
+///
+/// Counters often serve several services, so a token's wait pools every service its open counters
+/// handle: the work ahead is the sum of the recent mean service times of the tokens the policy
+/// would call first (each weighted by the share of its service's open counters that are this
+/// token's counters), plus half a service for each of those counters already busy, shared among the
+/// counters. No open counter: no estimate rather than a wrong one.
+public final class OfficeAnswers: @unchecked Sendable {
+    let office: LiveOffice
+    let now: Date
+    private let lock = NSLock()
+    private let minuteOfDay: Int
+    /// By service number: recent mean service time, and the open counters serving it.
+    private let seconds: [Double]
+    private let openCounters: [[LiveOffice.Counter]]
+    private var pools: [PoolKey: PooledQueue] = [:]
+
+    init(_ office: LiveOffice, at now: Date) {
+        self.office = office
+        self.now = now
+        minuteOfDay = ServiceDay(now, timeZone: office.timeZone).minuteOfDay
+        var seconds = [Double](repeating: 600, count: office.serviceNumbers.count)
+        var open = [[LiveOffice.Counter]](repeating: [], count: office.serviceNumbers.count)
+        for (service, number) in office.serviceNumbers {
+            seconds[number] = office.serviceSeconds[service] ?? 600
+            open[number] = office.openCounters(serving: service)
+        }
+        self.seconds = seconds
+        openCounters = open
+    }
+
+    /// A waiting token's place and wait; nil if it is not waiting in this picture.
+    func position(of tokenID: Int64, queuedAt: Date?) -> QueuePosition? {
+        guard let index = office.waitingIndex(of: tokenID, queuedAt: queuedAt) else { return nil }
+        let entry = office.waiting[index]
+        lock.lock(); defer { lock.unlock() }
+        let pool = pool(PoolKey(service: entry.serviceNumber, target: entry.targetCounter))
+        return pool.place[index] >= 0 ? pool.position(ahead: Int(pool.place[index])) : nil
+    }
+
+    /// Every waiting token's place and wait.
+    func allPositions() -> [Int64: QueuePosition] {
+        var answers: [Int64: QueuePosition] = [:]
+        for entry in office.waiting {
+            answers[entry.id] = position(of: entry.id, queuedAt: entry.candidate.queuedAt)
+        }
+        return answers
+    }
+
+    /// The place and wait of a citizen joining a service's queue now.
+    func newcomer(service: String) -> QueuePosition { newcomers([service])[0] }
+
+    /// A newcomer's place and wait for each service: behind everyone of their pool, whatever the
+    /// order, so one pass over the waiting serves every service without ordering anything.
+    func newcomers(_ services: [String]) -> [QueuePosition] {
+        let pools = services.map { service in office.serviceNumbers[service].map(PoolShape.init(ownService:)) }
+        var shapes = pools.map { $0.map(shape(of:)) }
+        for entry in office.waiting where entry.targetCounter == nil {
+            for index in shapes.indices where shapes[index]?.contains(entry.serviceNumber) == true {
+                shapes[index]?.add(entry.serviceNumber, seconds: seconds)
+            }
+        }
+        return zip(services, shapes).map { service, shape in
+            guard let shape else {
+                // A service the office does not know of: nobody ahead, no counter.
+                return QueuePosition(ahead: 0, openCounters: 0, serviceSeconds: office.serviceSeconds[service] ?? 600, estimatedWaitSeconds: nil)
+            }
+            return shape.position(ahead: shape.count, work: shape.work)
+        }
+    }
+
+    /// Which services compete with a service for its open counters, and at what share.
+    private func shape(of pool: PoolShape) -> PoolShape {
+        var shape = pool
+        let mine = openCounters[pool.ownService]
+        let mineIDs = Set(mine.map(\.id))
+        shape.inPool = [Bool](repeating: false, count: seconds.count)
+        shape.share = [Double](repeating: 1, count: seconds.count)
+        let members = [pool.ownService] + mine.flatMap(\.services).compactMap { office.serviceNumbers[$0] }
+        for number in members where !shape.inPool[number] {
+            shape.inPool[number] = true
+            let theirs = openCounters[number]
+            // A token ahead of another service takes these counters only for the share of that
+            // service's open counters that are also these.
+            shape.share[number] = theirs.isEmpty ? 1 : Double(theirs.filter { mineIDs.contains($0.id) }.count) / Double(theirs.count)
+        }
+        shape.counters = mine.count
+        shape.busyShare = Double(mine.filter(\.isBusy).count) * seconds[pool.ownService] / 2
+        shape.ownSeconds = seconds[pool.ownService]
+        return shape
+    }
+
+    /// The pooled queue of a service (and target counter), ordered once. Called with the lock held.
+    private func pool(_ key: PoolKey) -> PooledQueue {
+        if let known = pools[key] { return known }
+        let shape = shape(of: PoolShape(ownService: key.service))
+        let waiting = office.waiting
+        var candidates: [Int] = []
+        candidates.reserveCapacity(waiting.count)
+        for (index, entry) in waiting.enumerated() where shape.inPool[entry.serviceNumber] {
+            let eligible = key.target == nil ? entry.targetCounter == nil : (entry.targetCounter == nil || entry.targetCounter == key.target)
+            if eligible { candidates.append(index) }
+        }
+        let order = OrderingPolicy.order(candidates, by: { waiting[$0].candidate }, priorityStreak: office.priorityStreak,
+                                         policy: office.policy, now: now, minuteOfDay: minuteOfDay)
+        var work = [Double](repeating: 0, count: order.count + 1)
+        var place = [Int32](repeating: -1, count: waiting.count)
+        for (ahead, index) in order.enumerated() {
+            let service = waiting[index].serviceNumber
+            work[ahead + 1] = work[ahead] + seconds[service] * shape.share[service]
+            place[index] = Int32(ahead)
+        }
+        let queue = PooledQueue(shape: shape, workBefore: work, place: place)
+        pools[key] = queue
+        return queue
+    }
+
+    private struct PoolKey: Hashable {
+        let service: Int
         let target: Int64?
     }
 }
 
-/// One pooled queue: the tokens that compete for the counters of a service, in calling order, and
-/// the work each stands behind (see `LiveOffice.positions`).
-private struct PooledQueue {
-    let order: [LiveOffice.Waiting]
-    /// `workBefore[i]`: seconds of service the first `i` tokens of `order` take from these counters.
-    private let workBefore: [Double]
-    private let counters: Int
-    private let busyShare: Double
-    private let ownSeconds: Double
+/// The services that compete for one service's open counters, and the work of those waiting.
+private struct PoolShape {
+    let ownService: Int
+    var inPool: [Bool] = []
+    var share: [Double] = []
+    var counters = 0
+    var busyShare = 0.0
+    var ownSeconds = 600.0
+    var count = 0
+    var work = 0.0
 
-    init(_ office: LiveOffice, service: String, target: Int64?, at now: Date) {
-        let mine = office.openCounters(serving: service)
-        let mineIDs = Set(mine.map(\.id))
-        let pool = Set([service]).union(mine.flatMap(\.services))
-        let candidates = office.waiting.filter { entry in
-            pool.contains(entry.service) && (target == nil ? entry.targetCounter == nil : (entry.targetCounter == nil || entry.targetCounter == target))
-        }
-        order = office.ordered(candidates, at: now)
-        ownSeconds = office.serviceSeconds[service] ?? 600
-        counters = mine.count
-        // A token ahead of another service takes these counters only for the share of that
-        // service's open counters that are also these.
-        var shares: [String: Double] = [:]
-        var work = [0.0]
-        work.reserveCapacity(order.count + 1)
-        for entry in order {
-            let share = shares[entry.service] ?? {
-                let theirs = Set(office.openCounters(serving: entry.service).map(\.id))
-                let share = theirs.isEmpty ? 1 : Double(theirs.intersection(mineIDs).count) / Double(theirs.count)
-                shares[entry.service] = share
-                return share
-            }()
-            work.append(work[work.count - 1] + (office.serviceSeconds[entry.service] ?? 600) * share)
-        }
-        workBefore = work
-        busyShare = Double(mine.filter(\.isBusy).count) * ownSeconds / 2
+    init(ownService: Int) { self.ownService = ownService }
+
+    func contains(_ service: Int) -> Bool { inPool[service] }
+
+    mutating func add(_ service: Int, seconds: [Double]) {
+        count += 1
+        work += seconds[service] * share[service]
     }
 
-    func position(ahead: Int) -> QueuePosition {
+    func position(ahead: Int, work: Double) -> QueuePosition {
         guard counters > 0 else {
             return QueuePosition(ahead: ahead, openCounters: 0, serviceSeconds: ownSeconds, estimatedWaitSeconds: nil)
         }
         return QueuePosition(ahead: ahead, openCounters: counters, serviceSeconds: ownSeconds,
-                             estimatedWaitSeconds: (workBefore[ahead] + busyShare) / Double(counters))
+                             estimatedWaitSeconds: (work + busyShare) / Double(counters))
     }
+}
+
+/// One pooled queue: for each waiting token (by index in the picture) its place in calling order,
+/// and the work each place stands behind.
+private struct PooledQueue {
+    let shape: PoolShape
+    /// `workBefore[i]`: seconds of service the first `i` tokens take from these counters.
+    let workBefore: [Double]
+    /// By index in the picture's waiting list: the place in this queue, or -1 if not in it.
+    let place: [Int32]
+
+    func position(ahead: Int) -> QueuePosition { shape.position(ahead: ahead, work: workBefore[ahead]) }
 }

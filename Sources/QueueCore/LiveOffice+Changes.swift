@@ -50,11 +50,11 @@ extension LiveOffice {
                 next.counters[index] = counter.with(current: nil)
             }
             if token.state == .waiting, token.serviceDay == day, let queuedAt = token.queuedAt {
-                guard next.serviceSeconds[token.serviceCode] != nil else { return nil }
+                guard next.serviceSeconds[token.serviceCode] != nil, let serviceNumber = serviceNumbers[token.serviceCode] else { return nil }
                 next.insertWaiting(Waiting(
                     candidate: QueueCandidate(tokenID: token.id, priority: token.citizen.priority, kind: token.kind,
                                               queuedAt: queuedAt, slotStartsAt: token.slotStartsAt),
-                    number: token.number, service: token.serviceCode, targetCounter: token.targetCounterID))
+                    number: token.number, service: token.serviceCode, serviceNumber: serviceNumber, targetCounter: token.targetCounterID))
             } else if token.state == .called || token.state == .serving, let counterID = token.counterID,
                       let index = next.counters.firstIndex(where: { $0.id == counterID }) {
                 next.counters[index] = next.counters[index].with(current: token)

@@ -28,6 +28,8 @@ public struct LiveOffice: Sendable {
         let candidate: QueueCandidate
         let number: String
         let service: String
+        /// The service's number in `serviceNumbers`, so that the answers index arrays by it.
+        var serviceNumber: Int
         /// Set by a transfer to a given counter: only that counter calls it.
         let targetCounter: Int64?
 
@@ -51,6 +53,8 @@ public struct LiveOffice: Sendable {
     var waiting: [Waiting]
     /// The services the office offers, sorted.
     let offeredServices: [String]
+    /// Every service the picture can meet (offered, served at a counter, waited for), numbered.
+    let serviceNumbers: [String: Int]
     /// Recent mean service time per service (the last `serviceTimeWindow` services, or the
     /// service's typical duration before there are three), for every service the answers can need.
     var serviceSeconds: [String: Double]
@@ -69,14 +73,14 @@ public struct LiveOffice: Sendable {
     static func load(_ db: Database, office code: String, at now: Date) throws -> LiveOffice {
         let facts = try OfficeFacts.load(db, code: code)
         let day = facts.serviceDay(now).day
-        let version = try Int64.fetchOne(db, sql: "SELECT max(id) FROM event WHERE office_code = ?", arguments: [code]) ?? 0
-        let counters = try Row.fetchAll(db, sql: """
+        let version = try Int64.fetchOne(db.cachedStatement(sql: "SELECT max(id) FROM event WHERE office_code = ?"), arguments: [code]) ?? 0
+        let counters = try Row.fetchAll(db.cachedStatement(sql: """
             SELECT c.id, c.number, c.state, c.pause_reason,
                    (SELECT group_concat(service_code) FROM (SELECT service_code FROM counter_service WHERE counter_id = c.id ORDER BY 1)) AS services,
                    t.id AS token_id, t.number AS token, t.state AS token_state
             FROM counter c LEFT JOIN token t ON t.counter_id = c.id AND t.state IN ('called', 'serving')
             WHERE c.office_code = ? ORDER BY c.number
-            """, arguments: [code]).map { row in
+            """), arguments: [code]).map { row in
             Counter(id: row["id"], number: row["number"], state: QueueCore.Counter.State(rawValue: row["state"]) ?? .closed,
                     pauseReason: row["pause_reason"],
                     services: ((row["services"] as String?) ?? "").split(separator: ",").map(String.init),
@@ -86,7 +90,7 @@ public struct LiveOffice: Sendable {
         var waiting: [Waiting] = []
         let rows = try Row.fetchCursor(db.cachedStatement(sql: """
             SELECT id, number, service_code, priority, kind, queued_at, slot_starts_at, target_counter_id FROM token
-            WHERE office_code = ? AND service_day = ? AND state = 'waiting' ORDER BY queued_at, id
+            WHERE office_code = ? AND service_day = ? AND state = 'waiting'
             """), arguments: [code, day])
         while let row = try rows.next() {
             let priority: String = row[3], kind: String = row[4]
@@ -94,34 +98,38 @@ public struct LiveOffice: Sendable {
                 candidate: QueueCandidate(tokenID: row[0], priority: PriorityCategory(rawValue: priority) ?? .none,
                                           kind: kind == "appointment" ? .appointment : .walkIn,
                                           queuedAt: Date(milliseconds: row[5]), slotStartsAt: row[6]),
-                number: row[1], service: row[2], targetCounter: row[7]))
+                number: row[1], service: row[2], serviceNumber: 0, targetCounter: row[7]))
         }
-        let offered = try String.fetchAll(db, sql: "SELECT service_code FROM office_service WHERE office_code = ? ORDER BY 1",
+        // In arrival order (sorted here: the index gives them by service, and SQLite would sort in a temporary tree).
+        waiting.sort { ($0.candidate.queuedAt, $0.id) < ($1.candidate.queuedAt, $1.id) }
+        let offered = try String.fetchAll(db.cachedStatement(sql: "SELECT service_code FROM office_service WHERE office_code = ? ORDER BY 1"),
                                           arguments: [code])
         let needed = Set(offered).union(waiting.map(\.service)).union(counters.flatMap(\.services))
+        let numbers = Dictionary(uniqueKeysWithValues: needed.sorted().enumerated().map { ($0.element, $0.offset) })
+        for index in waiting.indices { waiting[index].serviceNumber = numbers[waiting[index].service] ?? 0 }
         var times: [String: [Int64]] = [:], typical: [String: Double] = [:], seconds: [String: Double] = [:]
         for service in needed.sorted() {
             times[service] = try Queue.recentServiceTimes(db, office: code, service: service)
             typical[service] = try Queue.typicalSeconds(db, service: service)
             seconds[service] = Queue.meanServiceSeconds(times[service] ?? [], typical: typical[service] ?? 600)
         }
-        let calls = try Row.fetchAll(db, sql: """
+        let calls = try Row.fetchAll(db.cachedStatement(sql: """
             SELECT t.number, c.number AS counter, e.at, e.kind FROM event e
             JOIN token t ON t.id = e.token_id JOIN counter c ON c.id = e.counter_id
             WHERE e.office_code = ? AND e.kind IN ('called', 'recalled') AND e.at >= ?
             ORDER BY e.id DESC LIMIT ?
-            """, arguments: [code, (ServiceDay.midnight(of: day, timeZone: facts.timeZone) ?? now).milliseconds,
+            """), arguments: [code, (ServiceDay.midnight(of: day, timeZone: facts.timeZone) ?? now).milliseconds,
                              Queue.recentCalls]).map { row in
             OfficeSnapshot.Call(token: row["number"], counter: row["counter"], at: Date(milliseconds: row["at"]),
                                 recall: (row["kind"] as String) == "recalled")
         }
         var documents: [String: [LocalizedName]] = [:]
-        for row in try Row.fetchAll(db, sql: "SELECT service_code, name_en, name_gu, name_hi FROM service_document ORDER BY service_code, position") {
+        for row in try Row.fetchAll(db.cachedStatement(sql: "SELECT service_code, name_en, name_gu, name_hi FROM service_document ORDER BY service_code, position")) {
             documents[row["service_code"], default: []].append(LocalizedName(en: row["name_en"], gu: row["name_gu"], hi: row["name_hi"]))
         }
         return LiveOffice(
             code: code, version: version, day: day, loadedAt: now, policy: facts.policy,
-            calendar: try facts.calendar(db, from: day), counters: counters, waiting: waiting, offeredServices: offered,
+            calendar: try facts.calendar(db, from: day), counters: counters, waiting: waiting, offeredServices: offered, serviceNumbers: numbers,
             serviceSeconds: seconds, recentServiceTimes: times, typicalSeconds: typical, priorityStreak: try Queue.priorityStreak(db, office: code, limit: facts.policy.maxPriorityStreak),
             recentCalls: calls, documents: documents)
     }
@@ -146,7 +154,7 @@ extension Queue {
     }
 
     static func typicalSeconds(_ db: Database, service: String) throws -> Double {
-        Double(try Int.fetchOne(db, sql: "SELECT typical_minutes FROM service WHERE code = ?", arguments: [service]) ?? 10) * 60
+        Double(try Int.fetchOne(db.cachedStatement(sql: "SELECT typical_minutes FROM service WHERE code = ?"), arguments: [service]) ?? 10) * 60
     }
 
     /// The mean of recent service times once there are three; the typical duration before.

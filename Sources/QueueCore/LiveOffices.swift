@@ -17,7 +17,7 @@ public final class LiveOffices: @unchecked Sendable {
         /// Held while the office loads, so that one reader loads and the others wait for it.
         let loading = NSLock()
         var office: LiveOffice?
-        var positions: Cached<[Int64: QueuePosition]>?
+        var answers: Cached<OfficeAnswers>?
         var snapshot: Cached<OfficeSnapshot>?
     }
 
@@ -29,6 +29,8 @@ public final class LiveOffices: @unchecked Sendable {
     }
 
     private let database: AppDatabase
+    /// The tokens being read now, kept up to date by the same changes as the pictures.
+    let tokens = TokenCache()
     private let lock = NSLock()
     private var entries: [String: Entry] = [:]
     /// The newest events row id known per office, from the feed and from `catchUp()`.
@@ -64,15 +66,32 @@ public final class LiveOffices: @unchecked Sendable {
         return office
     }
 
-    /// Where every waiting token of the office stands, worked out once per change and minute.
-    public func positions(office code: String, at now: Date) throws -> (LiveOffice, [Int64: QueuePosition]) {
+    /// The office's picture if one is kept and current, without loading: for a write transaction,
+    /// which must not wait for a read.
+    func currentPicture(_ code: String, at now: Date) -> LiveOffice? {
+        current(entry(code), code, at: now)
+    }
+
+    /// The office's picture and its answers now, shared by every reader until the next change or minute.
+    public func answers(office code: String, at now: Date) throws -> (LiveOffice, OfficeAnswers) {
         let office = try self.office(code, at: now)
-        return (office, answer(office, at: now, \.positions) { $0.positions(at: now) })
+        return (office, answers(office, at: now))
+    }
+
+    /// Where every waiting token of the office stands.
+    public func positions(office code: String, at now: Date) throws -> (LiveOffice, [Int64: QueuePosition]) {
+        let (office, answers) = try answers(office: code, at: now)
+        return (office, answers.allPositions())
     }
 
     /// The office's public snapshot, worked out once per change and minute.
     public func snapshot(office code: String, at now: Date) throws -> OfficeSnapshot {
-        answer(try office(code, at: now), at: now, \.snapshot) { $0.snapshot(at: now) }
+        let office = try office(code, at: now)
+        return answer(office, at: now, \.snapshot) { $0.snapshot(at: now, answers: answers($0, at: now)) }
+    }
+
+    private func answers(_ office: LiveOffice, at now: Date) -> OfficeAnswers {
+        answer(office, at: now, \.answers) { $0.answers(at: now) }
     }
 
     /// An answer kept in the office's entry for this version of its picture and this minute.
@@ -100,24 +119,48 @@ public final class LiveOffices: @unchecked Sendable {
         lock.lock()
         let since = caughtUpTo
         lock.unlock()
-        let changed: [String: Int64] = try database.writer.read { db in
-            guard let since else {
-                return ["": try Int64.fetchOne(db, sql: "SELECT max(id) FROM event") ?? 0]
-            }
-            return Dictionary(try Row.fetchAll(db, sql: "SELECT office_code, max(id) AS id FROM event WHERE id > ? GROUP BY office_code",
-                                               arguments: [since]).map { ($0["office_code"] as String, $0["id"] as Int64) },
-                              uniquingKeysWith: max)
+        guard let since else {
+            let newest = try database.writer.read { db in try Int64.fetchOne(db, sql: "SELECT max(id) FROM event") ?? 0 }
+            lock.lock()
+            caughtUpTo = max(caughtUpTo ?? 0, newest)
+            lock.unlock()
+            // Tokens read before there was a baseline may miss changes made elsewhere since.
+            tokens.forget()
+            return [:]
+        }
+        let rows = try database.writer.read { db in
+            try Row.fetchAll(db.cachedStatement(sql: "SELECT id, office_code, token_id FROM event WHERE id > ? ORDER BY id LIMIT ?"),
+                             arguments: [since, Self.catchUpLimit])
+        }
+        var changed: [String: Int64] = [:]
+        for row in rows {
+            let id: Int64 = row[0], office: String = row[1]
+            changed[office] = max(changed[office] ?? 0, id)
+            if let token: Int64 = row[2] { tokens.changed(token, eventID: id) }
         }
         lock.lock()
         defer { lock.unlock() }
-        if since == nil {
-            caughtUpTo = changed[""] ?? 0
-            return [:]
-        }
         for (office, id) in changed { newest[office] = max(newest[office] ?? 0, id) }
         caughtUpTo = max(caughtUpTo ?? 0, changed.values.max() ?? 0)
         return changed
     }
+
+    /// True once `catchUp()` follows other processes' commits: until then a kept token could miss
+    /// them, so tokens are read from the database.
+    var followsOtherProcesses: Bool {
+        lock.lock(); defer { lock.unlock() }
+        return caughtUpTo != nil
+    }
+
+    /// A token for reading its status: as kept, or read (and kept).
+    func token(_ id: Int64) throws -> Token? {
+        guard followsOtherProcesses else { return try database.writer.read { db in try Token.fetch(db, id: id) } }
+        if let known = tokens.token(id) { return known }
+        return try tokens.read(id, from: database)
+    }
+
+    /// The most events one catch-up reads.
+    static let catchUpLimit = 10_000
 
     /// Forgets every picture (after writes that bypass the queue, such as a catalogue import or a
     /// test's own SQL).
@@ -125,11 +168,15 @@ public final class LiveOffices: @unchecked Sendable {
         lock.lock()
         entries = [:]
         lock.unlock()
+        tokens.forget()
     }
 
     /// A change committed in this process (on the database's writer queue: no database here). A
     /// current picture takes it in at once; any other is loaded again when next asked for.
     private func heard(_ change: QueueChange) {
+        for token in change.tokens {
+            tokens.put(token, eventID: change.events.filter { $0.tokenID == token.id }.map(\.id).max() ?? 0)
+        }
         lock.lock()
         defer { lock.unlock() }
         for (office, events) in Dictionary(grouping: change.events, by: \.officeCode) {

@@ -20,9 +20,9 @@ struct OfficeCalendar: Sendable, Equatable {
 
     /// The office's hours, and its holidays from `day` on (enough for `nextOpening`'s week ahead).
     static func load(_ db: Database, office code: String, timeZone: TimeZone, from day: String) throws -> OfficeCalendar {
-        let hours = try Row.fetchAll(db, sql: "SELECT weekday, opens_at, closes_at FROM office_hours WHERE office_code = ?",
+        let hours = try Row.fetchAll(db.cachedStatement(sql: "SELECT weekday, opens_at, closes_at FROM office_hours WHERE office_code = ?"),
                                      arguments: [code]).map { Hours(weekday: $0["weekday"], opensAt: $0["opens_at"], closesAt: $0["closes_at"]) }
-        let holidays = try Row.fetchAll(db, sql: "SELECT day, reason FROM office_holiday WHERE office_code = ? AND day >= ?",
+        let holidays = try Row.fetchAll(db.cachedStatement(sql: "SELECT day, reason FROM office_holiday WHERE office_code = ? AND day >= ?"),
                                         arguments: [code, day]).map { ($0["day"] as String, $0["reason"] as String) }
         return OfficeCalendar(timeZone: timeZone, hours: hours, holidays: Dictionary(holidays, uniquingKeysWith: { first, _ in first }))
     }

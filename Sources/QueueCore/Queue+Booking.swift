@@ -47,8 +47,7 @@ extension Queue {
             guard old.kind == .appointment, old.state == .booked else {
                 throw QueueError.illegalTransition(action: .cancel, from: old.state)
             }
-            try db.execute(sql: "UPDATE token SET state = 'cancelled', finished_at = ? WHERE id = ?",
-                           arguments: [now.milliseconds, tokenID])
+            try db.cachedStatement(sql: "UPDATE token SET state = 'cancelled', finished_at = ? WHERE id = ?").execute(arguments: [now.milliseconds, tokenID])
             events.append(try EventLog.append(db, office: old.officeCode, kind: .rescheduled, token: old, from: .booked,
                                               to: .cancelled, actor: actor, reason: "moved to another slot", at: now))
             let request = BookingRequest(officeCode: old.officeCode, serviceCode: old.bookedServiceCode, citizen: old.citizen,
@@ -83,19 +82,19 @@ extension Queue {
             }
             day = today.day
         }
-        try checkLimits(db, office: office, service: service, phone: citizen.phone, day: day)
-
-        let sequence = 1 + (try Int.fetchOne(db, sql: """
+        let numbered = try Int.fetchOne(db.cachedStatement(sql: """
             SELECT max(sequence) FROM token WHERE office_code = ? AND booked_service_code = ? AND service_day = ?
-            """, arguments: [office.code, service.code, day]) ?? 0)
-        let number = "\(service.prefix)-\(sequence < 100 ? String(format: "%03d", sequence) : String(sequence))"
+            """), arguments: [office.code, service.code, day]) ?? 0
+        try checkLimits(db, office: office, service: service, phone: citizen.phone, day: day, numbered: numbered)
+        let sequence = numbered + 1
+        let number = "\(service.prefix)-\(Digits.padded(sequence, width: 3))"
         let state: TokenState = slot == nil ? .waiting : .booked
-        try db.execute(sql: """
+        try db.cachedStatement(sql: """
             INSERT INTO token (view_secret_hash, manage_secret_hash, office_code, service_code, booked_service_code,
                 service_day, sequence, number, kind, state, priority, citizen_name, phone, email, consumer_number, language,
                 slot_id, slot_starts_at, queued_at, created_at)
             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-            """, arguments: [
+            """).execute(arguments: [
                 TokenSecrets.digest(request.secrets.view), request.actor == .citizen ? TokenSecrets.digest(request.secrets.manage) : nil,
                 office.code, service.code, service.code, day, sequence, number,
                 (slot == nil ? TokenKind.walkIn : .appointment).rawValue, state.rawValue, citizen.priority.rawValue,
@@ -115,10 +114,10 @@ extension Queue {
         guard let weekday = ServiceDay.weekday(of: day, timeZone: office.timeZone) else {
             throw QueueError.invalidField(field: "date", reason: "The date must be a real day written YYYY-MM-DD.")
         }
-        guard let row = try Row.fetchOne(db, sql: """
+        guard let row = try Row.fetchOne(db.cachedStatement(sql: """
             SELECT starts_at, ends_at, capacity FROM appointment_slot
             WHERE id = ? AND office_code = ? AND service_code = ? AND weekday = ?
-            """, arguments: [slotID, office.code, service.code, weekday]) else { throw QueueError.slotNotFound }
+            """), arguments: [slotID, office.code, service.code, weekday]) else { throw QueueError.slotNotFound }
         let startsAt: Int = row["starts_at"], endsAt: Int = row["ends_at"], capacity: Int = row["capacity"]
         if day < today.day || (day == today.day && endsAt <= today.minuteOfDay) { throw QueueError.slotInPast }
         if let todayMidnight = ServiceDay.midnight(of: today.day, timeZone: office.timeZone),
@@ -129,22 +128,27 @@ extension Queue {
         if let reason = try office.holiday(db, day: day) { throw QueueError.holiday(day: day, reason: reason) }
         // Counted inside the write transaction: SQLite has one writer, so concurrent bookings
         // see each other's rows and the capacity is never exceeded.
-        let booked = try Int.fetchOne(db, sql: """
+        let booked = try Int.fetchOne(db.cachedStatement(sql: """
             SELECT count(*) FROM token WHERE slot_id = ? AND service_day = ? AND state != 'cancelled'
-            """, arguments: [slotID, day]) ?? 0
+            """), arguments: [slotID, day]) ?? 0
         guard booked < capacity else { throw QueueError.slotFull }
         return (slotID, startsAt)
     }
 
-    private func checkLimits(_ db: Database, office: OfficeFacts, service: OfferedService, phone: String, day: String) throws {
-        let issued = try Int.fetchOne(db, sql: """
-            SELECT count(*) FROM token WHERE office_code = ? AND booked_service_code = ? AND service_day = ? AND state != 'cancelled'
-            """, arguments: [office.code, service.code, day]) ?? 0
+    /// The service's daily cap and the mobile number's limit. `numbered` is the day's highest token
+    /// number of the service: numbers are gapless, so the tokens issued are those less the cancelled
+    /// (two index look-ups, where counting the day's tokens grows with the queue).
+    private func checkLimits(_ db: Database, office: OfficeFacts, service: OfferedService, phone: String, day: String,
+                             numbered: Int) throws {
+        let cancelled = try Int.fetchOne(db.cachedStatement(sql: """
+            SELECT count(*) FROM token WHERE office_code = ? AND booked_service_code = ? AND service_day = ? AND state = 'cancelled'
+            """), arguments: [office.code, service.code, day]) ?? 0
+        let issued = numbered - cancelled
         guard issued < service.dailyCap else { throw QueueError.dailyCapReached(service: service.code) }
         guard !phone.isEmpty else { return }
-        let held = try Int.fetchOne(db, sql: """
+        let held = try Int.fetchOne(db.cachedStatement(sql: """
             SELECT count(*) FROM token WHERE phone = ? AND service_day = ? AND state IN ('booked', 'waiting', 'called', 'serving')
-            """, arguments: [phone, day]) ?? 0
+            """), arguments: [phone, day]) ?? 0
         guard held < office.policy.activeTokensPerPhone else {
             throw QueueError.phoneLimitReached(limit: office.policy.activeTokensPerPhone)
         }

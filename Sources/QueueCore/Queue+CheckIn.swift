@@ -10,9 +10,9 @@ extension Queue {
         }
         let ids = try database.writer.read { db in
             let facts = try OfficeFacts.load(db, code: office)
-            return try Int64.fetchAll(db, sql: """
+            return try Int64.fetchAll(db.cachedStatement(sql: """
                 SELECT id FROM token WHERE office_code = ? AND service_day = ? AND phone = ? AND state = 'booked'
-                """, arguments: [office, facts.serviceDay(now).day, mobile])
+                """), arguments: [office, facts.serviceDay(now).day, mobile])
         }
         guard let id = ids.first else { throw QueueError.tokenNotFound }
         guard ids.count == 1 else {

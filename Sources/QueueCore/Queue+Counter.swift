@@ -19,8 +19,7 @@ extension Queue {
             if state == .closed, let busy = try tokenAtCounter(db, counterID) {
                 throw QueueError.counterBusy(number: counter.number, token: busy.number)
             }
-            try db.execute(sql: "UPDATE counter SET state = ?, pause_reason = ? WHERE id = ?",
-                           arguments: [state.rawValue, pauseReason, counterID])
+            try db.cachedStatement(sql: "UPDATE counter SET state = ?, pause_reason = ? WHERE id = ?").execute(arguments: [state.rawValue, pauseReason, counterID])
             counter.state = state
             counter.pauseReason = pauseReason
             let kind: EventKind = switch state {
@@ -41,12 +40,20 @@ extension Queue {
             let counter = try readyCounter(db, counterID)
             let office = try OfficeFacts.load(db, code: counter.officeCode)
             let moment = office.serviceDay(now)
-            let candidates = try waitingCandidates(db, office: office.code, day: moment.day,
-                                                   services: counter.serviceCodes, counterID: counterID)
-            let streak = try Self.priorityStreak(db, office: office.code, limit: office.policy.maxPriorityStreak)
-            guard let next = OrderingPolicy.next(from: candidates, priorityStreak: streak, policy: office.policy,
-                                                 now: now, minuteOfDay: moment.minuteOfDay) else { return nil }
-            return try call(db, tokenID: next.tokenID, counter: counter, actor: actor, at: now, events: &events)
+            let next: Int64?
+            if let picture = try currentPicture(db, office: office, counter: counter, at: now) {
+                // Nothing has changed since the office's picture: the head of its order for this
+                // counter is what the database would give, without reading the whole queue.
+                next = picture.callingOrder(counter: counterID, at: now).first?.id
+            } else {
+                let candidates = try waitingCandidates(db, office: office.code, day: moment.day,
+                                                       services: counter.serviceCodes, counterID: counterID)
+                let streak = try Self.priorityStreak(db, office: office.code, limit: office.policy.maxPriorityStreak)
+                next = OrderingPolicy.next(from: candidates, priorityStreak: streak, policy: office.policy,
+                                           now: now, minuteOfDay: moment.minuteOfDay)?.tokenID
+            }
+            guard let next else { return nil }
+            return try call(db, tokenID: next, counter: counter, actor: actor, at: now, events: &events)
         }
     }
 
@@ -69,16 +76,26 @@ extension Queue {
         guard var token = try Token.fetch(db, id: tokenID) else { throw QueueError.tokenNotFound }
         let from = token.state
         token.state = try TokenAction.call.apply(to: from)
-        try db.execute(sql: """
+        try db.cachedStatement(sql: """
             UPDATE token SET state = 'called', counter_id = ?, called_at = ?, target_counter_id = NULL, recalls = 0
             WHERE id = ? AND state = 'waiting'
-            """, arguments: [counter.id, now.milliseconds, tokenID])
+            """).execute(arguments: [counter.id, now.milliseconds, tokenID])
         guard db.changesCount == 1 else { throw QueueError.illegalTransition(action: .call, from: from) }
         token.counterID = counter.id
         token.calledAt = now
         events.append(try EventLog.append(db, office: token.officeCode, kind: .called, token: token, counter: counter,
                                           from: from, to: .called, actor: actor, at: now))
         return token
+    }
+
+    /// The office's live picture, if it shows the database as this transaction reads it: no event
+    /// since its version, the same rules, the counter with the same services, today.
+    private func currentPicture(_ db: Database, office: OfficeFacts, counter: Counter, at now: Date) throws -> LiveOffice? {
+        guard let picture = live.currentPicture(office.code, at: now), picture.policy == office.policy,
+              picture.counters.first(where: { $0.id == counter.id })?.services == counter.serviceCodes else { return nil }
+        let newest = try Int64.fetchOne(db.cachedStatement(sql: "SELECT max(id) FROM event WHERE office_code = ?"),
+                                        arguments: [office.code]) ?? 0
+        return picture.version == newest ? picture : nil
     }
 
     /// The counter, if it is open and not already attending to someone.
@@ -92,7 +109,7 @@ extension Queue {
     }
 
     func tokenAtCounter(_ db: Database, _ counterID: Int64) throws -> Token? {
-        try Token.fetchOne(db, sql: "SELECT * FROM token WHERE counter_id = ? AND state IN ('called', 'serving')",
+        try Token.fetchOne(db.cachedStatement(sql: "SELECT * FROM token WHERE counter_id = ? AND state IN ('called', 'serving')"),
                            arguments: [counterID])
     }
 
@@ -113,7 +130,7 @@ extension Queue {
         } else {
             sql += " AND target_counter_id IS NULL"
         }
-        return try Row.fetchAll(db, sql: sql, arguments: StatementArguments(arguments)).map { row in
+        return try Row.fetchAll(db.cachedStatement(sql: sql), arguments: StatementArguments(arguments)).map { row in
             QueueCandidate(tokenID: row["id"], priority: PriorityCategory(rawValue: row["priority"]) ?? .none,
                            kind: TokenKind(rawValue: row["kind"]) ?? .walkIn,
                            queuedAt: Date(milliseconds: row["queued_at"]), slotStartsAt: row["slot_starts_at"])
@@ -122,10 +139,10 @@ extension Queue {
 
     /// How many of the office's latest calls in a row went to priority citizens (up to `limit`).
     static func priorityStreak(_ db: Database, office: String, limit: Int) throws -> Int {
-        let recent = try String.fetchAll(db, sql: """
+        let recent = try String.fetchAll(db.cachedStatement(sql: """
             SELECT t.priority FROM event e JOIN token t ON t.id = e.token_id
             WHERE e.office_code = ? AND e.kind = 'called' ORDER BY e.id DESC LIMIT ?
-            """, arguments: [office, limit])
+            """), arguments: [office, limit])
         return recent.prefix { $0 != PriorityCategory.none.rawValue }.count
     }
 }

@@ -36,17 +36,15 @@ extension Queue {
     public func book(_ request: BookingRequest, key: BookingKey, at now: Date) throws -> BookingOutcome {
         let citizen = try validatedCitizen(of: request)
         return try commit { db, events in
-            try db.execute(sql: "DELETE FROM booking_request WHERE created_at < ?",
-                           arguments: [now.addingTimeInterval(-Self.bookingKeySeconds).milliseconds])
-            if let row = try Row.fetchOne(db, sql: "SELECT fingerprint, token_id FROM booking_request WHERE key_hash = ?",
+            try db.cachedStatement(sql: "DELETE FROM booking_request WHERE created_at < ?").execute(arguments: [now.addingTimeInterval(-Self.bookingKeySeconds).milliseconds])
+            if let row = try Row.fetchOne(db.cachedStatement(sql: "SELECT fingerprint, token_id FROM booking_request WHERE key_hash = ?"),
                                           arguments: [key.keyHash]) {
                 guard row["fingerprint"] == key.fingerprint else { throw QueueError.bookingKeyReused }
                 guard let token = try Token.fetch(db, id: row["token_id"]) else { throw QueueError.tokenNotFound }
                 return BookingOutcome(token: token, isReplay: true)
             }
             let token = try insertBooking(db, request, citizen: citizen, at: now, events: &events)
-            try db.execute(sql: "INSERT INTO booking_request (key_hash, fingerprint, token_id, created_at) VALUES (?, ?, ?, ?)",
-                           arguments: [key.keyHash, key.fingerprint, token.id, now.milliseconds])
+            try db.cachedStatement(sql: "INSERT INTO booking_request (key_hash, fingerprint, token_id, created_at) VALUES (?, ?, ?, ?)").execute(arguments: [key.keyHash, key.fingerprint, token.id, now.milliseconds])
             return BookingOutcome(token: token, isReplay: false)
         }
     }

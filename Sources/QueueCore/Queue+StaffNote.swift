@@ -9,7 +9,7 @@ extension Queue {
         try commit { db, events in
             guard let token = try Token.fetch(db, id: tokenID), token.counterID == counterID,
                   token.state == .called || token.state == .serving else { throw QueueError.tokenNotFound }
-            try db.execute(sql: "UPDATE token SET staff_note = ? WHERE id = ?", arguments: [text.isEmpty ? nil : text, tokenID])
+            try db.cachedStatement(sql: "UPDATE token SET staff_note = ? WHERE id = ?").execute(arguments: [text.isEmpty ? nil : text, tokenID])
             events.append(try EventLog.append(db, office: token.officeCode, kind: .noteChanged, token: token,
                                               counter: try Counter.fetch(db, id: counterID), actor: actor, at: now))
         }

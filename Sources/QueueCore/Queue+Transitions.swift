@@ -8,24 +8,21 @@ extension Queue {
             guard token.recalls < office.policy.recallLimit else {
                 throw QueueError.recallLimitReached(limit: office.policy.recallLimit)
             }
-            try db.execute(sql: "UPDATE token SET recalls = recalls + 1, called_at = ? WHERE id = ?",
-                           arguments: [now.milliseconds, tokenID])
+            try db.cachedStatement(sql: "UPDATE token SET recalls = recalls + 1, called_at = ? WHERE id = ?").execute(arguments: [now.milliseconds, tokenID])
         }
     }
 
     /// The citizen has come to the counter: service begins.
     public func start(token tokenID: Int64, counter counterID: Int64, actor: Actor, at now: Date) throws -> Token {
         try atCounter(tokenID, counterID, action: .start, kind: .started, actor: actor, at: now) { db, _, _ in
-            try db.execute(sql: "UPDATE token SET state = 'serving', started_at = ? WHERE id = ?",
-                           arguments: [now.milliseconds, tokenID])
+            try db.cachedStatement(sql: "UPDATE token SET state = 'serving', started_at = ? WHERE id = ?").execute(arguments: [now.milliseconds, tokenID])
         }
     }
 
     /// Service is done.
     public func complete(token tokenID: Int64, counter counterID: Int64, actor: Actor, at now: Date) throws -> Token {
         try atCounter(tokenID, counterID, action: .complete, kind: .completed, actor: actor, at: now) { db, _, _ in
-            try db.execute(sql: "UPDATE token SET state = 'served', finished_at = ? WHERE id = ?",
-                           arguments: [now.milliseconds, tokenID])
+            try db.cachedStatement(sql: "UPDATE token SET state = 'served', finished_at = ? WHERE id = ?").execute(arguments: [now.milliseconds, tokenID])
         }
     }
 
@@ -34,8 +31,7 @@ extension Queue {
         try atCounter(tokenID, counterID, action: .markNoShow, kind: .noShow, actor: actor, at: now) { db, token, office in
             let remaining = office.policy.recallLimit - token.recalls
             guard remaining <= 0 else { throw QueueError.recallsRemaining(remaining: remaining) }
-            try db.execute(sql: "UPDATE token SET state = 'no_show', finished_at = ? WHERE id = ?",
-                           arguments: [now.milliseconds, tokenID])
+            try db.cachedStatement(sql: "UPDATE token SET state = 'no_show', finished_at = ? WHERE id = ?").execute(arguments: [now.milliseconds, tokenID])
         }
     }
 
@@ -55,10 +51,10 @@ extension Queue {
                     throw QueueError.counterDoesNotServe(number: target.number, service: newService)
                 }
             }
-            try db.execute(sql: """
+            try db.cachedStatement(sql: """
                 UPDATE token SET state = 'waiting', service_code = ?, target_counter_id = ?, counter_id = NULL,
                     called_at = NULL, started_at = NULL, recalls = 0 WHERE id = ?
-                """, arguments: [newService, targetID, tokenID])
+                """).execute(arguments: [newService, targetID, tokenID])
         }
     }
 
@@ -66,18 +62,17 @@ extension Queue {
     public func rejoin(token tokenID: Int64, actor: Actor, at now: Date) throws -> Token {
         try transition(tokenID, action: .rejoin, kind: .rejoined, actor: actor, at: now) { db, token, _ in
             guard !token.hasRejoined else { throw QueueError.alreadyRejoined }
-            try db.execute(sql: """
+            try db.cachedStatement(sql: """
                 UPDATE token SET state = 'waiting', has_rejoined = 1, queued_at = ?, counter_id = NULL,
                     called_at = NULL, finished_at = NULL, recalls = 0 WHERE id = ?
-                """, arguments: [now.milliseconds, tokenID])
+                """).execute(arguments: [now.milliseconds, tokenID])
         }
     }
 
     /// The citizen cancels (before being served).
     public func cancel(token tokenID: Int64, actor: Actor, at now: Date) throws -> Token {
         try transition(tokenID, action: .cancel, kind: .cancelled, actor: actor, at: now) { db, _, _ in
-            try db.execute(sql: "UPDATE token SET state = 'cancelled', counter_id = NULL, finished_at = ? WHERE id = ?",
-                           arguments: [now.milliseconds, tokenID])
+            try db.cachedStatement(sql: "UPDATE token SET state = 'cancelled', counter_id = NULL, finished_at = ? WHERE id = ?").execute(arguments: [now.milliseconds, tokenID])
         }
     }
 
@@ -86,8 +81,7 @@ extension Queue {
         try transition(tokenID, action: .checkIn, kind: .checkedIn, actor: actor, at: now) { db, token, office in
             let today = office.serviceDay(now).day
             guard token.serviceDay == today else { throw QueueError.checkInWrongDay(serviceDay: token.serviceDay) }
-            try db.execute(sql: "UPDATE token SET state = 'waiting', queued_at = ? WHERE id = ?",
-                           arguments: [now.milliseconds, tokenID])
+            try db.cachedStatement(sql: "UPDATE token SET state = 'waiting', queued_at = ? WHERE id = ?").execute(arguments: [now.milliseconds, tokenID])
         }
     }
 
@@ -95,7 +89,7 @@ extension Queue {
     public func todaysToken(office: String, number: String, at now: Date) throws -> Token? {
         try database.writer.read { db in
             let facts = try OfficeFacts.load(db, code: office)
-            return try Token.fetchOne(db, sql: "SELECT * FROM token WHERE office_code = ? AND service_day = ? AND number = ?",
+            return try Token.fetchOne(db.cachedStatement(sql: "SELECT * FROM token WHERE office_code = ? AND service_day = ? AND number = ?"),
                                       arguments: [office, facts.serviceDay(now).day, number.uppercased()])
         }
     }

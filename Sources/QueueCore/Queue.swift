@@ -9,34 +9,40 @@ public struct Queue: Sendable {
     /// Each office's live picture, from which every answer about the present is worked out.
     public let live: LiveOffices
 
+    /// Groups the changes that arrive together into one transaction.
+    let group: GroupCommit
+
     public init(database: AppDatabase, feed: QueueFeed = QueueFeed()) {
         self.database = database
         self.feed = feed
         live = LiveOffices(database: database, feed: feed)
+        group = GroupCommit(writer: database.writer, feed: feed)
     }
 
-    /// Runs `change` in one write transaction and publishes the events it appended as it commits,
-    /// in commit order, with each office's newest event id before them.
+    /// How many transactions the queue's changes took, and how many changes (for the benchmarks).
+    public var groupsWritten: (groups: Int, changes: Int) { group.written }
+
+    /// Runs `change` in a savepoint of the next group transaction (see `GroupCommit`) and returns its
+    /// result once the group has committed; the events it appended are published as it commits.
     func commit<Result: Sendable>(_ change: (Database, inout [QueueEvent]) throws -> Result) throws -> Result {
-        try database.writer.write { db -> Result in
+        var result: Result?
+        try group.write { db -> QueueChange? in
             var events: [QueueEvent] = []
-            let result = try change(db, &events)
-            guard !events.isEmpty else { return result }
+            result = try change(db, &events)
+            guard !events.isEmpty else { return nil }
             var preceding: [String: Int64] = [:]
             for office in Set(events.map(\.officeCode)) {
                 let first = events.filter { $0.officeCode == office }.map(\.id).min() ?? 0
-                preceding[office] = try Int64.fetchOne(db, sql: "SELECT max(id) FROM event WHERE office_code = ? AND id < ?",
+                preceding[office] = try Int64.fetchOne(db.cachedStatement(sql: "SELECT max(id) FROM event WHERE office_code = ? AND id < ?"),
                                                        arguments: [office, first]) ?? 0
             }
             let tokens = try Set(events.compactMap(\.tokenID)).sorted().compactMap { try Token.fetch(db, id: $0) }
             let counters = try Set(events.compactMap(\.counterID) + tokens.compactMap(\.counterID)).sorted()
                 .compactMap { try Counter.fetch(db, id: $0) }
-            let published = QueueChange(events: events.sorted { $0.id < $1.id }, precedingEventID: preceding,
-                                        tokens: tokens, counters: counters)
-            let feed = self.feed
-            db.afterNextTransaction { _ in feed.publish(published) }
-            return result
+            return QueueChange(events: events.sorted { $0.id < $1.id }, precedingEventID: preceding, tokens: tokens, counters: counters)
         }
+        guard let result else { throw QueueError.tokenNotFound }  // not reached: no error means the change ran
+        return result
     }
 }
 
@@ -47,10 +53,10 @@ struct OfficeFacts {
     let policy: QueuePolicy
 
     static func load(_ db: Database, code: String) throws -> OfficeFacts {
-        guard let row = try Row.fetchOne(db, sql: """
+        guard let row = try Row.fetchOne(db.cachedStatement(sql: """
             SELECT o.code, o.time_zone, p.max_priority_streak, p.aging_minutes, p.recall_limit, p.active_tokens_per_phone
             FROM office o LEFT JOIN queue_policy p ON p.office_code = o.code WHERE o.code = ?
-            """, arguments: [code]) else { throw QueueError.officeNotFound(code) }
+            """), arguments: [code]) else { throw QueueError.officeNotFound(code) }
         var policy = QueuePolicy.standard
         if let streak = row["max_priority_streak"] as Int? {
             policy = QueuePolicy(maxPriorityStreak: streak, agingMinutes: row["aging_minutes"],
@@ -65,7 +71,7 @@ struct OfficeFacts {
 
     /// The holiday's reason if the office is closed all that day.
     func holiday(_ db: Database, day: String) throws -> String? {
-        try String.fetchOne(db, sql: "SELECT reason FROM office_holiday WHERE office_code = ? AND day = ?",
+        try String.fetchOne(db.cachedStatement(sql: "SELECT reason FROM office_holiday WHERE office_code = ? AND day = ?"),
                             arguments: [code, day])
     }
 
@@ -92,11 +98,11 @@ struct OfferedService {
     let takesAppointments: Bool
 
     static func load(_ db: Database, office: String, service: String) throws -> OfferedService {
-        guard let row = try Row.fetchOne(db, sql: """
+        guard let row = try Row.fetchOne(db.cachedStatement(sql: """
             SELECT s.code, s.token_prefix, s.takes_appointments, os.daily_cap
             FROM office_service os JOIN service s ON s.code = os.service_code
             WHERE os.office_code = ? AND os.service_code = ?
-            """, arguments: [office, service]) else {
+            """), arguments: [office, service]) else {
             throw QueueError.serviceNotOffered(office: office, service: service)
         }
         return OfferedService(code: row["code"], prefix: row["token_prefix"], dailyCap: row["daily_cap"],

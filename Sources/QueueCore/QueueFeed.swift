@@ -29,7 +29,9 @@ public final class QueueFeed: @unchecked Sendable {
     func publish(_ change: QueueChange) {
         guard !change.events.isEmpty else { return }
         lock.lock()
-        let current = Array(subscribers.values)
+        // In the order they subscribed: the live pictures (the queue's own, first) are up to date
+        // before a stream is woken to read them.
+        let current = subscribers.sorted { $0.key < $1.key }.map(\.value)
         lock.unlock()
         for subscriber in current { subscriber(change) }
     }

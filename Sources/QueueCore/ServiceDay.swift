@@ -10,13 +10,25 @@ public struct ServiceDay: Sendable, Equatable {
     public var minuteOfDay: Int
 
     public init(_ date: Date, timeZone: TimeZone) {
-        var calendar = Calendar(identifier: .gregorian)
-        calendar.timeZone = timeZone
-        let parts = calendar.dateComponents([.year, .month, .day, .weekday, .hour, .minute], from: date)
-        day = String(format: "%04d-%02d-%02d", parts.year ?? 0, parts.month ?? 0, parts.day ?? 0)
-        // Calendar's weekday is 1 = Sunday.
-        weekday = ((parts.weekday ?? 1) + 5) % 7 + 1
-        minuteOfDay = (parts.hour ?? 0) * 60 + (parts.minute ?? 0)
+        // The local time is the instant moved by the zone's offset at that instant; the civil date
+        // follows by integer arithmetic (H. Hinnant's days-to-civil), which Calendar would take
+        // microseconds for on every answer about the present.
+        let local = Int64((date.timeIntervalSince1970).rounded(.down)) + Int64(timeZone.secondsFromGMT(for: date))
+        let days = local >= 0 ? local / 86_400 : (local - 86_399) / 86_400
+        let seconds = Int(local - days * 86_400)
+        minuteOfDay = seconds / 60
+        // 1970-01-01 was a Thursday (4 when Monday is 1).
+        weekday = Int(((days % 7) + 7 + 3) % 7) + 1
+        let shifted = days + 719_468
+        let era = (shifted >= 0 ? shifted : shifted - 146_096) / 146_097
+        let dayOfEra = shifted - era * 146_097
+        let yearOfEra = (dayOfEra - dayOfEra / 1460 + dayOfEra / 36_524 - dayOfEra / 146_096) / 365
+        let dayOfYear = dayOfEra - (365 * yearOfEra + yearOfEra / 4 - yearOfEra / 100)
+        let monthIndex = (5 * dayOfYear + 2) / 153
+        let dayOfMonth = dayOfYear - (153 * monthIndex + 2) / 5 + 1
+        let month = monthIndex < 10 ? monthIndex + 3 : monthIndex - 9
+        let year = yearOfEra + era * 400 + (month <= 2 ? 1 : 0)
+        day = Digits.padded(Int(year), width: 4) + "-" + Digits.padded(Int(month), width: 2) + "-" + Digits.padded(Int(dayOfMonth), width: 2)
     }
 
     /// The day `YYYY-MM-DD` at local midnight, or nil if it is not a real date written exactly so

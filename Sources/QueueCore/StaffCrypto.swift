@@ -46,7 +46,7 @@ public enum StaffCrypto {
         var output = [UInt8](repeating: 0, count: 32)
         let bytes = Array(text.utf8)
         _ = crypto_generichash(&output, 32, bytes, UInt64(bytes.count), nil, 0)
-        return output.map { String(format: "%02x", $0) }.joined()
+        return Digits.hex(output)
     }
 
     public static func randomBytes(_ count: Int) -> [UInt8] {

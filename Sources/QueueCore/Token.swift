@@ -69,6 +69,6 @@ extension Token: FetchableRecord {
     }
 
     static func fetch(_ db: Database, id: Int64) throws -> Token? {
-        try Token.fetchOne(db, sql: "SELECT * FROM token WHERE id = ?", arguments: [id])
+        try Token.fetchOne(db.cachedStatement(sql: "SELECT * FROM token WHERE id = ?"), arguments: [id])
     }
 }

@@ -19,9 +19,9 @@ extension Queue {
     /// The status of a token already read: its place, counter and documents from the office's live
     /// picture, without another query when the picture is current.
     public func status(of token: Token, at now: Date) throws -> TokenStatus {
-        let (office, positions) = try live.positions(office: token.officeCode, at: now)
+        let (office, answers) = try live.answers(office: token.officeCode, at: now)
         return TokenStatus(
-            token: token, position: token.state == .waiting ? positions[token.id] : nil,
+            token: token, position: token.state == .waiting ? answers.position(of: token.id, queuedAt: token.queuedAt) : nil,
             counterNumber: office.counterNumber(token.counterID), requiredDocuments: office.documents[token.serviceCode] ?? [])
     }
 
@@ -32,10 +32,10 @@ extension Queue {
         }
         return try database.writer.read { db in
             let facts = try OfficeFacts.load(db, code: office)
-            return try Token.fetchOne(db, sql: """
+            return try Token.fetchOne(db.cachedStatement(sql: """
                 SELECT * FROM token WHERE office_code = ? AND number = ? AND phone = ? AND service_day >= ?
                 ORDER BY service_day LIMIT 1
-                """, arguments: [office, number.uppercased(), mobile, facts.serviceDay(now).day])
+                """), arguments: [office, number.uppercased(), mobile, facts.serviceDay(now).day])
         }
     }
 }
@@ -50,13 +50,20 @@ extension Queue {
     /// granted when it was found again. Nil for a wrong secret and a missing token alike.
     public func token(_ id: Int64, viewSecret secret: String) throws -> Token? {
         guard !secret.isEmpty else { return nil }
-        return try database.writer.read { db in
-            guard let token = try Token.fetch(db, id: id) else { return nil }
-            if token.allows(.view, with: secret) { return token }
-            let granted = try Bool.fetchOne(db, sql: "SELECT EXISTS (SELECT 1 FROM token_view_grant WHERE secret_hash = ? AND token_id = ?)",
-                                            arguments: [TokenSecrets.digest(secret), id]) ?? false
-            return granted ? token : nil
+        // The token as this process keeps it for readers (its secret's digest never changes).
+        guard let token = try live.token(id) else { return nil }
+        if token.allows(.view, with: secret) { return token }
+        let granted = try database.writer.read { db in
+            try Bool.fetchOne(db.cachedStatement(sql: "SELECT EXISTS (SELECT 1 FROM token_view_grant WHERE secret_hash = ? AND token_id = ?)"),
+                              arguments: [TokenSecrets.digest(secret), id]) ?? false
         }
+        return granted ? token : nil
+    }
+
+    /// A token as its readers see it now: kept by this process while it is being read, brought up to
+    /// date by every change (within a second for changes made by another process).
+    public func tokenForReading(_ id: Int64) throws -> Token? {
+        try live.token(id)
     }
 
     /// How many view secrets found-again lookups may add to one token; the oldest give way.
@@ -67,12 +74,11 @@ extension Queue {
     public func grantView(of tokenID: Int64, at now: Date) throws -> String {
         let secret = StaffCrypto.randomToken(bytes: 16)
         try database.writer.write { db in
-            try db.execute(sql: "INSERT INTO token_view_grant (secret_hash, token_id, granted_at) VALUES (?, ?, ?)",
-                           arguments: [TokenSecrets.digest(secret), tokenID, now.milliseconds])
-            try db.execute(sql: """
+            try db.cachedStatement(sql: "INSERT INTO token_view_grant (secret_hash, token_id, granted_at) VALUES (?, ?, ?)").execute(arguments: [TokenSecrets.digest(secret), tokenID, now.milliseconds])
+            try db.cachedStatement(sql: """
                 DELETE FROM token_view_grant WHERE token_id = ? AND secret_hash NOT IN
                     (SELECT secret_hash FROM token_view_grant WHERE token_id = ? ORDER BY granted_at DESC LIMIT ?)
-                """, arguments: [tokenID, tokenID, Self.viewGrantsPerToken])
+                """).execute(arguments: [tokenID, tokenID, Self.viewGrantsPerToken])
         }
         return secret
     }

@@ -74,7 +74,7 @@ enum EventStreamRoutes {
         return Response(status: 200, headers: ServerSentEvent.headers, body: .stream { stream in
             var token = first
             var prefix = retry
-            var lastPayload: [UInt8] = []
+            var lastView: TokenView?
             var idleSince = Date()
             do {
                 var seen = try hub.latestEventID(office: token.officeCode)
@@ -82,15 +82,16 @@ enum EventStreamRoutes {
                     // Its place and wait come from the office's live picture; its own row is read
                     // again only when one of the office's events concerns it.
                     let status = try queue.status(of: token, at: now())
-                    let payload = JSON.encode(TokenView(status.token, position: status.position,
-                                                        counterNumber: status.counterNumber, documents: status.requiredDocuments))
-                    if payload != lastPayload {
+                    let view = TokenView(status.token, position: status.position,
+                                         counterNumber: status.counterNumber, documents: status.requiredDocuments)
+                    if view != lastView {
+                        let payload = JSON.encode(view)
                         // The newest event id when the status was read: a reconnecting client gets the
                         // current status at once anyway, so nothing is lost.
                         let event = ServerSentEvent(id: String(seen), event: "status", data: String(decoding: payload, as: UTF8.self))
                         try stream.write(prefix + Array(event.text.utf8))
                         prefix = []
-                        lastPayload = payload
+                        lastView = view
                         idleSince = Date()
                         // A served or cancelled token changes no more.
                         if token.state == .served || token.state == .cancelled { return }
@@ -104,7 +105,7 @@ enum EventStreamRoutes {
                         }
                     }
                     let (messages, upTo) = try hub.messages(office: token.officeCode, after: seen)
-                    if messages.contains(where: { $0.tokenID == token.id }), let changed = try queue.token(token.id) {
+                    if messages.contains(where: { $0.tokenID == token.id }), let changed = try queue.tokenForReading(token.id) {
                         token = changed
                     }
                     seen = max(upTo, newest)

@@ -13,9 +13,14 @@ enum JSON {
     }
 
     static func response<Value: Encodable>(status: Int = 200, _ value: Value) -> Response {
+        response(status: status, bytes: encode(value))
+    }
+
+    /// A JSON answer already encoded.
+    static func response(status: Int = 200, bytes: [UInt8]) -> Response {
         Response(status: status, headers: [
             ("Content-Type", "application/json; charset=utf-8"),
             ("Cache-Control", "no-store"),
-        ], body: .bytes(encode(value)))
+        ], body: .bytes(bytes))
     }
 }

@@ -25,7 +25,9 @@ enum OfficeRoutes {
             return JSON.response(Slots(office: office, service: service, date: date, slots: slots))
         }
         router.add("GET", "/api/v1/offices/{office}/queue") { context in
-            JSON.response(try context.services.queue.snapshot(office: context.parameter("office"), at: context.now))
+            let office = context.parameter("office")
+            let snapshot = try context.services.queue.snapshot(office: office, at: context.now)
+            return JSON.response(bytes: context.services.encodedSnapshots.bytes(office, snapshot, encode: JSON.encode))
         }
     }
 }

@@ -26,6 +26,9 @@ public struct AppServices: Sendable {
     public var now: @Sendable () -> Date
     /// The words of the pages fcgi-app renders itself.
     public var text: InterfaceText
+    /// Token statuses and office snapshots as JSON, encoded once per change.
+    let encodedStatuses = EncodedOnce<Int64, TokenView>(capacity: 50_000)
+    let encodedSnapshots = EncodedOnce<String, OfficeSnapshot>(capacity: 1_000)
 
     public var database: AppDatabase { queue.database }
 

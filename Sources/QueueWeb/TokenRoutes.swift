@@ -174,8 +174,13 @@ enum TokenRoutes {
         }
         let view = TokenView(status.token, position: status.position, counterNumber: status.counterNumber,
                              documents: status.requiredDocuments)
-        return JSON.response(status: code, Answer(token: view, secret: viewSecret,
-                                                  page: viewSecret.map { tokenPage(id: token.id, secret: $0) }))
+        guard let viewSecret else {
+            // A status read: the same bytes for every reader until what the holder sees changes.
+            return JSON.response(status: code, bytes: context.services.encodedStatuses.bytes(token.id, view) {
+                JSON.encode(Answer(token: $0, secret: nil, page: nil))
+            })
+        }
+        return JSON.response(status: code, Answer(token: view, secret: viewSecret, page: tokenPage(id: token.id, secret: viewSecret)))
     }
 
     static func tokenPage(id: Int64, secret: String) -> String {

@@ -3,8 +3,8 @@ import QueueCore
 
 /// A token as its holder sees it: state, place, wait, counter, and what to bring. Never the
 /// holder's name or phone, so that a token page left open on a shared screen reveals nothing.
-struct TokenView: Encodable {
-    struct Position: Encodable {
+struct TokenView: Encodable, Equatable, Sendable {
+    struct Position: Encodable, Equatable, Sendable {
         let ahead: Int
         let openCounters: Int
         let estimatedWaitSeconds: Double?
@@ -36,7 +36,7 @@ struct TokenView: Encodable {
         state = token.state.rawValue
         priority = token.citizen.priority.rawValue
         language = token.citizen.language
-        slotStarts = token.slotStartsAt.map { String(format: "%02d:%02d", $0 / 60, $0 % 60) }
+        slotStarts = token.slotStartsAt.map { Digits.padded($0 / 60, width: 2) + ":" + Digits.padded($0 % 60, width: 2) }
         self.position = position.map {
             Position(ahead: $0.ahead, openCounters: $0.openCounters, estimatedWaitSeconds: $0.estimatedWaitSeconds)
         }

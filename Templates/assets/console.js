@@ -128,7 +128,7 @@
     enable("open", desk.state !== "open");
     enable("pause", desk.state === "open");
     enable("close", desk.state !== "closed");
-    enable("call-next", isOpen && !current && (desk.waiting || []).length > 0);
+    enable("call-next", isOpen && !current && (desk.waiting_count || 0) > 0);
     enable("recall", !!current && current.state === "called");
     enable("start", !!current && current.state === "called");
     enable("complete", !!current && current.state === "serving");
@@ -187,7 +187,8 @@
   function renderWaiting(waiting) {
     var body = $("waiting-list");
     body.textContent = "";
-    $("waiting-count").textContent = "(" + waiting.length + ")";
+    // The desk lists the head of the queue; the count is of everyone this counter could call.
+    $("waiting-count").textContent = "(" + (desk.waiting_count === undefined ? waiting.length : desk.waiting_count) + ")";
     if (waiting.length === 0) {
       var row = element("tr");
       var cell = element("td", words.empty);

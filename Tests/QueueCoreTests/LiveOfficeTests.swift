@@ -209,7 +209,13 @@ struct LiveOfficeChangeTests {
                     _ = try fixture.walkIn(services.randomElement(using: &random) ?? "bill-complaint", citizen: 100 + step,
                                            priority: Int.random(in: 0..<4, using: &random) == 0 ? .seniorCitizen : .none, at: now)
                 case 2, 3:
-                    if let counter { _ = try queue.callNext(counter: counter.id, actor: fixture.clerk, at: now) }
+                    // Call next decides from the picture when nothing has changed since it: the same
+                    // citizen the database's own ordering names
+                    if let counter {
+                        let expected = try ReferenceAnswers(database: fixture.database).callingOrder(counter: counter.id, at: now).first
+                        let called = try queue.callNext(counter: counter.id, actor: fixture.clerk, at: now)
+                        #expect(called?.id == expected, "seed \(seed), step \(step)")
+                    }
                 case 4:
                     if let counter, let waiting { _ = try queue.call(token: waiting.id, counter: counter.id, actor: fixture.clerk, at: now) }
                 case 5:

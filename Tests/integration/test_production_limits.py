@@ -1,6 +1,7 @@
 """The production nginx configuration (TLS, strict limits) in front of fcgi-app: its per-address limits
 cannot be sidestepped by spelling a path or a cookie another way. Each test sends from a 127.0.0.x
 address of its own, since nginx counts per client address."""
+import datetime
 import json
 import socket
 import ssl
@@ -192,13 +193,21 @@ def test_a_citizen_over_the_limit_without_javascript_gets_a_page_in_their_langua
     assert status == 429 and error_of(body)["code"] == "too_many_requests"
 
 
+def a_coming_tuesday():
+    """A Tuesday at least two days ahead in India (the demo office takes appointments then), as YYYY-MM-DD."""
+    today = (datetime.datetime.now(datetime.timezone.utc) + datetime.timedelta(hours=5, minutes=30)).date()
+    day = today + datetime.timedelta(days=2)
+    return (day + datetime.timedelta(days=(1 - day.weekday()) % 7)).isoformat()
+
+
 def test_moving_an_appointment_is_counted_like_booking(production):
     # Given one appointment booked from an address, with its manage cookie
-    slots = json.loads(production.request("GET", "/api/v1/offices/VAD-247/slots?service=new-lt-connection&date=2026-12-01",
+    tuesday = a_coming_tuesday()
+    slots = json.loads(production.request("GET", f"/api/v1/offices/VAD-247/slots?service=new-lt-connection&date={tuesday}",
                                           source="127.0.0.21")[2])["slots"]
     status, headers, body = production.request("POST", "/api/v1/tokens", headers=JSON, source="127.0.0.21", body=json.dumps({
         "office": "VAD-247", "service": "new-lt-connection", "name": "Move Test", "phone": "9825066666",
-        "slot": str(slots[0]["id"]), "date": "2026-12-01"}).encode())
+        "slot": str(slots[0]["id"]), "date": tuesday}).encode())
     assert status == 201, body
     token = json.loads(body)["token"]["id"]
     cookie = next(line.split(";")[0] for line in headers.set_cookies if line.startswith("gq_manage_"))
@@ -207,7 +216,7 @@ def test_moving_an_appointment_is_counted_like_booking(production):
     for index in range(15):
         status, headers, body = production.request(
             "POST", f"/api/v1/tokens/{token}/reschedule", headers={**JSON, "Cookie": cookie}, source="127.0.0.21",
-            body=json.dumps({"slot": str(slots[1 + index % 2]["id"]), "date": "2026-12-01"}).encode())
+            body=json.dumps({"slot": str(slots[1 + index % 2]["id"]), "date": tuesday}).encode())
         statuses.append(status)
         if status == 201:
             token = json.loads(body)["token"]["id"]

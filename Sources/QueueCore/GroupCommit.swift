@@ -1,0 +1,134 @@
+import Foundation
+import GRDB
+
+/// One writer for the queue's changes that groups the changes arriving together into one
+/// transaction: each runs in a savepoint of its own (a refused change rolls back alone and throws
+/// to its caller), the group commits once (one sync to disk for all, with `synchronous = FULL`),
+/// and each caller is answered after that shared commit, never before. What the group appended is
+/// published to the queue's feed as the transaction commits, as one change.
+///
+/// No thread of its own: the first caller to find no group being written writes the next group
+/// (everything waiting by then, its own change included), then hands the turn to the first
+/// caller that arrived meanwhile.
+final class GroupCommit: @unchecked Sendable {
+    /// One caller's change, waiting for its group.
+    private final class Job: @unchecked Sendable {
+        /// Dropped once run: the caller's closure must not outlive its call.
+        var work: ((Database) throws -> QueueChange?)?
+        let done = DispatchSemaphore(value: 0)
+        var failure: (any Error)?
+        var change: QueueChange?
+        /// Set when this caller is to write the next group.
+        var leads = false
+
+        init(_ work: @escaping (Database) throws -> QueueChange?) { self.work = work }
+    }
+
+    private let writer: any DatabaseWriter
+    private let feed: QueueFeed
+    private let lock = NSLock()
+    private var waiting: [Job] = []
+    private var writing = false
+    private var groups = 0
+    private var changes = 0
+
+    /// How many groups and changes have been written (changes per group is what grouping saves).
+    var written: (groups: Int, changes: Int) {
+        lock.lock(); defer { lock.unlock() }
+        return (groups, changes)
+    }
+
+    init(writer: any DatabaseWriter, feed: QueueFeed) {
+        self.writer = writer
+        self.feed = feed
+    }
+
+    /// Runs `work` in the next group's transaction and returns once that group has committed.
+    /// `work` returns what it appended to the events table (nil for nothing).
+    func write(_ work: (Database) throws -> QueueChange?) throws {
+        try withoutActuallyEscaping(work) { work in
+            // The caller waits here until its group is written, so `work` never outlives this call.
+            let job = Job(work)
+            lock.lock()
+            waiting.append(job)
+            let leads = !writing
+            writing = true
+            lock.unlock()
+            if !leads {
+                job.done.wait()
+                if job.leads { writeGroups(from: job) }
+            } else {
+                writeGroups(from: job)
+            }
+            if let failure = job.failure { throw failure }
+        }
+    }
+
+    /// Writes the group that holds `job`, then passes the turn on.
+    private func writeGroups(from job: Job) {
+        lock.lock()
+        let group = waiting
+        waiting = []
+        lock.unlock()
+        write(group)
+        lock.lock()
+        let next = waiting.first
+        if next == nil { writing = false }
+        groups += 1
+        changes += group.count
+        lock.unlock()
+        for other in group where other !== job { other.done.signal() }
+        if let next {
+            next.leads = true
+            next.done.signal()
+        }
+    }
+
+    private func write(_ group: [Job]) {
+        defer { for job in group { job.work = nil } }
+        do {
+            try writer.write { db in
+                var appended: [QueueChange] = []
+                for job in group {
+                    do {
+                        defer { job.work = nil }
+                        try db.inSavepoint {
+                            job.change = try job.work?(db)
+                            return .commit
+                        }
+                        if let change = job.change { appended.append(change) }
+                    } catch {
+                        job.failure = error
+                        job.change = nil
+                        // Some failures (a full disk, an I/O error) end the whole transaction:
+                        // then nothing of the group stands.
+                        if !db.isInsideTransaction { throw error }
+                    }
+                }
+                guard let published = QueueChange(merging: appended) else { return }
+                let feed = self.feed
+                db.afterNextTransaction { _ in feed.publish(published) }
+            }
+        } catch {
+            // The group did not commit: every change of it failed with it.
+            for job in group where job.failure == nil { job.failure = error }
+        }
+    }
+}
+
+extension QueueChange {
+    /// The changes of one transaction as one: their events in order, each office's newest event id
+    /// before the first of them, and each token and counter as the last of them left it.
+    init?(merging changes: [QueueChange]) {
+        guard !changes.isEmpty else { return nil }
+        var preceding: [String: Int64] = [:]
+        var tokens: [Int64: Token] = [:], counters: [Int64: Counter] = [:]
+        for change in changes {
+            for (office, id) in change.precedingEventID where preceding[office] == nil { preceding[office] = id }
+            for token in change.tokens { tokens[token.id] = token }
+            for counter in change.counters { counters[counter.id] = counter }
+        }
+        self.init(events: changes.flatMap(\.events).sorted { $0.id < $1.id }, precedingEventID: preceding,
+                  tokens: tokens.values.sorted { $0.id < $1.id }, counters: counters.values.sorted { $0.id < $1.id })
+    }
+}
