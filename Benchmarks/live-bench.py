@@ -4,13 +4,14 @@ build), on a database and port of its own, side by side with the limits of the s
 file and /api/healthz), with the load client's own CPU use.
 
     swift build -c release --product fcgi-app && swift build -c release --product sitegen
-    python3 Benchmarks/live-bench.py [--waiting 200,3000] [--seconds 8] [--streams 1000,4000]
+    python3 Benchmarks/live-bench.py [--waiting 200,3000] [--seconds 8] [--streams 1000,10000] [--counters 16]
 
-For each queue length: booking, token status, the office snapshot and call-next (each of four
-counters calling, starting and completing in turn), then one booking fanned out to many office
-streams (the delay until each stream has it, and memory per stream in fcgi-app and nginx), and
-/api/healthz while those streams are open and bookings arrive at 100/s. wrk is the HTTP load client
-(Debian's package)."""
+For each queue length, on a stack of its own: the limits (a static file, /api/healthz), token
+status (tokens read at random), the office snapshot, call-next (each of --counters counters calling,
+starting and completing in turn, and a citizen booking, so that the queue keeps its length) and
+booking. Then one booking fanned out to many office streams (the delay until each stream has it,
+and memory per stream in fcgi-app and nginx), and /api/healthz while those streams are open and
+bookings arrive at 100/s. wrk is the HTTP load client (Debian's package)."""
 import argparse
 import json
 import os
@@ -62,7 +63,7 @@ function request()
   if step == 4 then
     booked = booked + 1
     local body = '{"office":"VAD-247","service":"bill-complaint","name":"Bench","phone":"' ..
-      string.format("7%d%d%07d", __RUN__, id, booked) .. '"}'
+      string.format("7%02d%07d", id, booked) .. '"}'
     return wrk.format("POST", "/api/v1/tokens", {["Content-Type"] = "application/json"}, body)
   end
   local action = ({"call-next", "start", "complete"})[step]
@@ -222,67 +223,89 @@ def fan_out(stack, count, app_pid):
             "app_kib": app_per, "nginx_kib": nginx_per, "health": health}
 
 
+def start_stack(counter_count):
+    """A stack of its own on the release build, with no daily caps or booking limits in the way and
+    `counter_count` open counters at VAD-247, every one serving bill complaints."""
+    stack = Stack(nginx_env={"GUVNL_BOOKING_RATE": "1000000r/s", "GUVNL_BOOKING_BURST": "1000000",
+                             "GUVNL_CONN_PER_ADDRESS": "60000"},
+                  app_args=["--max-streams", "20000", "--max-streams-per-address", "20000"])
+    stack.start()
+    stack.app.send_signal(15)
+    stack.app.wait(timeout=20)
+    with sqlite3.connect(stack.database) as db:
+        db.execute("UPDATE office_service SET daily_cap = 100000")
+        db.execute("UPDATE queue_policy SET active_tokens_per_phone = 20")
+        existing = db.execute("SELECT max(number) FROM counter WHERE office_code = 'VAD-247'").fetchone()[0]
+        for number in range(existing + 1, counter_count + 1):
+            db.execute("INSERT INTO counter (office_code, number, state) VALUES ('VAD-247', ?, 'open')", (number,))
+        counters = [row[0] for row in db.execute("SELECT id FROM counter WHERE office_code = 'VAD-247' ORDER BY number")]
+        for counter in counters:
+            db.execute("INSERT OR IGNORE INTO counter_service VALUES (?, 'bill-complaint')", (counter,))
+    stack.start_app()
+    stack.wait_until_up()
+    return stack, counters[:counter_count]
+
+
+def sign_in(stack):
+    status, headers, body = stack.request("POST", "/api/v1/auth/login", headers={"Content-Type": "application/json"},
+                                          body=b'{"username":"manager-vad-247","password":"demo-manager-2026"}')
+    assert status == 200, body
+    return "; ".join(f"{name}={value}" for name, value in headers.cookies.items()), json.loads(body)["csrf_token"]
+
+
+def measure_queue(target, run, args):
+    """Every figure for one queue length, on a stack of its own (so that one length's bookings do
+    not lengthen the next one's queue), beside the limits of that same stack."""
+    stack, counters = start_stack(args.counters)
+    try:
+        cookie, csrf = sign_in(stack)
+        show("static file", wrk(stack.base + "/assets/icon.svg", RESULT, args.seconds, 32))
+        show("/api/healthz", wrk(stack.base + "/api/healthz", RESULT, args.seconds, 32))
+        tokens = []
+        fill(stack, target, run, tokens)
+        note = f"{waiting(stack.database)} waiting"
+        script = STATUS.replace("__PATHS__", ",".join(json.dumps(path) for path in tokens)).replace("__SEED__", str(run + 1))
+        show("token status", wrk(stack.base + "/", script, args.seconds, 32), note + f"; {len(tokens)} tokens read at random")
+        show("office snapshot", wrk(stack.base + "/api/v1/offices/VAD-247/queue", RESULT, args.seconds, 32), note)
+        calls = wrk(stack.base + "/", COUNTER.replace("__COUNTERS__", "{" + ",".join(map(str, counters)) + "}")
+                    .replace("__COOKIE__", json.dumps(cookie)).replace("__CSRF__", json.dumps(csrf)).replace("__RUN__", str(run + 1)),
+                    args.seconds, len(counters), threads=len(counters))  # one wrk thread (one connection) per counter
+        calls["per_second"] /= 4
+        show(f"call next (each with start, complete and a booking; {len(counters)} counters)", calls,
+             note + "; rate is of calls; latency of all four")
+        fill(stack, target, run + 10)
+        show("booking", wrk(stack.base + "/api/v1/tokens", BOOKING.replace("__RUN__", str(run + 1)), max(2, args.seconds // 2), 8),
+             f"{waiting(stack.database)} waiting at the start")
+    finally:
+        stack.stop()
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--waiting", default="200,3000")
     parser.add_argument("--seconds", type=int, default=8)
     parser.add_argument("--streams", default="1000")
+    parser.add_argument("--counters", type=int, default=16)
     args = parser.parse_args()
     if os.geteuid() == 0:
         subprocess.run(["apt-get", "install", "-y", "-q", "wrk"], capture_output=True)
     resource.setrlimit(resource.RLIMIT_NOFILE, (resource.getrlimit(resource.RLIMIT_NOFILE)[1],) * 2)
+    print("| what | rate | p50 | p99 | wrk CPU (cores) | non-2xx | queue |\n| --- | --- | --- | --- | --- | --- | --- |")
+    for run, target in enumerate(int(value) for value in args.waiting.split(",") if value):
+        measure_queue(target, run, args)
     streams = [int(count) for count in args.streams.split(",") if count]
-    stack = Stack(nginx_env={"GUVNL_BOOKING_RATE": "1000000r/s", "GUVNL_BOOKING_BURST": "1000000",
-                             "GUVNL_CONN_PER_ADDRESS": "60000"},
-                  app_args=["--max-streams", "20000", "--max-streams-per-address", "20000"])
-    stack.start()
+    if not streams:
+        return
+    stack, _ = start_stack(args.counters)
     try:
-        with sqlite3.connect(stack.database) as db:
-            db.execute("UPDATE office_service SET daily_cap = 100000")
-            db.execute("UPDATE queue_policy SET active_tokens_per_phone = 20")
-            counters = [row[0] for row in db.execute("SELECT id FROM counter WHERE office_code = 'VAD-247' ORDER BY number")]
-        # A fourth counter, and every counter serving bill complaints, so that call-next has work at each
-        stack.app.send_signal(15)
-        stack.app.wait(timeout=20)
-        with sqlite3.connect(stack.database) as db:
-            db.execute("INSERT INTO counter (office_code, number, state) VALUES ('VAD-247', 4, 'open')")
-            counters = [row[0] for row in db.execute("SELECT id FROM counter WHERE office_code = 'VAD-247' ORDER BY number")]
-            for counter in counters:
-                db.execute("INSERT OR IGNORE INTO counter_service VALUES (?, 'bill-complaint')", (counter,))
-        stack.start_app()
-        stack.wait_until_up()
-        status, headers, body = stack.request("POST", "/api/v1/auth/login", headers={"Content-Type": "application/json"},
-                                              body=b'{"username":"manager-vad-247","password":"demo-manager-2026"}')
-        cookie = "; ".join(f"{name}={value}" for name, value in headers.cookies.items())
-        csrf = json.loads(body)["csrf_token"]
-        print("| what | rate | p50 | p99 | wrk CPU (cores) | non-2xx | queue |\n| --- | --- | --- | --- | --- | --- | --- |")
-        show("static file", wrk(stack.base + "/assets/icon.svg", RESULT, args.seconds, 32))
-        show("/api/healthz", wrk(stack.base + "/api/healthz", RESULT, args.seconds, 32))
-        tokens = []
-        for run, target in enumerate(int(value) for value in args.waiting.split(",")):
-            fill(stack, target, run, tokens)
-            note = f"{waiting(stack.database)} waiting"
-            # The tokens still waiting (calls in an earlier run served some)
-            with sqlite3.connect(stack.database) as db:
-                still = {row[0] for row in db.execute("SELECT id FROM token WHERE state = 'waiting'")}
-            paths = [path for path in tokens if int(path.split("/")[4].split("?")[0]) in still]
-            script = STATUS.replace("__PATHS__", ",".join(json.dumps(path) for path in paths)).replace("__SEED__", str(run + 1))
-            show("token status", wrk(stack.base + "/", script, args.seconds, 32), note + f"; {len(paths)} tokens read at random")
-            show("office snapshot", wrk(stack.base + "/api/v1/offices/VAD-247/queue", RESULT, args.seconds, 32), note)
-            calls = wrk(stack.base + "/", COUNTER.replace("__COUNTERS__", "{" + ",".join(map(str, counters)) + "}")
-                        .replace("__COOKIE__", json.dumps(cookie)).replace("__CSRF__", json.dumps(csrf)).replace("__RUN__", str(run + 1)),
-                        args.seconds, len(counters), threads=len(counters))
-            calls["per_second"] /= 4
-            show("call next (each with start, complete and a booking)", calls, note + "; rate is of calls; latency of all four")
-            fill(stack, target, run + 10)
-            show("booking", wrk(stack.base + "/api/v1/tokens", BOOKING.replace("__RUN__", str(run + 1)), max(2, args.seconds // 2), 8),
-                 f"{target} waiting at the start")
+        fill(stack, 200, 50)
         for count in streams:
             result = fan_out(stack, count, stack.app_pid())
             print(f"\n{result['streams']} office streams ({result['opened']} answered 200): one booking reached {result['reached']} "
                   f"(p50 {result['p50']:.3f} s, p99 {result['p99']:.3f} s, max {result['max']:.3f} s); "
                   f"memory per stream: fcgi-app {result['app_kib']:.1f} KiB, nginx {result['nginx_kib']:.1f} KiB")
             show(f"/api/healthz with {count} streams open, bookings at 100/s", result["health"])
+            show("/api/healthz idle, same stack", wrk(stack.base + "/api/healthz", RESULT, 5, 16))
     finally:
         stack.stop()
 

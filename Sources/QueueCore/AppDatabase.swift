@@ -58,7 +58,7 @@ public struct AppDatabase: Sendable {
         var health = try writer.read { db in
             let applied = try Schema.migrator.appliedIdentifiers(db)
             let known = Schema.migrator.migrations
-            let offices = try db.tableExists("office") ? Int.fetchOne(db, sql: "SELECT count(*) FROM office") ?? 0 : 0
+            let offices = try db.tableExists("office") ? Int.fetchOne(db.cachedStatement(sql: "SELECT count(*) FROM office")) ?? 0 : 0
             return DatabaseHealth(
                 schemaVersion: known.last { applied.contains($0) } ?? "none",
                 appliedMigrations: applied.count,

@@ -13,8 +13,8 @@ public struct Counter: Sendable, Equatable, Identifiable {
 
     static func fetch(_ db: Database, id: Int64) throws -> Counter? {
         guard let row = try Row.fetchOne(db.cachedStatement(sql: "SELECT * FROM counter WHERE id = ?"), arguments: [id]) else { return nil }
-        let services = try String.fetchAll(
-            db, sql: "SELECT service_code FROM counter_service WHERE counter_id = ? ORDER BY service_code", arguments: [id])
+        let services = try String.fetchAll(db.cachedStatement(sql: "SELECT service_code FROM counter_service WHERE counter_id = ? ORDER BY service_code"),
+                                           arguments: [id])
         return Counter(id: row["id"], officeCode: row["office_code"], number: row["number"],
                        state: State(rawValue: row["state"]) ?? .closed, pauseReason: row["pause_reason"],
                        serviceCodes: services)

@@ -69,14 +69,14 @@ extension Queue {
         }
         // Who waits, in calling order: from the office's live picture, not recomputed per desk.
         let office = try live.office(counter.officeCode, at: now)
-        let order = office.callingOrder(counter: counterID, at: now)
-        let waiting = order.prefix(CounterDesk.shownWaiting).map { entry in
+        let (order, count) = office.callingOrder(counter: counterID, limit: CounterDesk.shownWaiting, at: now)
+        let waiting = order.map { entry in
             CounterDesk.Waiting(tokenID: entry.id, number: entry.number, service: entry.service,
                                 priority: entry.candidate.priority.rawValue, kind: entry.candidate.kind.rawValue,
                                 waitedSeconds: now.timeIntervalSince(entry.candidate.queuedAt))
         }
         return CounterDesk(counterID: counterID, office: counter.officeCode, number: counter.number,
                            state: counter.state.rawValue, pauseReason: counter.pauseReason, services: counter.serviceCodes,
-                           current: current, waiting: waiting, waitingCount: order.count, version: office.version)
+                           current: current, waiting: waiting, waitingCount: count, version: office.version)
     }
 }

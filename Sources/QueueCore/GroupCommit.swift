@@ -10,6 +10,10 @@ import GRDB
 /// No thread of its own: the first caller to find no group being written writes the next group
 /// (everything waiting by then, its own change included), then hands the turn to the first
 /// caller that arrived meanwhile.
+///
+/// While a group is written, each office's live picture is brought forward change by change, so
+/// that a change deciding from the picture (call next) sees the changes before it in the group;
+/// the pictures are handed to `LiveOffices` as the group commits.
 final class GroupCommit: @unchecked Sendable {
     /// One caller's change, waiting for its group.
     private final class Job: @unchecked Sendable {
@@ -26,6 +30,11 @@ final class GroupCommit: @unchecked Sendable {
 
     private let writer: any DatabaseWriter
     private let feed: QueueFeed
+    private let live: LiveOffices
+    /// The offices' pictures as the group's transaction has them so far, and the offices whose
+    /// picture could not be brought forward. Used only by the group's writer, inside its transaction.
+    private var working: [String: LiveOffice] = [:]
+    private var unworkable: Set<String> = []
     private let lock = NSLock()
     private var waiting: [Job] = []
     private var writing = false
@@ -38,9 +47,31 @@ final class GroupCommit: @unchecked Sendable {
         return (groups, changes)
     }
 
-    init(writer: any DatabaseWriter, feed: QueueFeed) {
+    init(writer: any DatabaseWriter, feed: QueueFeed, live: LiveOffices) {
         self.writer = writer
         self.feed = feed
+        self.live = live
+    }
+
+    /// The office's picture with the changes of this group so far, for a change of the group to
+    /// decide from (it must still check the version against the events table); nil if there is none.
+    func picture(_ office: String, at now: Date) -> LiveOffice? {
+        if let picture = working[office] { return picture }
+        return unworkable.contains(office) ? nil : live.currentPicture(office, at: now)
+    }
+
+    /// Brings the working pictures forward by one change of the group.
+    private func bringForward(_ change: QueueChange) {
+        let now = Date()
+        for (office, events) in Dictionary(grouping: change.events, by: \.officeCode) where !unworkable.contains(office) {
+            guard var picture = working[office] ?? live.currentPicture(office, at: now), picture.version == change.precedingEventID[office],
+                  picture.apply(events, tokens: change.tokens, counters: change.counters) else {
+                working[office] = nil
+                unworkable.insert(office)
+                continue
+            }
+            working[office] = picture
+        }
     }
 
     /// Runs `work` in the next group's transaction and returns once that group has committed.
@@ -85,7 +116,12 @@ final class GroupCommit: @unchecked Sendable {
     }
 
     private func write(_ group: [Job]) {
-        defer { for job in group { job.work = nil } }
+        working = [:]
+        unworkable = []
+        defer {
+            for job in group { job.work = nil }
+            working = [:]
+        }
         do {
             try writer.write { db in
                 var appended: [QueueChange] = []
@@ -96,7 +132,10 @@ final class GroupCommit: @unchecked Sendable {
                             job.change = try job.work?(db)
                             return .commit
                         }
-                        if let change = job.change { appended.append(change) }
+                        if let change = job.change {
+                            appended.append(change)
+                            bringForward(change)
+                        }
                     } catch {
                         job.failure = error
                         job.change = nil
@@ -106,8 +145,11 @@ final class GroupCommit: @unchecked Sendable {
                     }
                 }
                 guard let published = QueueChange(merging: appended) else { return }
-                let feed = self.feed
-                db.afterNextTransaction { _ in feed.publish(published) }
+                let feed = self.feed, live = self.live, pictures = working
+                db.afterNextTransaction { _ in
+                    live.install(pictures)
+                    feed.publish(published)
+                }
             }
         } catch {
             // The group did not commit: every change of it failed with it.

@@ -42,22 +42,26 @@ extension LiveOffice {
             lastCalls: recentCalls)
     }
 
-    /// Who a counter would call, in order: the waiting tokens of its services not sent to another counter.
-    func callingOrder(counter id: Int64, at now: Date) -> [Waiting] {
-        guard let counter = counters.first(where: { $0.id == id }) else { return [] }
-        let candidates = waiting.filter { counter.services.contains($0.service) && ($0.targetCounter == nil || $0.targetCounter == id) }
-        return ordered(candidates, at: now)
+    /// Who a counter would call, in order (the first `limit`, if given), and how many it could call
+    /// in all: the waiting tokens of its services not sent to another counter.
+    func callingOrder(counter id: Int64, limit: Int? = nil, at now: Date) -> (order: [Waiting], count: Int) {
+        guard let counter = counters.first(where: { $0.id == id }) else { return ([], 0) }
+        var serves = [Bool](repeating: false, count: serviceNumbers.count)
+        for service in counter.services { if let number = serviceNumbers[service] { serves[number] = true } }
+        var eligible: [Int] = []
+        eligible.reserveCapacity(waiting.count)
+        for (index, entry) in waiting.enumerated()
+        where serves[entry.serviceNumber] && (entry.targetCounter == nil || entry.targetCounter == id) {
+            eligible.append(index)
+        }
+        let order = OrderingPolicy.positions(eligible.map { waiting[$0].candidate }, limit: limit, priorityStreak: priorityStreak,
+                                             policy: policy, now: now, minuteOfDay: ServiceDay(now, timeZone: timeZone).minuteOfDay)
+        return (order.map { waiting[eligible[$0]] }, eligible.count)
     }
 
     /// The counter number of a counter id, if it is this office's.
     func counterNumber(_ id: Int64?) -> Int? {
         id.flatMap { id in counters.first { $0.id == id }?.number }
-    }
-
-    /// The candidates in the order the policy calls them.
-    func ordered(_ candidates: [Waiting], at now: Date) -> [Waiting] {
-        OrderingPolicy.order(candidates, by: \.candidate, priorityStreak: priorityStreak, policy: policy,
-                             now: now, minuteOfDay: ServiceDay(now, timeZone: timeZone).minuteOfDay)
     }
 
     /// The index of a waiting token in `waiting` (kept in arrival order: a binary search when its
@@ -179,8 +183,8 @@ public final class OfficeAnswers: @unchecked Sendable {
             let eligible = key.target == nil ? entry.targetCounter == nil : (entry.targetCounter == nil || entry.targetCounter == key.target)
             if eligible { candidates.append(index) }
         }
-        let order = OrderingPolicy.order(candidates, by: { waiting[$0].candidate }, priorityStreak: office.priorityStreak,
-                                         policy: office.policy, now: now, minuteOfDay: minuteOfDay)
+        let order = OrderingPolicy.positions(candidates.map { waiting[$0].candidate }, priorityStreak: office.priorityStreak,
+                                             policy: office.policy, now: now, minuteOfDay: minuteOfDay).map { candidates[$0] }
         var work = [Double](repeating: 0, count: order.count + 1)
         var place = [Int32](repeating: -1, count: waiting.count)
         for (ahead, index) in order.enumerated() {

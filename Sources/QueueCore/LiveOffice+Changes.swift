@@ -9,58 +9,64 @@ extension LiveOffice {
     /// the picture is then loaded again.
     func applying(_ events: [QueueEvent], tokens: [Token], counters changedCounters: [QueueCore.Counter]) -> LiveOffice? {
         var next = self
+        return next.apply(events, tokens: tokens, counters: changedCounters) ? next : nil
+    }
+
+    /// Takes the change in, in place; false when it cannot be worked out here (the picture is then
+    /// half changed and must be dropped).
+    mutating func apply(_ events: [QueueEvent], tokens: [Token], counters changedCounters: [QueueCore.Counter]) -> Bool {
         for event in events {
             switch event.eventKind {
-            case .policyChanged, .counterServicesChanged, .holidayAdded, .holidayRemoved, nil: return nil
+            case .policyChanged, .counterServicesChanged, .holidayAdded, .holidayRemoved, nil: return false
             case .called, .recalled:
-                guard let token = tokens.first(where: { $0.id == event.tokenID }), let counter = event.counterNumber else { return nil }
+                guard let token = tokens.first(where: { $0.id == event.tokenID }), let counter = event.counterNumber else { return false }
                 if event.eventKind == .called {
-                    next.priorityStreak = token.citizen.priority.isPriority ? min(next.priorityStreak + 1, policy.maxPriorityStreak) : 0
+                    priorityStreak = token.citizen.priority.isPriority ? min(priorityStreak + 1, policy.maxPriorityStreak) : 0
                 }
-                next.recentCalls.insert(OfficeSnapshot.Call(token: token.number, counter: counter, at: Date(milliseconds: event.at.milliseconds),
+                recentCalls.insert(OfficeSnapshot.Call(token: token.number, counter: counter, at: Date(milliseconds: event.at.milliseconds),
                                                             recall: event.eventKind == .recalled), at: 0)
-                next.recentCalls = Array(next.recentCalls.prefix(Queue.recentCalls))
+                recentCalls = Array(recentCalls.prefix(Queue.recentCalls))
             case .completed:
-                guard let token = tokens.first(where: { $0.id == event.tokenID }) else { return nil }
+                guard let token = tokens.first(where: { $0.id == event.tokenID }) else { return false }
                 if let started = token.startedAt, let finished = token.finishedAt {
                     let service = token.serviceCode
-                    let times = [finished.milliseconds - started.milliseconds] + (next.recentServiceTimes[service] ?? [])
-                    next.recentServiceTimes[service] = Array(times.prefix(Queue.serviceTimeWindow))
-                    guard let typical = typicalSeconds[service] else { return nil }
-                    next.serviceSeconds[service] = Queue.meanServiceSeconds(next.recentServiceTimes[service] ?? [], typical: typical)
+                    let times = [finished.milliseconds - started.milliseconds] + (recentServiceTimes[service] ?? [])
+                    recentServiceTimes[service] = Array(times.prefix(Queue.serviceTimeWindow))
+                    guard let typical = typicalSeconds[service] else { return false }
+                    serviceSeconds[service] = Queue.meanServiceSeconds(recentServiceTimes[service] ?? [], typical: typical)
                 }
             default:
                 break
             }
-            next.version = max(next.version, event.id)
+            version = max(version, event.id)
         }
         // The counters as the transaction left them (their state, and who is at them).
         for counter in changedCounters where counter.officeCode == code {
-            guard let index = next.counters.firstIndex(where: { $0.id == counter.id }),
-                  next.counters[index].services == counter.serviceCodes else { return nil }
-            let old = next.counters[index]
-            next.counters[index] = Counter(id: old.id, number: old.number, state: counter.state, pauseReason: counter.pauseReason,
+            guard let index = counters.firstIndex(where: { $0.id == counter.id }),
+                  counters[index].services == counter.serviceCodes else { return false }
+            let old = counters[index]
+            counters[index] = Counter(id: old.id, number: old.number, state: counter.state, pauseReason: counter.pauseReason,
                                            services: old.services, currentTokenID: old.currentTokenID,
                                            currentNumber: old.currentNumber, currentState: old.currentState)
         }
         // Each token where it now is: waiting in today's queue, at a counter, or out of the picture.
         for token in tokens where token.officeCode == code {
-            next.waiting.removeAll { $0.id == token.id }
-            for (index, counter) in next.counters.enumerated() where counter.currentTokenID == token.id {
-                next.counters[index] = counter.with(current: nil)
+            waiting.removeAll { $0.id == token.id }
+            for (index, counter) in counters.enumerated() where counter.currentTokenID == token.id {
+                counters[index] = counter.with(current: nil)
             }
             if token.state == .waiting, token.serviceDay == day, let queuedAt = token.queuedAt {
-                guard next.serviceSeconds[token.serviceCode] != nil, let serviceNumber = serviceNumbers[token.serviceCode] else { return nil }
-                next.insertWaiting(Waiting(
+                guard serviceSeconds[token.serviceCode] != nil, let serviceNumber = serviceNumbers[token.serviceCode] else { return false }
+                insertWaiting(Waiting(
                     candidate: QueueCandidate(tokenID: token.id, priority: token.citizen.priority, kind: token.kind,
                                               queuedAt: queuedAt, slotStartsAt: token.slotStartsAt),
                     number: token.number, service: token.serviceCode, serviceNumber: serviceNumber, targetCounter: token.targetCounterID))
             } else if token.state == .called || token.state == .serving, let counterID = token.counterID,
-                      let index = next.counters.firstIndex(where: { $0.id == counterID }) {
-                next.counters[index] = next.counters[index].with(current: token)
+                      let index = counters.firstIndex(where: { $0.id == counterID }) {
+                counters[index] = counters[index].with(current: token)
             }
         }
-        return next
+        return true
     }
 
     /// Puts a token into the waiting list at its place in arrival order (a newcomer is last: no search).

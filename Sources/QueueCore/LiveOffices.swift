@@ -78,6 +78,19 @@ public final class LiveOffices: @unchecked Sendable {
         return (office, answers(office, at: now))
     }
 
+    /// Pictures a group commit brought forward with its changes, as it commits (before the feed
+    /// publishes them, which then finds them current).
+    func install(_ pictures: [String: LiveOffice]) {
+        guard !pictures.isEmpty else { return }
+        lock.lock()
+        defer { lock.unlock() }
+        for (code, picture) in pictures {
+            let entry = entries[code] ?? Entry()
+            entries[code] = entry
+            if (entry.office?.version ?? 0) < picture.version { entry.office = picture }
+        }
+    }
+
     /// Where every waiting token of the office stands.
     public func positions(office code: String, at now: Date) throws -> (LiveOffice, [Int64: QueuePosition]) {
         let (office, answers) = try answers(office: code, at: now)

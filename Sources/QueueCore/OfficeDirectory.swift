@@ -52,7 +52,7 @@ extension Queue {
     /// Every office with its services, ordered by code.
     public func offices(at now: Date) throws -> [OfficeSummary] {
         try database.writer.read { db in
-            try String.fetchAll(db, sql: "SELECT code FROM office ORDER BY code").compactMap {
+            try String.fetchAll(db.cachedStatement(sql: "SELECT code FROM office ORDER BY code")).compactMap {
                 try Self.officeSummary(db, code: $0, at: now)
             }
         }
@@ -77,11 +77,11 @@ extension Queue {
             }
             let today = office.serviceDay(now)
             let closed = try office.holiday(db, day: day) != nil
-            return try Row.fetchAll(db, sql: """
+            return try Row.fetchAll(db.cachedStatement(sql: """
                 SELECT s.id, s.starts_at, s.ends_at, s.capacity,
                        (SELECT count(*) FROM token t WHERE t.slot_id = s.id AND t.service_day = ? AND t.state != 'cancelled') AS booked
                 FROM appointment_slot s WHERE s.office_code = ? AND s.service_code = ? AND s.weekday = ? ORDER BY s.starts_at
-                """, arguments: [day, code, service, weekday]).map { row in
+                """), arguments: [day, code, service, weekday]).map { row in
                 let ends: Int = row["ends_at"]
                 let capacity: Int = row["capacity"]
                 let past = closed || day < today.day || (day == today.day && ends <= today.minuteOfDay)
@@ -93,23 +93,23 @@ extension Queue {
 
     /// The required documents of a service, in order.
     static func documents(_ db: Database, service: String) throws -> [LocalizedName] {
-        try Row.fetchAll(db, sql: "SELECT name_en, name_gu, name_hi FROM service_document WHERE service_code = ? ORDER BY position",
+        try Row.fetchAll(db.cachedStatement(sql: "SELECT name_en, name_gu, name_hi FROM service_document WHERE service_code = ? ORDER BY position"),
                          arguments: [service]).map { LocalizedName(en: $0["name_en"], gu: $0["name_gu"], hi: $0["name_hi"]) }
     }
 
     static func officeSummary(_ db: Database, code: String, at now: Date) throws -> OfficeSummary? {
-        guard let row = try Row.fetchOne(db, sql: "SELECT * FROM office WHERE code = ?", arguments: [code]) else { return nil }
+        guard let row = try Row.fetchOne(db.cachedStatement(sql: "SELECT * FROM office WHERE code = ?"), arguments: [code]) else { return nil }
         let facts = try OfficeFacts.load(db, code: code)
         let moment = facts.serviceDay(now)
         let open = try facts.holiday(db, day: moment.day) == nil && facts.isOpen(db, at: moment)
-        let hours = try Row.fetchAll(db, sql: """
+        let hours = try Row.fetchAll(db.cachedStatement(sql: """
             SELECT weekday, opens_at, closes_at FROM office_hours WHERE office_code = ? ORDER BY weekday, opens_at
-            """, arguments: [code]).map {
+            """), arguments: [code]).map {
             OfficeSummary.Hours(weekday: $0["weekday"], opens: clock($0["opens_at"]), closes: clock($0["closes_at"]))
         }
-        let services = try Row.fetchAll(db, sql: """
+        let services = try Row.fetchAll(db.cachedStatement(sql: """
             SELECT s.* FROM service s JOIN office_service os ON os.service_code = s.code WHERE os.office_code = ? ORDER BY s.code
-            """, arguments: [code]).map { service in
+            """), arguments: [code]).map { service in
             ServiceSummary(code: service["code"], tokenPrefix: service["token_prefix"],
                            names: LocalizedName(en: service["name_en"], gu: service["name_gu"], hi: service["name_hi"]),
                            typicalMinutes: service["typical_minutes"], takesAppointments: service["takes_appointments"],

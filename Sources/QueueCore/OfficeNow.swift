@@ -33,17 +33,17 @@ extension Queue {
         return try database.writer.read { db in
             let facts = try OfficeFacts.load(db, code: code)
             let dayStart = ServiceDay.midnight(of: snapshot.day, timeZone: facts.timeZone) ?? now
-            let staff = try Dictionary(Row.fetchAll(db, sql: """
+            let staff = try Dictionary(Row.fetchAll(db.cachedStatement(sql: """
                 SELECT e.counter_id, s.display_name FROM event e
                 JOIN staff_user s ON e.actor LIKE 'staff:' || s.id || ':%'
                 WHERE e.id IN (SELECT max(id) FROM event WHERE office_code = ? AND at >= ? AND counter_id IS NOT NULL
                                AND actor LIKE 'staff:%' GROUP BY counter_id)
-                """, arguments: [code, dayStart.milliseconds]).map { (($0["counter_id"] as Int64), ($0["display_name"] as String)) },
+                """), arguments: [code, dayStart.milliseconds]).map { (($0["counter_id"] as Int64), ($0["display_name"] as String)) },
                 uniquingKeysWith: { first, _ in first })
-            let oldest = try Dictionary(Row.fetchAll(db, sql: """
+            let oldest = try Dictionary(Row.fetchAll(db.cachedStatement(sql: """
                 SELECT service_code, min(queued_at) AS oldest FROM token
                 WHERE office_code = ? AND service_day = ? AND state = 'waiting' GROUP BY service_code
-                """, arguments: [code, snapshot.day]).map { (($0["service_code"] as String), ($0["oldest"] as Int64)) },
+                """), arguments: [code, snapshot.day]).map { (($0["service_code"] as String), ($0["oldest"] as Int64)) },
                 uniquingKeysWith: { first, _ in first })
             return OfficeNow(
                 office: code, day: snapshot.day, isOpenNow: snapshot.isOpenNow,

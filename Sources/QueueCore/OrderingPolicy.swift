@@ -23,55 +23,61 @@ public enum OrderingPolicy {
     public static func order(
         _ candidates: [QueueCandidate], priorityStreak: Int, policy: QueuePolicy, now: Date, minuteOfDay: Int
     ) -> [QueueCandidate] {
-        order(candidates, by: { $0 }, priorityStreak: priorityStreak, policy: policy, now: now, minuteOfDay: minuteOfDay)
+        positions(candidates, priorityStreak: priorityStreak, policy: policy, now: now, minuteOfDay: minuteOfDay).map { candidates[$0] }
     }
 
-    /// Items that each stand for a candidate, in the order they would be called. Items already in
-    /// arrival order (as an office's live picture keeps them) are sorted in one pass per class.
-    static func order<Item>(
-        _ items: [Item], by candidate: (Item) -> QueueCandidate, priorityStreak: Int, policy: QueuePolicy, now: Date, minuteOfDay: Int
-    ) -> [Item] {
+    /// The indices of `candidates` in calling order, the first `limit` of them if given. Candidates
+    /// already in arrival order (as an office's live picture keeps them) are sorted in one pass per
+    /// class, and nothing but indices is moved.
+    static func positions(
+        _ candidates: [QueueCandidate], limit: Int? = nil, priorityStreak: Int, policy: QueuePolicy, now: Date, minuteOfDay: Int
+    ) -> [Int] {
         let cutoff = now.addingTimeInterval(-Double(policy.agingMinutes) * 60)
-        let byArrival: ((QueueCandidate, Item), (QueueCandidate, Item)) -> Bool = {
-            ($0.0.queuedAt, $0.0.tokenID) < ($1.0.queuedAt, $1.0.tokenID)
+        let byArrival: (Int, Int) -> Bool = {
+            (candidates[$0].queuedAt, candidates[$0].tokenID) < (candidates[$1].queuedAt, candidates[$1].tokenID)
         }
-        var overdue: [(QueueCandidate, Item)] = [], priority: [(QueueCandidate, Item)] = []
-        var appointments: [(QueueCandidate, Item)] = [], walkIns: [(QueueCandidate, Item)] = []
-        walkIns.reserveCapacity(items.count)
-        for item in items {
-            let candidate = candidate(item)
+        var overdue: [Int] = [], priority: [Int] = [], appointments: [Int] = [], walkIns: [Int] = []
+        walkIns.reserveCapacity(candidates.count)
+        for (index, candidate) in candidates.enumerated() {
             if candidate.queuedAt <= cutoff {
-                overdue.append((candidate, item))
+                overdue.append(index)
             } else if candidate.priority.isPriority {
-                priority.append((candidate, item))
+                priority.append(index)
             } else if candidate.kind == .appointment, let slot = candidate.slotStartsAt, slot <= minuteOfDay {
-                appointments.append((candidate, item))
+                appointments.append(index)
             } else {
-                walkIns.append((candidate, item))
+                walkIns.append(index)
             }
         }
-        overdue.sort(by: byArrival)
-        priority.sort(by: byArrival)
-        walkIns.sort(by: byArrival)
-        appointments.sort { ($0.0.slotStartsAt ?? 0, $0.0.queuedAt, $0.0.tokenID) < ($1.0.slotStartsAt ?? 0, $1.0.queuedAt, $1.0.tokenID) }
+        func sortByArrival(_ list: inout [Int]) {
+            if !zip(list, list.dropFirst()).allSatisfy({ !byArrival($1, $0) }) { list.sort(by: byArrival) }
+        }
+        sortByArrival(&overdue)
+        sortByArrival(&priority)
+        sortByArrival(&walkIns)
+        appointments.sort {
+            (candidates[$0].slotStartsAt ?? 0, candidates[$0].queuedAt, candidates[$0].tokenID)
+                < (candidates[$1].slotStartsAt ?? 0, candidates[$1].queuedAt, candidates[$1].tokenID)
+        }
 
-        var result: [Item] = []
-        result.reserveCapacity(items.count)
+        let wanted = min(limit ?? candidates.count, candidates.count)
+        var result: [Int] = []
+        result.reserveCapacity(wanted)
         var streak = priorityStreak
-        for (candidate, item) in overdue {
-            result.append(item)
-            streak = candidate.priority.isPriority ? streak + 1 : 0
+        for index in overdue where result.count < wanted {
+            result.append(index)
+            streak = candidates[index].priority.isPriority ? streak + 1 : 0
         }
         var p = 0, a = 0, w = 0
-        while result.count < items.count {
+        while result.count < wanted {
             if p < priority.count, streak < policy.maxPriorityStreak {
-                result.append(priority[p].1); p += 1; streak += 1
+                result.append(priority[p]); p += 1; streak += 1
             } else if a < appointments.count {
-                result.append(appointments[a].1); a += 1; streak = 0
+                result.append(appointments[a]); a += 1; streak = 0
             } else if w < walkIns.count {
-                result.append(walkIns[w].1); w += 1; streak = 0
+                result.append(walkIns[w]); w += 1; streak = 0
             } else {
-                result.append(priority[p].1); p += 1; streak += 1
+                result.append(priority[p]); p += 1; streak += 1
             }
         }
         return result

@@ -44,7 +44,7 @@ extension Queue {
             if let picture = try currentPicture(db, office: office, counter: counter, at: now) {
                 // Nothing has changed since the office's picture: the head of its order for this
                 // counter is what the database would give, without reading the whole queue.
-                next = picture.callingOrder(counter: counterID, at: now).first?.id
+                next = picture.callingOrder(counter: counterID, limit: 1, at: now).order.first?.id
             } else {
                 let candidates = try waitingCandidates(db, office: office.code, day: moment.day,
                                                        services: counter.serviceCodes, counterID: counterID)
@@ -91,7 +91,7 @@ extension Queue {
     /// The office's live picture, if it shows the database as this transaction reads it: no event
     /// since its version, the same rules, the counter with the same services, today.
     private func currentPicture(_ db: Database, office: OfficeFacts, counter: Counter, at now: Date) throws -> LiveOffice? {
-        guard let picture = live.currentPicture(office.code, at: now), picture.policy == office.policy,
+        guard let picture = group.picture(office.code, at: now), picture.policy == office.policy,
               picture.counters.first(where: { $0.id == counter.id })?.services == counter.serviceCodes else { return nil }
         let newest = try Int64.fetchOne(db.cachedStatement(sql: "SELECT max(id) FROM event WHERE office_code = ?"),
                                         arguments: [office.code]) ?? 0

@@ -16,7 +16,7 @@ public struct Queue: Sendable {
         self.database = database
         self.feed = feed
         live = LiveOffices(database: database, feed: feed)
-        group = GroupCommit(writer: database.writer, feed: feed)
+        group = GroupCommit(writer: database.writer, feed: feed, live: live)
     }
 
     /// How many transactions the queue's changes took, and how many changes (for the benchmarks).

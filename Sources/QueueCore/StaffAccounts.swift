@@ -49,13 +49,13 @@ public struct StaffAccounts: Sendable {
                     throw StaffError.invalidAccount(field: "counter", reason: "There is no counter \(counterNumber) at \(office ?? "-").")
                 }
             }
-            if try Bool.fetchOne(db, sql: "SELECT EXISTS (SELECT 1 FROM staff_user WHERE username = ?)", arguments: [name]) == true {
+            if try Bool.fetchOne(db.cachedStatement(sql: "SELECT EXISTS (SELECT 1 FROM staff_user WHERE username = ?)"), arguments: [name]) == true {
                 throw StaffError.usernameTaken
             }
-            try db.execute(sql: """
+            try db.cachedStatement(sql: """
                 INSERT INTO staff_user (username, display_name, password_hash, role, office_code, counter_id, created_at)
                 VALUES (?, ?, ?, ?, ?, ?, ?)
-                """, arguments: [name, display, hash, role.rawValue, role == .administrator ? nil : office, counterID, now.milliseconds])
+                """).execute(arguments: [name, display, hash, role.rawValue, role == .administrator ? nil : office, counterID, now.milliseconds])
             return StaffUser(id: db.lastInsertedRowID, username: name, displayName: display, role: role,
                              officeCode: role == .administrator ? nil : office, counterID: counterID, isActive: true)
         }
@@ -71,13 +71,13 @@ public struct StaffAccounts: Sendable {
         let client = ClientAddress.limitKey(address)
         let found = try database.writer.write { db -> (StaffUser, hash: String)? in
             try Self.beginAttempt(db, username: name, address: client, at: now)
-            return try StaffUser.fetch(db, sql: "SELECT * FROM staff_user WHERE username = ?", arguments: [name])
+            return try StaffUser.fetch(db.cachedStatement(sql: "SELECT * FROM staff_user WHERE username = ?"), arguments: [name])
         }
         // The hash is checked even for an unknown name, so timing does not reveal which names exist.
         let valid = StaffCrypto.verifyPassword(password, against: found?.hash ?? Self.decoyHash)
         guard let (user, _) = found, valid, user.isActive else { throw StaffError.invalidCredentials }
         return try database.writer.write { db in
-            try db.execute(sql: "DELETE FROM sign_in_attempt WHERE username = ? AND address = ?", arguments: [name, client])
+            try db.cachedStatement(sql: "DELETE FROM sign_in_attempt WHERE username = ? AND address = ?").execute(arguments: [name, client])
             let family = StaffCrypto.randomToken(bytes: 16)
             let token = try Self.newSession(db, user: user.id, family: family, at: now)
             return Session(user: user, refreshToken: token, family: family)
@@ -87,22 +87,21 @@ public struct StaffAccounts: Sendable {
     /// Exchanges a refresh token for a new one. A token already used revokes its whole family.
     public func refresh(_ token: String, at now: Date) throws -> Session {
         let outcome: Result<Session, StaffError> = try database.writer.write { db in
-            guard let row = try Row.fetchOne(db, sql: "SELECT * FROM staff_session WHERE token_hash = ?",
+            guard let row = try Row.fetchOne(db.cachedStatement(sql: "SELECT * FROM staff_session WHERE token_hash = ?"),
                                              arguments: [StaffCrypto.digest(token)]) else { return .failure(.sessionExpired) }
             let family: String = row["family"]
             if row["used_at"] as Int64? != nil {
-                try db.execute(sql: "UPDATE staff_session SET revoked_at = ? WHERE family = ? AND revoked_at IS NULL",
-                               arguments: [now.milliseconds, family])
+                try db.cachedStatement(sql: "UPDATE staff_session SET revoked_at = ? WHERE family = ? AND revoked_at IS NULL").execute(arguments: [now.milliseconds, family])
                 return .failure(.refreshReused)
             }
             guard row["revoked_at"] as Int64? == nil, (row["expires_at"] as Int64) > now.milliseconds else {
                 return .failure(.sessionExpired)
             }
-            guard let (user, _) = try StaffUser.fetch(db, sql: "SELECT * FROM staff_user WHERE id = ?",
+            guard let (user, _) = try StaffUser.fetch(db.cachedStatement(sql: "SELECT * FROM staff_user WHERE id = ?"),
                                                       arguments: [row["user_id"] as Int64]), user.isActive else {
                 return .failure(.sessionExpired)
             }
-            try db.execute(sql: "UPDATE staff_session SET used_at = ? WHERE id = ?", arguments: [now.milliseconds, row["id"] as Int64])
+            try db.cachedStatement(sql: "UPDATE staff_session SET used_at = ? WHERE id = ?").execute(arguments: [now.milliseconds, row["id"] as Int64])
             return .success(Session(user: user, refreshToken: try Self.newSession(db, user: user.id, family: family, at: now),
                                     family: family))
         }
@@ -112,10 +111,10 @@ public struct StaffAccounts: Sendable {
     /// Ends the session the refresh token belongs to (its whole family).
     public func signOut(_ token: String, at now: Date) throws {
         try database.writer.write { db in
-            try db.execute(sql: """
+            try db.cachedStatement(sql: """
                 UPDATE staff_session SET revoked_at = ? WHERE revoked_at IS NULL AND family =
                     (SELECT family FROM staff_session WHERE token_hash = ?)
-                """, arguments: [now.milliseconds, StaffCrypto.digest(token)])
+                """).execute(arguments: [now.milliseconds, StaffCrypto.digest(token)])
         }
     }
 
@@ -123,10 +122,10 @@ public struct StaffAccounts: Sendable {
     /// revoked by a reused refresh token or a new password, not expired.
     public func user(_ id: Int64, session family: String, at now: Date) throws -> StaffUser? {
         try database.writer.read { db in
-            try StaffUser.fetch(db, sql: """
+            try StaffUser.fetch(db.cachedStatement(sql: """
                 SELECT * FROM staff_user WHERE id = ? AND is_active = 1 AND EXISTS (SELECT 1 FROM staff_session
                     WHERE family = ? AND user_id = staff_user.id AND revoked_at IS NULL AND expires_at > ?)
-                """, arguments: [id, family, now.milliseconds])?.0
+                """), arguments: [id, family, now.milliseconds])?.0
         }
     }
 
@@ -134,19 +133,18 @@ public struct StaffAccounts: Sendable {
     /// The 32-byte key that signs access tokens, made on first use and shared by every process.
     public func signingKey(at now: Date) throws -> [UInt8] {
         try database.writer.write { db in
-            if let key = try Data.fetchOne(db, sql: "SELECT key FROM signing_key WHERE id = 1") { return Array(key) }
+            if let key = try Data.fetchOne(db.cachedStatement(sql: "SELECT key FROM signing_key WHERE id = 1")) { return Array(key) }
             let key = StaffCrypto.randomBytes(32)
-            try db.execute(sql: "INSERT INTO signing_key (id, key, created_at) VALUES (1, ?, ?)",
-                           arguments: [Data(key), now.milliseconds])
+            try db.cachedStatement(sql: "INSERT INTO signing_key (id, key, created_at) VALUES (1, ?, ?)").execute(arguments: [Data(key), now.milliseconds])
             return key
         }
     }
 
     private static func newSession(_ db: Database, user: Int64, family: String, at now: Date) throws -> String {
         let token = StaffCrypto.randomToken()
-        try db.execute(sql: """
+        try db.cachedStatement(sql: """
             INSERT INTO staff_session (family, user_id, token_hash, created_at, expires_at) VALUES (?, ?, ?, ?, ?)
-            """, arguments: [family, user, StaffCrypto.digest(token), now.milliseconds,
+            """).execute(arguments: [family, user, StaffCrypto.digest(token), now.milliseconds,
                              now.addingTimeInterval(sessionSeconds).milliseconds])
         return token
     }
@@ -156,8 +154,8 @@ public struct StaffAccounts: Sendable {
     /// next attempt wait 1, 2, 4 ... seconds, at most `maxDelaySeconds`.
     private static func beginAttempt(_ db: Database, username: String, address: String, at now: Date) throws {
         // Records of addresses quiet for a day are forgotten (a failure then counts afresh).
-        try db.execute(sql: "DELETE FROM sign_in_attempt WHERE last_attempt_at < ?", arguments: [now.addingTimeInterval(-86_400).milliseconds])
-        let row = try Row.fetchOne(db, sql: "SELECT failures, blocked_until FROM sign_in_attempt WHERE username = ? AND address = ?",
+        try db.cachedStatement(sql: "DELETE FROM sign_in_attempt WHERE last_attempt_at < ?").execute(arguments: [now.addingTimeInterval(-86_400).milliseconds])
+        let row = try Row.fetchOne(db.cachedStatement(sql: "SELECT failures, blocked_until FROM sign_in_attempt WHERE username = ? AND address = ?"),
                                    arguments: [username, address])
         let blockedUntil = Date(milliseconds: row?["blocked_until"] ?? 0)
         if blockedUntil > now {
@@ -165,11 +163,11 @@ public struct StaffAccounts: Sendable {
         }
         let failures = (row?["failures"] as Int? ?? 0) + 1
         let delay = failures >= freeFailures ? min(maxDelaySeconds, 1 << min(20, failures - freeFailures)) : 0
-        try db.execute(sql: """
+        try db.cachedStatement(sql: """
             INSERT INTO sign_in_attempt (username, address, failures, blocked_until, last_attempt_at) VALUES (?, ?, ?, ?, ?)
             ON CONFLICT (username, address) DO UPDATE SET failures = excluded.failures, blocked_until = excluded.blocked_until,
                 last_attempt_at = excluded.last_attempt_at
-            """, arguments: [username, address, failures, now.addingTimeInterval(Double(delay)).milliseconds, now.milliseconds])
+            """).execute(arguments: [username, address, failures, now.addingTimeInterval(Double(delay)).milliseconds, now.milliseconds])
     }
 
     /// A valid hash of a random password, verified against when the name is unknown.

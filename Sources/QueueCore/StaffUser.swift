@@ -18,8 +18,9 @@ public struct StaffUser: Sendable, Equatable, Codable {
     public var counterID: Int64?
     public var isActive: Bool
 
-    static func fetch(_ db: Database, sql: String, arguments: StatementArguments) throws -> (StaffUser, hash: String)? {
-        guard let row = try Row.fetchOne(db.cachedStatement(sql: sql), arguments: arguments) else { return nil }
+    /// The member of staff a prepared statement selects (`SELECT * FROM staff_user ...`), with their password hash.
+    static func fetch(_ statement: Statement, arguments: StatementArguments) throws -> (StaffUser, hash: String)? {
+        guard let row = try Row.fetchOne(statement, arguments: arguments) else { return nil }
         return (StaffUser(id: row["id"], username: row["username"], displayName: row["display_name"],
                           role: StaffRole(rawValue: row["role"]) ?? .counterStaff, officeCode: row["office_code"],
                           counterID: row["counter_id"], isActive: row["is_active"]), row["password_hash"])

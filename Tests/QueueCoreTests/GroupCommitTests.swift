@@ -59,3 +59,46 @@ struct GroupCommitTests {
         #expect(count == 0)
     }
 }
+
+extension GroupCommitTests {
+    @Test func countersCallingTogetherEachTakeTheNextInLineWhileCitizensBook() throws {
+        // Given 300 walk-ins waiting, eight open counters serving them, and the office's picture loaded
+        let fixture = try QueueFixture()
+        try fixture.execute("UPDATE office_service SET daily_cap = 10000 WHERE office_code = 'VAD-247'")
+        let counters = try (11...18).map { try fixture.openCounter("VAD-247", $0, serving: ["bill-complaint"]) }
+        let start = QueueFixture.mondayMorning
+        for index in 0..<300 { _ = try fixture.walkIn(citizen: index, at: start.plus(minutes: Double(index) / 100)) }
+        let at = start.plus(minutes: 5)
+        _ = try fixture.queue.live.office("VAD-247", at: at)
+        let failures = Collected<String>()
+        // When the eight counters call, serve and call again at once, while others book behind them
+        ConcurrencyTests.concurrently(10) { thread in
+            for round in 0..<15 {
+                do {
+                    if thread < 8 {
+                        let counter = counters[thread]
+                        guard let token = try fixture.queue.callNext(counter: counter, actor: fixture.clerk, at: at) else { continue }
+                        _ = try fixture.queue.start(token: token.id, counter: counter, actor: fixture.clerk, at: at)
+                        _ = try fixture.queue.complete(token: token.id, counter: counter, actor: fixture.clerk, at: at)
+                    } else {
+                        _ = try fixture.walkIn(citizen: 1000 + thread * 100 + round, at: at)
+                    }
+                } catch {
+                    failures.append(contentsOf: ["\(error)"])
+                }
+            }
+        }
+        // Then no call failed, and in the order they committed, the calls took the first 120 in line
+        #expect(failures.all == [])
+        let called = try fixture.database.writer.read { db in
+            try Int64.fetchAll(db, sql: "SELECT token_id FROM event WHERE kind = 'called' AND office_code = 'VAD-247' ORDER BY id")
+        }
+        let firstInLine = try fixture.database.writer.read { db in
+            try Int64.fetchAll(db, sql: "SELECT id FROM token WHERE office_code = 'VAD-247' ORDER BY queued_at, id LIMIT 120")
+        }
+        #expect(called == firstInLine)
+        // and calls were decided inside shared transactions
+        let written = fixture.queue.groupsWritten
+        #expect(written.groups < written.changes)
+    }
+}

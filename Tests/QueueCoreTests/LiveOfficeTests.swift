@@ -39,8 +39,11 @@ struct LiveOfficeTests {
         #expect(snapshot == expected, "seed \(seed)")
         // and each counter's calling order
         for counter in live.counters {
-            let order = live.callingOrder(counter: counter.id, at: now).map(\.id)
-            #expect(order == (try reference.callingOrder(counter: counter.id, at: now)), "seed \(seed), counter \(counter.number)")
+            let expected = try reference.callingOrder(counter: counter.id, at: now)
+            let (order, count) = live.callingOrder(counter: counter.id, at: now)
+            #expect(order.map(\.id) == expected && count == expected.count, "seed \(seed), counter \(counter.number)")
+            // and its head, as a desk lists it
+            #expect(live.callingOrder(counter: counter.id, limit: 3, at: now).order.map(\.id) == Array(expected.prefix(3)), "seed \(seed)")
         }
     }
 
