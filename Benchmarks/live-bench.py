@@ -4,7 +4,7 @@ build), on a database and port of its own, side by side with the limits of the s
 file and /api/healthz), with the load client's own CPU use.
 
     swift build -c release --product fcgi-app && swift build -c release --product sitegen
-    python3 Benchmarks/live-bench.py [--waiting 200,3000] [--seconds 8] [--streams 1000,10000] [--counters 16]
+    python3 Benchmarks/live-bench.py [--waiting 200,3000] [--seconds 8] [--streams 1000,10000] [--counters 16] [--stream-kinds board,full]
 
 For each queue length, on a stack of its own: the limits (a static file, /api/healthz), token
 status (tokens read at random), the office snapshot, call-next (each of --counters counters calling,
@@ -146,14 +146,15 @@ def nginx_rss_kib(stack):
 class Streams:
     """Many office event streams, opened from several 127.0.0.x addresses, read with one selector."""
 
-    def __init__(self, port, count, batch=250):
+    def __init__(self, port, count, path="/api/v1/offices/VAD-247/events", batch=250):
         # Opened a batch at a time, as a waiting hall fills, rather than all in one instant (which
         # would only measure the accept backlogs).
         self.selector = selectors.DefaultSelector()
         self.sockets = []
+        self.ended = set()
         for index in range(count):
             sock = socket.create_connection(("127.0.0.1", port), source_address=(f"127.0.0.{10 + index % 200}", 0))
-            sock.sendall(b"GET /api/v1/offices/VAD-247/events HTTP/1.0\r\nHost: x\r\n\r\n")
+            sock.sendall(f"GET {path} HTTP/1.0\r\nHost: x\r\n\r\n".encode())
             sock.setblocking(False)
             self.selector.register(sock, selectors.EVENT_READ, bytearray())
             self.sockets.append(sock)
@@ -174,31 +175,56 @@ class Streams:
                     data = key.fileobj.recv(65536)
                 except BlockingIOError:
                     continue
+                if not data:
+                    self.ended.add(key.fd)
+                    self.selector.unregister(key.fileobj)
+                    continue
                 key.data.extend(data)
                 if marker and key.fd not in arrived and marker in key.data:
                     arrived[key.fd] = time.monotonic()
                 if len(key.data) > 1 << 20:
                     del key.data[:-4096]
-            if marker and len(arrived) == len(self.sockets):
+            if marker and len(arrived) + len(self.ended) >= len(self.sockets):
                 break
         return arrived
 
     def close(self):
         for sock in self.sockets:
-            self.selector.unregister(sock)
+            if sock.fileno() not in self.ended:
+                self.selector.unregister(sock)
             sock.close()
 
 
-def fan_out(stack, count, app_pid):
+def cpu_seconds(pid):
+    """User and system CPU seconds a process has used."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def nginx_cpu_seconds(stack):
+    master = int((stack.dir / "nginx" / "nginx.pid").read_text().split()[0])
+    workers = subprocess.run(["pgrep", "-P", str(master)], capture_output=True, text=True).stdout.split()
+    return sum(cpu_seconds(int(pid)) for pid in workers)
+
+
+def fan_out(stack, count, app_pid, path):
     before_app, before_nginx = rss_kib(app_pid), nginx_rss_kib(stack)
-    streams = Streams(stack.port, count)
+    streams = Streams(stack.port, count, path=path)
     streams.drain(time.monotonic() + max(3, count / 1000))  # every first snapshot
     opened = streams.open_count()
     app_per = (rss_kib(app_pid) - before_app) / count
     nginx_per = (nginx_rss_kib(stack) - before_nginx) / count
+    time.sleep(1)  # past the coalescing interval of the first snapshots: the booking goes out at once
     token = book(stack, f"69{count:08d}")["token"]["number"]
     started = time.monotonic()
-    arrived = streams.drain(started + 30, marker=f'"token":"{token}"'.encode())
+    # The snapshot that counts the booking carries its number only as a waiting count; the booking
+    # event carries it by name. Board streams (snapshots only) are timed by the snapshot's new id.
+    marker = f'"token":"{token}"'.encode() if "only=" not in path else None
+    if marker is None:
+        with sqlite3.connect(stack.database) as db:
+            newest = db.execute("SELECT max(id) FROM event WHERE office_code = 'VAD-247'").fetchone()[0]
+        marker = f"id: {newest}\nevent: snapshot".encode()
+    arrived = streams.drain(started + 30, marker=marker)
     delays = sorted(moment - started for moment in arrived.values())
     # /api/healthz with the streams open and bookings arriving at 100/s
     stop = threading.Event()
@@ -209,6 +235,8 @@ def fan_out(stack, count, app_pid):
             book(stack, f"7{count % 10}{index:08d}")
             index += 1
             time.sleep(0.01)
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    app_cpu, nginx_cpu, wall = cpu_seconds(app_pid), nginx_cpu_seconds(stack), time.monotonic()
     booker = threading.Thread(target=trickle)
     booker.start()
     drainer = threading.Thread(target=lambda: streams.drain(time.monotonic() + 6))
@@ -217,10 +245,15 @@ def fan_out(stack, count, app_pid):
     stop.set()
     booker.join()
     drainer.join()
+    elapsed = time.monotonic() - wall
+    after = resource.getrusage(resource.RUSAGE_SELF)
+    cores = {"stream client and booker": ((after.ru_utime + after.ru_stime) - (usage.ru_utime + usage.ru_stime)) / elapsed,
+             "fcgi-app": (cpu_seconds(app_pid) - app_cpu) / elapsed, "nginx": (nginx_cpu_seconds(stack) - nginx_cpu) / elapsed}
+    ended = len(streams.ended)
     streams.close()
-    return {"streams": count, "opened": opened, "reached": len(delays), "p50": delays[len(delays) // 2] if delays else None,
+    return {"ended": ended, "streams": count, "opened": opened, "reached": len(delays), "p50": delays[len(delays) // 2] if delays else None,
             "p99": delays[int(len(delays) * 0.99) - 1] if delays else None, "max": delays[-1] if delays else None,
-            "app_kib": app_per, "nginx_kib": nginx_per, "health": health}
+            "app_kib": app_per, "nginx_kib": nginx_per, "health": health, "cores": cores}
 
 
 def start_stack(counter_count):
@@ -286,6 +319,7 @@ def main():
     parser.add_argument("--seconds", type=int, default=8)
     parser.add_argument("--streams", default="1000")
     parser.add_argument("--counters", type=int, default=16)
+    parser.add_argument("--stream-kinds", default="board,full", help="board: snapshots only, as the pages ask; full: every event too")
     args = parser.parse_args()
     if os.geteuid() == 0:
         subprocess.run(["apt-get", "install", "-y", "-q", "wrk"], capture_output=True)
@@ -296,18 +330,22 @@ def main():
     streams = [int(count) for count in args.streams.split(",") if count]
     if not streams:
         return
-    stack, _ = start_stack(args.counters)
-    try:
-        fill(stack, 200, 50)
+    kinds = {"board": "/api/v1/offices/VAD-247/events?only=snapshot", "full": "/api/v1/offices/VAD-247/events"}
+    for kind in args.stream_kinds.split(","):
         for count in streams:
-            result = fan_out(stack, count, stack.app_pid())
-            print(f"\n{result['streams']} office streams ({result['opened']} answered 200): one booking reached {result['reached']} "
-                  f"(p50 {result['p50']:.3f} s, p99 {result['p99']:.3f} s, max {result['max']:.3f} s); "
-                  f"memory per stream: fcgi-app {result['app_kib']:.1f} KiB, nginx {result['nginx_kib']:.1f} KiB")
-            show(f"/api/healthz with {count} streams open, bookings at 100/s", result["health"])
-            show("/api/healthz idle, same stack", wrk(stack.base + "/api/healthz", RESULT, 5, 16))
-    finally:
-        stack.stop()
+            stack, _ = start_stack(args.counters)
+            try:
+                fill(stack, 200, 50)
+                result = fan_out(stack, count, stack.app_pid(), kinds[kind])
+                print(f"\n{result['streams']} {kind} streams ({result['opened']} answered 200): one booking reached {result['reached']} "
+                      f"(p50 {result['p50']:.3f} s, p99 {result['p99']:.3f} s, max {result['max']:.3f} s); "
+                      f"memory per stream: fcgi-app {result['app_kib']:.1f} KiB, nginx {result['nginx_kib']:.1f} KiB; "
+                      "CPU while bookings arrived: " + ", ".join(f"{name} {value:.2f} cores" for name, value in result["cores"].items())
+                      + f"; streams the server ended meanwhile: {result['ended']}")
+                show(f"/api/healthz with {count} {kind} streams open, bookings at 100/s", result["health"])
+                show("/api/healthz idle, same stack", wrk(stack.base + "/api/healthz", RESULT, 5, 16))
+            finally:
+                stack.stop()
 
 
 if __name__ == "__main__":

@@ -30,6 +30,18 @@ final class Exchange: @unchecked Sendable {
         FCGX_Finish_r(raw)
     }
 
+    /// Hands the connection over (for an event stream whose head is written and flushed): libfcgi's
+    /// buffers are freed without writing anything more, and the caller owns the descriptor.
+    func detach() -> (fd: Int32, requestID: UInt16)? {
+        guard isAccepted, !isFinished, raw.pointee.ipcFd >= 0 else { return nil }
+        let fd = raw.pointee.ipcFd
+        let requestID = UInt16(truncatingIfNeeded: raw.pointee.requestId)
+        FCGX_Free(raw, 0)
+        raw.pointee.ipcFd = -1
+        isFinished = true
+        return (fd, requestID)
+    }
+
     /// The CGI meta-variables nginx sent (`REQUEST_METHOD`, `HTTP_*`, ...).
     func parameters() -> [String: String] {
         var params: [String: String] = [:]

@@ -14,6 +14,8 @@ public final class FastCGIServer: @unchecked Sendable {
     /// The unix socket file this server made (device and inode), to notice when it is deleted or replaced.
     private var socketFile: SocketListener.FileIdentity?
     private let onSocketLost: @Sendable () -> Void
+    /// Holds the event streams (`Response.Body.events`).
+    private var streamLoop: StreamLoop?
 
     /// `onSocketLost` is called (once, from a watchdog thread) if the unix socket's file disappears
     /// or is replaced while serving: nginx can no longer reach this server, which should then exit
@@ -31,6 +33,7 @@ public final class FastCGIServer: @unchecked Sendable {
         FCGX_Init()
         // libfcgi installs its own SIGPIPE handling; a departed client must only fail a write.
         signal(SIGPIPE, SIG_IGN)
+        streamLoop = try StreamLoop()
         listeningSocket = try SocketListener.open(configuration)
         if case .unixSocket(let path) = configuration.address {
             socketFile = SocketListener.identity(of: path)
@@ -60,6 +63,8 @@ public final class FastCGIServer: @unchecked Sendable {
         if workers.wait(timeout: .now() + configuration.shutdownGraceSeconds) == .timedOut {
             logger.warning("workers still busy at the end of the shutdown grace period")
         }
+        // Event streams end at once, properly, so that their clients reconnect to the next server.
+        streamLoop?.closeAll(until: deadline)
         let stillOpen = lifecycle.waitForStreamsToClose(until: deadline)
         if stillOpen > 0 { logger.warning("streams still open at exit", metadata: ["count": "\(stillOpen)"]) }
         close(listeningSocket)
@@ -140,7 +145,7 @@ public final class FastCGIServer: @unchecked Sendable {
             exchange.write(ResponseHead.serialize(response, contentLength: bytes.count))
             exchange.write(bytes)
             exchange.finish()
-        case .stream(let produce):
+        case .stream, .events:
             // The client as nginx's limits count it (an IPv6 address by its /64), else its address.
             let address = request.gatewayVariables["CLIENT_KEY"].flatMap { $0.isEmpty ? nil : $0 } ?? request.remoteAddress
             if let refusal = lifecycle.admitStream(from: address, limit: configuration.maxStreams,
@@ -155,8 +160,38 @@ public final class FastCGIServer: @unchecked Sendable {
                 lifecycle.streamClosed(from: address)
                 return
             }
-            startStream(exchange, produce, from: address)
+            switch response.body {
+            case .stream(let produce): startStream(exchange, produce, from: address)
+            case .events(let attach): hand(exchange, to: attach, from: address)
+            case .bytes: break
+            }
         }
+    }
+
+    /// Gives an event stream's connection to the stream loop and its sink to the application.
+    private func hand(_ exchange: Exchange, to attach: @Sendable (any EventSink) -> Void, from address: String) {
+        let lifecycle = self.lifecycle
+        guard let loop = streamLoop, let (fd, requestID) = exchange.detach() else {
+            exchange.finish()
+            lifecycle.streamClosed(from: address)
+            return
+        }
+        // From here the loop owns the connection, and counts the stream out when it closes.
+        guard let sink = loop.adopt(fd: fd, requestID: requestID, closed: { lifecycle.streamClosed(from: address) }) else { return }
+        attach(sink)
+    }
+
+    /// Raises this process's soft limit on open descriptors to its hard limit (each event stream holds
+    /// one); returns the limit now in force.
+    public static func raiseDescriptorLimit() -> Int {
+        var limit = rlimit()
+        guard getrlimit(Int32(RLIMIT_NOFILE.rawValue), &limit) == 0 else { return 1024 }
+        if limit.rlim_cur < limit.rlim_max {
+            limit.rlim_cur = limit.rlim_max
+            _ = setrlimit(Int32(RLIMIT_NOFILE.rawValue), &limit)
+            _ = getrlimit(Int32(RLIMIT_NOFILE.rawValue), &limit)
+        }
+        return Int(clamping: limit.rlim_cur)
     }
 
     /// Event streams open now.

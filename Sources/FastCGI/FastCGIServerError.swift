@@ -7,6 +7,7 @@ public enum FastCGIServerError: Error, Sendable, CustomStringConvertible {
     case cannotListen(ListenAddress, errno: Int32)
     case unknownGroup(String)
     case cannotSetPermissions(path: String, errno: Int32)
+    case streamLoop(errno: Int32)
 
     public var description: String {
         switch self {
@@ -20,6 +21,8 @@ public enum FastCGIServerError: Error, Sendable, CustomStringConvertible {
             "no such group: \(name)"
         case .cannotSetPermissions(let path, let code):
             "cannot set the owner group or mode of \(path): \(String(cString: strerror(code)))"
+        case .streamLoop(let code):
+            "cannot set up the event-stream loop (epoll): \(String(cString: strerror(code)))"
         }
     }
 }

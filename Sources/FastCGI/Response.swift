@@ -10,6 +10,10 @@ public struct Response: Sendable {
         case bytes([UInt8])
         /// Runs on a thread of its own after the headers are sent; returns when the stream ends.
         case stream(@Sendable (ResponseStream) -> Void)
+        /// An event stream held by the server's stream loop: after the headers are sent, `attach` is
+        /// called once (on the request's thread, so it must return at once) with the stream's sink,
+        /// which the application keeps and writes to from its own threads.
+        case events(@Sendable (any EventSink) -> Void)
     }
 
     public init(status: Int, headers: [(name: String, value: String)] = [], body: Body = .bytes([])) {

@@ -11,10 +11,11 @@ public struct ServerConfiguration: Sendable {
     public var socketGroup: String?
     /// How long in-flight requests and open streams get to finish on shutdown.
     public var shutdownGraceSeconds: Double
-    /// Stack size of a streaming response's thread: streams are many and idle.
+    /// Stack size of a thread-held streaming response (`Response.Body.stream`, the health stream);
+    /// event streams (`Response.Body.events`) take no thread.
     public var streamStackBytes: Int
     /// Event streams open at once, in all and from one client address (`REMOTE_ADDR`); beyond either,
-    /// a stream is refused (`Responder.refuseStream`) rather than taking another thread. A waiting
+    /// a stream is refused (`Responder.refuseStream`) rather than taking more descriptors. A waiting
     /// hall behind one office Wi-Fi or carrier NAT is one address, so the second is generous.
     public var maxStreams: Int
     public var maxStreamsPerAddress: Int
@@ -23,7 +24,7 @@ public struct ServerConfiguration: Sendable {
         address: ListenAddress, threads: Int = 6, maxBodyBytes: Int = 64 * 1024,
         socketMode: UInt32 = 0o660, socketGroup: String? = nil,
         shutdownGraceSeconds: Double = 5, streamStackBytes: Int = 512 * 1024,
-        maxStreams: Int = 4000, maxStreamsPerAddress: Int = 300
+        maxStreams: Int = 12_000, maxStreamsPerAddress: Int = 300
     ) {
         self.address = address
         self.threads = threads

@@ -1,10 +1,12 @@
+import FastCGI
 import Foundation
 import QueueCore
 
-/// Carries each office's changes to its event streams. A change wakes only its own office's streams;
-/// the office's recent public events are kept in memory, each encoded once as the message streams
-/// write; its snapshot is encoded once per version of the office's live picture and minute. So a
-/// stream woken by a change neither queries the database nor encodes anything shared.
+/// Carries each office's changes to its event streams. Streams are sinks the server's stream loop
+/// holds (no thread waits per stream); the hub keeps each office's followers and, once per change
+/// (at most five times a second per office), one broadcaster thread writes to them: to every office
+/// stream the same bytes (the new public events and the snapshot, each encoded once), to every
+/// token stream its own status when it changed. A change wakes only its own office's followers.
 ///
 /// Changes arrive from the queue's feed as they commit (in commit order), and from a one-query-a-second
 /// check for other processes' commits, which also tells the offices' live pictures. The events table
@@ -21,86 +23,205 @@ final class LiveUpdateHub: @unchecked Sendable {
 
     /// How many recent public events each office keeps in memory for resuming streams.
     static let recentCapacity = 1024
-    /// An office's streams are woken at most this often: changes that come closer together go out
-    /// together, so a busy office costs each stream a few wake-ups and writes a second, not one per change.
+    /// An office's streams are written to at most this often: changes that come closer together go
+    /// out together, so a busy office costs each stream a few writes a second, not one per change.
     static let coalescingSeconds = 0.2
+    /// What one office's broadcasts may send per second, all streams together: with very many
+    /// streams the interval between broadcasts grows (a change after a quiet spell still goes at
+    /// once), so that a flood of changes to a crowded office cannot take the server's bandwidth.
+    static let fanOutBytesPerSecond = 16.0 * 1024 * 1024
+    /// An idle stream gets a comment this often, which keeps proxies from closing it.
+    static let heartbeatSeconds = 15.0
+    static let retry = Array("retry: 3000\n".utf8)
+
+    /// An office stream, and the newest event id it has been sent. Pages ask for snapshots only.
+    private final class OfficeFollower {
+        let sink: any EventSink
+        let snapshotsOnly: Bool
+        var sent: Int64
+        init(_ sink: any EventSink, snapshotsOnly: Bool, sent: Int64) { self.sink = sink; self.snapshotsOnly = snapshotsOnly; self.sent = sent }
+    }
+
+    /// A token stream: its token as last read and the status it was last sent.
+    private final class TokenFollower {
+        let sink: any EventSink
+        var token: Token
+        var lastView: TokenView?
+        init(_ sink: any EventSink, token: Token) { self.sink = sink; self.token = token }
+    }
 
     private final class Channel: @unchecked Sendable {
-        let condition = NSCondition()
+        let office: String
+        let lock = NSLock()
         /// Every event of the office after `floor`, up to `latest`, is known; the public ones are in `recent`.
         var floor: Int64 = 0
         var latest: Int64 = 0
         var recent: [Message] = []
         var snapshot: (version: Int64, minute: Int64, tail: [UInt8])?
-        /// How often a stream of this office woke for a change (not a timeout): for tests and metrics.
-        var wakeups = 0
-        /// When the streams were last woken, and whether a change since waits for the next wake-up.
+        /// What the followers were last sent up to, and when; how long until the next may go.
+        var broadcastUpTo: Int64 = 0
         var lastBroadcast = Date.distantPast
-        var broadcastPending = false
+        var interval = LiveUpdateHub.coalescingSeconds
+        var offices: [OfficeFollower] = []
+        var tokens: [TokenFollower] = []
+        /// How often the followers were written to for a change: for tests and metrics.
+        var broadcasts = 0
         /// Until the office's newest id is read, changes wait here.
         var isReady = false
         var pending: [(events: [QueueEvent], preceding: Int64)] = []
+        /// Signalled once the channel is ready (or could not be made): other first users wait on it.
+        private let ready = NSCondition()
+        private var announced = false
+
+        init(office: String) { self.office = office }
+
+        func announceReady() {
+            ready.lock(); announced = true; ready.broadcast(); ready.unlock()
+        }
+
+        func waitUntilReady() {
+            ready.lock(); while !announced { ready.wait() }; ready.unlock()
+        }
+
+        var isBehind: Bool { latest > broadcastUpTo || offices.contains { $0.sent < latest } }
     }
 
     private let queue: Queue
     private let pollInterval: Double
+    private let now: @Sendable () -> Date
     private let lock = NSLock()
     private var channels: [String: Channel] = [:]
+    /// Wakes the broadcaster when a change arrives.
+    private let changed = NSCondition()
+    private var changeSignalled = false
 
-    init(queue: Queue, pollInterval: Double = 1) {
+    init(queue: Queue, pollInterval: Double = 1, now: @escaping @Sendable () -> Date = { Date() }) {
         self.queue = queue
         self.pollInterval = pollInterval
+        self.now = now
         queue.feed.subscribe { [weak self] change in self?.heard(change) }
-        // From the start, not only once a stream waits: the offices' live pictures hear of other
+        // From the start, not only once a stream follows: the offices' live pictures hear of other
         // processes' commits (a counter command, a second fcgi-app) through this check too.
         startPolling()
-        startTicker()
+        startBroadcaster()
     }
 
     /// The newest event id known for the office (registering it, so that its changes are followed).
     func latestEventID(office: String) throws -> Int64 {
         let channel = try self.channel(office)
-        channel.condition.lock(); defer { channel.condition.unlock() }
+        channel.lock.lock(); defer { channel.lock.unlock() }
         return channel.latest
     }
 
-    /// Waits until the office has an event newer than `id` or `timeout` passes; returns the newest id known.
-    func wait(office: String, after id: Int64, timeout: Double) throws -> Int64 {
-        let channel = try self.channel(office)
-        let deadline = Date(timeIntervalSinceNow: timeout)
-        channel.condition.lock(); defer { channel.condition.unlock() }
-        while channel.latest <= id {
-            if !channel.condition.wait(until: deadline) { break }
-        }
-        if channel.latest > id { channel.wakeups += 1 }
-        return channel.latest
+    /// How often the office's streams were written to for a change.
+    func broadcasts(office: String) -> Int { inspect(office) { $0.broadcasts } ?? 0 }
+
+    /// Streams following the office now (office and token streams) that are still open.
+    func followers(office: String) -> Int {
+        inspect(office) { channel in
+            channel.offices.filter { !$0.sink.isClosed }.count + channel.tokens.filter { !$0.sink.isClosed }.count
+        } ?? 0
     }
 
-    /// How often the office's streams woke for a change.
-    func wakeups(office: String) -> Int {
+    /// Reads an office's channel under its lock, if the office is followed.
+    private func inspect<Value>(_ office: String, _ read: (Channel) -> Value) -> Value? {
         lock.lock()
         let channel = channels[office]
         lock.unlock()
-        guard let channel else { return 0 }
-        channel.condition.lock(); defer { channel.condition.unlock() }
-        return channel.wakeups
+        guard let channel else { return nil }
+        channel.lock.lock(); defer { channel.lock.unlock() }
+        return read(channel)
     }
+
+    // MARK: Following
+
+    /// Starts an office stream: what it missed since `resumeAfter` (or nothing, for a new client)
+    /// and a snapshot, then every change (with `snapshotsOnly`, the snapshots alone).
+    func follow(office: String, sink: any EventSink, resumeAfter: Int64?, snapshotsOnly: Bool = false) throws {
+        let channel = try self.channel(office)
+        var bytes = Self.retry
+        let upTo: Int64
+        if let resumeAfter {
+            let (messages, through) = try self.messages(office: office, after: resumeAfter)
+            if !snapshotsOnly { for message in messages { bytes += message.text } }
+            upTo = through
+        } else {
+            channel.lock.lock()
+            upTo = channel.latest
+            channel.lock.unlock()
+        }
+        try sink.send(bytes + snapshotMessage(office: office, id: upTo, at: now()))
+        channel.lock.lock()
+        channel.offices.append(OfficeFollower(sink, snapshotsOnly: snapshotsOnly, sent: upTo))
+        let behind = channel.latest > upTo
+        channel.lock.unlock()
+        if behind { signalChange() }
+    }
+
+    /// Starts a token stream: its status now, then whenever it changes; it ends once the token is
+    /// served or cancelled.
+    func follow(token: Token, sink: any EventSink) throws {
+        let channel = try self.channel(token.officeCode)
+        let follower = TokenFollower(sink, token: token)
+        channel.lock.lock()
+        let seen = channel.latest
+        channel.lock.unlock()
+        guard try sendStatus(follower, id: seen, prefix: Self.retry) else { return }
+        channel.lock.lock()
+        channel.tokens.append(follower)
+        channel.lock.unlock()
+    }
+
+    /// Sends the token's status if it changed; false once the stream is over (closed, or the token final).
+    private func sendStatus(_ follower: TokenFollower, id: Int64, prefix: [UInt8] = []) throws -> Bool {
+        let status = try queue.status(of: follower.token, at: now())
+        let view = TokenView(status.token, position: status.position, counterNumber: status.counterNumber,
+                             documents: status.requiredDocuments)
+        if view != follower.lastView {
+            let event = ServerSentEvent(id: String(id), event: "status", data: String(decoding: JSON.encode(view), as: UTF8.self))
+            try follower.sink.send(prefix + Array(event.text.utf8))
+            follower.lastView = view
+        }
+        // A served or cancelled token changes no more.
+        if follower.token.state == .served || follower.token.state == .cancelled {
+            follower.sink.close()
+            return false
+        }
+        return !follower.sink.isClosed
+    }
+
+    // MARK: Messages
 
     /// The office's public events after `id` and the newest id they bring the stream to: from memory,
     /// or from the events table for a client resuming from before what memory holds.
     func messages(office: String, after id: Int64) throws -> (messages: [Message], upTo: Int64) {
         let channel = try self.channel(office)
-        channel.condition.lock()
+        channel.lock.lock()
         if id >= channel.floor {
             let start = Self.firstIndex(in: channel.recent, after: id)
             let result = (Array(channel.recent[start...]), max(id, channel.latest))
-            channel.condition.unlock()
+            channel.lock.unlock()
             return result
         }
-        channel.condition.unlock()
-        let events = try queue.events(office: office, after: id)
-        let messages = events.filter { $0.eventKind?.isPublic == true }.map(Self.message)
-        return (messages, events.last?.id ?? id)
+        channel.lock.unlock()
+        var messages: [Message] = []
+        var upTo = id
+        // The table, a page at a time, until it has given everything up to what memory holds.
+        while true {
+            let events = try queue.events(office: office, after: upTo)
+            messages += events.filter { $0.eventKind?.isPublic == true }.map(Self.message)
+            upTo = events.last?.id ?? upTo
+            channel.lock.lock()
+            let floor = channel.floor
+            channel.lock.unlock()
+            if events.isEmpty || upTo >= floor { break }
+        }
+        channel.lock.lock()
+        let reachesMemory = upTo >= channel.floor
+        channel.lock.unlock()
+        guard reachesMemory else { return (messages, upTo) }
+        let (rest, through) = try self.messages(office: office, after: upTo)
+        return (messages + rest.filter { $0.id > upTo }, max(upTo, through))
     }
 
     /// The office's snapshot as a message with the given id, encoded once per version and minute.
@@ -108,16 +229,16 @@ final class LiveUpdateHub: @unchecked Sendable {
         let channel = try self.channel(office)
         let snapshot = try queue.live.snapshot(office: office, at: now)
         let minute = Int64((now.timeIntervalSince1970 / 60).rounded(.down))
-        channel.condition.lock()
+        channel.lock.lock()
         if let cached = channel.snapshot, cached.version == snapshot.lastEventID, cached.minute == minute {
-            channel.condition.unlock()
+            channel.lock.unlock()
             return Array("id: \(id)\n".utf8) + cached.tail
         }
-        channel.condition.unlock()
+        channel.lock.unlock()
         let tail = Array(ServerSentEvent(id: nil, event: "snapshot", data: String(decoding: JSON.encode(snapshot), as: UTF8.self)).text.utf8)
-        channel.condition.lock()
+        channel.lock.lock()
         channel.snapshot = (snapshot.lastEventID, minute, tail)
-        channel.condition.unlock()
+        channel.lock.unlock()
         return Array("id: \(id)\n".utf8) + tail
     }
 
@@ -134,22 +255,24 @@ final class LiveUpdateHub: @unchecked Sendable {
         }
     }
 
-    /// Appends an office's events to its channel and wakes its streams. If events came between what
-    /// the channel knew and these (written elsewhere, not yet seen), memory starts afresh after them:
-    /// a stream behind that point reads the table.
+    /// Appends an office's events to its channel and tells the broadcaster. If events came between
+    /// what the channel knew and these (written elsewhere, not yet seen), memory starts afresh after
+    /// them: a stream behind that point reads the table.
     private func apply(_ events: [QueueEvent], preceding: Int64, to channel: Channel) {
-        channel.condition.lock()
-        defer { channel.condition.unlock() }
+        channel.lock.lock()
         guard channel.isReady else {
             channel.pending.append((events, preceding))
+            channel.lock.unlock()
             return
         }
-        applyLocked(events, preceding: preceding, to: channel)
+        let grew = applyLocked(events, preceding: preceding, to: channel)
+        channel.lock.unlock()
+        if grew { signalChange() }
     }
 
-    private func applyLocked(_ events: [QueueEvent], preceding: Int64, to channel: Channel) {
+    private func applyLocked(_ events: [QueueEvent], preceding: Int64, to channel: Channel) -> Bool {
         let fresh = events.filter { $0.id > channel.latest }
-        guard let newest = fresh.last?.id else { return }
+        guard let newest = fresh.last?.id else { return false }
         if preceding > channel.latest {
             channel.floor = preceding
             channel.recent = []
@@ -161,41 +284,108 @@ final class LiveUpdateHub: @unchecked Sendable {
             channel.recent.removeFirst(dropped)
         }
         channel.latest = newest
-        wake(channel)
+        return true
     }
 
-    /// Wakes the channel's streams now if they have not been woken within the coalescing interval;
-    /// otherwise the ticker wakes them when it ends. Called with the channel's lock held.
-    private func wake(_ channel: Channel, force: Bool = false) {
-        let now = Date()
-        if force || now.timeIntervalSince(channel.lastBroadcast) >= Self.coalescingSeconds {
-            channel.lastBroadcast = now
-            channel.broadcastPending = false
-            channel.condition.broadcast()
-        } else {
-            channel.broadcastPending = true
-        }
+    private func signalChange() {
+        changed.lock()
+        changeSignalled = true
+        changed.signal()
+        changed.unlock()
     }
 
-    /// Wakes the streams of channels whose changes waited for the end of their coalescing interval.
-    private func startTicker() {
+    /// One thread writes every office's changes to its followers: at once after a quiet spell,
+    /// changes closer together than the coalescing interval at its end; and a heartbeat to every
+    /// stream now and then.
+    private func startBroadcaster() {
         let thread = Thread { [weak self] in
+            var lastHeartbeat = Date()
             while let self {
-                self.lock.lock()
-                let channels = Array(self.channels.values)
-                self.lock.unlock()
-                for channel in channels {
-                    channel.condition.lock()
-                    if channel.broadcastPending, Date().timeIntervalSince(channel.lastBroadcast) >= Self.coalescingSeconds {
-                        self.wake(channel, force: true)
-                    }
-                    channel.condition.unlock()
+                let started = Date()
+                var nextDue = started.addingTimeInterval(1)
+                for channel in self.allChannels() {
+                    channel.lock.lock()
+                    let behind = channel.isBehind
+                    let due = channel.lastBroadcast.addingTimeInterval(channel.interval)
+                    channel.lock.unlock()
+                    guard behind else { continue }
+                    if due <= started { self.broadcast(channel) } else { nextDue = min(nextDue, due) }
                 }
-                Thread.sleep(forTimeInterval: Self.coalescingSeconds / 4)
+                if started.timeIntervalSince(lastHeartbeat) >= Self.heartbeatSeconds {
+                    lastHeartbeat = started
+                    self.heartbeat()
+                }
+                self.changed.lock()
+                if !self.changeSignalled { _ = self.changed.wait(until: nextDue) }
+                self.changeSignalled = false
+                self.changed.unlock()
             }
         }
-        thread.name = "live-update-ticker"
+        thread.name = "live-update-broadcaster"
         thread.start()
+    }
+
+    private func allChannels() -> [(Channel)] {
+        lock.lock(); defer { lock.unlock() }
+        return Array(channels.values)
+    }
+
+    /// Writes what came since the last broadcast to the office's followers: the same bytes to every
+    /// office stream that was up to date, its own catch-up to any other.
+    private func broadcast(_ channel: Channel) {
+        channel.lock.lock()
+        let from = channel.broadcastUpTo, to = channel.latest
+        channel.offices.removeAll { $0.sink.isClosed }
+        channel.tokens.removeAll { $0.sink.isClosed }
+        let offices = channel.offices, tokens = channel.tokens
+        channel.broadcastUpTo = to
+        channel.lastBroadcast = Date()
+        channel.broadcasts += 1
+        channel.lock.unlock()
+        let office = channel.office
+        let moment = now()
+        guard let snapshot = try? snapshotMessage(office: office, id: to, at: moment) else { return }
+        var sinceFrom: [Message] = []
+        if let (messages, _) = try? self.messages(office: office, after: from) { sinceFrom = messages.filter { $0.id <= to } }
+        // The same bytes for every stream that was up to date: with the events, or the snapshot alone.
+        let full = EventMessage(sinceFrom.flatMap(\.text) + snapshot), alone = EventMessage(snapshot)
+        var sent = 0
+        for follower in offices where follower.sent < to {
+            if follower.sent == from {
+                let message = follower.snapshotsOnly ? alone : full
+                try? follower.sink.send(message)
+                sent += message.bytes.count
+            } else {
+                let own = follower.snapshotsOnly ? []
+                    : (try? self.messages(office: office, after: follower.sent).messages.filter { $0.id <= to }) ?? []
+                try? follower.sink.send(own.flatMap(\.text) + snapshot)
+                sent += snapshot.count
+            }
+            follower.sent = to
+        }
+        channel.lock.lock()
+        channel.interval = max(Self.coalescingSeconds, Double(sent) / Self.fanOutBytesPerSecond)
+        channel.lock.unlock()
+        // Token streams: a token's own row is read again only when an event concerns it.
+        let concerned = Set(sinceFrom.compactMap(\.tokenID))
+        for follower in tokens {
+            if concerned.contains(follower.token.id), let changed = try? queue.tokenForReading(follower.token.id) {
+                follower.token = changed
+            }
+            _ = try? sendStatus(follower, id: to)
+        }
+    }
+
+    private func heartbeat() {
+        let beat = EventMessage(Array(ServerSentEvent.heartbeat.utf8))
+        for channel in allChannels() {
+            channel.lock.lock()
+            channel.offices.removeAll { $0.sink.isClosed }
+            channel.tokens.removeAll { $0.sink.isClosed }
+            let sinks = channel.offices.map(\.sink) + channel.tokens.map(\.sink)
+            channel.lock.unlock()
+            for sink in sinks { try? sink.send(beat) }
+        }
     }
 
     /// The office's channel, made on first use: it knows every event from the office's newest then on.
@@ -205,12 +395,10 @@ final class LiveUpdateHub: @unchecked Sendable {
         lock.lock()
         if let channel = channels[office] {
             lock.unlock()
-            channel.condition.lock()
-            while !channel.isReady { channel.condition.wait() }
-            channel.condition.unlock()
+            channel.waitUntilReady()
             return channel
         }
-        let channel = Channel()
+        let channel = Channel(office: office)
         channels[office] = channel
         lock.unlock()
         let newest: Int64
@@ -218,17 +406,19 @@ final class LiveUpdateHub: @unchecked Sendable {
             newest = try queue.latestEventID(office: office)
         } catch {
             lock.lock(); channels[office] = nil; lock.unlock()
-            channel.condition.lock(); channel.isReady = true; channel.condition.broadcast(); channel.condition.unlock()
+            channel.lock.lock(); channel.isReady = true; channel.lock.unlock()
+            channel.announceReady()
             throw error
         }
-        channel.condition.lock()
+        channel.lock.lock()
         channel.floor = newest
         channel.latest = newest
-        channel.isReady = true
-        for (events, preceding) in channel.pending { applyLocked(events, preceding: preceding, to: channel) }
+        channel.broadcastUpTo = newest
+        for (events, preceding) in channel.pending { _ = applyLocked(events, preceding: preceding, to: channel) }
         channel.pending = []
-        channel.condition.broadcast()
-        channel.condition.unlock()
+        channel.isReady = true
+        channel.lock.unlock()
+        channel.announceReady()
         return channel
     }
 
@@ -252,14 +442,14 @@ final class LiveUpdateHub: @unchecked Sendable {
         let channel = channels[office]
         lock.unlock()
         guard let channel else { return }
-        channel.condition.lock()
+        channel.lock.lock()
         let known = channel.latest
-        channel.condition.unlock()
+        channel.lock.unlock()
         guard let events = try? queue.events(office: office, after: known), !events.isEmpty else { return }
         apply(events, preceding: known, to: channel)
     }
 
-    // MARK: Messages
+    // MARK: Encoding
 
     /// An office event as the public sees it: token and counter by number, no ids, no names.
     struct PublicEvent: Encodable {

@@ -37,8 +37,8 @@ struct Serve: ParsableCommand {
     @Option(help: "The interface strings sitegen writes, for the pages fcgi-app renders (env: GUVNL_STRINGS).")
     var strings: String = Environment.string("GUVNL_STRINGS") ?? "public/interface-strings.json"
 
-    @Option(help: "Event streams open at once, in all (env: GUVNL_MAX_STREAMS); each is a thread.")
-    var maxStreams: Int = Environment.int("GUVNL_MAX_STREAMS") ?? 4000
+    @Option(help: "Event streams open at once, in all (env: GUVNL_MAX_STREAMS); each takes a descriptor and about 0.3 KiB.")
+    var maxStreams: Int = Environment.int("GUVNL_MAX_STREAMS") ?? 12_000
 
     @Option(help: "Event streams open at once from one client address (env: GUVNL_MAX_STREAMS_PER_ADDRESS); a waiting hall behind one Wi-Fi is one address.")
     var maxStreamsPerAddress: Int = Environment.int("GUVNL_MAX_STREAMS_PER_ADDRESS") ?? 300
@@ -73,6 +73,11 @@ struct Serve: ParsableCommand {
             return handler
         }
         let logger = Logger(label: "fcgi-app")
+        // Every event stream holds a descriptor: take all the system allows (systemd: LimitNOFILE).
+        let descriptors = FastCGIServer.raiseDescriptorLimit()
+        if descriptors < maxStreams + 1024 {
+            logger.warning("the descriptor limit is below the stream cap", metadata: ["descriptors": "\(descriptors)", "max_streams": "\(maxStreams)"])
+        }
 
         let appDatabase = try database.open()
         let health = try appDatabase.health()

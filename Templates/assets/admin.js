@@ -74,7 +74,7 @@
   function follow() {
     if (stream) { stream.close(); }
     if (!window.EventSource) { return; }
-    stream = new EventSource("/api/v1/offices/" + encodeURIComponent(office) + "/events");
+    stream = new EventSource("/api/v1/offices/" + encodeURIComponent(office) + "/events?only=snapshot");
     var pending = null;
     // A snapshot follows every change at the office.
     stream.addEventListener("snapshot", function () {

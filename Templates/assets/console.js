@@ -95,7 +95,7 @@
   function follow(office) {
     if (stream) { stream.close(); }
     if (!window.EventSource) { setInterval(refresh, 5000); return; }
-    stream = new EventSource("/api/v1/offices/" + encodeURIComponent(office) + "/events");
+    stream = new EventSource("/api/v1/offices/" + encodeURIComponent(office) + "/events?only=snapshot");
     var pending = null;
     // A snapshot follows every change at the office; one this desk already reflects (the clerk's own
     // action, whose answer was the new desk) costs no read.

@@ -144,7 +144,7 @@
 
   function connect() {
     if (stream) { stream.close(); }
-    stream = new EventSource("/api/v1/offices/" + encodeURIComponent(office) + "/events");
+    stream = new EventSource("/api/v1/offices/" + encodeURIComponent(office) + "/events?only=snapshot");
     stream.addEventListener("snapshot", function (event) {
       retry = 1000;
       status("");

@@ -6,10 +6,25 @@ import Testing
 /// Drives a real `FastCGIServer` on a temporary unix socket with libfcgi's own client, `cgi-fcgi`.
 @Suite("FastCGI server over a unix socket", .serialized)
 struct FastCGIServerTests {
+    /// The event streams `/events` opened, kept as an application keeps them.
+    final class Shelf: @unchecked Sendable {
+        private let lock = NSLock()
+        private var sinks: [any EventSink] = []
+        func keep(_ sink: any EventSink) { lock.lock(); sinks.append(sink); lock.unlock() }
+        var all: [any EventSink] { lock.lock(); defer { lock.unlock() }; return sinks }
+    }
+
     struct Echo: Responder {
+        var shelf = Shelf()
+
         func respond(to request: Request) throws -> Response {
             switch request.path {
             case "/fail": throw CocoaError(.fileNoSuchFile)
+            case "/events":
+                return Response(status: 200, headers: [("Content-Type", "text/event-stream")], body: .events { [shelf] sink in
+                    try? sink.send(Array("data: one\n\n".utf8))
+                    shelf.keep(sink)
+                })
             case "/stream":
                 return Response(status: 200, headers: [("Content-Type", "text/event-stream")], body: .stream { stream in
                     try? stream.write("data: one\n\n")
@@ -35,11 +50,11 @@ struct FastCGIServerTests {
     }
 
     /// Opens a stream with cgi-fcgi from `address` and leaves it open (the process reads until the server ends it).
-    static func openStream(_ socket: String, from address: String) throws -> Process {
+    static func openStream(_ socket: String, from address: String, path: String = "/ticking-stream") throws -> Process {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/usr/bin/cgi-fcgi")
         process.arguments = ["-bind", "-connect", socket]
-        process.environment = ["REQUEST_METHOD": "GET", "REQUEST_URI": "/ticking-stream", "CONTENT_LENGTH": "0", "REMOTE_ADDR": address]
+        process.environment = ["REQUEST_METHOD": "GET", "REQUEST_URI": path, "CONTENT_LENGTH": "0", "REMOTE_ADDR": address]
         process.standardOutput = FileHandle.nullDevice
         process.standardInput = FileHandle.nullDevice
         try process.run()
@@ -69,7 +84,7 @@ struct FastCGIServerTests {
                         body: parts.dropFirst().joined(separator: "\r\n\r\n"))
     }
 
-    static func withServer(maxBody: Int = 1024, maxStreams: Int = 4000, maxStreamsPerAddress: Int = 500,
+    static func withServer(maxBody: Int = 1024, maxStreams: Int = 4000, maxStreamsPerAddress: Int = 500, shelf: Shelf = Shelf(),
                            _ body: (String, FastCGIServer) throws -> Void) throws {
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("fcgi-\(UUID().uuidString.prefix(8))")
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
@@ -78,7 +93,7 @@ struct FastCGIServerTests {
         let server = FastCGIServer(
             configuration: ServerConfiguration(address: .unixSocket(path: socket), threads: 2, maxBodyBytes: maxBody,
                                                shutdownGraceSeconds: 3, maxStreams: maxStreams, maxStreamsPerAddress: maxStreamsPerAddress),
-            responder: Echo(), logger: Logger(label: "test"))
+            responder: Echo(shelf: shelf), logger: Logger(label: "test"))
         try server.start()
         try body(socket, server)
         server.stop()
@@ -149,6 +164,43 @@ struct FastCGIServerTests {
             #expect(done.wait(timeout: .now() + 5) == .success)
             #expect(Date().timeIntervalSince(started) < 5)
             #expect(result.get()?.body == "data: one\n\n")
+        }
+    }
+
+    @Test func anEventStreamHeldByTheLoopTakesWritesFromAnyThreadAndEndsProperlyOnStop() throws {
+        let shelf = Shelf()
+        try Self.withServer(shelf: shelf) { socket, server in
+            // Given a client holding an event stream, which the application keeps
+            let done = DispatchSemaphore(value: 0)
+            let result = LockedBox<Exchange?>(nil)
+            Thread {
+                result.set(try? Self.call(socket, path: "/events"))
+                done.signal()
+            }.start()
+            try Self.waitUntil { shelf.all.count == 1 && server.openStreams == 1 }
+            // When the application writes to it from another thread, and the server stops
+            try shelf.all[0].send(Array("data: two\n\n".utf8))
+            server.stop()
+            // Then the client got both, and a complete response (libfcgi's client saw the request end)
+            #expect(done.wait(timeout: .now() + 5) == .success)
+            #expect(result.get()?.status == 200)
+            #expect(result.get()?.body == "data: one\n\ndata: two\n\n")
+            #expect(shelf.all[0].isClosed && server.openStreams == 0)
+        }
+    }
+
+    @Test func aClientLeavingAnEventStreamIsNoticedWithoutAWrite() throws {
+        let shelf = Shelf()
+        try Self.withServer(shelf: shelf) { socket, server in
+            // Given an event stream nobody writes to
+            let client = try Self.openStream(socket, from: "10.0.0.9", path: "/events")
+            try Self.waitUntil { shelf.all.count == 1 && server.openStreams == 1 }
+            // When its client goes away
+            kill(client.processIdentifier, SIGKILL)
+            client.waitUntilExit()
+            // Then the server closes it and counts it out at once, without waiting for a heartbeat
+            try Self.waitUntil { shelf.all[0].isClosed && server.openStreams == 0 }
+            #expect(throws: StreamClosed.self) { try shelf.all[0].send(Array("data: late\n\n".utf8)) }
         }
     }
 

@@ -18,13 +18,12 @@ struct EventStreamTests {
         return (queue, WebApplication(services: AppServices(queue: queue, now: { now }), logger: Logger(label: "test")))
     }
 
-    /// Opens a stream and runs it on a thread of its own; `done` is signalled when it ends.
-    static func open(_ app: WebApplication, _ path: String, headers: [String: String] = [:], client: ObservedStream) throws -> DispatchSemaphore {
-        let response = try app.respond(to: Request(method: "GET", path: path, headers: headers))
-        guard case .stream(let produce) = response.body else { throw StreamClosed() }
-        let done = DispatchSemaphore(value: 0)
-        Thread { produce(client); done.signal() }.start()
-        return done
+    /// Opens a stream: the application is handed the client's end, as the server's stream loop would.
+    static func open(_ app: WebApplication, _ path: String, headers: [String: String] = [:], client: ObservedStream) throws {
+        let parts = path.split(separator: "?", maxSplits: 1).map(String.init)
+        let response = try app.respond(to: Request(method: "GET", path: parts[0], query: parts.count > 1 ? parts[1] : "", headers: headers))
+        guard case .events(let attach) = response.body else { throw StreamClosed() }
+        attach(client)
     }
 
     static func book(_ queue: Queue, office: String = "VAD-247", phone: String = "9825012345", secrets: TokenSecrets = .random()) throws -> Token {
@@ -36,7 +35,7 @@ struct EventStreamTests {
         // Given an office stream that has sent its first snapshot
         let (queue, app) = try Self.world()
         let client = ObservedStream(leaveAfter: 2)
-        let done = try Self.open(app, "/api/v1/offices/VAD-247/events", client: client)
+        try Self.open(app, "/api/v1/offices/VAD-247/events", client: client)
         try client.waitForWrites(1)
         // When a citizen books, and then a counter calls them (the client has left by then)
         let secrets = TokenSecrets.random()
@@ -44,7 +43,8 @@ struct EventStreamTests {
         try client.waitForWrites(2)
         _ = try queue.callNext(counter: 1, actor: .system, at: Self.now)
         // Then the stream sent a snapshot, the booking and a new snapshot, and ended when the client left
-        #expect(done.wait(timeout: .now() + 5) == .success)
+        try client.waitUntilClosed()
+        #expect(app.hub.followers(office: "VAD-247") == 0)
         let messages = client.text.components(separatedBy: "\n\n").filter { !$0.isEmpty }
         #expect(messages.count == 3)
         #expect(messages[0].hasPrefix("retry: 3000\nid: 0\nevent: snapshot\n"))
@@ -55,21 +55,41 @@ struct EventStreamTests {
                 && !client.text.contains(secrets.manage))
     }
 
+    @Test func aPageAsksForTheSnapshotsAloneAndGetsNoEventOneByOne() throws {
+        // Given a board's stream, which asks for snapshots only
+        let (queue, app) = try Self.world()
+        let board = ObservedStream(leaveAfter: 10)
+        try Self.open(app, "/api/v1/offices/VAD-247/events?only=snapshot", client: board)
+        try board.waitForWrites(1)
+        // When a citizen books
+        let token = try Self.book(queue)
+        try board.waitForWrites(2)
+        board.leave()
+        // Then it got a new snapshot counting them, and no booking event
+        #expect(!board.text.contains("event: booked"))
+        let snapshots = board.text.components(separatedBy: "\n\n").filter { $0.contains("event: snapshot") }
+        let latest = try queue.latestEventID(office: "VAD-247")
+        #expect(snapshots.count == 2 && snapshots[1].hasPrefix("id: \(latest)\n") && snapshots[1].contains("\"waiting\":1"))
+        _ = token
+        // and anything else asked for is refused
+        #expect(try app.respond(to: Request(method: "GET", path: "/api/v1/offices/VAD-247/events", query: "only=everything")).status == 400)
+    }
+
     @Test func aChangeInOneOfficeWakesNoStreamOfAnother() throws {
         // Given a stream following Surat, which has sent its snapshot
         let (queue, app) = try Self.world()
         let surat = ObservedStream(leaveAfter: 10)
-        _ = try Self.open(app, "/api/v1/offices/SRT-VRC/events", client: surat)
+        try Self.open(app, "/api/v1/offices/SRT-VRC/events", client: surat)
         try surat.waitForWrites(1)
         let vadodara = ObservedStream(leaveAfter: 10)
-        _ = try Self.open(app, "/api/v1/offices/VAD-247/events", client: vadodara)
+        try Self.open(app, "/api/v1/offices/VAD-247/events", client: vadodara)
         try vadodara.waitForWrites(1)
         // When Vadodara changes
         _ = try Self.book(queue)
         try vadodara.waitForWrites(2)
         // Then Surat's stream was not even woken, and wrote nothing more
-        #expect(app.hub.wakeups(office: "VAD-247") >= 1)
-        #expect(app.hub.wakeups(office: "SRT-VRC") == 0)
+        #expect(app.hub.broadcasts(office: "VAD-247") >= 1)
+        #expect(app.hub.broadcasts(office: "SRT-VRC") == 0)
         #expect(surat.writeCount == 1)
         surat.leave()
         vadodara.leave()
@@ -79,7 +99,7 @@ struct EventStreamTests {
         // Given an office stream
         let (queue, app) = try Self.world()
         let client = ObservedStream(leaveAfter: 10)
-        _ = try Self.open(app, "/api/v1/offices/VAD-247/events", client: client)
+        try Self.open(app, "/api/v1/offices/VAD-247/events", client: client)
         try client.waitForWrites(1)
         // When a manager changes the queue rules, and a kiosk is enrolled, then a citizen books
         try queue.setPolicy(office: "VAD-247", to: QueuePolicy(maxPriorityStreak: 3, agingMinutes: 40, recallLimit: 2,
@@ -99,7 +119,7 @@ struct EventStreamTests {
         try queue.database.writer.write { db in try db.execute(sql: "UPDATE office_service SET daily_cap = 10000") }
         queue.live.forget()
         let follower = ObservedStream(leaveAfter: 100_000)
-        _ = try Self.open(app, "/api/v1/offices/VAD-247/events", client: follower)
+        try Self.open(app, "/api/v1/offices/VAD-247/events", client: follower)
         try follower.waitForWrites(1)
         let start = try queue.latestEventID(office: "VAD-247")
         let counter = try #require(try queue.counterID(office: "VAD-247", number: 1))
@@ -114,7 +134,7 @@ struct EventStreamTests {
         follower.leave()
         // When a client comes back with the last id it saw before all that
         let resumed = ObservedStream(leaveAfter: 100)
-        _ = try Self.open(app, "/api/v1/offices/VAD-247/events", headers: ["Last-Event-ID": String(start)], client: resumed)
+        try Self.open(app, "/api/v1/offices/VAD-247/events", headers: ["Last-Event-ID": String(start)], client: resumed)
         let last = try queue.latestEventID(office: "VAD-247")
         try resumed.waitUntil { $0.contains("id: \(last)\nevent: snapshot\n") }
         resumed.leave()
@@ -128,7 +148,7 @@ struct EventStreamTests {
 
 /// A stream's client that records what it is sent, lets a test wait for it, and leaves after a number
 /// of writes (or when told).
-final class ObservedStream: ResponseStream, @unchecked Sendable {
+final class ObservedStream: EventSink, @unchecked Sendable {
     private let condition = NSCondition()
     private var writes: [String] = []
     private var gone = false
@@ -139,22 +159,32 @@ final class ObservedStream: ResponseStream, @unchecked Sendable {
     var text: String { condition.lock(); defer { condition.unlock() }; return writes.joined() }
     var writeCount: Int { condition.lock(); defer { condition.unlock() }; return writes.count }
 
-    func write(_ bytes: [UInt8]) throws {
+    func send(_ message: EventMessage) throws {
         condition.lock(); defer { condition.unlock() }
-        guard !gone, writes.count < leaveAfter else { throw StreamClosed() }
-        writes.append(String(decoding: bytes, as: UTF8.self))
+        guard !gone else { throw StreamClosed() }
+        guard writes.count < leaveAfter else {
+            gone = true
+            condition.broadcast()
+            throw StreamClosed()
+        }
+        writes.append(String(decoding: message.bytes, as: UTF8.self))
         condition.broadcast()
     }
 
+    var isClosed: Bool { condition.lock(); defer { condition.unlock() }; return gone }
+
+    func close() { leave() }
+
     func leave() { condition.lock(); gone = true; condition.broadcast(); condition.unlock() }
-
-    var isServerStopping: Bool { condition.lock(); defer { condition.unlock() }; return gone }
-
-    func waitWhileServing(seconds: Double) -> Bool { !isServerStopping }
 
     /// Waits (up to 10 s) until at least `count` writes arrived.
     func waitForWrites(_ count: Int) throws {
         try waitUntil { _ in self.writes.count >= count }
+    }
+
+    /// Waits (up to 10 s) until the stream has closed.
+    func waitUntilClosed() throws {
+        try waitUntil { _ in self.gone }
     }
 
     /// Waits (up to 10 s) until what was written satisfies `condition`.

@@ -38,6 +38,12 @@ struct RequestFuzzTests {
                 // The stream's first messages, then the server stops: what runs once per stream runs.
                 produce(RecordingStream(leaveAfter: 2, stopping: true))
             }
+            if case .events(let attach) = response.body {
+                // An event stream's first messages, worked out from what the request carried (Last-Event-ID ...)
+                let sink = ObservedStream(leaveAfter: 2)
+                attach(sink)
+                sink.leave()
+            }
         }
         // The generator reached the handlers, not only the router's refusals.
         #expect(statuses.keys.contains(200) && statuses.keys.contains(400) && statuses.keys.contains(404))
