@@ -49,34 +49,37 @@ public struct CounterDesk: Sendable, Encodable {
 }
 
 extension Queue {
-    public func counter(_ counterID: Int64) throws -> Counter? {
-        try database.writer.read { db in try Counter.fetch(db, id: counterID) }
+    /// A counter as its office's live picture has it (no read when the picture is current).
+    public func counter(_ counterID: Int64, at now: Date = Date()) throws -> Counter? {
+        guard let office = try live.office(ofCounter: counterID),
+              let held = try live.office(office, at: now).counters.first(where: { $0.id == counterID }) else { return nil }
+        return Counter(id: held.id, officeCode: office, number: held.number, state: held.state, pauseReason: held.pauseReason,
+                       serviceCodes: held.services)
     }
 
+    /// What the clerk at a counter sees: from the office's live picture and the kept tokens, so that
+    /// the answer to a key press reads nothing the change did not already bring.
     public func desk(counter counterID: Int64, at now: Date) throws -> CounterDesk {
-        let (counter, current) = try database.writer.read { db -> (Counter, CounterDesk.Citizen?) in
-            guard let counter = try Counter.fetch(db, id: counterID) else { throw QueueError.counterNotFound(counterID) }
-            var current: CounterDesk.Citizen?
-            if let token = try tokenAtCounter(db, counterID) {
-                current = CounterDesk.Citizen(
-                    tokenID: token.id, number: token.number, state: token.state.rawValue, service: token.serviceCode,
-                    kind: token.kind.rawValue, priority: token.citizen.priority.rawValue, name: token.citizen.name,
-                    phone: token.citizen.phone, consumerNumber: token.citizen.consumerNumber, recalls: token.recalls,
-                    calledAt: token.calledAt, requiredDocuments: try Self.documents(db, service: token.serviceCode),
-                    note: token.staffNote)
-            }
-            return (counter, current)
+        guard let code = try live.office(ofCounter: counterID) else { throw QueueError.counterNotFound(counterID) }
+        let office = try live.office(code, at: now)
+        guard let counter = office.counters.first(where: { $0.id == counterID }) else { throw QueueError.counterNotFound(counterID) }
+        var current: CounterDesk.Citizen?
+        if let tokenID = counter.currentTokenID, let token = try live.token(tokenID) {
+            current = CounterDesk.Citizen(
+                tokenID: token.id, number: token.number, state: token.state.rawValue, service: token.serviceCode,
+                kind: token.kind.rawValue, priority: token.citizen.priority.rawValue, name: token.citizen.name,
+                phone: token.citizen.phone, consumerNumber: token.citizen.consumerNumber, recalls: token.recalls,
+                calledAt: token.calledAt, requiredDocuments: office.documents[token.serviceCode] ?? [], note: token.staffNote)
         }
         // Who waits, in calling order: from the office's live picture, not recomputed per desk.
-        let office = try live.office(counter.officeCode, at: now)
         let (order, count) = office.callingOrder(counter: counterID, limit: CounterDesk.shownWaiting, at: now)
         let waiting = order.map { entry in
             CounterDesk.Waiting(tokenID: entry.id, number: entry.number, service: entry.service,
                                 priority: entry.candidate.priority.rawValue, kind: entry.candidate.kind.rawValue,
                                 waitedSeconds: now.timeIntervalSince(entry.candidate.queuedAt))
         }
-        return CounterDesk(counterID: counterID, office: counter.officeCode, number: counter.number,
-                           state: counter.state.rawValue, pauseReason: counter.pauseReason, services: counter.serviceCodes,
+        return CounterDesk(counterID: counterID, office: code, number: counter.number,
+                           state: counter.state.rawValue, pauseReason: counter.pauseReason, services: counter.services,
                            current: current, waiting: waiting, waitingCount: count, version: office.version)
     }
 }

@@ -38,6 +38,8 @@ public final class LiveOffices: @unchecked Sendable {
     /// The newest events row id `catchUp()` has seen in the whole table.
     private var caughtUpTo: Int64?
     private var loadCount = 0
+    /// Each counter's office (a counter never moves to another office).
+    private var counterOffices: [Int64: String] = [:]
 
     /// How many times a picture was loaded from the database (rather than a change taken in).
     public var loads: Int {
@@ -170,6 +172,20 @@ public final class LiveOffices: @unchecked Sendable {
         guard followsOtherProcesses else { return try database.writer.read { db in try Token.fetch(db, id: id) } }
         if let known = tokens.token(id) { return known }
         return try tokens.read(id, from: database)
+    }
+
+    /// The office a counter belongs to; nil for no such counter.
+    func office(ofCounter id: Int64) throws -> String? {
+        lock.lock()
+        if let known = counterOffices[id] { lock.unlock(); return known }
+        lock.unlock()
+        let office = try database.writer.read { db in
+            try String.fetchOne(db.cachedStatement(sql: "SELECT office_code FROM counter WHERE id = ?"), arguments: [id])
+        }
+        if let office {
+            lock.lock(); counterOffices[id] = office; lock.unlock()
+        }
+        return office
     }
 
     /// The most events one catch-up reads.

@@ -153,8 +153,11 @@ extension Queue {
         try database.writer.read { db in try Counter.id(db, office: office, number: number) }
     }
 
-    /// The token called to or served at a counter now.
-    public func tokenAt(counter counterID: Int64) throws -> Token? {
-        try database.writer.read { db in try tokenAtCounter(db, counterID) }
+    /// The token called to or served at a counter now, as the office's picture and the kept tokens
+    /// have it (an action on it checks again inside its own transaction).
+    public func tokenAt(counter counterID: Int64, at now: Date = Date()) throws -> Token? {
+        guard let office = try live.office(ofCounter: counterID),
+              let tokenID = try live.office(office, at: now).counters.first(where: { $0.id == counterID })?.currentTokenID else { return nil }
+        return try live.token(tokenID)
     }
 }

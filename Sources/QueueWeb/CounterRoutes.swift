@@ -22,7 +22,7 @@ enum CounterRoutes {
 
     private static func authorised(_ context: RequestContext, auth: StaffAuth, body: RequestBody?) throws -> (Counter, StaffUser) {
         let user = try auth.principal(context, csrfFrom: body)
-        guard let id = Int64(context.parameter("counter")), let counter = try context.services.queue.counter(id) else {
+        guard let id = Int64(context.parameter("counter")), let counter = try context.services.queue.counter(id, at: context.now) else {
             throw APIError(QueueError.counterNotFound(Int64(context.parameter("counter")) ?? 0))
         }
         guard user.mayAct(atCounter: counter.id, inOffice: counter.officeCode) else {
@@ -37,7 +37,7 @@ enum CounterRoutes {
         let actor = Actor.staff(id: user.id, username: user.username)
         let now = context.now
         func current() throws -> Token {
-            guard let token = try queue.tokenAt(counter: counter.id) else {
+            guard let token = try queue.tokenAt(counter: counter.id, at: now) else {
                 throw APIError(status: 409, code: "no_citizen_at_counter", message: "Counter \(counter.number) is not attending to anyone.")
             }
             return token
