@@ -307,8 +307,9 @@ def measure_queue(target, run, args):
         show(f"call next (each with start, complete and a booking; {len(counters)} counters)", calls,
              note + "; rate is of calls; latency of all four")
         fill(stack, target, run + 10)
-        show("booking", wrk(stack.base + "/api/v1/tokens", BOOKING.replace("__RUN__", str(run + 1)), max(2, args.seconds // 2), 8),
-             f"{waiting(stack.database)} waiting at the start")
+        before = waiting(stack.database)
+        booked = wrk(stack.base + "/api/v1/tokens", BOOKING.replace("__RUN__", str(run + 1)), max(2, args.seconds // 2), 8)
+        show("booking", booked, f"{before} waiting at the start, {waiting(stack.database)} at the end")
     finally:
         stack.stop()
 
