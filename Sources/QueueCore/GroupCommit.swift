@@ -62,7 +62,8 @@ final class GroupCommit: @unchecked Sendable {
 
     /// Brings the working pictures forward by one change of the group.
     private func bringForward(_ change: QueueChange) {
-        let now = Date()
+        // The change's own time (the queue's injected clock), for the picture's age and day.
+        guard let now = change.events.last?.at else { return }
         for (office, events) in Dictionary(grouping: change.events, by: \.officeCode) where !unworkable.contains(office) {
             guard var picture = working[office] ?? live.currentPicture(office, at: now), picture.version == change.precedingEventID[office],
                   picture.apply(events, tokens: change.tokens, counters: change.counters) else {
@@ -127,7 +128,6 @@ final class GroupCommit: @unchecked Sendable {
                 var appended: [QueueChange] = []
                 for job in group {
                     do {
-                        defer { job.work = nil }
                         try db.inSavepoint {
                             job.change = try job.work?(db)
                             return .commit

@@ -16,7 +16,8 @@ public enum OrderingPolicy {
     public static func next(
         from candidates: [QueueCandidate], priorityStreak: Int, policy: QueuePolicy, now: Date, minuteOfDay: Int
     ) -> QueueCandidate? {
-        order(candidates, priorityStreak: priorityStreak, policy: policy, now: now, minuteOfDay: minuteOfDay).first
+        positions(candidates, limit: 1, priorityStreak: priorityStreak, policy: policy, now: now, minuteOfDay: minuteOfDay)
+            .first.map { candidates[$0] }
     }
 
     /// Every candidate in the order they would be called if nobody else arrived and time stood still.

@@ -83,7 +83,11 @@ final class LiveUpdateHub: @unchecked Sendable {
             ready.lock(); while !announced { ready.wait() }; ready.unlock()
         }
 
-        var isBehind: Bool { latest > broadcastUpTo || offices.contains { $0.sent < latest } }
+        /// Set when a stream joined behind the newest event (it joined while a change came): the next
+        /// broadcast catches it up even if nothing newer comes.
+        var hasLaggard = false
+
+        var isBehind: Bool { latest > broadcastUpTo || hasLaggard }
     }
 
     private let queue: Queue
@@ -154,6 +158,7 @@ final class LiveUpdateHub: @unchecked Sendable {
         channel.lock.lock()
         channel.offices.append(OfficeFollower(sink, snapshotsOnly: snapshotsOnly, sent: upTo))
         let behind = channel.latest > upTo
+        if behind { channel.hasLaggard = true }
         channel.lock.unlock()
         if behind { signalChange() }
     }
@@ -339,6 +344,7 @@ final class LiveUpdateHub: @unchecked Sendable {
         channel.tokens.removeAll { $0.sink.isClosed }
         let offices = channel.offices, tokens = channel.tokens
         channel.broadcastUpTo = to
+        channel.hasLaggard = false
         channel.lastBroadcast = Date()
         channel.broadcasts += 1
         channel.lock.unlock()
@@ -348,11 +354,19 @@ final class LiveUpdateHub: @unchecked Sendable {
         var sinceFrom: [Message] = []
         if let (messages, _) = try? self.messages(office: office, after: from) { sinceFrom = messages.filter { $0.id <= to } }
         // The same bytes for every stream that was up to date: with the events, or the snapshot alone.
-        let full = EventMessage(sinceFrom.flatMap(\.text) + snapshot), alone = EventMessage(snapshot)
+        var full: EventMessage?
+        let alone = EventMessage(snapshot)
         var sent = 0
         for follower in offices where follower.sent < to {
             if follower.sent == from {
-                let message = follower.snapshotsOnly ? alone : full
+                let message: EventMessage
+                if follower.snapshotsOnly {
+                    message = alone
+                } else {
+                    let built = full ?? EventMessage(sinceFrom.flatMap(\.text) + snapshot)
+                    full = built
+                    message = built
+                }
                 try? follower.sink.send(message)
                 sent += message.bytes.count
             } else {
