@@ -2,7 +2,18 @@ import Foundation
 import QueueCore
 
 /// One day of Surat Varachha subdivision office (10:30-18:30, three counters), event by event.
+/// Counter 2 lunches 13:30-14:00 and counter 3 closes at 17:30, both planned (in the counters'
+/// schedule); a scenario may add what nobody planned. At 18:30 the office stops calling: whoever
+/// still waits is not reached today.
 struct OfficeDay {
+    enum Scenario: String, CaseIterable {
+        case normal
+        /// Counter 1 closes at 15:00, unannounced.
+        case earlyClose = "early-close"
+        /// Counter 1 pauses from 11:30 to 13:30, unannounced.
+        case longPause = "long-pause"
+    }
+
     static let india = TimeZone(identifier: "Asia/Kolkata") ?? .current
     static let office = "SRT-VRC"
     /// Walk-in arrivals per hour by local hour: a morning peak, a lunch dip, an afternoon rise
@@ -17,11 +28,32 @@ struct OfficeDay {
                                  "name-change": 15, "load-change": 15, "rooftop-solar": 25]
     static let appointmentServices = ["new-lt-connection", "name-change", "load-change", "rooftop-solar"]
 
-    /// What became of one token: the estimate given when it joined the queue, and the real wait.
+    /// What one token was told and what became of it.
     struct Record {
         let kind: String
+        /// Told when it joined: the forecast's wait, the pooled rule's, whether it would be reached
+        /// today, and how many people were before it.
         let estimate: Double?
-        let actualWait: Double
+        let pooled: Double?
+        let range: ClosedRange<Double>?
+        let reachedToday: Bool?
+        let ahead: Int?
+        /// The real wait, nil if it was not reached before closing.
+        let actualWait: Double?
+        /// The real number called before it by the counters that could serve it, and whether anyone
+        /// who came later was called before it (then the count at booking could not know them).
+        let actualAhead: Int?
+        let overtaken: Bool
+        /// Every later estimate of the remaining wait (forecast, pooled), against the real remaining wait.
+        let later: [(estimate: Double?, pooled: Double?, range: ClosedRange<Double>?, actual: Double)]
+    }
+
+    struct Joined {
+        let kind: String
+        let queuedAt: Date
+        let position: QueuePosition?
+        let pooled: Double?
+        var later: [(at: Date, estimate: Double?, pooled: Double?, range: ClosedRange<Double>?)] = []
     }
 
     enum Event {
@@ -37,7 +69,10 @@ struct OfficeDay {
     let bench: BenchDatabase
     let midnight: Date
     let load: Double
+    let scenario: Scenario
     let counters: [Int64]
+    /// The services each counter serves (as the demo office has them).
+    let counterServices: [Set<String>]
     var events: [(Double, Int, Event)] = []
     var sequence = 0
     var busy: Set<Int> = []
@@ -45,19 +80,33 @@ struct OfficeDay {
     var desired: [Int: Counter.State] = [:]
     var actual: [Int: Counter.State] = [:]
     var phone = 0
-    var estimates: [Int64: (kind: String, estimate: Double?, queuedAt: Date)] = [:]
+    var joined: [Int64: Joined] = [:]
     var noShows: Set<Int64> = []
     var records: [Record] = []
+    /// Every call of the day, in order: when, which token, which counter (index), the token's service.
+    var calls: [(at: Date, token: Int64, counter: Int, joinedAt: Date)] = []
+    var lastHeartbeat: [Int: Double] = [:]
+    var lastLook = -1.0
     let clerk = Actor.staff(id: 1, username: "sim")
 
-    init(bench: BenchDatabase, midnight: Date, load: Double) throws {
+    init(bench: BenchDatabase, midnight: Date, load: Double, scenario: Scenario = .normal) throws {
         self.bench = bench
         self.midnight = midnight
         self.load = load
+        self.scenario = scenario
         counters = try bench.database.writer.read { db in
             try Int64.fetchAll(db, sql: "SELECT id FROM counter WHERE office_code = ? ORDER BY number", arguments: [Self.office])
         }
+        counterServices = try counters.map { id in
+            Set(try bench.database.writer.read { db in
+                try String.fetchAll(db, sql: "SELECT service_code FROM counter_service WHERE counter_id = ?", arguments: [id])
+            })
+        }
         phone = 6_000_000_000 + Int(midnight.timeIntervalSince1970 / 86_400) * 10_000
+        // The day as planned: counter 2's lunch, counter 3's early closing.
+        try bench.execute("INSERT INTO counter_pause VALUES (\(counters[1]), 810, 840, 'Lunch')")
+        try bench.execute("UPDATE counter SET closes_at = 1050 WHERE id = \(counters[2])")
+        bench.queue.live.forget()
     }
 
     func date(_ minute: Double) -> Date { midnight.addingTimeInterval(minute * 60) }
@@ -75,15 +124,62 @@ struct OfficeDay {
         schedule(810, .setCounter(1, .paused))   // counter 2's lunch, 13:30-14:00
         schedule(840, .setCounter(1, .open))
         schedule(1050, .setCounter(2, .closed))  // counter 3 closes at 17:30
-        for counter in counters.indices { schedule(1110, .setCounter(counter, .closed)) }
+        switch scenario {
+        case .normal: break
+        case .earlyClose: schedule(900, .setCounter(0, .closed))
+        case .longPause:
+            schedule(690, .setCounter(0, .paused))
+            schedule(810, .setCounter(0, .open))
+        }
+        for counter in counters.indices { schedule(Self.closing, .setCounter(counter, .closed)) }
         schedule(630 + random.exponential(rate: rate(at: 630)), .arrival)
 
         while !events.isEmpty {
             let (minute, _, event) = events.removeFirst()
-            guard minute < 1440 else { break }  // midnight: an overloaded day ends with citizens unserved
+            guard minute < 1440 else { break }
+            heartbeats(at: minute)
             try handle(event, at: minute, &random)
+            try look(at: minute)
         }
+        // Closing time: whoever still waits was not reached today.
+        for (id, entry) in joined { records.append(record(id, entry, calledAt: nil, counter: nil)) }
         return records
+    }
+
+    /// The office stops calling at 18:30.
+    static let closing = 1110.0
+
+    /// The console of each open counter beats every minute (a paused or closed counter's clerk is away).
+    mutating func heartbeats(at minute: Double) {
+        for counter in counters.indices where actual[counter] == .open && (lastHeartbeat[counter] ?? -10) <= minute - 1 {
+            try? bench.queue.heartbeat(counter: counters[counter], actor: clerk, at: date(minute))
+            lastHeartbeat[counter] = minute
+        }
+    }
+
+    /// What every waiting citizen is told after a change (at most once a simulated minute).
+    mutating func look(at minute: Double) throws {
+        guard minute >= lastLook + 1, !joined.isEmpty else { return }
+        lastLook = minute
+        let now = date(minute)
+        for (id, (position, pooled)) in try bench.queue.forecastAndPooled(office: Self.office, at: now) where joined[id] != nil {
+            joined[id]?.later.append((now, position.estimatedWaitSeconds, pooled, position.estimatedWaitRange))
+        }
+    }
+
+    func record(_ id: Int64, _ entry: Joined, calledAt: Date?, counter: Int?) -> Record {
+        var actualAhead: Int?, overtaken = false
+        if let calledAt, let service = try? bench.queue.tokenForReading(id)?.serviceCode {
+            let before = calls.filter { $0.at > entry.queuedAt && $0.at < calledAt && counterServices[$0.counter].contains(service) }
+            actualAhead = before.count
+            overtaken = before.contains { $0.joinedAt > entry.queuedAt }
+        }
+        return Record(kind: entry.kind, estimate: entry.position?.estimatedWaitSeconds, pooled: entry.pooled,
+                      range: entry.position?.estimatedWaitRange, reachedToday: entry.position?.reachedToday, ahead: entry.position?.ahead,
+                      actualWait: calledAt.map { $0.timeIntervalSince(entry.queuedAt) }, actualAhead: actualAhead, overtaken: overtaken,
+                      later: calledAt.map { called in
+                          entry.later.map { ($0.estimate, $0.pooled, $0.range, called.timeIntervalSince($0.at)) }
+                      } ?? [])
     }
 
     func rate(at minute: Double) -> Double { (Self.arrivalsPerHour[Int(minute / 60)] ?? 0) * load / 60 }
@@ -123,7 +219,7 @@ struct OfficeDay {
             }
         case .appointmentArrival(let tokenID):
             let token = try bench.queue.checkIn(token: tokenID, actor: .kiosk, at: now)
-            joined(token, kind: "appointment", at: now, &random)
+            try join(token, kind: "appointment", at: now)
             wakeIdleCounters(at: minute)
         case .counterCheck(let counter):
             try callNext(counter, at: minute, &random)
@@ -157,13 +253,13 @@ struct OfficeDay {
             officeCode: Self.office, serviceCode: service,
             citizen: CitizenDetails(name: "Walk-in", phone: phoneNumber(), priority: priority)), at: date(minute))
         if random.chance(0.05) { noShows.insert(token.id) }
-        joined(token, kind: priority.isPriority ? "priority" : "walk-in", at: date(minute), &random)
+        try join(token, kind: priority.isPriority ? "priority" : "walk-in", at: date(minute))
         wakeIdleCounters(at: minute)
     }
 
-    mutating func joined(_ token: Token, kind: String, at now: Date, _ random: inout SeededRandom) {
-        let estimate = (try? bench.queue.position(of: token.id, at: now))??.estimatedWaitSeconds
-        estimates[token.id] = (kind, estimate, now)
+    mutating func join(_ token: Token, kind: String, at now: Date) throws {
+        let told = try bench.queue.forecastAndPooled(office: Self.office, at: now)[token.id]
+        joined[token.id] = Joined(kind: kind, queuedAt: now, position: told?.0, pooled: told?.pooled)
     }
 
     mutating func wakeIdleCounters(at minute: Double) {
@@ -175,20 +271,12 @@ struct OfficeDay {
         schedule(minute, .counterCheck(counter))
     }
 
-    func hasWaiting() throws -> Bool {
-        try bench.database.writer.read { db in
-            try Bool.fetchOne(db, sql: "SELECT EXISTS (SELECT 1 FROM token WHERE office_code = ? AND state = 'waiting')",
-                              arguments: [Self.office]) ?? false
-        }
-    }
-
-    /// A free counter moves to its desired state (at closing time it first serves whoever is still
-    /// waiting), then, if open, calls the next citizen.
+    /// A free counter moves to its desired state (closed from closing time on), then, if open,
+    /// calls the next citizen.
     mutating func callNext(_ counter: Int, at minute: Double, _ random: inout SeededRandom) throws {
         guard !busy.contains(counter) else { return }
         let now = date(minute)
-        var target = desired[counter] ?? .closed
-        if target == .closed, minute >= 1110, actual[counter] == .open, try hasWaiting() { target = .open }
+        let target = minute >= Self.closing ? .closed : desired[counter] ?? .closed
         if target != actual[counter] {
             _ = try bench.queue.setCounter(counters[counter], to: target, reason: target == .paused ? "Lunch" : nil,
                                            actor: clerk, at: now)
@@ -197,10 +285,9 @@ struct OfficeDay {
         guard target == .open,
               let token = try bench.queue.callNext(counter: counters[counter], actor: clerk, at: now) else { return }
         busy.insert(counter)
-        if let joined = estimates.removeValue(forKey: token.id) {
-            records.append(Record(kind: joined.kind, estimate: joined.estimate,
-                                  actualWait: now.timeIntervalSince(joined.queuedAt)))
-        }
+        let entry = joined.removeValue(forKey: token.id)
+        if let entry { records.append(record(token.id, entry, calledAt: now, counter: counter)) }
+        calls.append((now, token.id, counter, entry?.queuedAt ?? now))
         if noShows.contains(token.id) {
             schedule(minute + 1, .recall(counter: counter, token: token.id, remaining: 2))
             return

@@ -7,6 +7,11 @@ public enum Actor: Sendable, Equatable {
     case staff(id: Int64, username: String)
     case system
 
+    var isStaff: Bool {
+        if case .staff = self { return true }
+        return false
+    }
+
     var recorded: String {
         switch self {
         case .citizen: "citizen"

@@ -62,10 +62,15 @@ public struct Catalog: Codable, Sendable, Equatable {
         public struct CounterPlan: Codable, Sendable, Equatable {
             public var number: Int
             public var services: [String]
+            /// Its planned day, as written (see `CounterSchedule`); absent in catalogues written before.
+            public var pauses: [String]?
+            public var closes: String?
 
-            public init(number: Int, services: [String]) {
+            public init(number: Int, services: [String], pauses: [String]? = nil, closes: String? = nil) {
                 self.number = number
                 self.services = services
+                self.pauses = pauses
+                self.closes = closes
             }
         }
 

@@ -95,6 +95,14 @@ public enum CatalogImport {
                         (SELECT service_code FROM office_service WHERE office_code = ?)
                     """, arguments: [id, office.code])
             }
+            // Its planned day, likewise kept as the administrators left it unless the Markdown changed.
+            if let id, plan.pauses != nil || plan.closes != nil {
+                let schedule = try CounterSchedule.parse(pauses: plan.pauses ?? [], closes: plan.closes)
+                let written = (schedule.pauses.map(\.text) + [schedule.closesAt.map(Queue.clock) ?? ""]).joined(separator: ";")
+                if try changedInCatalog(db, office.code, "counter \(plan.number) schedule", written) {
+                    try schedule.save(db, counter: id)
+                }
+            }
             summary.counters += 1
         }
         try importSlots(db, office, services: services, summary: &summary)

@@ -12,9 +12,14 @@ enum EventLog {
             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
             """).execute(arguments: [office, token?.id, counter?.id, kind.rawValue, from?.rawValue, to?.rawValue,
                              actor.recorded, reason, at.milliseconds])
+        let id = db.lastInsertedRowID
+        if let counter, kind.isPublic, case .staff(let staff, _) = actor {
+            // A clerk acting at a counter is present there (see `CounterPlan.presence`).
+            try CounterPlan.seen(db, counter: counter.id, staff: staff, at: at)
+        }
         return QueueEvent(
-            id: db.lastInsertedRowID, officeCode: office, kind: kind.rawValue, tokenID: token?.id, tokenNumber: token?.number,
+            id: id, officeCode: office, kind: kind.rawValue, tokenID: token?.id, tokenNumber: token?.number,
             serviceCode: token?.serviceCode, counterID: counter?.id, counterNumber: counter?.number,
-            fromState: from?.rawValue, toState: to?.rawValue, at: at)
+            fromState: from?.rawValue, toState: to?.rawValue, at: at, actorIsStaff: actor.isStaff)
     }
 }

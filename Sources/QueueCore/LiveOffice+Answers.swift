@@ -9,7 +9,7 @@ extension LiveOffice {
     }
 
     /// The answers of this picture at a moment, each worked out when first asked for.
-    func answers(at now: Date) -> OfficeAnswers { OfficeAnswers(self, at: now) }
+    func answers(at now: Date, range: ForecastRange? = nil) -> OfficeAnswers { OfficeAnswers(self, at: now, range: range) }
 
     /// Where every waiting token stands (see `OfficeAnswers`).
     func positions(at now: Date) -> [Int64: QueuePosition] { answers(at: now).allPositions() }
@@ -37,7 +37,10 @@ extension LiveOffice {
             },
             services: zip(offeredServices, newcomers).map { service, newcomer in
                 OfficeSnapshot.ServiceNow(code: service, waiting: serviceNumbers[service].map { waitingByNumber[$0] } ?? 0,
-                                          estimatedWaitSeconds: newcomer.estimatedWaitSeconds)
+                                          estimatedWaitSeconds: newcomer.estimatedWaitSeconds,
+                                          waitLowSeconds: newcomer.estimatedWaitRange?.lowerBound,
+                                          waitHighSeconds: newcomer.estimatedWaitRange?.upperBound,
+                                          reachedToday: newcomer.reachedToday, openCounters: newcomer.openCounters)
             },
             lastCalls: recentCalls)
     }
@@ -80,13 +83,12 @@ extension LiveOffice {
 }
 
 /// The answers of one version of an office's picture at one moment, shared by every reader of that
-/// version: each pooled queue is ordered once, when a token of it is first asked about.
+/// version: the office is played forward once (`ForecastPlan`) when a wait is first asked for.
 ///
-/// Counters often serve several services, so a token's wait pools every service its open counters
-/// handle: the work ahead is the sum of the recent mean service times of the tokens the policy
-/// would call first (each weighted by the share of its service's open counters that are this
-/// token's counters), plus half a service for each of those counters already busy, shared among the
-/// counters. No open counter: no estimate rather than a wrong one.
+/// A waiting token's wait is when the play has its counters call it, and "people before you" the
+/// tokens those counters call first. With no counter able to serve it (none open and staffed) there
+/// is no estimate rather than a wrong one, and its place is counted in the pooled order of its
+/// service's queue (`pool`).
 public final class OfficeAnswers: @unchecked Sendable {
     let office: LiveOffice
     let now: Date
@@ -96,10 +98,14 @@ public final class OfficeAnswers: @unchecked Sendable {
     private let seconds: [Double]
     private let openCounters: [[LiveOffice.Counter]]
     private var pools: [PoolKey: PooledQueue] = [:]
+    private var played: (plan: ForecastPlan, result: ForecastResult)?
+    /// How uncertain the waits are, from sampled plays of this version or a recent one.
+    let range: ForecastRange?
 
-    init(_ office: LiveOffice, at now: Date) {
+    init(_ office: LiveOffice, at now: Date, range: ForecastRange? = nil) {
         self.office = office
         self.now = now
+        self.range = range
         minuteOfDay = ServiceDay(now, timeZone: office.timeZone).minuteOfDay
         var seconds = [Double](repeating: 600, count: office.serviceNumbers.count)
         var open = [[LiveOffice.Counter]](repeating: [], count: office.serviceNumbers.count)
@@ -116,8 +122,50 @@ public final class OfficeAnswers: @unchecked Sendable {
         guard let index = office.waitingIndex(of: tokenID, queuedAt: queuedAt) else { return nil }
         let entry = office.waiting[index]
         lock.lock(); defer { lock.unlock() }
+        let (plan, result) = forecast()
+        let serving = entry.targetCounter.map { id in plan.counters.contains { $0.id == id } ? 1 : 0 }
+            ?? plan.counters.filter { $0.serves[entry.serviceNumber] }.count
+        let own = seconds[entry.serviceNumber]
+        guard serving > 0 else {
+            let pool = pool(PoolKey(service: entry.serviceNumber, target: entry.targetCounter))
+            guard pool.place[index] >= 0 else { return nil }
+            return QueuePosition(ahead: Int(pool.place[index]), openCounters: 0, serviceSeconds: own, estimatedWaitSeconds: nil)
+        }
+        guard let callAt = result.callAt[index] else {
+            return QueuePosition(ahead: Int(result.ahead[index]), openCounters: serving, serviceSeconds: own, estimatedWaitSeconds: nil,
+                                 reachedToday: false)
+        }
+        let counter = Int(result.counter[index])
+        var position = QueuePosition(ahead: Int(result.ahead[index]), openCounters: serving, serviceSeconds: own,
+                                     estimatedWaitSeconds: result.afterClosing[index] ? nil : callAt,
+                                     likelyCounter: office.counterNumber(plan.counters[counter].id), reachedToday: !result.afterClosing[index])
+        if let range, let known = range.tokens[tokenID], position.estimatedWaitSeconds != nil {
+            let elapsed = now.timeIntervalSince(range.computedAt)
+            position.estimatedWaitRange = ForecastRange.shifted(known.range, by: elapsed)
+            // The middle of the drawn plays errs less than the play with mean durations (service
+            // times lean long), as `queue-bench simulate` measures.
+            position.estimatedWaitSeconds = max(0, known.median - elapsed)
+        }
+        return position
+    }
+
+    /// The estimate this project gave before the forecast (the pooled count over the open counters,
+    /// whether staffed or not), kept so that the office-day simulation scores both side by side.
+    func pooledEstimate(of tokenID: Int64, queuedAt: Date?) -> Double? {
+        guard let index = office.waitingIndex(of: tokenID, queuedAt: queuedAt) else { return nil }
+        let entry = office.waiting[index]
+        lock.lock(); defer { lock.unlock() }
         let pool = pool(PoolKey(service: entry.serviceNumber, target: entry.targetCounter))
-        return pool.place[index] >= 0 ? pool.position(ahead: Int(pool.place[index])) : nil
+        return pool.place[index] >= 0 ? pool.position(ahead: Int(pool.place[index])).estimatedWaitSeconds : nil
+    }
+
+    /// The office played forward, once. Called with the lock held.
+    private func forecast() -> (plan: ForecastPlan, result: ForecastResult) {
+        if let played { return played }
+        let plan = office.forecastPlan(at: now).withExpectedArrivals()
+        let result = plan.play()
+        played = (plan, result)
+        return (plan, result)
     }
 
     /// Every waiting token's place and wait.
@@ -132,9 +180,40 @@ public final class OfficeAnswers: @unchecked Sendable {
     /// The place and wait of a citizen joining a service's queue now.
     func newcomer(service: String) -> QueuePosition { newcomers([service])[0] }
 
-    /// A newcomer's place and wait for each service: behind everyone of their pool, whatever the
-    /// order, so one pass over the waiting serves every service without ordering anything.
+    /// A newcomer's place and wait for each service: called when the first of the service's counters
+    /// has nobody else to call in the play, behind those its counters call before; with no counter
+    /// able to serve it, behind everyone of its pool, with no estimate.
     func newcomers(_ services: [String]) -> [QueuePosition] {
+        lock.lock()
+        let (plan, result) = forecast()
+        lock.unlock()
+        let pooled = pooledNewcomers(services)
+        return zip(services, pooled).map { service, pooled in
+            let serving = office.serviceNumbers[service].map { number in plan.counters.indices.filter { plan.counters[$0].serves[number] } } ?? []
+            guard let number = office.serviceNumbers[service], !serving.isEmpty else {
+                // No counter can serve it now: its place, and no estimate.
+                return QueuePosition(ahead: pooled.ahead, openCounters: 0, serviceSeconds: pooled.serviceSeconds, estimatedWaitSeconds: nil)
+            }
+            let idle = serving.compactMap { result.idleAt[$0] }.min()
+            var ahead = 0
+            for call in result.calls where serving.contains(Int(call.counter)) && (idle.map { call.at < $0 } ?? true) { ahead += 1 }
+            var position = QueuePosition(ahead: ahead, openCounters: serving.count, serviceSeconds: seconds[number], estimatedWaitSeconds: idle,
+                                         likelyCounter: idle.flatMap { idle in
+                                             serving.first { result.idleAt[$0] == idle }.flatMap { office.counterNumber(plan.counters[$0].id) }
+                                         },
+                                         reachedToday: idle != nil)
+            if let range, let known = range.newcomers[number], idle != nil {
+                let elapsed = now.timeIntervalSince(range.computedAt)
+                position.estimatedWaitRange = ForecastRange.shifted(known.range, by: elapsed)
+                position.estimatedWaitSeconds = max(0, known.median - elapsed)
+            }
+            return position
+        }
+    }
+
+    /// A newcomer's place behind everyone of their pool, whatever the order: one pass over the
+    /// waiting serves every service without ordering anything.
+    private func pooledNewcomers(_ services: [String]) -> [QueuePosition] {
         let pools = services.map { service in office.serviceNumbers[service].map(PoolShape.init(ownService:)) }
         var shapes = pools.map { $0.map(shape(of:)) }
         for entry in office.waiting where entry.targetCounter == nil {

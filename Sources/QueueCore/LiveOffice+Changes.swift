@@ -17,7 +17,7 @@ extension LiveOffice {
     mutating func apply(_ events: [QueueEvent], tokens: [Token], counters changedCounters: [QueueCore.Counter]) -> Bool {
         for event in events {
             switch event.eventKind {
-            case .policyChanged, .counterServicesChanged, .holidayAdded, .holidayRemoved, nil: return false
+            case .policyChanged, .counterServicesChanged, .counterScheduleChanged, .holidayAdded, .holidayRemoved, nil: return false
             case .called, .recalled:
                 guard let token = tokens.first(where: { $0.id == event.tokenID }), let counter = event.counterNumber else { return false }
                 if event.eventKind == .called {
@@ -35,8 +35,17 @@ extension LiveOffice {
                     guard let typical = typicalSeconds[service] else { return false }
                     serviceSeconds[service] = Queue.meanServiceSeconds(recentServiceTimes[service] ?? [], typical: typical)
                 }
+            case .booked:
+                if let token = tokens.first(where: { $0.id == event.tokenID }), token.citizen.priority.isPriority, token.kind == .walkIn,
+                   let queuedAt = token.queuedAt, token.serviceDay == day {
+                    priorityArrivals.append(PriorityArrival(service: token.serviceCode, at: queuedAt))
+                }
             default:
                 break
+            }
+            // A clerk acted at the counter: present there (as `EventLog` notes in the table).
+            if let counter = event.counterID, event.eventKind?.isPublic == true, event.actorIsStaff {
+                presence[counter] = max(presence[counter] ?? .distantPast, event.at)
             }
             version = max(version, event.id)
         }
@@ -44,14 +53,13 @@ extension LiveOffice {
         for counter in changedCounters where counter.officeCode == code {
             guard let index = counters.firstIndex(where: { $0.id == counter.id }),
                   counters[index].services == counter.serviceCodes else { return false }
-            let old = counters[index]
-            counters[index] = Counter(id: old.id, number: old.number, state: counter.state, pauseReason: counter.pauseReason,
-                                           services: old.services, currentTokenID: old.currentTokenID,
-                                           currentNumber: old.currentNumber, currentState: old.currentState)
+            counters[index].state = counter.state
+            counters[index].pauseReason = counter.pauseReason
         }
         // Each token where it now is: waiting in today's queue, at a counter, or out of the picture.
         for token in tokens where token.officeCode == code {
             waiting.removeAll { $0.id == token.id }
+            expected.removeAll { $0.id == token.id }
             for (index, counter) in counters.enumerated() where counter.currentTokenID == token.id {
                 counters[index] = counter.with(current: nil)
             }
@@ -61,6 +69,13 @@ extension LiveOffice {
                     candidate: QueueCandidate(tokenID: token.id, priority: token.citizen.priority, kind: token.kind,
                                               queuedAt: queuedAt, slotStartsAt: token.slotStartsAt),
                     number: token.number, service: token.serviceCode, serviceNumber: serviceNumber, targetCounter: token.targetCounterID))
+            } else if token.state == .booked, token.serviceDay == day, let slot = token.slotStartsAt {
+                guard let serviceNumber = serviceNumbers[token.serviceCode] else { return false }
+                expected.append(Waiting(
+                    candidate: QueueCandidate(tokenID: token.id, priority: token.citizen.priority, kind: .appointment,
+                                              queuedAt: token.createdAt, slotStartsAt: slot),
+                    number: token.number, service: token.serviceCode, serviceNumber: serviceNumber, targetCounter: nil))
+                expected.sort { ($0.candidate.slotStartsAt ?? 0, $0.id) < ($1.candidate.slotStartsAt ?? 0, $1.id) }
             } else if token.state == .called || token.state == .serving, let counterID = token.counterID,
                       let index = counters.firstIndex(where: { $0.id == counterID }) {
                 counters[index] = counters[index].with(current: token)
@@ -88,7 +103,12 @@ extension LiveOffice {
 extension LiveOffice.Counter {
     /// The same counter with another token at it (or nobody).
     func with(current token: Token?) -> LiveOffice.Counter {
-        LiveOffice.Counter(id: id, number: number, state: state, pauseReason: pauseReason, services: services,
-                           currentTokenID: token?.id, currentNumber: token?.number, currentState: token?.state.rawValue)
+        var counter = self
+        counter.currentTokenID = token?.id
+        counter.currentNumber = token?.number
+        counter.currentState = token?.state.rawValue
+        counter.currentService = token?.serviceCode
+        counter.currentSince = token.flatMap { $0.startedAt ?? $0.calledAt }
+        return counter
     }
 }

@@ -10,14 +10,20 @@ public struct LiveOffice: Sendable {
     struct Counter: Sendable, Equatable {
         let id: Int64
         let number: Int
-        let state: QueueCore.Counter.State
-        let pauseReason: String?
+        var state: QueueCore.Counter.State
+        var pauseReason: String?
         /// Sorted.
         let services: [String]
         /// The token called to or served at it now.
-        let currentTokenID: Int64?
-        let currentNumber: String?
-        let currentState: String?
+        var currentTokenID: Int64?
+        var currentNumber: String?
+        var currentState: String?
+        /// The service of the token at it, and since when it is there (called, or being served).
+        var currentService: String?
+        var currentSince: Date?
+        /// Its planned day: pauses and closing time, minutes of the local day (see `CounterPlanMigration`).
+        let pauses: [ClosedRange<Int>]
+        let closesAt: Int?
 
         var isOpen: Bool { state == .open }
         var isBusy: Bool { currentTokenID != nil }
@@ -66,6 +72,20 @@ public struct LiveOffice: Sendable {
     var priorityStreak: Int
     var recentCalls: [OfficeSnapshot.Call]
     let documents: [String: [LocalizedName]]
+    /// When a clerk was last seen at each counter (a heartbeat or an action there), by counter id.
+    var presence: [Int64: Date]
+    /// Today's booked appointments not yet checked in, by slot: they join when their slot begins.
+    var expected: [Waiting]
+    /// How calls go at this office lately, beyond service times (see `OfficePace`).
+    var pace: OfficePace
+    /// Today's priority walk-ins as they joined (service, time): they go before those waiting, so
+    /// the forecast expects more of them at the rate they came lately.
+    var priorityArrivals: [PriorityArrival]
+
+    struct PriorityArrival: Sendable, Equatable {
+        let service: String
+        let at: Date
+    }
 
     var timeZone: TimeZone { calendar.timeZone }
 
@@ -75,16 +95,20 @@ public struct LiveOffice: Sendable {
         let day = facts.serviceDay(now).day
         let version = try Int64.fetchOne(db.cachedStatement(sql: "SELECT max(id) FROM event WHERE office_code = ?"), arguments: [code]) ?? 0
         let counters = try Row.fetchAll(db.cachedStatement(sql: """
-            SELECT c.id, c.number, c.state, c.pause_reason,
+            SELECT c.id, c.number, c.state, c.pause_reason, c.closes_at,
                    (SELECT group_concat(service_code) FROM (SELECT service_code FROM counter_service WHERE counter_id = c.id ORDER BY 1)) AS services,
-                   t.id AS token_id, t.number AS token, t.state AS token_state
+                   (SELECT group_concat(starts_at || '-' || ends_at) FROM (SELECT starts_at, ends_at FROM counter_pause WHERE counter_id = c.id ORDER BY 1)) AS pauses,
+                   t.id AS token_id, t.number AS token, t.state AS token_state, t.service_code AS token_service,
+                   coalesce(t.started_at, t.called_at) AS token_since
             FROM counter c LEFT JOIN token t ON t.counter_id = c.id AND t.state IN ('called', 'serving')
             WHERE c.office_code = ? ORDER BY c.number
             """), arguments: [code]).map { row in
             Counter(id: row["id"], number: row["number"], state: QueueCore.Counter.State(rawValue: row["state"]) ?? .closed,
                     pauseReason: row["pause_reason"],
                     services: ((row["services"] as String?) ?? "").split(separator: ",").map(String.init),
-                    currentTokenID: row["token_id"], currentNumber: row["token"], currentState: row["token_state"])
+                    currentTokenID: row["token_id"], currentNumber: row["token"], currentState: row["token_state"],
+                    currentService: row["token_service"], currentSince: (row["token_since"] as Int64?).map(Date.init(milliseconds:)),
+                    pauses: CounterPlan.pauses(row["pauses"]), closesAt: row["closes_at"])
         }
         // The longest part of a load, read by column position with a cached statement.
         var waiting: [Waiting] = []
@@ -104,9 +128,12 @@ public struct LiveOffice: Sendable {
         waiting.sort { ($0.candidate.queuedAt, $0.id) < ($1.candidate.queuedAt, $1.id) }
         let offered = try String.fetchAll(db.cachedStatement(sql: "SELECT service_code FROM office_service WHERE office_code = ? ORDER BY 1"),
                                           arguments: [code])
+        var expected = try CounterPlan.expectedAppointments(db, office: code, day: day)
         let needed = Set(offered).union(waiting.map(\.service)).union(counters.flatMap(\.services))
+            .union(counters.compactMap(\.currentService)).union(expected.map(\.service))
         let numbers = Dictionary(uniqueKeysWithValues: needed.sorted().enumerated().map { ($0.element, $0.offset) })
         for index in waiting.indices { waiting[index].serviceNumber = numbers[waiting[index].service] ?? 0 }
+        for index in expected.indices { expected[index].serviceNumber = numbers[expected[index].service] ?? 0 }
         var times: [String: [Int64]] = [:], typical: [String: Double] = [:], seconds: [String: Double] = [:]
         for service in needed.sorted() {
             times[service] = try Queue.recentServiceTimes(db, office: code, service: service)
@@ -127,11 +154,19 @@ public struct LiveOffice: Sendable {
         for row in try Row.fetchAll(db.cachedStatement(sql: "SELECT service_code, name_en, name_gu, name_hi FROM service_document ORDER BY service_code, position")) {
             documents[row["service_code"], default: []].append(LocalizedName(en: row["name_en"], gu: row["name_gu"], hi: row["name_hi"]))
         }
+        let dayStart = ServiceDay.midnight(of: day, timeZone: facts.timeZone) ?? now
         return LiveOffice(
             code: code, version: version, day: day, loadedAt: now, policy: facts.policy,
             calendar: try facts.calendar(db, from: day), counters: counters, waiting: waiting, offeredServices: offered, serviceNumbers: numbers,
             serviceSeconds: seconds, recentServiceTimes: times, typicalSeconds: typical, priorityStreak: try Queue.priorityStreak(db, office: code, limit: facts.policy.maxPriorityStreak),
-            recentCalls: calls, documents: documents)
+            recentCalls: calls, documents: documents,
+            presence: try CounterPlan.presence(db, office: code, since: dayStart),
+            expected: expected,
+            pace: try OfficePace.load(db, office: code, since: dayStart, policy: facts.policy),
+            priorityArrivals: try Row.fetchAll(db.cachedStatement(sql: """
+                SELECT service_code, queued_at FROM token WHERE office_code = ? AND service_day = ? AND priority != 'none'
+                    AND kind = 'walk_in' AND queued_at IS NOT NULL ORDER BY queued_at
+                """), arguments: [code, day]).map { PriorityArrival(service: $0[0], at: Date(milliseconds: $0[1])) })
     }
 }
 

@@ -19,7 +19,13 @@ public final class LiveOffices: @unchecked Sendable {
         var office: LiveOffice?
         var answers: Cached<OfficeAnswers>?
         var snapshot: Cached<OfficeSnapshot>?
+        /// The forecast's range, worked out at most every `rangeInterval` while the office changes.
+        var range: ForecastRange?
     }
+
+    /// The sampled plays of an office are coalesced: at most this often while it changes, and at
+    /// least once a minute (decision 4 of the design).
+    public static let rangeInterval: Double = 0.2
 
     /// An answer worked out from one version of a picture, in one minute.
     private struct Cached<Value> {
@@ -106,7 +112,26 @@ public final class LiveOffices: @unchecked Sendable {
     }
 
     private func answers(_ office: LiveOffice, at now: Date) -> OfficeAnswers {
-        answer(office, at: now, \.answers) { $0.answers(at: now) }
+        answer(office, at: now, \.answers) { $0.answers(at: now, range: range(office, at: now)) }
+    }
+
+    /// The office's forecast range: the one kept while recent enough, else worked out afresh.
+    private func range(_ office: LiveOffice, at now: Date) -> ForecastRange {
+        let entry = self.entry(office.code)
+        lock.lock()
+        if let kept = entry.range, kept.computedAt <= now, ServiceDay(kept.computedAt, timeZone: office.timeZone).day == office.day {
+            let age = now.timeIntervalSince(kept.computedAt)
+            if age < Self.maximumAgeSeconds, kept.version == office.version || age < Self.rangeInterval {
+                lock.unlock()
+                return kept
+            }
+        }
+        lock.unlock()
+        let range = ForecastRange.work(office.forecastPlan(at: now), office: office, seed: UInt64(bitPattern: office.version))
+        lock.lock()
+        if (entry.range?.computedAt ?? .distantPast) <= range.computedAt { entry.range = range }
+        lock.unlock()
+        return range
     }
 
     /// An answer kept in the office's entry for this version of its picture and this minute.
@@ -186,6 +211,22 @@ public final class LiveOffices: @unchecked Sendable {
             lock.lock(); counterOffices[id] = office; lock.unlock()
         }
         return office
+    }
+
+    /// A clerk is at a counter now (its heartbeat): the office's picture notes it, and answers worked
+    /// out while the counter counted as unattended are dropped.
+    func seen(counter id: Int64, office code: String, at now: Date) {
+        lock.lock()
+        defer { lock.unlock() }
+        guard let entry = entries[code], var picture = entry.office,
+              let counter = picture.counters.first(where: { $0.id == id }) else { return }
+        let wasAttended = picture.isAttended(counter, at: now)
+        picture.presence[id] = max(picture.presence[id] ?? .distantPast, now)
+        entry.office = picture
+        if !wasAttended {
+            entry.answers = nil
+            entry.snapshot = nil
+        }
     }
 
     /// The most events one catch-up reads.

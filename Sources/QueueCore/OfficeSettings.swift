@@ -9,6 +9,9 @@ public struct OfficeSettings: Sendable, Encodable, Equatable {
         public var number: Int
         public var state: String
         public var services: [String]
+        /// Its planned day (see `CounterSchedule`): pauses as `13:30-14:00 Lunch`, closing as `17:30`.
+        public var pauses: [String]
+        public var closes: String?
     }
 
     public struct ServicePlan: Sendable, Encodable, Equatable {
@@ -37,12 +40,14 @@ extension Queue {
         try database.writer.read { db in
             let facts = try OfficeFacts.load(db, code: code)
             let counters = try Row.fetchAll(db, sql: """
-                SELECT c.number, c.state, (SELECT group_concat(service_code) FROM
+                SELECT c.id, c.number, c.state, (SELECT group_concat(service_code) FROM
                     (SELECT service_code FROM counter_service WHERE counter_id = c.id ORDER BY 1)) AS services
                 FROM counter c WHERE c.office_code = ? ORDER BY c.number
                 """, arguments: [code]).map { row in
-                OfficeSettings.CounterPlan(number: row["number"], state: row["state"],
-                                           services: ((row["services"] as String?) ?? "").split(separator: ",").map(String.init))
+                let schedule = try CounterSchedule.load(db, counter: row["id"])
+                return OfficeSettings.CounterPlan(number: row["number"], state: row["state"],
+                                                  services: ((row["services"] as String?) ?? "").split(separator: ",").map(String.init),
+                                                  pauses: schedule.pauses.map(\.text), closes: schedule.closesAt.map(Queue.clock))
             }
             let services = try Row.fetchAll(db, sql: """
                 SELECT os.service_code, os.daily_cap,

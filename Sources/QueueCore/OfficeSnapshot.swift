@@ -20,6 +20,15 @@ public struct OfficeSnapshot: Sendable, Equatable, Codable {
         public var waiting: Int
         /// What a citizen booking now would likely wait; nil when no counter serves it now.
         public var estimatedWaitSeconds: Double?
+        /// The 80 % range of that wait, when the forecast gives one.
+        public var waitLowSeconds: Double? = nil
+        public var waitHighSeconds: Double? = nil
+        /// False when the office will likely not reach a citizen booking now before closing.
+        public var reachedToday: Bool? = nil
+        /// The wait as each language says it (filled in by the web layer).
+        public var waitText: LocalizedName? = nil
+        /// How many counters with a clerk at them serve it now.
+        public var openCounters: Int = 0
     }
 
     public struct Call: Sendable, Equatable, Codable {

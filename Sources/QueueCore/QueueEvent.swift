@@ -16,6 +16,12 @@ public struct QueueEvent: Sendable, Equatable, Codable {
     public var fromState: String?
     public var toState: String?
     public var at: Date
+    /// Made by a signed-in clerk (kept in process for the counters' presence; never published).
+    public var actorIsStaff = false
+
+    enum CodingKeys: String, CodingKey {
+        case id, officeCode, kind, tokenID, tokenNumber, serviceCode, counterID, counterNumber, fromState, toState, at
+    }
 
     /// The kind, typed; nil for a kind this build does not know (written by a newer one).
     public var eventKind: EventKind? { EventKind(rawValue: kind) }

@@ -15,6 +15,7 @@ enum Schema {
         migrator.registerMigration("v8-token-capabilities", migrate: TokenCapabilitiesMigration.apply)
         migrator.registerMigration("v9-sign-in-attempts", migrate: SignInAttemptsMigration.apply)
         migrator.registerMigration("v10-booking-requests", migrate: BookingRequestsMigration.apply)
+        migrator.registerMigration("v11-counter-plan", migrate: CounterPlanMigration.apply)
         return migrator
     }
 }

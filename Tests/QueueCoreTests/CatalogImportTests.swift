@@ -126,6 +126,27 @@ struct AdministrationTests {
         #expect(settings.services.first { $0.code == "new-lt-connection" }?.slotCapacities == [9])
     }
 
+    @Test func aCountersPlannedDayComesFromTheMarkdownAndTheSettings() throws {
+        // Given an office page whose counter 1 lunches and closes early
+        let database = try CatalogImportTests.fresh()
+        let planned = CatalogImportTests.catalog(counters: [.init(number: 1, services: ["bill-complaint"], pauses: ["13:30-14:00 Lunch"], closes: "17:30")])
+        _ = try CatalogImport.apply(planned, to: database)
+        let queue = Queue(database: database)
+        var counter = try #require(try queue.settings(office: "VAD-247", at: now).counters.first)
+        #expect(counter.pauses == ["13:30-14:00 Lunch"] && counter.closes == "17:30")
+        // When a manager moves the lunch, and the same catalogue is imported again, the manager's day stays
+        try queue.setCounterSchedule(office: "VAD-247", counter: 1, schedule: CounterSchedule.parse(pauses: ["14:00-14:30 Lunch"], closes: nil),
+                                     actor: .system, at: now)
+        _ = try CatalogImport.apply(planned, to: database)
+        counter = try #require(try queue.settings(office: "VAD-247", at: now).counters.first)
+        #expect(counter.pauses == ["14:00-14:30 Lunch"] && counter.closes == nil)
+        // and the audit log says what changed
+        let logged = try database.writer.read { db in
+            try String.fetchOne(db, sql: "SELECT reason FROM event WHERE kind = 'counter_schedule_changed'")
+        }
+        #expect(logged == "14:00-14:30 Lunch")
+    }
+
     @Test func settingsRefuseWhatTheQueueCouldNotWorkWith() throws {
         let fixture = try QueueFixture()
         let queue = fixture.queue

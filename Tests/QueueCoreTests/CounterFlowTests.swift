@@ -171,15 +171,28 @@ struct CounterFlowTests {
     @Test func positionAndEstimateFollowTheQueue() throws {
         for index in 1...5 { _ = try fixture.walkIn(citizen: index, at: start.plus(minutes: Double(index))) }
         let fifth = try #require(try fixture.queue.todaysToken(office: "VAD-247", number: "bc-005", at: start))
-        // Two open counters serve bill complaints (1 and 2); typical duration 8 minutes
-        let position = try #require(try queue.position(of: fifth.id, at: start.plus(minutes: 6)))
+        // Two open counters serve bill complaints (1 and 2), each with a clerk at it; typical duration
+        // 8 minutes, and before any call today a minute's walk and one absence in twenty (3 minutes)
+        let at = start.plus(minutes: 6)
+        for number in [1, 2] { try queue.heartbeat(counter: try fixture.counterID("VAD-247", number), actor: clerk, at: at) }
+        let position = try #require(try queue.position(of: fifth.id, at: at))
         #expect(position.ahead == 4)
         #expect(position.openCounters == 2)
         #expect(position.serviceSeconds == 480)
-        #expect(position.estimatedWaitSeconds == 4.0 * 480 / 2)
-        // With every counter closed there is no honest estimate
+        // The two counters call two each before it: with durations as expected, two calls of
+        // 0.95 x (60 + 480) + 0.05 x 180 seconds; the wait shown is the middle of plays with
+        // durations drawn as they vary, with an 80 % range around it
+        let expected = try #require(try queue.live.answers(office: "VAD-247", at: at).0.positions(at: at)[fifth.id])
+        #expect(abs((expected.estimatedWaitSeconds ?? 0) - 2 * 522) < 1e-6)
+        let range = try #require(position.estimatedWaitRange)
+        let wait = try #require(position.estimatedWaitSeconds)
+        #expect(range.lowerBound < wait && wait < range.upperBound && range.contains(2 * 522))
+        #expect(position.reachedToday == true && position.likelyCounter == 1)
+        // Three minutes later with no heartbeat, nobody is at the counters: no honest estimate
+        #expect(try queue.position(of: fifth.id, at: at.plus(minutes: 4))?.estimatedWaitSeconds == nil)
+        // nor with every counter closed
         try fixture.execute("UPDATE counter SET state = 'closed' WHERE office_code = 'VAD-247'")
-        #expect(try queue.position(of: fifth.id, at: start.plus(minutes: 6))?.estimatedWaitSeconds == nil)
+        #expect(try queue.position(of: fifth.id, at: at)?.estimatedWaitSeconds == nil)
     }
 
     @Test func theEstimateLearnsFromRecentServiceTimes() throws {

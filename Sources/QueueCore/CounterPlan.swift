@@ -1,0 +1,68 @@
+import Foundation
+import GRDB
+
+/// A counter's planned day (pauses, closing time) and whether a clerk is really at it: what the
+/// wait forecast needs beyond the counter's state. Tables from `CounterPlanMigration`.
+public enum CounterPlan {
+    /// A counter with no heartbeat or action for this long, and nobody at it, is unattended: it
+    /// stops counting as capacity (the console beats every minute).
+    public static let presenceSeconds: Double = 180
+
+    /// Notes that a clerk is at a counter now (inside the caller's transaction).
+    static func seen(_ db: Database, counter: Int64, staff: Int64, at now: Date) throws {
+        try db.cachedStatement(sql: """
+            INSERT INTO counter_presence (counter_id, staff_id, seen_at) VALUES (?, ?, ?)
+            ON CONFLICT(counter_id) DO UPDATE SET staff_id = excluded.staff_id, seen_at = max(seen_at, excluded.seen_at)
+            """).execute(arguments: [counter, staff, now.milliseconds])
+    }
+
+    /// When a clerk was last seen at each of the office's counters, since `since`.
+    static func presence(_ db: Database, office: String, since: Date) throws -> [Int64: Date] {
+        var seen: [Int64: Date] = [:]
+        for row in try Row.fetchAll(db.cachedStatement(sql: """
+            SELECT p.counter_id, p.seen_at FROM counter_presence p JOIN counter c ON c.id = p.counter_id
+            WHERE c.office_code = ? AND p.seen_at >= ?
+            """), arguments: [office, since.milliseconds]) {
+            seen[row[0]] = Date(milliseconds: row[1])
+        }
+        return seen
+    }
+
+    /// Pauses as `group_concat` gives them: `"810-840,960-975"`.
+    static func pauses(_ text: String?) -> [ClosedRange<Int>] {
+        (text ?? "").split(separator: ",").compactMap { part in
+            let bounds = part.split(separator: "-").compactMap { Int($0) }
+            return bounds.count == 2 && bounds[0] < bounds[1] ? bounds[0]...bounds[1] : nil
+        }
+    }
+
+    /// Today's appointments booked and not yet checked in, by slot, without personal data.
+    static func expectedAppointments(_ db: Database, office: String, day: String) throws -> [LiveOffice.Waiting] {
+        try Row.fetchAll(db.cachedStatement(sql: """
+            SELECT id, number, service_code, priority, slot_starts_at, created_at FROM token
+            WHERE office_code = ? AND service_day = ? AND state = 'booked' AND slot_starts_at IS NOT NULL
+            ORDER BY slot_starts_at, id
+            """), arguments: [office, day]).map { row in
+            LiveOffice.Waiting(
+                candidate: QueueCandidate(tokenID: row[0], priority: PriorityCategory(rawValue: row[3]) ?? .none, kind: .appointment,
+                                          queuedAt: Date(milliseconds: row[5]), slotStartsAt: row[4]),
+                number: row[1], service: row[2], serviceNumber: 0, targetCounter: nil)
+        }
+    }
+}
+
+extension Queue {
+    /// The console's heartbeat: the clerk signed in at this counter is there. Nothing else changes
+    /// (no event: presence is not part of the audit log).
+    public func heartbeat(counter counterID: Int64, actor: Actor, at now: Date) throws {
+        guard case .staff(let staff, _) = actor else { return }
+        let office = try database.writer.write { db -> String? in
+            guard let office = try String.fetchOne(db.cachedStatement(sql: "SELECT office_code FROM counter WHERE id = ?"),
+                                                   arguments: [counterID]) else { return nil }
+            try CounterPlan.seen(db, counter: counterID, staff: staff, at: now)
+            return office
+        }
+        guard let office else { throw QueueError.counterNotFound(counterID) }
+        live.seen(counter: counterID, office: office, at: now)
+    }
+}

@@ -1,0 +1,109 @@
+import Foundation
+
+/// The forecast's view of an office's live picture: which counters really serve (open and
+/// attended, or on a planned pause that ends today), until when, and what each call costs.
+extension LiveOffice {
+    /// A counter counts as capacity while a clerk is there: someone at it, or a heartbeat or action
+    /// within `CounterPlan.presenceSeconds`.
+    func isAttended(_ counter: Counter, at now: Date) -> Bool {
+        if counter.currentTokenID != nil { return true }
+        guard let seen = presence[counter.id] else { return false }
+        return now.timeIntervalSince(seen) <= CounterPlan.presenceSeconds
+    }
+
+    /// Open counters nobody is at.
+    func unattendedCounters(at now: Date) -> [Counter] {
+        counters.filter { $0.isOpen && !isAttended($0, at: now) }
+    }
+
+    /// The minute of the local day the office stops calling today: the end of the opening hours it
+    /// is in or will next be in today; now, if it is done for the day or on holiday.
+    func closingMinute(at now: Date) -> Int {
+        let moment = ServiceDay(now, timeZone: timeZone)
+        guard calendar.holiday(on: moment.day) == nil else { return moment.minuteOfDay }
+        let today = calendar.hours.filter { $0.weekday == moment.weekday && $0.closesAt > moment.minuteOfDay }
+        return today.map(\.closesAt).min() ?? moment.minuteOfDay
+    }
+
+    /// The plan the forecast plays: counters able to call today with their planned pauses and
+    /// closing, the waiting tokens in arrival order, then the appointments expected later.
+    func forecastPlan(at now: Date) -> ForecastPlan {
+        let moment = ServiceDay(now, timeZone: timeZone)
+        let secondsOfDay = now.timeIntervalSince(ServiceDay.midnight(of: moment.day, timeZone: timeZone) ?? now)
+        let minute = Double(moment.minuteOfDay)
+        let seconds = { (minuteOfDay: Int) in Double(minuteOfDay) * 60 - secondsOfDay }
+        let officeCloses = seconds(closingMinute(at: now))
+        let serviceCount = serviceNumbers.count
+        var secondsByService = [Double](repeating: 600, count: serviceCount)
+        for (service, number) in serviceNumbers { secondsByService[number] = serviceSeconds[service] ?? 600 }
+
+        var planned: [ForecastPlan.Counter] = []
+        var indexByID: [Int64: Int] = [:]
+        for counter in counters {
+            let pauses = counter.pauses.filter { Double($0.upperBound) > minute }
+            var freeAt = 0.0
+            var busy: (service: Int, elapsed: Double, called: Bool)?
+            switch counter.state {
+            case .open:
+                guard isAttended(counter, at: now) else { continue }
+            case .paused:
+                // Back when a planned pause it is in ends; an unplanned pause has no known end.
+                guard let pause = pauses.first(where: { $0.contains(moment.minuteOfDay) }) else { continue }
+                freeAt = seconds(pause.upperBound)
+            case .closed:
+                continue
+            }
+            if let service = counter.currentService, let since = counter.currentSince {
+                let serviceTime = serviceSeconds[service] ?? 600
+                let elapsed = max(0, now.timeIntervalSince(since))
+                let left = counter.currentState == TokenState.called.rawValue
+                    ? max(0, pace.walkSeconds - elapsed) + serviceTime
+                    : max(serviceTime - elapsed, serviceTime * 0.2)
+                freeAt = max(freeAt, left)
+                if let number = serviceNumbers[service] {
+                    busy = (number, elapsed, counter.currentState == TokenState.called.rawValue)
+                }
+            }
+            var serves = [Bool](repeating: false, count: serviceCount)
+            for service in counter.services { if let number = serviceNumbers[service] { serves[number] = true } }
+            let closes = min(officeCloses, counter.closesAt.map(seconds) ?? officeCloses)
+            indexByID[counter.id] = planned.count
+            planned.append(ForecastPlan.Counter(id: counter.id, serves: serves, freeAt: freeAt,
+                                                pauses: pauses.map { seconds($0.lowerBound)...seconds($0.upperBound) }, closesAt: closes,
+                                                busy: busy))
+        }
+        var tokens: [ForecastPlan.Token] = []
+        tokens.reserveCapacity(waiting.count + expected.count)
+        for entry in waiting {
+            tokens.append(ForecastPlan.Token(candidate: entry.candidate, service: entry.serviceNumber,
+                                             target: entry.targetCounter.map { indexByID[$0] ?? -1 }, arrivesAt: 0))
+        }
+        // Appointments booked for today and not yet here, from their slot on (one a quarter of an
+        // hour late is not counted on).
+        for entry in expected {
+            guard let slot = entry.candidate.slotStartsAt, Double(slot) >= minute - 15 else { continue }
+            var candidate = entry.candidate
+            let arrives = max(0, seconds(slot))
+            candidate.queuedAt = now.addingTimeInterval(arrives)
+            tokens.append(ForecastPlan.Token(candidate: candidate, service: entry.serviceNumber, target: nil, arrivesAt: arrives))
+        }
+        var plan = ForecastPlan(now: now, secondsOfDay: secondsOfDay, policy: policy, priorityStreak: priorityStreak, counters: planned,
+                                tokens: tokens, callSeconds: secondsByService.map { pace.callSeconds(serviceSeconds: $0) })
+        plan.priorityRates = priorityRates(at: now, secondsOfDay: secondsOfDay)
+        plan.arrivalsUntil = officeCloses
+        return plan
+    }
+
+    /// Priority walk-ins per second by service, over the last two hours (or since the office
+    /// opened today, but at least half an hour).
+    func priorityRates(at now: Date, secondsOfDay: Double) -> [Double] {
+        let moment = ServiceDay(now, timeZone: timeZone)
+        let opened = calendar.hours.filter { $0.weekday == moment.weekday && $0.opensAt <= moment.minuteOfDay }.map(\.opensAt).min() ?? 0
+        let window = min(7200, max(1800, secondsOfDay - Double(opened) * 60))
+        var rates = [Double](repeating: 0, count: serviceNumbers.count)
+        for arrival in priorityArrivals where arrival.at > now.addingTimeInterval(-window) && arrival.at <= now {
+            if let number = serviceNumbers[arrival.service] { rates[number] += 1 / window }
+        }
+        return rates
+    }
+}
