@@ -34,6 +34,16 @@ enum AdminRoutes {
             try context.services.queue.setCounterServices(office: office, counter: counter, services: services, actor: actor, at: context.now)
             return try settings(context, office: office, auth: auth)
         }
+        router.add("POST", "/api/v1/offices/{office}/counters/{number}/schedule") { context in
+            let body = try RequestBody(context.request)
+            let (actor, office) = try managing(context, auth: auth, body: body)
+            guard let counter = Int(context.parameter("number")) else { throw APIError.invalidField("number", "The counter number must be a number.") }
+            // Pauses one per line (or separated by semicolons), such as "13:30-14:00 Lunch".
+            let pauses = (body["pauses"] ?? "").split(whereSeparator: { $0 == "\n" || $0 == ";" }).map(String.init)
+            let schedule = try CounterSchedule.parse(pauses: pauses, closes: body["closes"])
+            try context.services.queue.setCounterSchedule(office: office, counter: counter, schedule: schedule, actor: actor, at: context.now)
+            return try settings(context, office: office, auth: auth)
+        }
         router.add("POST", "/api/v1/offices/{office}/slot-capacity") { context in
             let body = try RequestBody(context.request)
             let (actor, office) = try managing(context, auth: auth, body: body)

@@ -10,6 +10,14 @@ enum CounterRoutes {
             let (counter, _) = try authorised(context, auth: auth, body: nil)
             return JSON.response(try context.services.queue.desk(counter: counter.id, at: context.now))
         }
+        // The console's heartbeat while a clerk is signed in at the counter: only then does an open
+        // counter count in the wait forecast.
+        router.add("POST", "/api/v1/counters/{counter}/presence") { context in
+            let body = try RequestBody(context.request)
+            let (counter, user) = try authorised(context, auth: auth, body: body)
+            try context.services.queue.heartbeat(counter: counter.id, actor: .staff(id: user.id, username: user.username), at: context.now)
+            return Response(status: 204, headers: [("Cache-Control", "no-store")])
+        }
         for action in ["open", "pause", "close", "call-next", "call", "recall", "start", "complete", "no-show", "transfer", "note"] {
             router.add("POST", "/api/v1/counters/{counter}/\(action)") { context in
                 let body = try RequestBody(context.request)

@@ -91,6 +91,8 @@ final class LiveUpdateHub: @unchecked Sendable {
     }
 
     private let queue: Queue
+    /// How waits are said, in the snapshots and statuses streams carry.
+    private let words: WaitText
     private let pollInterval: Double
     private let now: @Sendable () -> Date
     private let lock = NSLock()
@@ -99,8 +101,9 @@ final class LiveUpdateHub: @unchecked Sendable {
     private let changed = NSCondition()
     private var changeSignalled = false
 
-    init(queue: Queue, pollInterval: Double = 1, now: @escaping @Sendable () -> Date = { Date() }) {
+    init(queue: Queue, words: WaitText, pollInterval: Double = 1, now: @escaping @Sendable () -> Date = { Date() }) {
         self.queue = queue
+        self.words = words
         self.pollInterval = pollInterval
         self.now = now
         queue.feed.subscribe { [weak self] change in self?.heard(change) }
@@ -181,7 +184,7 @@ final class LiveUpdateHub: @unchecked Sendable {
     private func sendStatus(_ follower: TokenFollower, id: Int64, prefix: [UInt8] = []) throws -> Bool {
         let status = try queue.status(of: follower.token, at: now())
         let view = TokenView(status.token, position: status.position, counterNumber: status.counterNumber,
-                             documents: status.requiredDocuments)
+                             documents: status.requiredDocuments, words: words)
         if view != follower.lastView {
             let event = ServerSentEvent(id: String(id), event: "status", data: String(decoding: JSON.encode(view), as: UTF8.self))
             try follower.sink.send(prefix + Array(event.text.utf8))
@@ -240,7 +243,7 @@ final class LiveUpdateHub: @unchecked Sendable {
             return Array("id: \(id)\n".utf8) + cached.tail
         }
         channel.lock.unlock()
-        let tail = Array(ServerSentEvent(id: nil, event: "snapshot", data: String(decoding: JSON.encode(snapshot), as: UTF8.self)).text.utf8)
+        let tail = Array(ServerSentEvent(id: nil, event: "snapshot", data: String(decoding: JSON.encode(snapshot.worded(words)), as: UTF8.self)).text.utf8)
         channel.lock.lock()
         channel.snapshot = (snapshot.lastEventID, minute, tail)
         channel.lock.unlock()

@@ -27,7 +27,9 @@ enum OfficeRoutes {
         router.add("GET", "/api/v1/offices/{office}/queue") { context in
             let office = context.parameter("office")
             let snapshot = try context.services.queue.snapshot(office: office, at: context.now)
-            return JSON.response(bytes: context.services.encodedSnapshots.bytes(office, snapshot, encode: JSON.encode))
+            return JSON.response(bytes: context.services.encodedSnapshots.bytes(office, snapshot) {
+                JSON.encode($0.worded(WaitText(text: context.services.text)))
+            })
         }
     }
 }

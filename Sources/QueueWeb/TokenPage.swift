@@ -30,14 +30,18 @@ enum TokenPage {
         let state: String
         switch token.state {
         case .waiting:
+            let words = WaitText(text: interfaceText)
             let estimate: String
-            if let position = status.position, position.openCounters > 0, let seconds = position.estimatedWaitSeconds {
-                estimate = "<p><span class=\"label\">\(text.estimate)</span> <strong>\(max(1, Int((seconds / 60).rounded()))) \(text.minutes)</strong></p>"
+            if let position = status.position, position.reachedToday == false {
+                estimate = "<p class=\"unlikely\" role=\"status\"><strong>\(HTML.escape(interfaceText("token_unlikely_today", in: language)))</strong></p>"
+            } else if let position = status.position, position.openCounters > 0, let wait = words.wait(position, in: language) {
+                let counter = position.likelyCounter.map { " <span class=\"likely\">(\(HTML.escape(interfaceText("token_likely_counter", in: language).replacingOccurrences(of: "{n}", with: String($0)))))</span>" } ?? ""
+                estimate = "<p><span class=\"label\">\(text.estimate)</span> <strong>\(HTML.escape(wait))</strong>\(counter)</p>"
             } else {
                 estimate = "<p>\(text.noCounter)</p>"
             }
             state = """
-                <p><span class="label">\(text.ahead)</span> <strong class="ahead">\(status.position?.ahead ?? 0)</strong></p>
+                <p class="ahead"><strong>\(HTML.escape(words.ahead(status.position?.ahead ?? 0, in: language)))</strong></p>
                 \(estimate)
                 """
         case .booked:

@@ -173,7 +173,7 @@ enum TokenRoutes {
             let page: String?
         }
         let view = TokenView(status.token, position: status.position, counterNumber: status.counterNumber,
-                             documents: status.requiredDocuments)
+                             documents: status.requiredDocuments, words: WaitText(text: context.services.text))
         guard let viewSecret else {
             // A status read: the same bytes for every reader until what the holder sees changes.
             return JSON.response(status: code, bytes: context.services.encodedStatuses.bytes(token.id, view) {

@@ -8,6 +8,15 @@ struct TokenView: Encodable, Equatable, Sendable {
         let ahead: Int
         let openCounters: Int
         let estimatedWaitSeconds: Double?
+        /// The forecast's 80 % range of the wait, when it gives one.
+        let waitLowSeconds: Double?
+        let waitHighSeconds: Double?
+        /// The counter likely to call the token, and whether the office will likely reach it today.
+        let likelyCounter: Int?
+        let reachedToday: Bool?
+        /// The wait and the place as the holder's language says them.
+        let waitText: String?
+        let aheadText: String
     }
 
     let id: Int64
@@ -26,7 +35,7 @@ struct TokenView: Encodable, Equatable, Sendable {
     let createdAt: Date
     let requiredDocuments: [LocalizedName]
 
-    init(_ token: Token, position: QueuePosition?, counterNumber: Int?, documents: [LocalizedName]) {
+    init(_ token: Token, position: QueuePosition?, counterNumber: Int?, documents: [LocalizedName], words: WaitText) {
         id = token.id
         number = token.number
         office = token.officeCode
@@ -37,8 +46,12 @@ struct TokenView: Encodable, Equatable, Sendable {
         priority = token.citizen.priority.rawValue
         language = token.citizen.language
         slotStarts = token.slotStartsAt.map { Digits.padded($0 / 60, width: 2) + ":" + Digits.padded($0 % 60, width: 2) }
+        let language = token.citizen.language
         self.position = position.map {
-            Position(ahead: $0.ahead, openCounters: $0.openCounters, estimatedWaitSeconds: $0.estimatedWaitSeconds)
+            Position(ahead: $0.ahead, openCounters: $0.openCounters, estimatedWaitSeconds: $0.estimatedWaitSeconds,
+                     waitLowSeconds: $0.estimatedWaitRange?.lowerBound, waitHighSeconds: $0.estimatedWaitRange?.upperBound,
+                     likelyCounter: $0.likelyCounter, reachedToday: $0.reachedToday,
+                     waitText: words.wait($0, in: language), aheadText: words.ahead($0.ahead, in: language))
         }
         counter = counterNumber
         calledAt = token.calledAt

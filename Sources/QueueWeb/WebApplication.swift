@@ -22,7 +22,7 @@ public struct WebApplication: Responder {
         let auth = StaffAuth(accounts: accounts, key: (try? accounts.signingKey(at: services.now())) ?? StaffCrypto.randomBytes(32))
         OfficeRoutes.register(in: &router)
         TokenRoutes.register(in: &router, kioskKey: auth.key)
-        hub = LiveUpdateHub(queue: services.queue, now: services.now)
+        hub = LiveUpdateHub(queue: services.queue, words: WaitText(text: services.text), now: services.now)
         EventStreamRoutes.register(in: &router, hub: hub)
         AuthRoutes.register(in: &router, auth: auth)
         CounterRoutes.register(in: &router, auth: auth)

@@ -76,6 +76,7 @@
     counterID = id;
     localStorage.setItem(storedCounter + ":" + user.id, String(id));
     show("desk");
+    beat();
     refresh().then(function () { if (desk) { follow(desk.office); } });
   }
 
@@ -116,6 +117,18 @@
   }
   // Waiting times grow between changes.
   setInterval(function () { if (desk && !busy) { refresh(); } }, 30000);
+
+  // Presence: while the clerk is here (the console on screen, or used in the last ten minutes) the
+  // server is told every minute, so that this counter counts in the citizens' wait forecast. Without
+  // it for three minutes an open counter shows as unattended to the manager.
+  var lastInput = Date.now();
+  ["keydown", "pointerdown"].forEach(function (kind) { document.addEventListener(kind, function () { lastInput = Date.now(); }, true); });
+  function beat() {
+    if (!counterID || !user) { return; }
+    if (document.visibilityState !== "visible" && Date.now() - lastInput > 600000) { return; }
+    api("POST", "/api/v1/counters/" + counterID + "/presence", {}).catch(function () {});
+  }
+  setInterval(beat, 60000);
 
   function render() {
     $("desk-title").textContent = words.counter + " " + desk.number;

@@ -56,9 +56,17 @@
       name.appendChild(element("span", names.en, "name-en", "en"));
       row.appendChild(name);
       row.appendChild(element("td", String(service.waiting), "count"));
-      var minutes = service.estimated_wait_seconds == null ? "—"
-        : words["en.minutes"].replace("{n}", Math.max(1, Math.round(service.estimated_wait_seconds / 60)));
-      row.appendChild(element("td", service.waiting > 0 ? minutes : "", "wait"));
+      // The wait as the server words it (hours and minutes, a range when uncertain), in Gujarati and English.
+      var wait = element("td", undefined, "wait");
+      if (service.waiting > 0) {
+        if (service.wait_text) {
+          wait.appendChild(element("span", service.wait_text.gu, "name-gu", "gu"));
+          wait.appendChild(element("span", service.wait_text.en, "name-en", "en"));
+        } else {
+          wait.textContent = "—";
+        }
+      }
+      row.appendChild(wait);
       services.appendChild(row);
     });
     status(snapshot.is_open_now ? "" : [["gu", "gu-IN"], ["en", "en-IN"]].map(function (pair) {

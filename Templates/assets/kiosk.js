@@ -40,7 +40,6 @@
   });
 
   var name = PageKit.localName;
-  function minutes(seconds) { return Math.max(1, Math.round(seconds / 60)); }
 
   function refreshSnapshot() {
     return fetch("/api/v1/offices/" + encodeURIComponent(office) + "/queue", { headers: { Accept: "application/json" } })
@@ -87,7 +86,7 @@
       button.appendChild(element("span", name(service.names), "tile-name"));
       if (now) {
         var detail = words.waiting.replace("{n}", now.waiting);
-        if (now.waiting > 0 && now.estimated_wait_seconds != null) { detail += " · " + words.wait.replace("{n}", minutes(now.estimated_wait_seconds)); }
+        if (now.waiting > 0 && now.wait_text) { detail += " · " + now.wait_text[lang]; }
         button.appendChild(element("span", detail, "tile-detail"));
       }
       button.addEventListener("click", function () { choice.service = offered.code; show("step-priority"); });
@@ -149,10 +148,9 @@
     $("ticket-number").textContent = token.number;
     $("ticket-service").textContent = service ? name(service.names) : token.service;
     var position = token.position;
-    var ahead = position ? (position.ahead === 0 ? words.ahead_none : words.ahead.replace("{n}", position.ahead)) : words.checked_in;
-    if (position && position.ahead > 0 && position.estimated_wait_seconds != null) {
-      ahead += " · " + words.wait.replace("{n}", minutes(position.estimated_wait_seconds));
-    }
+    // Place and wait as the server words them in the ticket's language.
+    var ahead = position ? position.ahead_text : words.checked_in;
+    if (position && position.ahead > 0 && position.wait_text) { ahead += " · " + position.wait_text; }
     $("ticket-ahead").textContent = ahead;
     $("ticket-time").textContent = new Date(token.created_at).toLocaleString(lang + "-IN",
       { timeZone: "Asia/Kolkata", day: "numeric", month: "short", hour: "2-digit", minute: "2-digit" });

@@ -82,7 +82,35 @@
         change("POST", officePath("/counters/" + counter.number + "/services"), { services: chosen.join(",") });
       });
       box.appendChild(form);
+      box.appendChild(scheduleForm(counter));
     });
+  }
+
+  // A counter's planned day: the wait forecast holds the counter back in its pauses and after it closes.
+  function scheduleForm(counter) {
+    var form = element("form", undefined, "schedule");
+    var id = "schedule-" + counter.number;
+    var pausesLabel = element("label", words.pauses);
+    pausesLabel.htmlFor = id + "-pauses";
+    var pauses = element("textarea");
+    pauses.id = id + "-pauses";
+    pauses.rows = 2;
+    pauses.placeholder = "13:30-14:00 Lunch";
+    pauses.value = counter.pauses.join("\n");
+    var closesLabel = element("label", words.closes);
+    closesLabel.htmlFor = id + "-closes";
+    var closes = element("input");
+    closes.id = id + "-closes";
+    closes.type = "time";
+    closes.value = counter.closes || "";
+    var save = element("button", words.save);
+    save.type = "submit";
+    [pausesLabel, pauses, closesLabel, closes, save].forEach(function (child) { form.appendChild(child); });
+    form.addEventListener("submit", function (event) {
+      event.preventDefault();
+      change("POST", officePath("/counters/" + counter.number + "/schedule"), { pauses: pauses.value, closes: closes.value });
+    });
+    return form;
   }
 
   function drawSlots() {

@@ -38,6 +38,21 @@ struct AdminRoutesTests {
         #expect(try staff.queue.settings(office: "VAD-247", at: staff.clock.now).holidays.map(\.day) == ["2026-12-25"])
     }
 
+    @Test func aManagerPlansACountersDayAndAMistakeIsNamed() throws {
+        let clerk = try staff.signIn("clerk-vad-247")
+        let manager = try staff.signIn("manager-vad-247", DemoStaff.managerPassword)
+        let day = ["pauses": "13:30-14:00 Lunch\n16:00-16:15 Tea", "closes": "22:00"]
+        #expect(try post("/api/v1/offices/VAD-247/counters/2/schedule", clerk, day).status == 403)
+        let saved = try WebApplicationTests.json(try post("/api/v1/offices/VAD-247/counters/2/schedule", manager, day))
+        let counter = ((saved["settings"] as? [String: Any])?["counters"] as? [[String: Any]])?.first { $0["number"] as? Int == 2 }
+        #expect(counter?["pauses"] as? [String] == ["13:30-14:00 Lunch", "16:00-16:15 Tea"] && counter?["closes"] as? String == "22:00")
+        let bad = try post("/api/v1/offices/VAD-247/counters/2/schedule", manager, ["pauses": "after lunch"])
+        #expect(bad.status == 400)
+        #expect(try WebApplicationTests.error(bad)["field"] as? String == "pauses")
+        // and what was saved stays
+        #expect(try staff.queue.settings(office: "VAD-247", at: staff.clock.now).counters[1].closes == "22:00")
+    }
+
     @Test func managersLookAfterTheirCounterStaffAndAnAccountTurnedOffIsOutAtOnce() throws {
         let manager = try staff.signIn("manager-vad-247", DemoStaff.managerPassword)
         let account = ["username": "nita", "name": "Nita Shah", "password": "a fine long password", "office": "VAD-247"]

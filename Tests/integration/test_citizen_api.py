@@ -27,7 +27,11 @@ def test_book_read_find_and_cancel(stack):
     assert any("HttpOnly" in line for line in headers.set_cookies)
     # When they read it with its secret, and find it again by number and phone (a POST)
     status, _, body = stack.get(f"/api/v1/tokens/{token['id']}?secret={secret}")
-    assert status == 200 and json.loads(body)["token"]["position"]["open_counters"] >= 1
+    position = json.loads(body)["token"]["position"]
+    assert status == 200 and position["ahead"] >= 0
+    # (no estimate unless a clerk is at a counter of the service: see test_staff_api)
+    assert (position.get("estimated_wait_seconds") is None) == (position["open_counters"] == 0)
+    assert position["ahead_text"]  # in the token's language
     status, found_headers, body = stack.request("POST", "/api/v1/tokens/lookup", headers=JSON, body=json.dumps(
         {"office": "VAD-247", "number": token["number"], "phone": "+91 9825011111"}).encode())
     found = json.loads(body)

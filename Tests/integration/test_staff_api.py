@@ -5,7 +5,7 @@ import urllib.request
 
 from sse import EventStream
 
-ACTIONS = ["open", "pause", "close", "call-next", "call", "recall", "start", "complete", "no-show", "transfer"]
+ACTIONS = ["open", "pause", "close", "call-next", "call", "recall", "start", "complete", "no-show", "transfer", "presence"]
 
 
 class Staff:
@@ -52,6 +52,28 @@ def book(stack, phone):
                                     headers={"Content-Type": "application/json"})
     assert status == 201
     return json.loads(body)
+
+
+def test_an_open_counter_counts_in_the_forecast_only_while_its_clerk_is_there(stack):
+    # Given a meter complaint waiting at the round-the-clock office, whose counters 1 and 2 serve meters
+    fields = {"office": "VAD-247", "service": "meter-complaint", "name": "Kiran Shah", "phone": "9722200077"}
+    status, _, body = stack.request("POST", "/api/v1/tokens", body=json.dumps(fields).encode(),
+                                    headers={"Content-Type": "application/json"})
+    assert status == 201
+    booked = json.loads(body)
+    # When the clerk's console at each counter beats
+    clerk = Staff(stack).sign_in("manager-vad-247", "demo-manager-2026")
+    for number in (1, 2):
+        status, _ = clerk.call("POST", f"/api/v1/counters/{counter_id(stack, 'VAD-247', number)}/presence", {})
+        assert status == 204
+    # Then the citizen's token counts both counters and has an estimate and a likely counter
+    status, _, body = stack.get(f"/api/v1/tokens/{booked['token']['id']}?secret={booked['secret']}")
+    position = json.loads(body)["token"]["position"]
+    assert status == 200 and position["open_counters"] == 2
+    assert position["estimated_wait_seconds"] is not None and position["likely_counter"] in (1, 2)
+    # and a heartbeat without the CSRF token is refused
+    status, _ = clerk.call("POST", f"/api/v1/counters/{counter_id(stack, 'VAD-247', 1)}/presence", {}, csrf=False)
+    assert status == 403
 
 
 def test_a_clerk_calls_and_the_citizens_token_stream_reports_the_counter(stack):
