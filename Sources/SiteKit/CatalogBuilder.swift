@@ -147,6 +147,11 @@ struct CatalogBuilder {
                 for service in counter.services where offered[service] == nil {
                     throw fail(page, "counters", "counter \(counter.number) serves \(service), which the office does not offer")
                 }
+                do {
+                    _ = try CounterSchedule.parse(pauses: counter.pauses ?? [], closes: counter.closes)
+                } catch QueueError.invalidField(_, let reason) {
+                    throw fail(page, "counters", "counter \(counter.number): \(reason)")
+                }
             }
             let slotMinutes = meta.slotMinutes ?? 60
             guard (10...240).contains(slotMinutes) else { throw fail(page, "slot_minutes", "slot_minutes must be 10 to 240") }
@@ -164,7 +169,9 @@ struct CatalogBuilder {
                                        hi: hindi[stem]?.metadata.address ?? address),
                 mapURL: meta.map, timeZone: meta.timeZone ?? "Asia/Kolkata", hours: hours,
                 services: offered.keys.sorted().map { Catalog.Office.OfferedService(code: $0, dailyCap: offered[$0] ?? 0) },
-                counters: counters.map { Catalog.Office.CounterPlan(number: $0.number, services: $0.services.sorted()) },
+                counters: counters.map {
+                    Catalog.Office.CounterPlan(number: $0.number, services: $0.services.sorted(), pauses: $0.pauses, closes: $0.closes)
+                },
                 slotMinutes: slotMinutes, slotCapacity: slotCapacity, announceLanguages: announce)
         }
     }

@@ -21,6 +21,10 @@ struct OfficeFrontMatter: Decodable {
     struct Counter: Decodable {
         let number: Int
         let services: [String]
+        /// Planned pauses every open day, such as `["13:30-14:00 Lunch"]`.
+        let pauses: [String]?
+        /// When it stops calling, if before the office closes, such as `"17:30"`.
+        let closes: String?
     }
 
     let title: String

@@ -42,6 +42,8 @@ struct CatalogBuilderTests {
          "Content/en/offices/vad.md", 4, "discom must be one of MGVCL"),
         ("Content/en/offices/vad.md", "---\ntitle: Vadodara\ncode: VAD-247\ndiscom: MGVCL\naddress: x\nhours:\n  mon: \"18:30-10:30\"\nservices:\n  bill-complaint: 1\n---\n",
          "Content/en/offices/vad.md", 6, "is not a time range"),
+        ("Content/en/offices/vad.md", "---\ntitle: Vadodara\ncode: VAD-247\ndiscom: MGVCL\naddress: x\nhours:\n  mon: \"10:30-18:30\"\nservices:\n  bill-complaint: 1\ncounters:\n  - number: 2\n    services: [bill-complaint]\n    pauses: [\"14:00-13:30 Lunch\"]\n---\n",
+         "Content/en/offices/vad.md", 10, "counter 2: \"14:00-13:30 Lunch\" is not a pause like 13:30-14:00 Lunch"),
         ("Content/en/services/meter.md", "---\ntitle: Meter\ntoken_prefix: BC\ntypical_minutes: 8\nappointments: false\n---\n",
          "Content/en/services/meter.md", 3, "already used by bill-complaint"),
         ("Content/en/services/meter.md", "---\ntitle: Meter\ntoken_prefix: MC\ntypical_minutes: 0\nappointments: false\n---\n",
