@@ -3,7 +3,8 @@ import GRDB
 /// Migration v11: what the wait forecast needs to know of each counter's day. Its planned pauses
 /// and closing time (every open day, from the office's Markdown or the settings page), and when a
 /// clerk was last seen at it (the console's presence heartbeat), so that a counter left open with
-/// nobody at it stops counting as capacity.
+/// nobody at it stops counting as capacity; and each service's wait target, which the manager's
+/// dashboard holds the forecast against.
 enum CounterPlanMigration {
     static func apply(_ db: Database) throws {
         try db.execute(sql: """
@@ -16,6 +17,9 @@ enum CounterPlanMigration {
             ) STRICT;
 
             ALTER TABLE counter ADD COLUMN closes_at INTEGER CHECK (closes_at IS NULL OR closes_at BETWEEN 1 AND 1440);
+
+            ALTER TABLE office_service ADD COLUMN target_minutes INTEGER NOT NULL DEFAULT 30
+                CHECK (target_minutes BETWEEN 5 AND 600);
 
             CREATE TABLE counter_presence (
                 counter_id INTEGER PRIMARY KEY REFERENCES counter(id) ON DELETE CASCADE,

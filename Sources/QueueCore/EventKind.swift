@@ -9,7 +9,7 @@ public enum EventKind: String, Sendable, CaseIterable, Codable {
     // Staff work and administration: the audit log only.
     case noteChanged = "note_changed", policyChanged = "policy_changed", counterServicesChanged = "counter_services_changed"
     case slotCapacityChanged = "slot_capacity_changed", holidayAdded = "holiday_added", holidayRemoved = "holiday_removed"
-    case counterScheduleChanged = "counter_schedule_changed"
+    case counterScheduleChanged = "counter_schedule_changed", waitTargetChanged = "wait_target_changed"
     case kioskEnrolled = "kiosk_enrolled", kioskRevoked = "kiosk_revoked"
     case staffActivated = "staff_activated", staffDeactivated = "staff_deactivated"
     case staffAssignmentChanged = "staff_assignment_changed", staffPasswordSet = "staff_password_set"
@@ -20,7 +20,7 @@ public enum EventKind: String, Sendable, CaseIterable, Codable {
         case .booked, .checkedIn, .called, .recalled, .started, .completed, .noShow, .rejoined, .cancelled, .transferred,
              .rescheduled, .counterOpened, .counterPaused, .counterClosed:
             true
-        case .noteChanged, .policyChanged, .counterServicesChanged, .counterScheduleChanged, .slotCapacityChanged, .holidayAdded, .holidayRemoved,
+        case .noteChanged, .policyChanged, .counterServicesChanged, .counterScheduleChanged, .waitTargetChanged, .slotCapacityChanged, .holidayAdded, .holidayRemoved,
              .kioskEnrolled, .kioskRevoked, .staffActivated, .staffDeactivated, .staffAssignmentChanged, .staffPasswordSet:
             false
         }

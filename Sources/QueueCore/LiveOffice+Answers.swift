@@ -102,10 +102,14 @@ public final class OfficeAnswers: @unchecked Sendable {
     /// How uncertain the waits are, from sampled plays of this version or a recent one.
     let range: ForecastRange?
 
-    init(_ office: LiveOffice, at now: Date, range: ForecastRange? = nil) {
+    /// Plays one more counter as if a clerk sat down at it now (the manager's "what if").
+    private let opening: Int64?
+
+    init(_ office: LiveOffice, at now: Date, range: ForecastRange? = nil, opening: Int64? = nil) {
         self.office = office
         self.now = now
         self.range = range
+        self.opening = opening
         minuteOfDay = ServiceDay(now, timeZone: office.timeZone).minuteOfDay
         var seconds = [Double](repeating: 600, count: office.serviceNumbers.count)
         var open = [[LiveOffice.Counter]](repeating: [], count: office.serviceNumbers.count)
@@ -162,7 +166,7 @@ public final class OfficeAnswers: @unchecked Sendable {
     /// The office played forward, once. Called with the lock held.
     private func forecast() -> (plan: ForecastPlan, result: ForecastResult) {
         if let played { return played }
-        let plan = office.forecastPlan(at: now).withExpectedArrivals()
+        let plan = office.forecastPlan(at: now, opening: opening).withExpectedArrivals()
         let result = plan.play()
         played = (plan, result)
         return (plan, result)

@@ -17,7 +17,7 @@ extension LiveOffice {
     mutating func apply(_ events: [QueueEvent], tokens: [Token], counters changedCounters: [QueueCore.Counter]) -> Bool {
         for event in events {
             switch event.eventKind {
-            case .policyChanged, .counterServicesChanged, .counterScheduleChanged, .holidayAdded, .holidayRemoved, nil: return false
+            case .policyChanged, .counterServicesChanged, .counterScheduleChanged, .waitTargetChanged, .holidayAdded, .holidayRemoved, nil: return false
             case .called, .recalled:
                 guard let token = tokens.first(where: { $0.id == event.tokenID }), let counter = event.counterNumber else { return false }
                 if event.eventKind == .called {

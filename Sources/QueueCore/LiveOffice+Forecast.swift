@@ -27,7 +27,8 @@ extension LiveOffice {
 
     /// The plan the forecast plays: counters able to call today with their planned pauses and
     /// closing, the waiting tokens in arrival order, then the appointments expected later.
-    func forecastPlan(at now: Date) -> ForecastPlan {
+    /// `opening` plays one more counter as if a clerk sat down at it now (for the manager's advice).
+    func forecastPlan(at now: Date, opening: Int64? = nil) -> ForecastPlan {
         let moment = ServiceDay(now, timeZone: timeZone)
         let secondsOfDay = now.timeIntervalSince(ServiceDay.midnight(of: moment.day, timeZone: timeZone) ?? now)
         let minute = Double(moment.minuteOfDay)
@@ -44,6 +45,8 @@ extension LiveOffice {
             var freeAt = 0.0
             var busy: (service: Int, elapsed: Double, called: Bool)?
             switch counter.state {
+            case _ where counter.id == opening:
+                break
             case .open:
                 guard isAttended(counter, at: now) else { continue }
             case .paused:

@@ -78,6 +78,8 @@ public struct LiveOffice: Sendable {
     var expected: [Waiting]
     /// How calls go at this office lately, beyond service times (see `OfficePace`).
     var pace: OfficePace
+    /// Each offered service's wait target in minutes (the manager's dashboard holds the forecast to it).
+    let targetMinutes: [String: Int]
     /// Today's priority walk-ins as they joined (service, time): they go before those waiting, so
     /// the forecast expects more of them at the rate they came lately.
     var priorityArrivals: [PriorityArrival]
@@ -126,8 +128,12 @@ public struct LiveOffice: Sendable {
         }
         // In arrival order (sorted here: the index gives them by service, and SQLite would sort in a temporary tree).
         waiting.sort { ($0.candidate.queuedAt, $0.id) < ($1.candidate.queuedAt, $1.id) }
-        let offered = try String.fetchAll(db.cachedStatement(sql: "SELECT service_code FROM office_service WHERE office_code = ? ORDER BY 1"),
-                                          arguments: [code])
+        var targets: [String: Int] = [:]
+        for row in try Row.fetchAll(db.cachedStatement(sql: "SELECT service_code, target_minutes FROM office_service WHERE office_code = ? ORDER BY 1"),
+                                    arguments: [code]) {
+            targets[row[0]] = row[1]
+        }
+        let offered = targets.keys.sorted()
         var expected = try CounterPlan.expectedAppointments(db, office: code, day: day)
         let needed = Set(offered).union(waiting.map(\.service)).union(counters.flatMap(\.services))
             .union(counters.compactMap(\.currentService)).union(expected.map(\.service))
@@ -163,6 +169,7 @@ public struct LiveOffice: Sendable {
             presence: try CounterPlan.presence(db, office: code, since: dayStart),
             expected: expected,
             pace: try OfficePace.load(db, office: code, since: dayStart, policy: facts.policy),
+            targetMinutes: targets,
             priorityArrivals: try Row.fetchAll(db.cachedStatement(sql: """
                 SELECT service_code, queued_at FROM token WHERE office_code = ? AND service_day = ? AND priority != 'none'
                     AND kind = 'walk_in' AND queued_at IS NOT NULL ORDER BY queued_at

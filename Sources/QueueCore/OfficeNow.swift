@@ -11,6 +11,8 @@ public struct OfficeNow: Sendable, Encodable, Equatable {
         public var token: String?
         public var tokenState: String?
         public var staff: String?
+        /// Open with nobody at it: it does not count in the forecast.
+        public var unattended: Bool
     }
 
     public struct ServiceNow: Sendable, Encodable, Equatable {
@@ -25,11 +27,15 @@ public struct OfficeNow: Sendable, Encodable, Equatable {
     public var isOpenNow: Bool
     public var counters: [CounterNow]
     public var services: [ServiceNow]
+    /// The forecast against the targets, and what would help (see `OfficeOutlook`).
+    public var outlook: OfficeOutlook
 }
 
 extension Queue {
     public func officeNow(office code: String, at now: Date) throws -> OfficeNow {
         let snapshot = try snapshot(office: code, at: now)
+        let (picture, answers) = try live.answers(office: code, at: now)
+        let outlook = picture.outlook(at: now, answers: answers)
         return try database.writer.read { db in
             let facts = try OfficeFacts.load(db, code: code)
             let dayStart = ServiceDay.midnight(of: snapshot.day, timeZone: facts.timeZone) ?? now
@@ -49,14 +55,16 @@ extension Queue {
                 office: code, day: snapshot.day, isOpenNow: snapshot.isOpenNow,
                 counters: snapshot.counters.map { counter in
                     OfficeNow.CounterNow(number: counter.number, state: counter.state, pauseReason: counter.pauseReason,
-                                         token: counter.token, tokenState: counter.tokenState, staff: staff[counter.id])
+                                         token: counter.token, tokenState: counter.tokenState, staff: staff[counter.id],
+                                         unattended: outlook.unattendedCounters.contains(counter.number))
                 },
                 services: snapshot.services.map { service in
                     OfficeNow.ServiceNow(
                         code: service.code, waiting: service.waiting,
                         longestWaitMinutes: oldest[service.code].map { now.timeIntervalSince(Date(milliseconds: $0)) / 60 },
                         estimatedWaitMinutes: service.estimatedWaitSeconds.map { $0 / 60 })
-                })
+                },
+                outlook: outlook)
         }
     }
 }

@@ -17,6 +17,8 @@ public struct OfficeSettings: Sendable, Encodable, Equatable {
     public struct ServicePlan: Sendable, Encodable, Equatable {
         public var code: String
         public var dailyCap: Int
+        /// The wait the office aims to keep within, in minutes.
+        public var targetMinutes: Int
         /// The places of this service's appointment slots (usually one value); empty without slots.
         public var slotCapacities: [Int]
     }
@@ -50,12 +52,12 @@ extension Queue {
                                                   pauses: schedule.pauses.map(\.text), closes: schedule.closesAt.map(Queue.clock))
             }
             let services = try Row.fetchAll(db, sql: """
-                SELECT os.service_code, os.daily_cap,
+                SELECT os.service_code, os.daily_cap, os.target_minutes,
                        (SELECT group_concat(capacity) FROM (SELECT DISTINCT capacity FROM appointment_slot
                             WHERE office_code = os.office_code AND service_code = os.service_code ORDER BY 1)) AS capacities
                 FROM office_service os WHERE os.office_code = ? ORDER BY 1
                 """, arguments: [code]).map { row in
-                OfficeSettings.ServicePlan(code: row["service_code"], dailyCap: row["daily_cap"],
+                OfficeSettings.ServicePlan(code: row["service_code"], dailyCap: row["daily_cap"], targetMinutes: row["target_minutes"],
                                            slotCapacities: ((row["capacities"] as String?) ?? "").split(separator: ",").compactMap { Int($0) })
             }
             let holidays = try Row.fetchAll(db, sql: "SELECT day, reason FROM office_holiday WHERE office_code = ? AND day >= ? ORDER BY day",
@@ -119,6 +121,21 @@ extension Queue {
             guard db.changesCount > 0 else { throw QueueError.appointmentsNotOffered(service: service) }
             events.append(try EventLog.append(db, office: code, kind: .slotCapacityChanged, actor: actor,
                                               reason: "\(service): \(capacity) per slot", at: now))
+        }
+    }
+
+    /// The wait an office aims to keep a service within; the dashboard holds the forecast to it.
+    public func setWaitTarget(office code: String, service: String, minutes: Int, actor: Actor, at now: Date) throws {
+        guard (5...600).contains(minutes) else {
+            throw QueueError.invalidField(field: "minutes", reason: "A wait target is 5 to 600 minutes.")
+        }
+        try commit { db, events in
+            _ = try OfficeFacts.load(db, code: code)
+            try db.execute(sql: "UPDATE office_service SET target_minutes = ? WHERE office_code = ? AND service_code = ?",
+                           arguments: [minutes, code, service])
+            guard db.changesCount == 1 else { throw QueueError.serviceNotOffered(office: code, service: service) }
+            events.append(try EventLog.append(db, office: code, kind: .waitTargetChanged, actor: actor,
+                                              reason: "\(service): \(minutes) min", at: now))
         }
     }
 

@@ -44,6 +44,13 @@ enum AdminRoutes {
             try context.services.queue.setCounterSchedule(office: office, counter: counter, schedule: schedule, actor: actor, at: context.now)
             return try settings(context, office: office, auth: auth)
         }
+        router.add("POST", "/api/v1/offices/{office}/targets") { context in
+            let body = try RequestBody(context.request)
+            let (actor, office) = try managing(context, auth: auth, body: body)
+            try context.services.queue.setWaitTarget(office: office, service: try body.required("service", "Choose the service."),
+                                                     minutes: try number(body, "minutes"), actor: actor, at: context.now)
+            return try settings(context, office: office, auth: auth)
+        }
         router.add("POST", "/api/v1/offices/{office}/slot-capacity") { context in
             let body = try RequestBody(context.request)
             let (actor, office) = try managing(context, auth: auth, body: body)

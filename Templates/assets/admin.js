@@ -61,13 +61,30 @@
       var now = answer.body;
       $("open-state").textContent = "(" + (now.is_open_now ? words.open : words.closed) + ")";
       fill($("now-counters"), now.counters.map(function (c) {
-        return [c.number, (words["state-" + c.state] || c.state) + (c.pause_reason ? " (" + c.pause_reason + ")" : ""),
+        return [c.number, (words["state-" + c.state] || c.state) + (c.pause_reason ? " (" + c.pause_reason + ")" : "")
+          + (c.unattended ? " — " + words.unattended : ""),
           c.token ? c.token + " · " + (words["token-" + c.token_state] || c.token_state) : "—", c.staff || "—"];
       }));
+      var outlook = now.outlook;
+      var targets = {};
+      outlook.services.forEach(function (s) { targets[s.code] = s; });
       fill($("now-services"), now.services.map(function (s) {
+        var target = targets[s.code];
         return [serviceName(s.code), s.waiting, s.waiting ? Math.round(s.longest_wait_minutes) + " " + words.minutes : "—",
-          s.estimated_wait_minutes == null ? "—" : Math.round(s.estimated_wait_minutes) + " " + words.minutes];
+          s.estimated_wait_minutes == null ? "—" : Math.round(s.estimated_wait_minutes) + " " + words.minutes,
+          target ? target.target_minutes + " " + words.minutes + (target.over_target ? " — " + words.over_target : "") : "—"];
       }));
+      // What needs the manager now: counters nobody is at, citizens the day will not reach, and what would help.
+      var lines = [];
+      if (outlook.unattended_counters.length) { lines.push(words.unattended_counters.replace("{n}", outlook.unattended_counters.join(", "))); }
+      if (outlook.unreached_today > 0) { lines.push(words.unreached.replace("{n}", outlook.unreached_today)); }
+      outlook.advice.forEach(function (a) {
+        lines.push(words["advice_" + a.action].replace("{counter}", a.counter).replace("{service}", serviceName(a.service))
+          .replace("{minutes}", Math.round(a.forecast_wait_minutes)));
+      });
+      var box = $("outlook");
+      box.textContent = "";
+      lines.forEach(function (line) { box.appendChild(element("p", line, "notice")); });
     }).catch(function () { say(words.offline); });
   }
 

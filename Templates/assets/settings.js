@@ -49,6 +49,7 @@
       $("office-title").textContent = PageKit.catalogName(catalog, "offices", office);
       drawCounters();
       drawSlots();
+      drawTargets();
       drawHolidays();
       drawPolicy();
       drawStaff();
@@ -119,28 +120,44 @@
     var withSlots = current.settings.services.filter(function (s) { return s.slot_capacities.length > 0; });
     if (withSlots.length === 0) { box.appendChild(element("p", words.no_slots)); return; }
     withSlots.forEach(function (service) {
-      var form = element("form", undefined, "range");
-      var id = "places-" + service.code;
-      var label = element("label", serviceName(service.code) + " — " + words.places);
-      label.htmlFor = id;
-      var input = element("input");
-      input.id = id;
-      input.type = "number";
-      input.min = 1;
-      input.max = 1000;
-      input.required = true;
-      input.value = service.slot_capacities[service.slot_capacities.length - 1];
-      var save = element("button", words.save);
-      save.type = "submit";
-      form.appendChild(label);
-      form.appendChild(input);
-      form.appendChild(save);
-      form.addEventListener("submit", function (event) {
-        event.preventDefault();
-        change("POST", officePath("/slot-capacity"), { service: service.code, capacity: Number(input.value) });
-      });
-      box.appendChild(form);
+      box.appendChild(numberForm("places-" + service.code, serviceName(service.code) + " — " + words.places, 1, 1000,
+        service.slot_capacities[service.slot_capacities.length - 1], function (value) {
+          change("POST", officePath("/slot-capacity"), { service: service.code, capacity: value });
+        }));
     });
+  }
+
+  // Each service's wait target: the dashboard holds the forecast to it.
+  function drawTargets() {
+    var box = $("targets");
+    box.textContent = "";
+    current.settings.services.forEach(function (service) {
+      box.appendChild(numberForm("target-" + service.code, serviceName(service.code) + " — " + words.target, 5, 600,
+        service.target_minutes, function (value) {
+          change("POST", officePath("/targets"), { service: service.code, minutes: value });
+        }));
+    });
+  }
+
+  // One number to set, with its label and a save button.
+  function numberForm(id, text, min, max, value, save) {
+    var form = element("form", undefined, "range");
+    var label = element("label", text);
+    label.htmlFor = id;
+    var input = element("input");
+    input.id = id;
+    input.type = "number";
+    input.min = min;
+    input.max = max;
+    input.required = true;
+    input.value = value;
+    var button = element("button", words.save);
+    button.type = "submit";
+    form.appendChild(label);
+    form.appendChild(input);
+    form.appendChild(button);
+    form.addEventListener("submit", function (event) { event.preventDefault(); save(Number(input.value)); });
+    return form;
   }
 
   function drawHolidays() {

@@ -253,3 +253,34 @@ struct CounterScheduleTests {
         #expect(abs((lunch.counters.first { $0.id == three }?.freeAt ?? 0) - 25 * 60) < 1e-6)
     }
 }
+
+/// The manager's outlook: targets, counters nobody is at, what would help.
+@Suite("The manager's outlook")
+struct OfficeOutlookTests {
+    @Test func aServiceOverItsTargetSaysWhichCounterWouldBringItBack() throws {
+        // VAD-247 at 11:00: counter 1 open with its clerk; counter 2 (bills too) closed; counter 3 open, nobody there
+        let fixture = try QueueFixture()
+        let now = QueueFixture.mondayMorning
+        try fixture.execute("UPDATE counter SET state = 'closed' WHERE office_code = 'VAD-247' AND number = 2")
+        let one = try fixture.counterID("VAD-247", 1)
+        // Twenty bill complaints wait; the office aims to keep bills within 30 minutes
+        for index in 0..<20 { _ = try fixture.walkIn("bill-complaint", citizen: index, at: now.plus(minutes: Double(index) / 10)) }
+        try fixture.queue.setWaitTarget(office: "VAD-247", service: "bill-complaint", minutes: 30, actor: fixture.clerk, at: now)
+        let at = now.plus(minutes: 3)
+        try fixture.queue.heartbeat(counter: one, actor: fixture.clerk, at: at)
+        let office = try fixture.queue.officeNow(office: "VAD-247", at: at)
+        // Then bills are over target, counter 3 is open with nobody at it, and opening counter 2 would
+        // halve the wait
+        let bills = try #require(office.outlook.services.first { $0.code == "bill-complaint" })
+        #expect(bills.overTarget && bills.targetMinutes == 30 && (bills.forecastWaitMinutes ?? 0) > 100)
+        #expect(office.outlook.unattendedCounters == [3])
+        #expect(office.counters.first { $0.number == 3 }?.unattended == true)
+        let advice = try #require(office.outlook.advice.first { $0.service == "bill-complaint" })
+        #expect(advice.action == "open" && advice.counter == 2)
+        #expect(advice.forecastWaitMinutes < (bills.forecastWaitMinutes ?? 0) * 0.7)
+        // A target out of bounds is refused and names the field
+        #expect(throws: QueueError.invalidField(field: "minutes", reason: "A wait target is 5 to 600 minutes.")) {
+            try fixture.queue.setWaitTarget(office: "VAD-247", service: "bill-complaint", minutes: 1, actor: fixture.clerk, at: now)
+        }
+    }
+}
