@@ -286,6 +286,15 @@ def sign_in(stack):
     return "; ".join(f"{name}={value}" for name, value in headers.cookies.items()), json.loads(body)["csrf_token"]
 
 
+def staff_present(stack, counters, cookie, csrf):
+    """A clerk at every counter (the console's heartbeat), so that the wait forecast plays them all
+    while the figures are taken; it lasts three minutes, longer than any phase."""
+    for counter in counters:
+        status, _, body = stack.request("POST", f"/api/v1/counters/{counter}/presence", body=b"{}",
+                                        headers={"Content-Type": "application/json", "Cookie": cookie, "X-CSRF-Token": csrf})
+        assert status == 204, body
+
+
 def measure_queue(target, run, args):
     """Every figure for one queue length, on a stack of its own (so that one length's bookings do
     not lengthen the next one's queue), beside the limits of that same stack."""
@@ -297,6 +306,10 @@ def measure_queue(target, run, args):
         tokens = []
         fill(stack, target, run, tokens)
         note = f"{waiting(stack.database)} waiting"
+        staff_present(stack, counters, cookie, csrf)
+        # The forecast runs: the last token's place and wait, as its holder reads them
+        position = json.loads(stack.get(tokens[-1])[2])["token"]["position"]
+        note += f"; forecast with {position['open_counters']} staffed counters ({position.get('wait_text')})"
         script = STATUS.replace("__PATHS__", ",".join(json.dumps(path) for path in tokens)).replace("__SEED__", str(run + 1))
         show("token status", wrk(stack.base + "/", script, args.seconds, 32), note + f"; {len(tokens)} tokens read at random")
         show("office snapshot", wrk(stack.base + "/api/v1/offices/VAD-247/queue", RESULT, args.seconds, 32), note)
@@ -307,6 +320,7 @@ def measure_queue(target, run, args):
         show(f"call next (each with start, complete and a booking; {len(counters)} counters)", calls,
              note + "; rate is of calls; latency of all four")
         fill(stack, target, run + 10)
+        staff_present(stack, counters, cookie, csrf)
         before = waiting(stack.database)
         booked = wrk(stack.base + "/api/v1/tokens", BOOKING.replace("__RUN__", str(run + 1)), max(2, args.seconds // 2), 8)
         show("booking", booked, f"{before} waiting at the start, {waiting(stack.database)} at the end")
@@ -334,9 +348,10 @@ def main():
     kinds = {"board": "/api/v1/offices/VAD-247/events?only=snapshot", "full": "/api/v1/offices/VAD-247/events"}
     for kind in args.stream_kinds.split(","):
         for count in streams:
-            stack, _ = start_stack(args.counters)
+            stack, counters = start_stack(args.counters)
             try:
                 fill(stack, 200, 50)
+                staff_present(stack, counters, *sign_in(stack))
                 result = fan_out(stack, count, stack.app_pid(), kinds[kind])
                 print(f"\n{result['streams']} {kind} streams ({result['opened']} answered 200): one booking reached {result['reached']} "
                       f"(p50 {result['p50']:.3f} s, p99 {result['p99']:.3f} s, max {result['max']:.3f} s); "

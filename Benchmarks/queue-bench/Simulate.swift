@@ -43,6 +43,7 @@ struct Simulate: ParsableCommand {
                 let bench = try BenchDatabase()
                 defer { bench.remove() }
                 try bench.execute("UPDATE office_service SET daily_cap = 100000")
+                bench.queue.live.rangesInBackground = false  // the same days, run after run
                 var office = try OfficeDay(bench: bench, midnight: day, load: load, scenario: scenario)
                 records += try office.run(&random)
                 simulated += 1

@@ -21,11 +21,16 @@ public final class LiveOffices: @unchecked Sendable {
         var snapshot: Cached<OfficeSnapshot>?
         /// The forecast's range, worked out at most every `rangeInterval` while the office changes.
         var range: ForecastRange?
+        var rangeInFlight = false
     }
 
     /// The sampled plays of an office are coalesced: at most this often while it changes, and at
     /// least once a minute (decision 4 of the design).
     public static let rangeInterval: Double = 0.2
+
+    /// Off for a simulation on a virtual clock, whose every answer must be the same run after run:
+    /// then a stale range is worked out on the reader's path.
+    public var rangesInBackground = true
 
     /// An answer worked out from one version of a picture, in one minute.
     private struct Cached<Value> {
@@ -115,18 +120,40 @@ public final class LiveOffices: @unchecked Sendable {
         answer(office, at: now, \.answers) { $0.answers(at: now, range: range(office, at: now)) }
     }
 
-    /// The office's forecast range: the one kept while recent enough, else worked out afresh.
+    /// The office's forecast range: the one kept while recent enough; once the office has changed
+    /// and it is older than `rangeInterval`, a fresh one is worked out off the request's path (the
+    /// kept one serves meanwhile). Only an office with none kept (or one older than a minute, or of
+    /// another day) has its reader wait for the plays.
     private func range(_ office: LiveOffice, at now: Date) -> ForecastRange {
         let entry = self.entry(office.code)
         lock.lock()
         if let kept = entry.range, kept.computedAt <= now, ServiceDay(kept.computedAt, timeZone: office.timeZone).day == office.day {
             let age = now.timeIntervalSince(kept.computedAt)
-            if age < Self.maximumAgeSeconds, kept.version == office.version || age < Self.rangeInterval {
+            if age < Self.maximumAgeSeconds {
+                let stale = kept.version != office.version && age >= Self.rangeInterval
+                if stale && !rangesInBackground {
+                    lock.unlock()
+                    return freshRange(office, entry, at: now)
+                }
+                if stale && !entry.rangeInFlight {
+                    entry.rangeInFlight = true
+                    DispatchQueue.global(qos: .utility).async { [self] in
+                        let range = ForecastRange.work(office.forecastPlan(at: now), office: office, seed: UInt64(bitPattern: office.version))
+                        lock.lock()
+                        if (entry.range?.computedAt ?? .distantPast) <= range.computedAt { entry.range = range }
+                        entry.rangeInFlight = false
+                        lock.unlock()
+                    }
+                }
                 lock.unlock()
                 return kept
             }
         }
         lock.unlock()
+        return freshRange(office, entry, at: now)
+    }
+
+    private func freshRange(_ office: LiveOffice, _ entry: Entry, at now: Date) -> ForecastRange {
         let range = ForecastRange.work(office.forecastPlan(at: now), office: office, seed: UInt64(bitPattern: office.version))
         lock.lock()
         if (entry.range?.computedAt ?? .distantPast) <= range.computedAt { entry.range = range }
