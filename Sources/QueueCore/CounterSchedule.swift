@@ -28,7 +28,11 @@ public struct CounterSchedule: Sendable, Equatable {
     public static func parse(pauses: [String], closes: String?) throws -> CounterSchedule {
         var parsed: [Pause] = []
         for text in pauses.map({ $0.trimmingCharacters(in: .whitespaces) }) where !text.isEmpty {
-            let parts = text.split(separator: " ", maxSplits: 1).map(String.init)
+            // As people write them: "13:30 - 14:00", "13:30–14:00", "13.30-14.00".
+            let written = text.replacingOccurrences(of: "–", with: "-")
+                .replacingOccurrences(of: #"\s*-\s*"#, with: "-", options: .regularExpression)
+                .replacingOccurrences(of: #"(\d{1,2})\.(\d{2})"#, with: "$1:$2", options: .regularExpression)
+            let parts = written.split(separator: " ", maxSplits: 1).map(String.init)
             let bounds = parts[0].split(separator: "-").map(String.init)
             guard bounds.count == 2, let start = minutes(bounds[0]), let end = minutes(bounds[1]), start < end else {
                 throw QueueError.invalidField(field: "pauses", reason: "\"\(text)\" is not a pause like 13:30-14:00 Lunch.")

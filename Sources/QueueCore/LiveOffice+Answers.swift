@@ -115,7 +115,8 @@ public final class OfficeAnswers: @unchecked Sendable {
         var open = [[LiveOffice.Counter]](repeating: [], count: office.serviceNumbers.count)
         for (service, number) in office.serviceNumbers {
             seconds[number] = office.serviceSeconds[service] ?? 600
-            open[number] = office.openCounters(serving: service)
+            // Only counters with a clerk at them pool services (an unstaffed one serves nobody).
+            open[number] = office.openCounters(serving: service).filter { office.isAttended($0, at: now) }
         }
         self.seconds = seconds
         openCounters = open

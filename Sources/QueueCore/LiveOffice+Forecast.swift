@@ -3,10 +3,10 @@ import Foundation
 /// The forecast's view of an office's live picture: which counters really serve (open and
 /// attended, or on a planned pause that ends today), until when, and what each call costs.
 extension LiveOffice {
-    /// A counter counts as capacity while a clerk is there: someone at it, or a heartbeat or action
-    /// within `CounterPlan.presenceSeconds`.
+    /// A counter counts as capacity while a clerk is there: a heartbeat or an action within
+    /// `CounterPlan.presenceSeconds` (a citizen left called at a counter nobody is at does not keep
+    /// it counting).
     func isAttended(_ counter: Counter, at now: Date) -> Bool {
-        if counter.currentTokenID != nil { return true }
         guard let seen = presence[counter.id] else { return false }
         return now.timeIntervalSince(seen) <= CounterPlan.presenceSeconds
     }

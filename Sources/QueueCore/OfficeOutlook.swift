@@ -52,14 +52,18 @@ extension LiveOffice {
         let asPlayed = OfficeAnswers(self, at: now)
         for service in services where service.overTarget {
             let baseline = asPlayed.newcomer(service: service.code).estimatedWaitSeconds ?? .infinity
+            var best: OfficeOutlook.Advice?
             for counter in counters where !playing.contains(counter.id) && counter.services.contains(service.code) {
                 let opened = OfficeAnswers(self, at: now, opening: counter.id).newcomer(service: service.code)
                 guard let seconds = opened.estimatedWaitSeconds, opened.reachedToday != false,
                       seconds < baseline else { continue }
                 let action = counter.state == .closed ? "open" : counter.state == .paused ? "end_pause" : "attend"
-                advice.append(OfficeOutlook.Advice(action: action, counter: counter.number, service: service.code,
-                                                   forecastWaitMinutes: seconds / 60))
+                if seconds / 60 < best?.forecastWaitMinutes ?? .infinity {
+                    best = OfficeOutlook.Advice(action: action, counter: counter.number, service: service.code, forecastWaitMinutes: seconds / 60)
+                }
             }
+            // The one counter that helps this service most.
+            if let best { advice.append(best) }
         }
         return OfficeOutlook(services: services, unattendedCounters: unattendedCounters(at: now).map(\.number),
                              unreachedToday: unreached.values.reduce(0, +), advice: advice)

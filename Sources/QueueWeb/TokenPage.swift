@@ -33,7 +33,9 @@ enum TokenPage {
             let words = WaitText(text: interfaceText)
             let estimate: String
             if let position = status.position, position.reachedToday == false {
-                estimate = "<p class=\"unlikely\" role=\"status\"><strong>\(HTML.escape(interfaceText("token_unlikely_today", in: language)))</strong></p>"
+                // An appointment on another day only for a service that takes appointments.
+                let key = service?.takesAppointments == true ? "token_unlikely_today" : "token_unlikely_today_walk_in"
+                estimate = "<p class=\"unlikely\" role=\"status\"><strong>\(HTML.escape(interfaceText(key, in: language)))</strong></p>"
             } else if let position = status.position, position.openCounters > 0, let wait = words.wait(position, in: language) {
                 let counter = position.likelyCounter.map { " <span class=\"likely\">(\(HTML.escape(interfaceText("token_likely_counter", in: language).replacingOccurrences(of: "{n}", with: String($0)))))</span>" } ?? ""
                 estimate = "<p><span class=\"label\">\(text.estimate)</span> <strong>\(HTML.escape(wait))</strong>\(counter)</p>"

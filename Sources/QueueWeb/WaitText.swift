@@ -17,9 +17,12 @@ struct WaitText: Sendable {
         if position.reachedToday == false { return text("wait_unlikely_today", in: language) }
         guard let seconds = position.estimatedWaitSeconds else { return nil }
         if let range = position.estimatedWaitRange, range.upperBound - range.lowerBound >= Self.rangeFromSeconds {
-            let low = Self.rounded(range.lowerBound / 60, .down), high = max(Self.rounded(range.upperBound / 60, .up), low + 5)
+            // Both ends in fives (a range is not finer than that), the low one at least 5 minutes.
+            let low = max(5, Int((range.lowerBound / 300).rounded(.down)) * 5)
+            let high = max(Int((range.upperBound / 300).rounded(.up)) * 5, low + 5)
             if high <= 90 {  // "35–70 min" reads better than hours and minutes on both sides
                 return fill("wait_range_minutes", in: language, ["a": String(low), "b": String(high)])
+                    .replacingOccurrences(of: " ", with: "\u{00A0}")
             }
             return fill("wait_range", in: language, ["a": duration(low, in: language), "b": duration(high, in: language)])
         }
@@ -43,8 +46,13 @@ struct WaitText: Sendable {
         return LocalizedName(en: en, gu: wait(position, in: "gu") ?? en, hi: wait(position, in: "hi") ?? en)
     }
 
-    /// Minutes as hours and minutes: "25 min", "1 h", "1 h 20 min".
+    /// Minutes as hours and minutes: "25 min", "1 h", "1 h 20 min", never broken across lines
+    /// (no-break spaces inside; a range breaks only around its dash).
     func duration(_ minutes: Int, in language: String) -> String {
+        words(minutes, in: language).replacingOccurrences(of: " ", with: "\u{00A0}")
+    }
+
+    private func words(_ minutes: Int, in language: String) -> String {
         guard minutes >= 60 else { return fill("wait_minutes", in: language, ["m": String(minutes)]) }
         let hours = minutes / 60, rest = minutes % 60
         let one = hours == 1 ? "_one" : ""

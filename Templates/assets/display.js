@@ -58,7 +58,8 @@
       row.appendChild(element("td", String(service.waiting), "count"));
       // The wait as the server words it (hours and minutes, a range when uncertain), in Gujarati and English.
       var wait = element("td", undefined, "wait");
-      if (service.waiting > 0) {
+      // A newcomer's wait, even with nobody of this service waiting (shared counters may be busy).
+      if (service.wait_text || service.waiting > 0) {
         if (service.wait_text) {
           wait.appendChild(element("span", service.wait_text.gu, "name-gu", "gu"));
           wait.appendChild(element("span", service.wait_text.en, "name-en", "en"));

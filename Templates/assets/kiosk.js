@@ -86,7 +86,7 @@
       button.appendChild(element("span", name(service.names), "tile-name"));
       if (now) {
         var detail = words.waiting.replace("{n}", now.waiting);
-        if (now.waiting > 0 && now.wait_text) { detail += " · " + now.wait_text[lang]; }
+        if (now.wait_text) { detail += " · " + now.wait_text[lang]; }
         button.appendChild(element("span", detail, "tile-detail"));
       }
       button.addEventListener("click", function () { choice.service = offered.code; show("step-priority"); });

@@ -219,6 +219,8 @@ struct CounterScheduleTests {
         let schedule = try CounterSchedule.parse(pauses: ["16:00-16:15 Tea", "13:30-14:00 Lunch"], closes: "17:30")
         #expect(schedule.pauses.map(\.text) == ["13:30-14:00 Lunch", "16:00-16:15 Tea"] && schedule.closesAt == 1050)
         #expect(try CounterSchedule.parse(pauses: ["13:30-14:00"], closes: nil).pauses.first?.reason == "Break")
+        #expect(try CounterSchedule.parse(pauses: ["13:30 - 14:00 Lunch", "16.00–16.15 Tea"], closes: nil).pauses.map(\.text)
+                == ["13:30-14:00 Lunch", "16:00-16:15 Tea"])
         for (pauses, closes, field) in [(["14:00-13:30 Lunch"], "", "pauses"), (["13:30-14:30 A", "14:00-14:15 B"], "", "pauses"),
                                         (["lunch"], "", "pauses"), ([], "5.30 pm", "closes"), ([], "25:00", "closes")] {
             #expect(throws: QueueError.self) { try CounterSchedule.parse(pauses: pauses, closes: closes) }

@@ -15,14 +15,13 @@ struct LiveOfficeTests {
         var random = SeededRandom(seed: UInt64(seed) &* 7919 &+ 17)
         let now = try RandomQueue.generate(fixture, random: &random)
         let live = try fixture.queue.live.office("VAD-247", at: now)
-        // Then the counters the forecast plays are the open ones with a clerk at them (someone at the
-        // counter, or seen in the last three minutes), and paused ones whose planned pause ends today
+        // Then the counters the forecast plays are the open ones with a clerk seen at them in the
+        // last three minutes (RandomQueue plans no pauses)
         let plan = live.forecastPlan(at: now).withExpectedArrivals()
         let playing = try fixture.database.writer.read { db in
             try Int64.fetchAll(db, sql: """
-                SELECT c.id FROM counter c WHERE c.office_code = 'VAD-247' AND c.state = 'open' AND (
-                    EXISTS (SELECT 1 FROM token t WHERE t.counter_id = c.id AND t.state IN ('called', 'serving'))
-                    OR EXISTS (SELECT 1 FROM counter_presence p WHERE p.counter_id = c.id AND p.seen_at >= ?))
+                SELECT c.id FROM counter c WHERE c.office_code = 'VAD-247' AND c.state = 'open'
+                    AND EXISTS (SELECT 1 FROM counter_presence p WHERE p.counter_id = c.id AND p.seen_at >= ?)
                 ORDER BY c.number
                 """, arguments: [now.addingTimeInterval(-CounterPlan.presenceSeconds).milliseconds])
         }

@@ -6,7 +6,17 @@ import Testing
 /// How waits and places are said, in each language, from the repository's own strings.
 @Suite("Waits in words")
 struct WaitTextTests {
-    let words = WaitText(text: RepositoryStrings.text)
+    let text = WaitText(text: RepositoryStrings.text)
+
+    /// What a reader sees (the no-break spaces inside durations read as spaces).
+    struct Reader {
+        let text: WaitText
+        func wait(_ position: QueuePosition, in language: String) -> String? {
+            text.wait(position, in: language)?.replacingOccurrences(of: "\u{00A0}", with: " ")
+        }
+        func ahead(_ count: Int, in language: String) -> String { text.ahead(count, in: language) }
+    }
+    var words: Reader { Reader(text: text) }
 
     func position(_ minutes: Double?, range: ClosedRange<Double>? = nil, today: Bool? = true) -> QueuePosition {
         var position = QueuePosition(ahead: 3, openCounters: 1, serviceSeconds: 480, estimatedWaitSeconds: minutes.map { $0 * 60 },
@@ -31,6 +41,9 @@ struct WaitTextTests {
         #expect(words.wait(position(50, range: 38...66), in: "gu") == "35–70 મિનિટ")
         #expect(words.wait(position(50, range: 46...53), in: "en") == "about 50 min")
         #expect(words.wait(position(90, range: 70...125), in: "en") == "1 h 10 min – 2 h 5 min")
+        #expect(words.wait(position(20, range: 12...31), in: "en") == "10–35 min")
+        // and a duration never breaks across lines, only around the range's dash
+        #expect(text.wait(position(90, range: 70...125), in: "gu") == "1\u{00A0}કલાક\u{00A0}10\u{00A0}મિનિટ – 2\u{00A0}કલાક\u{00A0}5\u{00A0}મિનિટ")
     }
 
     @Test func noEstimateSaysNothingAndAnUnreachableOneSaysSo() {
