@@ -61,6 +61,8 @@ final class LiveUpdateHub: @unchecked Sendable {
         /// What the followers were last sent up to, and when; how long until the next may go.
         var broadcastUpTo: Int64 = 0
         var lastBroadcast = Date.distantPast
+        /// The snapshot the office streams were last sent (a minute's refresh sends it only if it changed).
+        var lastSnapshotSent: [UInt8] = []
         var interval = LiveUpdateHub.coalescingSeconds
         var offices: [OfficeFollower] = []
         var tokens: [TokenFollower] = []
@@ -316,7 +318,12 @@ final class LiveUpdateHub: @unchecked Sendable {
                     let behind = channel.isBehind
                     let due = channel.lastBroadcast.addingTimeInterval(channel.interval)
                     channel.lock.unlock()
-                    guard behind else { continue }
+                    guard behind else {
+                        // Time alone moves waits (a clerk's presence lapses, the forecast's minute):
+                        // a quiet office's followers hear of it within a minute.
+                        if started.timeIntervalSince(due) >= Self.refreshSeconds { self.refresh(channel) }
+                        continue
+                    }
                     if due <= started { self.broadcast(channel) } else { nextDue = min(nextDue, due) }
                 }
                 if started.timeIntervalSince(lastHeartbeat) >= Self.heartbeatSeconds {
@@ -354,6 +361,9 @@ final class LiveUpdateHub: @unchecked Sendable {
         let office = channel.office
         let moment = now()
         guard let snapshot = try? snapshotMessage(office: office, id: to, at: moment) else { return }
+        channel.lock.lock()
+        channel.lastSnapshotSent = snapshot
+        channel.lock.unlock()
         var sinceFrom: [Message] = []
         if let (messages, _) = try? self.messages(office: office, after: from) { sinceFrom = messages.filter { $0.id <= to } }
         // The same bytes for every stream that was up to date: with the events, or the snapshot alone.
@@ -391,6 +401,29 @@ final class LiveUpdateHub: @unchecked Sendable {
             }
             _ = try? sendStatus(follower, id: to)
         }
+    }
+
+    /// How long a quiet office's followers go without a look at what time alone changed.
+    static let refreshSeconds = 60.0
+
+    /// A quiet office a minute on: its snapshot to the office streams if it changed, and each
+    /// token's status to its stream if that changed (no database read: the live picture's answers).
+    private func refresh(_ channel: Channel) {
+        channel.lock.lock()
+        channel.offices.removeAll { $0.sink.isClosed }
+        channel.tokens.removeAll { $0.sink.isClosed }
+        let offices = channel.offices, tokens = channel.tokens, upTo = channel.broadcastUpTo, last = channel.lastSnapshotSent
+        channel.lastBroadcast = Date()
+        channel.lock.unlock()
+        guard !offices.isEmpty || !tokens.isEmpty else { return }
+        if !offices.isEmpty, let snapshot = try? snapshotMessage(office: channel.office, id: upTo, at: now()), snapshot != last {
+            let message = EventMessage(snapshot)
+            for follower in offices where follower.sent == upTo { try? follower.sink.send(message) }
+            channel.lock.lock()
+            channel.lastSnapshotSent = snapshot
+            channel.lock.unlock()
+        }
+        for follower in tokens { _ = try? sendStatus(follower, id: upTo) }
     }
 
     private func heartbeat() {
