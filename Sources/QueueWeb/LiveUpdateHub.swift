@@ -417,8 +417,11 @@ final class LiveUpdateHub: @unchecked Sendable {
         channel.lock.unlock()
         guard !offices.isEmpty || !tokens.isEmpty else { return }
         if !offices.isEmpty, let snapshot = try? snapshotMessage(office: channel.office, id: upTo, at: now()), snapshot != last {
-            let message = EventMessage(snapshot)
-            for follower in offices where follower.sent == upTo { try? follower.sink.send(message) }
+            // The first look only notes what the streams were sent as they opened.
+            if !last.isEmpty {
+                let message = EventMessage(snapshot)
+                for follower in offices where follower.sent == upTo { try? follower.sink.send(message) }
+            }
             channel.lock.lock()
             channel.lastSnapshotSent = snapshot
             channel.lock.unlock()
