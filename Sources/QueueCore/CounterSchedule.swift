@@ -34,7 +34,7 @@ public struct CounterSchedule: Sendable, Equatable {
                 .replacingOccurrences(of: #"(\d{1,2})\.(\d{2})"#, with: "$1:$2", options: .regularExpression)
             let parts = written.split(separator: " ", maxSplits: 1).map(String.init)
             let bounds = parts[0].split(separator: "-").map(String.init)
-            guard bounds.count == 2, let start = minutes(bounds[0]), let end = minutes(bounds[1]), start < end else {
+            guard bounds.count == 2, let start = Queue.minutes(ofClock: bounds[0]), let end = Queue.minutes(ofClock: bounds[1]), start < end else {
                 throw QueueError.invalidField(field: "pauses", reason: "\"\(text)\" is not a pause like 13:30-14:00 Lunch.")
             }
             let reason = parts.count > 1 ? parts[1].trimmingCharacters(in: .whitespaces) : "Break"
@@ -49,20 +49,12 @@ public struct CounterSchedule: Sendable, Equatable {
         }
         var closesAt: Int?
         if let closes = closes?.trimmingCharacters(in: .whitespaces), !closes.isEmpty {
-            guard let minute = minutes(closes), minute > 0 else {
+            guard let minute = Queue.minutes(ofClock: closes), minute > 0 else {
                 throw QueueError.invalidField(field: "closes", reason: "\"\(closes)\" is not a time like 17:30.")
             }
             closesAt = minute
         }
         return CounterSchedule(pauses: parsed, closesAt: closesAt)
-    }
-
-    /// `HH:MM` (00:00 to 24:00) as minutes after midnight.
-    public static func minutes(_ text: String) -> Int? {
-        let parts = text.trimmingCharacters(in: .whitespaces).split(separator: ":")
-        guard parts.count == 2, parts[1].count == 2, let hours = Int(parts[0]), let minutes = Int(parts[1]),
-              (0...24).contains(hours), (0...59).contains(minutes), hours * 60 + minutes <= 1440 else { return nil }
-        return hours * 60 + minutes
     }
 
     /// As the audit log and the settings page show it.

@@ -144,14 +144,23 @@ public final class OfficeAnswers: @unchecked Sendable {
         var position = QueuePosition(ahead: Int(result.ahead[index]), openCounters: serving, serviceSeconds: own,
                                      estimatedWaitSeconds: result.afterClosing[index] ? nil : callAt,
                                      likelyCounter: office.counterNumber(plan.counters[counter].id), reachedToday: !result.afterClosing[index])
-        if let range, let known = range.tokens[tokenID], position.estimatedWaitSeconds != nil {
-            let elapsed = now.timeIntervalSince(range.computedAt)
-            position.estimatedWaitRange = ForecastRange.shifted(known.range, by: elapsed)
-            // The middle of the drawn plays errs less than the play with mean durations (service
-            // times lean long), as `queue-bench simulate` measures.
-            position.estimatedWaitSeconds = max(0, known.median - elapsed)
-        }
+        if position.estimatedWaitSeconds != nil { drawn(range?.tokens[tokenID], into: &position) }
         return position
+    }
+
+    /// The drawn plays' range and median, brought to now, in place of the play with mean durations:
+    /// their middle errs less (service times lean long), as `queue-bench simulate` measures.
+    private func drawn(_ known: (range: ClosedRange<Double>, median: Double)?, into position: inout QueuePosition) {
+        guard let range, let known else { return }
+        let elapsed = now.timeIntervalSince(range.computedAt)
+        position.estimatedWaitRange = ForecastRange.shifted(known.range, by: elapsed)
+        position.estimatedWaitSeconds = max(0, known.median - elapsed)
+    }
+
+    /// The counters the play has calling (open and staffed, or back from a planned pause today).
+    func playingCounters() -> Set<Int64> {
+        lock.lock(); defer { lock.unlock() }
+        return Set(forecast().plan.counters.map(\.id))
     }
 
     /// The estimate this project gave before the forecast (the pooled count over the open counters,
@@ -207,11 +216,7 @@ public final class OfficeAnswers: @unchecked Sendable {
                                              serving.first { result.idleAt[$0] == idle }.flatMap { office.counterNumber(plan.counters[$0].id) }
                                          },
                                          reachedToday: idle != nil)
-            if let range, let known = range.newcomers[number], idle != nil {
-                let elapsed = now.timeIntervalSince(range.computedAt)
-                position.estimatedWaitRange = ForecastRange.shifted(known.range, by: elapsed)
-                position.estimatedWaitSeconds = max(0, known.median - elapsed)
-            }
+            if idle != nil { drawn(range?.newcomers[number], into: &position) }
             return position
         }
     }

@@ -138,9 +138,8 @@ public final class LiveOffices: @unchecked Sendable {
                 if stale && !entry.rangeInFlight {
                     entry.rangeInFlight = true
                     DispatchQueue.global(qos: .utility).async { [self] in
-                        let range = ForecastRange.work(office.forecastPlan(at: now), office: office, seed: UInt64(bitPattern: office.version))
+                        _ = freshRange(office, entry, at: now)
                         lock.lock()
-                        if (entry.range?.computedAt ?? .distantPast) <= range.computedAt { entry.range = range }
                         entry.rangeInFlight = false
                         lock.unlock()
                     }

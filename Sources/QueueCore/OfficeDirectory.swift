@@ -127,4 +127,13 @@ extension Queue {
 
     /// Minutes after midnight as `HH:MM` (1440 is `24:00`).
     public static func clock(_ minutes: Int) -> String { String(format: "%02d:%02d", minutes / 60, minutes % 60) }
+
+    /// `HH:MM` (00:00 to 24:00) as minutes after midnight: the other way from `clock`, for office
+    /// hours and counters' planned days alike.
+    public static func minutes(ofClock text: String) -> Int? {
+        let parts = text.trimmingCharacters(in: .whitespaces).split(separator: ":")
+        guard parts.count == 2, let hours = Int(parts[0]), let minutes = Int(parts[1]),
+              (0...24).contains(hours), (0...59).contains(minutes), hours * 60 + minutes <= 1440 else { return nil }
+        return hours * 60 + minutes
+    }
 }

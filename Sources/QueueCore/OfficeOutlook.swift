@@ -47,8 +47,9 @@ extension LiveOffice {
                                          unreachedToday: unreached[code] ?? 0)
         }
         // For each service over its target, the counters not serving now that could serve it.
-        let playing = Set(forecastPlan(at: now).counters.map(\.id))
+        let playing = answers.playingCounters()
         var advice: [OfficeOutlook.Advice] = []
+        // Baselines from the play with mean durations, as each "what if" is.
         let asPlayed = OfficeAnswers(self, at: now)
         for service in services where service.overTarget {
             let baseline = asPlayed.newcomer(service: service.code).estimatedWaitSeconds ?? .infinity

@@ -28,20 +28,18 @@ enum AdminRoutes {
         router.add("POST", "/api/v1/offices/{office}/counters/{number}/services") { context in
             let body = try RequestBody(context.request)
             let (actor, office) = try managing(context, auth: auth, body: body)
-            guard let counter = Int(context.parameter("number")) else { throw APIError.invalidField("number", "The counter number must be a number.") }
             let services = try body.required("services", "List the services, separated by commas.")
                 .split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
-            try context.services.queue.setCounterServices(office: office, counter: counter, services: services, actor: actor, at: context.now)
+            try context.services.queue.setCounterServices(office: office, counter: try counterNumber(context), services: services, actor: actor, at: context.now)
             return try settings(context, office: office, auth: auth)
         }
         router.add("POST", "/api/v1/offices/{office}/counters/{number}/schedule") { context in
             let body = try RequestBody(context.request)
             let (actor, office) = try managing(context, auth: auth, body: body)
-            guard let counter = Int(context.parameter("number")) else { throw APIError.invalidField("number", "The counter number must be a number.") }
             // Pauses one per line (or separated by semicolons), such as "13:30-14:00 Lunch".
             let pauses = (body["pauses"] ?? "").split(whereSeparator: { $0 == "\n" || $0 == ";" }).map(String.init)
             let schedule = try CounterSchedule.parse(pauses: pauses, closes: body["closes"])
-            try context.services.queue.setCounterSchedule(office: office, counter: counter, schedule: schedule, actor: actor, at: context.now)
+            try context.services.queue.setCounterSchedule(office: office, counter: try counterNumber(context), schedule: schedule, actor: actor, at: context.now)
             return try settings(context, office: office, auth: auth)
         }
         router.add("POST", "/api/v1/offices/{office}/targets") { context in
@@ -152,6 +150,12 @@ enum AdminRoutes {
         guard let text = body["counter"], !text.isEmpty else { return nil }
         guard let number = Int(text) else { throw APIError.invalidField("counter", "The counter is a number, or empty.") }
         return number
+    }
+
+    /// The counter number in the path.
+    private static func counterNumber(_ context: RequestContext) throws -> Int {
+        guard let counter = Int(context.parameter("number")) else { throw APIError.invalidField("number", "The counter number must be a number.") }
+        return counter
     }
 
     private static func number(_ body: RequestBody, _ field: String) throws -> Int {

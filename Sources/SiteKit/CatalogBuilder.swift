@@ -185,19 +185,11 @@ struct CatalogBuilder {
             }
             if text == "closed" { continue }
             let parts = text.split(separator: "-").map { $0.trimmingCharacters(in: .whitespaces) }
-            guard parts.count == 2, let opens = Self.minutes(parts[0]), let closes = Self.minutes(parts[1]), opens < closes else {
+            guard parts.count == 2, let opens = Queue.minutes(ofClock: parts[0]), let closes = Queue.minutes(ofClock: parts[1]), opens < closes else {
                 throw fail(page, "hours", "\(day): \"\(text)\" is not a time range like 10:30-18:30 (24:00 for midnight)")
             }
             result.append(Catalog.Office.Hours(weekday: weekday, opens: opens, closes: closes))
         }
         return result.sorted { $0.weekday < $1.weekday }
-    }
-
-    /// `HH:MM` (00:00 to 24:00) as minutes after midnight.
-    static func minutes(_ text: String) -> Int? {
-        let parts = text.split(separator: ":")
-        guard parts.count == 2, let hours = Int(parts[0]), let minutes = Int(parts[1]),
-              (0...24).contains(hours), (0...59).contains(minutes), hours * 60 + minutes <= 1440 else { return nil }
-        return hours * 60 + minutes
     }
 }
