@@ -25,4 +25,16 @@ public enum TerminationSignals {
         sigwait(&signals, &received)
         return received
     }
+
+    /// Waits up to `seconds` for a termination signal: its number, or nil when the time ran out
+    /// (a loop's pause between rounds that a SIGTERM ends at once).
+    public static func wait(upTo seconds: Double) -> Int32? {
+        var signals = set()
+        var timeout = timespec(tv_sec: Int(seconds), tv_nsec: Int((seconds - seconds.rounded(.down)) * 1_000_000_000))
+        while true {
+            let received = sigtimedwait(&signals, nil, &timeout)
+            if received > 0 { return received }
+            if errno != EINTR { return nil }
+        }
+    }
 }

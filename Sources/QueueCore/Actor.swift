@@ -6,6 +6,8 @@ public enum Actor: Sendable, Equatable {
     case enrolledKiosk(id: Int64)
     case staff(id: Int64, username: String)
     case system
+    /// A scheduled job (`OfficeDayJobs`), by its name.
+    case job(String)
 
     var isStaff: Bool {
         if case .staff = self { return true }
@@ -19,6 +21,7 @@ public enum Actor: Sendable, Equatable {
         case .enrolledKiosk(let id): "kiosk:\(id)"
         case .staff(let id, let username): "staff:\(id):\(username)"
         case .system: "system"
+        case .job(let name): "job:\(name)"
         }
     }
 }

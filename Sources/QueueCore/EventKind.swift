@@ -4,7 +4,7 @@
 public enum EventKind: String, Sendable, CaseIterable, Codable {
     // A token's life, and a counter's state: public.
     case booked, checkedIn = "checked_in", called, recalled, started, completed, noShow = "no_show", rejoined
-    case cancelled, transferred, rescheduled
+    case cancelled, transferred, rescheduled, expired
     case counterOpened = "counter_opened", counterPaused = "counter_paused", counterClosed = "counter_closed"
     // Staff work and administration: the audit log only.
     case noteChanged = "note_changed", policyChanged = "policy_changed", counterServicesChanged = "counter_services_changed"
@@ -13,15 +13,17 @@ public enum EventKind: String, Sendable, CaseIterable, Codable {
     case kioskEnrolled = "kiosk_enrolled", kioskRevoked = "kiosk_revoked"
     case staffActivated = "staff_activated", staffDeactivated = "staff_deactivated"
     case staffAssignmentChanged = "staff_assignment_changed", staffPasswordSet = "staff_password_set"
+    case personalDataErased = "personal_data_erased"
 
     /// True for the kinds the public office stream may carry.
     public var isPublic: Bool {
         switch self {
         case .booked, .checkedIn, .called, .recalled, .started, .completed, .noShow, .rejoined, .cancelled, .transferred,
-             .rescheduled, .counterOpened, .counterPaused, .counterClosed:
+             .rescheduled, .expired, .counterOpened, .counterPaused, .counterClosed:
             true
         case .noteChanged, .policyChanged, .counterServicesChanged, .counterScheduleChanged, .waitTargetChanged, .slotCapacityChanged, .holidayAdded, .holidayRemoved,
-             .kioskEnrolled, .kioskRevoked, .staffActivated, .staffDeactivated, .staffAssignmentChanged, .staffPasswordSet:
+             .kioskEnrolled, .kioskRevoked, .staffActivated, .staffDeactivated, .staffAssignmentChanged, .staffPasswordSet,
+             .personalDataErased:
             false
         }
     }

@@ -13,6 +13,8 @@ public struct OfficeReport: Sendable, Encodable, Equatable {
         public var served = 0
         public var noShows = 0
         public var cancelled = 0
+        /// Tokens still open when their office day ended (the day-end job): neither served nor no-shows.
+        public var expired = 0
         public var noShowRate: Double?
         public var waitP50Minutes: Double?
         public var waitP90Minutes: Double?
@@ -141,6 +143,7 @@ struct ReportToken {
         figures.served = tokens.filter { $0.state == .served }.count
         figures.noShows = tokens.filter { $0.state == .noShow }.count
         figures.cancelled = tokens.filter { $0.state == .cancelled }.count
+        figures.expired = tokens.filter { $0.state == .expired }.count
         let ended = figures.served + figures.noShows
         figures.noShowRate = ended == 0 ? nil : Double(figures.noShows) / Double(ended)
         let waits = tokens.compactMap { token in token.queuedAt.flatMap { q in token.firstCalledAt.map { $0.timeIntervalSince(q) / 60 } } }

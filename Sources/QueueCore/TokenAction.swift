@@ -9,6 +9,9 @@ public enum TokenAction: String, Sendable, CaseIterable {
     case rejoin
     case cancel
     case transfer
+    /// The office day ended first (the day-end job): a citizen already at the counter (serving)
+    /// is finished by the clerk, but one only called has not reached it, and the day is over.
+    case expire
 
     /// The states this action may start from.
     public var allowedFrom: Set<TokenState> {
@@ -22,6 +25,7 @@ public enum TokenAction: String, Sendable, CaseIterable {
         case .rejoin: [.noShow]
         case .cancel: [.booked, .waiting, .called]
         case .transfer: [.called, .serving]
+        case .expire: [.booked, .waiting, .called]
         }
     }
 
@@ -35,6 +39,7 @@ public enum TokenAction: String, Sendable, CaseIterable {
         case .complete: .served
         case .markNoShow: .noShow
         case .cancel: .cancelled
+        case .expire: .expired
         }
     }
 

@@ -1,8 +1,10 @@
-/// Where a token is in its life. `booked` is an appointment not yet checked in.
+/// Where a token is in its life. `booked` is an appointment not yet checked in; `expired` is a
+/// token whose office day ended before it was served (the day-end job), which is not a no-show.
 public enum TokenState: String, Sendable, Codable, CaseIterable {
     case booked, waiting, called, serving, served
     case noShow = "no_show"
     case cancelled
+    case expired
 
     /// Counted against a phone number's daily limit and shown as "in the queue".
     public var isActive: Bool { [.booked, .waiting, .called, .serving].contains(self) }

@@ -192,8 +192,8 @@ final class LiveUpdateHub: @unchecked Sendable {
             try follower.sink.send(prefix + Array(event.text.utf8))
             follower.lastView = view
         }
-        // A served or cancelled token changes no more.
-        if follower.token.state == .served || follower.token.state == .cancelled {
+        // A served, cancelled or expired token changes no more.
+        if [.served, .cancelled, .expired].contains(follower.token.state) {
             follower.sink.close()
             return false
         }

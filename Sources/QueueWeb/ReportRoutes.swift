@@ -72,10 +72,10 @@ enum ReportRoutes {
             let rows = report.byService.map { ($0.service, $0.figures) } + [("all", report.totals)]
             return CSV.response(
                 filename: filename,
-                header: ["service", "tokens", "served", "no_shows", "cancelled", "no_show_rate", "wait_p50_minutes",
+                header: ["service", "tokens", "served", "no_shows", "cancelled", "expired", "no_show_rate", "wait_p50_minutes",
                          "wait_p90_minutes", "service_p50_minutes", "service_p90_minutes"],
                 rows: rows.map { service, f in
-                    [service, String(f.tokens), String(f.served), String(f.noShows), String(f.cancelled), CSV.number(f.noShowRate),
+                    [service, String(f.tokens), String(f.served), String(f.noShows), String(f.cancelled), String(f.expired), CSV.number(f.noShowRate),
                      CSV.number(f.waitP50Minutes), CSV.number(f.waitP90Minutes), CSV.number(f.serviceP50Minutes),
                      CSV.number(f.serviceP90Minutes)]
                 })

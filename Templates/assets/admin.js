@@ -122,7 +122,7 @@
     $("report").hidden = false;
     var totals = $("totals"), t = report.totals;
     totals.textContent = "";
-    [["tokens", t.tokens], ["served", t.served], ["no_shows", t.no_shows], ["cancelled", t.cancelled],
+    [["tokens", t.tokens], ["served", t.served], ["no_shows", t.no_shows], ["cancelled", t.cancelled], ["expired", t.expired],
       ["no_show_rate", percent(t.no_show_rate)], ["wait_p50", minutes(t.wait_p50_minutes)], ["wait_p90", minutes(t.wait_p90_minutes)],
       ["service_p50", minutes(t.service_p50_minutes)], ["service_p90", minutes(t.service_p90_minutes)]].forEach(function (item) {
       var box = element("div", undefined, "total");

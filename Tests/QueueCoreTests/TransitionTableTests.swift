@@ -14,6 +14,7 @@ struct TransitionTableTests {
         .rejoin: [.noShow: .waiting],
         .cancel: [.booked: .cancelled, .waiting: .cancelled, .called: .cancelled],
         .transfer: [.called: .waiting, .serving: .waiting],
+        .expire: [.booked: .expired, .waiting: .expired, .called: .expired],
     ]
 
     @Test(arguments: TokenAction.allCases)
@@ -29,10 +30,11 @@ struct TransitionTableTests {
         }
     }
 
-    @Test func servedCancelledAreFinal() {
+    @Test func servedCancelledAndExpiredAreFinal() {
         for action in TokenAction.allCases {
             #expect(throws: QueueError.self) { try action.apply(to: .served) }
             #expect(throws: QueueError.self) { try action.apply(to: .cancelled) }
+            #expect(throws: QueueError.self) { try action.apply(to: .expired) }
         }
     }
 }

@@ -1,0 +1,64 @@
+import Foundation
+import GRDB
+
+/// A runner's hold on one scheduled job (a row of `scheduled_job`) while it runs it. Taking it is
+/// one write, so two runners (in this process or others, on the same database) never both hold it;
+/// a runner killed while holding it leaves it to expire, after which the job, still due, is taken
+/// by the next runner and run again. Every job is written so that running it twice does no harm.
+public struct JobLease: Sendable, Equatable {
+    public let name: String
+    public let scope: String
+    public let owner: String
+    public let until: Date
+
+    /// Makes sure the job has a row; a new one is due at `due` (a new job runs at once, so that what
+    /// happened before the jobs existed is caught up).
+    static func register(_ db: Database, name: String, scope: String, due: Date) throws {
+        try db.cachedStatement(sql: "INSERT INTO scheduled_job (name, scope, due_at) VALUES (?, ?, ?) ON CONFLICT DO NOTHING")
+            .execute(arguments: [name, scope, due.milliseconds])
+    }
+
+    /// Takes the job if it is due and nobody holds it (or their lease has run out).
+    static func claim(_ db: Database, name: String, scope: String, owner: String, at now: Date, seconds: Double) throws -> JobLease? {
+        let until = now.addingTimeInterval(seconds)
+        try db.cachedStatement(sql: """
+            UPDATE scheduled_job SET lease_owner = ?, lease_until = ?, last_started_at = ?
+            WHERE name = ? AND scope = ? AND due_at <= ? AND (lease_until IS NULL OR lease_until <= ?)
+            """).execute(arguments: [owner, until.milliseconds, now.milliseconds, name, scope, now.milliseconds, now.milliseconds])
+        return db.changesCount == 1 ? JobLease(name: name, scope: scope, owner: owner, until: until) : nil
+    }
+
+    /// Records the run and lets the job go until `nextDue`. Nothing is written if the lease was
+    /// lost meanwhile (the run overran it and another runner took the job).
+    func finish(_ db: Database, outcome: JobRun.Outcome, rowsAffected: Int, nextDue: Date, at now: Date) throws {
+        let error: String? = if case .failed(let reason) = outcome { String(reason.prefix(300)) } else { nil }
+        try db.cachedStatement(sql: """
+            UPDATE scheduled_job SET lease_owner = NULL, lease_until = NULL, due_at = ?, last_finished_at = ?,
+                last_outcome = ?, last_error = ?, rows_affected = ?, runs = runs + 1
+            WHERE name = ? AND scope = ? AND lease_owner = ?
+            """).execute(arguments: [nextDue.milliseconds, now.milliseconds, error == nil ? "ok" : "failed", error,
+                                     rowsAffected, name, scope, owner])
+    }
+}
+
+/// What one run of a scheduled job did.
+public struct JobRun: Sendable, Equatable, CustomStringConvertible {
+    public enum Outcome: Sendable, Equatable {
+        case ok
+        /// Why, in words that hold no personal data (an error's type and message, never row values).
+        case failed(String)
+    }
+
+    public var name: String
+    public var scope: String
+    public var outcome: Outcome
+    public var rowsAffected: Int
+
+    public var description: String {
+        let target = scope.isEmpty ? name : "\(name) \(scope)"
+        switch outcome {
+        case .ok: return "\(target): ok, \(rowsAffected) rows"
+        case .failed(let reason): return "\(target): failed (\(reason))"
+        }
+    }
+}

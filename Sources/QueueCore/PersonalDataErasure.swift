@@ -1,0 +1,56 @@
+import Foundation
+import GRDB
+
+/// Erasing citizens' personal data (India's DPDP Act 2023; DESIGN decision 7): a token's name,
+/// mobile number, e-mail, consumer number and staff note, and the free-text reasons of its events
+/// (the one write the events' append-only trigger allows). What the reports count (service, state,
+/// times, counter, priority, language) stays, so the anonymous statistics do not change.
+public enum PersonalDataErasure {
+    /// The token columns that hold personal data.
+    static let erasedColumns = "citizen_name = NULL, phone = NULL, email = NULL, consumer_number = NULL, staff_note = NULL"
+    static let holdsPersonalData = """
+        (citizen_name IS NOT NULL OR phone IS NOT NULL OR email IS NOT NULL OR consumer_number IS NOT NULL OR staff_note IS NOT NULL)
+        """
+
+    /// The retention job: erases the personal data of tokens whose service day is before `day`,
+    /// and the reasons of events written before `moment`. Returns the rows changed.
+    static func erase(_ db: Database, tokensBefore day: String, eventsBefore moment: Date) throws -> Int {
+        try db.execute(sql: "UPDATE token SET \(erasedColumns) WHERE service_day < ? AND \(holdsPersonalData)", arguments: [day])
+        let tokens = db.changesCount
+        try db.execute(sql: "UPDATE event SET reason = NULL WHERE at < ? AND reason IS NOT NULL", arguments: [moment.milliseconds])
+        return tokens + db.changesCount
+    }
+
+    /// One citizen's verified request: erases the tokens given, their events' reasons and the
+    /// booking keys that point at them, each with an audit event that names only the token.
+    static func erase(_ db: Database, tokens ids: [Int64], actor: Actor, at now: Date) throws -> Int {
+        for id in ids {
+            guard let token = try Token.fetch(db, id: id) else { continue }
+            try db.cachedStatement(sql: "UPDATE token SET \(erasedColumns) WHERE id = ?").execute(arguments: [id])
+            try db.cachedStatement(sql: "UPDATE event SET reason = NULL WHERE token_id = ? AND reason IS NOT NULL").execute(arguments: [id])
+            try db.cachedStatement(sql: "DELETE FROM booking_request WHERE token_id = ?").execute(arguments: [id])
+            _ = try EventLog.append(db, office: token.officeCode, kind: .personalDataErased, token: token, actor: actor, at: now)
+        }
+        return ids.count
+    }
+}
+
+extension AppDatabase {
+    /// Erases the personal data of every token booked with this mobile number (`fcgi-app
+    /// erase-citizen`); returns how many tokens were erased.
+    public func eraseCitizen(phone: String, at now: Date) throws -> Int {
+        try writer.write { db in
+            let ids = try Int64.fetchAll(db.cachedStatement(sql: "SELECT id FROM token WHERE phone = ? ORDER BY id"), arguments: [phone])
+            return try PersonalDataErasure.erase(db, tokens: ids, actor: .system, at: now)
+        }
+    }
+
+    /// Erases the personal data of one token, found by office, service day and number.
+    public func eraseCitizen(office: String, day: String, number: String, at now: Date) throws -> Int {
+        try writer.write { db in
+            let ids = try Int64.fetchAll(db.cachedStatement(sql: "SELECT id FROM token WHERE office_code = ? AND service_day = ? AND number = ?"),
+                                         arguments: [office, day, number.uppercased()])
+            return try PersonalDataErasure.erase(db, tokens: ids, actor: .system, at: now)
+        }
+    }
+}

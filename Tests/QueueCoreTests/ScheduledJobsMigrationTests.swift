@@ -1,0 +1,56 @@
+import Foundation
+import GRDB
+import Testing
+@testable import QueueCore
+
+@Suite("Migration v12 (scheduled jobs)")
+struct ScheduledJobsMigrationTests {
+    @Test func tokensAndEventsWrittenBeforeTheMigrationStayAndMayExpireAfterIt() throws {
+        // Given a database at v11 with tokens in several states and their events, booked through the queue
+        let database = try AppDatabase.inMemory()
+        try Schema.migrator.migrate(database.writer, upTo: "v11-counter-plan")
+        try DemoData.install(in: database)
+        let before = Queue(database: database)
+        let now = QueueFixture.mondayMorning
+        let waiting = try before.book(BookingRequest(officeCode: "VAD-247", serviceCode: "bill-complaint", citizen: QueueFixture.citizen(1)), at: now)
+        let cancelled = try before.book(BookingRequest(officeCode: "VAD-247", serviceCode: "bill-complaint", citizen: QueueFixture.citizen(2)), at: now)
+        _ = try before.cancel(token: cancelled.id, actor: .citizen, at: now)
+        let snapshot = { try database.writer.read { db in
+            (try Row.fetchAll(db, sql: "SELECT * FROM token ORDER BY id"), try Row.fetchAll(db, sql: "SELECT * FROM event ORDER BY id"))
+        } }
+        let (tokensBefore, eventsBefore) = try snapshot()
+
+        // When v12 runs
+        try database.migrate()
+
+        // Then every token and event row is as it was, the indexes are back, and the keys hold
+        let (tokensAfter, eventsAfter) = try snapshot()
+        #expect(tokensAfter == tokensBefore && eventsAfter == eventsBefore)
+        let indexes = try database.writer.read { db in
+            try String.fetchAll(db, sql: "SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'token' AND sql IS NOT NULL")
+        }
+        #expect(indexes.contains("token_queue") && indexes.contains("token_by_phone") && indexes.contains("token_open_by_day"))
+        #expect(try database.writer.read { db in try Row.fetchAll(db, sql: "PRAGMA foreign_key_check") }.isEmpty)
+        // And the old waiting token can expire, while a state outside the list is still refused
+        let after = Queue(database: database)
+        #expect(try after.endDay(office: "VAD-247", at: now.addingTimeInterval(86_400)).expired == 1)
+        #expect(try after.token(waiting.id)?.state == .expired && after.token(cancelled.id)?.state == .cancelled)
+        #expect(throws: DatabaseError.self) {
+            try database.writer.write { db in try db.execute(sql: "UPDATE token SET state = 'lost' WHERE id = ?", arguments: [waiting.id]) }
+        }
+    }
+
+    @Test func theStateListIsExtendedByItsClosingPartOnly() throws {
+        // Given a token table whose state list another migration has already extended (a `parked` state)
+        let table = try #require(try { () -> String? in
+            let database = try AppDatabase.inMemory()
+            try Schema.migrator.migrate(database.writer, upTo: "v11-counter-plan")
+            return try database.writer.read { db in try String.fetchOne(db, sql: "SELECT sql FROM sqlite_master WHERE name = 'token'") }
+        }())
+        let parked = table.replacingOccurrences(of: "'called', 'serving'", with: "'called', 'parked', 'serving'")
+        // When v12's replacement is applied to it, both additions are in the list
+        let both = parked.replacingOccurrences(of: ScheduledJobsMigration.stateListEnd, with: ScheduledJobsMigration.stateListEndWithExpired)
+        #expect(both.contains("'parked'") && both.contains("'no_show', 'cancelled', 'expired')"))
+        #expect(parked.components(separatedBy: ScheduledJobsMigration.stateListEnd).count == 2)
+    }
+}
