@@ -75,19 +75,24 @@ struct JobsCommand: ParsableCommand {
             guard (1...600).contains(interval) else { throw ValidationError("--interval must be from 1 to 600 seconds.") }
         }
 
+        /// One line, written at once (print's buffer would hold it back when the output is a log file).
+        static func say(_ line: String) {
+            FileHandle.standardOutput.write(Data((line + "\n").utf8))
+        }
+
         func run() throws {
             // Blocked before anything else: a signal that arrives mid-job waits until the job is done.
             TerminationSignals.block()
             let jobs = try options.jobs()
             while true {
                 do {
-                    for run in try jobs.runDueJobs(at: Date()) { print(run) }
+                    for run in try jobs.runDueJobs(at: Date()) { Self.say("\(run)") }
                 } catch {
                     // The database was busy or unwritable for a moment: the next look tries again.
                     FileHandle.standardError.write(Data("jobs: \(error)\n".utf8))
                 }
                 if let signal = TerminationSignals.wait(upTo: Double(interval)) {
-                    print("stopping on signal \(signal)")
+                    Self.say("stopping on signal \(signal)")
                     return
                 }
             }

@@ -110,3 +110,4 @@ def test_erase_citizen_on_request_leaves_nothing_to_find_by_phone(own_stack):
     bad = subprocess.run([BIN / "fcgi-app", "erase-citizen", "--phone", "12345", "--database", str(stack.database)],
                          capture_output=True, text=True, timeout=30)
     assert bad.returncode != 0 and "--phone must be a 10-digit Indian mobile number" in bad.stderr
+

@@ -5,6 +5,8 @@ import signal
 import subprocess
 import time
 
+import pytest
+
 from stack import BIN, REPO, error_of
 from sse import EventStream
 
@@ -204,12 +206,13 @@ def test_sitemap_and_robots(stack):
     assert status == 200 and b"Disallow: /api/" in body and b"Sitemap:" in body
 
 
-def test_the_production_unit_passes_systemd_analyze_verify(tmp_path):
-    # The unit as shipped, pointed at this build's fcgi-app (verify checks that the program exists)
-    unit = (REPO / "deploy" / "systemd" / "guvnl-queue-app.service").read_text()
+@pytest.mark.parametrize("name", ["guvnl-queue-app.service", "guvnl-queue-jobs.service"])
+def test_the_production_units_pass_systemd_analyze_verify(tmp_path, name):
+    # The unit as shipped (fcgi-app serve; the scheduled jobs), pointed at this build's fcgi-app
+    # (verify checks that the program exists), and started again however often it ends
+    unit = (REPO / "deploy" / "systemd" / name).read_text()
     assert "Restart=always" in unit and "StartLimitIntervalSec=0" in unit
-    (tmp_path / "guvnl-queue-app.service").write_text(unit.replace("/opt/guvnl-queue/bin/fcgi-app", str((BIN / "fcgi-app").resolve())))
-    result = subprocess.run(["systemd-analyze", "verify", str(tmp_path / "guvnl-queue-app.service")],
-                            capture_output=True, text=True)
+    (tmp_path / name).write_text(unit.replace("/opt/guvnl-queue/bin/fcgi-app", str((BIN / "fcgi-app").resolve())))
+    result = subprocess.run(["systemd-analyze", "verify", str(tmp_path / name)], capture_output=True, text=True)
     assert result.returncode == 0, result.stderr
-    assert "guvnl-queue-app.service" not in result.stderr, result.stderr
+    assert name not in result.stderr, result.stderr
