@@ -3,7 +3,7 @@ import GRDB
 
 /// A counter's open, busy and idle time over a range, replayed from the audit log: open between
 /// `counter_opened` and the next pause or close; busy from a call at the counter until that token is
-/// done, marked as not come, or transferred away.
+/// done, marked as not come, transferred away, or expired at day-end.
 enum CounterTimeline {
     static func times(_ db: Database, office: String, start: Date, end: Date) throws -> [OfficeReport.CounterTime] {
         let counters = try Row.fetchAll(db, sql: "SELECT id, number FROM counter WHERE office_code = ? ORDER BY number",
@@ -16,12 +16,12 @@ enum CounterTimeline {
                 ORDER BY at DESC, id DESC LIMIT 1
                 """, arguments: [id, start.milliseconds])
             let busyBefore = try Row.fetchOne(db, sql: """
-                SELECT kind FROM event WHERE counter_id = ? AND at < ? AND kind IN ('called', 'completed', 'no_show', 'transferred')
+                SELECT kind FROM event WHERE counter_id = ? AND at < ? AND kind IN ('called', 'completed', 'no_show', 'transferred', 'expired')
                 ORDER BY at DESC, id DESC LIMIT 1
                 """, arguments: [id, start.milliseconds]).map { ($0["kind"] as String) == "called" } ?? false
             let changes = try Row.fetchAll(db, sql: """
                 SELECT kind, at FROM event WHERE counter_id = ? AND at >= ? AND at < ?
-                  AND kind IN ('counter_opened', 'counter_paused', 'counter_closed', 'called', 'completed', 'no_show', 'transferred')
+                  AND kind IN ('counter_opened', 'counter_paused', 'counter_closed', 'called', 'completed', 'no_show', 'transferred', 'expired')
                 ORDER BY at, id
                 """, arguments: [id, start.milliseconds, end.milliseconds])
             var isOpen = before == "counter_opened", isBusy = busyBefore

@@ -53,11 +53,13 @@ public struct JobRun: Sendable, Equatable, CustomStringConvertible {
     public var scope: String
     public var outcome: Outcome
     public var rowsAffected: Int
+    /// How long it took, by the monotonic clock (the run's moment is the caller's `now`).
+    public var seconds: Double = 0
 
     public var description: String {
         let target = scope.isEmpty ? name : "\(name) \(scope)"
         switch outcome {
-        case .ok: return "\(target): ok, \(rowsAffected) rows"
+        case .ok: return "\(target): ok, \(rowsAffected) rows in \(String(format: "%.3f", seconds)) s"
         case .failed(let reason): return "\(target): failed (\(reason))"
         }
     }

@@ -71,13 +71,17 @@ public struct OfficeDayJobs: Sendable {
             }) else { continue }
             var run = JobRun(name: job.name, scope: job.scope, outcome: .ok, rowsAffected: 0)
             var nextDue = now.addingTimeInterval(Self.retrySeconds)
+            let started = ContinuousClock.now
             do {
                 (run.rowsAffected, nextDue) = try perform(job.name, scope: job.scope, at: now)
             } catch {
                 run.outcome = .failed(Self.describe(error))
             }
+            let took = started.duration(to: ContinuousClock.now).components
+            run.seconds = Double(took.seconds) + Double(took.attoseconds) / 1e18
             try writer.write { db in
-                try lease.finish(db, outcome: run.outcome, rowsAffected: run.rowsAffected, nextDue: nextDue, at: now)
+                try lease.finish(db, outcome: run.outcome, rowsAffected: run.rowsAffected, nextDue: nextDue,
+                                 at: now.addingTimeInterval(run.seconds))
             }
             runs.append(run)
         }

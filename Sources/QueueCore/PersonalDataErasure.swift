@@ -5,6 +5,9 @@ import GRDB
 /// mobile number, e-mail, consumer number and staff note, and the free-text reasons of its events
 /// (the one write the events' append-only trigger allows). What the reports count (service, state,
 /// times, counter, priority, language) stays, so the anonymous statistics do not change.
+///
+/// TODO(issue 13, outbox): once the outbox keeps recipients (mobile number, e-mail, push endpoint)
+/// and message parameters per token, both `erase` functions must clear those of the same tokens too.
 public enum PersonalDataErasure {
     /// The token columns that hold personal data.
     static let erasedColumns = "citizen_name = NULL, phone = NULL, email = NULL, consumer_number = NULL, staff_note = NULL"

@@ -73,6 +73,25 @@ struct DayEndTests {
         #expect(try fixture.events(of: waiting.id).filter { $0["kind"] as String == "expired" }.count == 1)
     }
 
+    @Test func aCounterWhoseCalledTokenExpiredIsNoLongerBusyInTheReport() throws {
+        // Given a Surat counter open from 18:00, calling a citizen at 18:20 who never comes, closed at 18:40
+        let fixture = try QueueFixture()
+        let queue = fixture.queue
+        let counter = try fixture.openCounter("SRT-VRC", 9, serving: ["bill-complaint"])
+        _ = try queue.setCounter(counter, to: .closed, actor: fixture.clerk, at: Self.monday(17))
+        _ = try queue.setCounter(counter, to: .open, actor: fixture.clerk, at: Self.monday(18))
+        let token = try fixture.walkIn(office: "SRT-VRC", at: Self.monday(18, 5))
+        _ = try queue.call(token: token.id, counter: counter, actor: fixture.clerk, at: Self.monday(18, 20))
+        // When the day ends at 18:30 and the clerk closes the counter at 18:40
+        _ = try queue.endDay(office: "SRT-VRC", at: Self.monday(18, 30))
+        _ = try queue.setCounter(counter, to: .closed, actor: fixture.clerk, at: Self.monday(18, 40))
+        // Then the report has the counter open 40 minutes, busy only the 10 minutes until the expiry
+        let report = try queue.report(office: "SRT-VRC", from: "2026-11-30", to: "2026-11-30", at: Self.monday(19))
+        let times = try #require(report.counters.first { $0.counter == 9 })
+        #expect(abs(times.openMinutes - 40) < 1e-6 && abs(times.busyMinutes - 10) < 1e-6)
+        #expect(report.totals.expired == 1 && report.totals.noShows == 0 && report.totals.noShowRate == nil)
+    }
+
     @Test func theRoundTheClockOfficeEndsItsDayAtMidnight() throws {
         // Given a waiting token at Vadodara on Monday
         let fixture = try QueueFixture()
