@@ -96,9 +96,8 @@ public struct OfficeDayJobs: Sendable {
             return (expired, nextClosing)
         case Self.retention:
             let cutoff = now.addingTimeInterval(-Double(settings.retentionDays) * 86_400)
-            let erased = try queue.database.writer.write { db in
-                try PersonalDataErasure.erase(db, tokensBefore: ServiceDay(cutoff, timeZone: OfficeFacts.india).day, eventsBefore: cutoff)
-            }
+            let erased = try PersonalDataErasure.erase(queue.database.writer, tokensBefore: ServiceDay(cutoff, timeZone: OfficeFacts.india).day,
+                                                       eventsBefore: cutoff)
             return (erased, Self.nextRetention(after: now))
         case Self.purge:
             return (try queue.database.writer.write { db in try Housekeeping.purge(db, at: now) }, now.addingTimeInterval(3600))

@@ -16,12 +16,27 @@ public enum PersonalDataErasure {
         """
 
     /// The retention job: erases the personal data of tokens whose service day is before `day`,
-    /// and the reasons of events written before `moment`. Returns the rows changed.
-    static func erase(_ db: Database, tokensBefore day: String, eventsBefore moment: Date) throws -> Int {
-        try db.execute(sql: "UPDATE token SET \(erasedColumns) WHERE service_day < ? AND \(holdsPersonalData)", arguments: [day])
-        let tokens = db.changesCount
-        try db.execute(sql: "UPDATE event SET reason = NULL WHERE at < ? AND reason IS NOT NULL", arguments: [moment.milliseconds])
-        return tokens + db.changesCount
+    /// and the reasons of events written before `moment`, `batch` rows a transaction so that the
+    /// first run on years of data does not hold up bookings. Returns the rows changed.
+    static func erase(_ writer: any DatabaseWriter, tokensBefore day: String, eventsBefore moment: Date, batch: Int = 5000) throws -> Int {
+        let steps: [(sql: String, arguments: StatementArguments)] = [
+            ("UPDATE token SET \(erasedColumns) WHERE id IN (SELECT id FROM token WHERE service_day < ? AND \(holdsPersonalData) LIMIT ?)",
+             [day, batch]),
+            ("UPDATE event SET reason = NULL WHERE id IN (SELECT id FROM event WHERE reason IS NOT NULL AND at < ? LIMIT ?)",
+             [moment.milliseconds, batch]),
+        ]
+        var changed = 0
+        for step in steps {
+            while true {
+                let rows = try writer.write { db in
+                    try db.execute(sql: step.sql, arguments: step.arguments)
+                    return db.changesCount
+                }
+                changed += rows
+                if rows < batch { break }
+            }
+        }
+        return changed
     }
 
     /// One citizen's verified request: erases the tokens given, their events' reasons and the

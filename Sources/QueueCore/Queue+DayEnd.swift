@@ -3,11 +3,12 @@ import GRDB
 
 extension Queue {
     /// The day-end job for one office: every token of a service day whose closing has passed that is
-    /// still booked, waiting or called becomes `expired`, with its event, in one transaction (so the
-    /// live picture and the streams take the change like any other). A citizen being served is left
+    /// still booked, waiting or called becomes `expired`, with its event, in the same transaction (so
+    /// the live picture and the streams take the change like any other), `batch` tokens a transaction
+    /// so that a crowded day's end does not hold up other offices' bookings. A citizen being served is left
     /// to the clerk. Tokens of days missed while no runner ran are ended in the same pass; running it
     /// again finds nothing to do. Returns how many tokens ended and when the office next closes.
-    public func endDay(office code: String, at now: Date) throws -> (expired: Int, nextClosing: Date) {
+    public func endDay(office code: String, at now: Date, batch: Int = 500) throws -> (expired: Int, nextClosing: Date) {
         let actor = Actor.job(OfficeDayJobs.dayEnd)
         let (lastEndedDay, nextClosing) = try database.writer.read { db in
             let facts = try OfficeFacts.load(db, code: code)
@@ -16,10 +17,22 @@ extension Queue {
             return end
         }
         let open = TokenAction.expire.allowedFrom.map(\.rawValue).sorted()
-        let expired = try commit { db, events -> Int in
+        var expired = 0
+        while true {
+            let ended = try expireBatch(office: code, through: lastEndedDay, states: open, limit: batch, actor: actor, at: now)
+            expired += ended
+            if ended < batch { return (expired, nextClosing) }
+        }
+    }
+
+    /// Up to `limit` open tokens of the office's ended days expire, in one transaction.
+    private func expireBatch(office code: String, through lastEndedDay: String, states open: [String], limit: Int,
+                             actor: Actor, at now: Date) throws -> Int {
+        try commit { db, events -> Int in
             let tokens = try Token.fetchAll(db.cachedStatement(sql: """
-                SELECT * FROM token WHERE office_code = ? AND service_day <= ? AND state IN (?, ?, ?) ORDER BY id
-                """), arguments: StatementArguments([code, lastEndedDay] + open))
+                SELECT * FROM token WHERE office_code = ? AND service_day <= ?
+                    AND state IN (\(open.map { _ in "?" }.joined(separator: ", "))) ORDER BY id LIMIT ?
+                """), arguments: StatementArguments([code, lastEndedDay] + open + [limit]))
             for token in tokens {
                 let to = try TokenAction.expire.apply(to: token.state)
                 try db.cachedStatement(sql: "UPDATE token SET state = ?, counter_id = NULL, finished_at = ? WHERE id = ?")
@@ -32,6 +45,5 @@ extension Queue {
             }
             return tokens.count
         }
-        return (expired, nextClosing)
     }
 }

@@ -56,6 +56,9 @@ enum ScheduledJobsMigration {
             -- Day-end finds the open tokens of past days without scanning served ones.
             CREATE INDEX token_open_by_day ON token(office_code, service_day) WHERE state IN ('booked', 'waiting', 'called');
 
+            -- Retention finds the events that still hold a free-text reason (few) without a scan.
+            CREATE INDEX event_with_reason ON event(at) WHERE reason IS NOT NULL;
+
             DROP TRIGGER event_is_append_only_update;
             -- Columns are listed so that no other change slips through with the erasure.
             CREATE TRIGGER event_is_append_only_update BEFORE UPDATE ON event

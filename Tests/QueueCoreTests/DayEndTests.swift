@@ -93,14 +93,14 @@ struct DayEndTests {
     }
 
     @Test func theRoundTheClockOfficeEndsItsDayAtMidnight() throws {
-        // Given a waiting token at Vadodara on Monday
+        // Given three waiting tokens at Vadodara on Monday
         let fixture = try QueueFixture()
-        let token = try fixture.walkIn(office: "VAD-247", at: Self.monday(22))
-        // When the job runs at 23:59, nothing ends; at midnight, Monday's token expires
+        let tokens = try (1...3).map { try fixture.walkIn(office: "VAD-247", citizen: $0, at: Self.monday(22)) }
+        // When the job runs at 23:59, nothing ends; at midnight, Monday's tokens expire (two a transaction)
         #expect(try fixture.queue.endDay(office: "VAD-247", at: Self.monday(23, 59)).expired == 0)
-        let result = try fixture.queue.endDay(office: "VAD-247", at: Self.monday(23, 59).plus(minutes: 1))
-        #expect(result.expired == 1)
-        #expect(try fixture.queue.token(token.id)?.state == .expired)
+        let result = try fixture.queue.endDay(office: "VAD-247", at: Self.monday(23, 59).plus(minutes: 1), batch: 2)
+        #expect(result.expired == 3)
+        #expect(try tokens.allSatisfy { try fixture.queue.token($0.id)?.state == .expired })
     }
 
     @Test func theExpiryReachesTheLivePictureAndThePublicStream() throws {

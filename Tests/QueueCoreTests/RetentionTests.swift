@@ -70,6 +70,19 @@ struct RetentionTests {
         #expect(reportAfter.totals.tokens == 3 && reportAfter.totals.served == 1 && reportAfter.totals.noShows == 1)
     }
 
+    @Test func erasingInSmallBatchesStillErasesEverythingOnce() throws {
+        // Given a played day: three tokens with personal data, and events with reasons
+        let fixture = try QueueFixture()
+        let tokens = try Self.playDay(fixture)
+        let reasons = try Self.reasons(fixture).count
+        // When retention erases one row a transaction, then runs again
+        let first = try PersonalDataErasure.erase(fixture.database.writer, tokensBefore: "2026-12-01", eventsBefore: Self.day(600), batch: 1)
+        let second = try PersonalDataErasure.erase(fixture.database.writer, tokensBefore: "2026-12-01", eventsBefore: Self.day(600), batch: 1)
+        // Then every token and reason was erased by the first run, and the second had nothing to do
+        #expect(reasons > 0 && first == tokens.count + reasons && second == 0)
+        for token in tokens { #expect(try Self.personal(fixture, token.id) == [nil, nil, nil, nil, nil]) }
+    }
+
     @Test func eventsRefuseEveryUpdateButErasingAReasonAndEveryDelete() throws {
         // Given the events of a played day
         let fixture = try QueueFixture()
