@@ -126,8 +126,9 @@ enum TokenRoutes {
         var channels: Set<MessageChannel> = []
         for (field, channel) in [("notify_sms", MessageChannel.sms), ("notify_email", .email)] {
             switch body[field] {
-            case "true", "on": channels.insert(channel)
-            case "false": continue
+            // JSON's true and false may arrive as 1 and 0 (JSONSerialization's numbers).
+            case "true", "on", "1": channels.insert(channel)
+            case "false", "0": continue
             case nil: if !boxes { channels.insert(channel) }
             default: throw APIError.invalidField(field, "\(field) must be true or false.")
             }

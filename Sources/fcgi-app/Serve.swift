@@ -65,13 +65,7 @@ struct Serve: ParsableCommand {
 
     func run() throws {
         // Before any thread exists, so that every thread inherits the mask and only sigwait sees them.
-        TerminationSignals.block()
-        let level = Logger.Level(rawValue: logLevel) ?? .info
-        LoggingSystem.bootstrap { label in
-            var handler = StreamLogHandler.standardError(label: label)
-            handler.logLevel = level
-            return handler
-        }
+        LongRunning.prepare(logLevel: logLevel)
         let logger = Logger(label: "fcgi-app")
         // Every event stream holds a descriptor: take all the system allows (systemd: LimitNOFILE).
         let descriptors = FastCGIServer.raiseDescriptorLimit()

@@ -1,0 +1,132 @@
+"""Issue 13: messages to citizens. The outbox is written with the booking; `fcgi-app worker` sends
+it to a local sink (no gateway, as under `make run`) or to an HTTP SMS gateway, retrying with
+backoff, keeping each message to one send through leases and idempotency keys, even when killed."""
+import json
+import sqlite3
+import time
+
+from sms_gateway_stub import SMSGatewayStub
+from worker import Worker, wait_for
+
+JSON = {"Content-Type": "application/json", "Accept": "application/json"}
+
+
+def book(stack, phone, language="gu", **extra):
+    fields = {"office": "VAD-247", "service": "bill-complaint", "name": "Asha Patel", "phone": phone, "language": language, **extra}
+    status, _, body = stack.request("POST", "/api/v1/tokens", body=json.dumps(fields).encode(), headers=JSON)
+    assert status == 201, body
+    return json.loads(body)
+
+
+def outbox(stack, where="1=1", args=()):
+    with sqlite3.connect(stack.database) as db:
+        db.row_factory = sqlite3.Row
+        return [dict(row) for row in db.execute(f"SELECT * FROM outbox WHERE {where} ORDER BY id", args)]
+
+
+def health(stack):
+    status, _, body = stack.get("/api/healthz")
+    assert status == 200
+    return json.loads(body)
+
+
+def test_without_a_gateway_the_confirmation_lands_in_the_sink_in_the_citizens_language(stack):
+    # Given a citizen who books in Gujarati, and a worker with no gateway configured
+    booked = book(stack, "9825011101")
+    assert health(stack)["worker"]["pending_messages"] >= 1
+    worker = Worker(stack)
+    try:
+        # When the worker has run, then the sink holds the Gujarati confirmation with the token page's
+        # view link, and the message is recorded as delivered
+        text = wait_for(lambda: worker.sink.exists() and booked["token"]["number"] in worker.sink.read_text() and worker.sink.read_text())
+        assert f"તમારો ટોકન {booked['token']['number']} છે" in text
+        assert f"{stack.base}/token/?id={booked['token']['id']}&secret={booked['secret']}" in text
+        assert "[msg_sms_booked DLT 1107170000000000102]" in text
+        row = outbox(stack, "token_id = ?", (booked["token"]["id"],))[0]
+        assert (row["state"], row["attempts"], row["template_key"]) == ("delivered", 1, "msg_sms_booked")
+        # And health reports the worker running
+        assert wait_for(lambda: health(stack)["worker"]["state"] == "running")
+    finally:
+        # SIGTERM stops it cleanly
+        assert worker.stop() == 0
+    # No mobile number in the sink or the worker's log
+    for path in (worker.sink, worker.log):
+        assert stack.sensitive.find_in(path) == [], path.read_text()
+
+
+def test_a_citizen_who_unticks_sms_gets_none(stack):
+    booked = book(stack, "9825011102", notify_sms=False)
+    assert outbox(stack, "token_id = ?", (booked["token"]["id"],)) == []
+
+
+def test_a_failing_gateway_is_retried_with_growing_waits_and_the_sms_goes_once(stack):
+    gateway = SMSGatewayStub(fail_first=2)
+    worker = Worker(stack, "--sms-url", gateway.url, "--retry-base-seconds", "0.6", "--retry-max-seconds", "30", name="worker-retry")
+    try:
+        # Given a gateway that answers 503 to the first two attempts of each message
+        booked = book(stack, "9825011103", language="hi")
+        row_id = outbox(stack, "token_id = ?", (booked["token"]["id"],))[0]["id"]
+        # When the worker sends the confirmation
+        wait_for(lambda: outbox(stack, "id = ?", (row_id,))[0]["state"] == "sent")
+        row = outbox(stack, "id = ?", (row_id,))[0]
+        # Then the gateway saw three attempts with one key, the waits growing (0.3-0.6 s, then 0.6-1.2 s)
+        attempts = gateway.attempts[row["idempotency_key"]]
+        assert len(attempts) == 3
+        first_wait, second_wait = attempts[1] - attempts[0], attempts[2] - attempts[1]
+        assert 0.3 <= first_wait < 1.0, first_wait
+        assert 0.6 <= second_wait < 1.6, second_wait
+        # And the citizen got one Hindi SMS, as Unicode, under its DLT template and sender id
+        assert list(gateway.delivered) == [row["idempotency_key"]]
+        sent = gateway.delivered[row["idempotency_key"]]
+        assert sent["template_id"] == "1107170000000000103" and sent["sender"] == "GUVNLQ" and sent["unicode"] == "1"
+        assert f"आपका टोकन {booked['token']['number']} है" in sent["text"] and sent["to"] == "919825011103"
+        assert (row["attempts"], row["provider_id"], row["last_error"]) == (3, "gw-" + row["idempotency_key"], None)
+        assert gateway.bad == []
+    finally:
+        assert worker.stop() == 0
+        gateway.stop()
+    assert stack.sensitive.find_in(worker.log) == []
+
+
+def test_a_worker_killed_mid_batch_leaves_every_message_sent_once(own_stack):
+    stack = own_stack
+    # Given 1,000 SMS waiting (each its own token number) and a gateway that takes a few ms each
+    now = int(time.time() * 1000)
+    with sqlite3.connect(stack.database) as db:
+        db.executemany(
+            "INSERT INTO outbox (office_code, trigger, channel, language, recipient, params, next_attempt_at, created_at) "
+            "VALUES ('VAD-247', 'called', 'sms', 'en', ?, ?, ?, ?)",
+            [(str(9_700_000_000 + n), json.dumps({"number": f"BC-{n:04d}", "counter": "2", "office": "Vadodara"}), now, now)
+             for n in range(1000)])
+    gateway = SMSGatewayStub(delay=0.002)
+    args = ("--sms-url", gateway.url, "--lease-seconds", "2", "--batch", "20")
+    first = Worker(stack, *args, name="worker-a")
+    try:
+        # When the worker is killed with SIGKILL part of the way through
+        wait_for(lambda: len(gateway.delivered) >= 300, timeout=120)
+        first.kill()
+        assert len(gateway.delivered) < 1000
+        # And a worker is started again
+        second = Worker(stack, *args, name="worker-b")
+        try:
+            wait_for(lambda: len(gateway.delivered) == 1000 and not outbox(stack, "state != 'sent'"), timeout=180)
+        finally:
+            assert second.stop() == 0
+    finally:
+        gateway.stop()
+    # Then every message reached its phone exactly once: each token number in exactly one delivered SMS
+    numbers = sorted(fields["text"].split("Token ")[1].split(",")[0] for fields in gateway.delivered.values())
+    assert numbers == [f"BC-{n:04d}" for n in range(1000)]
+    assert len(outbox(stack, "state = 'sent'")) == 1000
+    print(f"re-sent after the kill and dropped by the gateway's key: {gateway.repeats}")
+
+
+def test_the_worker_unit_passes_systemd_analyze_verify(tmp_path):
+    import subprocess
+    from stack import BIN, REPO
+    unit = (REPO / "deploy" / "systemd" / "guvnl-queue-worker.service").read_text()
+    assert "Restart=always" in unit and "ExecStart=/opt/guvnl-queue/bin/fcgi-app worker" in unit
+    (tmp_path / "guvnl-queue-worker.service").write_text(unit.replace("/opt/guvnl-queue/bin/fcgi-app", str((BIN / "fcgi-app").resolve())))
+    result = subprocess.run(["systemd-analyze", "verify", str(tmp_path / "guvnl-queue-worker.service")], capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr
+    assert "guvnl-queue-worker.service" not in result.stderr, result.stderr
