@@ -130,3 +130,48 @@ def test_the_worker_unit_passes_systemd_analyze_verify(tmp_path):
     result = subprocess.run(["systemd-analyze", "verify", str(tmp_path / "guvnl-queue-worker.service")], capture_output=True, text=True)
     assert result.returncode == 0, result.stderr
     assert "guvnl-queue-worker.service" not in result.stderr, result.stderr
+
+
+def test_delivery_reports_need_the_gateways_signature(tmp_path):
+    import hashlib
+    import hmac
+    from stack import Stack
+    secret = b"shared-with-the-gateway-0123456789"
+    (tmp_path / "secret").write_bytes(secret + b"\n")
+    stack = Stack(app_args=["--delivery-report-secret-file", str(tmp_path / "secret")]).start()
+    try:
+        # Given a message the gateway accepted as gw-77
+        now = int(time.time() * 1000)
+        with sqlite3.connect(stack.database) as db:
+            db.execute("INSERT INTO outbox (office_code, trigger, channel, language, recipient, params, state, provider_id, "
+                       "sent_at, created_at) VALUES ('VAD-247', 'called', 'sms', 'en', '9000000001', '{}', 'sent', 'gw-77', ?, ?)",
+                       (now, now))
+        report = json.dumps({"id": "gw-77", "status": "DELIVRD"}).encode()
+
+        def post(body, signature=None):
+            headers = {"Content-Type": "application/json", **({"X-Signature": signature} if signature else {})}
+            status, _, answer = stack.request("POST", "/api/v1/sms/delivery-reports", body=body, headers=headers)
+            return status, json.loads(answer)
+
+        # When the report comes unsigned, or signed with another secret, or its body changed after signing
+        forged = "sha256=" + hmac.new(b"not-the-secret-at-all", report, hashlib.sha256).hexdigest()
+        good = "sha256=" + hmac.new(secret, report, hashlib.sha256).hexdigest()
+        assert post(report) == (401, post(report)[1]) and post(report)[1]["error"]["code"] == "signature_required"
+        assert post(report, forged)[1]["error"]["code"] == "bad_signature"
+        assert post(report.replace(b"DELIVRD", b"UNDELIV"), good)[0] == 401
+        # Then nothing changed; signed properly, the message is delivered
+        assert outbox(stack, "provider_id = 'gw-77'")[0]["state"] == "sent"
+        assert post(report, good) == (200, {"recorded": 1, "unknown": 0})
+        assert outbox(stack, "provider_id = 'gw-77'")[0]["state"] == "delivered"
+        failed = json.dumps({"reports": [{"id": "gw-77", "status": "UNDELIV", "reason": "handset off"}, {"id": "gw-0", "status": "failed"}]}).encode()
+        assert post(failed, "sha256=" + hmac.new(secret, failed, hashlib.sha256).hexdigest()) == (200, {"recorded": 1, "unknown": 1})
+        row = outbox(stack, "provider_id = 'gw-77'")[0]
+        assert (row["state"], row["last_error"]) == ("failed", "handset off")
+    finally:
+        stack.stop()
+
+
+def test_a_server_without_the_secret_refuses_every_report(stack):
+    status, _, body = stack.request("POST", "/api/v1/sms/delivery-reports", body=b'{"id": "x", "status": "delivered"}',
+                                    headers={"Content-Type": "application/json", "X-Signature": "sha256=" + "0" * 64})
+    assert status == 403 and json.loads(body)["error"]["code"] == "delivery_reports_not_configured"
