@@ -13,7 +13,7 @@ public final class LocalSink: ChannelSender, @unchecked Sendable {
 
     public func send(_ message: RenderedMessage) throws(SendFailure) -> SendReceipt {
         var entry = "\(ISO8601DateFormatter().string(from: Date())) \(message.channel.rawValue) \(message.language) "
-        entry += "to \(Self.masked(message.recipient)) [\(message.templateKey)\(message.templateID.map { " DLT \($0)" } ?? "")]\n"
+        entry += "to \(OutboxMessage.masked(message.recipient)) [\(message.templateKey)\(message.templateID.map { " DLT \($0)" } ?? "")]\n"
         if let subject = message.subject { entry += "Subject: \(subject)\n" }
         entry += message.text + "\n\n"
         lock.lock(); defer { lock.unlock() }
@@ -29,14 +29,5 @@ public final class LocalSink: ChannelSender, @unchecked Sendable {
             throw SendFailure("the sink file cannot be written")
         }
         return SendReceipt(providerID: nil, isDelivered: true)
-    }
-
-    /// `98••••••45`, `c•••@example.com`: enough to tell messages apart, not enough to reach anyone.
-    public static func masked(_ recipient: String) -> String {
-        if let at = recipient.firstIndex(of: "@") {
-            return String(recipient.prefix(1)) + "•••" + recipient[at...]
-        }
-        guard recipient.count > 4 else { return "••••" }
-        return String(recipient.prefix(2)) + String(repeating: "•", count: recipient.count - 4) + String(recipient.suffix(2))
     }
 }

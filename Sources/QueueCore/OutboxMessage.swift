@@ -70,3 +70,14 @@ extension OutboxMessage: FetchableRecord {
         nextAttemptAt = (row["next_attempt_at"] as Int64?).map(Date.init(milliseconds:))
     }
 }
+
+extension OutboxMessage {
+    /// `98••••••45`, `c•••@example.com`: enough to tell messages apart, not enough to reach anyone.
+    public static func masked(_ recipient: String) -> String {
+        if let at = recipient.firstIndex(of: "@") {
+            return String(recipient.prefix(1)) + "•••" + recipient[at...]
+        }
+        guard recipient.count > 4 else { return "••••" }
+        return String(recipient.prefix(2)) + String(repeating: "•", count: recipient.count - 4) + String(recipient.suffix(2))
+    }
+}

@@ -69,7 +69,7 @@ struct MessageTextTests {
     }
 
     @Test func theSinkMasksWhoAMessageIsFor() {
-        #expect(LocalSink.masked("9825012345") == "98••••••45")
-        #expect(LocalSink.masked("citizen@example.com") == "c•••@example.com")
+        #expect(OutboxMessage.masked("9825012345") == "98••••••45")
+        #expect(OutboxMessage.masked("citizen@example.com") == "c•••@example.com")
     }
 }

@@ -175,3 +175,44 @@ def test_a_server_without_the_secret_refuses_every_report(stack):
     status, _, body = stack.request("POST", "/api/v1/sms/delivery-reports", body=b'{"id": "x", "status": "delivered"}',
                                     headers={"Content-Type": "application/json", "X-Signature": "sha256=" + "0" * 64})
     assert status == 403 and json.loads(body)["error"]["code"] == "delivery_reports_not_configured"
+
+
+def test_the_clerk_sees_the_citizen_was_told_and_the_manager_sees_the_days_messages(stack):
+    from test_staff_api import Staff, counter_id
+    clerk = Staff(stack).sign_in("clerk-vad-247", "demo-clerk-2026")
+    manager = Staff(stack).sign_in("manager-vad-247", "demo-manager-2026")
+    counter = counter_id(stack, "VAD-247", 3)
+    # Given a counter with nobody at it, and a citizen who booked with SMS
+    status, body = clerk.call("GET", f"/api/v1/counters/{counter}")
+    if json.loads(body).get("current"):
+        clerk.call("POST", f"/api/v1/counters/{counter}/start")
+        clerk.call("POST", f"/api/v1/counters/{counter}/complete")
+    booked = book(stack, "9825011104", language="en", service="new-lt-connection")
+    number = booked["token"]["number"]
+    # When the clerk calls them, the desk says the SMS is waiting to be sent
+    status, body = clerk.call("POST", f"/api/v1/counters/{counter}/call", {"token": number})
+    assert status == 200, body
+    assert json.loads(body)["current"]["told_of_call"] == [{"channel": "sms", "state": "pending"}]
+    # And once the worker has run, that it reached the phone (here: the sink)
+    worker = Worker(stack, name="worker-desk")
+    try:
+        wait_for(lambda: json.loads(clerk.call("GET", f"/api/v1/counters/{counter}")[1])["current"]["told_of_call"]
+                 == [{"channel": "sms", "state": "delivered"}])
+    finally:
+        assert worker.stop() == 0
+        clerk.call("POST", f"/api/v1/counters/{counter}/start")
+        clerk.call("POST", f"/api/v1/counters/{counter}/complete")
+    # Then the manager's dashboard counts the day's messages and shows this one as the citizen read it
+    day = time.strftime("%Y-%m-%d", time.gmtime(time.time() + 330 * 60))
+    status, body = manager.call("GET", f"/api/v1/offices/VAD-247/messages/tally?from={day}")
+    assert status == 200, body
+    delivered = [t for t in json.loads(body)["tally"] if t["channel"] == "sms" and t["state"] == "delivered"]
+    assert delivered and delivered[0]["count"] >= 2 and delivered[0]["day"] == day
+    status, body = manager.call("GET", "/api/v1/offices/VAD-247/messages?limit=5")
+    newest = json.loads(body)["messages"][0]
+    assert newest["token"] == number and newest["trigger"] == "called" and newest["recipient"] == "98••••••04"
+    assert newest["text"] == f"GUVNL: Token {number}, please come to counter 3 now. Vadodara 24×7 Consumer Care Centre"
+    assert "9825011104" not in body.decode()
+    # And a clerk, or somebody not signed in, is refused
+    assert clerk.call("GET", "/api/v1/offices/VAD-247/messages")[0] == 403
+    assert Staff(stack).call("GET", f"/api/v1/offices/VAD-247/messages/tally?from={day}")[0] == 401
