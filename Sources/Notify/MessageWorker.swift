@@ -14,6 +14,8 @@ public final class MessageWorker: @unchecked Sendable {
         public var pollSeconds: Double = 0.5
         public var heartbeatSeconds: Double = 5
         public var retry = RetryPolicy()
+        /// How often the offices are looked at for "your turn is near".
+        public var turnNearSeconds: Double = 1
 
         public init(name: String) { self.name = name }
     }
@@ -23,6 +25,7 @@ public final class MessageWorker: @unchecked Sendable {
     private let senders: [MessageChannel: any ChannelSender]
     /// Takes any channel without a sender of its own (all of them when no gateway is configured).
     private let fallback: any ChannelSender
+    private let turnNear: TurnNearWatch?
     private let settings: Settings
     private let logger: Logger
     private let now: @Sendable () -> Date
@@ -31,8 +34,9 @@ public final class MessageWorker: @unchecked Sendable {
     private var sent = 0
 
     public init(deliveries: Deliveries, text: MessageText, senders: [MessageChannel: any ChannelSender], fallback: any ChannelSender,
-                settings: Settings, logger: Logger, now: @escaping @Sendable () -> Date = Date.init) {
+                turnNear: TurnNearWatch? = nil, settings: Settings, logger: Logger, now: @escaping @Sendable () -> Date = Date.init) {
         self.deliveries = deliveries
+        self.turnNear = turnNear
         self.text = text
         self.senders = senders
         self.fallback = fallback
@@ -51,8 +55,17 @@ public final class MessageWorker: @unchecked Sendable {
     /// Sends until stopped.
     public func run() {
         let started = now()
-        var lastBeat = Date.distantPast
+        var lastBeat = Date.distantPast, lastLook = Date.distantPast
         while !isStopping {
+            if let turnNear, now().timeIntervalSince(lastLook) >= settings.turnNearSeconds {
+                lastLook = now()
+                do {
+                    let told = try turnNear.look(at: lastLook)
+                    if told > 0 { logger.info("turn near", metadata: ["tokens": "\(told)"]) }
+                } catch {
+                    logger.error("turn near not looked at", metadata: ["error": "\(type(of: error))"])
+                }
+            }
             if now().timeIntervalSince(lastBeat) >= settings.heartbeatSeconds {
                 do {
                     try deliveries.beat(worker: settings.name, startedAt: started, sent: sent, at: now())

@@ -46,6 +46,9 @@ struct Worker: ParsableCommand {
     @Option(help: "Most SMS parts a message may take (env: GUVNL_SMS_MAX_PARTS).")
     var smsMaxParts: Int = Environment.int("GUVNL_SMS_MAX_PARTS") ?? 3
 
+    @Option(help: "Tell a waiting citizen their turn is near when this many people or fewer are before them (env: GUVNL_TURN_NEAR_AHEAD).")
+    var turnNearAhead: Int = Environment.int("GUVNL_TURN_NEAR_AHEAD") ?? 3
+
     @Option(help: "This worker's name in leases and heartbeats (env: GUVNL_WORKER_NAME; default host and process id).")
     var name: String?
 
@@ -78,6 +81,7 @@ struct Worker: ParsableCommand {
         }
         if let smsURL { guard URL(string: smsURL)?.scheme?.hasPrefix("http") == true else { throw ValidationError("--sms-url must be an http(s) address.") } }
         guard (1...10).contains(smsMaxParts) else { throw ValidationError("--sms-max-parts must be from 1 to 10.") }
+        guard (0...50).contains(turnNearAhead) else { throw ValidationError("--turn-near-ahead must be from 0 to 50.") }
         guard (1...1000).contains(batch) else { throw ValidationError("--batch must be from 1 to 1000.") }
         guard leaseSeconds >= 1, leaseSeconds <= 3600 else { throw ValidationError("--lease-seconds must be from 1 to 3600.") }
         guard (1...50).contains(maxAttempts) else { throw ValidationError("--max-attempts must be from 1 to 50.") }
@@ -112,7 +116,9 @@ struct Worker: ParsableCommand {
         settings.pollSeconds = pollSeconds
         settings.retry = RetryPolicy(maxAttempts: maxAttempts, baseSeconds: retryBaseSeconds, maxDelaySeconds: retryMaxSeconds)
         let worker = MessageWorker(deliveries: Deliveries(database: appDatabase), text: text, senders: senders,
-                                   fallback: LocalSink(path: sink), settings: settings, logger: logger)
+                                   fallback: LocalSink(path: sink),
+                                   turnNear: TurnNearWatch(queue: Queue(database: appDatabase), threshold: turnNearAhead),
+                                   settings: settings, logger: logger)
         let finished = DispatchSemaphore(value: 0)
         let thread = Thread {
             worker.run()

@@ -111,3 +111,40 @@ struct OutboxTests {
         #expect(try outbox().first?.lastError == "gateway 503")
     }
 }
+
+@Suite("Your turn is near: derived from the live picture, once per token")
+struct TurnNearTests {
+    let fixture: QueueFixture
+    init() throws { fixture = try QueueFixture() }
+
+    func told() throws -> [Int64] {
+        try fixture.database.writer.read { db in
+            try Int64.fetchAll(db, sql: "SELECT token_id FROM outbox WHERE trigger = 'turn_near' ORDER BY token_id")
+        }
+    }
+
+    @Test func tokensAtTheThresholdAreToldOnceAndOthersWhenTheQueueMoves() throws {
+        // Given six citizens waiting for bill complaints
+        let now = QueueFixture.mondayMorning
+        let tokens = try (1...6).map { try fixture.walkIn(citizen: $0, at: now.plus(minutes: Double($0) / 10)) }
+        let ahead = { (token: Token) in try #require(try fixture.queue.position(of: token.id, at: now.plus(minutes: 1))).ahead }
+        // When the offices are looked at with a threshold of 2
+        let first = try fixture.queue.writeTurnsNear(threshold: 2, offices: ["VAD-247"], at: now.plus(minutes: 1))
+        // Then exactly those with at most 2 before them (as their own token page says) are told
+        let expected = try tokens.filter { try ahead($0) <= 2 }.map(\.id)
+        #expect(!expected.isEmpty && expected.count < tokens.count)
+        #expect(first == expected)
+        #expect(try told() == expected)
+        // And looking again tells nobody twice
+        #expect(try fixture.queue.writeTurnsNear(threshold: 2, offices: ["VAD-247"], at: now.plus(minutes: 1.5)).isEmpty)
+        // When a counter calls the head of the queue, the next one reaches the threshold and is told
+        let counter = try fixture.counterID("VAD-247", 1)
+        _ = try fixture.queue.callNext(counter: counter, actor: fixture.clerk, at: now.plus(minutes: 2))
+        let second = try fixture.queue.writeTurnsNear(threshold: 2, offices: ["VAD-247"], at: now.plus(minutes: 2))
+        #expect(second.count >= 1 && Set(second).isDisjoint(with: expected))
+        let message = try fixture.database.writer.read { db in
+            try OutboxMessage.fetchOne(db, sql: "SELECT * FROM outbox WHERE trigger = 'turn_near' AND token_id = ?", arguments: [second[0]])
+        }
+        #expect(message?.params["ahead"].flatMap(Int.init).map { $0 <= 2 } == true)
+    }
+}

@@ -75,8 +75,10 @@ def test_a_failing_gateway_is_retried_with_growing_waits_and_the_sms_goes_once(s
         first_wait, second_wait = attempts[1] - attempts[0], attempts[2] - attempts[1]
         assert 0.3 <= first_wait < 1.0, first_wait
         assert 0.6 <= second_wait < 1.6, second_wait
-        # And the citizen got one Hindi SMS, as Unicode, under its DLT template and sender id
-        assert list(gateway.delivered) == [row["idempotency_key"]]
+        # And the citizen got one Hindi confirmation, as Unicode, under its DLT template and sender id
+        # (the worker may also tell waiting citizens their turn is near: other texts)
+        confirmations = [f for f in gateway.delivered.values() if f"आपका टोकन {booked['token']['number']} है" in f["text"]]
+        assert len(confirmations) == 1
         sent = gateway.delivered[row["idempotency_key"]]
         assert sent["template_id"] == "1107170000000000103" and sent["sender"] == "GUVNLQ" and sent["unicode"] == "1"
         assert f"आपका टोकन {booked['token']['number']} है" in sent["text"] and sent["to"] == "919825011103"
@@ -216,3 +218,37 @@ def test_the_clerk_sees_the_citizen_was_told_and_the_manager_sees_the_days_messa
     # And a clerk, or somebody not signed in, is refused
     assert clerk.call("GET", "/api/v1/offices/VAD-247/messages")[0] == 403
     assert Staff(stack).call("GET", f"/api/v1/offices/VAD-247/messages/tally?from={day}")[0] == 401
+
+
+def test_citizens_whose_turn_is_near_are_told_once_from_the_workers_own_look_at_the_queue(own_stack):
+    stack = own_stack
+    # Given a worker that tells a citizen when at most 1 person is before them
+    worker = Worker(stack, "--turn-near-ahead", "1", name="worker-near")
+    try:
+        # When five citizens book bill complaints
+        booked = [book(stack, f"98250122{n:02d}", language="en") for n in range(5)]
+
+        def ahead(token):
+            status, _, body = stack.get(f"/api/v1/tokens/{token['token']['id']}?secret={token['secret']}")
+            return json.loads(body)["token"]["position"]["ahead"]
+
+        near = [t["token"]["id"] for t in booked if ahead(t) <= 1]
+        assert 0 < len(near) < 5
+        # Then exactly those with at most one before them (as their token page says) hear their turn is near
+        told = lambda: sorted(r["token_id"] for r in outbox(stack, "trigger = 'turn_near'"))
+        wait_for(lambda: told() == sorted(near) and all(r["state"] == "delivered" for r in outbox(stack, "trigger = 'turn_near'")))
+        text = worker.sink.read_text()
+        first = next(t for t in booked if t["token"]["id"] == near[0])
+        assert f"GUVNL: Token {first['token']['number']}: {ahead(first)} people before you at Vadodara" in text
+        # And when a counter calls the first, the next citizen to reach the threshold is told, and nobody twice
+        from test_staff_api import Staff, counter_id
+        clerk = Staff(stack).sign_in("clerk-vad-247", "demo-clerk-2026")
+        status, _ = clerk.call("POST", f"/api/v1/counters/{counter_id(stack, 'VAD-247', 1)}/call-next")
+        assert status == 200
+        now_near = sorted(set(near) | {t["token"]["id"] for t in booked if t["token"]["id"] not in near and ahead(t) <= 1})
+        assert len(now_near) > len(near)
+        wait_for(lambda: told() == now_near)
+        time.sleep(1.5)
+        assert told() == now_near
+    finally:
+        assert worker.stop() == 0
