@@ -39,6 +39,11 @@ let package = Package(
             "FastCGI", "QueueCore", "CQRencode",
             .product(name: "Logging", package: "swift-log"),
         ]),
+        // The outbox's worker: rendering, channel senders (SMS gateway, SMTP, the local sink), retries.
+        .target(name: "Notify", dependencies: [
+            "QueueCore",
+            .product(name: "Logging", package: "swift-log"),
+        ]),
         .target(name: "SiteKit", dependencies: [
             "CMark", "CLinux", "CZlib", "QueueCore",
             .product(name: "Mustache", package: "swift-mustache"),
@@ -46,7 +51,7 @@ let package = Package(
         ]),
 
         .executableTarget(name: "fcgi-app", dependencies: [
-            "FastCGI", "QueueCore", "QueueWeb",
+            "FastCGI", "QueueCore", "QueueWeb", "Notify",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
             .product(name: "Logging", package: "swift-log"),
         ]),
@@ -67,6 +72,7 @@ let package = Package(
             "QueueWeb", "QueueCore", "FastCGI", .product(name: "Yams", package: "Yams"),
         ]),
         .testTarget(name: "SiteKitTests", dependencies: ["SiteKit"]),
+        .testTarget(name: "NotifyTests", dependencies: ["Notify", "QueueCore"]),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -8,15 +8,19 @@ public struct CitizenDetails: Sendable, Equatable {
     public var consumerNumber: String?
     public var language: String
     public var priority: PriorityCategory
+    /// The channels the citizen wants messages on; nil for the default (SMS when a mobile number is
+    /// given, e-mail when an address is).
+    public var channels: Set<MessageChannel>?
 
     public init(name: String, phone: String, email: String? = nil, consumerNumber: String? = nil,
-                language: String = "gu", priority: PriorityCategory = .none) {
+                language: String = "gu", priority: PriorityCategory = .none, channels: Set<MessageChannel>? = nil) {
         self.name = name
         self.phone = phone
         self.email = email
         self.consumerNumber = consumerNumber
         self.language = language
         self.priority = priority
+        self.channels = channels
     }
 }
 

@@ -18,6 +18,14 @@ public struct CounterDesk: Sendable, Encodable {
         public var calledAt: Date?
         public var requiredDocuments: [LocalizedName]
         public var note: String?
+        /// Whether the citizen was told they were called, per channel they chose (empty: no channel).
+        public var toldOfCall: [MessageStatus] = []
+    }
+
+    /// Where one message to the citizen stands.
+    public struct MessageStatus: Sendable, Encodable, Equatable {
+        public var channel: String
+        public var state: String
     }
 
     public struct Waiting: Sendable, Encodable {
@@ -70,6 +78,11 @@ extension Queue {
                 kind: token.kind.rawValue, priority: token.citizen.priority.rawValue, name: token.citizen.name,
                 phone: token.citizen.phone, consumerNumber: token.citizen.consumerNumber, recalls: token.recalls,
                 calledAt: token.calledAt, requiredDocuments: office.documents[token.serviceCode] ?? [], note: token.staffNote)
+            // One indexed read: the clerk wants to know whether the citizen has heard.
+            current?.toldOfCall = try database.writer.read { db in
+                try Row.fetchAll(db.cachedStatement(sql: "SELECT channel, state FROM outbox WHERE token_id = ? AND trigger = 'called' ORDER BY channel"),
+                                 arguments: [token.id]).map { CounterDesk.MessageStatus(channel: $0["channel"], state: $0["state"]) }
+            }
         }
         // Who waits, in calling order: from the office's live picture, not recomputed per desk.
         let (order, count) = office.callingOrder(counter: counterID, limit: CounterDesk.shownWaiting, at: now)

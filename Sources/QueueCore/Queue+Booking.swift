@@ -104,6 +104,13 @@ extension Queue {
         guard let token = try Token.fetch(db, id: db.lastInsertedRowID) else { throw QueueError.tokenNotFound }
         events.append(try EventLog.append(db, office: office.code, kind: .booked, token: token, to: state,
                                           actor: request.actor, at: now))
+        try Outbox.recordChannels(db, token: token, chosen: request.citizen.channels)
+        // The link carries the view capability only (DESIGN, decision 1).
+        try Outbox.enqueue(db, .booked, token: token, extra: [
+            "link": TokenSecrets.pagePath(token: token.id, view: request.secrets.view),
+            "documents": try Outbox.documents(db, token: token),
+            "slot": slot.map { Queue.clock($0.startsAt) } ?? "",
+        ], at: now)
         return token
     }
 

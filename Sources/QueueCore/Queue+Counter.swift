@@ -85,6 +85,7 @@ extension Queue {
         token.calledAt = now
         events.append(try EventLog.append(db, office: token.officeCode, kind: .called, token: token, counter: counter,
                                           from: from, to: .called, actor: actor, at: now))
+        try Outbox.enqueue(db, .called, token: token, extra: ["counter": String(counter.number)], at: now)
         return token
     }
 

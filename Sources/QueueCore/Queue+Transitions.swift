@@ -71,8 +71,9 @@ extension Queue {
 
     /// The citizen cancels (before being served).
     public func cancel(token tokenID: Int64, actor: Actor, at now: Date) throws -> Token {
-        try transition(tokenID, action: .cancel, kind: .cancelled, actor: actor, at: now) { db, _, _ in
+        try transition(tokenID, action: .cancel, kind: .cancelled, actor: actor, at: now) { db, token, _ in
             try db.cachedStatement(sql: "UPDATE token SET state = 'cancelled', counter_id = NULL, finished_at = ? WHERE id = ?").execute(arguments: [now.milliseconds, tokenID])
+            try Outbox.enqueue(db, .cancelled, token: token, at: now)
         }
     }
 

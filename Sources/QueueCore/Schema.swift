@@ -17,6 +17,7 @@ enum Schema {
         migrator.registerMigration("v10-booking-requests", migrate: BookingRequestsMigration.apply)
         migrator.registerMigration("v11-counter-plan", migrate: CounterPlanMigration.apply)
         migrator.registerMigration("v12-scheduled-jobs", migrate: ScheduledJobsMigration.apply)
+        migrator.registerMigration("v13-outbox-delivery", migrate: OutboxDeliveryMigration.apply)
         return migrator
     }
 }

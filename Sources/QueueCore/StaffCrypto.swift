@@ -41,6 +41,21 @@ public enum StaffCrypto {
         return crypto_auth_hmacsha256_verify(mac, message, UInt64(message.count), key) == 0
     }
 
+    /// HMAC-SHA256 with a key of any length, as gateways sign what they send (RFC 2104).
+    public static func hmacSHA256(_ message: [UInt8], key: [UInt8]) -> [UInt8] {
+        var state = crypto_auth_hmacsha256_state()
+        var mac = [UInt8](repeating: 0, count: Int(crypto_auth_hmacsha256_BYTES))
+        _ = crypto_auth_hmacsha256_init(&state, key, key.count)
+        _ = crypto_auth_hmacsha256_update(&state, message, UInt64(message.count))
+        _ = crypto_auth_hmacsha256_final(&state, &mac)
+        return mac
+    }
+
+    /// Two MACs compared in constant time.
+    public static func equalMACs(_ a: [UInt8], _ b: [UInt8]) -> Bool {
+        a.count == b.count && sodium_memcmp(a, b, a.count) == 0
+    }
+
     /// A 32-byte BLAKE2b hash, for storing refresh tokens without storing them.
     public static func digest(_ text: String) -> String {
         var output = [UInt8](repeating: 0, count: 32)

@@ -50,10 +50,12 @@ extension Token: FetchableRecord {
         number = row["number"]
         kind = TokenKind(rawValue: row["kind"]) ?? .walkIn
         state = TokenState(rawValue: row["state"]) ?? .cancelled
+        let name: String? = row["citizen_name"], phone: String? = row["phone"]
+        let priority: String = row["priority"]
         citizen = CitizenDetails(
-            name: row["citizen_name"] ?? "", phone: row["phone"] ?? "", email: row["email"],
-            consumerNumber: row["consumer_number"], language: row["language"],
-            priority: PriorityCategory(rawValue: row["priority"]) ?? .none)
+            name: name ?? "", phone: phone ?? "", email: row["email"] as String?,
+            consumerNumber: row["consumer_number"] as String?, language: row["language"] as String,
+            priority: PriorityCategory(rawValue: priority) ?? .none)
         slotID = row["slot_id"]
         slotStartsAt = row["slot_starts_at"]
         queuedAt = date("queued_at")

@@ -1,3 +1,5 @@
+import Foundation
+
 /// The two capabilities of a token (DESIGN, decision 1). `view` reads its status, follows its
 /// stream and will subscribe to push: links, QR codes and SMS texts carry it, and it may reach a
 /// web server's error log. `manage` cancels, moves and checks in the token: an HttpOnly cookie on
@@ -25,6 +27,13 @@ public struct TokenSecrets: Sendable, Equatable {
         }
         return TokenSecrets(view: secret("view"), manage: secret("manage"))
     }
+
+    /// The token page's path with the view capability: what redirects, QR codes and messages carry.
+    public static func pagePath(token id: Int64, view secret: String) -> String {
+        "/token/?id=\(id)&secret=\(secret.addingPercentEncoding(withAllowedCharacters: unreserved) ?? "")"
+    }
+
+    private static let unreserved = CharacterSet.alphanumerics.union(CharacterSet(charactersIn: "-._~"))
 
     /// What the database keeps of a secret: its BLAKE2b digest, in hex.
     public static func digest(_ secret: String) -> String { StaffCrypto.digest(secret) }

@@ -5,7 +5,8 @@ import QueueCore
 /// field, and everything the citizen typed kept, so nothing is lost. Rendered here rather than by a
 /// redirect so that names and phone numbers never travel in a URL.
 enum BookingFormPage {
-    static let fields = ["office", "service", "name", "phone", "email", "consumer_number", "priority", "language", "slot", "date"]
+    static let fields = ["office", "service", "name", "phone", "email", "consumer_number", "priority", "language", "slot", "date",
+                         "notify_choice", "notify_sms", "notify_email"]
 
     static func response(for error: APIError, input: RequestBody, offices: [OfficeSummary], text interfaceText: InterfaceText) -> Response {
         let language = ["en", "gu", "hi"].contains(input["language"] ?? "") ? (input["language"] ?? "gu") : "gu"
@@ -17,6 +18,10 @@ enum BookingFormPage {
         }
         func invalid(_ field: String) -> String {
             error.field == field ? " aria-invalid=\"true\" aria-describedby=\"\(field)-error\"" : ""
+        }
+        // As the citizen left the boxes; ticked if the post came from elsewhere than our form.
+        func ticked(_ box: String) -> String {
+            input["notify_choice"] == nil || input[box] == "true" || input[box] == "on" ? " checked" : ""
         }
         let sentence = HTML.escape(text.message(for: error))
         func message(_ field: String) -> String {
@@ -53,6 +58,11 @@ enum BookingFormPage {
             <input id="phone" name="phone" type="tel" autocomplete="tel" inputmode="tel" value="\(value("phone"))"\(invalid("phone"))>
             <label for="email">\(HTML.escape(text.email)) (\(HTML.escape(text.optional)))</label>\(message("email"))
             <input id="email" name="email" type="email" autocomplete="email" value="\(value("email"))"\(invalid("email"))>
+            <fieldset class="notify-choice"><legend>\(HTML.escape(text.notify))</legend>
+            <input type="hidden" name="notify_choice" value="1">
+            <label><input type="checkbox" name="notify_sms" value="true"\(ticked("notify_sms"))> \(HTML.escape(text.notifySMS))</label>
+            <label><input type="checkbox" name="notify_email" value="true"\(ticked("notify_email"))> \(HTML.escape(text.notifyEmail))</label>
+            <p class="hint">\(HTML.escape(text.notifyConsent))</p></fieldset>
             <label for="consumer_number">\(HTML.escape(text.consumerNumber)) (\(HTML.escape(text.optional)))</label>\(message("consumer_number"))
             <input id="consumer_number" name="consumer_number" inputmode="numeric" value="\(value("consumer_number"))"\(invalid("consumer_number"))>
             <label for="priority">\(HTML.escape(text.priority))</label>\(message("priority"))

@@ -2,6 +2,7 @@
 /// interface strings (the static booking page's own `form_*` labels, and `error_*` sentences).
 struct BookingFormText {
     let title, intro, summary, office, service, name, phone, email, consumerNumber, optional, priority, submit: String
+    let notify, notifySMS, notifyEmail, notifyConsent: String
     let priorities: [String: String]
     private let text: InterfaceText
     private let language: String
@@ -14,6 +15,8 @@ struct BookingFormText {
         office = word("form_office"); service = word("form_service"); name = word("form_name"); phone = word("form_phone")
         email = word("form_email"); consumerNumber = word("form_consumer_number"); optional = word("form_optional")
         priority = word("form_priority"); submit = word("form_submit")
+        notify = word("form_notify"); notifySMS = word("form_notify_sms"); notifyEmail = word("form_notify_email")
+        notifyConsent = word("form_notify_consent")
         priorities = Dictionary(uniqueKeysWithValues: ["none", "senior_citizen", "person_with_disability", "pregnant_woman"].map {
             ($0, word("priority_" + $0))
         })

@@ -14,14 +14,43 @@ enum HealthRoutes {
         let offices: Int
         /// Free space on the database's disk, in bytes.
         let diskFreeBytes: Int64?
+        /// The message worker, reported but never a reason for 503 (DESIGN, decision 8).
+        let worker: WorkerHealth?
         let time: Date
 
         enum CodingKeys: String, CodingKey {
-            case status, offices, time
+            case status, offices, time, worker
             case schemaVersion = "schema_version"
             case appliedMigrations = "applied_migrations"
             case pendingMigrations = "pending_migrations"
             case diskFreeBytes = "disk_free_bytes"
+        }
+    }
+
+    struct WorkerHealth: Encodable {
+        /// `running` (a heartbeat within the last 30 s), `stopped`, or `never_started`.
+        let state: String
+        let lastHeartbeat: Date?
+        /// Messages not yet sent: waiting, being sent, or failed and due again.
+        let pendingMessages: Int
+
+        enum CodingKeys: String, CodingKey {
+            case state
+            case lastHeartbeat = "last_heartbeat"
+            case pendingMessages = "pending_messages"
+        }
+
+        static let staleSeconds: Double = 30
+
+        init?(_ services: AppServices) {
+            guard let status = try? Deliveries(database: services.database).workerStatus() else { return nil }
+            lastHeartbeat = status.lastBeat
+            pendingMessages = status.pending
+            if let beat = status.lastBeat {
+                state = services.now().timeIntervalSince(beat) <= Self.staleSeconds ? "running" : "stopped"
+            } else {
+                state = "never_started"
+            }
         }
     }
 
@@ -53,7 +82,7 @@ enum HealthRoutes {
             return .success(Health(
                 status: status, schemaVersion: database.schemaVersion, appliedMigrations: database.appliedMigrations,
                 pendingMigrations: database.pendingMigrations, offices: database.officeCount,
-                diskFreeBytes: database.freeBytes, time: services.now()))
+                diskFreeBytes: database.freeBytes, worker: database.isCurrent ? WorkerHealth(services) : nil, time: services.now()))
         } catch {
             return .failure(UnavailableError(body: Unavailable(
                 status: "unavailable", reason: "The database cannot be read.", time: services.now())))

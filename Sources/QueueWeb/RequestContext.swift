@@ -26,6 +26,8 @@ public struct AppServices: Sendable {
     public var now: @Sendable () -> Date
     /// The words of the pages fcgi-app renders itself.
     public var text: InterfaceText
+    /// The secret the SMS gateway signs its delivery reports with; nil: reports are refused.
+    public var deliveryReportSecret: [UInt8]?
     /// Token statuses and office snapshots as JSON, encoded once per change.
     let encodedStatuses = EncodedOnce<Int64, TokenView>(capacity: 50_000)
     let encodedSnapshots = EncodedOnce<String, OfficeSnapshot>(capacity: 1_000)

@@ -92,7 +92,8 @@ enum TokenRoutes {
         }
         let citizen = CitizenDetails(
             name: body["name"] ?? "", phone: body["phone"] ?? "", email: body["email"],
-            consumerNumber: body["consumer_number"], language: body["language"] ?? "gu", priority: priority)
+            consumerNumber: body["consumer_number"], language: body["language"] ?? "gu", priority: priority,
+            channels: try chosenChannels(body))
         let kiosk = try KioskRoutes.presentedKiosk(context, key: kioskKey)
         let forKiosk = kiosk != nil || body["kiosk"] == "true"
         guard !forKiosk || kiosk != nil else { throw APIError(QueueError.kioskNotEnrolled) }
@@ -115,12 +116,33 @@ enum TokenRoutes {
         return response
     }
 
+    /// The channels the citizen chose: `notify_sms` and `notify_email` (true or false; a form's
+    /// ticked box sends "true"). Nil, the default (SMS with a mobile, e-mail with an address), when
+    /// the request says nothing; a form that shows the boxes marks itself with `notify_choice`, so
+    /// that a box left unticked, which browsers do not send, means no.
+    static func chosenChannels(_ body: RequestBody) throws -> Set<MessageChannel>? {
+        let boxes = body.isForm && body["notify_choice"] != nil
+        guard boxes || body["notify_sms"] != nil || body["notify_email"] != nil else { return nil }
+        var channels: Set<MessageChannel> = []
+        for (field, channel) in [("notify_sms", MessageChannel.sms), ("notify_email", .email)] {
+            switch body[field] {
+            // JSON's true and false may arrive as 1 and 0 (JSONSerialization's numbers).
+            case "true", "on", "1": channels.insert(channel)
+            case "false", "0": continue
+            case nil: if !boxes { channels.insert(channel) }
+            default: throw APIError.invalidField(field, "\(field) must be true or false.")
+            }
+        }
+        return channels
+    }
+
     static func isNonce(_ text: String) -> Bool {
         text.utf8.count == 32 && text.utf8.allSatisfy { (48...57).contains($0) || (97...102).contains($0) }
     }
 
     /// The fields that make up a booking request, for telling a retry from another booking.
-    static let bookingFields = ["office", "service", "name", "phone", "email", "consumer_number", "language", "priority", "slot", "date"]
+    static let bookingFields = ["office", "service", "name", "phone", "email", "consumer_number", "language", "priority", "slot", "date",
+                                "notify_sms", "notify_email"]
 
     /// The request's idempotency key, if it has one: the `Idempotency-Key` header, or the booking
     /// form's hidden `idempotency_key`. A form's nonce stays on a page the citizen may change and
@@ -184,10 +206,8 @@ enum TokenRoutes {
     }
 
     static func tokenPage(id: Int64, secret: String) -> String {
-        "/token/?id=\(id)&secret=\(secret.addingPercentEncoding(withAllowedCharacters: unreserved) ?? "")"
+        TokenSecrets.pagePath(token: id, view: secret)
     }
-
-    private static let unreserved = CharacterSet.alphanumerics.union(CharacterSet(charactersIn: "-._~"))
 
     static func redirectToTokenPage(_ token: Token, viewSecret: String) -> Response {
         Response(status: 303, headers: [("Location", tokenPage(id: token.id, secret: viewSecret)), ("Cache-Control", "no-store")])

@@ -17,6 +17,7 @@ public struct WebApplication: Responder {
         self.logger = logger
         var router = Router()
         HealthRoutes.register(in: &router)
+        DeliveryReportRoutes.register(in: &router)
         let accounts = StaffAccounts(database: services.database)
         // Without a key (an unmigrated database) nobody can sign in; health reports the migrations.
         let auth = StaffAuth(accounts: accounts, key: (try? accounts.signingKey(at: services.now())) ?? StaffCrypto.randomBytes(32))
@@ -28,6 +29,7 @@ public struct WebApplication: Responder {
         CounterRoutes.register(in: &router, auth: auth)
         KioskRoutes.register(in: &router, auth: auth)
         ReportRoutes.register(in: &router, auth: auth)
+        MessageRoutes.register(in: &router, auth: auth)
         AdminRoutes.register(in: &router, auth: auth)
         self.router = router
     }

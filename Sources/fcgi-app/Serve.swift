@@ -43,6 +43,9 @@ struct Serve: ParsableCommand {
     @Option(help: "Event streams open at once from one client address (env: GUVNL_MAX_STREAMS_PER_ADDRESS); a waiting hall behind one Wi-Fi is one address.")
     var maxStreamsPerAddress: Int = Environment.int("GUVNL_MAX_STREAMS_PER_ADDRESS") ?? 300
 
+    @Option(help: "A file holding the secret the SMS gateway signs delivery reports with (HMAC-SHA256); none: reports are refused (env: GUVNL_DELIVERY_REPORT_SECRET_FILE).")
+    var deliveryReportSecretFile: String? = Environment.string("GUVNL_DELIVERY_REPORT_SECRET_FILE")
+
     @Option(help: "trace, debug, info, notice, warning, error or critical (env: GUVNL_LOG_LEVEL).")
     var logLevel: String = Environment.string("GUVNL_LOG_LEVEL") ?? "info"
 
@@ -65,13 +68,7 @@ struct Serve: ParsableCommand {
 
     func run() throws {
         // Before any thread exists, so that every thread inherits the mask and only sigwait sees them.
-        TerminationSignals.block()
-        let level = Logger.Level(rawValue: logLevel) ?? .info
-        LoggingSystem.bootstrap { label in
-            var handler = StreamLogHandler.standardError(label: label)
-            handler.logLevel = level
-            return handler
-        }
+        LongRunning.prepare(logLevel: logLevel)
         let logger = Logger(label: "fcgi-app")
         // Every event stream holds a descriptor: take all the system allows (systemd: LimitNOFILE).
         let descriptors = FastCGIServer.raiseDescriptorLimit()
@@ -86,6 +83,8 @@ struct Serve: ParsableCommand {
         }
 
         let text = try interfaceText()
+        var services = AppServices(queue: Queue(database: appDatabase), text: text)
+        services.deliveryReportSecret = try deliveryReportSecret()
 
         let address: ListenAddress = listenPort.map { .loopbackPort($0) } ?? .unixSocket(path: socket)
         if case .unixSocket(let path) = address, !(path as NSString).deletingLastPathComponent.isEmpty {
@@ -97,7 +96,7 @@ struct Serve: ParsableCommand {
                 address: address, threads: threads, maxBodyBytes: maxBodyBytes,
                 socketGroup: listenSocketGroup, shutdownGraceSeconds: Double(shutdownGrace),
                 maxStreams: maxStreams, maxStreamsPerAddress: maxStreamsPerAddress),
-            responder: WebApplication(services: AppServices(queue: Queue(database: appDatabase), text: text), logger: logger),
+            responder: WebApplication(services: services, logger: logger),
             logger: logger,
             // Wakes the main thread's sigwait, as an operator's SIGTERM would: stop cleanly, then exit non-zero.
             onSocketLost: { kill(getpid(), SIGTERM) })
@@ -111,6 +110,16 @@ struct Serve: ParsableCommand {
         server.stop()
         // Losing the socket is a failure: the supervisor (scripts/supervise.sh, systemd) starts us afresh.
         if server.hasLostSocket { throw ExitCode(75) }
+    }
+
+    /// The shared secret of delivery reports, trimmed of the file's line end.
+    private func deliveryReportSecret() throws -> [UInt8]? {
+        guard let path = deliveryReportSecretFile else { return nil }
+        guard let data = FileManager.default.contents(atPath: path),
+              let secret = String(data: data, encoding: .utf8)?.trimmingCharacters(in: .whitespacesAndNewlines), secret.utf8.count >= 16 else {
+            throw StartupError("The delivery-report secret file \(path) cannot be read or holds fewer than 16 characters.")
+        }
+        return Array(secret.utf8)
     }
 
     /// The token page's and the booking form's words, from the site build (one source: Templates/i18n).

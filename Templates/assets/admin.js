@@ -116,6 +116,33 @@
       say("");
       showReport(answer.body);
     }).catch(function () { say(words.offline); });
+    loadMessages();
+  }
+
+  // Messages to citizens: counts by day, channel, state and reason for the report's days, and the
+  // newest messages as the citizen received them (the local sink's view when no gateway is set).
+  function loadMessages() {
+    var base = "/api/v1/offices/" + encodeURIComponent(office) + "/messages";
+    api("GET", base + "/tally?" + query()).then(function (answer) {
+      if (!answer.ok) { return; }
+      fill($("message-tally"), answer.body.tally.map(function (t) {
+        return [t.day, t.channel, words["message_" + t.state] || t.state, t.reason || "", t.count];
+      }));
+    }).catch(function () {});
+    api("GET", base + "?limit=30").then(function (answer) {
+      if (!answer.ok) { return; }
+      var list = $("message-list");
+      list.textContent = "";
+      answer.body.messages.forEach(function (m) {
+        var item = element("li");
+        item.appendChild(element("p", [new Date(m.created_at).toLocaleString(lang), m.token || "", m.channel, m.language,
+          m.recipient, words["message_" + m.state] || m.state].join(" · "), "small"));
+        var text = element("pre", m.text || m.last_error || "", "message-text");
+        text.lang = m.language;
+        item.appendChild(text);
+        list.appendChild(item);
+      });
+    }).catch(function () {});
   }
 
   function showReport(report) {

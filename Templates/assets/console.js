@@ -174,6 +174,11 @@
     add(words.phone, current.phone);
     if (current.priority !== "none") { add(words.priority, words["priority_" + current.priority] || current.priority); }
     if (current.recalls > 0) { add(words.recalls, String(current.recalls)); }
+    // Has the citizen been told they were called (SMS, e-mail, as they chose)?
+    var told = current.told_of_call || [];
+    add(words.told, told.length ? told.map(function (m) {
+      return (words["channel_" + m.channel] || m.channel) + ": " + (words["message_" + m.state] || m.state);
+    }).join(", ") : words.told_none);
     box.appendChild(facts);
     if (current.required_documents && current.required_documents.length) {
       box.appendChild(element("h3", words.documents));

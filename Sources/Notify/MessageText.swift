@@ -1,0 +1,67 @@
+import Foundation
+import QueueCore
+
+/// Fills a message's template, in the citizen's language, from the interface strings that sitegen
+/// writes (`public/interface-strings.json`, from `Templates/i18n/`), where editors change them.
+/// SMS texts are also held to their DLT registration (`SMSTemplates`).
+public struct MessageText: Sendable {
+    private let tables: [String: [String: String]]
+    private let sms: SMSTemplates
+    /// The public address the token page's link is made absolute with.
+    private let baseURL: String
+
+    public init(strings: [String: [String: String]], sms: SMSTemplates, baseURL: String) {
+        tables = strings
+        self.sms = sms
+        self.baseURL = baseURL.hasSuffix("/") ? String(baseURL.dropLast()) : baseURL
+    }
+
+    /// Why a message cannot be rendered: a permanent failure, trying again would not help.
+    public struct Unrenderable: Error, CustomStringConvertible {
+        public let description: String
+    }
+
+    public func render(_ message: OutboxMessage) throws(Unrenderable) -> RenderedMessage {
+        let key = message.trigger.templateKey(for: message.channel)
+        guard let template = tables[message.language]?[key] ?? tables["en"]?[key] else {
+            throw Unrenderable(description: "no text \(key) in the interface strings")
+        }
+        var values = message.params
+        if let link = values["link"], link.hasPrefix("/") { values["link"] = baseURL + link }
+        let text = Self.fill(template, values)
+        var rendered = RenderedMessage(
+            outboxID: message.id, channel: message.channel, recipient: message.recipient, language: message.language,
+            officeCode: message.officeCode, templateKey: key, templateID: nil, subject: nil, text: text,
+            idempotencyKey: message.idempotencyKey)
+        switch message.channel {
+        case .sms, .whatsapp:
+            guard let registered = sms.registered(key, language: message.language) else {
+                throw Unrenderable(description: "\(key) (\(message.language)) has no registered DLT template")
+            }
+            guard SMSTemplates.matches(text, template: registered.text) else {
+                throw Unrenderable(description: "\(key) (\(message.language)) does not match its DLT template \(registered.id)")
+            }
+            rendered.templateID = registered.id
+        case .email:
+            let subject = tables[message.language]?[key + "_subject"] ?? tables["en"]?[key + "_subject"] ?? "GUVNL Queue"
+            rendered.subject = Self.fill(subject, values)
+        case .push:
+            break
+        }
+        return rendered
+    }
+
+    /// `{name}` replaced by its value; an unknown name is left as written, so a mistake shows.
+    static func fill(_ template: String, _ values: [String: String]) -> String {
+        var result = ""
+        var rest = template[...]
+        while let open = rest.firstIndex(of: "{") {
+            result += rest[..<open]
+            guard let close = rest[open...].firstIndex(of: "}") else { break }
+            let name = String(rest[rest.index(after: open)..<close])
+            result += values[name] ?? String(rest[open...close])
+            rest = rest[rest.index(after: close)...]
+        }
+        return result + rest
+    }
+}

@@ -1,0 +1,131 @@
+import Foundation
+import Logging
+import QueueCore
+
+/// The outbox's sender: claims due messages under a lease, renders each in its citizen's language,
+/// hands it to its channel's sender and records the outcome (sent, or failed and tried again after
+/// a backoff, or given up), and notes a heartbeat. Several workers may run at once: the lease keeps
+/// each message to one of them. `stop()` lets the message in hand finish; `run()` then returns.
+public final class MessageWorker: @unchecked Sendable {
+    public struct Settings: Sendable {
+        public var name: String
+        public var batch = 20
+        public var leaseSeconds: Double = 60
+        public var pollSeconds: Double = 0.5
+        public var heartbeatSeconds: Double = 5
+        public var retry = RetryPolicy()
+        /// How often the offices are looked at for "your turn is near".
+        public var turnNearSeconds: Double = 1
+
+        public init(name: String) { self.name = name }
+    }
+
+    private let deliveries: Deliveries
+    private let text: MessageText
+    private let senders: [MessageChannel: any ChannelSender]
+    /// Takes any channel without a sender of its own (all of them when no gateway is configured).
+    private let fallback: any ChannelSender
+    private let turnNear: TurnNearWatch?
+    private let settings: Settings
+    private let logger: Logger
+    private let now: @Sendable () -> Date
+    private let lock = NSCondition()
+    private var stopping = false
+    private var sent = 0
+
+    public init(deliveries: Deliveries, text: MessageText, senders: [MessageChannel: any ChannelSender], fallback: any ChannelSender,
+                turnNear: TurnNearWatch? = nil, settings: Settings, logger: Logger, now: @escaping @Sendable () -> Date = Date.init) {
+        self.deliveries = deliveries
+        self.turnNear = turnNear
+        self.text = text
+        self.senders = senders
+        self.fallback = fallback
+        self.settings = settings
+        self.logger = logger
+        self.now = now
+    }
+
+    /// Asks the worker to stop after the message in hand.
+    public func stop() {
+        lock.lock(); stopping = true; lock.broadcast(); lock.unlock()
+    }
+
+    private var isStopping: Bool { lock.lock(); defer { lock.unlock() }; return stopping }
+
+    /// Sends until stopped.
+    public func run() {
+        let started = now()
+        var lastBeat = Date.distantPast, lastLook = Date.distantPast
+        while !isStopping {
+            if let turnNear, now().timeIntervalSince(lastLook) >= settings.turnNearSeconds {
+                lastLook = now()
+                do {
+                    let told = try turnNear.look(at: lastLook)
+                    if told > 0 { logger.info("turn near", metadata: ["tokens": "\(told)"]) }
+                } catch {
+                    logger.error("turn near not looked at", metadata: ["error": "\(type(of: error))"])
+                }
+            }
+            if now().timeIntervalSince(lastBeat) >= settings.heartbeatSeconds {
+                do {
+                    try deliveries.beat(worker: settings.name, startedAt: started, sent: sent, at: now())
+                    lastBeat = now()
+                } catch {
+                    logger.error("heartbeat not recorded", metadata: ["error": "\(type(of: error))"])
+                }
+            }
+            let claimed: [OutboxMessage]
+            do {
+                claimed = try deliveries.claim(owner: settings.name, limit: settings.batch, leaseSeconds: settings.leaseSeconds, at: now())
+            } catch {
+                logger.error("cannot claim messages", metadata: ["error": "\(type(of: error))"])
+                claimed = []
+            }
+            for message in claimed {
+                // A message claimed but not begun goes back when its lease ends (or at once to the next worker).
+                if isStopping { break }
+                deliver(message)
+            }
+            if claimed.isEmpty { pause(settings.pollSeconds) }
+        }
+        try? deliveries.beat(worker: settings.name, startedAt: started, sent: sent, at: now())
+    }
+
+    private func pause(_ seconds: Double) {
+        lock.lock()
+        if !stopping { _ = lock.wait(until: Date().addingTimeInterval(seconds)) }
+        lock.unlock()
+    }
+
+    /// One message: render, send, record. Nothing personal is logged: the id, channel and outcome.
+    func deliver(_ message: OutboxMessage) {
+        let metadata: Logger.Metadata = ["message": "\(message.id)", "channel": "\(message.channel.rawValue)", "attempt": "\(message.attempts)"]
+        let outcome: Result<(RenderedMessage, SendReceipt), SendFailure>
+        do {
+            let rendered = try text.render(message)
+            let receipt = try (senders[message.channel] ?? fallback).send(rendered)
+            outcome = .success((rendered, receipt))
+        } catch let failure as SendFailure {
+            outcome = .failure(failure)
+        } catch {
+            outcome = .failure(SendFailure("\(error)", permanent: true))
+        }
+        do {
+            switch outcome {
+            case .success(let (rendered, receipt)):
+                try deliveries.markSent(message, owner: settings.name, Deliveries.Sent(
+                    templateKey: rendered.templateKey, templateID: rendered.templateID, body: rendered.subject.map { "\($0)\n\n\(rendered.text)" } ?? rendered.text,
+                    providerID: receipt.providerID, isDelivered: receipt.isDelivered), at: now())
+                lock.lock(); sent += 1; lock.unlock()
+                logger.info("message sent", metadata: metadata)
+            case .failure(let failure):
+                let state = try deliveries.markFailed(message, owner: settings.name, reason: failure.reason, permanent: failure.permanent,
+                                                      retry: settings.retry, unit: Double.random(in: 0..<1), at: now())
+                logger.warning("message not sent", metadata: metadata.merging(["reason": "\(failure.reason)", "state": "\(state.rawValue)"]) { $1 })
+            }
+        } catch {
+            // Not recorded: the lease runs out and the message is tried again (the gateway drops a repeat by its key).
+            logger.error("outcome not recorded", metadata: metadata.merging(["error": "\(type(of: error))"]) { $1 })
+        }
+    }
+}

@@ -1,0 +1,32 @@
+import Foundation
+import QueueCore
+
+/// Watches the offices' queues from the worker's process and writes "your turn is near" once a
+/// token's people-before-you fall to the threshold (a setting, default 3). It follows other
+/// processes' commits through the events table (`LiveOffices.catchUp`): the first look covers every
+/// office, later looks only the offices that changed, and every office again each minute, since
+/// time alone moves the order (waiting ages every token).
+public final class TurnNearWatch: @unchecked Sendable {
+    private let queue: Queue
+    private let threshold: Int
+    private var lastFullLook: Date?
+
+    public init(queue: Queue, threshold: Int) {
+        self.queue = queue
+        self.threshold = threshold
+    }
+
+    /// One look; returns how many tokens were newly told.
+    @discardableResult
+    public func look(at now: Date) throws -> Int {
+        let changed = try queue.live.catchUp()
+        let offices: [String]
+        if lastFullLook.map({ now.timeIntervalSince($0) >= 60 }) ?? true {
+            offices = try queue.officeCodes()
+            lastFullLook = now
+        } else {
+            offices = changed.keys.sorted()
+        }
+        return try queue.writeTurnsNear(threshold: threshold, offices: offices, at: now).count
+    }
+}

@@ -1,0 +1,126 @@
+import Foundation
+import GRDB
+
+/// The outbox's sending side: workers claim due messages under a lease, record each attempt's
+/// outcome, and gateways' delivery reports close them. Every step is one short transaction.
+public struct Deliveries: Sendable {
+    public let database: AppDatabase
+
+    public init(database: AppDatabase) { self.database = database }
+
+    /// Takes up to `limit` due messages for `owner` until `leaseSeconds` from now, in one
+    /// transaction: due pending or failed messages, and messages whose sender's lease ran out (a
+    /// worker killed mid-send). Two workers never hold the same message at once.
+    public func claim(owner: String, limit: Int, leaseSeconds: Double, at now: Date) throws -> [OutboxMessage] {
+        let moment = now.milliseconds
+        return try database.writer.write { db in
+            let ids = try Int64.fetchAll(db.cachedStatement(sql: """
+                SELECT id FROM outbox WHERE state IN ('pending', 'failed') AND next_attempt_at <= ?
+                UNION SELECT id FROM outbox WHERE state = 'sending' AND lease_until < ?
+                ORDER BY id LIMIT ?
+                """), arguments: [moment, moment, limit])
+            var claimed: [OutboxMessage] = []
+            for id in ids {
+                try db.cachedStatement(sql: """
+                    UPDATE outbox SET state = 'sending', lease_owner = ?, lease_until = ?, attempts = attempts + 1 WHERE id = ?
+                    """).execute(arguments: [owner, now.addingTimeInterval(leaseSeconds).milliseconds, id])
+                if let message = try OutboxMessage.fetchOne(db.cachedStatement(sql: "SELECT * FROM outbox WHERE id = ?"), arguments: [id]) {
+                    claimed.append(message)
+                }
+            }
+            return claimed
+        }
+    }
+
+    /// What was sent, as recorded against the message.
+    public struct Sent: Sendable {
+        public var templateKey: String
+        public var templateID: String?
+        public var body: String
+        /// The gateway's id for the message, which its delivery reports name.
+        public var providerID: String?
+        /// True when the channel confirms delivery itself (the local sink, SMTP's acceptance is not).
+        public var isDelivered: Bool
+
+        public init(templateKey: String, templateID: String?, body: String, providerID: String?, isDelivered: Bool = false) {
+            self.templateKey = templateKey
+            self.templateID = templateID
+            self.body = body
+            self.providerID = providerID
+            self.isDelivered = isDelivered
+        }
+    }
+
+    /// Records a send the channel accepted. False if the lease was lost meanwhile (another worker
+    /// has the message now): nothing is changed.
+    @discardableResult
+    public func markSent(_ message: OutboxMessage, owner: String, _ sent: Sent, at now: Date) throws -> Bool {
+        try database.writer.write { db in
+            try db.cachedStatement(sql: """
+                UPDATE outbox SET state = ?, template_key = ?, template_id = ?, body = ?, provider_id = ?, sent_at = ?,
+                    finished_at = ?, lease_owner = NULL, lease_until = NULL, next_attempt_at = NULL, last_error = NULL
+                WHERE id = ? AND lease_owner = ?
+                """).execute(arguments: [sent.isDelivered ? "delivered" : "sent", sent.templateKey, sent.templateID, sent.body,
+                                         sent.providerID, now.milliseconds, sent.isDelivered ? now.milliseconds : nil, message.id, owner])
+            return db.changesCount == 1
+        }
+    }
+
+    /// Records a failed attempt: tried again after the policy's backoff, or given up once the
+    /// attempts are spent or the failure is `permanent` (a text the template refuses, a bad address).
+    @discardableResult
+    public func markFailed(_ message: OutboxMessage, owner: String, reason: String, permanent: Bool, retry: RetryPolicy,
+                           unit: Double, at now: Date) throws -> OutboxMessage.State {
+        let givesUp = permanent || message.attempts >= retry.maxAttempts
+        let next = now.addingTimeInterval(retry.delay(afterAttempts: message.attempts, unit: unit))
+        return try database.writer.write { db in
+            try db.cachedStatement(sql: """
+                UPDATE outbox SET state = ?, last_error = ?, next_attempt_at = ?, finished_at = ?, lease_owner = NULL, lease_until = NULL
+                WHERE id = ? AND lease_owner = ?
+                """).execute(arguments: [givesUp ? "gave_up" : "failed", String(reason.prefix(300)), givesUp ? nil : next.milliseconds,
+                                         givesUp ? now.milliseconds : nil, message.id, owner])
+            return givesUp ? .gaveUp : .failed
+        }
+    }
+
+    /// A gateway's delivery report for the message it knows as `providerID` (or by our idempotency
+    /// key): delivered, or failed with the gateway's reason. False if no sent message matches.
+    public func recordReport(messageRef: String, delivered: Bool, reason: String?, at now: Date) throws -> Bool {
+        try database.writer.write { db in
+            try db.cachedStatement(sql: """
+                UPDATE outbox SET state = ?, last_error = ?, finished_at = ?
+                WHERE (provider_id = ? OR idempotency_key = ?) AND state IN ('sent', 'delivered', 'failed') AND sent_at IS NOT NULL
+                """).execute(arguments: [delivered ? "delivered" : "failed", delivered ? nil : String((reason ?? "failed").prefix(300)),
+                                         now.milliseconds, messageRef, messageRef])
+            return db.changesCount > 0
+        }
+    }
+
+    /// Notes that `worker` is alive, and how many messages it has sent since it started.
+    public func beat(worker: String, startedAt: Date, sent: Int, at now: Date) throws {
+        try database.writer.write { db in
+            try db.cachedStatement(sql: """
+                INSERT INTO worker_heartbeat (worker, started_at, beat_at, sent) VALUES (?, ?, ?, ?)
+                ON CONFLICT (worker) DO UPDATE SET started_at = excluded.started_at, beat_at = excluded.beat_at, sent = excluded.sent
+                """).execute(arguments: [worker, startedAt.milliseconds, now.milliseconds, sent])
+            // Workers gone for a day are forgotten, so the table stays a list of the living.
+            try db.cachedStatement(sql: "DELETE FROM worker_heartbeat WHERE beat_at < ?").execute(arguments: [now.addingTimeInterval(-86_400).milliseconds])
+        }
+    }
+
+    /// The newest heartbeat of any worker, and the number of messages waiting to be sent.
+    public func workerStatus() throws -> (lastBeat: Date?, pending: Int) {
+        try database.writer.read { db in
+            let beat = try Int64.fetchOne(db.cachedStatement(sql: "SELECT max(beat_at) FROM worker_heartbeat"))
+            let pending = try Int.fetchOne(db.cachedStatement(sql: "SELECT count(*) FROM outbox WHERE state IN ('pending', 'sending', 'failed')")) ?? 0
+            return (beat.map(Date.init(milliseconds:)), pending)
+        }
+    }
+
+    /// One message by id.
+    public func message(_ id: Int64) throws -> OutboxMessage? {
+        try database.writer.read { db in
+            try OutboxMessage.fetchOne(db.cachedStatement(sql: "SELECT * FROM outbox WHERE id = ?"), arguments: [id])
+        }
+    }
+}

@@ -1,0 +1,72 @@
+import Foundation
+import GRDB
+
+/// Writes the messages a change causes into the outbox, inside that change's own transaction (or
+/// savepoint), so that a change that rolls back leaves no message and none commits without its
+/// message. Each row holds what its template needs, in the token's language; the worker renders
+/// and sends it. A trigger tells a token once per channel (`UNIQUE (token_id, trigger, channel)`).
+enum Outbox {
+    /// Records the channels the citizen chose: SMS by default when a mobile number is given, e-mail
+    /// when an address is; a channel without its address is dropped.
+    static func recordChannels(_ db: Database, token: Token, chosen: Set<MessageChannel>?) throws {
+        let citizen = token.citizen
+        var channels = chosen ?? [.sms, .email]
+        if citizen.phone.isEmpty { channels.subtract([.sms, .whatsapp]) }
+        if citizen.email == nil { channels.remove(.email) }
+        for channel in channels.sorted(by: { $0.rawValue < $1.rawValue }) {
+            try db.cachedStatement(sql: "INSERT INTO token_channel (token_id, channel) VALUES (?, ?)")
+                .execute(arguments: [token.id, channel.rawValue])
+        }
+    }
+
+    /// Queues `trigger`'s message to `token` on each channel it chose; `extra` adds to the common
+    /// values (number, office, service). Returns how many rows were written (a trigger already
+    /// written for the token writes nothing again).
+    @discardableResult
+    static func enqueue(_ db: Database, _ trigger: MessageTrigger, token: Token, extra: [String: String] = [:],
+                        due: Date? = nil, at now: Date) throws -> Int {
+        let channels = try String.fetchAll(db.cachedStatement(sql: "SELECT channel FROM token_channel WHERE token_id = ?"),
+                                           arguments: [token.id]).compactMap(MessageChannel.init(rawValue:))
+        guard !channels.isEmpty else { return 0 }
+        var params = try commonParams(db, token: token)
+        params.merge(extra) { _, given in given }
+        let json = String(decoding: try JSONEncoder.sorted.encode(params), as: UTF8.self)
+        var written = 0
+        for channel in channels {
+            guard let recipient = channel == .email ? token.citizen.email : token.citizen.phone, !recipient.isEmpty else { continue }
+            try db.cachedStatement(sql: """
+                INSERT INTO outbox (token_id, office_code, trigger, channel, language, recipient, params, next_attempt_at, created_at)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (token_id, trigger, channel) DO NOTHING
+                """).execute(arguments: [token.id, token.officeCode, trigger.rawValue, channel.rawValue, token.citizen.language,
+                                         recipient, json, (due ?? now).milliseconds, now.milliseconds])
+            written += db.changesCount
+        }
+        return written
+    }
+
+    /// The number, and the office's and service's names in the token's language.
+    private static func commonParams(_ db: Database, token: Token) throws -> [String: String] {
+        let language = CitizenDetails.languages.contains(token.citizen.language) ? token.citizen.language : "en"
+        let office = try String.fetchOne(db.cachedStatement(sql: "SELECT name_\(language) FROM office WHERE code = ?"),
+                                         arguments: [token.officeCode]) ?? token.officeCode
+        let service = try String.fetchOne(db.cachedStatement(sql: "SELECT name_\(language) FROM service WHERE code = ?"),
+                                          arguments: [token.serviceCode]) ?? token.serviceCode
+        return ["number": token.number, "office": office, "service": service, "office_code": token.officeCode, "day": token.serviceDay]
+    }
+
+    /// The documents to bring for the token's service, in its language, as one line.
+    static func documents(_ db: Database, token: Token) throws -> String {
+        let language = CitizenDetails.languages.contains(token.citizen.language) ? token.citizen.language : "en"
+        return try String.fetchAll(db.cachedStatement(sql: "SELECT name_\(language) FROM service_document WHERE service_code = ? ORDER BY position"),
+                                   arguments: [token.serviceCode]).joined(separator: "; ")
+    }
+}
+
+extension JSONEncoder {
+    /// Keys in order, so that the same values give the same text.
+    static var sorted: JSONEncoder {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        return encoder
+    }
+}

@@ -1,0 +1,151 @@
+import ArgumentParser
+import FastCGI
+import Foundation
+import Logging
+import Notify
+import QueueCore
+
+struct Worker: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Send the outbox's messages (SMS, e-mail) until SIGTERM or SIGINT.",
+        discussion: """
+            Claims due messages under a lease (several workers may run; a message is sent by one), renders \
+            each in the citizen's language from the interface strings, sends it with its idempotency key and \
+            retries failures with exponential backoff and jitter. With no SMS gateway configured, messages go \
+            to the local sink file (--sink), which a newcomer can read. On SIGTERM it finishes the message in \
+            hand and exits 0. The gateway's credentials come from the environment only \
+            (GUVNL_SMS_AUTHORIZATION), never the command line.
+            """)
+
+    @OptionGroup var database: DatabaseOption
+
+    @Option(help: "The interface strings sitegen writes, which hold the message texts (env: GUVNL_STRINGS).")
+    var strings: String = Environment.string("GUVNL_STRINGS") ?? "public/interface-strings.json"
+
+    @Option(help: "The SMS texts as registered on the DLT platform (env: GUVNL_SMS_TEMPLATES).")
+    var smsTemplates: String = Environment.string("GUVNL_SMS_TEMPLATES") ?? "Templates/sms-dlt.json"
+
+    @Option(help: "The public address links in messages start with (env: GUVNL_BASE_URL).")
+    var baseURL: String = Environment.string("GUVNL_BASE_URL") ?? "http://127.0.0.1:8080"
+
+    @Option(help: "Where messages go when no gateway takes their channel (env: GUVNL_MESSAGE_SINK).")
+    var sink: String = Environment.string("GUVNL_MESSAGE_SINK") ?? "var/log/messages.log"
+
+    @Option(help: "The SMS gateway's address; none: SMS go to the sink (env: GUVNL_SMS_URL).")
+    var smsURL: String? = Environment.string("GUVNL_SMS_URL")
+
+    @Option(help: "form, json, or whatsapp (a WhatsApp Business template message) (env: GUVNL_SMS_FORMAT).")
+    var smsFormat: String = Environment.string("GUVNL_SMS_FORMAT") ?? "form"
+
+    @Option(help: "The gateway's names for our fields, such as to=mobile,text=message,template_id=dlt_te_id (env: GUVNL_SMS_FIELDS).")
+    var smsFields: String = Environment.string("GUVNL_SMS_FIELDS") ?? ""
+
+    @Option(help: "The key of the gateway's message id in its JSON answer (env: GUVNL_SMS_RESPONSE_ID).")
+    var smsResponseID: String = Environment.string("GUVNL_SMS_RESPONSE_ID") ?? "id"
+
+    @Option(help: "Most SMS parts a message may take (env: GUVNL_SMS_MAX_PARTS).")
+    var smsMaxParts: Int = Environment.int("GUVNL_SMS_MAX_PARTS") ?? 3
+
+    @Option(help: "Tell a waiting citizen their turn is near when this many people or fewer are before them (env: GUVNL_TURN_NEAR_AHEAD).")
+    var turnNearAhead: Int = Environment.int("GUVNL_TURN_NEAR_AHEAD") ?? 3
+
+    @Option(help: "This worker's name in leases and heartbeats (env: GUVNL_WORKER_NAME; default host and process id).")
+    var name: String?
+
+    @Option(help: "Messages claimed at a time (env: GUVNL_WORKER_BATCH).")
+    var batch: Int = Environment.int("GUVNL_WORKER_BATCH") ?? 20
+
+    @Option(help: "Seconds a claim holds its messages; a worker killed mid-send leaves them to others after it (env: GUVNL_WORKER_LEASE).")
+    var leaseSeconds: Double = Double(Environment.string("GUVNL_WORKER_LEASE") ?? "") ?? 60
+
+    @Option(help: "Attempts before a message is given up (env: GUVNL_RETRY_ATTEMPTS).")
+    var maxAttempts: Int = Environment.int("GUVNL_RETRY_ATTEMPTS") ?? 6
+
+    @Option(help: "Seconds before the first retry; each further failure doubles it, with jitter (env: GUVNL_RETRY_BASE).")
+    var retryBaseSeconds: Double = Double(Environment.string("GUVNL_RETRY_BASE") ?? "") ?? 30
+
+    @Option(help: "Longest wait between attempts, in seconds (env: GUVNL_RETRY_MAX).")
+    var retryMaxSeconds: Double = Double(Environment.string("GUVNL_RETRY_MAX") ?? "") ?? 3600
+
+    @Option(help: "Seconds between looks at the outbox when it is empty (env: GUVNL_WORKER_POLL).")
+    var pollSeconds: Double = Double(Environment.string("GUVNL_WORKER_POLL") ?? "") ?? 0.5
+
+    @Option(help: "trace, debug, info, notice, warning, error or critical (env: GUVNL_LOG_LEVEL).")
+    var logLevel: String = Environment.string("GUVNL_LOG_LEVEL") ?? "info"
+
+    func validate() throws {
+        guard Logger.Level(rawValue: logLevel) != nil else { throw ValidationError("--log-level must be one of trace ... critical.") }
+        guard SMSGatewayConfiguration.Format(rawValue: smsFormat) != nil else { throw ValidationError("--sms-format must be form, json or whatsapp.") }
+        guard smsFields.isEmpty || SMSGatewayConfiguration.parseFields(smsFields) != nil else {
+            throw ValidationError("--sms-fields must be ours=theirs pairs, ours one of \(SMSGatewayConfiguration.defaultFields.keys.sorted().joined(separator: ", ")).")
+        }
+        if let smsURL { guard URL(string: smsURL)?.scheme?.hasPrefix("http") == true else { throw ValidationError("--sms-url must be an http(s) address.") } }
+        guard (1...10).contains(smsMaxParts) else { throw ValidationError("--sms-max-parts must be from 1 to 10.") }
+        guard (0...50).contains(turnNearAhead) else { throw ValidationError("--turn-near-ahead must be from 0 to 50.") }
+        guard (1...1000).contains(batch) else { throw ValidationError("--batch must be from 1 to 1000.") }
+        guard leaseSeconds >= 1, leaseSeconds <= 3600 else { throw ValidationError("--lease-seconds must be from 1 to 3600.") }
+        guard (1...50).contains(maxAttempts) else { throw ValidationError("--max-attempts must be from 1 to 50.") }
+        guard retryBaseSeconds > 0, retryMaxSeconds >= retryBaseSeconds else {
+            throw ValidationError("--retry-base-seconds must be above 0 and at most --retry-max-seconds.")
+        }
+        guard pollSeconds >= 0.01, pollSeconds <= 60 else { throw ValidationError("--poll-seconds must be from 0.01 to 60.") }
+    }
+
+    func run() throws {
+        // Before any thread exists, so that every thread inherits the mask and only sigwait sees them.
+        LongRunning.prepare(logLevel: logLevel)
+        let logger = Logger(label: "fcgi-app.worker")
+        let appDatabase = try database.open()
+        guard try appDatabase.health().isCurrent else {
+            throw StartupError("The database \(database) needs migrating: run `fcgi-app migrate` first.")
+        }
+        let text = MessageText(strings: try readStrings(), sms: try readSMSTemplates(), baseURL: baseURL)
+        var senders: [MessageChannel: any ChannelSender] = [:]
+        if let smsURL, let url = URL(string: smsURL) {
+            let gateway = SMSGateway(configuration: SMSGatewayConfiguration(
+                url: url, format: SMSGatewayConfiguration.Format(rawValue: smsFormat) ?? .form,
+                authorization: Environment.string("GUVNL_SMS_AUTHORIZATION"),
+                fields: SMSGatewayConfiguration.parseFields(smsFields) ?? [:], sender: try readSMSTemplates().sender,
+                responseIDField: smsResponseID, maxParts: smsMaxParts))
+            senders[.sms] = gateway
+            senders[.whatsapp] = gateway
+        }
+        var settings = MessageWorker.Settings(name: name ?? Environment.string("GUVNL_WORKER_NAME") ?? "\(ProcessInfo.processInfo.hostName)-\(getpid())")
+        settings.batch = batch
+        settings.leaseSeconds = leaseSeconds
+        settings.pollSeconds = pollSeconds
+        settings.retry = RetryPolicy(maxAttempts: maxAttempts, baseSeconds: retryBaseSeconds, maxDelaySeconds: retryMaxSeconds)
+        let worker = MessageWorker(deliveries: Deliveries(database: appDatabase), text: text, senders: senders,
+                                   fallback: LocalSink(path: sink),
+                                   turnNear: TurnNearWatch(queue: Queue(database: appDatabase), threshold: turnNearAhead),
+                                   settings: settings, logger: logger)
+        let finished = DispatchSemaphore(value: 0)
+        let thread = Thread {
+            worker.run()
+            finished.signal()
+        }
+        thread.start()
+        logger.info("worker started", metadata: ["worker": "\(settings.name)", "sms": "\(smsURL == nil ? "sink" : "gateway")"])
+        let signal = TerminationSignals.wait()
+        logger.info("stopping after the message in hand", metadata: ["signal": "\(signal)"])
+        worker.stop()
+        finished.wait()
+        logger.info("worker stopped")
+    }
+
+    private func readStrings() throws -> [String: [String: String]] {
+        do {
+            return try JSONDecoder().decode([String: [String: String]].self, from: Data(contentsOf: URL(fileURLWithPath: strings)))
+        } catch {
+            throw StartupError("The interface strings \(strings) cannot be read: build the site first with `sitegen build`, or pass --strings.")
+        }
+    }
+
+    private func readSMSTemplates() throws -> SMSTemplates {
+        do {
+            return try SMSTemplates(json: Data(contentsOf: URL(fileURLWithPath: smsTemplates)))
+        } catch {
+            throw StartupError("The DLT template registry \(smsTemplates) cannot be read (\(error)): pass --sms-templates.")
+        }
+    }
+}

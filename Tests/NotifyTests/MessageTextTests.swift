@@ -1,0 +1,75 @@
+import Foundation
+import Testing
+@testable import Notify
+import QueueCore
+
+@Suite("Messages in the citizen's language, held to their DLT registration")
+struct MessageTextTests {
+    static let registry = SMSTemplates(sender: "GUVNLQ", templates: [
+        "msg_sms_called": [
+            "gu": .init(id: "1107000000000000202", text: "GUVNL: ટોકન {#var#}, કૃપા કરીને હમણાં કાઉન્ટર {#var#} પર આવો. {#var#}"),
+        ],
+    ])
+    static let strings = [
+        "en": ["msg_sms_called": "GUVNL: Token {number}, please come to counter {counter} now. {office}",
+               "msg_email_booked_subject": "Your token {number}", "msg_email_booked": "Token {number}: {link}"],
+        "gu": ["msg_sms_called": "GUVNL: ટોકન {number}, કૃપા કરીને હમણાં કાઉન્ટર {counter} પર આવો. {office}"],
+    ]
+
+    static func message(_ trigger: MessageTrigger, _ channel: MessageChannel, language: String) -> OutboxMessage {
+        OutboxMessage(id: 1, tokenID: 1, officeCode: "VAD-247", trigger: trigger, channel: channel, language: language,
+                      recipient: "9825012345", params: ["number": "BC-004", "counter": "2", "office": "વડોદરા", "link": "/token/?id=1&secret=abc"],
+                      state: .sending, attempts: 1, idempotencyKey: "k1", createdAt: Date())
+    }
+
+    @Test func aGujaratiSMSIsFilledAndCarriesItsTemplateID() throws {
+        let text = MessageText(strings: Self.strings, sms: Self.registry, baseURL: "https://queue.example/")
+        let rendered = try text.render(Self.message(.called, .sms, language: "gu"))
+        #expect(rendered.text == "GUVNL: ટોકન BC-004, કૃપા કરીને હમણાં કાઉન્ટર 2 પર આવો. વડોદરા")
+        #expect(rendered.templateID == "1107000000000000202")
+    }
+
+    @Test func anSMSWhoseTextLeftItsRegistrationIsRefused() {
+        var strings = Self.strings
+        strings["gu"]?["msg_sms_called"] = "GUVNL: ટોકન {number}, કાઉન્ટર {counter} પર આવો."
+        let text = MessageText(strings: strings, sms: Self.registry, baseURL: "https://queue.example")
+        #expect(throws: MessageText.Unrenderable.self) { try text.render(Self.message(.called, .sms, language: "gu")) }
+        // And a language with no registration at all is refused too, rather than sent unregistered.
+        #expect(throws: MessageText.Unrenderable.self) { try text.render(Self.message(.called, .sms, language: "en")) }
+    }
+
+    @Test func anEmailHasASubjectAndAnAbsoluteLink() throws {
+        let text = MessageText(strings: Self.strings, sms: Self.registry, baseURL: "https://queue.example/")
+        let rendered = try text.render(Self.message(.booked, .email, language: "hi"))
+        #expect(rendered.subject == "Your token BC-004")
+        #expect(rendered.text == "Token BC-004: https://queue.example/token/?id=1&secret=abc")
+    }
+
+    @Test(arguments: [
+        ("GUVNL: Token NC-017, please come to counter 3 now.", false, 1),
+        (String(repeating: "a", count: 160), false, 1),
+        (String(repeating: "a", count: 161), false, 2),
+        (String(repeating: "[", count: 80), false, 1),
+        (String(repeating: "ક", count: 70), true, 1),
+        (String(repeating: "ક", count: 71), true, 2),
+        (String(repeating: "क", count: 135), true, 3),
+    ])
+    func smsPartsAreCountedAsTheNetworkCounts(text: String, unicode: Bool, parts: Int) {
+        let counted = SMSParts(text)
+        #expect(counted.isUnicode == unicode)
+        #expect(counted.parts == parts)
+    }
+
+    @Test func interfaceStringsAreCheckedAgainstTheirRegistration() {
+        let registered = "GUVNL: Token {#var#}, please come to counter {#var#} now. {#var#}"
+        #expect(SMSTemplates.conforms("GUVNL: Token {number}, please come to counter {counter} now. {office}", template: registered))
+        #expect(!SMSTemplates.conforms("GUVNL: Token {number}, come to counter {counter} now. {office}", template: registered))
+        #expect(SMSTemplates.matches("GUVNL: Token A-1, please come to counter 2 now. X", template: registered))
+        #expect(!SMSTemplates.matches("GUVNL: Token A-1, please come to desk 2 now. X", template: registered))
+    }
+
+    @Test func theSinkMasksWhoAMessageIsFor() {
+        #expect(OutboxMessage.masked("9825012345") == "98••••••45")
+        #expect(OutboxMessage.masked("citizen@example.com") == "c•••@example.com")
+    }
+}

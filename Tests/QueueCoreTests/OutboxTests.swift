@@ -1,0 +1,150 @@
+import Foundation
+import GRDB
+import Testing
+@testable import QueueCore
+
+@Suite("The outbox: messages written with the change that causes them")
+struct OutboxTests {
+    let fixture: QueueFixture
+    let deliveries: Deliveries
+    init() throws {
+        fixture = try QueueFixture()
+        deliveries = Deliveries(database: fixture.database)
+    }
+
+    func outbox() throws -> [OutboxMessage] {
+        try fixture.database.writer.read { db in try OutboxMessage.fetchAll(db, sql: "SELECT * FROM outbox ORDER BY id") }
+    }
+
+    @Test func aBookingQueuesItsConfirmationByTheChosenChannels() throws {
+        // Given a citizen who gives a mobile number and an e-mail address, in Gujarati
+        var citizen = QueueFixture.citizen(5)
+        citizen.email = "citizen5@example.com"
+        citizen.language = "gu"
+        let secrets = TokenSecrets.random()
+        // When they book
+        let token = try fixture.queue.book(BookingRequest(officeCode: "VAD-247", serviceCode: "bill-complaint", citizen: citizen,
+                                                          secrets: secrets), at: QueueFixture.mondayMorning)
+        // Then one confirmation per channel waits, in Gujarati, linking the token page by its view capability only
+        let messages = try outbox()
+        #expect(messages.map(\.channel) == [.email, .sms])
+        #expect(messages.allSatisfy { $0.trigger == .booked && $0.language == "gu" && $0.state == .pending && $0.tokenID == token.id })
+        #expect(messages.map(\.recipient).sorted() == ["9000000005", "citizen5@example.com"])
+        let params = try #require(messages.first?.params)
+        #expect(params["number"] == token.number)
+        #expect(params["link"] == TokenSecrets.pagePath(token: token.id, view: secrets.view))
+        #expect(!(params.values.contains { $0.contains(secrets.manage) }))
+        #expect(params["office"]?.contains("વડોદરા") == true)
+    }
+
+    @Test func aCitizenWhoDeclinesSMSGetsNone() throws {
+        var citizen = QueueFixture.citizen(6)
+        citizen.channels = []
+        _ = try fixture.queue.book(BookingRequest(officeCode: "VAD-247", serviceCode: "bill-complaint", citizen: citizen),
+                                   at: QueueFixture.mondayMorning)
+        #expect(try outbox().isEmpty)
+    }
+
+    @Test func aRolledBackBookingLeavesNoMessage() throws {
+        // Given a booking whose change fails after the token and its message were written
+        struct Refused: Error {}
+        let request = BookingRequest(officeCode: "VAD-247", serviceCode: "bill-complaint", citizen: QueueFixture.citizen(8))
+        // When the change throws, its savepoint rolls back
+        #expect(throws: Refused.self) {
+            _ = try fixture.queue.commit { db, events -> Token in
+                let token = try fixture.queue.insertBooking(db, request, citizen: request.citizen, at: QueueFixture.mondayMorning, events: &events)
+                #expect(try Int.fetchOne(db, sql: "SELECT count(*) FROM outbox") == 1)
+                throw Refused()
+            }
+        }
+        // Then neither the token nor its message stands
+        #expect(try outbox().isEmpty)
+        #expect(try fixture.database.writer.read { db in try Int.fetchOne(db, sql: "SELECT count(*) FROM token") } == 0)
+    }
+
+    @Test func callingAndCancellingTellTheCitizenOnce() throws {
+        let counter = try fixture.counterID("VAD-247", 1)
+        try fixture.execute("UPDATE counter SET state = 'open' WHERE id = ?", [counter])
+        let first = try fixture.walkIn(citizen: 1)
+        let second = try fixture.walkIn(citizen: 2)
+        let called = try #require(try fixture.queue.callNext(counter: counter, actor: fixture.clerk, at: QueueFixture.mondayMorning.plus(minutes: 1)))
+        _ = try fixture.queue.recall(token: called.id, counter: counter, actor: fixture.clerk, at: QueueFixture.mondayMorning.plus(minutes: 2))
+        _ = try fixture.queue.cancel(token: second.id, actor: .citizen, at: QueueFixture.mondayMorning.plus(minutes: 3))
+        let messages = try outbox().map { "\($0.tokenID ?? 0) \($0.trigger.rawValue) \($0.params["counter"] ?? "-")" }
+        #expect(called.id == first.id)
+        #expect(messages == ["\(first.id) booked -", "\(second.id) booked -", "\(first.id) called 1", "\(second.id) cancelled -"])
+    }
+
+    @Test func aClaimedMessageIsNobodyElsesUntilItsLeaseRunsOut() throws {
+        _ = try fixture.walkIn(citizen: 1)
+        let now = QueueFixture.mondayMorning
+        let mine = try deliveries.claim(owner: "a", limit: 10, leaseSeconds: 30, at: now)
+        #expect(mine.count == 1 && mine.first?.attempts == 1)
+        #expect(try deliveries.claim(owner: "b", limit: 10, leaseSeconds: 30, at: now.addingTimeInterval(29)).isEmpty)
+        // Worker a died mid-send: after the lease, b takes it and a's late outcome changes nothing.
+        let taken = try deliveries.claim(owner: "b", limit: 10, leaseSeconds: 30, at: now.addingTimeInterval(31))
+        #expect(taken.map(\.id) == mine.map(\.id) && taken.first?.attempts == 2)
+        let message = try #require(mine.first)
+        let sent = Deliveries.Sent(templateKey: "msg_sms_booked", templateID: nil, body: "text", providerID: nil)
+        #expect(try deliveries.markSent(message, owner: "a", sent, at: now.addingTimeInterval(32)) == false)
+        #expect(try deliveries.markSent(message, owner: "b", sent, at: now.addingTimeInterval(32)) == true)
+        #expect(try deliveries.message(message.id)?.state == .sent)
+    }
+
+    @Test func failuresBackOffExponentiallyThenGiveUp() throws {
+        _ = try fixture.walkIn(citizen: 1)
+        let retry = RetryPolicy(maxAttempts: 3, baseSeconds: 10, maxDelaySeconds: 3600)
+        var now = QueueFixture.mondayMorning
+        var waits: [Double] = []
+        var states: [OutboxMessage.State] = []
+        for _ in 1...3 {
+            let message = try #require(try deliveries.claim(owner: "w", limit: 1, leaseSeconds: 30, at: now).first)
+            states.append(try deliveries.markFailed(message, owner: "w", reason: "gateway 503", permanent: false, retry: retry, unit: 0.5, at: now))
+            if let next = try deliveries.message(message.id)?.nextAttemptAt {
+                waits.append(next.timeIntervalSince(now))
+                #expect(try deliveries.claim(owner: "w", limit: 1, leaseSeconds: 30, at: next.addingTimeInterval(-0.01)).isEmpty)
+                now = next
+            }
+        }
+        #expect(states == [.failed, .failed, .gaveUp])
+        #expect(waits == [7.5, 15])
+        #expect(try outbox().first?.lastError == "gateway 503")
+    }
+}
+
+@Suite("Your turn is near: derived from the live picture, once per token")
+struct TurnNearTests {
+    let fixture: QueueFixture
+    init() throws { fixture = try QueueFixture() }
+
+    func told() throws -> [Int64] {
+        try fixture.database.writer.read { db in
+            try Int64.fetchAll(db, sql: "SELECT token_id FROM outbox WHERE trigger = 'turn_near' ORDER BY token_id")
+        }
+    }
+
+    @Test func tokensAtTheThresholdAreToldOnceAndOthersWhenTheQueueMoves() throws {
+        // Given six citizens waiting for bill complaints
+        let now = QueueFixture.mondayMorning
+        let tokens = try (1...6).map { try fixture.walkIn(citizen: $0, at: now.plus(minutes: Double($0) / 10)) }
+        let ahead = { (token: Token) in try #require(try fixture.queue.position(of: token.id, at: now.plus(minutes: 1))).ahead }
+        // When the offices are looked at with a threshold of 2
+        let first = try fixture.queue.writeTurnsNear(threshold: 2, offices: ["VAD-247"], at: now.plus(minutes: 1))
+        // Then exactly those with at most 2 before them (as their own token page says) are told
+        let expected = try tokens.filter { try ahead($0) <= 2 }.map(\.id)
+        #expect(!expected.isEmpty && expected.count < tokens.count)
+        #expect(first == expected)
+        #expect(try told() == expected)
+        // And looking again tells nobody twice
+        #expect(try fixture.queue.writeTurnsNear(threshold: 2, offices: ["VAD-247"], at: now.plus(minutes: 1.5)).isEmpty)
+        // When a counter calls the head of the queue, the next one reaches the threshold and is told
+        let counter = try fixture.counterID("VAD-247", 1)
+        _ = try fixture.queue.callNext(counter: counter, actor: fixture.clerk, at: now.plus(minutes: 2))
+        let second = try fixture.queue.writeTurnsNear(threshold: 2, offices: ["VAD-247"], at: now.plus(minutes: 2))
+        #expect(second.count >= 1 && Set(second).isDisjoint(with: expected))
+        let message = try fixture.database.writer.read { db in
+            try OutboxMessage.fetchOne(db, sql: "SELECT * FROM outbox WHERE trigger = 'turn_near' AND token_id = ?", arguments: [second[0]])
+        }
+        #expect(message?.params["ahead"].flatMap(Int.init).map { $0 <= 2 } == true)
+    }
+}

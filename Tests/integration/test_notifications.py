@@ -1,0 +1,254 @@
+"""Issue 13: messages to citizens. The outbox is written with the booking; `fcgi-app worker` sends
+it to a local sink (no gateway, as under `make run`) or to an HTTP SMS gateway, retrying with
+backoff, keeping each message to one send through leases and idempotency keys, even when killed."""
+import json
+import sqlite3
+import time
+
+from sms_gateway_stub import SMSGatewayStub
+from worker import Worker, wait_for
+
+JSON = {"Content-Type": "application/json", "Accept": "application/json"}
+
+
+def book(stack, phone, language="gu", **extra):
+    fields = {"office": "VAD-247", "service": "bill-complaint", "name": "Asha Patel", "phone": phone, "language": language, **extra}
+    status, _, body = stack.request("POST", "/api/v1/tokens", body=json.dumps(fields).encode(), headers=JSON)
+    assert status == 201, body
+    return json.loads(body)
+
+
+def outbox(stack, where="1=1", args=()):
+    with sqlite3.connect(stack.database) as db:
+        db.row_factory = sqlite3.Row
+        return [dict(row) for row in db.execute(f"SELECT * FROM outbox WHERE {where} ORDER BY id", args)]
+
+
+def health(stack):
+    status, _, body = stack.get("/api/healthz")
+    assert status == 200
+    return json.loads(body)
+
+
+def test_without_a_gateway_the_confirmation_lands_in_the_sink_in_the_citizens_language(stack):
+    # Given a citizen who books in Gujarati, and a worker with no gateway configured
+    booked = book(stack, "9825011101")
+    assert health(stack)["worker"]["pending_messages"] >= 1
+    worker = Worker(stack)
+    try:
+        # When the worker has run, then the sink holds the Gujarati confirmation with the token page's
+        # view link, and the message is recorded as delivered
+        text = wait_for(lambda: worker.sink.exists() and booked["token"]["number"] in worker.sink.read_text() and worker.sink.read_text())
+        assert f"તમારો ટોકન {booked['token']['number']} છે" in text
+        assert f"{stack.base}/token/?id={booked['token']['id']}&secret={booked['secret']}" in text
+        assert "[msg_sms_booked DLT 1107170000000000102]" in text
+        row = outbox(stack, "token_id = ?", (booked["token"]["id"],))[0]
+        assert (row["state"], row["attempts"], row["template_key"]) == ("delivered", 1, "msg_sms_booked")
+        # And health reports the worker running
+        assert wait_for(lambda: health(stack)["worker"]["state"] == "running")
+    finally:
+        # SIGTERM stops it cleanly
+        assert worker.stop() == 0
+    # No mobile number in the sink or the worker's log
+    for path in (worker.sink, worker.log):
+        assert stack.sensitive.find_in(path) == [], path.read_text()
+
+
+def test_a_citizen_who_unticks_sms_gets_none(stack):
+    booked = book(stack, "9825011102", notify_sms=False)
+    assert outbox(stack, "token_id = ?", (booked["token"]["id"],)) == []
+
+
+def test_a_failing_gateway_is_retried_with_growing_waits_and_the_sms_goes_once(stack):
+    gateway = SMSGatewayStub(fail_first=2)
+    worker = Worker(stack, "--sms-url", gateway.url, "--retry-base-seconds", "0.6", "--retry-max-seconds", "30", name="worker-retry")
+    try:
+        # Given a gateway that answers 503 to the first two attempts of each message
+        booked = book(stack, "9825011103", language="hi")
+        row_id = outbox(stack, "token_id = ?", (booked["token"]["id"],))[0]["id"]
+        # When the worker sends the confirmation
+        wait_for(lambda: outbox(stack, "id = ?", (row_id,))[0]["state"] == "sent")
+        row = outbox(stack, "id = ?", (row_id,))[0]
+        # Then the gateway saw three attempts with one key, the waits growing (0.3-0.6 s, then 0.6-1.2 s)
+        attempts = gateway.attempts[row["idempotency_key"]]
+        assert len(attempts) == 3
+        first_wait, second_wait = attempts[1] - attempts[0], attempts[2] - attempts[1]
+        assert 0.3 <= first_wait < 1.0, first_wait
+        assert 0.6 <= second_wait < 1.6, second_wait
+        # And the citizen got one Hindi confirmation, as Unicode, under its DLT template and sender id
+        # (the worker may also tell waiting citizens their turn is near: other texts)
+        confirmations = [f for f in gateway.delivered.values() if f"आपका टोकन {booked['token']['number']} है" in f["text"]]
+        assert len(confirmations) == 1
+        sent = gateway.delivered[row["idempotency_key"]]
+        assert sent["template_id"] == "1107170000000000103" and sent["sender"] == "GUVNLQ" and sent["unicode"] == "1"
+        assert f"आपका टोकन {booked['token']['number']} है" in sent["text"] and sent["to"] == "919825011103"
+        assert (row["attempts"], row["provider_id"], row["last_error"]) == (3, "gw-" + row["idempotency_key"], None)
+        assert gateway.bad == []
+    finally:
+        assert worker.stop() == 0
+        gateway.stop()
+    assert stack.sensitive.find_in(worker.log) == []
+
+
+def test_a_worker_killed_mid_batch_leaves_every_message_sent_once(own_stack):
+    stack = own_stack
+    # Given 1,000 SMS waiting (each its own token number) and a gateway that takes a few ms each
+    now = int(time.time() * 1000)
+    with sqlite3.connect(stack.database) as db:
+        db.executemany(
+            "INSERT INTO outbox (office_code, trigger, channel, language, recipient, params, next_attempt_at, created_at) "
+            "VALUES ('VAD-247', 'called', 'sms', 'en', ?, ?, ?, ?)",
+            [(str(9_700_000_000 + n), json.dumps({"number": f"BC-{n:04d}", "counter": "2", "office": "Vadodara"}), now, now)
+             for n in range(1000)])
+    gateway = SMSGatewayStub(delay=0.002)
+    args = ("--sms-url", gateway.url, "--lease-seconds", "2", "--batch", "20")
+    first = Worker(stack, *args, name="worker-a")
+    try:
+        # When the worker is killed with SIGKILL part of the way through
+        wait_for(lambda: len(gateway.delivered) >= 300, timeout=120)
+        first.kill()
+        assert len(gateway.delivered) < 1000
+        # And a worker is started again
+        second = Worker(stack, *args, name="worker-b")
+        try:
+            wait_for(lambda: len(gateway.delivered) == 1000 and not outbox(stack, "state != 'sent'"), timeout=180)
+        finally:
+            assert second.stop() == 0
+    finally:
+        gateway.stop()
+    # Then every message reached its phone exactly once: each token number in exactly one delivered SMS
+    numbers = sorted(fields["text"].split("Token ")[1].split(",")[0] for fields in gateway.delivered.values())
+    assert numbers == [f"BC-{n:04d}" for n in range(1000)]
+    assert len(outbox(stack, "state = 'sent'")) == 1000
+    print(f"re-sent after the kill and dropped by the gateway's key: {gateway.repeats}")
+
+
+def test_the_worker_unit_passes_systemd_analyze_verify(tmp_path):
+    import subprocess
+    from stack import BIN, REPO
+    unit = (REPO / "deploy" / "systemd" / "guvnl-queue-worker.service").read_text()
+    assert "Restart=always" in unit and "ExecStart=/opt/guvnl-queue/bin/fcgi-app worker" in unit
+    (tmp_path / "guvnl-queue-worker.service").write_text(unit.replace("/opt/guvnl-queue/bin/fcgi-app", str((BIN / "fcgi-app").resolve())))
+    result = subprocess.run(["systemd-analyze", "verify", str(tmp_path / "guvnl-queue-worker.service")], capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr
+    assert "guvnl-queue-worker.service" not in result.stderr, result.stderr
+
+
+def test_delivery_reports_need_the_gateways_signature(tmp_path):
+    import hashlib
+    import hmac
+    from stack import Stack
+    secret = b"shared-with-the-gateway-0123456789"
+    (tmp_path / "secret").write_bytes(secret + b"\n")
+    stack = Stack(app_args=["--delivery-report-secret-file", str(tmp_path / "secret")]).start()
+    try:
+        # Given a message the gateway accepted as gw-77
+        now = int(time.time() * 1000)
+        with sqlite3.connect(stack.database) as db:
+            db.execute("INSERT INTO outbox (office_code, trigger, channel, language, recipient, params, state, provider_id, "
+                       "sent_at, created_at) VALUES ('VAD-247', 'called', 'sms', 'en', '9000000001', '{}', 'sent', 'gw-77', ?, ?)",
+                       (now, now))
+        report = json.dumps({"id": "gw-77", "status": "DELIVRD"}).encode()
+
+        def post(body, signature=None):
+            headers = {"Content-Type": "application/json", **({"X-Signature": signature} if signature else {})}
+            status, _, answer = stack.request("POST", "/api/v1/sms/delivery-reports", body=body, headers=headers)
+            return status, json.loads(answer)
+
+        # When the report comes unsigned, or signed with another secret, or its body changed after signing
+        forged = "sha256=" + hmac.new(b"not-the-secret-at-all", report, hashlib.sha256).hexdigest()
+        good = "sha256=" + hmac.new(secret, report, hashlib.sha256).hexdigest()
+        assert post(report) == (401, post(report)[1]) and post(report)[1]["error"]["code"] == "signature_required"
+        assert post(report, forged)[1]["error"]["code"] == "bad_signature"
+        assert post(report.replace(b"DELIVRD", b"UNDELIV"), good)[0] == 401
+        # Then nothing changed; signed properly, the message is delivered
+        assert outbox(stack, "provider_id = 'gw-77'")[0]["state"] == "sent"
+        assert post(report, good) == (200, {"recorded": 1, "unknown": 0})
+        assert outbox(stack, "provider_id = 'gw-77'")[0]["state"] == "delivered"
+        failed = json.dumps({"reports": [{"id": "gw-77", "status": "UNDELIV", "reason": "handset off"}, {"id": "gw-0", "status": "failed"}]}).encode()
+        assert post(failed, "sha256=" + hmac.new(secret, failed, hashlib.sha256).hexdigest()) == (200, {"recorded": 1, "unknown": 1})
+        row = outbox(stack, "provider_id = 'gw-77'")[0]
+        assert (row["state"], row["last_error"]) == ("failed", "handset off")
+    finally:
+        stack.stop()
+
+
+def test_a_server_without_the_secret_refuses_every_report(stack):
+    status, _, body = stack.request("POST", "/api/v1/sms/delivery-reports", body=b'{"id": "x", "status": "delivered"}',
+                                    headers={"Content-Type": "application/json", "X-Signature": "sha256=" + "0" * 64})
+    assert status == 403 and json.loads(body)["error"]["code"] == "delivery_reports_not_configured"
+
+
+def test_the_clerk_sees_the_citizen_was_told_and_the_manager_sees_the_days_messages(stack):
+    from test_staff_api import Staff, counter_id
+    clerk = Staff(stack).sign_in("clerk-vad-247", "demo-clerk-2026")
+    manager = Staff(stack).sign_in("manager-vad-247", "demo-manager-2026")
+    counter = counter_id(stack, "VAD-247", 3)
+    # Given a counter with nobody at it, and a citizen who booked with SMS
+    status, body = clerk.call("GET", f"/api/v1/counters/{counter}")
+    if json.loads(body).get("current"):
+        clerk.call("POST", f"/api/v1/counters/{counter}/start")
+        clerk.call("POST", f"/api/v1/counters/{counter}/complete")
+    booked = book(stack, "9825011104", language="en", service="new-lt-connection")
+    number = booked["token"]["number"]
+    # When the clerk calls them, the desk says the SMS is waiting to be sent
+    status, body = clerk.call("POST", f"/api/v1/counters/{counter}/call", {"token": number})
+    assert status == 200, body
+    assert json.loads(body)["current"]["told_of_call"] == [{"channel": "sms", "state": "pending"}]
+    # And once the worker has run, that it reached the phone (here: the sink)
+    worker = Worker(stack, name="worker-desk")
+    try:
+        wait_for(lambda: json.loads(clerk.call("GET", f"/api/v1/counters/{counter}")[1])["current"]["told_of_call"]
+                 == [{"channel": "sms", "state": "delivered"}])
+    finally:
+        assert worker.stop() == 0
+        clerk.call("POST", f"/api/v1/counters/{counter}/start")
+        clerk.call("POST", f"/api/v1/counters/{counter}/complete")
+    # Then the manager's dashboard counts the day's messages and shows this one as the citizen read it
+    day = time.strftime("%Y-%m-%d", time.gmtime(time.time() + 330 * 60))
+    status, body = manager.call("GET", f"/api/v1/offices/VAD-247/messages/tally?from={day}")
+    assert status == 200, body
+    delivered = [t for t in json.loads(body)["tally"] if t["channel"] == "sms" and t["state"] == "delivered"]
+    assert delivered and delivered[0]["count"] >= 2 and delivered[0]["day"] == day
+    status, body = manager.call("GET", "/api/v1/offices/VAD-247/messages?limit=5")
+    newest = json.loads(body)["messages"][0]
+    assert newest["token"] == number and newest["trigger"] == "called" and newest["recipient"] == "98••••••04"
+    assert newest["text"] == f"GUVNL: Token {number}, please come to counter 3 now. Vadodara 24×7 Consumer Care Centre"
+    assert "9825011104" not in body.decode()
+    # And a clerk, or somebody not signed in, is refused
+    assert clerk.call("GET", "/api/v1/offices/VAD-247/messages")[0] == 403
+    assert Staff(stack).call("GET", f"/api/v1/offices/VAD-247/messages/tally?from={day}")[0] == 401
+
+
+def test_citizens_whose_turn_is_near_are_told_once_from_the_workers_own_look_at_the_queue(own_stack):
+    stack = own_stack
+    # Given a worker that tells a citizen when at most 1 person is before them
+    worker = Worker(stack, "--turn-near-ahead", "1", name="worker-near")
+    try:
+        # When five citizens book bill complaints
+        booked = [book(stack, f"98250122{n:02d}", language="en") for n in range(5)]
+
+        def ahead(token):
+            status, _, body = stack.get(f"/api/v1/tokens/{token['token']['id']}?secret={token['secret']}")
+            return json.loads(body)["token"]["position"]["ahead"]
+
+        near = [t["token"]["id"] for t in booked if ahead(t) <= 1]
+        assert 0 < len(near) < 5
+        # Then exactly those with at most one before them (as their token page says) hear their turn is near
+        told = lambda: sorted(r["token_id"] for r in outbox(stack, "trigger = 'turn_near'"))
+        wait_for(lambda: told() == sorted(near) and all(r["state"] == "delivered" for r in outbox(stack, "trigger = 'turn_near'")))
+        text = worker.sink.read_text()
+        first = next(t for t in booked if t["token"]["id"] == near[0])
+        assert f"GUVNL: Token {first['token']['number']}: {ahead(first)} people before you at Vadodara" in text
+        # And when a counter calls the first, the next citizen to reach the threshold is told, and nobody twice
+        from test_staff_api import Staff, counter_id
+        clerk = Staff(stack).sign_in("clerk-vad-247", "demo-clerk-2026")
+        status, _ = clerk.call("POST", f"/api/v1/counters/{counter_id(stack, 'VAD-247', 1)}/call-next")
+        assert status == 200
+        now_near = sorted(set(near) | {t["token"]["id"] for t in booked if t["token"]["id"] not in near and ahead(t) <= 1})
+        assert len(now_near) > len(near)
+        wait_for(lambda: told() == now_near)
+        time.sleep(1.5)
+        assert told() == now_near
+    finally:
+        assert worker.stop() == 0
