@@ -6,15 +6,35 @@ import Testing
 @Suite("Migration v12 (scheduled jobs)")
 struct ScheduledJobsMigrationTests {
     @Test func tokensAndEventsWrittenBeforeTheMigrationStayAndMayExpireAfterIt() throws {
-        // Given a database at v11 with tokens in several states and their events, booked through the queue
+        // Given a database at v11 holding a waiting and a cancelled token and their events, written as
+        // v11 wrote them (today's booking code writes tables that later migrations add)
         let database = try AppDatabase.inMemory()
         try Schema.migrator.migrate(database.writer, upTo: "v11-counter-plan")
         try DemoData.install(in: database)
-        let before = Queue(database: database)
         let now = QueueFixture.mondayMorning
-        let waiting = try before.book(BookingRequest(officeCode: "VAD-247", serviceCode: "bill-complaint", citizen: QueueFixture.citizen(1)), at: now)
-        let cancelled = try before.book(BookingRequest(officeCode: "VAD-247", serviceCode: "bill-complaint", citizen: QueueFixture.citizen(2)), at: now)
-        _ = try before.cancel(token: cancelled.id, actor: .citizen, at: now)
+        let day = ServiceDay(now, timeZone: TimeZone(identifier: "Asia/Kolkata") ?? .current).day
+        let (waitingID, cancelledID) = try database.writer.write { db -> (Int64, Int64) in
+            var ids: [Int64] = []
+            for (sequence, state) in [(1, "waiting"), (2, "cancelled")] {
+                try db.execute(sql: """
+                    INSERT INTO token (view_secret_hash, office_code, service_code, booked_service_code, service_day, sequence, number, kind,
+                        state, priority, citizen_name, phone, language, queued_at, created_at, finished_at)
+                    VALUES (?, 'VAD-247', 'bill-complaint', 'bill-complaint', ?, ?, ?, 'walk_in', ?, 'none',
+                        ?, ?, 'gu', ?, ?, ?)
+                    """, arguments: ["view-hash-of-token-\(sequence)-at-v11", day, sequence, "BC-00\(sequence)", state,
+                                     "Citizen \(sequence)", "900000000\(sequence)", now.milliseconds, now.milliseconds,
+                                     state == "cancelled" ? now.milliseconds : nil])
+                let id = db.lastInsertedRowID
+                ids.append(id)
+                try db.execute(sql: "INSERT INTO event (office_code, token_id, kind, to_state, actor, at) VALUES ('VAD-247', ?, 'booked', 'waiting', 'citizen', ?)",
+                               arguments: [id, now.milliseconds])
+                if state == "cancelled" {
+                    try db.execute(sql: "INSERT INTO event (office_code, token_id, kind, from_state, to_state, actor, at) VALUES ('VAD-247', ?, 'cancelled', 'waiting', 'cancelled', 'citizen', ?)",
+                                   arguments: [id, now.milliseconds])
+                }
+            }
+            return (ids[0], ids[1])
+        }
         let snapshot = { try database.writer.read { db in
             (try Row.fetchAll(db, sql: "SELECT * FROM token ORDER BY id"), try Row.fetchAll(db, sql: "SELECT * FROM event ORDER BY id"))
         } }
@@ -34,9 +54,9 @@ struct ScheduledJobsMigrationTests {
         // And the old waiting token can expire, while a state outside the list is still refused
         let after = Queue(database: database)
         #expect(try after.endDay(office: "VAD-247", at: now.addingTimeInterval(86_400)).expired == 1)
-        #expect(try after.token(waiting.id)?.state == .expired && after.token(cancelled.id)?.state == .cancelled)
+        #expect(try after.token(waitingID)?.state == .expired && after.token(cancelledID)?.state == .cancelled)
         #expect(throws: DatabaseError.self) {
-            try database.writer.write { db in try db.execute(sql: "UPDATE token SET state = 'lost' WHERE id = ?", arguments: [waiting.id]) }
+            try database.writer.write { db in try db.execute(sql: "UPDATE token SET state = 'lost' WHERE id = ?", arguments: [waitingID]) }
         }
     }
 
