@@ -46,7 +46,11 @@ struct Serve: ParsableCommand {
     @Option(help: "trace, debug, info, notice, warning, error or critical (env: GUVNL_LOG_LEVEL).")
     var logLevel: String = Environment.string("GUVNL_LOG_LEVEL") ?? "info"
 
+    @Option(help: "Append the JSON log lines to this file instead of standard error; SIGUSR1 opens it again after logrotate (env: GUVNL_LOG_FILE).")
+    var logFile: String?
+
     private var listenPort: Int? { port ?? Environment.int("GUVNL_PORT") }
+    private var logPath: String? { logFile ?? Environment.string("GUVNL_LOG_FILE") }
     private var listenSocketGroup: String? { socketGroup ?? Environment.string("GUVNL_SOCKET_GROUP") }
 
     func validate() throws {
@@ -67,8 +71,15 @@ struct Serve: ParsableCommand {
         // Before any thread exists, so that every thread inherits the mask and only sigwait sees them.
         TerminationSignals.block()
         let level = Logger.Level(rawValue: logLevel) ?? .info
+        let output: LogOutput
+        do {
+            output = try logPath.map { try LogOutput(path: $0) } ?? LogOutput()
+        } catch let error as LogOutputError {
+            throw StartupError(error.description)
+        }
+        // One JSON object a line (README, "Logs"), to standard error (the journal) or the log file.
         LoggingSystem.bootstrap { label in
-            var handler = StreamLogHandler.standardError(label: label)
+            var handler = JSONLogHandler(label: label, output: output)
             handler.logLevel = level
             return handler
         }
@@ -87,6 +98,10 @@ struct Serve: ParsableCommand {
 
         let text = try interfaceText()
 
+        // The queue records into the same registry that /api/metrics writes out.
+        let metrics = ServiceMetrics()
+        let queue = Queue(database: appDatabase, metrics: metrics.factory)
+
         let address: ListenAddress = listenPort.map { .loopbackPort($0) } ?? .unixSocket(path: socket)
         if case .unixSocket(let path) = address, !(path as NSString).deletingLastPathComponent.isEmpty {
             try FileManager.default.createDirectory(
@@ -97,7 +112,7 @@ struct Serve: ParsableCommand {
                 address: address, threads: threads, maxBodyBytes: maxBodyBytes,
                 socketGroup: listenSocketGroup, shutdownGraceSeconds: Double(shutdownGrace),
                 maxStreams: maxStreams, maxStreamsPerAddress: maxStreamsPerAddress),
-            responder: WebApplication(services: AppServices(queue: Queue(database: appDatabase), text: text), logger: logger),
+            responder: WebApplication(services: AppServices(queue: queue, text: text), logger: logger, metrics: metrics),
             logger: logger,
             // Wakes the main thread's sigwait, as an operator's SIGTERM would: stop cleanly, then exit non-zero.
             onSocketLost: { kill(getpid(), SIGTERM) })
@@ -106,7 +121,18 @@ struct Serve: ParsableCommand {
         } catch let error as FastCGIServerError {
             throw StartupError(error.description)
         }
-        let signal = TerminationSignals.wait()
+        logger.info("serving", metadata: ["version": "\(metrics.version)", "log_file": "\(logPath ?? "stderr")"])
+        var signal = TerminationSignals.wait()
+        while signal == SIGUSR1 {
+            do {
+                try output.reopen()
+                logger.info("log reopened")
+            } catch {
+                // Still writing to the old file (or its deleted inode): say so where someone looks.
+                FileHandle.standardError.write(Data("fcgi-app: \(error)\n".utf8))
+            }
+            signal = TerminationSignals.wait()
+        }
         logger.info("stopping", metadata: ["signal": "\(signal)"])
         server.stop()
         // Losing the socket is a failure: the supervisor (scripts/supervise.sh, systemd) starts us afresh.
