@@ -13,13 +13,16 @@ public struct WebApplication: Responder {
     let hub: LiveUpdateHub
     /// What `/api/metrics` reports; requests are recorded here as they are answered.
     public let metrics: ServiceMetrics
+    /// Whether each request gets its log line (the server's; in-process tests answer thousands).
+    private let logsRequests: Bool
 
     /// `metrics` should be the one whose factory the queue records into (see `Serve`); by default
     /// the application has a registry of its own.
-    public init(services: AppServices, logger: Logger, metrics: ServiceMetrics = ServiceMetrics()) {
+    public init(services: AppServices, logger: Logger, metrics: ServiceMetrics = ServiceMetrics(), logsRequests: Bool = false) {
         self.services = services
         self.logger = logger
         self.metrics = metrics
+        self.logsRequests = logsRequests
         metrics.follow(services.queue.feed)
         var router = Router()
         HealthRoutes.register(in: &router)
@@ -56,6 +59,7 @@ public struct WebApplication: Responder {
         let now = DispatchTime.now().uptimeNanoseconds
         let nanoseconds = Int64(now - min(now, startedAt))
         metrics.requests.record(route: route, method: request.method, status: status, nanoseconds: nanoseconds)
+        guard logsRequests else { return }
         logger.info("request", metadata: [
             "request_id": "\(request.requestID)", "method": "\(request.method)", "route": "\(route)",
             "status": .stringConvertible(status), "duration_ms": .stringConvertible(Double(nanoseconds / 1000) / 1000),

@@ -112,7 +112,8 @@ struct Serve: ParsableCommand {
                 address: address, threads: threads, maxBodyBytes: maxBodyBytes,
                 socketGroup: listenSocketGroup, shutdownGraceSeconds: Double(shutdownGrace),
                 maxStreams: maxStreams, maxStreamsPerAddress: maxStreamsPerAddress),
-            responder: WebApplication(services: AppServices(queue: queue, text: text), logger: logger, metrics: metrics),
+            responder: WebApplication(services: AppServices(queue: queue, text: text), logger: logger, metrics: metrics,
+                                      logsRequests: true),
             logger: logger,
             // Wakes the main thread's sigwait, as an operator's SIGTERM would: stop cleanly, then exit non-zero.
             onSocketLost: { kill(getpid(), SIGTERM) })
