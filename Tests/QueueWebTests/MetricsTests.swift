@@ -47,7 +47,7 @@ struct MetricsTests {
         #expect(try book("rooftop-solar", phone: "9825012347").status != 201)
         for _ in 0..<3 { _ = try book("meter-complaint", phone: "9825012348") }
         let fourth = try book("meter-complaint", phone: "9825012348")
-        #expect(fourth.status == 409)
+        #expect(fourth.status == 429)
         // When Prometheus scrapes
         let text = try scrape()
         // Then only what committed is counted
