@@ -7,7 +7,8 @@
 `/api/healthz` (it reads the database) and a static file, with wrk (Debian's package), alternating
 round by round between: the older fcgi-app given (say, the build before metrics), this build, and
 this build at log level `notice` (no line per request). Prints requests/s, p50 and p99 of each run,
-and wrk's own CPU use, so that a figure limited by the client is seen as such."""
+fcgi-app's own CPU time per request (steadier than requests/s on a machine others load too), and
+wrk's CPU use, so that a figure limited by the client is seen as such."""
 import argparse
 import os
 import resource
@@ -44,14 +45,23 @@ def wrk(url, seconds, connections):
     return int(requests) / (int(micros) / 1e6), int(errors), float(p50), float(p99), cpu / (int(micros) / 1e6)
 
 
+def cpu_seconds(pid):
+    """User and system CPU time of a process so far."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
 def run(label, bin_dir, app_args, seconds, connections):
     stack_module.BIN = Path(bin_dir)
     running = stack_module.Stack(app_args=app_args).start()
     try:
         for name, path in (("/api/healthz", "/api/healthz"), ("static", "/index.html")):
+            app_before = cpu_seconds(running.app_pid())
             rate, errors, p50, p99, cpu = wrk(running.base + path, seconds, connections)
+            app_cpu = cpu_seconds(running.app_pid()) - app_before
+            per_request = f"app CPU {app_cpu / (rate * seconds) * 1e6:5.1f} us/request" if name != "static" else ""
             print(f"{label:28} {name:13} {rate:9,.0f}/s  p50 {p50:6.2f} ms  p99 {p99:6.2f} ms  "
-                  f"errors {errors}  wrk CPU {cpu:.2f} cores", flush=True)
+                  f"errors {errors}  wrk CPU {cpu:.2f} cores  {per_request}", flush=True)
     finally:
         running.stop()
 

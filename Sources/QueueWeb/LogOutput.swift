@@ -39,9 +39,10 @@ public final class LogOutput: @unchecked Sendable {
     func write(_ line: [UInt8]) {
         lock.lock(); defer { lock.unlock() }
         line.withUnsafeBytes { buffer in
+            guard let start = buffer.baseAddress else { return }
             var offset = 0
             while offset < buffer.count {
-                let written = Foundation.write(descriptor, buffer.baseAddress! + offset, buffer.count - offset)
+                let written = Foundation.write(descriptor, start + offset, buffer.count - offset)
                 if written < 0 && errno == EINTR { continue }
                 // Nowhere to report a failed log write: the line is dropped rather than the request.
                 guard written > 0 else { return }
