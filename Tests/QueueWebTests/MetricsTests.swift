@@ -22,9 +22,14 @@ struct MetricsTests {
     }
 
     func book(_ service: String, phone: String) throws -> Response {
-        try app.respond(to: Request(method: "POST", path: "/api/v1/tokens", headers: ["Content-Type": "application/json"],
-                                    body: Array(try JSONSerialization.data(withJSONObject: [
-                                        "office": "VAD-247", "service": service, "name": "Asha Patel", "phone": phone]))))
+        try post("/api/v1/tokens", ["office": "VAD-247", "service": service, "name": "Asha Patel", "phone": phone])
+    }
+
+    func post(_ path: String, _ fields: [String: Any], cookie: String? = nil) throws -> Response {
+        var headers = ["Content-Type": "application/json"]
+        if let cookie { headers["Cookie"] = cookie }
+        return try app.respond(to: Request(method: "POST", path: path, headers: headers,
+                                           body: Array(try JSONSerialization.data(withJSONObject: fields))))
     }
 
     func scrape() throws -> String {
@@ -80,6 +85,48 @@ struct MetricsTests {
         #expect(!text.contains("/api/random") && !text.contains(secret) && !text.contains("/api/v1/tokens/\(id)"))
         #expect(text.contains(#"guvnl_build_info{version="1.2.3-test"} 1"#))
         #expect(value(text, "guvnl_database_write_wait_seconds_count") == 1)
+    }
+
+    @Test func aCancellationIsCountedOnceAndARefusedOneNotAtAll() throws {
+        // Given a booking, cancelled from the device that booked it, then cancelled again (refused)
+        let booked = try book("meter-complaint", phone: "9825012350")
+        let body = try #require(try JSONSerialization.jsonObject(with: Data(booked.bodyBytes)) as? [String: Any])
+        let id = try #require((body["token"] as? [String: Any])?["id"] as? Int)
+        let manage = try #require(booked.headers.first { $0.name == "Set-Cookie" }.map { String($0.value.split(separator: ";")[0]) })
+        #expect(try post("/api/v1/tokens/\(id)/cancel", [:], cookie: manage).status == 200)
+        #expect(try post("/api/v1/tokens/\(id)/cancel", [:], cookie: manage).status != 200)
+        // When Prometheus scrapes
+        let text = try scrape()
+        // Then one cancellation, and nobody waits for the service any more
+        #expect(value(text, #"guvnl_cancellations_total{office="VAD-247",service="meter-complaint"}"#) == 1)
+        #expect(value(text, #"guvnl_queue_waiting_tokens{office="VAD-247",service="meter-complaint"}"#) == 0)
+        #expect(value(text, #"guvnl_queue_longest_wait_seconds{office="VAD-247",service="meter-complaint"}"#) == 0)
+    }
+
+    @Test func eachAnsweredRequestHasOneJSONLineWithItsRequestIDRouteAndStatus() throws {
+        // Given an application that logs its requests, as the server's does, to a file
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("guvnl-requests-\(UUID().uuidString).log").path
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        let output = try LogOutput(path: path)
+        let database = try AppDatabase.inMemory()
+        try database.migrate()
+        try DemoData.install(in: database)
+        let app = WebApplication(services: AppServices(database: database, now: { Self.monday }),
+                                 logger: Logger(label: "fcgi-app") { JSONLogHandler(label: $0, output: output) },
+                                 logsRequests: true)
+        // When a token is asked for without its secret, and a path no route has
+        _ = try app.respond(to: Request(method: "GET", path: "/api/v1/tokens/1", query: "secret=not-the-secret", requestID: "req-one"))
+        _ = try app.respond(to: Request(method: "GET", path: "/api/v1/nothing/9825012345", requestID: "req-two"))
+        // Then each has its line, with the route's template and never the path or the query
+        let lines = try String(contentsOfFile: path, encoding: .utf8).split(separator: "\n").map {
+            try #require(try JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any])
+        }
+        let byID = Dictionary(lines.map { ($0["request_id"] as? String ?? "", $0) }, uniquingKeysWith: { first, _ in first })
+        #expect(byID["req-one"]?["route"] as? String == "/api/v1/tokens/{id}")
+        #expect(byID["req-two"]?["route"] as? String == "unmatched")
+        #expect(byID["req-two"]?["status"] as? Int == 404 && byID["req-one"]?["message"] as? String == "request")
+        let text = try String(contentsOfFile: path, encoding: .utf8)
+        #expect(!text.contains("not-the-secret") && !text.contains("9825012345"))
     }
 
     @Test func theBackupAndWorkerTimesAreReportedOnlyWhenSomethingKeepsThem() throws {
