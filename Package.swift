@@ -15,6 +15,10 @@ let package = Package(
         .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+        // Metrics API and its Prometheus exposition (issue 14): counters, gauges and histograms
+        // rendered in the text format Prometheus scrapes, instead of a hand-written exposition.
+        .package(url: "https://github.com/apple/swift-metrics", from: "2.13.0"),
+        .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.1"),
     ],
     targets: [
         // System libraries from Debian (libfcgi-dev, libcmark-dev).
@@ -34,10 +38,14 @@ let package = Package(
         .target(name: "QueueCore", dependencies: [
             "CSodium",
             .product(name: "GRDB", package: "GRDB.swift"),
+            // The API only (the time changes wait for the write lock); the executable picks the backend.
+            .product(name: "CoreMetrics", package: "swift-metrics"),
         ]),
         .target(name: "QueueWeb", dependencies: [
             "FastCGI", "QueueCore", "CQRencode",
             .product(name: "Logging", package: "swift-log"),
+            .product(name: "CoreMetrics", package: "swift-metrics"),
+            .product(name: "Prometheus", package: "swift-prometheus"),
         ]),
         // The outbox's worker: rendering, channel senders (SMS gateway, SMTP, the local sink), retries.
         .target(name: "Notify", dependencies: [

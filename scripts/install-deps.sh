@@ -33,7 +33,9 @@ fi
 if [ "${1:-}" = "--test" ]; then
     # The QR test rasterises the SVG and scans it like a phone would; browser tests drive Chromium.
     # systemd-analyze checks the production unit; Noto draws Gujarati and Devanagari in screenshots.
-    ensure_packages zbar-tools librsvg2-bin chromium chromium-driver systemd fonts-noto-core
+    # A real Prometheus scrapes the stack and promtool checks and unit-tests the alert rules;
+    # logrotate rotates a running stack's logs (Tests/integration/test_observability.py).
+    ensure_packages zbar-tools librsvg2-bin chromium chromium-driver systemd fonts-noto-core prometheus logrotate
     if ! python3 -c 'import pytest, yaml, openapi_spec_validator, selenium, axe_selenium_python' 2>/dev/null; then
         echo "install-deps: installing pytest, PyYAML, openapi-spec-validator, selenium, axe-selenium-python"
         python3 -m pip install -q pytest PyYAML openapi-spec-validator selenium axe-selenium-python

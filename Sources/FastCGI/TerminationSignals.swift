@@ -1,7 +1,8 @@
 import Foundation
 
-/// SIGTERM, SIGINT and SIGHUP, taken by the main thread with sigwait(2) rather than by a handler:
-/// block them before any thread starts (threads inherit the mask), then wait.
+/// SIGTERM, SIGINT and SIGHUP (stop), and SIGUSR1 (reopen the log file, after logrotate moved it),
+/// taken by the main thread with sigwait(2) rather than by a handler: block them before any thread
+/// starts (threads inherit the mask), then wait.
 public enum TerminationSignals {
     private static func set() -> sigset_t {
         var signals = sigset_t()
@@ -9,6 +10,7 @@ public enum TerminationSignals {
         sigaddset(&signals, SIGTERM)
         sigaddset(&signals, SIGINT)
         sigaddset(&signals, SIGHUP)
+        sigaddset(&signals, SIGUSR1)
         return signals
     }
 
@@ -18,7 +20,7 @@ public enum TerminationSignals {
         pthread_sigmask(SIG_BLOCK, &signals, nil)
     }
 
-    /// Waits for a termination signal and returns its number.
+    /// Waits for one of the signals and returns its number.
     public static func wait() -> Int32 {
         var signals = set()
         var received: Int32 = 0

@@ -1,3 +1,4 @@
+import CoreMetrics
 import Foundation
 import GRDB
 
@@ -20,6 +21,8 @@ final class GroupCommit: @unchecked Sendable {
         /// Dropped once run: the caller's closure must not outlive its call.
         var work: ((Database) throws -> QueueChange?)?
         let done = DispatchSemaphore(value: 0)
+        /// When the caller asked to write, for the time it waits for the write lock.
+        let arrived = DispatchTime.now()
         var failure: (any Error)?
         var change: QueueChange?
         /// Set when this caller is to write the next group.
@@ -40,6 +43,9 @@ final class GroupCommit: @unchecked Sendable {
     private var writing = false
     private var groups = 0
     private var changes = 0
+    /// How long each change waited between asking to write and its group's transaction beginning
+    /// (the queue behind the group before it, and SQLite's own write lock).
+    private let writeWait: CoreMetrics.Timer
 
     /// How many groups and changes have been written (changes per group is what grouping saves).
     var written: (groups: Int, changes: Int) {
@@ -47,10 +53,11 @@ final class GroupCommit: @unchecked Sendable {
         return (groups, changes)
     }
 
-    init(writer: any DatabaseWriter, feed: QueueFeed, live: LiveOffices) {
+    init(writer: any DatabaseWriter, feed: QueueFeed, live: LiveOffices, metrics: any MetricsFactory) {
         self.writer = writer
         self.feed = feed
         self.live = live
+        writeWait = CoreMetrics.Timer(label: "guvnl_database_write_wait_seconds", factory: metrics)
     }
 
     /// The office's picture with the changes of this group so far, for a change of the group to
@@ -125,6 +132,8 @@ final class GroupCommit: @unchecked Sendable {
         }
         do {
             try writer.write { db in
+                let began = DispatchTime.now().uptimeNanoseconds
+                for job in group { writeWait.recordNanoseconds(Int64(began - min(began, job.arrived.uptimeNanoseconds))) }
                 var appended: [QueueChange] = []
                 for job in group {
                     do {

@@ -1,3 +1,4 @@
+import CoreMetrics
 import Foundation
 import GRDB
 
@@ -12,11 +13,12 @@ public struct Queue: Sendable {
     /// Groups the changes that arrive together into one transaction.
     let group: GroupCommit
 
-    public init(database: AppDatabase, feed: QueueFeed = QueueFeed()) {
+    /// `metrics` receives the time changes wait for the write lock (nothing is recorded by default).
+    public init(database: AppDatabase, feed: QueueFeed = QueueFeed(), metrics: any MetricsFactory = NOOPMetricsHandler.instance) {
         self.database = database
         self.feed = feed
         live = LiveOffices(database: database, feed: feed)
-        group = GroupCommit(writer: database.writer, feed: feed, live: live)
+        group = GroupCommit(writer: database.writer, feed: feed, live: live, metrics: metrics)
     }
 
     /// How many transactions the queue's changes took, and how many changes (for the benchmarks).

@@ -1,3 +1,4 @@
+import CoreMetrics
 import FastCGI
 import Foundation
 import QueueCore
@@ -68,6 +69,9 @@ final class LiveUpdateHub: @unchecked Sendable {
         var tokens: [TokenFollower] = []
         /// How often the followers were written to for a change: for tests and metrics.
         var broadcasts = 0
+        /// When this process heard of the oldest change not yet written to the followers (its
+        /// commit, or the poll that found another process's), on the monotonic clock.
+        var heardAt: UInt64?
         /// Until the office's newest id is read, changes wait here.
         var isReady = false
         var pending: [(events: [QueueEvent], preceding: Int64)] = []
@@ -102,12 +106,17 @@ final class LiveUpdateHub: @unchecked Sendable {
     /// Wakes the broadcaster when a change arrives.
     private let changed = NSCondition()
     private var changeSignalled = false
+    /// From a change's commit to the end of its write to the office's streams (coalescing included).
+    private let streamDelay: CoreMetrics.Timer
+    static let streamDelayLabel = "guvnl_stream_delay_seconds"
 
-    init(queue: Queue, words: WaitText, pollInterval: Double = 1, now: @escaping @Sendable () -> Date = { Date() }) {
+    init(queue: Queue, words: WaitText, pollInterval: Double = 1, now: @escaping @Sendable () -> Date = { Date() },
+         metrics: any MetricsFactory = NOOPMetricsHandler.instance) {
         self.queue = queue
         self.words = words
         self.pollInterval = pollInterval
         self.now = now
+        streamDelay = CoreMetrics.Timer(label: Self.streamDelayLabel, factory: metrics)
         queue.feed.subscribe { [weak self] change in self?.heard(change) }
         // From the start, not only once a stream follows: the offices' live pictures hear of other
         // processes' commits (a counter command, a second fcgi-app) through this check too.
@@ -130,6 +139,18 @@ final class LiveUpdateHub: @unchecked Sendable {
         inspect(office) { channel in
             channel.offices.filter { !$0.sink.isClosed }.count + channel.tokens.filter { !$0.sink.isClosed }.count
         } ?? 0
+    }
+
+    /// Event streams open now (as far as the hub knows: a departed client is noticed at the next write).
+    func openStreams() -> (office: Int, token: Int) {
+        var office = 0, token = 0
+        for channel in allChannels() {
+            channel.lock.lock()
+            office += channel.offices.filter { !$0.sink.isClosed }.count
+            token += channel.tokens.filter { !$0.sink.isClosed }.count
+            channel.lock.unlock()
+        }
+        return (office, token)
     }
 
     /// Reads an office's channel under its lock, if the office is followed.
@@ -294,6 +315,7 @@ final class LiveUpdateHub: @unchecked Sendable {
             channel.recent.removeFirst(dropped)
         }
         channel.latest = newest
+        if channel.heardAt == nil { channel.heardAt = DispatchTime.now().uptimeNanoseconds }
         return true
     }
 
@@ -357,7 +379,15 @@ final class LiveUpdateHub: @unchecked Sendable {
         channel.hasLaggard = false
         channel.lastBroadcast = Date()
         channel.broadcasts += 1
+        let heardAt = channel.heardAt
+        channel.heardAt = nil
         channel.lock.unlock()
+        defer {
+            if let heardAt, !offices.isEmpty || !tokens.isEmpty {
+                let now = DispatchTime.now().uptimeNanoseconds
+                streamDelay.recordNanoseconds(Int64(now - min(now, heardAt)))
+            }
+        }
         let office = channel.office
         let moment = now()
         guard let snapshot = try? snapshotMessage(office: office, id: to, at: moment) else { return }

@@ -13,6 +13,8 @@ struct Router: Sendable {
         let method: String
         let pattern: [Segment]
         let handler: Handler
+        /// As registered (`/api/v1/tokens/{id}`): the label metrics and logs name the route by.
+        let template: String
 
         var parameterCount: Int { pattern.filter { if case .parameter = $0 { true } else { false } }.count }
     }
@@ -32,12 +34,16 @@ struct Router: Sendable {
             part.hasPrefix("{") && part.hasSuffix("}")
                 ? .parameter(String(part.dropFirst().dropLast())) : .literal(String(part))
         }
-        routes.append(Route(method: method, pattern: segments, handler: handler))
+        routes.append(Route(method: method, pattern: segments, handler: handler, template: pattern))
         descriptions.append("\(method) \(pattern)")
     }
 
-    /// The handler and path parameters for a request, or the error to answer with.
-    func match(_ request: Request) -> Result<(Handler, [String: String]), RoutingFailure> {
+    /// What metrics and logs call a request that no route's path fits (one label for all of them,
+    /// so that random paths cannot grow the number of series).
+    static let unmatchedTemplate = "unmatched"
+
+    /// The handler, path parameters and route template for a request, or the error to answer with.
+    func match(_ request: Request) -> Result<RouteMatch, RoutingFailure> {
         let parts = request.path.split(separator: "/", omittingEmptySubsequences: false).map(String.init)
         // The resource is the most literal pattern that fits: `/api/v1/tokens/lookup` rather than
         // `/api/v1/tokens/{id}` with id "lookup", so that GET there is 405 (use POST), not a bad id.
@@ -46,14 +52,24 @@ struct Router: Sendable {
         var allowed: [String] = []
         for (route, parameters) in fitting where route.parameterCount == fewest {
             if route.method == request.method || (request.method == "HEAD" && route.method == "GET") {
-                return .success((route.handler, parameters))
+                return .success(RouteMatch(handler: route.handler, parameters: parameters, template: route.template))
             }
             allowed.append(route.method)
         }
         if allowed.isEmpty {
-            return .failure(RoutingFailure(error: .notFound("There is no \(request.method) \(request.path) in this API."), allowed: []))
+            return .failure(RoutingFailure(error: .notFound("There is no \(request.method) \(request.path) in this API."), allowed: [],
+                                           template: Self.unmatchedTemplate))
         }
-        return .failure(RoutingFailure(error: .methodNotAllowed(request.method, allowed: allowed), allowed: allowed))
+        let template = fitting.first { $0.0.parameterCount == fewest }?.0.template ?? Self.unmatchedTemplate
+        return .failure(RoutingFailure(error: .methodNotAllowed(request.method, allowed: allowed), allowed: allowed, template: template))
+    }
+
+    /// The route template a request's path fits, whatever its method.
+    func template(for request: Request) -> String {
+        switch match(request) {
+        case .success(let match): match.template
+        case .failure(let failure): failure.template
+        }
     }
 
     private func bind(_ pattern: [Segment], to parts: [String]) -> [String: String]? {
@@ -72,8 +88,17 @@ struct Router: Sendable {
     }
 }
 
+/// The route that answers a request.
+struct RouteMatch {
+    let handler: Router.Handler
+    let parameters: [String: String]
+    let template: String
+}
+
 /// Why no route answered: no such path (404) or not with this method (405).
 struct RoutingFailure: Error {
     let error: APIError
     let allowed: [String]
+    /// The path's template for a 405, `Router.unmatchedTemplate` for a 404.
+    let template: String
 }

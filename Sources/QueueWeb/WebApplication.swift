@@ -11,10 +11,19 @@ public struct WebApplication: Responder {
     private let logger: Logger
     /// Carries each office's changes to its streams.
     let hub: LiveUpdateHub
+    /// What `/api/metrics` reports; requests are recorded here as they are answered.
+    public let metrics: ServiceMetrics
+    /// Whether each request gets its log line (the server's; in-process tests answer thousands).
+    private let logsRequests: Bool
 
-    public init(services: AppServices, logger: Logger) {
+    /// `metrics` should be the one whose factory the queue records into (see `Serve`); by default
+    /// the application has a registry of its own.
+    public init(services: AppServices, logger: Logger, metrics: ServiceMetrics = ServiceMetrics(), logsRequests: Bool = false) {
         self.services = services
         self.logger = logger
+        self.metrics = metrics
+        self.logsRequests = logsRequests
+        metrics.follow(services.queue.feed)
         var router = Router()
         HealthRoutes.register(in: &router)
         DeliveryReportRoutes.register(in: &router)
@@ -23,8 +32,10 @@ public struct WebApplication: Responder {
         let auth = StaffAuth(accounts: accounts, key: (try? accounts.signingKey(at: services.now())) ?? StaffCrypto.randomBytes(32))
         OfficeRoutes.register(in: &router)
         TokenRoutes.register(in: &router, kioskKey: auth.key)
-        hub = LiveUpdateHub(queue: services.queue, words: WaitText(text: services.text), now: services.now)
+        hub = LiveUpdateHub(queue: services.queue, words: WaitText(text: services.text), now: services.now,
+                            metrics: metrics.factory)
         EventStreamRoutes.register(in: &router, hub: hub)
+        MetricsRoutes.register(in: &router, metrics: metrics, hub: hub)
         AuthRoutes.register(in: &router, auth: auth)
         CounterRoutes.register(in: &router, auth: auth)
         KioskRoutes.register(in: &router, auth: auth)
@@ -38,30 +49,56 @@ public struct WebApplication: Responder {
     public var routeDescriptions: [String] { router.descriptions }
 
     public func respond(to request: Request) throws -> Response {
+        let started = DispatchTime.now().uptimeNanoseconds
+        let (template, response) = answer(request)
+        finished(request, route: template, status: response.status, startedAt: started)
+        return response
+    }
+
+    /// Records the request in the metrics and writes its one log line (no path, query or body:
+    /// the route template says what was asked without any of the request's data).
+    private func finished(_ request: Request, route: String, status: Int, startedAt: UInt64) {
+        let now = DispatchTime.now().uptimeNanoseconds
+        let nanoseconds = Int64(now - min(now, startedAt))
+        metrics.requests.record(route: route, method: request.method, status: status, nanoseconds: nanoseconds)
+        guard logsRequests else { return }
+        logger.info("request", metadata: [
+            "request_id": "\(request.requestID)", "method": "\(request.method)", "route": "\(route)",
+            "status": .stringConvertible(status), "duration_ms": .stringConvertible(Double(nanoseconds / 1000) / 1000),
+        ])
+    }
+
+    private func answer(_ request: Request) -> (template: String, response: Response) {
         switch router.match(request) {
         case .failure(let failure):
-            return ErrorResponses.response(for: failure.error, allow: failure.allowed)
-        case .success(let (handler, parameters)):
-            let context = RequestContext(
-                request: request, parameters: parameters, query: QueryParameters(request.query), services: services)
-            do {
-                var response = try handler(context)
-                if request.method == "HEAD" { response.body = .bytes([]) }
-                // A change went through: whatever filled the disk before no longer stops writes.
-                if request.method != "GET", request.method != "HEAD", (200..<400).contains(response.status) {
-                    services.database.storageAlarm.clear(.full)
-                    services.database.storageAlarm.clear(.unwritable)
-                }
-                return response
-            } catch {
-                guard let apiError = services.apiError(for: error) else { return internalError(for: request, error: error) }
-                return ErrorResponses.response(for: apiError)
+            return (failure.template, ErrorResponses.response(for: failure.error, allow: failure.allowed))
+        case .success(let match):
+            return (match.template, respond(to: request, with: match))
+        }
+    }
+
+    private func respond(to request: Request, with match: RouteMatch) -> Response {
+        let context = RequestContext(
+            request: request, parameters: match.parameters, query: QueryParameters(request.query), services: services)
+        do {
+            var response = try match.handler(context)
+            if request.method == "HEAD" { response.body = .bytes([]) }
+            // A change went through: whatever filled the disk before no longer stops writes.
+            if request.method != "GET", request.method != "HEAD", (200..<400).contains(response.status) {
+                services.database.storageAlarm.clear(.full)
+                services.database.storageAlarm.clear(.unwritable)
             }
+            return response
+        } catch {
+            guard let apiError = services.apiError(for: error) else { return internalError(for: request, error: error) }
+            return ErrorResponses.response(for: apiError)
         }
     }
 
     public func rejectOversizedBody(of request: Request, limit: Int) -> Response {
-        ErrorResponses.response(for: .bodyTooLarge(limit: limit))
+        let response = ErrorResponses.response(for: .bodyTooLarge(limit: limit))
+        finished(request, route: router.template(for: request), status: response.status, startedAt: DispatchTime.now().uptimeNanoseconds)
+        return response
     }
 
     public func refuseStream(of request: Request, because refusal: StreamRefusal) -> Response {
@@ -74,6 +111,8 @@ public struct WebApplication: Responder {
         var response = ErrorResponses.response(for: APIError(status: 503, code: "too_many_streams", message: message))
         response.headers.removeAll { $0.name == "Retry-After" }
         response.headers.append(("Retry-After", "30"))
+        // The stream's own request was counted as answered (200); its refusal is counted too.
+        finished(request, route: router.template(for: request), status: response.status, startedAt: DispatchTime.now().uptimeNanoseconds)
         return response
     }
 

@@ -49,7 +49,11 @@ struct Serve: ParsableCommand {
     @Option(help: "trace, debug, info, notice, warning, error or critical (env: GUVNL_LOG_LEVEL).")
     var logLevel: String = Environment.string("GUVNL_LOG_LEVEL") ?? "info"
 
+    @Option(help: "Append the JSON log lines to this file instead of standard error; SIGUSR1 opens it again after logrotate (env: GUVNL_LOG_FILE).")
+    var logFile: String?
+
     private var listenPort: Int? { port ?? Environment.int("GUVNL_PORT") }
+    private var logPath: String? { logFile ?? Environment.string("GUVNL_LOG_FILE") }
     private var listenSocketGroup: String? { socketGroup ?? Environment.string("GUVNL_SOCKET_GROUP") }
 
     func validate() throws {
@@ -68,7 +72,7 @@ struct Serve: ParsableCommand {
 
     func run() throws {
         // Before any thread exists, so that every thread inherits the mask and only sigwait sees them.
-        LongRunning.prepare(logLevel: logLevel)
+        try LongRunning.prepare(logLevel: logLevel, logPath: logPath)
         let logger = Logger(label: "fcgi-app")
         // Every event stream holds a descriptor: take all the system allows (systemd: LimitNOFILE).
         let descriptors = FastCGIServer.raiseDescriptorLimit()
@@ -83,7 +87,9 @@ struct Serve: ParsableCommand {
         }
 
         let text = try interfaceText()
-        var services = AppServices(queue: Queue(database: appDatabase), text: text)
+        // The queue records into the same registry that /api/metrics writes out.
+        let metrics = ServiceMetrics()
+        var services = AppServices(queue: Queue(database: appDatabase, metrics: metrics.factory), text: text)
         services.deliveryReportSecret = try deliveryReportSecret()
 
         let address: ListenAddress = listenPort.map { .loopbackPort($0) } ?? .unixSocket(path: socket)
@@ -96,7 +102,7 @@ struct Serve: ParsableCommand {
                 address: address, threads: threads, maxBodyBytes: maxBodyBytes,
                 socketGroup: listenSocketGroup, shutdownGraceSeconds: Double(shutdownGrace),
                 maxStreams: maxStreams, maxStreamsPerAddress: maxStreamsPerAddress),
-            responder: WebApplication(services: services, logger: logger),
+            responder: WebApplication(services: services, logger: logger, metrics: metrics, logsRequests: true),
             logger: logger,
             // Wakes the main thread's sigwait, as an operator's SIGTERM would: stop cleanly, then exit non-zero.
             onSocketLost: { kill(getpid(), SIGTERM) })
@@ -105,7 +111,18 @@ struct Serve: ParsableCommand {
         } catch let error as FastCGIServerError {
             throw StartupError(error.description)
         }
-        let signal = TerminationSignals.wait()
+        logger.info("serving", metadata: ["version": "\(metrics.version)", "log_file": "\(logPath ?? "stderr")"])
+        var signal = TerminationSignals.wait()
+        while signal == SIGUSR1 {
+            do {
+                try output.reopen()
+                logger.info("log reopened")
+            } catch {
+                // Still writing to the old file (or its deleted inode): say so where someone looks.
+                FileHandle.standardError.write(Data("fcgi-app: \(error)\n".utf8))
+            }
+            signal = TerminationSignals.wait()
+        }
         logger.info("stopping", metadata: ["signal": "\(signal)"])
         server.stop()
         // Losing the socket is a failure: the supervisor (scripts/supervise.sh, systemd) starts us afresh.

@@ -93,7 +93,7 @@ struct Worker: ParsableCommand {
 
     func run() throws {
         // Before any thread exists, so that every thread inherits the mask and only sigwait sees them.
-        LongRunning.prepare(logLevel: logLevel)
+        try LongRunning.prepare(logLevel: logLevel)
         let logger = Logger(label: "fcgi-app.worker")
         let appDatabase = try database.open()
         guard try appDatabase.health().isCurrent else {

@@ -28,7 +28,7 @@ def free_port():
 
 class Stack:
     def __init__(self, app_max_body=65536, nginx_max_body=65536, supervised=False, app_args=(), production=False,
-                 nginx_env=None, database=None, generated_paths=False):
+                 nginx_env=None, database=None, generated_paths=False, log_file=False):
         # Short path: a unix socket path must fit in 108 bytes.
         self.dir = Path(tempfile.mkdtemp(prefix="gq-"))
         os.chmod(self.dir, 0o755)
@@ -40,6 +40,9 @@ class Stack:
         self.socket = self.dir / "run" / "app.sock"
         self.database = Path(database) if database else self.dir / "queue.sqlite"
         self.app_log = self.dir / "fcgi-app.log"
+        # With `log_file`, fcgi-app writes its JSON lines to a file of its own (--log-file), which it
+        # opens again on SIGUSR1; its standard error still goes to `app_log`.
+        self.app_log_file = self.dir / "app-logs" / "fcgi-app.log" if log_file else None
         self.app_max_body = app_max_body
         self.nginx_max_body = nginx_max_body
         self.app = None
@@ -85,6 +88,9 @@ class Stack:
                 "--max-body-bytes", str(self.app_max_body), "--threads", "4", *self.app_args]
         if os.geteuid() == 0:
             args += ["--socket-group", "www-data"]
+        if self.app_log_file:
+            self.app_log_file.parent.mkdir(exist_ok=True)
+            args += ["--log-file", self.app_log_file]
         if self.supervised:
             args = [REPO / "scripts" / "supervise.sh", *args]
         with open(self.app_log, "ab") as log:
@@ -133,8 +139,19 @@ class Stack:
         shutil.rmtree(self.dir, ignore_errors=True)
 
     def logs(self):
-        """nginx's access and error logs and fcgi-app's log."""
-        return [path for path in [*(self.dir / "nginx" / "logs").glob("*.log"), self.app_log] if path.exists()]
+        """nginx's access and error logs and fcgi-app's log, and what logrotate made of them."""
+        return [path for path in [*(self.dir / "nginx" / "logs").glob("*.log*"), *(self.dir / "app-logs").glob("*"),
+                                  self.app_log] if path.exists()]
+
+    def app_log_lines(self):
+        """fcgi-app's JSON log lines (its log file's, if it has one), parsed."""
+        path = self.app_log_file or self.app_log
+        return [json.loads(line) for line in path.read_text().splitlines() if line.strip()]
+
+    def access_log_lines(self):
+        """nginx's JSON access log lines, parsed."""
+        path = self.dir / "nginx" / "logs" / "access.log"
+        return [json.loads(line) for line in path.read_text().splitlines() if line.strip()]
 
     def log_leaks(self):
         return [leak for path in self.logs() for leak in self.sensitive.find_in(path)]

@@ -322,9 +322,9 @@ def test_a_key_press_at_the_console_costs_one_read_of_the_desk(stack):
         clerk.find_element(By.TAG_NAME, "body").send_keys("n")
         wait_for(lambda: first in clerk.find_element(By.ID, "current").text)
         time.sleep(1.0)  # the office's snapshot for that call arrives and is skipped
-        lines = log.read_text().splitlines()[before:]
-        desk_reads = [line for line in lines if '"GET /api/v1/counters/' in line]
-        actions = [line for line in lines if '"POST /api/v1/counters/' in line]
+        lines = [json.loads(line) for line in log.read_text().splitlines()[before:]]
+        desk_reads = [line for line in lines if line["method"] == "GET" and line["path"].startswith("/api/v1/counters/")]
+        actions = [line for line in lines if line["method"] == "POST" and line["path"].startswith("/api/v1/counters/")]
         # Then the answer to the action was the new desk, and nothing read it again
         assert len(actions) == 1 and desk_reads == [], lines
     finally:
