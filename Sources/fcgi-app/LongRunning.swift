@@ -6,7 +6,9 @@ import QueueWeb
 /// before any thread exists, so that only the main thread's sigwait sees them, and bootstrap the
 /// JSON log lines (README, "Logs") to standard error (the journal) or to a log file.
 enum LongRunning {
-    static func prepare(logLevel: String, logPath: String? = nil) throws {
+    /// The log's output, which SIGUSR1 reopens after logrotate moved the file.
+    @discardableResult
+    static func prepare(logLevel: String, logPath: String? = nil) throws -> LogOutput {
         TerminationSignals.block()
         let level = Logger.Level(rawValue: logLevel) ?? .info
         let output: LogOutput
@@ -20,5 +22,6 @@ enum LongRunning {
             handler.logLevel = level
             return handler
         }
+        return output
     }
 }

@@ -72,7 +72,7 @@ struct Serve: ParsableCommand {
 
     func run() throws {
         // Before any thread exists, so that every thread inherits the mask and only sigwait sees them.
-        try LongRunning.prepare(logLevel: logLevel, logPath: logPath)
+        let output = try LongRunning.prepare(logLevel: logLevel, logPath: logPath)
         let logger = Logger(label: "fcgi-app")
         // Every event stream holds a descriptor: take all the system allows (systemd: LimitNOFILE).
         let descriptors = FastCGIServer.raiseDescriptorLimit()
