@@ -252,3 +252,37 @@ def test_citizens_whose_turn_is_near_are_told_once_from_the_workers_own_look_at_
         assert told() == now_near
     finally:
         assert worker.stop() == 0
+
+
+def test_closing_early_cancels_the_rest_of_the_day_and_tells_each_citizen(own_stack):
+    from test_staff_api import Staff, counter_id
+    stack = own_stack
+    clerk = Staff(stack).sign_in("clerk-vad-247", "demo-clerk-2026")
+    manager = Staff(stack).sign_in("manager-vad-247", "demo-manager-2026")
+    # Given three citizens waiting, one of them already called to a counter
+    booked = [book(stack, f"98250144{n:02d}", language=lang) for n, lang in enumerate(["gu", "hi", "en"])]
+    status, body = clerk.call("POST", f"/api/v1/counters/{counter_id(stack, 'VAD-247', 1)}/call-next")
+    at_counter = json.loads(body)["current"]["number"]
+    # When a clerk tries to close the office, nothing happens; when the manager does, the others are cancelled
+    assert clerk.call("POST", "/api/v1/offices/VAD-247/close-early", {"reason": "Power cut"})[0] == 403
+    status, body = manager.call("POST", "/api/v1/offices/VAD-247/close-early", {"reason": "Power cut"})
+    assert status == 200, body
+    closed = json.loads(body)
+    waiting = sorted(t["token"]["number"] for t in booked if t["token"]["number"] != at_counter)
+    assert closed["cancelled"] == 2 and sorted(closed["told"]) == waiting
+    # Then each is told in their own language, the citizen at the counter is not, and nobody more can book today
+    worker = Worker(stack, "--turn-near-ahead", "0", name="worker-close")
+    try:
+        wait_for(lambda: len(outbox(stack, "trigger = 'closed_early' AND state = 'delivered'")) == 2)
+    finally:
+        assert worker.stop() == 0
+    text = worker.sink.read_text()
+    by_number = {t["token"]["number"]: t["token"]["language"] for t in booked}
+    expected = {"gu": "આજે માટે બંધ થઈ ગયું છે. ટોકન {n} રદ થયો છે", "hi": "आज के लिए बंद हो गया है. टोकन {n} रद्द हुआ",
+                "en": "has closed for today. Token {n} is cancelled"}
+    for number in waiting:
+        assert expected[by_number[number]].format(n=number) in text
+    assert f"Token {at_counter} is cancelled" not in text and f"ટોકન {at_counter} રદ" not in text and f"टोकन {at_counter} रद्द" not in text
+    status, _, body = stack.request("POST", "/api/v1/tokens", body=json.dumps(
+        {"office": "VAD-247", "service": "bill-complaint", "name": "Late Comer", "phone": "9825014499"}).encode(), headers=JSON)
+    assert 400 <= status < 500 and b"Power cut" in body
