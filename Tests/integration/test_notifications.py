@@ -286,3 +286,36 @@ def test_closing_early_cancels_the_rest_of_the_day_and_tells_each_citizen(own_st
     status, _, body = stack.request("POST", "/api/v1/tokens", body=json.dumps(
         {"office": "VAD-247", "service": "bill-complaint", "name": "Late Comer", "phone": "9825014499"}).encode(), headers=JSON)
     assert 400 <= status < 500 and b"Power cut" in body
+
+
+def test_the_manager_reads_the_messages_on_the_dashboard_as_citizens_received_them(stack):
+    from selenium.webdriver.common.by import By
+
+    from browser import chromium
+    from test_staff_pages import serious_violations, sign_in
+    from test_staff_pages import wait_for as wait_for_page
+    # Given a Gujarati booking whose confirmation the worker has put in the sink
+    booked = book(stack, "9825015501")
+    worker = Worker(stack, name="worker-page")
+    try:
+        wait_for(lambda: outbox(stack, "token_id = ? AND trigger = 'booked'", (booked["token"]["id"],))[0]["state"] == "delivered")
+    finally:
+        assert worker.stop() == 0
+    browser = chromium(width=1366, height=900)
+    try:
+        # When the manager opens the dashboard
+        sign_in(browser, stack, "/admin/", "manager-vad-247", "demo-manager-2026")
+        wait_for_page(lambda: browser.find_element(By.ID, "dashboard").is_displayed())
+        number = booked["token"]["number"]
+        # Then the newest messages show the Gujarati text, marked as Gujarati, the number masked
+        item = wait_for_page(lambda: next(li for li in browser.find_elements(By.CSS_SELECTOR, "#message-list li")
+                                          if f"તમારો ટોકન {number} છે" in li.text), timeout=10)
+        assert "98••••••01" in item.text and "9825015501" not in browser.page_source
+        assert item.find_element(By.CSS_SELECTOR, "pre").get_attribute("lang") == "gu"
+        # And today's tally counts delivered SMS
+        rows = [r.text for r in browser.find_elements(By.CSS_SELECTOR, "#message-tally tr")]
+        assert any(" sms " in f" {r} " and "delivered" in r for r in rows), rows
+        browser.save_screenshot(str(stack.dir / "admin-messages.png"))
+        assert serious_violations(browser) == []
+    finally:
+        browser.quit()
