@@ -33,7 +33,7 @@ def health(stack):
 def test_without_a_gateway_the_confirmation_lands_in_the_sink_in_the_citizens_language(stack):
     # Given a citizen who books in Gujarati, and a worker with no gateway configured
     booked = book(stack, "9825011101")
-    assert health(stack)["worker"]["pending_messages"] >= 1
+    assert wait_for(lambda: health(stack)["worker"]["pending_messages"] >= 1)  # health reads it at most once a second
     worker = Worker(stack)
     try:
         # When the worker has run, then the sink holds the Gujarati confirmation with the token page's
