@@ -27,6 +27,7 @@ let package = Package(
         .systemLibrary(name: "CSodium", pkgConfig: "libsodium", providers: [.apt(["libsodium-dev"])]),
         .systemLibrary(name: "CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
         .systemLibrary(name: "CQRencode", pkgConfig: "libqrencode", providers: [.apt(["libqrencode-dev"])]),
+        .systemLibrary(name: "CCurl", pkgConfig: "libcurl", providers: [.apt(["libcurl4-openssl-dev"])]),
         // Header-only: Linux calls glibc hides behind _GNU_SOURCE (renameat2 for the atomic site swap).
         .systemLibrary(name: "CLinux"),
 
@@ -49,7 +50,7 @@ let package = Package(
         ]),
         // The outbox's worker: rendering, channel senders (SMS gateway, SMTP, the local sink), retries.
         .target(name: "Notify", dependencies: [
-            "QueueCore",
+            "QueueCore", "CCurl",
             .product(name: "Logging", package: "swift-log"),
         ]),
         .target(name: "SiteKit", dependencies: [

@@ -23,7 +23,8 @@ ensure_packages() {
     fi
 }
 
-ensure_packages nginx libfcgi-dev libfcgi-bin libcmark-dev libsodium-dev libqrencode-dev zlib1g-dev libsqlite3-dev pkg-config curl openssl
+# libcurl: the worker's SMTP client (e-mail with STARTTLS and login).
+ensure_packages nginx libfcgi-dev libfcgi-bin libcmark-dev libsodium-dev libqrencode-dev zlib1g-dev libsqlite3-dev libcurl4-openssl-dev pkg-config curl openssl
 
 if ! command -v swift >/dev/null; then
     echo "install-deps: swift is not on PATH; install Swift 6.1 or later (https://www.swift.org/install/linux/)" >&2
@@ -36,9 +37,10 @@ if [ "${1:-}" = "--test" ]; then
     # A real Prometheus scrapes the stack and promtool checks and unit-tests the alert rules;
     # logrotate rotates a running stack's logs (Tests/integration/test_observability.py).
     ensure_packages zbar-tools librsvg2-bin chromium chromium-driver systemd fonts-noto-core prometheus logrotate
-    if ! python3 -c 'import pytest, yaml, openapi_spec_validator, selenium, axe_selenium_python' 2>/dev/null; then
-        echo "install-deps: installing pytest, PyYAML, openapi-spec-validator, selenium, axe-selenium-python"
-        python3 -m pip install -q pytest PyYAML openapi-spec-validator selenium axe-selenium-python
+    # aiosmtpd: the SMTP server the e-mail test sends to (Tests/integration/test_email.py).
+    if ! python3 -c 'import pytest, yaml, openapi_spec_validator, selenium, axe_selenium_python, aiosmtpd' 2>/dev/null; then
+        echo "install-deps: installing pytest, PyYAML, openapi-spec-validator, selenium, axe-selenium-python, aiosmtpd"
+        python3 -m pip install -q pytest PyYAML openapi-spec-validator selenium axe-selenium-python aiosmtpd
     fi
     # The API contract test (Tests/integration/test_contract.py): schemathesis, at the version it was written for.
     if [ "$(python3 -c 'import schemathesis; print(schemathesis.__version__)' 2>/dev/null)" != "4.32.5" ]; then

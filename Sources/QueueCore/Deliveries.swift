@@ -14,11 +14,14 @@ public struct Deliveries: Sendable {
     public func claim(owner: String, limit: Int, leaseSeconds: Double, at now: Date) throws -> [OutboxMessage] {
         let moment = now.milliseconds
         return try database.writer.write { db in
-            let ids = try Int64.fetchAll(db.cachedStatement(sql: """
-                SELECT id FROM outbox WHERE state IN ('pending', 'failed') AND next_attempt_at <= ?
-                UNION SELECT id FROM outbox WHERE state = 'sending' AND lease_until < ?
-                ORDER BY id LIMIT ?
-                """), arguments: [moment, moment, limit])
+            // Lapsed leases first (those messages have waited longest), then the due, oldest due first:
+            // each a range of its partial index, however many sent messages the table keeps.
+            var ids = try Int64.fetchAll(db.cachedStatement(sql: """
+                SELECT id FROM outbox WHERE state = 'sending' AND lease_until < ? ORDER BY lease_until LIMIT ?
+                """), arguments: [moment, limit])
+            ids += try Int64.fetchAll(db.cachedStatement(sql: """
+                SELECT id FROM outbox WHERE state IN ('pending', 'failed') AND next_attempt_at <= ? ORDER BY next_attempt_at, id LIMIT ?
+                """), arguments: [moment, limit - ids.count])
             var claimed: [OutboxMessage] = []
             for id in ids {
                 try db.cachedStatement(sql: """
@@ -112,7 +115,11 @@ public struct Deliveries: Sendable {
     public func workerStatus() throws -> (lastBeat: Date?, pending: Int) {
         try database.writer.read { db in
             let beat = try Int64.fetchOne(db.cachedStatement(sql: "SELECT max(beat_at) FROM worker_heartbeat"))
-            let pending = try Int.fetchOne(db.cachedStatement(sql: "SELECT count(*) FROM outbox WHERE state IN ('pending', 'sending', 'failed')")) ?? 0
+            // Each count reads one partial index (outbox_due, outbox_leased), not the whole table.
+            let pending = try Int.fetchOne(db.cachedStatement(sql: """
+                SELECT (SELECT count(*) FROM outbox WHERE state IN ('pending', 'failed'))
+                     + (SELECT count(*) FROM outbox WHERE state = 'sending')
+                """)) ?? 0
             return (beat.map(Date.init(milliseconds:)), pending)
         }
     }

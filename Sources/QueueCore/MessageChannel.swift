@@ -8,6 +8,9 @@ public enum MessageTrigger: String, Sendable, CaseIterable, Codable {
     case booked, called, cancelled
     case turnNear = "turn_near"
     case closedEarly = "closed_early"
+    /// An appointment's reminders: the evening before, and an hour before its slot.
+    case reminderEvening = "reminder_evening"
+    case reminderHour = "reminder_hour"
 
     /// The interface-string key of the message's text for a channel: `msg_sms_booked`,
     /// `msg_email_booked` (with `msg_email_booked_subject`).

@@ -44,6 +44,29 @@ enum Outbox {
         return written
     }
 
+    /// When an appointment's evening-before reminder is due: this hour (local) the day before.
+    static let eveningReminderHour = 18
+
+    /// Queues an appointment's reminders, each due at its time (the evening before, an hour before
+    /// the slot); one whose time has passed already is left out.
+    static func enqueueReminders(_ db: Database, token: Token, slotStartsAt: Int, timeZone: TimeZone, at now: Date) throws {
+        guard let midnight = ServiceDay.midnight(of: token.serviceDay, timeZone: timeZone) else { return }
+        let extra = ["slot": Queue.clock(slotStartsAt), "documents": try documents(db, token: token)]
+        let evening = midnight.addingTimeInterval(Double(eveningReminderHour - 24) * 3600)
+        let hourBefore = midnight.addingTimeInterval(Double(slotStartsAt - 60) * 60)
+        if evening > now { try enqueue(db, .reminderEvening, token: token, extra: extra, due: evening, at: now) }
+        if hourBefore > now { try enqueue(db, .reminderHour, token: token, extra: extra, due: hourBefore, at: now) }
+    }
+
+    /// A cancelled or moved appointment's reminders not yet sent are given up, never sent.
+    static func withdrawReminders(_ db: Database, token tokenID: Int64, at now: Date) throws {
+        try db.cachedStatement(sql: """
+            UPDATE outbox SET state = 'gave_up', last_error = 'the appointment was cancelled or moved', next_attempt_at = NULL,
+                finished_at = ?
+            WHERE token_id = ? AND trigger IN ('reminder_evening', 'reminder_hour') AND state IN ('pending', 'failed')
+            """).execute(arguments: [now.milliseconds, tokenID])
+    }
+
     /// The number, and the office's and service's names in the token's language.
     private static func commonParams(_ db: Database, token: Token) throws -> [String: String] {
         let language = CitizenDetails.languages.contains(token.citizen.language) ? token.citizen.language : "en"

@@ -48,6 +48,7 @@ extension Queue {
                 throw QueueError.illegalTransition(action: .cancel, from: old.state)
             }
             try db.cachedStatement(sql: "UPDATE token SET state = 'cancelled', finished_at = ? WHERE id = ?").execute(arguments: [now.milliseconds, tokenID])
+            try Outbox.withdrawReminders(db, token: tokenID, at: now)
             events.append(try EventLog.append(db, office: old.officeCode, kind: .rescheduled, token: old, from: .booked,
                                               to: .cancelled, actor: actor, reason: "moved to another slot", at: now))
             let request = BookingRequest(officeCode: old.officeCode, serviceCode: old.bookedServiceCode, citizen: old.citizen,
@@ -111,6 +112,7 @@ extension Queue {
             "documents": try Outbox.documents(db, token: token),
             "slot": slot.map { Queue.clock($0.startsAt) } ?? "",
         ], at: now)
+        if let slot { try Outbox.enqueueReminders(db, token: token, slotStartsAt: slot.startsAt, timeZone: office.timeZone, at: now) }
         return token
     }
 

@@ -74,6 +74,7 @@ extension Queue {
         try transition(tokenID, action: .cancel, kind: .cancelled, actor: actor, at: now) { db, token, _ in
             try db.cachedStatement(sql: "UPDATE token SET state = 'cancelled', counter_id = NULL, finished_at = ? WHERE id = ?").execute(arguments: [now.milliseconds, tokenID])
             try Outbox.enqueue(db, .cancelled, token: token, at: now)
+            try Outbox.withdrawReminders(db, token: tokenID, at: now)
         }
     }
 

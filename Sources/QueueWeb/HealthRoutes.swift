@@ -43,7 +43,9 @@ enum HealthRoutes {
         static let staleSeconds: Double = 30
 
         init?(_ services: AppServices) {
-            guard let status = try? Deliveries(database: services.database).workerStatus() else { return nil }
+            guard let status = services.workerStatus.status(at: services.now(), read: {
+                try Deliveries(database: services.database).workerStatus()
+            }) else { return nil }
             lastHeartbeat = status.lastBeat
             pendingMessages = status.pending
             if let beat = status.lastBeat {

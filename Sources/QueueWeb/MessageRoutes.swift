@@ -4,7 +4,8 @@ import QueueCore
 
 /// The dashboard's view of the messages to citizens: per day, how many were sent, delivered and
 /// failed by channel and reason, and the newest messages as rendered (the local sink's page when no
-/// gateway is configured). Office managers see their office; administrators every office.
+/// gateway is configured); and the manager's "close early", which tells every citizen still
+/// waiting or booked today. Office managers act on their office; administrators on every office.
 enum MessageRoutes {
     static func register(in router: inout Router, auth: StaffAuth) {
         router.add("GET", "/api/v1/offices/{office}/messages/tally") { context in
@@ -25,6 +26,21 @@ enum MessageRoutes {
             }
             return JSON.response(Listing(messages: try Deliveries(database: context.services.database).recent(office: office, limit: limit)))
         }
+        router.add("POST", "/api/v1/offices/{office}/close-early") { context in
+            let body = try RequestBody(context.request)
+            let office = context.parameter("office")
+            let manager = try auth.manager(of: office, context, csrfFrom: body)
+            let cancelled = try context.services.queue.closeEarly(office: office, reason: body["reason"] ?? "",
+                                                                  actor: .staff(id: manager.id, username: manager.username), at: context.now)
+            return JSON.response(ClosedEarly(office: office, cancelled: cancelled.count, told: cancelled.map(\.number)))
+        }
+    }
+
+    struct ClosedEarly: Encodable {
+        let office: String
+        /// How many waiting or booked tokens of today were cancelled, and their numbers.
+        let cancelled: Int
+        let told: [String]
     }
 
     struct Tally: Encodable {

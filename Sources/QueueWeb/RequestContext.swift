@@ -31,6 +31,8 @@ public struct AppServices: Sendable {
     /// Token statuses and office snapshots as JSON, encoded once per change.
     let encodedStatuses = EncodedOnce<Int64, TokenView>(capacity: 50_000)
     let encodedSnapshots = EncodedOnce<String, OfficeSnapshot>(capacity: 1_000)
+    /// The worker's heartbeat as health reports it, read at most once a second.
+    let workerStatus = WorkerStatusCache()
 
     public var database: AppDatabase { queue.database }
 

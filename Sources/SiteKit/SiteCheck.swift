@@ -1,4 +1,5 @@
 import Foundation
+import QueueCore
 
 /// What `sitegen check` finds for editors: anything that stops a build, internal links to pages that
 /// do not exist, pages and interface strings not yet translated. Each as `file:line: reason`.
@@ -39,7 +40,37 @@ public struct SiteCheck {
                 }
             }
         }
+        problems += unregisteredSMSTexts()
         return problems.sorted { ($0.file ?? "", $0.line ?? 0) < ($1.file ?? "", $1.line ?? 0) }
+    }
+
+    /// SMS texts (`msg_sms_*`) that no longer match their DLT registration in
+    /// `Templates/sms-dlt.json`: the worker would refuse to send them (DESIGN, decision 5).
+    private func unregisteredSMSTexts() -> [SiteError] {
+        let registry = root.appendingPathComponent("Templates/sms-dlt.json")
+        guard let data = try? Data(contentsOf: registry) else { return [] }
+        guard let templates = try? SMSTemplates(json: data) else {
+            return [SiteError(step: "check", file: "Templates/sms-dlt.json", line: 1, reason: "not a DLT registry: {\"sender\", \"templates\": {key: {language: {id, text}}}}")]
+        }
+        var problems: [SiteError] = []
+        for language in ContentLoader.languages {
+            let file = "Templates/i18n/\(language).yaml"
+            guard let lines = try? String(contentsOf: root.appendingPathComponent(file), encoding: .utf8)
+                .split(separator: "\n", omittingEmptySubsequences: false) else { continue }
+            guard let strings = try? Translations(directory: root.appendingPathComponent("Templates/i18n")).table(for: language) else { continue }
+            for (key, text) in strings where key.hasPrefix("msg_sms_") {
+                let line = (lines.firstIndex { $0.hasPrefix("\(key):") } ?? 0) + 1
+                guard let registered = templates.registered(key, language: language) else {
+                    problems.append(SiteError(step: "check", file: file, line: line, reason: "SMS text '\(key)' has no DLT template registered in Templates/sms-dlt.json"))
+                    continue
+                }
+                if !SMSTemplates.conforms(text, template: registered.text) {
+                    problems.append(SiteError(step: "check", file: file, line: line,
+                                              reason: "SMS text '\(key)' does not match its DLT template \(registered.id) word for word (registered: \"\(registered.text)\"); the worker would refuse to send it"))
+                }
+            }
+        }
+        return problems
     }
 
     /// Markdown links to addresses on this site (`](/...)`) whose page or file was not built.

@@ -46,6 +46,18 @@ struct Worker: ParsableCommand {
     @Option(help: "Most SMS parts a message may take (env: GUVNL_SMS_MAX_PARTS).")
     var smsMaxParts: Int = Environment.int("GUVNL_SMS_MAX_PARTS") ?? 3
 
+    @Option(help: "The mail relay: smtp://host:587 (STARTTLS required) or smtps://host:465; none: e-mail goes to the sink (env: GUVNL_SMTP_URL).")
+    var smtpURL: String? = Environment.string("GUVNL_SMTP_URL")
+
+    @Option(help: "The relay's login name; the password comes from GUVNL_SMTP_PASSWORD only (env: GUVNL_SMTP_USERNAME).")
+    var smtpUsername: String? = Environment.string("GUVNL_SMTP_USERNAME")
+
+    @Option(help: "The sender's address (env: GUVNL_MAIL_FROM).")
+    var mailFrom: String = Environment.string("GUVNL_MAIL_FROM") ?? "queue@guvnl.example"
+
+    @Option(help: "A CA bundle to trust for the relay's certificate instead of the system's (env: GUVNL_SMTP_CA_FILE).")
+    var smtpCAFile: String? = Environment.string("GUVNL_SMTP_CA_FILE")
+
     @Option(help: "Tell a waiting citizen their turn is near when this many people or fewer are before them (env: GUVNL_TURN_NEAR_AHEAD).")
     var turnNearAhead: Int = Environment.int("GUVNL_TURN_NEAR_AHEAD") ?? 3
 
@@ -79,6 +91,8 @@ struct Worker: ParsableCommand {
         guard smsFields.isEmpty || SMSGatewayConfiguration.parseFields(smsFields) != nil else {
             throw ValidationError("--sms-fields must be ours=theirs pairs, ours one of \(SMSGatewayConfiguration.defaultFields.keys.sorted().joined(separator: ", ")).")
         }
+        if let smtpURL { guard smtpURL.hasPrefix("smtp://") || smtpURL.hasPrefix("smtps://") else { throw ValidationError("--smtp-url must start smtp:// or smtps://.") } }
+        guard mailFrom.contains("@") else { throw ValidationError("--mail-from must be an e-mail address.") }
         if let smsURL { guard URL(string: smsURL)?.scheme?.hasPrefix("http") == true else { throw ValidationError("--sms-url must be an http(s) address.") } }
         guard (1...10).contains(smsMaxParts) else { throw ValidationError("--sms-max-parts must be from 1 to 10.") }
         guard (0...50).contains(turnNearAhead) else { throw ValidationError("--turn-near-ahead must be from 0 to 50.") }
@@ -110,6 +124,10 @@ struct Worker: ParsableCommand {
             senders[.sms] = gateway
             senders[.whatsapp] = gateway
         }
+        if let smtpURL {
+            senders[.email] = SMTPSender(configuration: SMTPConfiguration(
+                url: smtpURL, username: smtpUsername, password: Environment.string("GUVNL_SMTP_PASSWORD"), from: mailFrom, caFile: smtpCAFile))
+        }
         var settings = MessageWorker.Settings(name: name ?? Environment.string("GUVNL_WORKER_NAME") ?? "\(ProcessInfo.processInfo.hostName)-\(getpid())")
         settings.batch = batch
         settings.leaseSeconds = leaseSeconds
@@ -125,7 +143,8 @@ struct Worker: ParsableCommand {
             finished.signal()
         }
         thread.start()
-        logger.info("worker started", metadata: ["worker": "\(settings.name)", "sms": "\(smsURL == nil ? "sink" : "gateway")"])
+        logger.info("worker started", metadata: ["worker": "\(settings.name)", "sms": "\(smsURL == nil ? "sink" : "gateway")",
+                                                 "email": "\(smtpURL == nil ? "sink" : "smtp")"])
         let signal = TerminationSignals.wait()
         logger.info("stopping after the message in hand", metadata: ["signal": "\(signal)"])
         worker.stop()

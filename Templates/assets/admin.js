@@ -119,6 +119,19 @@
     loadMessages();
   }
 
+  // Close early: today becomes a holiday and everyone still waiting or booked is told.
+  $("close-early-form").addEventListener("submit", function (event) {
+    event.preventDefault();
+    if (!office || !window.confirm(words.close_early_confirm)) { return; }
+    api("POST", "/api/v1/offices/" + encodeURIComponent(office) + "/close-early", { reason: $("close-early-reason").value })
+      .then(function (answer) {
+        if (!answer.ok) { say(StaffSession.errorText(answer)); return; }
+        say(words.close_early_done.replace("{n}", String(answer.body.cancelled)));
+        refreshNow();
+        loadMessages();
+      }).catch(function () { say(words.offline); });
+  });
+
   // Messages to citizens: counts by day, channel, state and reason for the report's days, and the
   // newest messages as the citizen received them (the local sink's view when no gateway is set).
   function loadMessages() {

@@ -148,3 +148,40 @@ struct TurnNearTests {
         #expect(message?.params["ahead"].flatMap(Int.init).map { $0 <= 2 } == true)
     }
 }
+
+@Suite("Appointment reminders: outbox rows due at their time")
+struct ReminderTests {
+    let fixture: QueueFixture
+    init() throws { fixture = try QueueFixture() }
+
+    func reminders(_ token: Int64) throws -> [String: OutboxMessage] {
+        try fixture.database.writer.read { db in
+            try OutboxMessage.fetchAll(db, sql: "SELECT * FROM outbox WHERE token_id = ? AND trigger LIKE 'reminder%'", arguments: [token])
+        }.reduce(into: [:]) { $0[$1.trigger.rawValue] = $1 }
+    }
+
+    @Test func anAppointmentIsRemindedTheEveningBeforeAndAnHourBeforeUnlessCancelled() throws {
+        // Given an appointment on Tuesday 1 December at 10:00 (IST), booked on Monday morning
+        let now = QueueFixture.mondayMorning
+        let slot = try fixture.slotID(weekday: 2, hour: 10)
+        let token = try fixture.queue.book(BookingRequest(officeCode: "VAD-247", serviceCode: "new-lt-connection",
+                                                          citizen: QueueFixture.citizen(3), appointment: (slot, "2026-12-01")), at: now)
+        // Then its reminders wait for 18:00 IST on Monday and 09:00 IST on Tuesday
+        let due = try reminders(token.id)
+        #expect(due["reminder_evening"]?.nextAttemptAt == ISO8601DateFormatter().date(from: "2026-11-30T12:30:00Z"))
+        #expect(due["reminder_hour"]?.nextAttemptAt == ISO8601DateFormatter().date(from: "2026-12-01T03:30:00Z"))
+        #expect(due["reminder_hour"]?.params["slot"] == "10:00")
+        // And a worker looking before then takes only the confirmation
+        let deliveries = Deliveries(database: fixture.database)
+        let first = try deliveries.claim(owner: "w", limit: 10, leaseSeconds: 30, at: now.plus(minutes: 60))
+        #expect(first.map(\.trigger) == [.booked])
+        for message in first {
+            try deliveries.markSent(message, owner: "w", Deliveries.Sent(templateKey: "k", templateID: nil, body: "b", providerID: nil), at: now.plus(minutes: 60))
+        }
+        // When the citizen cancels, the reminders are withdrawn and never sent
+        _ = try fixture.queue.cancel(token: token.id, actor: .citizen, at: now.plus(minutes: 90))
+        #expect(try reminders(token.id).values.allSatisfy { $0.state == .gaveUp })
+        let later = try deliveries.claim(owner: "w", limit: 10, leaseSeconds: 30, at: ISO8601DateFormatter().date(from: "2026-12-01T04:00:00Z") ?? now)
+        #expect(later.map(\.trigger) == [.cancelled])
+    }
+}

@@ -33,7 +33,7 @@ def health(stack):
 def test_without_a_gateway_the_confirmation_lands_in_the_sink_in_the_citizens_language(stack):
     # Given a citizen who books in Gujarati, and a worker with no gateway configured
     booked = book(stack, "9825011101")
-    assert health(stack)["worker"]["pending_messages"] >= 1
+    assert wait_for(lambda: health(stack)["worker"]["pending_messages"] >= 1)  # health reads it at most once a second
     worker = Worker(stack)
     try:
         # When the worker has run, then the sink holds the Gujarati confirmation with the token page's
@@ -252,3 +252,70 @@ def test_citizens_whose_turn_is_near_are_told_once_from_the_workers_own_look_at_
         assert told() == now_near
     finally:
         assert worker.stop() == 0
+
+
+def test_closing_early_cancels_the_rest_of_the_day_and_tells_each_citizen(own_stack):
+    from test_staff_api import Staff, counter_id
+    stack = own_stack
+    clerk = Staff(stack).sign_in("clerk-vad-247", "demo-clerk-2026")
+    manager = Staff(stack).sign_in("manager-vad-247", "demo-manager-2026")
+    # Given three citizens waiting, one of them already called to a counter
+    booked = [book(stack, f"98250144{n:02d}", language=lang) for n, lang in enumerate(["gu", "hi", "en"])]
+    status, body = clerk.call("POST", f"/api/v1/counters/{counter_id(stack, 'VAD-247', 1)}/call-next")
+    at_counter = json.loads(body)["current"]["number"]
+    # When a clerk tries to close the office, nothing happens; when the manager does, the others are cancelled
+    assert clerk.call("POST", "/api/v1/offices/VAD-247/close-early", {"reason": "Power cut"})[0] == 403
+    status, body = manager.call("POST", "/api/v1/offices/VAD-247/close-early", {"reason": "Power cut"})
+    assert status == 200, body
+    closed = json.loads(body)
+    waiting = sorted(t["token"]["number"] for t in booked if t["token"]["number"] != at_counter)
+    assert closed["cancelled"] == 2 and sorted(closed["told"]) == waiting
+    # Then each is told in their own language, the citizen at the counter is not, and nobody more can book today
+    worker = Worker(stack, "--turn-near-ahead", "0", name="worker-close")
+    try:
+        wait_for(lambda: len(outbox(stack, "trigger = 'closed_early' AND state = 'delivered'")) == 2)
+    finally:
+        assert worker.stop() == 0
+    text = worker.sink.read_text()
+    by_number = {t["token"]["number"]: t["token"]["language"] for t in booked}
+    expected = {"gu": "આજે માટે બંધ થઈ ગયું છે. ટોકન {n} રદ થયો છે", "hi": "आज के लिए बंद हो गया है. टोकन {n} रद्द हुआ",
+                "en": "has closed for today. Token {n} is cancelled"}
+    for number in waiting:
+        assert expected[by_number[number]].format(n=number) in text
+    assert f"Token {at_counter} is cancelled" not in text and f"ટોકન {at_counter} રદ" not in text and f"टोकन {at_counter} रद्द" not in text
+    status, _, body = stack.request("POST", "/api/v1/tokens", body=json.dumps(
+        {"office": "VAD-247", "service": "bill-complaint", "name": "Late Comer", "phone": "9825014499"}).encode(), headers=JSON)
+    assert 400 <= status < 500 and b"Power cut" in body
+
+
+def test_the_manager_reads_the_messages_on_the_dashboard_as_citizens_received_them(stack):
+    from selenium.webdriver.common.by import By
+
+    from browser import chromium
+    from test_staff_pages import serious_violations, sign_in
+    from test_staff_pages import wait_for as wait_for_page
+    # Given a Gujarati booking whose confirmation the worker has put in the sink
+    booked = book(stack, "9825015501")
+    worker = Worker(stack, name="worker-page")
+    try:
+        wait_for(lambda: outbox(stack, "token_id = ? AND trigger = 'booked'", (booked["token"]["id"],))[0]["state"] == "delivered")
+    finally:
+        assert worker.stop() == 0
+    browser = chromium(width=1366, height=900)
+    try:
+        # When the manager opens the dashboard
+        sign_in(browser, stack, "/admin/", "manager-vad-247", "demo-manager-2026")
+        wait_for_page(lambda: browser.find_element(By.ID, "dashboard").is_displayed())
+        number = booked["token"]["number"]
+        # Then the newest messages show the Gujarati text, marked as Gujarati, the number masked
+        item = wait_for_page(lambda: next(li for li in browser.find_elements(By.CSS_SELECTOR, "#message-list li")
+                                          if f"તમારો ટોકન {number} છે" in li.text), timeout=10)
+        assert "98••••••01" in item.text and "9825015501" not in browser.page_source
+        assert item.find_element(By.CSS_SELECTOR, "pre").get_attribute("lang") == "gu"
+        # And today's tally counts delivered SMS
+        rows = [r.text for r in browser.find_elements(By.CSS_SELECTOR, "#message-tally tr")]
+        assert any(" sms " in f" {r} " and "delivered" in r for r in rows), rows
+        browser.save_screenshot(str(stack.dir / "admin-messages.png"))
+        assert serious_violations(browser) == []
+    finally:
+        browser.quit()
