@@ -2,7 +2,9 @@ import FastCGI
 import Foundation
 import QueueCore
 
-/// `GET /api/healthz`: is the database reachable and its schema current;
+/// `GET /api/healthz`: can this server serve (503 when the database cannot be written, the disk is
+/// full or a migration is pending), and, with 200, what an operator should look at soon: a low disk,
+/// an old or missing backup (`warnings`);
 /// `GET /api/healthz/events`: the same as a server-sent-event stream, for boards and kiosks
 /// that show whether they are connected.
 enum HealthRoutes {
@@ -14,6 +16,11 @@ enum HealthRoutes {
         let offices: Int
         /// Free space on the database's disk, in bytes.
         let diskFreeBytes: Int64?
+        let diskTotalBytes: Int64?
+        let diskFreePercent: Double?
+        let lastBackup: LastBackup?
+        /// What does not stop serving but needs an operator: `disk_low`, `backup_missing`, `backup_old`.
+        let warnings: [String]
         let time: Date
 
         enum CodingKeys: String, CodingKey {
@@ -22,6 +29,37 @@ enum HealthRoutes {
             case appliedMigrations = "applied_migrations"
             case pendingMigrations = "pending_migrations"
             case diskFreeBytes = "disk_free_bytes"
+            case diskTotalBytes = "disk_total_bytes"
+            case diskFreePercent = "disk_free_percent"
+            case lastBackup = "last_backup"
+            case warnings
+        }
+
+        // The key stays present as null when there is no backup, so that a reader sees it is missing.
+        func encode(to encoder: any Encoder) throws {
+            var container = encoder.container(keyedBy: CodingKeys.self)
+            try container.encode(status, forKey: .status)
+            try container.encode(schemaVersion, forKey: .schemaVersion)
+            try container.encode(appliedMigrations, forKey: .appliedMigrations)
+            try container.encode(pendingMigrations, forKey: .pendingMigrations)
+            try container.encode(offices, forKey: .offices)
+            try container.encode(diskFreeBytes, forKey: .diskFreeBytes)
+            try container.encode(diskTotalBytes, forKey: .diskTotalBytes)
+            try container.encode(diskFreePercent, forKey: .diskFreePercent)
+            try container.encode(lastBackup, forKey: .lastBackup)
+            try container.encode(warnings, forKey: .warnings)
+            try container.encode(time, forKey: .time)
+        }
+    }
+
+    /// The newest backup in the backup folder and its age.
+    struct LastBackup: Encodable {
+        let time: Date
+        let ageSeconds: Int
+
+        enum CodingKeys: String, CodingKey {
+            case time
+            case ageSeconds = "age_seconds"
         }
     }
 
@@ -50,10 +88,23 @@ enum HealthRoutes {
             let database = try services.database.health(at: services.now())
             // Not serving: migrations pending, or nothing can be saved (disk full, file not writable).
             let status = !database.isCurrent ? "migrations_pending" : database.storageProblem?.rawValue ?? "ok"
+            let now = services.now()
+            let backup = services.backupDirectory.flatMap { BackupStore.latest(in: $0) }
+            var warnings: [String] = []
+            if database.isDiskLow { warnings.append("disk_low") }
+            if services.backupDirectory != nil {
+                if let backup {
+                    if backup.age(at: now) > BackupStore.staleAfter { warnings.append("backup_old") }
+                } else {
+                    warnings.append("backup_missing")
+                }
+            }
             return .success(Health(
                 status: status, schemaVersion: database.schemaVersion, appliedMigrations: database.appliedMigrations,
                 pendingMigrations: database.pendingMigrations, offices: database.officeCount,
-                diskFreeBytes: database.freeBytes, time: services.now()))
+                diskFreeBytes: database.freeBytes, diskTotalBytes: database.totalBytes, diskFreePercent: database.freePercent,
+                lastBackup: backup.map { LastBackup(time: $0.time, ageSeconds: max(0, Int($0.age(at: now)))) },
+                warnings: warnings, time: now))
         } catch {
             return .failure(UnavailableError(body: Unavailable(
                 status: "unavailable", reason: "The database cannot be read.", time: services.now())))

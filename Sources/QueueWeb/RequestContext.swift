@@ -26,6 +26,10 @@ public struct AppServices: Sendable {
     public var now: @Sendable () -> Date
     /// The words of the pages fcgi-app renders itself.
     public var text: InterfaceText
+    /// The folder `fcgi-app backup` writes to, whose newest backup health reports (nil: not reported).
+    public var backupDirectory: URL?
+    /// The other origins whose pages may call the citizens' API.
+    public var cors = CORSPolicy()
     /// Token statuses and office snapshots as JSON, encoded once per change.
     let encodedStatuses = EncodedOnce<Int64, TokenView>(capacity: 50_000)
     let encodedSnapshots = EncodedOnce<String, OfficeSnapshot>(capacity: 1_000)

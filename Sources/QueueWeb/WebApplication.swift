@@ -36,6 +36,18 @@ public struct WebApplication: Responder {
     public var routeDescriptions: [String] { router.descriptions }
 
     public func respond(to request: Request) throws -> Response {
+        var response = try route(request)
+        services.cors.decorate(&response, for: request)
+        return response
+    }
+
+    private func route(_ request: Request) throws -> Response {
+        if CORSPolicy.isPreflight(request), case .failure(let failure) = router.match(request), !failure.allowed.isEmpty {
+            switch services.cors.preflight(request, methods: failure.allowed) {
+            case .success(let answer): return answer
+            case .failure(let refusal): return ErrorResponses.response(for: refusal)
+            }
+        }
         switch router.match(request) {
         case .failure(let failure):
             return ErrorResponses.response(for: failure.error, allow: failure.allowed)

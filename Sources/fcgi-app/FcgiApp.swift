@@ -9,5 +9,5 @@ struct FcgiApp: ParsableCommand {
             Every option can also be given as an environment variable (shown with each option); \
             a flag on the command line wins over the environment.
             """,
-        subcommands: [Serve.self, Migrate.self, ImportCatalog.self, UserCommand.self, CounterCommand.self])
+        subcommands: [Serve.self, Migrate.self, ImportCatalog.self, UserCommand.self, CounterCommand.self, BackupCommand.self, RestoreCommand.self])
 }

@@ -28,6 +28,8 @@ struct Serve: ParsableCommand {
 
     @OptionGroup var database: DatabaseOption
 
+    @OptionGroup var backups: BackupFolderOption
+
     @Option(help: "Largest request body in bytes; larger ones get 413 (env: GUVNL_MAX_BODY_BYTES).")
     var maxBodyBytes: Int = Environment.int("GUVNL_MAX_BODY_BYTES") ?? 64 * 1024
 
@@ -42,6 +44,12 @@ struct Serve: ParsableCommand {
 
     @Option(help: "Event streams open at once from one client address (env: GUVNL_MAX_STREAMS_PER_ADDRESS); a waiting hall behind one Wi-Fi is one address.")
     var maxStreamsPerAddress: Int = Environment.int("GUVNL_MAX_STREAMS_PER_ADDRESS") ?? 300
+
+    @Option(help: """
+        Other web origins whose pages may call the citizens' API (offices, slots, booking, token status), \
+        comma-separated, exactly as https://host[:port]; never the staff routes (env: GUVNL_CORS_ORIGINS).
+        """)
+    var corsOrigins: String = Environment.string("GUVNL_CORS_ORIGINS") ?? ""
 
     @Option(help: "trace, debug, info, notice, warning, error or critical (env: GUVNL_LOG_LEVEL).")
     var logLevel: String = Environment.string("GUVNL_LOG_LEVEL") ?? "info"
@@ -58,6 +66,7 @@ struct Serve: ParsableCommand {
         guard maxBodyBytes >= 1024 else { throw ValidationError("--max-body-bytes must be at least 1024.") }
         guard (0...120).contains(shutdownGrace) else { throw ValidationError("--shutdown-grace must be 0 to 120 seconds.") }
         guard (1...100_000).contains(maxStreams) else { throw ValidationError("--max-streams must be from 1 to 100000.") }
+        do { _ = try CORSPolicy.parse(corsOrigins) } catch { throw ValidationError("--cors-origins: \(error.description)") }
         guard (1...maxStreams).contains(maxStreamsPerAddress) else {
             throw ValidationError("--max-streams-per-address must be from 1 to --max-streams.")
         }
@@ -97,7 +106,7 @@ struct Serve: ParsableCommand {
                 address: address, threads: threads, maxBodyBytes: maxBodyBytes,
                 socketGroup: listenSocketGroup, shutdownGraceSeconds: Double(shutdownGrace),
                 maxStreams: maxStreams, maxStreamsPerAddress: maxStreamsPerAddress),
-            responder: WebApplication(services: AppServices(queue: Queue(database: appDatabase), text: text), logger: logger),
+            responder: WebApplication(services: services(appDatabase, text: text), logger: logger),
             logger: logger,
             // Wakes the main thread's sigwait, as an operator's SIGTERM would: stop cleanly, then exit non-zero.
             onSocketLost: { kill(getpid(), SIGTERM) })
@@ -111,6 +120,13 @@ struct Serve: ParsableCommand {
         server.stop()
         // Losing the socket is a failure: the supervisor (scripts/supervise.sh, systemd) starts us afresh.
         if server.hasLostSocket { throw ExitCode(75) }
+    }
+
+    private func services(_ appDatabase: AppDatabase, text: InterfaceText) -> AppServices {
+        var services = AppServices(queue: Queue(database: appDatabase), text: text)
+        services.backupDirectory = backups.url
+        services.cors = (try? CORSPolicy.parse(corsOrigins)) ?? CORSPolicy()
+        return services
     }
 
     /// The token page's and the booking form's words, from the site build (one source: Templates/i18n).
