@@ -11,6 +11,8 @@ mkdir -p "$out/snippets" "$out/logs" "$out/tmp"
 out=$(cd "$out" && pwd)
 
 prefix=${NGINX_PREFIX:-$out}
+# Where nginx will read the snippets: OUTDIR itself, unless OUTDIR is a staging copy (scripts/install.sh).
+snippets=${NGINX_SNIPPETS:-$out/snippets}
 root=${GUVNL_ROOT:-$repo/public}
 socket=${GUVNL_SOCKET:-$repo/var/run/fcgi-app.sock}
 listen=${GUVNL_LISTEN:-127.0.0.1:8080}
@@ -52,7 +54,7 @@ else
 fi
 
 render() {
-    sed -e "s|@SNIPPETS@|$out/snippets|g" -e "s|@PREFIX@|$prefix|g" -e "s|@ROOT@|$root|g" \
+    sed -e "s|@SNIPPETS@|$snippets|g" -e "s|@PREFIX@|$prefix|g" -e "s|@ROOT@|$root|g" \
         -e "s|@SOCKET@|$socket|g" -e "s|@LISTEN@|$listen|g" -e "s|@MAX_BODY@|$max_body|g" \
         -e "s|@USER_LINE@|$user_line|g" -e "s|@PID@|$pid|g" -e "s|@OPENAPI@|$openapi|g" \
         -e "s|@SERVER_NAME@|$server_name|g" -e "s|@CERT@|$cert|g" -e "s|@CERT_KEY@|$cert_key|g" \

@@ -44,7 +44,7 @@ public struct BackupStore: Sendable {
         } catch {
             throw BackupError.folderUnusable(directory.path, reason: error.localizedDescription)
         }
-        let backup = Backup(url: directory.appendingPathComponent(Backup.name(for: now)), time: now)
+        let backup = Backup(url: directory.appendingPathComponent(Backup.fileName(for: now)), time: now)
         guard !FileManager.default.fileExists(atPath: backup.url.path) else { throw BackupError.alreadyExists(backup.url.path) }
         let partial = directory.appendingPathComponent(".partial-\(backup.url.lastPathComponent)")
         do {
@@ -117,19 +117,41 @@ public struct Backup: Sendable, Equatable {
     /// Its age at `now`, in seconds.
     public func age(at now: Date) -> TimeInterval { now.timeIntervalSince(time) }
 
-    static func name(for time: Date) -> String {
+    /// The file name of a backup taken at `time` (`guvnl-queue-20261205T163000.123Z.sqlite`).
+    public static func fileName(for time: Date) -> String {
         BackupStore.prefix + Self.formatter.string(from: time).replacingOccurrences(of: "-", with: "").replacingOccurrences(of: ":", with: "") + BackupStore.suffix
     }
 
+    /// The moment in a backup's name, or nil for any other file (a partial copy, a stray file).
+    /// Read by hand rather than by a date formatter: health reads every name in the folder.
     static func time(fromName name: String) -> Date? {
         guard name.hasPrefix(BackupStore.prefix), name.hasSuffix(BackupStore.suffix) else { return nil }
-        let stamp = name.dropFirst(BackupStore.prefix.count).dropLast(BackupStore.suffix.count)
-        // 20261205T163000.123Z -> 2026-12-05T16:30:00.123Z
-        let characters = Array(stamp)
-        guard characters.count == 20, characters[8] == "T", characters[15] == ".", characters[19] == "Z" else { return nil }
-        let text = String(characters[0..<4]) + "-" + String(characters[4..<6]) + "-" + String(characters[6..<8]) + "T"
-            + String(characters[9..<11]) + ":" + String(characters[11..<13]) + ":" + String(characters[13..<19]) + "Z"
-        return formatter.date(from: text)
+        // 20261205T163000.123Z
+        let stamp = Array(name.utf8.dropFirst(BackupStore.prefix.utf8.count).dropLast(BackupStore.suffix.utf8.count))
+        guard stamp.count == 20, stamp[8] == UInt8(ascii: "T"), stamp[15] == UInt8(ascii: "."), stamp[19] == UInt8(ascii: "Z") else { return nil }
+        func number(_ range: Range<Int>) -> Int? {
+            var value = 0
+            for byte in stamp[range] {
+                guard (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(byte) else { return nil }
+                value = value * 10 + Int(byte - UInt8(ascii: "0"))
+            }
+            return value
+        }
+        guard let year = number(0..<4), let month = number(4..<6), let day = number(6..<8), let hour = number(9..<11),
+              let minute = number(11..<13), let second = number(13..<15), let millisecond = number(16..<19),
+              (1...12).contains(month), (1...31).contains(day), hour < 24, minute < 60, second < 61 else { return nil }
+        let seconds = daysSinceEpoch(year: year, month: month, day: day) * 86_400 + hour * 3600 + minute * 60 + second
+        return Date(timeIntervalSince1970: Double(seconds) + Double(millisecond) / 1000)
+    }
+
+    /// Days from 1970-01-01 to a date of the proleptic Gregorian calendar (Howard Hinnant's days_from_civil).
+    private static func daysSinceEpoch(year: Int, month: Int, day: Int) -> Int {
+        let y = month <= 2 ? year - 1 : year
+        let era = (y >= 0 ? y : y - 399) / 400
+        let yearOfEra = y - era * 400
+        let dayOfYear = (153 * (month + (month > 2 ? -3 : 9)) + 2) / 5 + day - 1
+        let dayOfEra = yearOfEra * 365 + yearOfEra / 4 - yearOfEra / 100 + dayOfYear
+        return era * 146_097 + dayOfEra - 719_468
     }
 
     private static var formatter: ISO8601DateFormatter {

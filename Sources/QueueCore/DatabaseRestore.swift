@@ -40,7 +40,7 @@ public struct DatabaseRestore: Sendable {
 
         var aside: String?
         if FileManager.default.fileExists(atPath: databasePath) {
-            let stamp = Backup.name(for: now).dropFirst(BackupStore.prefix.count).dropLast(BackupStore.suffix.count)
+            let stamp = Backup.fileName(for: now).dropFirst(BackupStore.prefix.count).dropLast(BackupStore.suffix.count)
             let asidePath = "\(databasePath).replaced-\(stamp)"
             // The WAL keeps its commits only beside its own database file, so it moves with it.
             for suffix in ["-wal", ""] where FileManager.default.fileExists(atPath: databasePath + suffix) {

@@ -4,8 +4,8 @@ import Foundation
 /// Which other web origins (the utility's other portals and apps) may call the citizens' API from a
 /// browser, and the headers that tell the browser so.
 ///
-/// Only the public citizen routes are opened (offices, slots, booking, a token's status and stream,
-/// health), and without credentials: no `Access-Control-Allow-Credentials`, so a browser never sends
+/// Only the public citizen routes are opened (offices, slots, the public queue, booking, finding a
+/// token again, a token's status and stream, health), and without credentials: no `Access-Control-Allow-Credentials`, so a browser never sends
 /// or exposes the staff's cookies to another origin, and staff routes (cookies + CSRF) answer a
 /// preflight with 403. An origin is matched exactly (scheme, host and port); there is no wildcard.
 public struct CORSPolicy: Sendable, Equatable {
@@ -18,8 +18,14 @@ public struct CORSPolicy: Sendable, Equatable {
     static let exposedHeaders = ["Location", "Retry-After", "X-Request-ID"]
     /// How long a browser may keep a preflight's answer (Chromium keeps at most two hours).
     static let maxAgeSeconds = 7200
-    /// The citizen-facing paths opened to other origins; everything else stays same-origin.
-    static let publicPrefixes = ["/api/v1/offices", "/api/v1/tokens", "/api/healthz"]
+    /// The citizen-facing routes opened to other origins (`*`: one path parameter); everything else,
+    /// staff routes under `/api/v1/offices/{office}/` included, stays same-origin. Cancelling and
+    /// rescheduling need the booking device's cookie, which never crosses origins, so they stay too.
+    static let publicRoutes = [
+        "/api/healthz", "/api/healthz/events",
+        "/api/v1/offices", "/api/v1/offices/*", "/api/v1/offices/*/slots", "/api/v1/offices/*/queue", "/api/v1/offices/*/events",
+        "/api/v1/tokens", "/api/v1/tokens/lookup", "/api/v1/tokens/*", "/api/v1/tokens/*/qr.svg", "/api/v1/tokens/*/events",
+    ].map { $0.split(separator: "/", omittingEmptySubsequences: false) }
 
     public init(allowedOrigins: Set<String> = []) {
         self.allowedOrigins = Set(allowedOrigins.map { $0.lowercased() })
@@ -44,7 +50,10 @@ public struct CORSPolicy: Sendable, Equatable {
     }
 
     static func isPublic(_ path: String) -> Bool {
-        publicPrefixes.contains { path == $0 || path.hasPrefix($0 + "/") }
+        let parts = path.split(separator: "/", omittingEmptySubsequences: false)
+        return publicRoutes.contains { route in
+            route.count == parts.count && zip(route, parts).allSatisfy { pattern, part in pattern == part || (pattern == "*" && !part.isEmpty) }
+        }
     }
 
     /// The request's origin when it is one this policy opens the request's path to.
@@ -72,6 +81,9 @@ public struct CORSPolicy: Sendable, Equatable {
     /// The answer to a preflight for a path whose methods are `methods`: 204 with what may be sent,
     /// or a refusal that names what is not allowed.
     func preflight(_ request: Request, methods: [String]) -> Result<Response, APIError> {
+        for header in ["Origin", "Access-Control-Request-Method"] where request.header(header) == nil {
+            return .failure(.invalidField(header, "A CORS preflight (OPTIONS) needs the \(header) header."))
+        }
         guard allowedOrigin(of: request) != nil else {
             return .failure(.forbidden(Self.isPublic(request.path)
                 ? "This origin may not call the API from a browser."
@@ -91,14 +103,13 @@ public struct CORSPolicy: Sendable, Equatable {
                                      message: "The header \(refused) may not be sent from another origin; allowed: \(Self.allowedHeaders.joined(separator: ", ")).",
                                      field: "Access-Control-Request-Headers"))
         }
-        var response = Response(status: 204, headers: [
+        // The origin headers are added to this answer as to every other (WebApplication.respond).
+        return .success(Response(status: 204, headers: [
             ("Access-Control-Allow-Methods", methods.joined(separator: ", ")),
             ("Access-Control-Allow-Headers", Self.allowedHeaders.joined(separator: ", ")),
             ("Access-Control-Max-Age", String(Self.maxAgeSeconds)),
             ("Vary", "Access-Control-Request-Method, Access-Control-Request-Headers"),
-        ])
-        decorate(&response, for: request)
-        return .success(response)
+        ]))
     }
 }
 

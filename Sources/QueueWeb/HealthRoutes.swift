@@ -89,10 +89,10 @@ enum HealthRoutes {
             // Not serving: migrations pending, or nothing can be saved (disk full, file not writable).
             let status = !database.isCurrent ? "migrations_pending" : database.storageProblem?.rawValue ?? "ok"
             let now = services.now()
-            let backup = services.backupDirectory.flatMap { BackupStore.latest(in: $0) }
+            let backup = services.backups?.latest()
             var warnings: [String] = []
             if database.isDiskLow { warnings.append("disk_low") }
-            if services.backupDirectory != nil {
+            if services.backups != nil {
                 if let backup {
                     if backup.age(at: now) > BackupStore.staleAfter { warnings.append("backup_old") }
                 } else {

@@ -27,7 +27,7 @@ public struct AppServices: Sendable {
     /// The words of the pages fcgi-app renders itself.
     public var text: InterfaceText
     /// The folder `fcgi-app backup` writes to, whose newest backup health reports (nil: not reported).
-    public var backupDirectory: URL?
+    public var backups: BackupFolder?
     /// The other origins whose pages may call the citizens' API.
     public var cors = CORSPolicy()
     /// Token statuses and office snapshots as JSON, encoded once per change.

@@ -42,7 +42,9 @@ public struct WebApplication: Responder {
     }
 
     private func route(_ request: Request) throws -> Response {
-        if CORSPolicy.isPreflight(request), case .failure(let failure) = router.match(request), !failure.allowed.isEmpty {
+        // OPTIONS on a citizen route is a preflight (openapi.yaml documents it so); elsewhere only a real one.
+        if request.method == "OPTIONS", CORSPolicy.isPublic(request.path) || CORSPolicy.isPreflight(request),
+           case .failure(let failure) = router.match(request), !failure.allowed.isEmpty {
             switch services.cors.preflight(request, methods: failure.allowed) {
             case .success(let answer): return answer
             case .failure(let refusal): return ErrorResponses.response(for: refusal)

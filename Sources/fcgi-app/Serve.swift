@@ -124,7 +124,7 @@ struct Serve: ParsableCommand {
 
     private func services(_ appDatabase: AppDatabase, text: InterfaceText) -> AppServices {
         var services = AppServices(queue: Queue(database: appDatabase), text: text)
-        services.backupDirectory = backups.url
+        services.backups = BackupFolder(directory: backups.url)
         services.cors = (try? CORSPolicy.parse(corsOrigins)) ?? CORSPolicy()
         return services
     }

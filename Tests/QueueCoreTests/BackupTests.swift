@@ -48,6 +48,32 @@ struct BackupTests {
         #expect(BackupStore.latest(in: store.directory)?.time == Self.noon.addingTimeInterval(3 * 3600))
     }
 
+    @Test(arguments: ["2026-12-05T12:00:00.000Z", "2028-02-29T23:59:59.999Z", "1999-12-31T00:00:00.500Z", "2100-03-01T06:30:15.042Z"])
+    func aBackupsNameGivesBackTheMomentItWasTaken(moment: String) throws {
+        let formatter = ISO8601DateFormatter()
+        formatter.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
+        let time = try #require(formatter.date(from: moment))
+        #expect(Backup.time(fromName: Backup.fileName(for: time)) == time)
+    }
+
+    @Test(arguments: [".partial-guvnl-queue-20261205T120000.000Z.sqlite", "guvnl-queue-20261305T120000.000Z.sqlite",
+                      "guvnl-queue-2026120xT120000.000Z.sqlite", "guvnl-queue-20261205T120000.000Z.sqlite-journal", "notes.txt"])
+    func otherFilesInTheFolderAreNotBackups(name: String) {
+        #expect(Backup.time(fromName: name) == nil)
+    }
+
+    @Test func theServersViewOfTheFolderSeesANewBackup() throws {
+        let (folder, database) = try Self.folder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let store = BackupStore(directory: folder.appendingPathComponent("backups"), keep: 5)
+        let watch = BackupFolder(directory: store.directory)
+        #expect(watch.latest() == nil)
+        let first = try store.take(from: database, at: Self.noon)
+        #expect(watch.latest() == first)
+        let second = try store.take(from: database, at: Self.noon.addingTimeInterval(1))
+        #expect(watch.latest() == second)
+    }
+
     @Test func aFolderWithoutBackupsHasNoLatest() throws {
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("no-backups-\(UUID().uuidString)")
         #expect(BackupStore.latest(in: folder) == nil)
