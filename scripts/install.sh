@@ -75,6 +75,10 @@ systemd-sysusers /etc/sysusers.d/guvnl-queue.conf
 systemd-tmpfiles --create /etc/tmpfiles.d/guvnl-queue.conf
 chgrp guvnl-queue /etc/guvnl-queue/guvnl-queue.env
 database=/var/lib/guvnl-queue/guvnl-queue.sqlite
+# An upgrade: a backup of the database as it was, before the new release migrates it.
+if [ -e "$database" ]; then
+    runuser -u guvnl-queue -- "$prefix/bin/fcgi-app" backup --database "$database" --backup-dir /var/backups/guvnl-queue
+fi
 runuser -u guvnl-queue -- "$prefix/bin/fcgi-app" migrate --database "$database"
 runuser -u guvnl-queue -- "$prefix/bin/fcgi-app" import-catalog "$prefix/public/catalog.json" --database "$database"
 systemctl daemon-reload

@@ -48,8 +48,13 @@ public struct BackupStore: Sendable {
         guard !FileManager.default.fileExists(atPath: backup.url.path) else { throw BackupError.alreadyExists(backup.url.path) }
         let partial = directory.appendingPathComponent(".partial-\(backup.url.lastPathComponent)")
         do {
+            // The copy must hold the schema the database has: the current one for a running server,
+            // an older one for the backup taken before an upgrade migrates.
+            let applied = try database.writer.read { db in try Schema.migrator.appliedIdentifiers(db) }
             try copy(database, to: partial)
-            try Self.verify(partial)
+            try Self.verify(partial, requireCurrent: false)
+            let copied = try DatabaseQueue(path: partial.path).read { db in try Schema.migrator.appliedIdentifiers(db) }
+            guard copied == applied else { throw BackupError.schemaNotCurrent(partial.path, pending: applied.subtracting(copied).sorted()) }
             try DurableFile.sync(partial)
             try DurableFile.rename(partial, to: backup.url)
         } catch {

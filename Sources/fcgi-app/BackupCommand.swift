@@ -8,7 +8,7 @@ struct BackupCommand: ParsableCommand {
         abstract: "Take a verified copy of the database into the backup folder while the server keeps serving.",
         discussion: """
             The copy is one consistent moment of the database (SQLite's backup API), checked with \
-            PRAGMA integrity_check and for a current schema, synced to disk and only then given its \
+            PRAGMA integrity_check and for the schema the database has (the current one for a running server), synced to disk and only then given its \
             name (guvnl-queue-<UTC time>.sqlite). Then all but the newest --keep backups are deleted. \
             On any failure it exits non-zero, leaves no partial file and keeps the earlier backups. \
             Everything written after the newest backup is lost if the disk is lost.

@@ -37,6 +37,21 @@ struct BackupTests {
         #expect(try FileManager.default.contentsOfDirectory(atPath: store.directory.path) == [backup.url.lastPathComponent])
     }
 
+    @Test func aDatabaseAwaitingAnUpgradeIsBackedUpAsItIs() throws {
+        // Given a database that has only the first migrations (an older release's)
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("older-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let database = try AppDatabase.open(path: folder.appendingPathComponent("queue.sqlite").path)
+        try Schema.migrator.migrate(database.writer, upTo: "v2-queue")
+        // When it is backed up before migrating
+        let backup = try BackupStore(directory: folder.appendingPathComponent("backups"), keep: 2).take(from: database, at: Self.noon)
+        // Then the copy has exactly its migrations, and a restore would accept it (migrate brings it up)
+        let applied = try DatabaseQueue(path: backup.url.path).read { db in try Schema.migrator.appliedIdentifiers(db) }
+        #expect(applied == ["v1-offices-and-services", "v2-queue"])
+        try BackupStore.verify(backup.url, requireCurrent: false)
+        #expect(throws: BackupError.self) { try BackupStore.verify(backup.url) }
+    }
+
     @Test func onlyTheNewestBackupsAreKept() throws {
         let (folder, database) = try Self.folder()
         defer { try? FileManager.default.removeItem(at: folder) }
