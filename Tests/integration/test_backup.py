@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pytest
 
+from disk import small_disk
 from stack import BIN, Stack
 
 JSON = {"Content-Type": "application/json"}
@@ -147,16 +148,10 @@ def test_restore_refuses_a_damaged_backup(tmp_path):
 
 def test_a_backup_onto_a_full_disk_fails_clearly_and_leaves_nothing(backed_up_stack):
     # Given a backup folder on a disk too small for the database (a 64 KiB tmpfs)
-    assert os.geteuid() == 0, "this test mounts a small tmpfs, which needs root (as make test runs in CI)"
-    disk = tempfile.mkdtemp(prefix="gq-small-")
-    subprocess.run(["mount", "-t", "tmpfs", "-o", "size=64k", "tmpfs", disk], check=True)
-    try:
+    with small_disk("64k") as disk:
         # When a backup is taken into it
         backup = fcgi_app("backup", "--database", backed_up_stack.database, "--backup-dir", disk)
         # Then it fails, says the disk is full, and leaves no file behind
         assert backup.returncode != 0
         assert "disk is full" in backup.stderr, backup.stderr
         assert os.listdir(disk) == []
-    finally:
-        subprocess.run(["umount", disk], check=True)
-        os.rmdir(disk)
