@@ -34,22 +34,6 @@ enum HealthRoutes {
             case lastBackup = "last_backup"
             case warnings
         }
-
-        // The key stays present as null when there is no backup, so that a reader sees it is missing.
-        func encode(to encoder: any Encoder) throws {
-            var container = encoder.container(keyedBy: CodingKeys.self)
-            try container.encode(status, forKey: .status)
-            try container.encode(schemaVersion, forKey: .schemaVersion)
-            try container.encode(appliedMigrations, forKey: .appliedMigrations)
-            try container.encode(pendingMigrations, forKey: .pendingMigrations)
-            try container.encode(offices, forKey: .offices)
-            try container.encode(diskFreeBytes, forKey: .diskFreeBytes)
-            try container.encode(diskTotalBytes, forKey: .diskTotalBytes)
-            try container.encode(diskFreePercent, forKey: .diskFreePercent)
-            try container.encode(lastBackup, forKey: .lastBackup)
-            try container.encode(warnings, forKey: .warnings)
-            try container.encode(time, forKey: .time)
-        }
     }
 
     /// The newest backup in the backup folder and its age.

@@ -44,10 +44,10 @@ struct HealthReportTests {
         #expect(body["warnings"] as? [String] == ["backup_old"])
     }
 
-    @Test func noBackupAtAllIsAWarningAndANullLastBackup() throws {
+    @Test func noBackupAtAllIsAWarningAndNoLastBackup() throws {
         let (status, body) = try Self.health(backupsTakenAt: [])
         #expect(status == 200)
-        #expect(body["last_backup"] is NSNull)
+        #expect(body["last_backup"] == nil)
         #expect(body["warnings"] as? [String] == ["backup_missing"])
     }
 }
