@@ -1,5 +1,5 @@
 # GUVNL Queue. `make run` serves the whole system at http://127.0.0.1:8080; `make test` runs every test.
-.PHONY: run test check-long build site deps clean screenshots
+.PHONY: run test check-long build site deps clean screenshots install
 
 run:
 	@bash scripts/run.sh
@@ -13,6 +13,10 @@ check-long:
 
 deps:
 	@bash scripts/install-deps.sh
+
+# Installs on this server the Debian way (README, "Running it in production"); DESTDIR=/tmp/root stages it instead.
+install:
+	@bash scripts/install.sh
 
 build: deps
 	swift build -c release

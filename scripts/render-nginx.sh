@@ -11,6 +11,8 @@ mkdir -p "$out/snippets" "$out/logs" "$out/tmp"
 out=$(cd "$out" && pwd)
 
 prefix=${NGINX_PREFIX:-$out}
+# Where nginx will read the snippets: OUTDIR itself, unless OUTDIR is a staging copy (scripts/install.sh).
+snippets=${NGINX_SNIPPETS:-$out/snippets}
 root=${GUVNL_ROOT:-$repo/public}
 socket=${GUVNL_SOCKET:-$repo/var/run/fcgi-app.sock}
 listen=${GUVNL_LISTEN:-127.0.0.1:8080}
@@ -23,6 +25,9 @@ if [ "$kind" = production ]; then
     server_name=${SERVER_NAME:?production needs SERVER_NAME}
     cert=${CERT:?production needs CERT (certificate chain file)}
     cert_key=${CERT_KEY:?production needs CERT_KEY}
+    # The CA chain that verifies OCSP answers (the full-chain certificate file serves).
+    chain=${CHAIN:-$cert}
+    if [ -n "${GUVNL_RESOLVER:-}" ]; then resolver_line="resolver ${GUVNL_RESOLVER} valid=300s; resolver_timeout 5s;"; else resolver_line=""; fi
     http_listen=${GUVNL_HTTP_LISTEN:-80}
     https_listen=${GUVNL_HTTPS_LISTEN:-443}
     # IPv6 too, unless the addresses are given (as the tests give them).
@@ -38,7 +43,7 @@ if [ "$kind" = production ]; then
 else
     user_line=${NGINX_USER_LINE:-}
     pid=$prefix/nginx.pid
-    server_name=localhost; cert=; cert_key=
+    server_name=localhost; cert=; cert_key=; chain=; resolver_line=
     http_listen=; https_listen=; http_v6=; https_v6=; https_suffix=
     # Generous, so that tests, demos and benchmarks are not throttled.
     booking_rate=${GUVNL_BOOKING_RATE:-1000r/s}; booking_burst=${GUVNL_BOOKING_BURST:-1000}
@@ -49,10 +54,11 @@ else
 fi
 
 render() {
-    sed -e "s|@SNIPPETS@|$out/snippets|g" -e "s|@PREFIX@|$prefix|g" -e "s|@ROOT@|$root|g" \
+    sed -e "s|@SNIPPETS@|$snippets|g" -e "s|@PREFIX@|$prefix|g" -e "s|@ROOT@|$root|g" \
         -e "s|@SOCKET@|$socket|g" -e "s|@LISTEN@|$listen|g" -e "s|@MAX_BODY@|$max_body|g" \
         -e "s|@USER_LINE@|$user_line|g" -e "s|@PID@|$pid|g" -e "s|@OPENAPI@|$openapi|g" \
         -e "s|@SERVER_NAME@|$server_name|g" -e "s|@CERT@|$cert|g" -e "s|@CERT_KEY@|$cert_key|g" \
+        -e "s|@CHAIN@|$chain|g" -e "s|@RESOLVER_LINE@|$resolver_line|g" \
         -e "s|@HTTP_LISTEN@|$http_listen|g" -e "s|@HTTPS_LISTEN@|$https_listen|g" \
         -e "s|@HTTP_LISTEN_V6@|$http_v6|g" -e "s|@HTTPS_LISTEN_V6@|$https_v6|g" -e "s|@HTTPS_PORT_SUFFIX@|$https_suffix|g" \
         -e "s|@BOOKING_RATE@|$booking_rate|g" -e "s|@BOOKING_BURST@|$booking_burst|g" -e "s|@KIOSK_RATE@|$kiosk_rate|g" \

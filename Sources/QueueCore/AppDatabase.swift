@@ -9,6 +9,8 @@ public struct AppDatabase: Sendable {
     public let path: String?
     /// Storage problems met by this process's writes, for `/api/healthz`.
     public let storageAlarm = StorageAlarm()
+    /// Held (shared) while this process has the database open, so that a restore waits for it.
+    private var lock: DatabaseLock?
     /// Below this much free space on the database's disk, health reports the disk full: a booking
     /// must not be the write that fills it.
     public static let minimumFreeBytes: Int64 = 32 << 20
@@ -27,6 +29,7 @@ public struct AppDatabase: Sendable {
     public static func open(path: String, durability: Durability = .full) throws -> AppDatabase {
         let folder = URL(fileURLWithPath: path).deletingLastPathComponent()
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        let lock = try DatabaseLock.shared(forDatabase: path)
         var configuration = Configuration()
         configuration.foreignKeysEnabled = true
         // Two writers (fcgi-app and a command such as `migrate`) wait for each other instead of failing.
@@ -34,7 +37,9 @@ public struct AppDatabase: Sendable {
         configuration.prepareDatabase { db in
             try db.execute(sql: durability == .full ? "PRAGMA synchronous = FULL" : "PRAGMA synchronous = NORMAL")
         }
-        return AppDatabase(writer: try DatabasePool(path: path, configuration: configuration), path: path)
+        var database = AppDatabase(writer: try DatabasePool(path: path, configuration: configuration), path: path)
+        database.lock = lock
+        return database
     }
 
     /// An in-memory database, for tests.
@@ -68,7 +73,10 @@ public struct AppDatabase: Sendable {
         if let path {
             let folder = URL(fileURLWithPath: path).deletingLastPathComponent().path
             var stats = statvfs()
-            if statvfs(folder, &stats) == 0 { health.freeBytes = Int64(stats.f_bavail) * Int64(stats.f_frsize) }
+            if statvfs(folder, &stats) == 0 {
+                health.freeBytes = Int64(stats.f_bavail) * Int64(stats.f_frsize)
+                health.totalBytes = Int64(stats.f_blocks) * Int64(stats.f_frsize)
+            }
             if access(path, W_OK) != 0 || access(folder, W_OK) != 0 { health.storageProblem = .unwritable }
         }
         if health.storageProblem == nil, let free = health.freeBytes, free < Self.minimumFreeBytes { health.storageProblem = .full }

@@ -2,7 +2,9 @@ import FastCGI
 import Foundation
 import QueueCore
 
-/// `GET /api/healthz`: is the database reachable and its schema current;
+/// `GET /api/healthz`: can this server serve (503 when the database cannot be written, the disk is
+/// full or a migration is pending), and, with 200, what an operator should look at soon: a low disk,
+/// an old or missing backup, a stopped message worker (`warnings`);
 /// `GET /api/healthz/events`: the same as a server-sent-event stream, for boards and kiosks
 /// that show whether they are connected.
 enum HealthRoutes {
@@ -16,6 +18,12 @@ enum HealthRoutes {
         let diskFreeBytes: Int64?
         /// The message worker, reported but never a reason for 503 (DESIGN, decision 8).
         let worker: WorkerHealth?
+        let diskTotalBytes: Int64?
+        let diskFreePercent: Double?
+        let lastBackup: LastBackup?
+        /// What does not stop serving but needs an operator: `disk_low`, `backup_missing`, `backup_old`,
+        /// `worker_stopped`.
+        let warnings: [String]
         let time: Date
 
         enum CodingKeys: String, CodingKey {
@@ -24,6 +32,21 @@ enum HealthRoutes {
             case appliedMigrations = "applied_migrations"
             case pendingMigrations = "pending_migrations"
             case diskFreeBytes = "disk_free_bytes"
+            case diskTotalBytes = "disk_total_bytes"
+            case diskFreePercent = "disk_free_percent"
+            case lastBackup = "last_backup"
+            case warnings
+        }
+    }
+
+    /// The newest backup in the backup folder and its age.
+    struct LastBackup: Encodable {
+        let time: Date
+        let ageSeconds: Int
+
+        enum CodingKeys: String, CodingKey {
+            case time
+            case ageSeconds = "age_seconds"
         }
     }
 
@@ -81,10 +104,26 @@ enum HealthRoutes {
             let database = try services.database.health(at: services.now())
             // Not serving: migrations pending, or nothing can be saved (disk full, file not writable).
             let status = !database.isCurrent ? "migrations_pending" : database.storageProblem?.rawValue ?? "ok"
+            let now = services.now()
+            let backup = services.backups?.latest()
+            var warnings: [String] = []
+            if database.isDiskLow { warnings.append("disk_low") }
+            if services.backups != nil {
+                if let backup {
+                    if backup.age(at: now) > BackupStore.staleAfter { warnings.append("backup_old") }
+                } else {
+                    warnings.append("backup_missing")
+                }
+            }
+            // The worker is reported, never a reason for 503: bookings go on while it is down.
+            let worker = database.isCurrent ? WorkerHealth(services) : nil
+            if worker?.state == "stopped" { warnings.append("worker_stopped") }
             return .success(Health(
                 status: status, schemaVersion: database.schemaVersion, appliedMigrations: database.appliedMigrations,
                 pendingMigrations: database.pendingMigrations, offices: database.officeCount,
-                diskFreeBytes: database.freeBytes, worker: database.isCurrent ? WorkerHealth(services) : nil, time: services.now()))
+                diskFreeBytes: database.freeBytes, diskTotalBytes: database.totalBytes, diskFreePercent: database.freePercent,
+                lastBackup: backup.map { LastBackup(time: $0.time, ageSeconds: max(0, Int($0.age(at: now)))) },
+                worker: worker, warnings: warnings, time: now))
         } catch {
             return .failure(UnavailableError(body: Unavailable(
                 status: "unavailable", reason: "The database cannot be read.", time: services.now())))

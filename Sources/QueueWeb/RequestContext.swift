@@ -28,6 +28,10 @@ public struct AppServices: Sendable {
     public var text: InterfaceText
     /// The secret the SMS gateway signs its delivery reports with; nil: reports are refused.
     public var deliveryReportSecret: [UInt8]?
+    /// The folder `fcgi-app backup` writes to, whose newest backup health reports (nil: not reported).
+    public var backups: BackupFolder?
+    /// The other origins whose pages may call the citizens' API.
+    public var cors = CORSPolicy()
     /// Token statuses and office snapshots as JSON, encoded once per change.
     let encodedStatuses = EncodedOnce<Int64, TokenView>(capacity: 50_000)
     let encodedSnapshots = EncodedOnce<String, OfficeSnapshot>(capacity: 1_000)

@@ -50,7 +50,8 @@ public struct WebApplication: Responder {
 
     public func respond(to request: Request) throws -> Response {
         let started = DispatchTime.now().uptimeNanoseconds
-        let (template, response) = answer(request)
+        var (template, response) = answer(request)
+        services.cors.decorate(&response, for: request)
         finished(request, route: template, status: response.status, startedAt: started)
         return response
     }
@@ -69,7 +70,16 @@ public struct WebApplication: Responder {
     }
 
     private func answer(_ request: Request) -> (template: String, response: Response) {
-        switch router.match(request) {
+        let match = router.match(request)
+        // OPTIONS on a citizen route is a preflight (openapi.yaml documents it so); elsewhere only a real one.
+        if request.method == "OPTIONS", CORSPolicy.isPublic(request.path) || CORSPolicy.isPreflight(request),
+           case .failure(let failure) = match, !failure.allowed.isEmpty {
+            switch services.cors.preflight(request, methods: failure.allowed) {
+            case .success(let answer): return (failure.template, answer)
+            case .failure(let refusal): return (failure.template, ErrorResponses.response(for: refusal))
+            }
+        }
+        switch match {
         case .failure(let failure):
             return (failure.template, ErrorResponses.response(for: failure.error, allow: failure.allowed))
         case .success(let match):

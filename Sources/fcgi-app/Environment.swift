@@ -10,4 +10,5 @@ enum Environment {
     static func int(_ name: String) -> Int? { string(name).flatMap { Int($0) } }
 
     static let defaultDatabase = "var/guvnl-queue.sqlite"
+    static let defaultBackupFolder = "var/backups"
 }

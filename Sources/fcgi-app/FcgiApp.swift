@@ -10,5 +10,5 @@ struct FcgiApp: ParsableCommand {
             a flag on the command line wins over the environment.
             """,
         subcommands: [Serve.self, Worker.self, Migrate.self, ImportCatalog.self, UserCommand.self, CounterCommand.self,
-                      JobsCommand.self, EraseCitizen.self])
+                      JobsCommand.self, EraseCitizen.self, BackupCommand.self, RestoreCommand.self])
 }

@@ -28,6 +28,8 @@ struct Serve: ParsableCommand {
 
     @OptionGroup var database: DatabaseOption
 
+    @OptionGroup var backups: BackupFolderOption
+
     @Option(help: "Largest request body in bytes; larger ones get 413 (env: GUVNL_MAX_BODY_BYTES).")
     var maxBodyBytes: Int = Environment.int("GUVNL_MAX_BODY_BYTES") ?? 64 * 1024
 
@@ -45,6 +47,12 @@ struct Serve: ParsableCommand {
 
     @Option(help: "A file holding the secret the SMS gateway signs delivery reports with (HMAC-SHA256); none: reports are refused (env: GUVNL_DELIVERY_REPORT_SECRET_FILE).")
     var deliveryReportSecretFile: String? = Environment.string("GUVNL_DELIVERY_REPORT_SECRET_FILE")
+
+    @Option(help: """
+        Other web origins whose pages may call the citizens' API (offices, slots, booking, token status), \
+        comma-separated, exactly as https://host[:port]; never the staff routes (env: GUVNL_CORS_ORIGINS).
+        """)
+    var corsOrigins: String = Environment.string("GUVNL_CORS_ORIGINS") ?? ""
 
     @Option(help: "trace, debug, info, notice, warning, error or critical (env: GUVNL_LOG_LEVEL).")
     var logLevel: String = Environment.string("GUVNL_LOG_LEVEL") ?? "info"
@@ -65,6 +73,7 @@ struct Serve: ParsableCommand {
         guard maxBodyBytes >= 1024 else { throw ValidationError("--max-body-bytes must be at least 1024.") }
         guard (0...120).contains(shutdownGrace) else { throw ValidationError("--shutdown-grace must be 0 to 120 seconds.") }
         guard (1...100_000).contains(maxStreams) else { throw ValidationError("--max-streams must be from 1 to 100000.") }
+        do { _ = try CORSPolicy.parse(corsOrigins) } catch { throw ValidationError("--cors-origins: \(error.description)") }
         guard (1...maxStreams).contains(maxStreamsPerAddress) else {
             throw ValidationError("--max-streams-per-address must be from 1 to --max-streams.")
         }
@@ -91,6 +100,8 @@ struct Serve: ParsableCommand {
         let metrics = ServiceMetrics()
         var services = AppServices(queue: Queue(database: appDatabase, metrics: metrics.factory), text: text)
         services.deliveryReportSecret = try deliveryReportSecret()
+        services.backups = BackupFolder(directory: backups.url)
+        services.cors = (try? CORSPolicy.parse(corsOrigins)) ?? CORSPolicy()  // validate() refused a bad list
 
         let address: ListenAddress = listenPort.map { .loopbackPort($0) } ?? .unixSocket(path: socket)
         if case .unixSocket(let path) = address, !(path as NSString).deletingLastPathComponent.isEmpty {

@@ -213,13 +213,37 @@ def test_sitemap_and_robots(stack):
     assert status == 200 and b"Disallow: /api/" in body and b"Sitemap:" in body
 
 
-@pytest.mark.parametrize("name", ["guvnl-queue-app.service", "guvnl-queue-jobs.service"])
-def test_the_production_units_pass_systemd_analyze_verify(tmp_path, name):
-    # The unit as shipped (fcgi-app serve; the scheduled jobs), pointed at this build's fcgi-app
-    # (verify checks that the program exists), and started again however often it ends
-    unit = (REPO / "deploy" / "systemd" / name).read_text()
-    assert "Restart=always" in unit and "StartLimitIntervalSec=0" in unit
-    (tmp_path / name).write_text(unit.replace("/opt/guvnl-queue/bin/fcgi-app", str((BIN / "fcgi-app").resolve())))
-    result = subprocess.run(["systemd-analyze", "verify", str(tmp_path / name)], capture_output=True, text=True)
+UNITS = tuple(sorted(path.name for path in (REPO / "deploy" / "systemd").iterdir() if path.suffix in (".service", ".timer")))
+
+
+def installed_units(folder):
+    """The units as shipped, pointed at this build's fcgi-app (verify checks that the program exists)."""
+    for name in UNITS:
+        unit = (REPO / "deploy" / "systemd" / name).read_text()
+        (folder / name).write_text(unit.replace("/opt/guvnl-queue/bin/fcgi-app", str((BIN / "fcgi-app").resolve())))
+    return [folder / name for name in UNITS]
+
+
+def test_the_production_units_pass_systemd_analyze_verify(tmp_path):
+    app = (REPO / "deploy" / "systemd" / "guvnl-queue-app.service").read_text()
+    assert "Restart=always" in app and "StartLimitIntervalSec=0" in app
+    result = subprocess.run(["systemd-analyze", "verify", *map(str, installed_units(tmp_path))], capture_output=True, text=True)
     assert result.returncode == 0, result.stderr
-    assert name not in result.stderr, result.stderr
+    assert not any(name in result.stderr for name in UNITS), result.stderr
+
+
+def test_the_services_are_sandboxed(tmp_path):
+    # systemd's own exposure score (0 = fully sandboxed, 10 = not at all) stays in its "OK" band, and
+    # each service writes only its data folders
+    units = installed_units(tmp_path)
+    assert {"guvnl-queue-app.service", "guvnl-queue-worker.service", "guvnl-queue-backup.service"} <= set(UNITS)
+    for unit in (unit for unit in units if unit.suffix == ".service"):
+        result = subprocess.run(["systemd-analyze", "security", "--offline=yes", "--threshold=30", str(unit)],
+                                capture_output=True, text=True)
+        assert result.returncode == 0, result.stdout + result.stderr
+        text = unit.read_text()
+        for setting in ("NoNewPrivileges=yes", "ProtectSystem=strict", "ProtectHome=yes", "PrivateTmp=yes",
+                        "CapabilityBoundingSet=\n", "User=guvnl-queue"):
+            assert setting.replace("\\n", "\n") in text + "\n", (unit.name, setting)
+        writable = [line.split("=", 1)[1].split() for line in text.splitlines() if line.startswith("ReadWritePaths=")]
+        assert writable and all(path in ("/var/lib/guvnl-queue", "/var/backups/guvnl-queue", "/var/log/guvnl-queue") for paths in writable for path in paths)
