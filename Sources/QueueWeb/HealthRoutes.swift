@@ -16,11 +16,11 @@ enum HealthRoutes {
         let offices: Int
         /// Free space on the database's disk, in bytes.
         let diskFreeBytes: Int64?
-        /// The message worker, reported but never a reason for 503 (DESIGN, decision 8).
-        let worker: WorkerHealth?
         let diskTotalBytes: Int64?
         let diskFreePercent: Double?
         let lastBackup: LastBackup?
+        /// The message worker, reported but never a reason for 503 (DESIGN, decision 8).
+        let worker: WorkerHealth?
         /// What does not stop serving but needs an operator: `disk_low`, `backup_missing`, `backup_old`,
         /// `worker_stopped`.
         let warnings: [String]
