@@ -43,6 +43,13 @@ public struct CounterDesk: Sendable, Encodable {
     public var waitingCount: Int
     /// The newest events id of the office this desk reflects: a console skips snapshots no newer.
     public var version: Int64
+    /// The counter actions the server accepts now (`CounterAction` raw values), and why not the others:
+    /// the console offers only these, and says the reason when a refused one's key is pressed.
+    public var actions: [String]
+    public var refusals: [String: CounterRefusal]
+    /// The server's clock when the desk was made, so that the console counts "called 40 s ago" and
+    /// waits out a refusal's `readyAt` on the server's time, not the laptop's.
+    public var serverTime: Date
 
     /// How many of the waiting a desk lists.
     public static let shownWaiting = 50
@@ -78,8 +85,21 @@ extension Queue {
                                 priority: entry.candidate.priority.rawValue, kind: entry.candidate.kind.rawValue,
                                 waitedSeconds: now.timeIntervalSince(entry.candidate.queuedAt))
         }
+        let citizen = current.flatMap { current in
+            TokenState(rawValue: current.state).map { CounterAction.Citizen(state: $0, recalls: current.recalls, calledAt: current.calledAt) }
+        }
+        var actions: [String] = []
+        var refusals: [String: CounterRefusal] = [:]
+        for action in CounterAction.allCases {
+            if let refusal = action.refusal(counter: counter.state, citizen: citizen, waiting: count, policy: office.policy, at: now) {
+                refusals[action.rawValue] = refusal
+            } else {
+                actions.append(action.rawValue)
+            }
+        }
         return CounterDesk(counterID: counterID, office: code, number: counter.number,
                            state: counter.state.rawValue, pauseReason: counter.pauseReason, services: counter.services,
-                           current: current, waiting: waiting, waitingCount: count, version: office.version)
+                           current: current, waiting: waiting, waitingCount: count, version: office.version,
+                           actions: actions, refusals: refusals, serverTime: now)
     }
 }

@@ -34,6 +34,8 @@ public struct OfficeSummary: Sendable, Equatable, Codable {
     public var isOpenNow: Bool
     public var hours: [Hours]
     public var services: [ServiceSummary]
+    /// How many days ahead appointments may be booked: pages ask for it rather than keep a copy.
+    public var bookingHorizonDays = Queue.bookingHorizonDays
 }
 
 /// An appointment slot on a day, with the places still free.

@@ -2,12 +2,10 @@ import Foundation
 import GRDB
 
 extension Queue {
-    /// Announces a called token again, up to the office's recall limit.
+    /// Announces a called token again, up to the office's recall limit and not sooner than its interval.
     public func recall(token tokenID: Int64, counter counterID: Int64, actor: Actor, at now: Date) throws -> Token {
         try atCounter(tokenID, counterID, action: .recall, kind: .recalled, actor: actor, at: now) { db, token, office in
-            guard token.recalls < office.policy.recallLimit else {
-                throw QueueError.recallLimitReached(limit: office.policy.recallLimit)
-            }
+            if let refusal = office.policy.refusal(of: .recall, recalls: token.recalls, calledAt: token.calledAt, at: now) { throw refusal }
             try db.cachedStatement(sql: "UPDATE token SET recalls = recalls + 1, called_at = ? WHERE id = ?").execute(arguments: [now.milliseconds, tokenID])
         }
     }
@@ -26,11 +24,10 @@ extension Queue {
         }
     }
 
-    /// The citizen did not come after the recall limit was reached.
+    /// The citizen did not come after the recall limit was reached (and the interval since the last call passed).
     public func markNoShow(token tokenID: Int64, counter counterID: Int64, actor: Actor, at now: Date) throws -> Token {
         try atCounter(tokenID, counterID, action: .markNoShow, kind: .noShow, actor: actor, at: now) { db, token, office in
-            let remaining = office.policy.recallLimit - token.recalls
-            guard remaining <= 0 else { throw QueueError.recallsRemaining(remaining: remaining) }
+            if let refusal = office.policy.refusal(of: .markNoShow, recalls: token.recalls, calledAt: token.calledAt, at: now) { throw refusal }
             try db.cachedStatement(sql: "UPDATE token SET state = 'no_show', finished_at = ? WHERE id = ?").execute(arguments: [now.milliseconds, tokenID])
         }
     }

@@ -8,13 +8,19 @@ public struct QueuePolicy: Sendable, Equatable, Codable {
     public var recallLimit: Int
     /// Active tokens one mobile number may hold for one day.
     public var activeTokensPerPhone: Int
+    /// Seconds a called citizen is given to come after each call before a recall or a no-show.
+    public var minRecallSeconds: Int
 
     public static let standard = QueuePolicy(maxPriorityStreak: 2, agingMinutes: 45, recallLimit: 2, activeTokensPerPhone: 3)
+    /// The default of `minRecallSeconds` (and of its column, see `RecallIntervalMigration`).
+    public static let standardRecallSeconds = 30
 
-    public init(maxPriorityStreak: Int, agingMinutes: Int, recallLimit: Int, activeTokensPerPhone: Int) {
+    public init(maxPriorityStreak: Int, agingMinutes: Int, recallLimit: Int, activeTokensPerPhone: Int,
+                minRecallSeconds: Int = QueuePolicy.standardRecallSeconds) {
         self.maxPriorityStreak = maxPriorityStreak
         self.agingMinutes = agingMinutes
         self.recallLimit = recallLimit
         self.activeTokensPerPhone = activeTokensPerPhone
+        self.minRecallSeconds = minRecallSeconds
     }
 }

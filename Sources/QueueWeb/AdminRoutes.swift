@@ -21,7 +21,11 @@ enum AdminRoutes {
             let (actor, office) = try managing(context, auth: auth, body: body)
             let policy = QueuePolicy(
                 maxPriorityStreak: try number(body, "max_priority_streak"), agingMinutes: try number(body, "aging_minutes"),
-                recallLimit: try number(body, "recall_limit"), activeTokensPerPhone: try number(body, "active_tokens_per_phone"))
+                recallLimit: try number(body, "recall_limit"), activeTokensPerPhone: try number(body, "active_tokens_per_phone"),
+                // Optional, so that a form or script written before it keeps the office's interval.
+                minRecallSeconds: body["min_recall_seconds"] == nil
+                    ? try context.services.queue.settings(office: office, at: context.now).policy.minRecallSeconds
+                    : try number(body, "min_recall_seconds"))
             try context.services.queue.setPolicy(office: office, to: policy, actor: actor, at: context.now)
             return try settings(context, office: office, auth: auth)
         }

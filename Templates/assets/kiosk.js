@@ -6,7 +6,9 @@
   var $ = PageKit.byID, words = PageKit.words(), element = PageKit.element;
   var lang = document.documentElement.lang;
   var office = new URLSearchParams(location.search).get("office");
-  var catalog = null, entry = null, snapshot = null, choice = {}, idle = null;
+  // `entry` is the office as the server has it (services, names, time zone), read from the API and
+  // again at each return to the start, so that a service a manager adds or removes shows at once.
+  var entry = null, snapshot = null, choice = {}, idle = null;
   var steps = ["step-setup", "step-start", "step-service", "step-priority", "step-details", "step-check-in", "step-ticket"];
 
   function say(text) { PageKit.say($("kiosk-message"), text); }
@@ -41,13 +43,19 @@
 
   var name = PageKit.localName;
 
-  function refreshSnapshot() {
-    return fetch("/api/v1/offices/" + encodeURIComponent(office) + "/queue", { headers: { Accept: "application/json" } })
-      .then(function (r) { return r.json(); }).then(function (body) {
-        snapshot = body;
-        showOpenState();
-      }).catch(function () { say(words.offline); });
+  function read(path) {
+    return fetch("/api/v1/offices/" + encodeURIComponent(office) + path, { headers: { Accept: "application/json" } })
+      .then(function (r) { if (!r.ok) { throw r; } return r.json(); });
   }
+  function refreshSnapshot() {
+    return Promise.all([read(""), read("/queue")]).then(function (answers) {
+      entry = answers[0];
+      snapshot = answers[1];
+      $("office-name").textContent = name(entry.names);
+      showOpenState();
+    }).catch(function () { say(words.offline); });
+  }
+  function timeZone() { return (entry && entry.time_zone) || undefined; }
 
   function showOpenState() {
     var closed = snapshot && snapshot.is_open_now === false;
@@ -59,15 +67,15 @@
     $("closed").textContent = text;
   }
 
-  // "14:30" today, or "Monday 10:30" on another day, in the office's time (India).
+  // "14:30" today, or "Monday 10:30" on another day, in the office's time zone.
   function opening(when) {
-    var time = when.toLocaleTimeString(lang + "-IN", { timeZone: "Asia/Kolkata", hour: "2-digit", minute: "2-digit", hour12: false });
-    var day = function (date) { return date.toLocaleDateString("en-CA", { timeZone: "Asia/Kolkata" }); };
+    var time = when.toLocaleTimeString(lang + "-IN", { timeZone: timeZone(), hour: "2-digit", minute: "2-digit", hour12: false });
+    var day = function (date) { return date.toLocaleDateString("en-CA", { timeZone: timeZone() }); };
     if (day(when) === day(new Date())) { return time; }
-    return when.toLocaleDateString(lang + "-IN", { timeZone: "Asia/Kolkata", weekday: "long", day: "numeric", month: "long" }) + " " + time;
+    return when.toLocaleDateString(lang + "-IN", { timeZone: timeZone(), weekday: "long", day: "numeric", month: "long" }) + " " + time;
   }
 
-  $("choose-token").addEventListener("click", function () { showServices(); });
+  $("choose-token").addEventListener("click", function () { refreshSnapshot().then(showServices); });
   $("choose-check-in").addEventListener("click", function () { show("step-check-in"); });
   Array.prototype.forEach.call(document.querySelectorAll("[data-back]"), function (button) {
     button.addEventListener("click", function () { show(button.getAttribute("data-back")); });
@@ -76,10 +84,12 @@
   function showServices() {
     var list = $("service-list");
     list.textContent = "";
-    entry.services.forEach(function (offered) {
-      var service = catalog.services.filter(function (s) { return s.code === offered.code; })[0];
-      if (!service) { return; }
-      var now = snapshot && snapshot.services.filter(function (s) { return s.code === offered.code; })[0];
+    // Only services some counter serves (as the office's settings have it now): nobody would call the rest.
+    var served = {};
+    ((snapshot && snapshot.counters) || []).forEach(function (counter) { counter.services.forEach(function (code) { served[code] = true; }); });
+    var anyCounters = snapshot && snapshot.counters && snapshot.counters.length > 0;
+    entry.services.filter(function (service) { return !anyCounters || served[service.code]; }).forEach(function (service) {
+      var now = snapshot && snapshot.services.filter(function (s) { return s.code === service.code; })[0];
       var item = element("li");
       var button = element("button", undefined, "tile");
       button.type = "button";
@@ -89,7 +99,7 @@
         if (now.wait_text) { detail += " · " + now.wait_text[lang]; }
         button.appendChild(element("span", detail, "tile-detail"));
       }
-      button.addEventListener("click", function () { choice.service = offered.code; show("step-priority"); });
+      button.addEventListener("click", function () { choice.service = service.code; show("step-priority"); });
       item.appendChild(button);
       list.appendChild(item);
     });
@@ -143,7 +153,7 @@
 
   function ticket(answer) {
     var token = answer.token;
-    var service = catalog.services.filter(function (s) { return s.code === token.service; })[0];
+    var service = entry.services.filter(function (s) { return s.code === token.service; })[0];
     $("ticket-office").textContent = name(entry.names);
     $("ticket-number").textContent = token.number;
     $("ticket-service").textContent = service ? name(service.names) : token.service;
@@ -153,7 +163,7 @@
     if (position && position.ahead > 0 && position.wait_text) { ahead += " · " + position.wait_text; }
     $("ticket-ahead").textContent = ahead;
     $("ticket-time").textContent = new Date(token.created_at).toLocaleString(lang + "-IN",
-      { timeZone: "Asia/Kolkata", day: "numeric", month: "short", hour: "2-digit", minute: "2-digit" });
+      { timeZone: timeZone(), day: "numeric", month: "short", hour: "2-digit", minute: "2-digit" });
     var qr = $("ticket-qr");
     // A check-in by mobile number hands out no secret, so its ticket has no QR code of the token page.
     qr.hidden = !answer.secret;
@@ -195,13 +205,11 @@
   }
 
   if (!office) { say(words.no_office); return; }
-  fetch("/catalog.json").then(function (r) { return r.json(); }).then(function (body) {
-    catalog = body;
-    entry = catalog.offices.filter(function (o) { return o.code === office; })[0];
-    if (!entry) { say(words.no_office); return; }
+  read("").then(function (body) {
+    entry = body;
     $("office-name").textContent = name(entry.names);
     return checkEnrolment();
-  }).catch(function () { say(words.offline); });
+  }).catch(function (failure) { say(failure && failure.status === 404 ? words.no_office : words.offline); });
   // The open/closed state and the waits change through the day.
   setInterval(function () { if (!$("step-start").hidden) { refreshSnapshot(); } }, 60000);
 })();

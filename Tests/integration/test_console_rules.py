@@ -1,0 +1,158 @@
+"""The counter console takes its rules and facts from the server, in headless Chromium through real
+nginx: it offers exactly the actions the desk's answer allows in every state (and says why when a
+refused key is pressed), waits out the office's interval between calls, reads counters and services
+as managers change them (as does the kiosk), and says where a transferred citizen went."""
+import json
+
+from selenium.webdriver.common.by import By
+
+from browser import chromium
+from test_staff_pages import book, enrol_kiosk, sign_in, wait_for
+
+# The actions the console has buttons for (calling a given citizen is a button in each waiting row).
+BUTTONS = {"open", "pause", "close", "call-next", "recall", "start", "complete", "no-show", "transfer"}
+STAFF_REQUEST = """
+const [method, url, body, done] = arguments;
+StaffSession.request(method, url, body === null ? undefined : body).then(done, failure => done({ok: false, failure: String(failure)}));
+"""
+
+
+def staff(browser, method, url, body=None):
+    answer = browser.execute_async_script(STAFF_REQUEST, method, url, body)
+    assert answer["ok"], answer
+    return answer["body"]
+
+
+def offered(clerk):
+    return {b.get_attribute("data-action") for b in clerk.find_elements(By.CSS_SELECTOR, "[data-action]") if b.is_enabled()}
+
+
+def server_allows(clerk, counter):
+    return set(staff(clerk, "GET", f"/api/v1/counters/{counter}")["actions"]) & BUTTONS
+
+
+def agrees(clerk, counter):
+    """The console shows the desk it last read; read the server's now and wait for them to agree."""
+    wait_for(lambda: offered(clerk) == server_allows(clerk, counter))
+    return offered(clerk)
+
+
+def press(clerk, key):
+    clerk.find_element(By.TAG_NAME, "body").send_keys(key)
+
+
+def message(clerk):
+    return wait_for(lambda: clerk.find_element(By.ID, "message").is_displayed() and clerk.find_element(By.ID, "message").text)
+
+
+def open_counter(clerk, stack, number):
+    sign_in(clerk, stack, "/staff/", "manager-vad-247", "demo-manager-2026")
+    wait_for(lambda: clerk.find_element(By.ID, "choose").is_displayed())
+    [c for c in clerk.find_elements(By.CSS_SELECTOR, ".counter-choice") if c.text.split("\n")[0].endswith(str(number))][0].click()
+    wait_for(lambda: clerk.find_element(By.ID, "desk").is_displayed() and clerk.find_element(By.ID, "desk-title").text)
+    return clerk.execute_script("return JSON.parse(localStorage.getItem(Object.keys(localStorage).find(k => k.startsWith('guvnl-console-counter'))))")
+
+
+def set_policy(clerk, seconds):
+    staff(clerk, "POST", "/api/v1/offices/VAD-247/policy", {"max_priority_streak": "2", "aging_minutes": "45",
+                                                             "recall_limit": "2", "active_tokens_per_phone": "3",
+                                                             "min_recall_seconds": str(seconds)})
+
+
+def test_the_console_offers_exactly_what_the_server_allows_in_every_state(stack):
+    token = book(stack, service="new-lt-connection", phone="9825000401")["token"]
+    clerk = chromium(width=1366, height=768)
+    try:
+        counter = open_counter(clerk, stack, 3)
+        set_policy(clerk, 30)
+        wait_for(lambda: token["number"] in clerk.find_element(By.ID, "waiting-list").text)
+        # Open, nobody at the counter: call next, pause, close
+        assert agrees(clerk, counter) == {"call-next", "pause", "close"}
+        # Called: start, and transfer (the server allows it once called; the console used to wait for serving);
+        # a pause (the system goes down) is allowed with a citizen at the counter
+        press(clerk, "n")
+        wait_for(lambda: token["number"] in clerk.find_element(By.ID, "current").text)
+        assert agrees(clerk, counter) == {"start", "transfer", "pause"}
+        assert wait_for(lambda: clerk.find_element(By.ID, "called-ago").text).startswith("Called ")
+        # R at once is refused by the office's interval, and X before the recalls: each key says why
+        press(clerk, "r")
+        assert "more to come before calling again" in message(clerk)
+        press(clerk, "x")
+        assert "Call the citizen again (R)" in message(clerk)
+        # With no interval (a manager's setting), R twice then X: each offered only when the server allows it
+        set_policy(clerk, 0)
+        clerk.refresh()
+        wait_for(lambda: token["number"] in clerk.find_element(By.ID, "current").text)
+        assert agrees(clerk, counter) == {"start", "transfer", "recall", "pause"}
+        press(clerk, "r")
+        wait_for(lambda: "Called again" in clerk.find_element(By.ID, "current").text)
+        press(clerk, "r")
+        wait_for(lambda: "2" in clerk.find_element(By.CSS_SELECTOR, "#current .facts").text.split("Called again")[1])
+        assert agrees(clerk, counter) == {"start", "transfer", "no-show", "pause"}
+        # Serving: complete and transfer
+        press(clerk, "s")
+        wait_for(lambda: "serving" in clerk.find_element(By.CSS_SELECTOR, "#current .current-state").get_attribute("class"))
+        assert agrees(clerk, counter) == {"complete", "transfer", "pause"}
+        assert not clerk.find_element(By.ID, "called-ago").is_displayed()
+        press(clerk, "c")
+        wait_for(lambda: clerk.find_element(By.CSS_SELECTOR, "#current .nobody"))
+        # Nobody waiting: no call next, and N says why
+        assert agrees(clerk, counter) == {"pause", "close"}
+        press(clerk, "n")
+        assert "Nobody is waiting" in message(clerk)
+        # Paused, then closed
+        press(clerk, "p")
+        clerk.find_element(By.CSS_SELECTOR, "#pause-form button[type=submit]").click()
+        wait_for(lambda: "state-paused" in clerk.find_element(By.ID, "counter-state").get_attribute("class"))
+        assert agrees(clerk, counter) == {"open", "close"}
+        clerk.find_element(By.CSS_SELECTOR, "[data-action=close]").click()
+        wait_for(lambda: "state-closed" in clerk.find_element(By.ID, "counter-state").get_attribute("class"))
+        assert agrees(clerk, counter) == {"open"}
+        # And the server holds the counter to the same rules: opening is allowed, closing again is not
+        answer = clerk.execute_async_script(STAFF_REQUEST, "POST", f"/api/v1/counters/{counter}/close", {})
+        assert answer["status"] == 409 and answer["body"]["error"]["code"] == "already_closed"
+        clerk.find_element(By.CSS_SELECTOR, "[data-action=open]").click()
+        wait_for(lambda: "state-open" in clerk.find_element(By.ID, "counter-state").get_attribute("class"))
+    finally:
+        clerk.quit()
+
+
+def test_counters_changed_in_settings_reach_the_transfer_form_and_the_kiosk_and_a_transfer_says_where(stack):
+    token = book(stack, service="new-lt-connection", phone="9825000402")["token"]
+    clerk = chromium(width=1366, height=768)
+    kiosk = chromium(width=1080, height=1920)
+    try:
+        enrol_kiosk(kiosk, stack, "VAD-247")
+        kiosk.find_element(By.ID, "choose-token").click()
+        wait_for(lambda: any("Reconnection" in t.text for t in kiosk.find_elements(By.CSS_SELECTOR, "#service-list button")))
+        # Given a manager moves reconnections off counters 1 and 2 and gives counter 1 new connections
+        open_counter(clerk, stack, 3)
+        staff(clerk, "POST", "/api/v1/offices/VAD-247/counters/1/services", {"services": "bill-complaint,meter-complaint,new-lt-connection"})
+        staff(clerk, "POST", "/api/v1/offices/VAD-247/counters/2/services", {"services": "bill-complaint,meter-complaint"})
+        # Then the kiosk no longer offers reconnections (nobody would call them), without a new site build
+        kiosk.find_element(By.CSS_SELECTOR, "#step-service button.back").click()
+        kiosk.find_element(By.ID, "choose-token").click()
+        wait_for(lambda: kiosk.find_elements(By.CSS_SELECTOR, "#service-list button")
+                 and not any("Reconnection" in t.text for t in kiosk.find_elements(By.CSS_SELECTOR, "#service-list button")))
+        assert any("New LT connection" in t.text for t in kiosk.find_elements(By.CSS_SELECTOR, "#service-list button"))
+        # And the console's transfer form lists counter 1 with what it serves now
+        wait_for(lambda: token["number"] in clerk.find_element(By.ID, "waiting-list").text)
+        press(clerk, "n")
+        wait_for(lambda: token["number"] in clerk.find_element(By.ID, "current").text)
+        press(clerk, "t")
+        wait_for(lambda: clerk.find_element(By.ID, "transfer-form").is_displayed())
+        options = [o.text for o in clerk.find_elements(By.CSS_SELECTOR, "#transfer-counter option")]
+        first = next(o for o in options if o.startswith("Counter 1"))
+        assert "New LT connection" in first and "Reconnection" not in first, options
+        assert not any(o.startswith("Counter 3") for o in options)
+        # When the clerk transfers the citizen to counter 1, the console says where they went
+        clerk.find_element(By.CSS_SELECTOR, "#transfer-counter option[value='1']").click()
+        clerk.find_element(By.CSS_SELECTOR, "#transfer-form button[type=submit]").click()
+        notice = wait_for(lambda: clerk.find_element(By.ID, "notice").text)
+        assert notice == f"{token['number']} sent to counter 1."
+        assert clerk.find_element(By.CSS_SELECTOR, "#current .nobody")
+        desk = staff(clerk, "GET", f"/api/v1/counters/{json.loads(stack.get('/api/v1/offices/VAD-247/queue')[2])['counters'][0]['id']}")
+        assert token["number"] in [w["number"] for w in desk["waiting"]]
+    finally:
+        clerk.quit()
+        kiosk.quit()
