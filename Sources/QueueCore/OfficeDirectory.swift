@@ -15,6 +15,15 @@ public struct LocalizedName: Sendable, Equatable, Codable {
         self.gu = gu
         self.hi = hi
     }
+
+    /// The text in a language code (`en`, `gu`, `hi`); English for any other.
+    public func named(_ language: String) -> String {
+        switch language {
+        case "gu": gu
+        case "hi": hi
+        default: en
+        }
+    }
 }
 
 /// An office as citizens see it: where, when, and what it offers.

@@ -24,7 +24,7 @@ enum TokenPage {
         let language = token.citizen.language
         let text = TokenPageText(interfaceText, language: language)
         func local(_ name: LocalizedName) -> String {
-            HTML.escape(language == "gu" ? name.gu : language == "hi" ? name.hi : name.en)
+            HTML.escape(name.named(language))
         }
         let service = office?.services.first { $0.code == token.serviceCode }
         let state: String

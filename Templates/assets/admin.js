@@ -136,12 +136,17 @@
       return [serviceName(s.service), f.tokens, f.served, percent(f.no_show_rate), minutes(f.wait_p50_minutes),
         minutes(f.wait_p90_minutes), minutes(f.service_p50_minutes), minutes(f.service_p90_minutes)];
     }));
+    fill($("by-day"), (report.by_day || []).map(function (d) {
+      var f = d.figures;
+      return [d.day, f.tokens, f.served, percent(f.no_show_rate), minutes(f.wait_p50_minutes),
+        minutes(f.wait_p90_minutes), minutes(f.service_p50_minutes), minutes(f.service_p90_minutes)];
+    }));
     chart(report.by_hour);
     serviceChart(report.by_service);
     fill($("by-clerk"), report.by_clerk.map(function (c) { return [c.display_name + " (" + c.username + ")", c.served, minutes(c.average_service_minutes)]; }));
     fill($("by-counter"), report.counters.map(function (c) { return [c.counter, minutes(c.open_minutes), minutes(c.busy_minutes), minutes(c.idle_minutes)]; }));
     Array.prototype.forEach.call(document.querySelectorAll("a.csv"), function (link) {
-      link.href = "/api/v1/offices/" + encodeURIComponent(office) + "/report.csv?" + query() + "&table=" + link.getAttribute("data-table");
+      link.href = "/api/v1/offices/" + encodeURIComponent(office) + "/report.csv?" + query() + "&table=" + link.getAttribute("data-table") + "&lang=" + lang;
     });
   }
 
@@ -213,7 +218,7 @@
 
   function searchAudit(more) {
     var params = new URLSearchParams();
-    [["token", "audit-token"], ["staff", "audit-staff"], ["from", "audit-from"], ["to", "audit-to"]].forEach(function (pair) {
+    [["token", "audit-token"], ["staff", "audit-staff"], ["from", "audit-from"], ["to", "audit-to"], ["kind", "audit-kind"]].forEach(function (pair) {
       if ($(pair[1]).value) { params.set(pair[0], $(pair[1]).value.trim()); }
     });
     if (more && auditNext) { params.set("before", auditNext); }
