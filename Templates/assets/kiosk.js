@@ -36,6 +36,26 @@
   }
   ["click", "keydown", "touchstart"].forEach(function (kind) { document.addEventListener(kind, restartIdle, true); });
 
+  // The on-screen number pad: a touch-only kiosk has no keyboard. It types into the form's number
+  // field last touched (the first one until then), within the field's length.
+  Array.prototype.forEach.call(document.querySelectorAll(".keypad"), function (pad) {
+    var form = pad.closest("form"), target = $(pad.getAttribute("data-target"));
+    Array.prototype.forEach.call(form.querySelectorAll("input[inputmode=numeric]"), function (input) {
+      input.addEventListener("focus", function () { target = input; });
+    });
+    pad.addEventListener("click", function (event) {
+      var key = event.target.closest("button");
+      if (!key) { return; }
+      var digit = key.getAttribute("data-digit");
+      if (digit !== null) {
+        if (target.value.length < target.maxLength || target.maxLength < 0) { target.value += digit; }
+      } else {
+        target.value = target.value.slice(0, -1);
+      }
+      target.removeAttribute("aria-invalid");
+    });
+  });
+
   // Language links keep the office.
   Array.prototype.forEach.call(document.querySelectorAll("[data-keep-query]"), function (link) {
     link.href = link.getAttribute("href") + location.search;
@@ -162,8 +182,13 @@
     var ahead = position ? position.ahead_text : words.checked_in;
     if (position && position.ahead > 0 && position.wait_text) { ahead += " · " + position.wait_text; }
     $("ticket-ahead").textContent = ahead;
-    $("ticket-time").textContent = new Date(token.created_at).toLocaleString(lang + "-IN",
+    // The time the citizen joined the queue: for a check-in, now, not when the appointment was booked.
+    $("ticket-time").textContent = new Date(token.queued_at || token.created_at).toLocaleString(lang + "-IN",
       { timeZone: timeZone(), day: "numeric", month: "short", hour: "2-digit", minute: "2-digit" });
+    // Which counters serve the citizen, as the office's counters are set now.
+    var counters = ((snapshot && snapshot.counters) || []).filter(function (c) { return c.services.indexOf(token.service) >= 0; })
+      .map(function (c) { return c.number; });
+    $("ticket-counters").textContent = counters.length ? words.counters.replace("{list}", counters.join(", ")) : "";
     var qr = $("ticket-qr");
     // A check-in by mobile number hands out no secret, so its ticket has no QR code of the token page.
     qr.hidden = !answer.secret;

@@ -1,7 +1,9 @@
 """The staff screens as their users meet them, step by step, in headless Chromium through real nginx:
 every button readable (computed contrast) and no serious axe violation in each kiosk step and each
 console state."""
+import datetime
 import json
+import sqlite3
 
 import pytest
 from selenium.webdriver.common.by import By
@@ -91,3 +93,41 @@ def test_every_console_state_has_readable_buttons_and_no_serious_violation(stack
         readable_and_accessible(clerk, "paused")
     finally:
         clerk.quit()
+
+
+def test_a_touch_only_kiosk_checks_in_with_its_number_pad_and_prints_the_check_in_time_and_counters(stack):
+    # Given an appointment for today booked three hours ago
+    today = (datetime.datetime.now(datetime.timezone.utc) + datetime.timedelta(hours=5, minutes=30)).date().isoformat()
+    slots = json.loads(stack.get(f"/api/v1/offices/VAD-247/slots?service=new-lt-connection&date={today}")[2])["slots"]
+    slot = next(s for s in slots if not s["is_past"] and s["places_left"] > 0)
+    fields = {"office": "VAD-247", "service": "new-lt-connection", "name": "Hetal Shah", "phone": "9825000378",
+              "slot": str(slot["id"]), "date": today}
+    status, _, body = stack.request("POST", "/api/v1/tokens", body=json.dumps(fields).encode(),
+                                    headers={"Content-Type": "application/json"})
+    assert status == 201, body
+    number = json.loads(body)["token"]["number"]
+    with sqlite3.connect(stack.database) as database:
+        database.execute("UPDATE token SET created_at = created_at - 3 * 3600000 WHERE number = ? AND office_code = 'VAD-247'", (number,))
+    kiosk = chromium(width=1080, height=1920)
+    try:
+        kiosk.execute_cdp_cmd("Page.addScriptToEvaluateOnNewDocument", {"source": PRINT_RECORDER})
+        enrol_kiosk(kiosk, stack, "VAD-247")
+        kiosk.find_element(By.ID, "choose-check-in").click()
+        shown(kiosk, "step-check-in")
+        # When the citizen types the mobile number on the screen's number pad (a wrong digit deleted)
+        pad = kiosk.find_element(By.CSS_SELECTOR, "#step-check-in .keypad")
+        for digit in "98250003789":
+            pad.find_element(By.CSS_SELECTOR, f"[data-digit='{digit}']").click()
+        pad.find_element(By.CSS_SELECTOR, ".keypad-delete").click()
+        assert kiosk.find_element(By.ID, "check-in-phone").get_attribute("value") == "9825000378"
+        clock = """return new Date().toLocaleString(document.documentElement.lang + "-IN",
+            { timeZone: "Asia/Kolkata", day: "numeric", month: "short", hour: "2-digit", minute: "2-digit" });"""
+        before = kiosk.execute_script(clock)
+        kiosk.find_element(By.CSS_SELECTOR, "#step-check-in button[type=submit]").click()
+        shown(kiosk, "step-ticket")
+        # Then the ticket has the time of the check-in, not of the booking, and the counters that serve it
+        assert kiosk.find_element(By.ID, "ticket-number").text == number
+        assert kiosk.find_element(By.ID, "ticket-time").text in {before, kiosk.execute_script(clock)}
+        assert kiosk.find_element(By.ID, "ticket-counters").text == "Served at counter 2, 3"
+    finally:
+        kiosk.quit()
