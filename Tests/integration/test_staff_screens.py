@@ -1,8 +1,6 @@
 """The staff screens as their users meet them, step by step, in headless Chromium through real nginx:
 every button readable (computed contrast) and no serious axe violation in each kiosk step and each
 console state."""
-import datetime
-import json
 import sqlite3
 
 import pytest
@@ -10,7 +8,7 @@ from selenium.webdriver.common.by import By
 
 from browser import chromium
 from contrast import low_contrast_buttons
-from test_staff_pages import book, enrol_kiosk, serious_violations, sign_in, wait_for
+from test_staff_pages import book, book_appointment_today, enrol_kiosk, serious_violations, sign_in, wait_for
 
 PRINT_RECORDER = "window.printed = 0; window.print = function () { window.printed += 1; };"
 
@@ -97,15 +95,7 @@ def test_every_console_state_has_readable_buttons_and_no_serious_violation(stack
 
 def test_a_touch_only_kiosk_checks_in_with_its_number_pad_and_prints_the_check_in_time_and_counters(stack):
     # Given an appointment for today booked three hours ago
-    today = (datetime.datetime.now(datetime.timezone.utc) + datetime.timedelta(hours=5, minutes=30)).date().isoformat()
-    slots = json.loads(stack.get(f"/api/v1/offices/VAD-247/slots?service=new-lt-connection&date={today}")[2])["slots"]
-    slot = next(s for s in slots if not s["is_past"] and s["places_left"] > 0)
-    fields = {"office": "VAD-247", "service": "new-lt-connection", "name": "Hetal Shah", "phone": "9825000378",
-              "slot": str(slot["id"]), "date": today}
-    status, _, body = stack.request("POST", "/api/v1/tokens", body=json.dumps(fields).encode(),
-                                    headers={"Content-Type": "application/json"})
-    assert status == 201, body
-    number = json.loads(body)["token"]["number"]
+    number = book_appointment_today(stack, "9825000378")
     with sqlite3.connect(stack.database) as database:
         database.execute("UPDATE token SET created_at = created_at - 3 * 3600000 WHERE number = ? AND office_code = 'VAD-247'", (number,))
     kiosk = chromium(width=1080, height=1920)
