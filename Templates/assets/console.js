@@ -185,7 +185,18 @@
   }
   setInterval(tickCalled, 1000);
 
+  // Tells a screen reader what changed at the counter (a new citizen, called, serving, gone), once.
+  var announced = null;
+  function announceCurrent(current) {
+    var text = current ? current.number + " · " + (current.state === "serving" ? words.serving : words.called) : words.nobody;
+    if (text !== announced) {
+      if (announced !== null) { $("desk-announce").textContent = text; }
+      announced = text;
+    }
+  }
+
   function renderCurrent(current) {
+    announceCurrent(current);
     var box = $("current");
     box.textContent = "";
     renderNote(current);
@@ -340,10 +351,26 @@
     });
   });
 
-  // Single-key shortcuts, except while typing in a field.
+  // Single-key shortcuts, except while typing in a field. A clerk may turn them off (WCAG 2.1.4:
+  // speech input and stray key presses must not act at the counter); the choice stays on this device.
   var keys = { n: "call-next", r: "recall", s: "start", c: "complete", x: "no-show", t: "transfer", p: "pause" };
+  var shortcutsSetting = "guvnl-console-shortcuts";
+  function shortcutsOn() { return localStorage.getItem(shortcutsSetting) !== "off"; }
+  function showShortcuts() {
+    $("shortcuts-on").checked = shortcutsOn();
+    Array.prototype.forEach.call(document.querySelectorAll("[data-action]"), function (button) {
+      var key = Object.keys(keys).filter(function (k) { return keys[k] === button.getAttribute("data-action"); })[0];
+      if (key && shortcutsOn()) { button.setAttribute("aria-keyshortcuts", key.toUpperCase()); } else { button.removeAttribute("aria-keyshortcuts"); }
+    });
+    document.body.classList.toggle("no-shortcuts", !shortcutsOn());
+  }
+  $("shortcuts-on").addEventListener("change", function () {
+    localStorage.setItem(shortcutsSetting, $("shortcuts-on").checked ? "on" : "off");
+    showShortcuts();
+  });
+  showShortcuts();
   document.addEventListener("keydown", function (event) {
-    if ($("desk").hidden || event.ctrlKey || event.metaKey || event.altKey) { return; }
+    if (!shortcutsOn() || $("desk").hidden || event.ctrlKey || event.metaKey || event.altKey) { return; }
     var tag = event.target.tagName;
     if (tag === "INPUT" || tag === "SELECT" || tag === "TEXTAREA") { return; }
     var action = keys[event.key.toLowerCase()];

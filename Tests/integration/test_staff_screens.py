@@ -2,12 +2,14 @@
 every button readable (computed contrast) and no serious axe violation in each kiosk step and each
 console state."""
 import sqlite3
+import time
 
 import pytest
 from selenium.webdriver.common.by import By
 
 from browser import chromium
 from contrast import low_contrast_buttons
+from test_console_rules import open_counter
 from test_staff_pages import book, book_appointment_today, enrol_kiosk, serious_violations, sign_in, wait_for
 
 PRINT_RECORDER = "window.printed = 0; window.print = function () { window.printed += 1; };"
@@ -121,3 +123,65 @@ def test_a_touch_only_kiosk_checks_in_with_its_number_pad_and_prints_the_check_i
         assert kiosk.find_element(By.ID, "ticket-counters").text == "Served at counter 2, 3"
     finally:
         kiosk.quit()
+
+
+# Counts the changes to a live region, as a screen reader would hear them.
+WATCH_LIVE_REGION = """
+window.liveChanges = 0;
+new MutationObserver(() => { window.liveChanges += 1; })
+  .observe(document.getElementById(arguments[0]), { childList: true, characterData: true, subtree: true });
+"""
+
+
+def test_screen_readers_hear_only_what_changed_on_the_console_and_the_board(stack):
+    token = book(stack, service="new-lt-connection", phone="9825000311")["token"]
+    clerk = chromium(width=1366, height=768)
+    board = chromium(width=1920, height=1080)
+    try:
+        board.get(stack.base + "/display/?office=VAD-247")
+        wait_for(lambda: board.find_elements(By.CSS_SELECTOR, "#counters .tile"))
+        open_counter(clerk, stack, 2)
+        wait_for(lambda: token["number"] in clerk.find_element(By.ID, "waiting-list").text)
+        # The redrawn parts are not live regions
+        assert clerk.find_element(By.ID, "current").get_attribute("aria-live") is None
+        assert board.find_element(By.ID, "calls").get_attribute("aria-live") is None
+        clerk.execute_script(WATCH_LIVE_REGION, "desk-announce")
+        board.execute_script(WATCH_LIVE_REGION, "call-announce")
+        # When the clerk calls, both say the call once
+        press(clerk, "n")
+        called = wait_for(lambda: clerk.find_element(By.CSS_SELECTOR, "#current .current-number").text)
+        wait_for(lambda: clerk.find_element(By.ID, "desk-announce").get_attribute("textContent") == f"{called} · Called, not yet here")
+        wait_for(lambda: board.find_element(By.ID, "call-announce").get_attribute("textContent") == f"Token {called}, counter 2")
+        heard = (clerk.execute_script("return window.liveChanges"), board.execute_script("return window.liveChanges"))
+        # And a change elsewhere (a new booking redraws the desk and the board) is not heard again
+        second = book(stack, service="new-lt-connection", phone="9825000312")["token"]
+        wait_for(lambda: second["number"] in clerk.find_element(By.ID, "waiting-list").text)
+        time.sleep(1.0)  # the board's snapshot of it has come too
+        assert (clerk.execute_script("return window.liveChanges"), board.execute_script("return window.liveChanges")) == heard
+    finally:
+        clerk.quit()
+        board.quit()
+
+
+def test_a_clerk_can_turn_the_single_key_shortcuts_off(stack):
+    token = book(stack, service="meter-complaint", phone="9825000313")["token"]
+    clerk = chromium(width=1366, height=768)
+    try:
+        open_counter(clerk, stack, 1)
+        wait_for(lambda: token["number"] in clerk.find_element(By.ID, "waiting-list").text)
+        # When the clerk turns the shortcuts off, N does nothing, even after a reload, and the hints go
+        clerk.find_element(By.ID, "shortcuts-on").click()
+        clerk.refresh()
+        wait_for(lambda: token["number"] in clerk.find_element(By.ID, "waiting-list").text)
+        assert not clerk.find_element(By.ID, "shortcuts-on").is_selected()
+        assert clerk.find_element(By.CSS_SELECTOR, "[data-action=call-next]").get_attribute("aria-keyshortcuts") is None
+        assert not clerk.find_element(By.CSS_SELECTOR, "[data-action=call-next] kbd").is_displayed()
+        press(clerk, "n")
+        time.sleep(1.0)
+        assert clerk.find_element(By.CSS_SELECTOR, "#current .nobody")
+        # Then turned on again, N calls (counter 1 serves several services: whoever is first)
+        clerk.find_element(By.ID, "shortcuts-on").click()
+        press(clerk, "n")
+        wait_for(lambda: clerk.find_element(By.CSS_SELECTOR, "#current .current-number"))
+    finally:
+        clerk.quit()
