@@ -34,6 +34,8 @@ public struct CounterDesk: Sendable, Encodable {
     public var number: Int
     public var state: String
     public var pauseReason: String?
+    /// When the running break began (the console's timer).
+    public var pausedAt: Date?
     public var services: [String]
     public var current: Citizen?
     /// The first `shownWaiting` this counter would call, in order: a clerk reads the head of the
@@ -50,6 +52,8 @@ public struct CounterDesk: Sendable, Encodable {
     /// The server's clock when the desk was made, so that the console counts "called 40 s ago" and
     /// waits out a refusal's `readyAt` on the server's time, not the laptop's.
     public var serverTime: Date
+    /// In the answer to a walk-in booked at this counter: its number, for the clerk to tell the citizen.
+    public var booked: String? = nil
 
     /// How many of the waiting a desk lists.
     public static let shownWaiting = 50
@@ -97,8 +101,17 @@ extension Queue {
                 actions.append(action.rawValue)
             }
         }
+        var pausedAt: Date?
+        if counter.state == .paused {
+            // Only while paused: the newest pause of this counter, found from the office's newest events back.
+            pausedAt = try database.writer.read { db in
+                try Int64.fetchOne(db.cachedStatement(sql: """
+                    SELECT at FROM event WHERE office_code = ? AND counter_id = ? AND kind = 'counter_paused' ORDER BY id DESC LIMIT 1
+                    """), arguments: [code, counterID]).map(Date.init(milliseconds:))
+            }
+        }
         return CounterDesk(counterID: counterID, office: code, number: counter.number,
-                           state: counter.state.rawValue, pauseReason: counter.pauseReason, services: counter.services,
+                           state: counter.state.rawValue, pauseReason: counter.pauseReason, pausedAt: pausedAt, services: counter.services,
                            current: current, waiting: waiting, waitingCount: count, version: office.version,
                            actions: actions, refusals: refusals, serverTime: now)
     }

@@ -61,6 +61,9 @@ public struct OfficeReport: Sendable, Encodable, Equatable {
     public var byHour: [HourCount]
     public var byClerk: [ClerkFigures]
     public var counters: [CounterTime]
+    /// Every break begun in the range, by counter and clerk, flagged when over the office's limit.
+    public var breaks: [CounterBreak]
+    public var breakLimitMinutes: Int
 }
 
 extension Queue {
@@ -100,7 +103,9 @@ extension Queue {
                 byDay: days.map { OfficeReport.DayFigures(day: $0, figures: ReportToken.figures(byDay[$0] ?? [])) },
                 byHour: hours.enumerated().map { OfficeReport.HourCount(hour: $0.offset, tokens: $0.element) },
                 byClerk: try clerks(db, office: code, start: start, end: end),
-                counters: try CounterTimeline.times(db, office: code, start: start, end: min(end, now)))
+                counters: try CounterTimeline.times(db, office: code, start: start, end: min(end, now)),
+                breaks: try CounterBreaks.load(db, office: facts, start: start, end: end, now: now),
+                breakLimitMinutes: facts.policy.breakLimitMinutes)
         }
     }
 

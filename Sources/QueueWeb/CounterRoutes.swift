@@ -18,12 +18,15 @@ enum CounterRoutes {
             try context.services.queue.heartbeat(counter: counter.id, actor: .staff(id: user.id, username: user.username), at: context.now)
             return Response(status: 204, headers: [("Cache-Control", "no-store")])
         }
-        for action in ["open", "pause", "close", "call-next", "call", "recall", "start", "complete", "no-show", "transfer", "note"] {
+        for action in ["open", "pause", "close", "call-next", "call", "recall", "start", "complete", "no-show", "transfer", "note",
+                       "walk-in"] {
             router.add("POST", "/api/v1/counters/{counter}/\(action)") { context in
                 let body = try RequestBody(context.request)
                 let (counter, user) = try authorised(context, auth: auth, body: body)
-                try perform(action, at: counter, by: user, body: body, context: context)
-                return JSON.response(try context.services.queue.desk(counter: counter.id, at: context.now))
+                let booked = try perform(action, at: counter, by: user, body: body, context: context)
+                var desk = try context.services.queue.desk(counter: counter.id, at: context.now)
+                desk.booked = booked
+                return JSON.response(desk)
             }
         }
     }
@@ -39,8 +42,9 @@ enum CounterRoutes {
         return (counter, user)
     }
 
+    /// Performs a counter action; the number of the token it booked, for a walk-in.
     private static func perform(_ action: String, at counter: Counter, by user: StaffUser, body: RequestBody,
-                                context: RequestContext) throws {
+                                context: RequestContext) throws -> String? {
         let queue = context.services.queue
         let actor = Actor.staff(id: user.id, username: user.username)
         let now = context.now
@@ -85,8 +89,15 @@ enum CounterRoutes {
             }
             _ = try queue.transfer(token: try current().id, from: counter.id, toService: body["service"], toCounter: target,
                                    reason: body["reason"], actor: actor, at: now)
+        case "walk-in":
+            // Serve at once (the default), or add to the queue ("queue").
+            let serve = body["serve"] ?? "now"
+            guard serve == "now" || serve == "queue" else { throw APIError.invalidField("serve", "serve must be now or queue.") }
+            return try queue.walkInAtCounter(counter.id, service: try body.required("service", "Choose the service."),
+                                             citizen: try TokenRoutes.citizen(from: body), serveNow: serve == "now", actor: actor, at: now).number
         default:
             throw APIError.notFound("Unknown counter action \(action).")
         }
+        return nil
     }
 }

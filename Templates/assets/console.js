@@ -147,9 +147,8 @@
 
   function render() {
     $("desk-title").textContent = words.counter + " " + desk.number;
-    var state = words["state-" + desk.state] || desk.state;
-    $("counter-state").textContent = state + (desk.pause_reason ? " (" + desk.pause_reason + ")" : "");
     $("counter-state").className = "counter-state state-" + desk.state;
+    tickState();
     renderCurrent(desk.current);
     renderWaiting(desk.waiting || []);
     // Only what the server accepts now (it works this out from its one transition table); a refusal
@@ -177,13 +176,22 @@
   function tickCalled() {
     var current = desk && desk.current, line = $("called-ago");
     if (!current || current.state !== "called" || !current.called_at) { line.hidden = true; return; }
-    var seconds = Math.max(0, Math.floor((serverNow() - Date.parse(current.called_at)) / 1000));
-    var time = seconds < 60 ? seconds + " " + words.seconds
-      : Math.floor(seconds / 60) + " " + words.minutes + " " + (seconds % 60) + " " + words.seconds;
-    line.textContent = words.called_ago.replace("{time}", time);
+    line.textContent = words.called_ago.replace("{time}", elapsed(current.called_at));
     line.hidden = false;
   }
-  setInterval(tickCalled, 1000);
+  function elapsed(since) {
+    var seconds = Math.max(0, Math.floor((serverNow() - Date.parse(since)) / 1000));
+    return seconds < 60 ? seconds + " " + words.seconds
+      : Math.floor(seconds / 60) + " " + words.minutes + " " + (seconds % 60) + " " + words.seconds;
+  }
+  // The counter's state, its break's reason in the clerk's language, and how long the break has run.
+  function tickState() {
+    if (!desk) { return; }
+    var reason = desk.pause_reason ? (words["reason-" + desk.pause_reason] || desk.pause_reason) : "";
+    $("counter-state").textContent = (words["state-" + desk.state] || desk.state) + (reason ? " (" + reason + ")" : "")
+      + (desk.state === "paused" && desk.paused_at ? " · " + elapsed(desk.paused_at) : "");
+  }
+  setInterval(function () { tickCalled(); tickState(); }, 1000);
 
   // Tells a screen reader what changed at the counter (a new citizen, called, serving, gone), once.
   var announced = null;
@@ -348,6 +356,33 @@
       var where = body.service && body.to_counter ? "transferred_both" : body.to_counter ? "transferred_counter" : "transferred_service";
       $("notice").textContent = (words[where].replace("{number}", number)
         .replace("{service}", serviceName(body.service || service)).replace("{counter}", body.to_counter || ""));
+    });
+  });
+
+  // A citizen without a token: booked at this counter, served at once or added to the queue.
+  $("walk-in").addEventListener("click", function () {
+    var services = $("walk-in-service");
+    services.textContent = "";
+    desk.services.forEach(function (code) {
+      var option = element("option", serviceName(code));
+      option.value = code;
+      services.appendChild(option);
+    });
+    // Served at once only when this counter could call someone now.
+    $("walk-in-now").disabled = !allowed("call");
+    openForm("walk-in-form", "walk-in-service");
+  });
+  $("walk-in-form").addEventListener("submit", function (event) {
+    event.preventDefault();
+    var serve = event.submitter && event.submitter.value === "queue" ? "queue" : "now";
+    var body = { service: $("walk-in-service").value, priority: $("walk-in-priority").value, serve: serve };
+    [["name", "walk-in-name"], ["phone", "walk-in-phone"], ["consumer_number", "walk-in-consumer"]].forEach(function (pair) {
+      if ($(pair[1]).value.trim()) { body[pair[0]] = $(pair[1]).value.trim(); }
+    });
+    act("walk-in", body, function (answer) {
+      $("walk-in-form").hidden = true;
+      ["walk-in-name", "walk-in-phone", "walk-in-consumer"].forEach(function (id) { $(id).value = ""; });
+      $("notice").textContent = words[serve === "now" ? "walk_in_served" : "walk_in_queued"].replace("{number}", answer.booked || "");
     });
   });
 

@@ -45,8 +45,17 @@ def message(clerk):
     return wait_for(lambda: clerk.find_element(By.ID, "message").is_displayed() and clerk.find_element(By.ID, "message").text)
 
 
-def open_counter(clerk, stack, number):
-    sign_in(clerk, stack, "/staff/", "manager-vad-247", "demo-manager-2026")
+def at_counter(clerk, number):
+    """Waits for a citizen at the console's counter; on failure says what the console shows instead."""
+    try:
+        wait_for(lambda: number in clerk.find_element(By.ID, "current").text)
+    except AssertionError:
+        shown = [clerk.find_element(By.ID, part).text for part in ("current", "message", "counter-state", "waiting-list")]
+        raise AssertionError(f"{number} not at the counter; the console shows {shown}")
+
+
+def open_counter(clerk, stack, number, page="/staff/"):
+    sign_in(clerk, stack, page, "manager-vad-247", "demo-manager-2026")
     wait_for(lambda: clerk.find_element(By.ID, "choose").is_displayed())
     [c for c in clerk.find_elements(By.CSS_SELECTOR, ".counter-choice") if c.text.split("\n")[0].endswith(str(number))][0].click()
     wait_for(lambda: clerk.find_element(By.ID, "desk").is_displayed() and clerk.find_element(By.ID, "desk-title").text)
@@ -138,7 +147,7 @@ def test_counters_changed_in_settings_reach_the_transfer_form_and_the_kiosk_and_
         # And the console's transfer form lists counter 1 with what it serves now
         wait_for(lambda: token["number"] in clerk.find_element(By.ID, "waiting-list").text)
         press(clerk, "n")
-        wait_for(lambda: token["number"] in clerk.find_element(By.ID, "current").text)
+        at_counter(clerk, token["number"])
         press(clerk, "t")
         wait_for(lambda: clerk.find_element(By.ID, "transfer-form").is_displayed())
         options = [o.text for o in clerk.find_elements(By.CSS_SELECTOR, "#transfer-counter option")]
@@ -156,3 +165,77 @@ def test_counters_changed_in_settings_reach_the_transfer_form_and_the_kiosk_and_
     finally:
         clerk.quit()
         kiosk.quit()
+
+
+def test_a_clerk_serves_a_citizen_without_a_token_and_the_report_counts_them(stack):
+    clerk = chromium(width=1366, height=768)
+    try:
+        counter = open_counter(clerk, stack, 1)
+        today = staff(clerk, "GET", "/api/v1/offices/VAD-247/queue")["day"]
+        before = staff(clerk, "GET", f"/api/v1/offices/VAD-247/report?from={today}")["totals"]["served"]
+        wait_for(lambda: clerk.find_element(By.CSS_SELECTOR, "#current .nobody"))
+        # When the clerk books a citizen with no phone at the counter and serves them at once
+        clerk.find_element(By.ID, "walk-in").click()
+        wait_for(lambda: clerk.find_element(By.ID, "walk-in-form").is_displayed())
+        clerk.find_element(By.CSS_SELECTOR, "#walk-in-service option[value='meter-complaint']").click()
+        clerk.find_element(By.ID, "walk-in-now").click()
+        # Then the citizen is at the counter being served, and the console gives their number
+        notice = wait_for(lambda: clerk.find_element(By.ID, "notice").text)
+        number = notice.split(" ")[0]
+        assert number.startswith("MC-") and notice == f"{number} booked and being served."
+        wait_for(lambda: number in clerk.find_element(By.ID, "current").text)
+        assert "serving" in clerk.find_element(By.CSS_SELECTOR, "#current .current-state").get_attribute("class")
+        press(clerk, "c")
+        wait_for(lambda: clerk.find_element(By.CSS_SELECTOR, "#current .nobody"))
+        # And the day's report counts them as served, by this clerk
+        report = staff(clerk, "GET", f"/api/v1/offices/VAD-247/report?from={today}")
+        assert report["totals"]["served"] == before + 1
+        assert any(c["username"] == "manager-vad-247" and c["served"] >= 1 for c in report["by_clerk"])
+        # A second citizen, with a bad mobile number, is refused with the field named; then added to the queue
+        clerk.find_element(By.ID, "walk-in").click()
+        clerk.find_element(By.ID, "walk-in-phone").send_keys("12345")
+        clerk.find_element(By.ID, "walk-in-queue").click()
+        assert "10-digit" in message(clerk)
+        assert clerk.find_element(By.ID, "walk-in-form").is_displayed()
+        clerk.find_element(By.ID, "walk-in-phone").clear()
+        clerk.find_element(By.ID, "walk-in-queue").click()
+        queued = wait_for(lambda: clerk.find_element(By.ID, "notice").text).split(" ")[0]
+        assert queued.startswith("BC-") or queued.startswith("MC-")
+        wait_for(lambda: queued in clerk.find_element(By.ID, "waiting-list").text)
+        assert staff(clerk, "GET", f"/api/v1/counters/{counter}").get("current") is None
+    finally:
+        clerk.quit()
+
+
+def test_a_break_is_timed_in_the_clerks_language_and_reported_per_clerk_and_counter(stack):
+    clerk = chromium(width=1366, height=768)
+    manager = chromium(width=1366, height=900)
+    try:
+        # Given a Gujarati console at counter 2
+        open_counter(clerk, stack, 2, page="/gu/staff/")
+        wait_for(lambda: "state-open" in clerk.find_element(By.ID, "counter-state").get_attribute("class"))
+        # When the clerk pauses for lunch
+        press(clerk, "p")
+        clerk.find_element(By.CSS_SELECTOR, "#pause-form option[value='lunch']").click()
+        clerk.find_element(By.CSS_SELECTOR, "#pause-form button[type=submit]").click()
+        # Then the console shows the reason in Gujarati with a running timer
+        state = clerk.find_element(By.ID, "counter-state")
+        wait_for(lambda: "ભોજન" in state.text and "સેકન્ડ" in state.text)
+        first = state.text
+        assert "lunch" not in first
+        wait_for(lambda: state.text != first, timeout=3)
+        # And the manager's dashboard reports the break by counter and clerk, still running
+        today = staff(clerk, "GET", "/api/v1/offices/VAD-247/queue")["day"]
+        sign_in(manager, stack, "/admin/", "manager-vad-247", "demo-manager-2026")
+        wait_for(lambda: manager.find_element(By.ID, "dashboard").is_displayed())
+        manager.execute_script(f"document.getElementById('from').value = '{today}'; document.getElementById('to').value = '{today}';")
+        manager.find_element(By.CSS_SELECTOR, "#report-form button").click()
+        rows = "return Array.from(document.querySelectorAll('#breaks tr')).map(r => Array.from(r.cells).map(c => c.textContent))"
+        row = wait_for(lambda: next(r for r in manager.execute_script(rows) if len(r) > 1 and r[1] == "2" and r[3] == "Lunch"))
+        assert row[0] == today and "(manager-vad-247)" in row[2] and "still on break" in row[5]
+        assert "limit 30 min" in manager.find_element(By.ID, "break-limit").text
+        wait_for(lambda: any(r.text.startswith("2 ") and "Lunch" in r.text for r in manager.find_elements(By.CSS_SELECTOR, "#now-counters tr")))
+        clerk.find_element(By.CSS_SELECTOR, "[data-action=open]").click()
+    finally:
+        clerk.quit()
+        manager.quit()
