@@ -15,7 +15,13 @@ enum CounterRoutes {
         router.add("POST", "/api/v1/counters/{counter}/presence") { context in
             let body = try RequestBody(context.request)
             let (counter, user) = try authorised(context, auth: auth, body: body)
-            try context.services.queue.heartbeat(counter: counter.id, actor: .staff(id: user.id, username: user.username), at: context.now)
+            let actor = Actor.staff(id: user.id, username: user.username)
+            // `leaving`: the console is closing (a beacon from its pagehide), so the counter shows as gone at once.
+            if body["leaving"] == "true" {
+                try context.services.queue.leave(counter: counter.id, actor: actor, at: context.now)
+            } else {
+                try context.services.queue.heartbeat(counter: counter.id, actor: actor, at: context.now)
+            }
             return Response(status: 204, headers: [("Cache-Control", "no-store")])
         }
         for action in ["open", "pause", "close", "call-next", "call", "recall", "start", "complete", "no-show", "transfer", "note",

@@ -76,6 +76,7 @@
   }
 
   $("change-counter").addEventListener("click", function () {
+    leave();
     if (user) { localStorage.removeItem(storedCounter + ":" + user.id); }
     if (stream) { stream.close(); stream = null; }
     counterID = null;
@@ -144,6 +145,18 @@
     api("POST", "/api/v1/counters/" + counterID + "/presence", {}).catch(function () {});
   }
   setInterval(beat, 60000);
+  // Closing the console (or leaving the counter) says so at once, so that the manager sees the
+  // counter unattended now rather than three minutes later. A beacon survives the page going away;
+  // it carries the CSRF token in its body, since a beacon cannot set headers.
+  function leave() {
+    if (!counterID || !user || !navigator.sendBeacon) { return; }
+    var csrf = (document.cookie.match(/(?:^|;\s*)gq_csrf=([^;]+)/) || [])[1] || "";
+    navigator.sendBeacon("/api/v1/counters/" + counterID + "/presence",
+      new Blob([JSON.stringify({ leaving: "true", csrf: decodeURIComponent(csrf) })], { type: "application/json" }));
+  }
+  window.addEventListener("pagehide", leave);
+  // Before the sign-out request ends the session the beacon needs.
+  $("sign-out").addEventListener("click", leave);
 
   function render() {
     $("desk-title").textContent = words.counter + " " + desk.number;

@@ -239,3 +239,31 @@ def test_a_break_is_timed_in_the_clerks_language_and_reported_per_clerk_and_coun
     finally:
         clerk.quit()
         manager.quit()
+
+
+def test_a_console_closed_shows_its_counter_as_gone_at_once(stack):
+    clerk = chromium(width=1366, height=768)
+    manager = chromium(width=1366, height=900)
+    try:
+        sign_in(manager, stack, "/admin/", "manager-vad-247", "demo-manager-2026")
+        wait_for(lambda: manager.find_element(By.ID, "dashboard").is_displayed())
+
+        def unattended(number):
+            counters = staff(manager, "GET", "/api/v1/offices/VAD-247/now")["counters"]
+            return next(c for c in counters if c["number"] == number)["unattended"]
+        def dashboard_says_nobody_at(number):
+            manager.refresh()
+            rows = wait_for(lambda: manager.find_elements(By.CSS_SELECTOR, "#now-counters tr th"))
+            return any(r.text.startswith(f"{number} ") and "nobody at it" in r.text for r in manager.find_elements(By.CSS_SELECTOR, "#now-counters tr")) and rows
+        # Given a clerk at counter 1 (the console tells the server it is there)
+        open_counter(clerk, stack, 1)
+        wait_for(lambda: not unattended(1))
+        assert not dashboard_says_nobody_at(1)
+        # When the clerk closes the console
+        clerk.get("about:blank")
+        # Then the manager sees counter 1 unattended straight away (not three minutes later)
+        wait_for(lambda: unattended(1), timeout=5)
+        assert dashboard_says_nobody_at(1)
+    finally:
+        clerk.quit()
+        manager.quit()
