@@ -11,6 +11,7 @@ public enum CounterAction: String, Sendable, CaseIterable {
     case recall, start, complete
     case noShow = "no-show"
     case transfer
+    case park
 
     /// The token's transition behind an action on the citizen at the counter.
     public var tokenAction: TokenAction? {
@@ -20,6 +21,7 @@ public enum CounterAction: String, Sendable, CaseIterable {
         case .complete: .complete
         case .noShow: .markNoShow
         case .transfer: .transfer
+        case .park: .park
         case .open, .pause, .close, .callNext, .call: nil
         }
     }

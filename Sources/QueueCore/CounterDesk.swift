@@ -29,6 +29,17 @@ public struct CounterDesk: Sendable, Encodable {
         public var waitedSeconds: Double
     }
 
+    /// A citizen this counter parked, to be called back here when ready.
+    public struct Parked: Sendable, Encodable {
+        public var tokenID: Int64
+        public var number: String
+        public var service: String
+        public var reason: String?
+        public var parkedAt: Date?
+        /// When the clerk expects them back, if they said.
+        public var until: Date?
+    }
+
     public var counterID: Int64
     public var office: String
     public var number: Int
@@ -43,6 +54,8 @@ public struct CounterDesk: Sendable, Encodable {
     public var waiting: [Waiting]
     /// How many this counter could call now, all told.
     public var waitingCount: Int
+    /// The citizens this counter parked today, oldest first.
+    public var parked: [Parked]
     /// The newest events id of the office this desk reflects: a console skips snapshots no newer.
     public var version: Int64
     /// The counter actions the server accepts now (`CounterAction` raw values), and why not the others:
@@ -101,6 +114,17 @@ extension Queue {
                 actions.append(action.rawValue)
             }
         }
+        let parked = try database.writer.read { db in
+            try Row.fetchAll(db.cachedStatement(sql: """
+                SELECT t.id, t.number, t.service_code, t.parked_until, e.reason, e.at FROM token t
+                LEFT JOIN event e ON e.id = (SELECT max(id) FROM event WHERE token_id = t.id AND kind = 'parked')
+                WHERE t.office_code = ? AND t.service_day = ? AND t.state = 'parked' AND t.target_counter_id = ? ORDER BY e.id
+                """), arguments: [code, office.day, counterID]).map { row in
+                CounterDesk.Parked(tokenID: row["id"], number: row["number"], service: row["service_code"], reason: row["reason"],
+                                   parkedAt: (row["at"] as Int64?).map(Date.init(milliseconds:)),
+                                   until: (row["parked_until"] as Int64?).map(Date.init(milliseconds:)))
+            }
+        }
         var pausedAt: Date?
         if counter.state == .paused {
             // Only while paused: the newest pause of this counter, found from the office's newest events back.
@@ -112,7 +136,7 @@ extension Queue {
         }
         return CounterDesk(counterID: counterID, office: code, number: counter.number,
                            state: counter.state.rawValue, pauseReason: counter.pauseReason, pausedAt: pausedAt, services: counter.services,
-                           current: current, waiting: waiting, waitingCount: count, version: office.version,
+                           current: current, waiting: waiting, waitingCount: count, parked: parked, version: office.version,
                            actions: actions, refusals: refusals, serverTime: now)
     }
 }

@@ -55,6 +55,29 @@ extension Queue {
         }
     }
 
+    /// The citizen at the counter must fetch a document or a signature: out of the calling order,
+    /// kept for this counter, with the reason (in the audit log) and when the clerk expects them back.
+    public func park(token tokenID: Int64, counter counterID: Int64, reason: String, until: Date?, actor: Actor,
+                     at now: Date) throws -> Token {
+        let reason = try TextInput.validated(reason, field: "reason", label: "reason", limit: 200)
+        guard !reason.isEmpty else { throw QueueError.invalidField(field: "reason", reason: "Give the reason: what the citizen must bring.") }
+        return try atCounter(tokenID, counterID, action: .park, kind: .parked, actor: actor, at: now, reason: reason) { db, _, _ in
+            try db.cachedStatement(sql: """
+                UPDATE token SET state = 'parked', target_counter_id = ?, counter_id = NULL, parked_until = ?,
+                    called_at = NULL, started_at = NULL, recalls = 0 WHERE id = ?
+                """).execute(arguments: [counterID, until?.milliseconds, tokenID])
+        }
+    }
+
+    /// A parked citizen is back: they wait again at their old place in time (ahead of everyone who
+    /// came after them), for the counter that parked them only.
+    public func resume(token tokenID: Int64, counter counterID: Int64, actor: Actor, at now: Date) throws -> Token {
+        try transition(tokenID, action: .resume, kind: .resumed, actor: actor, at: now, counterID: counterID) { db, token, _ in
+            guard token.targetCounterID == counterID else { throw QueueError.illegalTransition(action: .resume, from: token.state) }
+            try db.cachedStatement(sql: "UPDATE token SET state = 'waiting', parked_until = NULL WHERE id = ?").execute(arguments: [tokenID])
+        }
+    }
+
     /// A no-show citizen who came back joins the back of their class, once.
     public func rejoin(token tokenID: Int64, actor: Actor, at now: Date) throws -> Token {
         try transition(tokenID, action: .rejoin, kind: .rejoined, actor: actor, at: now) { db, token, _ in

@@ -9,6 +9,9 @@ public enum TokenAction: String, Sendable, CaseIterable {
     case rejoin
     case cancel
     case transfer
+    case park
+    /// A parked citizen is back: they wait again, for the counter that parked them.
+    case resume
 
     /// The states this action may start from.
     public var allowedFrom: Set<TokenState> {
@@ -22,6 +25,8 @@ public enum TokenAction: String, Sendable, CaseIterable {
         case .rejoin: [.noShow]
         case .cancel: [.booked, .waiting, .called]
         case .transfer: [.called, .serving]
+        case .park: [.called, .serving]
+        case .resume: [.parked]
         }
     }
 
@@ -29,7 +34,8 @@ public enum TokenAction: String, Sendable, CaseIterable {
     /// a transfer puts it back in a queue (another service or counter) keeping its place in time.
     public var resultingState: TokenState {
         switch self {
-        case .checkIn, .rejoin, .transfer: .waiting
+        case .checkIn, .rejoin, .transfer, .resume: .waiting
+        case .park: .parked
         case .call, .recall: .called
         case .start: .serving
         case .complete: .served

@@ -25,7 +25,7 @@ enum CounterRoutes {
             return Response(status: 204, headers: [("Cache-Control", "no-store")])
         }
         for action in ["open", "pause", "close", "call-next", "call", "recall", "start", "complete", "no-show", "transfer", "note",
-                       "walk-in"] {
+                       "walk-in", "park", "resume"] {
             router.add("POST", "/api/v1/counters/{counter}/\(action)") { context in
                 let body = try RequestBody(context.request)
                 let (counter, user) = try authorised(context, auth: auth, body: body)
@@ -95,6 +95,21 @@ enum CounterRoutes {
             }
             _ = try queue.transfer(token: try current().id, from: counter.id, toService: body["service"], toCounter: target,
                                    reason: body["reason"], actor: actor, at: now)
+        case "park":
+            var until: Date?
+            if let text = body["back_in_minutes"], !text.isEmpty {
+                guard let minutes = Int(text), (1...480).contains(minutes) else {
+                    throw APIError.invalidField("back_in_minutes", "back_in_minutes must be from 1 to 480.")
+                }
+                until = now.addingTimeInterval(Double(minutes) * 60)
+            }
+            _ = try queue.park(token: try current().id, counter: counter.id, reason: body["reason"] ?? "", until: until, actor: actor, at: now)
+        case "resume":
+            let number = try body.required("token", "Give the number of the parked token, such as NC-017.")
+            guard let token = try queue.todaysToken(office: counter.officeCode, number: number, at: now) else {
+                throw APIError(status: 404, code: "token_not_found", message: "No token \(number.uppercased()) today.", field: "token")
+            }
+            _ = try queue.resume(token: token.id, counter: counter.id, actor: actor, at: now)
         case "walk-in":
             // Serve at once (the default), or add to the queue ("queue").
             let serve = body["serve"] ?? "now"

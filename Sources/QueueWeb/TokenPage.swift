@@ -58,6 +58,7 @@ enum TokenPage {
         case .served: state = "<p>\(text.served)</p>"
         case .noShow: state = "<p>\(text.noShow)</p>"
         case .cancelled: state = "<p>\(text.cancelled)</p>"
+        case .parked: state = "<p role=\"status\">\(HTML.escape(interfaceText("token_parked", in: language)))</p>"
         }
         let active = token.state.isActive
         let documents = status.requiredDocuments.isEmpty ? "" : """

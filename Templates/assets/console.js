@@ -164,6 +164,7 @@
     tickState();
     renderCurrent(desk.current);
     renderWaiting(desk.waiting || []);
+    renderParked(desk.parked || []);
     // Only what the server accepts now (it works this out from its one transition table); a refusal
     // that time alone lifts (the office's interval between calls) brings a fresh desk when it ends.
     Array.prototype.forEach.call(document.querySelectorAll("[data-action]"), function (button) {
@@ -291,6 +292,28 @@
     });
   }
 
+  // The citizens this counter parked: each with what they went to fetch, when they are expected, and
+  // the clerk's "back" button that puts them in this counter's queue at their old place.
+  function renderParked(parked) {
+    $("parked-section").hidden = parked.length === 0;
+    var list = $("parked-list");
+    list.textContent = "";
+    parked.forEach(function (item) {
+      var entry = element("li");
+      var text = item.number + " · " + serviceName(item.service) + (item.reason ? " · " + (words["park-" + item.reason] || item.reason) : "");
+      if (item.until) {
+        text += " · " + words.parked_back.replace("{time}", new Date(item.until).toLocaleTimeString(document.documentElement.lang + "-IN",
+          { timeZone: office && office.time_zone, hour: "2-digit", minute: "2-digit", hour12: false }));
+      }
+      entry.appendChild(element("span", text));
+      var back = element("button", words.parked_ready, "quiet small-button");
+      back.type = "button";
+      back.addEventListener("click", function () { act("resume", { token: item.number }); });
+      entry.appendChild(back);
+      list.appendChild(entry);
+    });
+  }
+
   function act(action, body, done) {
     if (busy || !counterID) { return; }
     busy = true;
@@ -310,6 +333,7 @@
   });
   function press(action) {
     if (action === "pause") { openForm("pause-form", "pause-reason"); return; }
+    if (action === "park") { openForm("park-form", "park-reason"); return; }
     if (action === "transfer") {
       fillTransfer().then(function () { openForm("transfer-form", "transfer-service"); })
         .catch(function (answer) { say(answer && answer.body ? StaffSession.errorText(answer) : words.offline); });
@@ -356,6 +380,13 @@
       counters.appendChild(option);
     });
   }
+  $("park-form").addEventListener("submit", function (event) {
+    event.preventDefault();
+    $("park-form").hidden = true;
+    var number = desk.current && desk.current.number, body = { reason: $("park-reason").value };
+    if ($("park-back").value) { body.back_in_minutes = $("park-back").value; }
+    act("park", body, function () { $("notice").textContent = words.parked_notice.replace("{number}", number); });
+  });
   $("transfer-form").addEventListener("submit", function (event) {
     event.preventDefault();
     var body = {};

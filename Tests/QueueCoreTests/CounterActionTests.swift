@@ -61,13 +61,14 @@ struct CounterActionTests {
             case .call:
                 guard let waiting = try queue.todaysToken(office: "VAD-247", number: "BC-002", at: now) else { return false }
                 _ = try queue.call(token: waiting.id, counter: counter, actor: clerk, at: now)
-            case .recall, .start, .complete, .noShow, .transfer:
+            case .recall, .start, .complete, .noShow, .transfer, .park:
                 guard let token = try queue.tokenAt(counter: counter, at: now) else { return false }
                 switch action {
                 case .recall: _ = try queue.recall(token: token.id, counter: counter, actor: clerk, at: now)
                 case .start: _ = try queue.start(token: token.id, counter: counter, actor: clerk, at: now)
                 case .complete: _ = try queue.complete(token: token.id, counter: counter, actor: clerk, at: now)
                 case .noShow: _ = try queue.markNoShow(token: token.id, counter: counter, actor: clerk, at: now)
+                case .park: _ = try queue.park(token: token.id, counter: counter, reason: "missing document", until: nil, actor: clerk, at: now)
                 default: _ = try queue.transfer(token: token.id, from: counter, toService: "meter-complaint", toCounter: nil,
                                                 reason: nil, actor: clerk, at: now)
                 }

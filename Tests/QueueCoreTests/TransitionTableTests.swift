@@ -14,6 +14,8 @@ struct TransitionTableTests {
         .rejoin: [.noShow: .waiting],
         .cancel: [.booked: .cancelled, .waiting: .cancelled, .called: .cancelled],
         .transfer: [.called: .waiting, .serving: .waiting],
+        .park: [.called: .parked, .serving: .parked],
+        .resume: [.parked: .waiting],
     ]
 
     @Test(arguments: TokenAction.allCases)

@@ -10,7 +10,7 @@ from browser import chromium
 from test_staff_pages import book, enrol_kiosk, sign_in, wait_for
 
 # The actions the console has buttons for (calling a given citizen is a button in each waiting row).
-BUTTONS = {"open", "pause", "close", "call-next", "recall", "start", "complete", "no-show", "transfer"}
+BUTTONS = {"open", "pause", "close", "call-next", "recall", "start", "complete", "no-show", "transfer", "park"}
 STAFF_REQUEST = """
 const [method, url, body, done] = arguments;
 StaffSession.request(method, url, body === null ? undefined : body).then(done, failure => done({ok: false, failure: String(failure)}));
@@ -81,7 +81,7 @@ def test_the_console_offers_exactly_what_the_server_allows_in_every_state(stack)
         # a pause (the system goes down) is allowed with a citizen at the counter
         press(clerk, "n")
         wait_for(lambda: token["number"] in clerk.find_element(By.ID, "current").text)
-        assert agrees(clerk, counter) == {"start", "transfer", "pause"}
+        assert agrees(clerk, counter) == {"start", "transfer", "park", "pause"}
         assert wait_for(lambda: clerk.find_element(By.ID, "called-ago").text).startswith("Called ")
         # R at once is refused by the office's interval, and X before the recalls: each key says why
         press(clerk, "r")
@@ -92,16 +92,16 @@ def test_the_console_offers_exactly_what_the_server_allows_in_every_state(stack)
         set_policy(clerk, 0)
         clerk.refresh()
         wait_for(lambda: token["number"] in clerk.find_element(By.ID, "current").text)
-        assert agrees(clerk, counter) == {"start", "transfer", "recall", "pause"}
+        assert agrees(clerk, counter) == {"start", "transfer", "park", "recall", "pause"}
         press(clerk, "r")
         wait_for(lambda: "Called again" in clerk.find_element(By.ID, "current").text)
         press(clerk, "r")
         wait_for(lambda: "2" in clerk.find_element(By.CSS_SELECTOR, "#current .facts").text.split("Called again")[1])
-        assert agrees(clerk, counter) == {"start", "transfer", "no-show", "pause"}
+        assert agrees(clerk, counter) == {"start", "transfer", "park", "no-show", "pause"}
         # Serving: complete and transfer
         press(clerk, "s")
         wait_for(lambda: "serving" in clerk.find_element(By.CSS_SELECTOR, "#current .current-state").get_attribute("class"))
-        assert agrees(clerk, counter) == {"complete", "transfer", "pause"}
+        assert agrees(clerk, counter) == {"complete", "transfer", "park", "pause"}
         assert not clerk.find_element(By.ID, "called-ago").is_displayed()
         press(clerk, "c")
         wait_for(lambda: clerk.find_element(By.CSS_SELECTOR, "#current .nobody"))
@@ -267,3 +267,37 @@ def test_a_console_closed_shows_its_counter_as_gone_at_once(stack):
     finally:
         clerk.quit()
         manager.quit()
+
+
+def test_a_parked_citizen_is_called_back_to_the_same_counter_ahead_of_later_arrivals(own_stack):
+    stack = own_stack
+    token = book(stack, service="new-lt-connection", phone="9825000501")["token"]
+    clerk = chromium(width=1366, height=768)
+    try:
+        counter = open_counter(clerk, stack, 3)
+        wait_for(lambda: token["number"] in clerk.find_element(By.ID, "waiting-list").text)
+        press(clerk, "n")
+        at_counter(clerk, token["number"])
+        # When the clerk parks the citizen (a missing document, back in about 15 minutes)
+        clerk.find_element(By.CSS_SELECTOR, "[data-action=park]").click()
+        clerk.find_element(By.CSS_SELECTOR, "#park-reason option[value='missing document']").click()
+        clerk.find_element(By.CSS_SELECTOR, "#park-back option[value='15']").click()
+        clerk.find_element(By.CSS_SELECTOR, "#park-form button[type=submit]").click()
+        # Then they leave the counter for the console's parked list, and nobody calls them meanwhile
+        wait_for(lambda: token["number"] in clerk.find_element(By.ID, "parked-list").text)
+        assert "A missing document" in clerk.find_element(By.ID, "parked-list").text
+        assert "back around" in clerk.find_element(By.ID, "parked-list").text
+        assert clerk.find_element(By.ID, "notice").text.startswith(f"{token['number']} parked")
+        later = book(stack, service="new-lt-connection", phone="9825000502")["token"]
+        wait_for(lambda: later["number"] in clerk.find_element(By.ID, "waiting-list").text)
+        assert token["number"] not in clerk.find_element(By.ID, "waiting-list").text
+        status = json.loads(stack.get(f"/api/v1/offices/VAD-247/queue")[2])
+        assert next(s for s in status["services"] if s["code"] == "new-lt-connection")["waiting"] == 1
+        # When they come back, the clerk presses Back and N: they are called here before the later arrival
+        clerk.find_element(By.CSS_SELECTOR, "#parked-list button").click()
+        wait_for(lambda: clerk.find_element(By.ID, "parked-section").get_attribute("hidden") is not None)
+        press(clerk, "n")
+        at_counter(clerk, token["number"])
+        assert staff(clerk, "GET", f"/api/v1/counters/{counter}")["waiting"][0]["number"] == later["number"]
+    finally:
+        clerk.quit()
