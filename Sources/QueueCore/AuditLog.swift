@@ -2,7 +2,7 @@ import Foundation
 import GRDB
 
 /// Searching the audit log (the events table) of an office: by token number, by member of staff,
-/// by day range; newest first, a page at a time.
+/// by action, by day range; newest first, a page at a time.
 public struct AuditEntry: Sendable, Encodable, Equatable {
     public var id: Int64
     public var at: Date
@@ -23,12 +23,15 @@ public struct AuditQuery: Sendable {
     public var staff: String?
     public var from: String?
     public var to: String?
+    /// Only entries of this kind (an `EventKind` raw value, such as `no_show` or `policy_changed`).
+    public var kind: EventKind?
     /// Entries older than this id: the next page.
     public var before: Int64?
     public var limit: Int
 
     public init(office: String, token: String? = nil, staff: String? = nil, from: String? = nil, to: String? = nil,
-                before: Int64? = nil, limit: Int = 100) {
+                kind: EventKind? = nil, before: Int64? = nil, limit: Int = 100) {
+        self.kind = kind
         self.office = office
         self.token = token
         self.staff = staff
@@ -68,6 +71,10 @@ extension Queue {
                 }
                 conditions.append("e.at < ?")
                 arguments.append(end.milliseconds)
+            }
+            if let kind = query.kind {
+                conditions.append("e.kind = ?")
+                arguments.append(kind.rawValue)
             }
             if let before = query.before {
                 conditions.append("e.id < ?")

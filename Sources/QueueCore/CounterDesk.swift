@@ -37,11 +37,24 @@ public struct CounterDesk: Sendable, Encodable {
         public var waitedSeconds: Double
     }
 
+    /// A citizen this counter parked, to be called back here when ready.
+    public struct Parked: Sendable, Encodable {
+        public var tokenID: Int64
+        public var number: String
+        public var service: String
+        public var reason: String?
+        public var parkedAt: Date?
+        /// When the clerk expects them back, if they said.
+        public var until: Date?
+    }
+
     public var counterID: Int64
     public var office: String
     public var number: Int
     public var state: String
     public var pauseReason: String?
+    /// When the running break began (the console's timer).
+    public var pausedAt: Date?
     public var services: [String]
     public var current: Citizen?
     /// The first `shownWaiting` this counter would call, in order: a clerk reads the head of the
@@ -49,8 +62,19 @@ public struct CounterDesk: Sendable, Encodable {
     public var waiting: [Waiting]
     /// How many this counter could call now, all told.
     public var waitingCount: Int
+    /// The citizens this counter parked today, oldest first.
+    public var parked: [Parked]
     /// The newest events id of the office this desk reflects: a console skips snapshots no newer.
     public var version: Int64
+    /// The counter actions the server accepts now (`CounterAction` raw values), and why not the others:
+    /// the console offers only these, and says the reason when a refused one's key is pressed.
+    public var actions: [String]
+    public var refusals: [String: CounterRefusal]
+    /// The server's clock when the desk was made, so that the console counts "called 40 s ago" and
+    /// waits out a refusal's `readyAt` on the server's time, not the laptop's.
+    public var serverTime: Date
+    /// In the answer to a walk-in booked at this counter: its number, for the clerk to tell the citizen.
+    public var booked: String? = nil
 
     /// How many of the waiting a desk lists.
     public static let shownWaiting = 50
@@ -91,8 +115,41 @@ extension Queue {
                                 priority: entry.candidate.priority.rawValue, kind: entry.candidate.kind.rawValue,
                                 waitedSeconds: now.timeIntervalSince(entry.candidate.queuedAt))
         }
+        let citizen = current.flatMap { current in
+            TokenState(rawValue: current.state).map { CounterAction.Citizen(state: $0, recalls: current.recalls, calledAt: current.calledAt) }
+        }
+        var actions: [String] = []
+        var refusals: [String: CounterRefusal] = [:]
+        for action in CounterAction.allCases {
+            if let refusal = action.refusal(counter: counter.state, citizen: citizen, waiting: count, policy: office.policy, at: now) {
+                refusals[action.rawValue] = refusal
+            } else {
+                actions.append(action.rawValue)
+            }
+        }
+        let parked = try database.writer.read { db in
+            try Row.fetchAll(db.cachedStatement(sql: """
+                SELECT t.id, t.number, t.service_code, t.parked_until, e.reason, e.at FROM token t
+                LEFT JOIN event e ON e.id = (SELECT max(id) FROM event WHERE token_id = t.id AND kind = 'parked')
+                WHERE t.office_code = ? AND t.service_day = ? AND t.state = 'parked' AND t.target_counter_id = ? ORDER BY e.id
+                """), arguments: [code, office.day, counterID]).map { row in
+                CounterDesk.Parked(tokenID: row["id"], number: row["number"], service: row["service_code"], reason: row["reason"],
+                                   parkedAt: (row["at"] as Int64?).map(Date.init(milliseconds:)),
+                                   until: (row["parked_until"] as Int64?).map(Date.init(milliseconds:)))
+            }
+        }
+        var pausedAt: Date?
+        if counter.state == .paused {
+            // Only while paused: the newest pause of this counter, found from the office's newest events back.
+            pausedAt = try database.writer.read { db in
+                try Int64.fetchOne(db.cachedStatement(sql: """
+                    SELECT at FROM event WHERE office_code = ? AND counter_id = ? AND kind = 'counter_paused' ORDER BY id DESC LIMIT 1
+                    """), arguments: [code, counterID]).map(Date.init(milliseconds:))
+            }
+        }
         return CounterDesk(counterID: counterID, office: code, number: counter.number,
-                           state: counter.state.rawValue, pauseReason: counter.pauseReason, services: counter.services,
-                           current: current, waiting: waiting, waitingCount: count, version: office.version)
+                           state: counter.state.rawValue, pauseReason: counter.pauseReason, pausedAt: pausedAt, services: counter.services,
+                           current: current, waiting: waiting, waitingCount: count, parked: parked, version: office.version,
+                           actions: actions, refusals: refusals, serverTime: now)
     }
 }

@@ -65,4 +65,20 @@ extension Queue {
         guard let office else { throw QueueError.counterNotFound(counterID) }
         live.seen(counter: counterID, office: office, at: now)
     }
+
+    /// The console at this counter was closed (or the clerk signed out or chose another counter): the
+    /// counter is unattended from now, not three minutes later, unless someone else is at it. An
+    /// action there later marks the clerk present again.
+    public func leave(counter counterID: Int64, actor: Actor, at now: Date) throws {
+        guard case .staff(let staff, _) = actor else { return }
+        let office = try database.writer.write { db -> String? in
+            guard let office = try String.fetchOne(db.cachedStatement(sql: "SELECT office_code FROM counter WHERE id = ?"),
+                                                   arguments: [counterID]) else { return nil }
+            try db.cachedStatement(sql: "UPDATE counter_presence SET seen_at = 0 WHERE counter_id = ? AND staff_id = ?")
+                .execute(arguments: [counterID, staff])
+            return db.changesCount > 0 ? office : ""
+        }
+        guard let office else { throw QueueError.counterNotFound(counterID) }
+        if !office.isEmpty { live.left(counter: counterID, office: office) }
+    }
 }

@@ -4,7 +4,7 @@
 public enum EventKind: String, Sendable, CaseIterable, Codable {
     // A token's life, and a counter's state: public.
     case booked, checkedIn = "checked_in", called, recalled, started, completed, noShow = "no_show", rejoined
-    case cancelled, transferred, rescheduled, expired
+    case cancelled, transferred, rescheduled, expired, parked, resumed
     case counterOpened = "counter_opened", counterPaused = "counter_paused", counterClosed = "counter_closed"
     // Staff work and administration: the audit log only.
     case noteChanged = "note_changed", policyChanged = "policy_changed", counterServicesChanged = "counter_services_changed"
@@ -19,7 +19,7 @@ public enum EventKind: String, Sendable, CaseIterable, Codable {
     public var isPublic: Bool {
         switch self {
         case .booked, .checkedIn, .called, .recalled, .started, .completed, .noShow, .rejoined, .cancelled, .transferred,
-             .rescheduled, .expired, .counterOpened, .counterPaused, .counterClosed:
+             .rescheduled, .expired, .parked, .resumed, .counterOpened, .counterPaused, .counterClosed:
             true
         case .noteChanged, .policyChanged, .counterServicesChanged, .counterScheduleChanged, .waitTargetChanged, .slotCapacityChanged, .holidayAdded, .holidayRemoved,
              .kioskEnrolled, .kioskRevoked, .staffActivated, .staffDeactivated, .staffAssignmentChanged, .staffPasswordSet,

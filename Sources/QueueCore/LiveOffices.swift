@@ -255,6 +255,18 @@ public final class LiveOffices: @unchecked Sendable {
         }
     }
 
+    /// The clerk left a counter (see `Queue.leave`): the picture forgets their presence there, and
+    /// the answers that counted the counter as staffed are dropped.
+    func left(counter id: Int64, office code: String) {
+        lock.lock()
+        defer { lock.unlock() }
+        guard let entry = entries[code], var picture = entry.office, picture.presence[id] != nil else { return }
+        picture.presence[id] = nil
+        entry.office = picture
+        entry.answers = nil
+        entry.snapshot = nil
+    }
+
     /// The most events one catch-up reads.
     static let catchUpLimit = 10_000
 

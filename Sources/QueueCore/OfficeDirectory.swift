@@ -15,6 +15,15 @@ public struct LocalizedName: Sendable, Equatable, Codable {
         self.gu = gu
         self.hi = hi
     }
+
+    /// The text in a language code (`en`, `gu`, `hi`); English for any other.
+    public func named(_ language: String) -> String {
+        switch language {
+        case "gu": gu
+        case "hi": hi
+        default: en
+        }
+    }
 }
 
 /// An office as citizens see it: where, when, and what it offers.
@@ -34,6 +43,8 @@ public struct OfficeSummary: Sendable, Equatable, Codable {
     public var isOpenNow: Bool
     public var hours: [Hours]
     public var services: [ServiceSummary]
+    /// How many days ahead appointments may be booked: pages ask for it rather than keep a copy.
+    public var bookingHorizonDays = Queue.bookingHorizonDays
 }
 
 /// An appointment slot on a day, with the places still free.

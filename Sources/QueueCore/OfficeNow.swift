@@ -8,6 +8,9 @@ public struct OfficeNow: Sendable, Encodable, Equatable {
         public var number: Int
         public var state: String
         public var pauseReason: String?
+        /// While paused: since when, and whether the break has run past the office's limit.
+        public var pausedAt: Date?
+        public var overBreakLimit: Bool
         public var token: String?
         public var tokenState: String?
         public var staff: String?
@@ -51,10 +54,14 @@ extension Queue {
                 WHERE office_code = ? AND service_day = ? AND state = 'waiting' GROUP BY service_code
                 """), arguments: [code, snapshot.day]).map { (($0["service_code"] as String), ($0["oldest"] as Int64)) },
                 uniquingKeysWith: { first, _ in first })
+            let running = Dictionary(try CounterBreaks.load(db, office: facts, start: dayStart, end: now.addingTimeInterval(1), now: now)
+                .filter { $0.endedAt == nil }.map { ($0.counter, $0) }, uniquingKeysWith: { _, last in last })
             return OfficeNow(
                 office: code, day: snapshot.day, isOpenNow: snapshot.isOpenNow,
                 counters: snapshot.counters.map { counter in
                     OfficeNow.CounterNow(number: counter.number, state: counter.state, pauseReason: counter.pauseReason,
+                                         pausedAt: counter.state == "paused" ? running[counter.number]?.startedAt : nil,
+                                         overBreakLimit: counter.state == "paused" && running[counter.number]?.overLimit == true,
                                          token: counter.token, tokenState: counter.tokenState, staff: staff[counter.id],
                                          unattended: outlook.unattendedCounters.contains(counter.number))
                 },

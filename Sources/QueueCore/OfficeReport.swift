@@ -27,6 +27,12 @@ public struct OfficeReport: Sendable, Encodable, Equatable {
         public var figures: Figures
     }
 
+    /// One service day of the range.
+    public struct DayFigures: Sendable, Encodable, Equatable {
+        public var day: String
+        public var figures: Figures
+    }
+
     public struct HourCount: Sendable, Encodable, Equatable {
         /// Local hour (0-23) in which tokens joined the queue.
         public var hour: Int
@@ -52,9 +58,14 @@ public struct OfficeReport: Sendable, Encodable, Equatable {
     public var to: String
     public var totals: Figures
     public var byService: [ServiceFigures]
+    /// Every day of the range, in order (days without tokens too: a holiday shows as a zero row).
+    public var byDay: [DayFigures]
     public var byHour: [HourCount]
     public var byClerk: [ClerkFigures]
     public var counters: [CounterTime]
+    /// Every break begun in the range, by counter and clerk, flagged when over the office's limit.
+    public var breaks: [CounterBreak]
+    public var breakLimitMinutes: Int
 }
 
 extension Queue {
@@ -78,14 +89,25 @@ extension Queue {
             let tokens = try ReportToken.fetchAll(db, office: code, from: from, to: to)
             var byService: [String: [ReportToken]] = [:]
             for token in tokens { byService[token.service, default: []].append(token) }
+            var byDay: [String: [ReportToken]] = [:]
+            for token in tokens { byDay[token.day, default: []].append(token) }
+            var days: [String] = []
+            var day = start
+            while day < end, days.count <= Self.reportMaxDays {
+                days.append(ServiceDay(day, timeZone: facts.timeZone).day)
+                day = calendar.date(byAdding: .day, value: 1, to: day) ?? end
+            }
             var hours = Array(repeating: 0, count: 24)
             for token in tokens { if let queued = token.queuedAt { hours[calendar.component(.hour, from: queued)] += 1 } }
             return OfficeReport(
                 office: code, from: from, to: to, totals: ReportToken.figures(tokens),
                 byService: byService.keys.sorted().map { OfficeReport.ServiceFigures(service: $0, figures: ReportToken.figures(byService[$0] ?? [])) },
+                byDay: days.map { OfficeReport.DayFigures(day: $0, figures: ReportToken.figures(byDay[$0] ?? [])) },
                 byHour: hours.enumerated().map { OfficeReport.HourCount(hour: $0.offset, tokens: $0.element) },
                 byClerk: try clerks(db, office: code, start: start, end: end),
-                counters: try CounterTimeline.times(db, office: code, start: start, end: min(end, now)))
+                counters: try CounterTimeline.times(db, office: code, start: start, end: min(end, now)),
+                breaks: try CounterBreaks.load(db, office: facts, start: start, end: end, now: now),
+                breakLimitMinutes: facts.policy.breakLimitMinutes)
         }
     }
 
@@ -116,6 +138,7 @@ extension Queue {
 
 /// What a report needs of one token.
 struct ReportToken {
+    var day: String
     var service: String
     var state: TokenState
     var queuedAt: Date?
@@ -125,13 +148,13 @@ struct ReportToken {
 
     static func fetchAll(_ db: Database, office: String, from: String, to: String) throws -> [ReportToken] {
         try Row.fetchAll(db, sql: """
-            SELECT t.service_code, t.state, t.queued_at, t.started_at, t.finished_at,
+            SELECT t.service_day, t.service_code, t.state, t.queued_at, t.started_at, t.finished_at,
                    (SELECT min(e.at) FROM event e WHERE e.token_id = t.id AND e.kind = 'called'
                         AND e.at >= coalesce(t.queued_at, 0)) AS first_called_at
             FROM token t WHERE t.office_code = ? AND t.service_day BETWEEN ? AND ?
             """, arguments: [office, from, to]).map { row in
             func date(_ column: String) -> Date? { (row[column] as Int64?).map(Date.init(milliseconds:)) }
-            return ReportToken(service: row["service_code"], state: TokenState(rawValue: row["state"]) ?? .cancelled,
+            return ReportToken(day: row["service_day"], service: row["service_code"], state: TokenState(rawValue: row["state"]) ?? .cancelled,
                                queuedAt: date("queued_at"), firstCalledAt: date("first_called_at"),
                                startedAt: date("started_at"), finishedAt: date("finished_at"))
         }

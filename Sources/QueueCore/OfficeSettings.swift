@@ -73,20 +73,26 @@ extension Queue {
     /// The ordering parameters, within the bounds the schema enforces.
     public func setPolicy(office code: String, to policy: QueuePolicy, actor: Actor, at now: Date) throws {
         for (field, value, range) in [("max_priority_streak", policy.maxPriorityStreak, 1...20), ("aging_minutes", policy.agingMinutes, 5...600),
-                                      ("recall_limit", policy.recallLimit, 0...10), ("active_tokens_per_phone", policy.activeTokensPerPhone, 1...20)]
+                                      ("recall_limit", policy.recallLimit, 0...10), ("active_tokens_per_phone", policy.activeTokensPerPhone, 1...20),
+                                      ("min_recall_seconds", policy.minRecallSeconds, 0...600),
+                                      ("break_limit_minutes", policy.breakLimitMinutes, 5...240)]
             where !range.contains(value) {
             throw QueueError.invalidField(field: field, reason: "\(field) must be from \(range.lowerBound) to \(range.upperBound).")
         }
         try commit { db, events in
             _ = try OfficeFacts.load(db, code: code)
             try db.execute(sql: """
-                INSERT INTO queue_policy VALUES (?, ?, ?, ?, ?) ON CONFLICT(office_code) DO UPDATE SET
+                INSERT INTO queue_policy (office_code, max_priority_streak, aging_minutes, recall_limit, active_tokens_per_phone,
+                                          min_recall_seconds, break_limit_minutes) VALUES (?, ?, ?, ?, ?, ?, ?)
+                ON CONFLICT(office_code) DO UPDATE SET
                     max_priority_streak = excluded.max_priority_streak, aging_minutes = excluded.aging_minutes,
-                    recall_limit = excluded.recall_limit, active_tokens_per_phone = excluded.active_tokens_per_phone
-                """, arguments: [code, policy.maxPriorityStreak, policy.agingMinutes, policy.recallLimit, policy.activeTokensPerPhone])
+                    recall_limit = excluded.recall_limit, active_tokens_per_phone = excluded.active_tokens_per_phone,
+                    min_recall_seconds = excluded.min_recall_seconds, break_limit_minutes = excluded.break_limit_minutes
+                """, arguments: [code, policy.maxPriorityStreak, policy.agingMinutes, policy.recallLimit, policy.activeTokensPerPhone,
+                                 policy.minRecallSeconds, policy.breakLimitMinutes])
             events.append(try EventLog.append(db, office: code, kind: .policyChanged, actor: actor, reason: """
                 priority streak \(policy.maxPriorityStreak), aging \(policy.agingMinutes) min, recalls \(policy.recallLimit), \
-                tokens per phone \(policy.activeTokensPerPhone)
+                tokens per phone \(policy.activeTokensPerPhone), \(policy.minRecallSeconds) s between calls, breaks up to \(policy.breakLimitMinutes) min
                 """, at: now))
         }
     }

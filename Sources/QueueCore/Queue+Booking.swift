@@ -57,10 +57,14 @@ extension Queue {
         }
     }
 
-    /// The citizen's details checked; an enrolled kiosk's walk-in may be anonymous.
+    /// The citizen's details checked; a walk-in booked by an enrolled kiosk or by a clerk at the
+    /// counter may be anonymous (the citizen may have no phone, and is in front of the office's staff).
     func validatedCitizen(of request: BookingRequest) throws -> CitizenDetails {
         let anonymous: Bool
-        if case .enrolledKiosk = request.actor { anonymous = request.appointment == nil } else { anonymous = false }
+        switch request.actor {
+        case .enrolledKiosk, .staff: anonymous = request.appointment == nil
+        default: anonymous = false
+        }
         return try request.citizen.validated(allowingAnonymous: anonymous)
     }
 

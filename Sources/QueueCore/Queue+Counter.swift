@@ -71,7 +71,7 @@ extension Queue {
         }
     }
 
-    private func call(_ db: Database, tokenID: Int64, counter: Counter, actor: Actor, at now: Date,
+    func call(_ db: Database, tokenID: Int64, counter: Counter, actor: Actor, at now: Date,
                       events: inout [QueueEvent]) throws -> Token {
         guard var token = try Token.fetch(db, id: tokenID) else { throw QueueError.tokenNotFound }
         let from = token.state
@@ -100,7 +100,7 @@ extension Queue {
     }
 
     /// The counter, if it is open and not already attending to someone.
-    private func readyCounter(_ db: Database, _ counterID: Int64) throws -> Counter {
+    func readyCounter(_ db: Database, _ counterID: Int64) throws -> Counter {
         guard let counter = try Counter.fetch(db, id: counterID) else { throw QueueError.counterNotFound(counterID) }
         guard counter.state == .open else { throw QueueError.counterNotOpen(number: counter.number) }
         if let busy = try tokenAtCounter(db, counterID) {

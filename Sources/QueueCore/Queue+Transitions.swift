@@ -2,12 +2,10 @@ import Foundation
 import GRDB
 
 extension Queue {
-    /// Announces a called token again, up to the office's recall limit.
+    /// Announces a called token again, up to the office's recall limit and not sooner than its interval.
     public func recall(token tokenID: Int64, counter counterID: Int64, actor: Actor, at now: Date) throws -> Token {
         try atCounter(tokenID, counterID, action: .recall, kind: .recalled, actor: actor, at: now) { db, token, office in
-            guard token.recalls < office.policy.recallLimit else {
-                throw QueueError.recallLimitReached(limit: office.policy.recallLimit)
-            }
+            if let refusal = office.policy.refusal(of: .recall, recalls: token.recalls, calledAt: token.calledAt, at: now) { throw refusal }
             try db.cachedStatement(sql: "UPDATE token SET recalls = recalls + 1, called_at = ? WHERE id = ?").execute(arguments: [now.milliseconds, tokenID])
         }
     }
@@ -26,11 +24,10 @@ extension Queue {
         }
     }
 
-    /// The citizen did not come after the recall limit was reached.
+    /// The citizen did not come after the recall limit was reached (and the interval since the last call passed).
     public func markNoShow(token tokenID: Int64, counter counterID: Int64, actor: Actor, at now: Date) throws -> Token {
         try atCounter(tokenID, counterID, action: .markNoShow, kind: .noShow, actor: actor, at: now) { db, token, office in
-            let remaining = office.policy.recallLimit - token.recalls
-            guard remaining <= 0 else { throw QueueError.recallsRemaining(remaining: remaining) }
+            if let refusal = office.policy.refusal(of: .markNoShow, recalls: token.recalls, calledAt: token.calledAt, at: now) { throw refusal }
             try db.cachedStatement(sql: "UPDATE token SET state = 'no_show', finished_at = ? WHERE id = ?").execute(arguments: [now.milliseconds, tokenID])
         }
     }
@@ -55,6 +52,29 @@ extension Queue {
                 UPDATE token SET state = 'waiting', service_code = ?, target_counter_id = ?, counter_id = NULL,
                     called_at = NULL, started_at = NULL, recalls = 0 WHERE id = ?
                 """).execute(arguments: [newService, targetID, tokenID])
+        }
+    }
+
+    /// The citizen at the counter must fetch a document or a signature: out of the calling order,
+    /// kept for this counter, with the reason (in the audit log) and when the clerk expects them back.
+    public func park(token tokenID: Int64, counter counterID: Int64, reason: String, until: Date?, actor: Actor,
+                     at now: Date) throws -> Token {
+        let reason = try TextInput.validated(reason, field: "reason", label: "reason", limit: 200)
+        guard !reason.isEmpty else { throw QueueError.invalidField(field: "reason", reason: "Give the reason: what the citizen must bring.") }
+        return try atCounter(tokenID, counterID, action: .park, kind: .parked, actor: actor, at: now, reason: reason) { db, _, _ in
+            try db.cachedStatement(sql: """
+                UPDATE token SET state = 'parked', target_counter_id = ?, counter_id = NULL, parked_until = ?,
+                    called_at = NULL, started_at = NULL, recalls = 0 WHERE id = ?
+                """).execute(arguments: [counterID, until?.milliseconds, tokenID])
+        }
+    }
+
+    /// A parked citizen is back: they wait again at their old place in time (ahead of everyone who
+    /// came after them), for the counter that parked them only.
+    public func resume(token tokenID: Int64, counter counterID: Int64, actor: Actor, at now: Date) throws -> Token {
+        try transition(tokenID, action: .resume, kind: .resumed, actor: actor, at: now, counterID: counterID) { db, token, _ in
+            guard token.targetCounterID == counterID else { throw QueueError.illegalTransition(action: .resume, from: token.state) }
+            try db.cachedStatement(sql: "UPDATE token SET state = 'waiting', parked_until = NULL WHERE id = ?").execute(arguments: [tokenID])
         }
     }
 

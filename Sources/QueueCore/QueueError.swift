@@ -26,6 +26,8 @@ public enum QueueError: Error, Sendable, Equatable {
     case counterInAnotherOffice
     case recallLimitReached(limit: Int)
     case recallsRemaining(remaining: Int)
+    /// The office's minimum interval since the last call has not passed (`QueuePolicy.minRecallSeconds`).
+    case recallTooSoon(waitSeconds: Int, readyAt: Date)
     case alreadyRejoined
     case transferToSameQueue
     /// The kiosk is not enrolled (or was revoked), or is enrolled for another office.
@@ -61,6 +63,7 @@ extension QueueError: CustomStringConvertible {
         case .counterInAnotherOffice: "That counter belongs to another office."
         case .recallLimitReached(let limit): "This token has been recalled \(limit) times already; mark it as a no-show."
         case .recallsRemaining(let remaining): "Recall the token \(remaining) more time(s) before marking it as a no-show."
+        case .recallTooSoon(let seconds, _): "The citizen was called only a moment ago; give them \(seconds) more seconds to come before calling again or marking a no-show."
         case .alreadyRejoined: "This token has already rejoined the queue once."
         case .transferToSameQueue: "The transfer must change the service or name a counter."
         case .bookingKeyReused: "This Idempotency-Key was already used for a different booking; use a new key for a new booking."

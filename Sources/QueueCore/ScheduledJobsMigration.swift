@@ -54,7 +54,7 @@ enum ScheduledJobsMigration {
             ) STRICT, WITHOUT ROWID;
 
             -- Day-end finds the open tokens of past days without scanning served ones.
-            CREATE INDEX token_open_by_day ON token(office_code, service_day) WHERE state IN ('booked', 'waiting', 'called');
+            CREATE INDEX token_open_by_day ON token(office_code, service_day) WHERE state IN ('booked', 'waiting', 'called', 'parked');
 
             -- Retention finds the events that still hold a free-text reason (few) without a scan.
             CREATE INDEX event_with_reason ON event(at) WHERE reason IS NOT NULL;

@@ -10,8 +10,12 @@ public enum TokenAction: String, Sendable, CaseIterable {
     case cancel
     case transfer
     /// The office day ended first (the day-end job): a citizen already at the counter (serving)
-    /// is finished by the clerk, but one only called has not reached it, and the day is over.
+    /// is finished by the clerk, but one only called has not reached it, one parked has not come
+    /// back, and the day is over.
     case expire
+    case park
+    /// A parked citizen is back: they wait again, for the counter that parked them.
+    case resume
 
     /// The states this action may start from.
     public var allowedFrom: Set<TokenState> {
@@ -25,7 +29,9 @@ public enum TokenAction: String, Sendable, CaseIterable {
         case .rejoin: [.noShow]
         case .cancel: [.booked, .waiting, .called]
         case .transfer: [.called, .serving]
-        case .expire: [.booked, .waiting, .called]
+        case .expire: [.booked, .waiting, .called, .parked]
+        case .park: [.called, .serving]
+        case .resume: [.parked]
         }
     }
 
@@ -33,7 +39,8 @@ public enum TokenAction: String, Sendable, CaseIterable {
     /// a transfer puts it back in a queue (another service or counter) keeping its place in time.
     public var resultingState: TokenState {
         switch self {
-        case .checkIn, .rejoin, .transfer: .waiting
+        case .checkIn, .rejoin, .transfer, .resume: .waiting
+        case .park: .parked
         case .call, .recall: .called
         case .start: .serving
         case .complete: .served

@@ -4,10 +4,13 @@ public enum TokenState: String, Sendable, Codable, CaseIterable {
     case booked, waiting, called, serving, served
     case noShow = "no_show"
     case cancelled
+    /// Sent from the counter to fetch a document or a signature: out of the calling order until the
+    /// clerk marks them ready, then called back to the same counter at their old place in time.
+    case parked
     case expired
 
     /// Counted against a phone number's daily limit and shown as "in the queue".
-    public var isActive: Bool { [.booked, .waiting, .called, .serving].contains(self) }
+    public var isActive: Bool { [.booked, .waiting, .called, .serving, .parked].contains(self) }
 }
 
 /// Walk-in (now) or appointment (a slot).

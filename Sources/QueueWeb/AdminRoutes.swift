@@ -19,9 +19,13 @@ enum AdminRoutes {
         router.add("POST", "/api/v1/offices/{office}/policy") { context in
             let body = try RequestBody(context.request)
             let (actor, office) = try managing(context, auth: auth, body: body)
+            // The fields added later are optional, so that a form or script written before them keeps the office's values.
+            let current = try context.services.queue.settings(office: office, at: context.now).policy
             let policy = QueuePolicy(
                 maxPriorityStreak: try number(body, "max_priority_streak"), agingMinutes: try number(body, "aging_minutes"),
-                recallLimit: try number(body, "recall_limit"), activeTokensPerPhone: try number(body, "active_tokens_per_phone"))
+                recallLimit: try number(body, "recall_limit"), activeTokensPerPhone: try number(body, "active_tokens_per_phone"),
+                minRecallSeconds: body["min_recall_seconds"] == nil ? current.minRecallSeconds : try number(body, "min_recall_seconds"),
+                breakLimitMinutes: body["break_limit_minutes"] == nil ? current.breakLimitMinutes : try number(body, "break_limit_minutes"))
             try context.services.queue.setPolicy(office: office, to: policy, actor: actor, at: context.now)
             return try settings(context, office: office, auth: auth)
         }

@@ -14,7 +14,7 @@ enum BookingFormPage {
         let value = { (name: String) in HTML.escape(input[name] ?? "") }
         let chosenOffice = offices.first { $0.code == input["office"] }
         func name(_ names: LocalizedName) -> String {
-            HTML.escape(language == "gu" ? names.gu : language == "hi" ? names.hi : names.en)
+            HTML.escape(names.named(language))
         }
         func invalid(_ field: String) -> String {
             error.field == field ? " aria-invalid=\"true\" aria-describedby=\"\(field)-error\"" : ""

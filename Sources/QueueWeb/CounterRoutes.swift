@@ -15,15 +15,24 @@ enum CounterRoutes {
         router.add("POST", "/api/v1/counters/{counter}/presence") { context in
             let body = try RequestBody(context.request)
             let (counter, user) = try authorised(context, auth: auth, body: body)
-            try context.services.queue.heartbeat(counter: counter.id, actor: .staff(id: user.id, username: user.username), at: context.now)
+            let actor = Actor.staff(id: user.id, username: user.username)
+            // `leaving`: the console is closing (a beacon from its pagehide), so the counter shows as gone at once.
+            if body["leaving"] == "true" {
+                try context.services.queue.leave(counter: counter.id, actor: actor, at: context.now)
+            } else {
+                try context.services.queue.heartbeat(counter: counter.id, actor: actor, at: context.now)
+            }
             return Response(status: 204, headers: [("Cache-Control", "no-store")])
         }
-        for action in ["open", "pause", "close", "call-next", "call", "recall", "start", "complete", "no-show", "transfer", "note"] {
+        for action in ["open", "pause", "close", "call-next", "call", "recall", "start", "complete", "no-show", "transfer", "note",
+                       "walk-in", "park", "resume"] {
             router.add("POST", "/api/v1/counters/{counter}/\(action)") { context in
                 let body = try RequestBody(context.request)
                 let (counter, user) = try authorised(context, auth: auth, body: body)
-                try perform(action, at: counter, by: user, body: body, context: context)
-                return JSON.response(try context.services.queue.desk(counter: counter.id, at: context.now))
+                let booked = try perform(action, at: counter, by: user, body: body, context: context)
+                var desk = try context.services.queue.desk(counter: counter.id, at: context.now)
+                desk.booked = booked
+                return JSON.response(desk)
             }
         }
     }
@@ -39,8 +48,9 @@ enum CounterRoutes {
         return (counter, user)
     }
 
+    /// Performs a counter action; the number of the token it booked, for a walk-in.
     private static func perform(_ action: String, at counter: Counter, by user: StaffUser, body: RequestBody,
-                                context: RequestContext) throws {
+                                context: RequestContext) throws -> String? {
         let queue = context.services.queue
         let actor = Actor.staff(id: user.id, username: user.username)
         let now = context.now
@@ -49,6 +59,14 @@ enum CounterRoutes {
                 throw APIError(status: 409, code: "no_citizen_at_counter", message: "Counter \(counter.number) is not attending to anyone.")
             }
             return token
+        }
+        // The counter's own changes are held to the rules the desk offers by (the token's are held by
+        // their transitions): opening an open counter or pausing a closed one is refused, not logged.
+        if let rule = CounterAction(rawValue: action), [.open, .pause, .close].contains(rule) {
+            let desk = try queue.desk(counter: counter.id, at: now)
+            if let refusal = desk.refusals[action] {
+                throw APIError(status: 409, code: refusal.code, message: refusal.message)
+            }
         }
         switch action {
         case "open": _ = try queue.setCounter(counter.id, to: .open, actor: actor, at: now)
@@ -77,8 +95,30 @@ enum CounterRoutes {
             }
             _ = try queue.transfer(token: try current().id, from: counter.id, toService: body["service"], toCounter: target,
                                    reason: body["reason"], actor: actor, at: now)
+        case "park":
+            var until: Date?
+            if let text = body["back_in_minutes"], !text.isEmpty {
+                guard let minutes = Int(text), (1...480).contains(minutes) else {
+                    throw APIError.invalidField("back_in_minutes", "back_in_minutes must be from 1 to 480.")
+                }
+                until = now.addingTimeInterval(Double(minutes) * 60)
+            }
+            _ = try queue.park(token: try current().id, counter: counter.id, reason: body["reason"] ?? "", until: until, actor: actor, at: now)
+        case "resume":
+            let number = try body.required("token", "Give the number of the parked token, such as NC-017.")
+            guard let token = try queue.todaysToken(office: counter.officeCode, number: number, at: now) else {
+                throw APIError(status: 404, code: "token_not_found", message: "No token \(number.uppercased()) today.", field: "token")
+            }
+            _ = try queue.resume(token: token.id, counter: counter.id, actor: actor, at: now)
+        case "walk-in":
+            // Serve at once (the default), or add to the queue ("queue").
+            let serve = body["serve"] ?? "now"
+            guard serve == "now" || serve == "queue" else { throw APIError.invalidField("serve", "serve must be now or queue.") }
+            return try queue.walkInAtCounter(counter.id, service: try body.required("service", "Choose the service."),
+                                             citizen: try TokenRoutes.citizen(from: body), serveNow: serve == "now", actor: actor, at: now).number
         default:
             throw APIError.notFound("Unknown counter action \(action).")
         }
+        return nil
     }
 }

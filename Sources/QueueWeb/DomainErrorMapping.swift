@@ -26,7 +26,7 @@ extension APIError {
         case .slotFull: (409, "slot_full", "slot")
         case .phoneLimitReached: (429, "phone_limit_reached", "phone")
         case .checkInWrongDay: (409, "check_in_wrong_day", nil)
-        case .illegalTransition, .recallLimitReached, .recallsRemaining, .alreadyRejoined, .transferToSameQueue:
+        case .illegalTransition, .recallLimitReached, .recallsRemaining, .recallTooSoon, .alreadyRejoined, .transferToSameQueue:
             (409, "illegal_transition", nil)
         case .counterNotOpen, .counterBusy, .counterDoesNotServe, .counterInAnotherOffice:
             (409, "counter_conflict", "counter")

@@ -24,7 +24,7 @@ enum TokenPage {
         let language = token.citizen.language
         let text = TokenPageText(interfaceText, language: language)
         func local(_ name: LocalizedName) -> String {
-            HTML.escape(language == "gu" ? name.gu : language == "hi" ? name.hi : name.en)
+            HTML.escape(name.named(language))
         }
         let service = office?.services.first { $0.code == token.serviceCode }
         let state: String
@@ -59,6 +59,7 @@ enum TokenPage {
         case .noShow: state = "<p>\(text.noShow)</p>"
         case .cancelled: state = "<p>\(text.cancelled)</p>"
         case .expired: state = "<p class=\"expired\">\(text.expired)</p>"
+        case .parked: state = "<p role=\"status\">\(HTML.escape(interfaceText("token_parked", in: language)))</p>"
         }
         let active = token.state.isActive
         let documents = status.requiredDocuments.isEmpty ? "" : """

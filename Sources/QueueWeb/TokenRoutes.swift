@@ -74,9 +74,8 @@ enum TokenRoutes {
 
     static let priorities = Dictionary(uniqueKeysWithValues: PriorityCategory.allCases.map { ($0.rawValue, $0) })
 
-    private static func book(_ context: RequestContext, _ body: RequestBody, kioskKey: [UInt8]) throws -> Response {
-        let office = try body.required("office", "Choose an office.")
-        let service = try body.required("service", "Choose a service.")
+    /// The citizen's details as a booking form (the citizen's, the kiosk's or the clerk's) sends them.
+    static func citizen(from body: RequestBody) throws -> CitizenDetails {
         var priority = PriorityCategory.none
         if let text = body["priority"] {
             guard let known = priorities[text] else {
@@ -84,16 +83,22 @@ enum TokenRoutes {
             }
             priority = known
         }
+        return CitizenDetails(
+            name: body["name"] ?? "", phone: body["phone"] ?? "", email: body["email"],
+            consumerNumber: body["consumer_number"], language: body["language"] ?? "gu", priority: priority,
+            channels: try chosenChannels(body))
+    }
+
+    private static func book(_ context: RequestContext, _ body: RequestBody, kioskKey: [UInt8]) throws -> Response {
+        let office = try body.required("office", "Choose an office.")
+        let service = try body.required("service", "Choose a service.")
         var appointment: (slotID: Int64, day: String)?
         if let slot = body["slot"] {
             guard let slotID = Int64(slot), slotID > 0 else { throw APIError.invalidField("slot", "slot must be a slot id.") }
             let day = try body.required("date", "Choose the date of the appointment, written YYYY-MM-DD.")
             appointment = (slotID, day)
         }
-        let citizen = CitizenDetails(
-            name: body["name"] ?? "", phone: body["phone"] ?? "", email: body["email"],
-            consumerNumber: body["consumer_number"], language: body["language"] ?? "gu", priority: priority,
-            channels: try chosenChannels(body))
+        let citizen = try citizen(from: body)
         let kiosk = try KioskRoutes.presentedKiosk(context, key: kioskKey)
         let forKiosk = kiosk != nil || body["kiosk"] == "true"
         guard !forKiosk || kiosk != nil else { throw APIError(QueueError.kioskNotEnrolled) }

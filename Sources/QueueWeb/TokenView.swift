@@ -33,6 +33,9 @@ struct TokenView: Encodable, Equatable, Sendable {
     let counter: Int?
     let calledAt: Date?
     let createdAt: Date
+    /// When it joined the live queue: booking for a walk-in, check-in for an appointment (the time a
+    /// check-in ticket prints).
+    let queuedAt: Date?
     let requiredDocuments: [LocalizedName]
 
     init(_ token: Token, position: QueuePosition?, counterNumber: Int?, documents: [LocalizedName], words: WaitText) {
@@ -56,6 +59,7 @@ struct TokenView: Encodable, Equatable, Sendable {
         counter = counterNumber
         calledAt = token.calledAt
         createdAt = token.createdAt
+        queuedAt = token.queuedAt
         requiredDocuments = documents
     }
 }

@@ -10,6 +10,7 @@
 
   function say(text) { PageKit.say($("message"), text); }
   function serviceName(code) { return PageKit.catalogName(catalog, "services", code); }
+  function reason(text) { return words["reason-" + text] || text; }
   function minutes(value) { return value == null ? "—" : (Math.round(value * 10) / 10).toFixed(1); }
   function percent(value) { return value == null ? "—" : Math.round(value * 1000) / 10 + "%"; }
   function today() { return new Date(Date.now() + 330 * 60000).toISOString().slice(0, 10); }
@@ -61,7 +62,9 @@
       var now = answer.body;
       $("open-state").textContent = "(" + (now.is_open_now ? words.open : words.closed) + ")";
       fill($("now-counters"), now.counters.map(function (c) {
-        return [c.number, (words["state-" + c.state] || c.state) + (c.pause_reason ? " (" + c.pause_reason + ")" : "")
+        return [c.number, (words["state-" + c.state] || c.state) + (c.pause_reason ? " (" + reason(c.pause_reason) + ")" : "")
+          + (c.paused_at ? " · " + Math.floor((Date.now() - Date.parse(c.paused_at)) / 60000) + " " + words.minutes : "")
+          + (c.over_break_limit ? " — " + words.over_break_limit : "")
           + (c.unattended ? " — " + words.unattended : ""),
           c.token ? c.token + " · " + (words["token-" + c.token_state] || c.token_state) : "—", c.staff || "—"];
       }));
@@ -176,12 +179,23 @@
       return [serviceName(s.service), f.tokens, f.served, percent(f.no_show_rate), minutes(f.wait_p50_minutes),
         minutes(f.wait_p90_minutes), minutes(f.service_p50_minutes), minutes(f.service_p90_minutes)];
     }));
+    fill($("by-day"), (report.by_day || []).map(function (d) {
+      var f = d.figures;
+      return [d.day, f.tokens, f.served, percent(f.no_show_rate), minutes(f.wait_p50_minutes),
+        minutes(f.wait_p90_minutes), minutes(f.service_p50_minutes), minutes(f.service_p90_minutes)];
+    }));
     chart(report.by_hour);
     serviceChart(report.by_service);
     fill($("by-clerk"), report.by_clerk.map(function (c) { return [c.display_name + " (" + c.username + ")", c.served, minutes(c.average_service_minutes)]; }));
+    $("break-limit").textContent = "(" + words.break_limit.replace("{minutes}", report.break_limit_minutes) + ")";
+    fill($("breaks"), (report.breaks || []).map(function (b) {
+      var time = new Date(b.started_at).toLocaleTimeString(lang + "-IN", { timeZone: "Asia/Kolkata", hour: "2-digit", minute: "2-digit", hour12: false });
+      return [b.day, b.counter, b.display_name ? b.display_name + " (" + b.username + ")" : "—", reason(b.reason), time,
+        minutes(b.minutes) + (b.ended_at ? "" : " " + words.running) + (b.over_limit ? " — " + words.over_break_limit : "")];
+    }));
     fill($("by-counter"), report.counters.map(function (c) { return [c.counter, minutes(c.open_minutes), minutes(c.busy_minutes), minutes(c.idle_minutes)]; }));
     Array.prototype.forEach.call(document.querySelectorAll("a.csv"), function (link) {
-      link.href = "/api/v1/offices/" + encodeURIComponent(office) + "/report.csv?" + query() + "&table=" + link.getAttribute("data-table");
+      link.href = "/api/v1/offices/" + encodeURIComponent(office) + "/report.csv?" + query() + "&table=" + link.getAttribute("data-table") + "&lang=" + lang;
     });
   }
 
@@ -253,7 +267,7 @@
 
   function searchAudit(more) {
     var params = new URLSearchParams();
-    [["token", "audit-token"], ["staff", "audit-staff"], ["from", "audit-from"], ["to", "audit-to"]].forEach(function (pair) {
+    [["token", "audit-token"], ["staff", "audit-staff"], ["from", "audit-from"], ["to", "audit-to"], ["kind", "audit-kind"]].forEach(function (pair) {
       if ($(pair[1]).value) { params.set(pair[0], $(pair[1]).value.trim()); }
     });
     if (more && auditNext) { params.set("before", auditNext); }

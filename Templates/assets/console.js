@@ -4,18 +4,28 @@
   "use strict";
   var $ = PageKit.byID, words = PageKit.words(), element = PageKit.element;
   var api = StaffSession.request;
-  var user = null, counterID = null, desk = null, catalog = null, stream = null, busy = false;
+  // `office` is the office as the server has it now (services with their names, time zone): read
+  // from the API, not the static catalog.json, since managers change counters and services at run time.
+  var user = null, counterID = null, desk = null, office = null, stream = null, busy = false;
   var storedCounter = "guvnl-console-counter";
 
   function show(section) {
     ["sign-in", "choose", "desk"].forEach(function (id) { $(id).hidden = id !== section; });
   }
   function say(text) { PageKit.say($("message"), text); }
-  function serviceName(code) { return PageKit.catalogName(catalog, "services", code); }
+  function serviceName(code) { return PageKit.catalogName(office, "services", code); }
 
-  function start() {
-    fetch("/catalog.json").then(function (r) { return r.json(); }).then(function (body) { catalog = body; })
-      .catch(function () {}).then(function () { return StaffSession.signIn(say, words.offline, signedIn); });
+  function start() { StaffSession.signIn(say, words.offline, signedIn); }
+
+  // The office's services (names) and counters (with the services each serves) as they are now.
+  function loadOffice(code) {
+    return Promise.all([api("GET", "/api/v1/offices/" + encodeURIComponent(code)),
+      api("GET", "/api/v1/offices/" + encodeURIComponent(code) + "/queue")]).then(function (answers) {
+      if (!answers[0].ok || !answers[1].ok) { throw answers[answers[0].ok ? 1 : 0]; }
+      office = answers[0].body;
+      office.counters = answers[1].body.counters;
+      return office;
+    });
   }
 
   function signedIn(who) {
@@ -27,11 +37,10 @@
 
   // Lists the office's counters; a clerk tied to one counter goes straight to it.
   function chooseCounter(wanted) {
-    var office = user.office_code || $("choose-office").value;
-    if (!office) { return chooseOffice(); }
-    api("GET", "/api/v1/offices/" + encodeURIComponent(office) + "/queue").then(function (answer) {
-      if (!answer.ok) { say(StaffSession.errorText(answer)); return; }
-      var counters = answer.body.counters;
+    var code = user.office_code || $("choose-office").value;
+    if (!code) { return chooseOffice(); }
+    loadOffice(code).then(function () {
+      var counters = office.counters;
       if (wanted && counters.some(function (c) { return c.id === wanted; })) { return openDesk(wanted); }
       var list = $("counter-list");
       list.textContent = "";
@@ -46,7 +55,7 @@
         list.appendChild(item);
       });
       show("choose");
-    });
+    }).catch(function (answer) { say(answer && answer.body ? StaffSession.errorText(answer) : words.offline); });
   }
 
   // Administrators belong to no office: they choose one first.
@@ -54,18 +63,20 @@
     var select = $("choose-office");
     select.hidden = false;
     $("choose-office-label").hidden = false;
-    if (select.options.length === 0 && catalog) {
-      catalog.offices.forEach(function (office) {
-        var option = element("option", PageKit.localName(office.names));
-        option.value = office.code;
+    if (select.options.length > 0) { if (select.value) { chooseCounter(null); } else { show("choose"); } return; }
+    api("GET", "/api/v1/offices").then(function (answer) {
+      (answer.ok ? answer.body.offices : []).forEach(function (item) {
+        var option = element("option", PageKit.localName(item.names));
+        option.value = item.code;
         select.appendChild(option);
       });
       select.addEventListener("change", function () { chooseCounter(null); });
-    }
-    if (select.value) { chooseCounter(null); } else { show("choose"); }
+      if (select.value) { chooseCounter(null); } else { show("choose"); }
+    });
   }
 
   $("change-counter").addEventListener("click", function () {
+    leave();
     if (user) { localStorage.removeItem(storedCounter + ":" + user.id); }
     if (stream) { stream.close(); stream = null; }
     counterID = null;
@@ -80,6 +91,12 @@
     refresh().then(function () { if (desk) { follow(desk.office); } });
   }
 
+  function took(fresh) {
+    desk = fresh;
+    if (desk.server_time) { clockOffset = Date.parse(desk.server_time) - Date.now(); }
+    render();
+  }
+
   function refresh() {
     return api("GET", "/api/v1/counters/" + counterID).then(function (answer) {
       if (!answer.ok) {
@@ -87,8 +104,7 @@
         say(StaffSession.errorText(answer));
         return;
       }
-      desk = answer.body;
-      render();
+      took(answer.body);
     }).catch(function () { say(words.offline); });
   }
 
@@ -129,31 +145,80 @@
     api("POST", "/api/v1/counters/" + counterID + "/presence", {}).catch(function () {});
   }
   setInterval(beat, 60000);
+  // Closing the console (or leaving the counter) says so at once, so that the manager sees the
+  // counter unattended now rather than three minutes later. A beacon survives the page going away;
+  // it carries the CSRF token in its body, since a beacon cannot set headers.
+  function leave() {
+    if (!counterID || !user || !navigator.sendBeacon) { return; }
+    var csrf = (document.cookie.match(/(?:^|;\s*)gq_csrf=([^;]+)/) || [])[1] || "";
+    navigator.sendBeacon("/api/v1/counters/" + counterID + "/presence",
+      new Blob([JSON.stringify({ leaving: "true", csrf: decodeURIComponent(csrf) })], { type: "application/json" }));
+  }
+  window.addEventListener("pagehide", leave);
+  // Before the sign-out request ends the session the beacon needs.
+  $("sign-out").addEventListener("click", leave);
 
   function render() {
     $("desk-title").textContent = words.counter + " " + desk.number;
-    var state = words["state-" + desk.state] || desk.state;
-    $("counter-state").textContent = state + (desk.pause_reason ? " (" + desk.pause_reason + ")" : "");
     $("counter-state").className = "counter-state state-" + desk.state;
+    tickState();
     renderCurrent(desk.current);
     renderWaiting(desk.waiting || []);
-    var current = desk.current, isOpen = desk.state === "open";
-    enable("open", desk.state !== "open");
-    enable("pause", desk.state === "open");
-    enable("close", desk.state !== "closed");
-    enable("call-next", isOpen && !current && (desk.waiting_count || 0) > 0);
-    enable("recall", !!current && current.state === "called");
-    enable("start", !!current && current.state === "called");
-    enable("complete", !!current && current.state === "serving");
-    enable("no-show", !!current && current.state === "called");
-    enable("transfer", !!current && current.state === "serving");
+    renderParked(desk.parked || []);
+    // Only what the server accepts now (it works this out from its one transition table); a refusal
+    // that time alone lifts (the office's interval between calls) brings a fresh desk when it ends.
+    Array.prototype.forEach.call(document.querySelectorAll("[data-action]"), function (button) {
+      button.disabled = !allowed(button.getAttribute("data-action"));
+    });
+    clearTimeout(readyTimer);
+    var soonest = Object.keys(desk.refusals || {}).map(function (action) { return desk.refusals[action].ready_at; })
+      .filter(Boolean).map(function (at) { return Date.parse(at) - serverNow(); }).sort(function (a, b) { return a - b; })[0];
+    if (soonest !== undefined) { readyTimer = setTimeout(refresh, Math.max(soonest, 0) + 250); }
+    tickCalled();
   }
-  function enable(action, on) {
-    var button = document.querySelector("[data-action='" + action + "']");
-    if (button) { button.disabled = !on; }
+  var readyTimer = null, clockOffset = 0;
+  function allowed(action) { return !!desk && (desk.actions || []).indexOf(action) >= 0; }
+  function serverNow() { return Date.now() + clockOffset; }
+  // Why a refused action cannot be taken, in the clerk's language (the server's English otherwise).
+  function refusalText(action) {
+    var refusal = desk && desk.refusals && desk.refusals[action];
+    if (!refusal) { return ""; }
+    var seconds = refusal.ready_at ? Math.max(1, Math.ceil((Date.parse(refusal.ready_at) - serverNow()) / 1000)) : 0;
+    return (words["refusal_" + refusal.code] || refusal.message).replace("{seconds}", String(seconds));
+  }
+  // How long ago the citizen was called (or called again): the clerk's guide to when to call again.
+  function tickCalled() {
+    var current = desk && desk.current, line = $("called-ago");
+    if (!current || current.state !== "called" || !current.called_at) { line.hidden = true; return; }
+    line.textContent = words.called_ago.replace("{time}", elapsed(current.called_at));
+    line.hidden = false;
+  }
+  function elapsed(since) {
+    var seconds = Math.max(0, Math.floor((serverNow() - Date.parse(since)) / 1000));
+    return seconds < 60 ? seconds + " " + words.seconds
+      : Math.floor(seconds / 60) + " " + words.minutes + " " + (seconds % 60) + " " + words.seconds;
+  }
+  // The counter's state, its break's reason in the clerk's language, and how long the break has run.
+  function tickState() {
+    if (!desk) { return; }
+    var reason = desk.pause_reason ? (words["reason-" + desk.pause_reason] || desk.pause_reason) : "";
+    $("counter-state").textContent = (words["state-" + desk.state] || desk.state) + (reason ? " (" + reason + ")" : "")
+      + (desk.state === "paused" && desk.paused_at ? " · " + elapsed(desk.paused_at) : "");
+  }
+  setInterval(function () { tickCalled(); tickState(); }, 1000);
+
+  // Tells a screen reader what changed at the counter (a new citizen, called, serving, gone), once.
+  var announced = null;
+  function announceCurrent(current) {
+    var text = current ? current.number + " · " + (current.state === "serving" ? words.serving : words.called) : words.nobody;
+    if (text !== announced) {
+      if (announced !== null) { $("desk-announce").textContent = text; }
+      announced = text;
+    }
   }
 
   function renderCurrent(current) {
+    announceCurrent(current);
     var box = $("current");
     box.textContent = "";
     renderNote(current);
@@ -224,7 +289,7 @@
       var action = element("td");
       var call = element("button", words.call, "quiet small-button");
       call.type = "button";
-      call.disabled = desk.state !== "open" || !!desk.current;
+      call.disabled = !allowed("call");
       call.addEventListener("click", function () { act("call", { token: item.number }); });
       action.appendChild(call);
       row.appendChild(action);
@@ -232,14 +297,37 @@
     });
   }
 
-  function act(action, body) {
+  // The citizens this counter parked: each with what they went to fetch, when they are expected, and
+  // the clerk's "back" button that puts them in this counter's queue at their old place.
+  function renderParked(parked) {
+    $("parked-section").hidden = parked.length === 0;
+    var list = $("parked-list");
+    list.textContent = "";
+    parked.forEach(function (item) {
+      var entry = element("li");
+      var text = item.number + " · " + serviceName(item.service) + (item.reason ? " · " + (words["park-" + item.reason] || item.reason) : "");
+      if (item.until) {
+        text += " · " + words.parked_back.replace("{time}", new Date(item.until).toLocaleTimeString(document.documentElement.lang + "-IN",
+          { timeZone: office && office.time_zone, hour: "2-digit", minute: "2-digit", hour12: false }));
+      }
+      entry.appendChild(element("span", text));
+      var back = element("button", words.parked_ready, "quiet small-button");
+      back.type = "button";
+      back.addEventListener("click", function () { act("resume", { token: item.number }); });
+      entry.appendChild(back);
+      list.appendChild(entry);
+    });
+  }
+
+  function act(action, body, done) {
     if (busy || !counterID) { return; }
     busy = true;
     say("");
+    $("notice").textContent = "";
     // The answer is the new desk: one read for a key press. Only a failure reads it again.
     api("POST", "/api/v1/counters/" + counterID + "/" + action, body || {}).then(function (answer) {
       busy = false;
-      if (answer.ok && answer.body && answer.body.counter_id) { desk = answer.body; render(); return; }
+      if (answer.ok && answer.body && answer.body.counter_id) { took(answer.body); if (done) { done(answer.body); } return; }
       if (!answer.ok) { say(StaffSession.errorText(answer)); }
       return refresh();
     }).catch(function () { busy = false; say(words.offline); });
@@ -250,7 +338,12 @@
   });
   function press(action) {
     if (action === "pause") { openForm("pause-form", "pause-reason"); return; }
-    if (action === "transfer") { fillTransfer(); openForm("transfer-form", "transfer-service"); return; }
+    if (action === "park") { openForm("park-form", "park-reason"); return; }
+    if (action === "transfer") {
+      fillTransfer().then(function () { openForm("transfer-form", "transfer-service"); })
+        .catch(function (answer) { say(answer && answer.body ? StaffSession.errorText(answer) : words.offline); });
+      return;
+    }
     act(action);
   }
   function openForm(id, focus) {
@@ -266,15 +359,18 @@
     act("pause", { reason: $("pause-reason").value });
   });
 
+  // Read afresh each time: a manager may have changed which counter serves what since the desk opened.
   function fillTransfer() {
+    return loadOffice(desk.office).then(fillTransferLists);
+  }
+  function fillTransferLists() {
     var services = $("transfer-service"), counters = $("transfer-counter");
     services.textContent = "";
     counters.textContent = "";
     var same = element("option", words.same_service);
     same.value = "";
     services.appendChild(same);
-    var office = catalog && catalog.offices.filter(function (o) { return o.code === desk.office; })[0];
-    (office ? office.services : []).forEach(function (item) {
+    office.services.forEach(function (item) {
       var option = element("option", serviceName(item.code));
       option.value = item.code;
       services.appendChild(option);
@@ -282,13 +378,20 @@
     var any = element("option", words.any_counter);
     any.value = "";
     counters.appendChild(any);
-    (office ? office.counters : []).forEach(function (counter) {
+    office.counters.forEach(function (counter) {
       if (counter.number === desk.number) { return; }
-      var option = element("option", words.counter + " " + counter.number);
+      var option = element("option", words.counter + " " + counter.number + " · " + counter.services.map(serviceName).join(", "));
       option.value = String(counter.number);
       counters.appendChild(option);
     });
   }
+  $("park-form").addEventListener("submit", function (event) {
+    event.preventDefault();
+    $("park-form").hidden = true;
+    var number = desk.current && desk.current.number, body = { reason: $("park-reason").value };
+    if ($("park-back").value) { body.back_in_minutes = $("park-back").value; }
+    act("park", body, function () { $("notice").textContent = words.parked_notice.replace("{number}", number); });
+  });
   $("transfer-form").addEventListener("submit", function (event) {
     event.preventDefault();
     var body = {};
@@ -296,19 +399,72 @@
     if ($("transfer-counter").value) { body.to_counter = $("transfer-counter").value; }
     if ($("transfer-reason").value) { body.reason = $("transfer-reason").value; }
     $("transfer-form").hidden = true;
-    act("transfer", body);
+    var number = desk.current && desk.current.number, service = desk.current && desk.current.service;
+    // The citizen leaves this desk: say where they went, so the clerk can tell them.
+    act("transfer", body, function () {
+      var where = body.service && body.to_counter ? "transferred_both" : body.to_counter ? "transferred_counter" : "transferred_service";
+      $("notice").textContent = (words[where].replace("{number}", number)
+        .replace("{service}", serviceName(body.service || service)).replace("{counter}", body.to_counter || ""));
+    });
   });
 
-  // Single-key shortcuts, except while typing in a field.
+  // A citizen without a token: booked at this counter, served at once or added to the queue.
+  $("walk-in").addEventListener("click", function () {
+    var services = $("walk-in-service");
+    services.textContent = "";
+    desk.services.forEach(function (code) {
+      var option = element("option", serviceName(code));
+      option.value = code;
+      services.appendChild(option);
+    });
+    // Served at once only when this counter could call someone now.
+    $("walk-in-now").disabled = !allowed("call");
+    openForm("walk-in-form", "walk-in-service");
+  });
+  $("walk-in-form").addEventListener("submit", function (event) {
+    event.preventDefault();
+    var serve = event.submitter && event.submitter.value === "queue" ? "queue" : "now";
+    var body = { service: $("walk-in-service").value, priority: $("walk-in-priority").value, serve: serve };
+    [["name", "walk-in-name"], ["phone", "walk-in-phone"], ["consumer_number", "walk-in-consumer"]].forEach(function (pair) {
+      if ($(pair[1]).value.trim()) { body[pair[0]] = $(pair[1]).value.trim(); }
+    });
+    act("walk-in", body, function (answer) {
+      $("walk-in-form").hidden = true;
+      ["walk-in-name", "walk-in-phone", "walk-in-consumer"].forEach(function (id) { $(id).value = ""; });
+      $("notice").textContent = words[serve === "now" ? "walk_in_served" : "walk_in_queued"].replace("{number}", answer.booked || "");
+    });
+  });
+
+  // Single-key shortcuts, except while typing in a field. A clerk may turn them off (WCAG 2.1.4:
+  // speech input and stray key presses must not act at the counter); the choice stays on this device.
   var keys = { n: "call-next", r: "recall", s: "start", c: "complete", x: "no-show", t: "transfer", p: "pause" };
+  var shortcutsSetting = "guvnl-console-shortcuts";
+  function shortcutsOn() { return localStorage.getItem(shortcutsSetting) !== "off"; }
+  function showShortcuts() {
+    $("shortcuts-on").checked = shortcutsOn();
+    Array.prototype.forEach.call(document.querySelectorAll("[data-action]"), function (button) {
+      var key = Object.keys(keys).filter(function (k) { return keys[k] === button.getAttribute("data-action"); })[0];
+      if (key && shortcutsOn()) { button.setAttribute("aria-keyshortcuts", key.toUpperCase()); } else { button.removeAttribute("aria-keyshortcuts"); }
+    });
+    document.body.classList.toggle("no-shortcuts", !shortcutsOn());
+  }
+  $("shortcuts-on").addEventListener("change", function () {
+    localStorage.setItem(shortcutsSetting, $("shortcuts-on").checked ? "on" : "off");
+    showShortcuts();
+  });
+  showShortcuts();
   document.addEventListener("keydown", function (event) {
-    if ($("desk").hidden || event.ctrlKey || event.metaKey || event.altKey) { return; }
+    if (!shortcutsOn() || $("desk").hidden || event.ctrlKey || event.metaKey || event.altKey) { return; }
     var tag = event.target.tagName;
     if (tag === "INPUT" || tag === "SELECT" || tag === "TEXTAREA") { return; }
     var action = keys[event.key.toLowerCase()];
     if (!action) { return; }
     var button = document.querySelector("[data-action='" + action + "']");
-    if (button && !button.disabled) { event.preventDefault(); press(action); }
+    if (!button) { return; }
+    event.preventDefault();
+    // A key whose action is not available now says why, instead of doing nothing.
+    if (button.disabled) { say(refusalText(action)); return; }
+    press(action);
   });
 
   start();

@@ -105,6 +105,12 @@
     }
     heard = newest;
     fresh.slice(-3).forEach(announce);
+    // Screen readers hear the new calls only, not the whole board again.
+    if (fresh.length) {
+      $("call-announce").textContent = fresh.slice(-3).map(function (call) {
+        return words["en.announce"].replace("{token}", call.token).replace("{counter}", String(call.counter));
+      }).join(". ");
+    }
   }
 
   var audio = null, resuming = false;

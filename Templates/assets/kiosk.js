@@ -6,7 +6,9 @@
   var $ = PageKit.byID, words = PageKit.words(), element = PageKit.element;
   var lang = document.documentElement.lang;
   var office = new URLSearchParams(location.search).get("office");
-  var catalog = null, entry = null, snapshot = null, choice = {}, idle = null;
+  // `entry` is the office as the server has it (services, names, time zone), read from the API and
+  // again at each return to the start, so that a service a manager adds or removes shows at once.
+  var entry = null, snapshot = null, choice = {}, idle = null;
   var steps = ["step-setup", "step-start", "step-service", "step-priority", "step-details", "step-check-in", "step-ticket"];
 
   function say(text) { PageKit.say($("kiosk-message"), text); }
@@ -34,6 +36,26 @@
   }
   ["click", "keydown", "touchstart"].forEach(function (kind) { document.addEventListener(kind, restartIdle, true); });
 
+  // The on-screen number pad: a touch-only kiosk has no keyboard. It types into the form's number
+  // field last touched (the first one until then), within the field's length.
+  Array.prototype.forEach.call(document.querySelectorAll(".keypad"), function (pad) {
+    var form = pad.closest("form"), target = $(pad.getAttribute("data-target"));
+    Array.prototype.forEach.call(form.querySelectorAll("input[inputmode=numeric]"), function (input) {
+      input.addEventListener("focus", function () { target = input; });
+    });
+    pad.addEventListener("click", function (event) {
+      var key = event.target.closest("button");
+      if (!key) { return; }
+      var digit = key.getAttribute("data-digit");
+      if (digit !== null) {
+        if (target.value.length < target.maxLength || target.maxLength < 0) { target.value += digit; }
+      } else {
+        target.value = target.value.slice(0, -1);
+      }
+      target.removeAttribute("aria-invalid");
+    });
+  });
+
   // Language links keep the office.
   Array.prototype.forEach.call(document.querySelectorAll("[data-keep-query]"), function (link) {
     link.href = link.getAttribute("href") + location.search;
@@ -41,13 +63,19 @@
 
   var name = PageKit.localName;
 
-  function refreshSnapshot() {
-    return fetch("/api/v1/offices/" + encodeURIComponent(office) + "/queue", { headers: { Accept: "application/json" } })
-      .then(function (r) { return r.json(); }).then(function (body) {
-        snapshot = body;
-        showOpenState();
-      }).catch(function () { say(words.offline); });
+  function read(path) {
+    return fetch("/api/v1/offices/" + encodeURIComponent(office) + path, { headers: { Accept: "application/json" } })
+      .then(function (r) { if (!r.ok) { throw r; } return r.json(); });
   }
+  function refreshSnapshot() {
+    return Promise.all([read(""), read("/queue")]).then(function (answers) {
+      entry = answers[0];
+      snapshot = answers[1];
+      $("office-name").textContent = name(entry.names);
+      showOpenState();
+    }).catch(function () { say(words.offline); });
+  }
+  function timeZone() { return (entry && entry.time_zone) || undefined; }
 
   function showOpenState() {
     var closed = snapshot && snapshot.is_open_now === false;
@@ -59,15 +87,15 @@
     $("closed").textContent = text;
   }
 
-  // "14:30" today, or "Monday 10:30" on another day, in the office's time (India).
+  // "14:30" today, or "Monday 10:30" on another day, in the office's time zone.
   function opening(when) {
-    var time = when.toLocaleTimeString(lang + "-IN", { timeZone: "Asia/Kolkata", hour: "2-digit", minute: "2-digit", hour12: false });
-    var day = function (date) { return date.toLocaleDateString("en-CA", { timeZone: "Asia/Kolkata" }); };
+    var time = when.toLocaleTimeString(lang + "-IN", { timeZone: timeZone(), hour: "2-digit", minute: "2-digit", hour12: false });
+    var day = function (date) { return date.toLocaleDateString("en-CA", { timeZone: timeZone() }); };
     if (day(when) === day(new Date())) { return time; }
-    return when.toLocaleDateString(lang + "-IN", { timeZone: "Asia/Kolkata", weekday: "long", day: "numeric", month: "long" }) + " " + time;
+    return when.toLocaleDateString(lang + "-IN", { timeZone: timeZone(), weekday: "long", day: "numeric", month: "long" }) + " " + time;
   }
 
-  $("choose-token").addEventListener("click", function () { showServices(); });
+  $("choose-token").addEventListener("click", function () { refreshSnapshot().then(showServices); });
   $("choose-check-in").addEventListener("click", function () { show("step-check-in"); });
   Array.prototype.forEach.call(document.querySelectorAll("[data-back]"), function (button) {
     button.addEventListener("click", function () { show(button.getAttribute("data-back")); });
@@ -76,10 +104,12 @@
   function showServices() {
     var list = $("service-list");
     list.textContent = "";
-    entry.services.forEach(function (offered) {
-      var service = catalog.services.filter(function (s) { return s.code === offered.code; })[0];
-      if (!service) { return; }
-      var now = snapshot && snapshot.services.filter(function (s) { return s.code === offered.code; })[0];
+    // Only services some counter serves (as the office's settings have it now): nobody would call the rest.
+    var served = {};
+    ((snapshot && snapshot.counters) || []).forEach(function (counter) { counter.services.forEach(function (code) { served[code] = true; }); });
+    var anyCounters = snapshot && snapshot.counters && snapshot.counters.length > 0;
+    entry.services.filter(function (service) { return !anyCounters || served[service.code]; }).forEach(function (service) {
+      var now = snapshot && snapshot.services.filter(function (s) { return s.code === service.code; })[0];
       var item = element("li");
       var button = element("button", undefined, "tile");
       button.type = "button";
@@ -89,7 +119,7 @@
         if (now.wait_text) { detail += " · " + now.wait_text[lang]; }
         button.appendChild(element("span", detail, "tile-detail"));
       }
-      button.addEventListener("click", function () { choice.service = offered.code; show("step-priority"); });
+      button.addEventListener("click", function () { choice.service = service.code; show("step-priority"); });
       item.appendChild(button);
       list.appendChild(item);
     });
@@ -143,7 +173,7 @@
 
   function ticket(answer) {
     var token = answer.token;
-    var service = catalog.services.filter(function (s) { return s.code === token.service; })[0];
+    var service = entry.services.filter(function (s) { return s.code === token.service; })[0];
     $("ticket-office").textContent = name(entry.names);
     $("ticket-number").textContent = token.number;
     $("ticket-service").textContent = service ? name(service.names) : token.service;
@@ -152,8 +182,13 @@
     var ahead = position ? position.ahead_text : words.checked_in;
     if (position && position.ahead > 0 && position.wait_text) { ahead += " · " + position.wait_text; }
     $("ticket-ahead").textContent = ahead;
-    $("ticket-time").textContent = new Date(token.created_at).toLocaleString(lang + "-IN",
-      { timeZone: "Asia/Kolkata", day: "numeric", month: "short", hour: "2-digit", minute: "2-digit" });
+    // The time the citizen joined the queue: for a check-in, now, not when the appointment was booked.
+    $("ticket-time").textContent = new Date(token.queued_at || token.created_at).toLocaleString(lang + "-IN",
+      { timeZone: timeZone(), day: "numeric", month: "short", hour: "2-digit", minute: "2-digit" });
+    // Which counters serve the citizen, as the office's counters are set now.
+    var counters = ((snapshot && snapshot.counters) || []).filter(function (c) { return c.services.indexOf(token.service) >= 0; })
+      .map(function (c) { return c.number; });
+    $("ticket-counters").textContent = counters.length ? words.counters.replace("{list}", counters.join(", ")) : "";
     var qr = $("ticket-qr");
     // A check-in by mobile number hands out no secret, so its ticket has no QR code of the token page.
     qr.hidden = !answer.secret;
@@ -195,13 +230,11 @@
   }
 
   if (!office) { say(words.no_office); return; }
-  fetch("/catalog.json").then(function (r) { return r.json(); }).then(function (body) {
-    catalog = body;
-    entry = catalog.offices.filter(function (o) { return o.code === office; })[0];
-    if (!entry) { say(words.no_office); return; }
+  read("").then(function (body) {
+    entry = body;
     $("office-name").textContent = name(entry.names);
     return checkEnrolment();
-  }).catch(function () { say(words.offline); });
+  }).catch(function (failure) { say(failure && failure.status === 404 ? words.no_office : words.offline); });
   // The open/closed state and the waits change through the day.
   setInterval(function () { if (!$("step-start").hidden) { refreshSnapshot(); } }, 60000);
 })();

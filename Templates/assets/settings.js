@@ -178,7 +178,7 @@
     change("POST", officePath("/holidays"), { day: $("holiday-day").value, reason: $("holiday-reason").value });
   });
 
-  var policyFields = ["max_priority_streak", "aging_minutes", "recall_limit", "active_tokens_per_phone"];
+  var policyFields = ["max_priority_streak", "aging_minutes", "recall_limit", "active_tokens_per_phone", "min_recall_seconds", "break_limit_minutes"];
   function drawPolicy() {
     policyFields.forEach(function (field) { $(field).value = current.settings.policy[field]; });
   }

@@ -64,7 +64,9 @@ var StaffSession = (function () {
   // chooses the office. Returns the office to show first, or null for a clerk.
   function managedOffice(who, catalog, onChange) {
     document.getElementById("who").textContent = who.display_name;
+    // A clerk is offered only the way back: no link to the other manager page, no office picker.
     if (who.role === "counter_staff") { document.getElementById("not-allowed").hidden = false; return null; }
+    Array.prototype.forEach.call(document.querySelectorAll(".bar-link"), function (link) { link.hidden = false; });
     var select = document.getElementById("office");
     if (who.role === "administrator" && catalog) {
       catalog.offices.forEach(function (entry) {

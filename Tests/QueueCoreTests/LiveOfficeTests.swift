@@ -139,7 +139,7 @@ enum RandomQueue {
         let ms = { (date: Date) in Int64(date.timeIntervalSince1970 * 1000) }
         let day = ServiceDay(now, timeZone: TimeZone(identifier: "Asia/Kolkata") ?? .current).day
         try fixture.database.writer.write { db in
-            try db.execute(sql: "INSERT OR REPLACE INTO queue_policy VALUES ('VAD-247', ?, ?, 2, 3)",
+            try db.execute(sql: "INSERT OR REPLACE INTO queue_policy VALUES ('VAD-247', ?, ?, 2, 3, 30, 30)",
                            arguments: [Int.random(in: 1...3, using: &random), Int.random(in: 20...60, using: &random)])
             // Counters: the demo's three and up to three more, each serving a random set, in a random state
             for number in 4..<(4 + Int.random(in: 0...3, using: &random)) {

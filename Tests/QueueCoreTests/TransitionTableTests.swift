@@ -14,7 +14,9 @@ struct TransitionTableTests {
         .rejoin: [.noShow: .waiting],
         .cancel: [.booked: .cancelled, .waiting: .cancelled, .called: .cancelled],
         .transfer: [.called: .waiting, .serving: .waiting],
-        .expire: [.booked: .expired, .waiting: .expired, .called: .expired],
+        .expire: [.booked: .expired, .waiting: .expired, .called: .expired, .parked: .expired],
+        .park: [.called: .parked, .serving: .parked],
+        .resume: [.parked: .waiting],
     ]
 
     @Test(arguments: TokenAction.allCases)

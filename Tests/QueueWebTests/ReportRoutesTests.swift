@@ -33,9 +33,11 @@ struct ReportRoutesTests {
         let csv = try staff.request("GET", "/api/v1/offices/VAD-247/report.csv?from=2026-11-30&to=2026-11-30&table=services", session: manager)
         #expect(csv.status == 200)
         #expect(csv.headers.contains { $0.name == "Content-Type" && $0.value.hasPrefix("text/csv") })
-        let lines = String(decoding: csv.bodyBytes, as: UTF8.self).split(separator: "\r\n")
+        // A byte-order mark first, so that Excel on Windows reads it as UTF-8
+        #expect(Array(csv.bodyBytes.prefix(3)) == [0xEF, 0xBB, 0xBF])
+        let lines = String(decoding: csv.bodyBytes.dropFirst(3), as: UTF8.self).split(separator: "\r\n")
         #expect(lines.first?.hasPrefix("service,tokens,served,no_shows") == true)
-        #expect(lines.contains { $0.hasPrefix("\(token.serviceCode),1,0,0,0,") })
+        #expect(lines.contains { $0.hasPrefix("Bill complaint,1,0,0,0,") } && token.serviceCode == "bill-complaint")
         #expect(lines.last?.hasPrefix("all,1,") == true)
         let badTable = try staff.request("GET", "/api/v1/offices/VAD-247/report.csv?from=2026-11-30&table=secrets", session: manager)
         #expect(badTable.status == 400)
@@ -43,6 +45,41 @@ struct ReportRoutesTests {
         let badDay = try staff.request("GET", "/api/v1/offices/VAD-247/report?from=30-11-2026", session: manager)
         #expect(badDay.status == 400)
         #expect(try WebApplicationTests.error(badDay)["field"] as? String == "from")
+    }
+
+    @Test func theCSVNamesServicesInTheChosenLanguageAndHasARowPerDay() throws {
+        // Given a token booked on 30 November, and a report of three days in Gujarati
+        _ = try staff.book()
+        let manager = try staff.signIn("manager-vad-247", DemoStaff.managerPassword)
+        let services = try staff.request("GET", "/api/v1/offices/VAD-247/report.csv?from=2026-11-30&table=services&lang=gu", session: manager)
+        let text = String(decoding: services.bodyBytes.dropFirst(3), as: UTF8.self)
+        let gujarati = try #require(try staff.queue.office("VAD-247", at: staff.clock.now).services.first { $0.code == "bill-complaint" }).names.gu
+        #expect(text.contains("\n\(gujarati),1,"))
+        let days = try staff.request("GET", "/api/v1/offices/VAD-247/report.csv?from=2026-11-29&to=2026-12-01&table=days", session: manager)
+        let rows = String(decoding: days.bodyBytes.dropFirst(3), as: UTF8.self).split(separator: "\r\n").map { $0.split(separator: ",").prefix(2).joined(separator: ",") }
+        // Then each day is a row, the empty ones too
+        #expect(rows == ["day,tokens", "2026-11-29,0", "2026-11-30,1", "2026-12-01,0"])
+        let report = try WebApplicationTests.json(try staff.request("GET", "/api/v1/offices/VAD-247/report?from=2026-11-29&to=2026-12-01", session: manager))
+        #expect((report["by_day"] as? [[String: Any]])?.count == 3)
+        // And a language the site does not have is a clear error
+        let bad = try staff.request("GET", "/api/v1/offices/VAD-247/report.csv?from=2026-11-30&lang=fr", session: manager)
+        #expect(bad.status == 400)
+        #expect(try WebApplicationTests.error(bad)["field"] as? String == "lang")
+    }
+
+    @Test func theAuditLogFiltersByAction() throws {
+        // Given a booking and a change of the queue rules
+        _ = try staff.book()
+        let manager = try staff.signIn("manager-vad-247", DemoStaff.managerPassword)
+        try staff.queue.setPolicy(office: "VAD-247", to: .standard, actor: .system, at: staff.clock.now)
+        // When the manager asks for the policy changes only
+        let page = try WebApplicationTests.json(try staff.request("GET", "/api/v1/offices/VAD-247/audit?kind=policy_changed", session: manager))
+        let kinds = try #require(page["entries"] as? [[String: Any]]).map { $0["kind"] as? String }
+        // Then only those come, and an unknown action is a clear error
+        #expect(kinds == ["policy_changed"])
+        let bad = try staff.request("GET", "/api/v1/offices/VAD-247/audit?kind=drop_table", session: manager)
+        #expect(bad.status == 400)
+        #expect(try WebApplicationTests.error(bad)["field"] as? String == "kind")
     }
 
     @Test func theAuditLogFindsAToken() throws {

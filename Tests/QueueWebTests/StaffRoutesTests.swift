@@ -104,7 +104,7 @@ struct StaffRoutesTests {
     @Test func withoutASessionEveryStaffRouteIs401AndChangesNothing() throws {
         let token = try book()
         let counter = try counterID("VAD-247", 1)
-        for action in ["open", "pause", "close", "call-next", "call", "recall", "start", "complete", "no-show", "transfer", "note"] {
+        for action in ["open", "pause", "close", "call-next", "call", "recall", "start", "complete", "no-show", "transfer", "note", "walk-in"] {
             let response = try request("POST", "/api/v1/counters/\(counter)/\(action)", json: ["token": token.number])
             #expect(response.status == 401, "\(action)")
         }
@@ -117,7 +117,7 @@ struct StaffRoutesTests {
         let token = try book()
         let outsider = try signIn("clerk-srt-vrc")
         let counter = try counterID("VAD-247", 1)
-        for action in ["open", "pause", "close", "call-next", "call", "recall", "start", "complete", "no-show", "transfer", "note"] {
+        for action in ["open", "pause", "close", "call-next", "call", "recall", "start", "complete", "no-show", "transfer", "note", "walk-in"] {
             let response = try request("POST", "/api/v1/counters/\(counter)/\(action)", session: outsider, csrf: outsider.csrf,
                                        json: ["token": token.number, "reason": "x"])
             #expect(response.status == 403, "\(action)")

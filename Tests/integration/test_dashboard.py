@@ -164,6 +164,9 @@ def test_the_dashboard_shows_a_seeded_days_figures_and_their_csv(stack):
             "const done = arguments[1]; fetch(arguments[0], {credentials: 'same-origin'}).then(r => r.text()).then(done);", link)
         rows = {r["service"]: r for r in csv.DictReader(io.StringIO(text))}
         assert int(rows["all"]["served"]) == totals["served"]
+        # A manager's range of days has a row per day
+        assert [r.find_element(By.TAG_NAME, "th").text for r in browser.find_elements(By.CSS_SELECTOR, "#by-day tr")] == [DAY]
+        assert browser.find_element(By.CSS_SELECTOR, "#by-day tr td").text == str(totals["tokens"])
         assert abs(float(rows["all"]["wait_p90_minutes"]) - totals["wait_p90"]) < 0.0051
         assert serious_violations(browser) == []
     finally:
@@ -220,6 +223,9 @@ def test_a_counter_clerk_cannot_open_the_dashboard_or_the_settings(stack, page, 
         sign_in(browser, stack, page, "clerk-vad-247", "demo-clerk-2026")
         wait_for(lambda: browser.find_element(By.ID, "not-allowed").is_displayed())
         assert not browser.find_element(By.ID, "dashboard" if page == "/admin/" else "settings").is_displayed()
+        # offered only the way back to the console: not the other manager page, not the office picker
+        assert not browser.find_element(By.CSS_SELECTOR, ".bar-link").is_displayed()
+        assert not browser.find_element(By.ID, "office").is_displayed()
         # and the server refuses, whatever the page shows
         status = browser.execute_async_script(
             "const done = arguments[1]; fetch(arguments[0], {credentials: 'same-origin'}).then(r => done(r.status));", api)

@@ -5,7 +5,7 @@ import urllib.request
 
 from sse import EventStream
 
-ACTIONS = ["open", "pause", "close", "call-next", "call", "recall", "start", "complete", "no-show", "transfer", "presence"]
+ACTIONS = ["open", "pause", "close", "call-next", "call", "recall", "start", "complete", "no-show", "transfer", "presence", "walk-in"]
 
 
 class Staff:

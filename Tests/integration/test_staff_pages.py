@@ -229,16 +229,21 @@ def test_the_kiosk_prints_an_80mm_ticket_for_a_walk_in_without_a_mobile_number(s
         kiosk.quit()
 
 
-def test_an_appointment_holder_checks_in_at_the_kiosk_with_their_mobile_number(stack):
+def book_appointment_today(stack, phone):
+    """Books a new-connection appointment in today's next slot with places left; its token number."""
     today = (datetime.datetime.now(datetime.timezone.utc) + datetime.timedelta(hours=5, minutes=30)).date().isoformat()
     slots = json.loads(stack.get(f"/api/v1/offices/VAD-247/slots?service=new-lt-connection&date={today}")[2])["slots"]
     slot = next(s for s in slots if not s["is_past"] and s["places_left"] > 0)
-    fields = {"office": "VAD-247", "service": "new-lt-connection", "name": "Hetal Shah", "phone": "9825000077",
+    fields = {"office": "VAD-247", "service": "new-lt-connection", "name": "Hetal Shah", "phone": phone,
               "slot": str(slot["id"]), "date": today}
     status, _, body = stack.request("POST", "/api/v1/tokens", body=json.dumps(fields).encode(),
                                     headers={"Content-Type": "application/json"})
     assert status == 201, body
-    number = json.loads(body)["token"]["number"]
+    return json.loads(body)["token"]["number"]
+
+
+def test_an_appointment_holder_checks_in_at_the_kiosk_with_their_mobile_number(stack):
+    number = book_appointment_today(stack, "9825000077")
     kiosk = chromium(width=1080, height=1600)
     try:
         kiosk.execute_cdp_cmd("Page.addScriptToEvaluateOnNewDocument",

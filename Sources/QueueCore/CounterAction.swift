@@ -1,0 +1,95 @@
+import Foundation
+
+/// A clerk's action at a counter, as the console and the counter routes name it. Which are allowed
+/// now is worked out here, from the one transition table (`TokenAction`) and the office's recall
+/// rules (`QueuePolicy.refusal`), so that the console offers exactly what the server will accept.
+public enum CounterAction: String, Sendable, CaseIterable {
+    case open, pause, close
+    case callNext = "call-next"
+    /// Calls a given waiting citizen out of turn.
+    case call
+    case recall, start, complete
+    case noShow = "no-show"
+    case transfer
+    case park
+
+    /// The token's transition behind an action on the citizen at the counter.
+    public var tokenAction: TokenAction? {
+        switch self {
+        case .recall: .recall
+        case .start: .start
+        case .complete: .complete
+        case .noShow: .markNoShow
+        case .transfer: .transfer
+        case .park: .park
+        case .open, .pause, .close, .callNext, .call: nil
+        }
+    }
+
+    /// The citizen at a counter, as far as the rules need them.
+    public struct Citizen: Sendable, Equatable {
+        public var state: TokenState
+        public var recalls: Int
+        /// When they were last called or recalled.
+        public var calledAt: Date?
+
+        public init(state: TokenState, recalls: Int, calledAt: Date?) {
+            self.state = state
+            self.recalls = recalls
+            self.calledAt = calledAt
+        }
+    }
+
+    /// Why this action cannot be taken at a counter in `state` with `citizen` at it and `waiting`
+    /// citizens it could call; nil when it can.
+    public func refusal(counter state: Counter.State, citizen: Citizen?, waiting: Int, policy: QueuePolicy,
+                        at now: Date) -> CounterRefusal? {
+        if let action = tokenAction {
+            guard let citizen else { return CounterRefusal(code: "nobody_at_counter", message: "Nobody is at the counter.") }
+            guard action.allowedFrom.contains(citizen.state) else {
+                return CounterRefusal(QueueError.illegalTransition(action: action, from: citizen.state))
+            }
+            return policy.refusal(of: action, recalls: citizen.recalls, calledAt: citizen.calledAt, at: now).map(CounterRefusal.init)
+        }
+        switch self {
+        case .open where state == .open:
+            return CounterRefusal(code: "already_open", message: "The counter is open.")
+        case .pause where state != .open:
+            return CounterRefusal(QueueError.counterNotOpen(number: 0))
+        case .close where state == .closed:
+            return CounterRefusal(code: "already_closed", message: "The counter is closed.")
+        case .callNext where state != .open, .call where state != .open:
+            return CounterRefusal(QueueError.counterNotOpen(number: 0))
+        case .close, .callNext, .call:
+            if citizen != nil { return CounterRefusal(code: "counter_busy", message: "Finish with the citizen at the counter first.") }
+            if self == .callNext && waiting == 0 { return CounterRefusal(code: "nobody_waiting", message: "Nobody is waiting for this counter.") }
+            return nil
+        default:
+            return nil
+        }
+    }
+}
+
+/// Why a counter action is not available now, for the console to say (in the clerk's language, by
+/// `code`) when its key is pressed; `readyAt` when time alone will allow it.
+public struct CounterRefusal: Sendable, Encodable, Equatable {
+    public var code: String
+    public var message: String
+    public var readyAt: Date?
+
+    public init(code: String, message: String, readyAt: Date? = nil) {
+        self.code = code
+        self.message = message
+        self.readyAt = readyAt
+    }
+
+    init(_ error: QueueError) {
+        switch error {
+        case .recallLimitReached: self.init(code: "recall_limit_reached", message: error.description)
+        case .recallsRemaining: self.init(code: "recalls_remaining", message: error.description)
+        case .recallTooSoon(_, let readyAt): self.init(code: "recall_too_soon", message: error.description, readyAt: readyAt)
+        case .counterNotOpen: self.init(code: "counter_not_open", message: "The counter is not open.")
+        default: self.init(code: "not_in_this_state", message: error.description)
+        }
+    }
+}
