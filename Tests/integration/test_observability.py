@@ -266,3 +266,32 @@ def test_logrotate_rotates_the_running_stacks_logs_and_new_lines_go_to_new_files
         shutil.rmtree(rotate_dir, ignore_errors=True)
     finally:
         stack.stop()
+
+
+def test_a_mobile_number_sent_in_an_address_is_refused_before_any_log_could_keep_it():
+    """nginx's error log keeps a failed request's whole request line, query included: the lookups,
+    whose fields belong in a POST body, refuse a mobile number in the address before that can happen."""
+    stack = Stack().start()
+    try:
+        phone = "9898123457"
+        stack.sensitive.note(phone)
+        # Given fcgi-app down, so that every request reaching it would be written to the error log
+        stack.app.send_signal(signal.SIGTERM)
+        stack.app.wait(timeout=10)
+        # When a script sends the lookup's fields in the address, to the API and to the page's form
+        status, headers, body = stack.get(f"/api/v1/tokens/lookup?office=VAD-247&number=BC-001&phone={phone}")
+        page_status, _, _ = stack.request("POST", f"/token/find?lang=en&phone={phone}", body=b"office=VAD-247",
+                                          headers={"Content-Type": "application/x-www-form-urlencoded"})
+        # Then nginx refuses both itself, naming the field, with a request id
+        assert status == 400 and json.loads(body)["error"]["field"] == "phone" and headers["X-Request-ID"]
+        assert page_status == 400
+        # and neither the error log nor the access log holds the number
+        time.sleep(0.3)
+        for log in ("error.log", "access.log"):
+            assert phone not in (stack.dir / "nginx" / "logs" / log).read_text()
+        # while a lookup sent properly still reaches the app (here: down, so 503)
+        assert stack.request("POST", "/api/v1/tokens/lookup", headers=JSON_HEADERS, body=json.dumps(
+            {"office": "VAD-247", "number": "BC-001", "phone": phone}).encode())[0] == 503
+        assert phone not in (stack.dir / "nginx" / "logs" / "error.log").read_text()
+    finally:
+        stack.stop()
