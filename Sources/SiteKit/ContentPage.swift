@@ -1,7 +1,7 @@
 /// A Markdown page of `Content/`, read and split, ready to render.
 struct ContentPage: Sendable {
     /// What a page is, which decides its template.
-    enum Kind: Sendable { case page, section, service, office }
+    enum Kind: Sendable { case page, section, service, office, officeBooking }
 
     /// Path relative to the language folder, such as `index.md` or `services/name-change.md`.
     let relativePath: String
@@ -46,6 +46,7 @@ struct ContentPage: Sendable {
         if parts.last == "_index.md" { return .section }
         if parts.count == 2, parts[0] == "services" { return .service }
         if parts.count == 2, parts[0] == "offices" { return .office }
+        if parts.count == 2, parts[0] == Substring(OfficeBookingPages.folder) { return .officeBooking }
         return .page
     }
 

@@ -46,7 +46,7 @@ public struct SiteBuilder {
                 switch index {
                 case 0: try SiteTemplates(directory: root.appendingPathComponent("Templates"))
                 case 1: try Translations(directory: root.appendingPathComponent("Templates/i18n"))
-                case 2: Self.withFallbacks(try ContentLoader(contentDirectory: contentFolder).load())
+                case 2: OfficeBookingPages.adding(to: Self.withFallbacks(try ContentLoader(contentDirectory: contentFolder).load()))
                 default: hasCatalog ? try CatalogBuilder(content: contentFolder).build() as Any : Optional<Catalog>.none as Any
                 }
             })

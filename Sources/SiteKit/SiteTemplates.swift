@@ -36,6 +36,7 @@ struct SiteTemplates {
         case .section: "section"
         case .service: "service"
         case .office: "office"
+        case .officeBooking: "booking"
         }
         return library.getTemplate(named: wanted) == nil ? "page" : wanted
     }

@@ -26,7 +26,8 @@
   } catch (unavailable) { /* no storage: the nonce nginx wrote stays */ }
 
   var wanted = new URLSearchParams(location.search);
-  if (wanted.get("office")) { office.value = wanted.get("office"); }
+  // An office's own booking page names its office; the general one may be asked for one.
+  if (office.tagName === "SELECT" && wanted.get("office")) { office.value = wanted.get("office"); }
 
   function officeEntry() {
     return catalog && catalog.offices.filter(function (entry) { return entry.code === office.value; })[0];

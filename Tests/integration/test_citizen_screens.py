@@ -1,0 +1,118 @@
+"""The citizen's screens as a citizen meets them (issue 15): each point through the real nginx,
+fcgi-app and headless Chromium, in the three languages where text matters."""
+import json
+import re
+import time
+import urllib.parse
+import urllib.request
+from pathlib import Path
+
+import pytest
+from browser import chromium
+from test_accessibility import violations as serious_violations
+
+SHOTS = Path(__file__).resolve().parents[2] / "var" / "screenshots" / "citizen"
+LANGUAGES = {"en": "/", "gu": "/gu/", "hi": "/hi/"}
+
+
+@pytest.fixture(scope="module")
+def browser():
+    running = chromium(width=390, height=900)
+    yield running
+    running.quit()
+
+
+@pytest.fixture(scope="module")
+def plain_browser():
+    running = chromium(width=390, height=900, javascript=False)
+    yield running
+    running.quit()
+
+
+def screenshot(browser, name):
+    """The whole page at 390 px, for a person to look at (var/screenshots/citizen/)."""
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    height = browser.execute_script("return document.documentElement.scrollHeight")
+    browser.set_window_size(390, min(max(height, 900), 4000))
+    browser.save_screenshot(str(SHOTS / f"{name}.png"))
+    browser.set_window_size(390, 900)
+
+
+def catalog_office(stack, code):
+    catalog = json.loads(stack.get("/catalog.json")[2])
+    return next(office for office in catalog["offices"] if office["code"] == code)
+
+
+class NoRedirect(urllib.request.HTTPRedirectHandler):
+    def redirect_request(self, *args, **kwargs):
+        return None
+
+
+def post_form(stack, action, fields, headers=None):
+    request = urllib.request.Request(stack.base + action, method="POST", data=urllib.parse.urlencode(fields).encode(),
+                                     headers={"Content-Type": "application/x-www-form-urlencoded", **(headers or {})})
+    try:
+        answer = urllib.request.build_opener(NoRedirect).open(request, timeout=10)
+        return answer.status, answer.headers.get("Location"), answer.read().decode()
+    except urllib.error.HTTPError as answer:
+        return answer.code, answer.headers.get("Location"), answer.read().decode()
+
+
+# 1. Each office has its own booking page, linked from the office page, offering only its services.
+
+@pytest.mark.parametrize("language", ["en", "gu", "hi"])
+def test_without_javascript_the_office_page_books_at_that_office_and_offers_only_its_services(stack, plain_browser, language):
+    from selenium.webdriver.support.ui import Select
+    browser = plain_browser
+    offered = {s["code"] for s in catalog_office(stack, "VAD-247")["services"]}
+    everything = {s["code"] for s in json.loads(stack.get("/catalog.json")[2])["services"]}
+    assert offered < everything, "the test needs an office that does not offer every service"
+    # Given the Vadodara 24x7 office page (open round the clock), in the citizen's language, without JavaScript
+    browser.get(stack.base + LANGUAGES[language] + "offices/vad-247/")
+    # When they follow "Book a token at this office"
+    browser.find_element("css selector", f"a[href='{LANGUAGES[language]}book/vad-247/']").click()
+    # Then the form names that office and lists exactly its services
+    assert browser.current_url.endswith(f"{LANGUAGES[language]}book/vad-247/")
+    assert browser.find_element("css selector", "html").get_attribute("lang") == language
+    assert browser.find_element("css selector", "input[name=office]").get_attribute("value") == "VAD-247"
+    assert not browser.find_elements("css selector", "select#office")
+    listed = {o.get_attribute("value") for o in browser.find_elements("css selector", "#service option")}
+    assert listed == offered
+    office_name = catalog_office(stack, "VAD-247")["names"][language]
+    assert office_name in browser.find_element("css selector", ".booking-office").text
+    if language == "gu":
+        screenshot(browser, "book-office-gu-nojs")
+    # And sending it books a token at that office
+    service = sorted(offered)[0]
+    Select(browser.find_element("id", "service")).select_by_value(service)
+    browser.find_element("id", "name").send_keys("Kiran")
+    browser.find_element("id", "phone").send_keys({"en": "9817712345", "gu": "9827712345", "hi": "9837712345"}[language])
+    browser.find_element("css selector", "form.booking-form button[type=submit]").click()
+    deadline = time.monotonic() + 10
+    while "/token/" not in browser.current_url:
+        assert time.monotonic() < deadline, browser.current_url + browser.page_source[:2000]
+        time.sleep(0.2)
+    token_id = urllib.parse.parse_qs(urllib.parse.urlparse(browser.current_url).query)
+    status = json.loads(stack.get(f"/api/v1/tokens/{token_id['id'][0]}?secret={token_id['secret'][0]}")[2])
+    status = status.get("token", status)
+    assert status["office"] == "VAD-247" and status["service"] == service
+
+
+def test_every_office_booking_page_carries_a_fresh_nonce_and_has_no_accessibility_violations(stack, browser):
+    first, second = stack.get("/gu/book/vad-247/"), stack.get("/gu/book/vad-247/")
+    nonces = [re.search(r'name="idempotency_key" value="([^"]*)"', page[2].decode()).group(1) for page in (first, second)]
+    assert first[1]["Cache-Control"] == "private, no-cache"
+    assert all(re.fullmatch(r"[0-9a-f]{32}", n) for n in nonces) and nonces[0] != nonces[1]
+    for language in LANGUAGES.values():
+        browser.get(stack.base + language + "book/vad-247/")
+        assert serious_violations(browser) == []
+
+
+def test_with_javascript_the_office_booking_page_keeps_its_office_and_services(stack, browser):
+    offered = sorted(s["code"] for s in catalog_office(stack, "VAD-247")["services"])
+    # (even when an old link asks for another office)
+    browser.get(stack.base + "/gu/book/vad-247/?office=SRT-VRC")
+    time.sleep(1)  # the catalogue is loaded
+    assert browser.find_element("css selector", "input[name=office]").get_attribute("value") == "VAD-247"
+    assert sorted(o.get_attribute("value") for o in browser.find_elements("css selector", "#service option")) == offered
+    screenshot(browser, "book-office-gu")
