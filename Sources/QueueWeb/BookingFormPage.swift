@@ -36,8 +36,8 @@ enum BookingFormPage {
         let hidden = ["slot", "date", "language", "idempotency_key"].compactMap { field in
             input[field].map { "<input type=\"hidden\" name=\"\(field)\" value=\"\(HTML.escape($0))\">" }
         }.joined()
-        return HTMLDocument.response(status: error.status, language: language, title: "\(text.title) · GUVNL Queue", body: """
-            \(HTMLDocument.header(language: "en"))
+        return HTMLDocument.response(status: error.status, language: language, title: "\(text.title) · \(interfaceText("site_name", in: language))", body: """
+            \(HTMLDocument.header(language: language, text: interfaceText))
             <main id="main">
             <h1>\(HTML.escape(text.title))</h1>
             <div class="error-summary" role="alert"><h2>\(HTML.escape(text.summary))</h2><p>\(summaryLink)</p></div>

@@ -19,8 +19,8 @@ enum HTMLDocument {
                         body: .bytes(Array(html.utf8)))
     }
 
-    /// The site header with its home link, in the page's language.
-    static func header(language: String) -> String {
-        "<header class=\"site-header\"><a class=\"brand\" href=\"\(language == "en" ? "/" : "/\(language)/")\">GUVNL Queue</a></header>"
+    /// The site header with its home link, in the page's language (the brand too: "GUVNL કતાર").
+    static func header(language: String, text: InterfaceText) -> String {
+        "<header class=\"site-header\"><a class=\"brand\" href=\"\(language == "en" ? "/" : "/\(language)/")\">\(HTML.escape(text("site_name", in: language)))</a></header>"
     }
 }

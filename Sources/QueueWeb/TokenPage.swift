@@ -76,7 +76,7 @@ enum TokenPage {
         return HTMLDocument.response(
             language: language, title: "\(token.number) · \(text.title)", head: head,
             bodyAttributes: " data-state=\"\(token.state.rawValue)\"", body: """
-            \(HTMLDocument.header(language: language))
+            \(HTMLDocument.header(language: language, text: interfaceText))
             <main id="main" class="token-page">
             <h1>\(text.title)</h1>
             <p class="token-number">\(HTML.escape(token.number))</p>

@@ -37,6 +37,7 @@ struct PageContext {
             "rootPath": page.language == "en" ? "/" : "/\(page.language)/",
             "url": page.url,
             "assets": assets,
+            "errorTextJS": assets[ErrorTextScripts.assetKey(page.language)] ?? "",
             "languages": ContentLoader.languages.map { code in
                 ["code": code, "name": Self.languageNames[code] ?? code, "url": page.url(in: code), "current": code == page.language]
             },

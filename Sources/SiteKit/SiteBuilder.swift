@@ -64,7 +64,9 @@ public struct SiteBuilder {
         try manager.createDirectory(at: staging, withIntermediateDirectories: true)
         do {
             let assets = try copyAssets(into: staging)
-            let context = PageContext(translations: translations, catalog: catalog, pages: pages, assets: assets.urls)
+            let errorText = try publishErrorText(templates: templates, translations: translations, into: staging)
+            let context = PageContext(translations: translations, catalog: catalog, pages: pages,
+                                      assets: assets.urls.merging(errorText) { own, _ in own })
             try renderPages(pages, templates: templates, context: context, into: staging)
             if let catalog { try write(Array(try catalog.encoded()), to: staging.appendingPathComponent("catalog.json")) }
             try write(try translations.interfaceStrings(), to: staging.appendingPathComponent(Translations.serverFile))
@@ -120,16 +122,31 @@ public struct SiteBuilder {
             var isFolder: ObjCBool = false
             let file = source.appendingPathComponent(relative)
             guard FileManager.default.fileExists(atPath: file.path, isDirectory: &isFolder), !isFolder.boolValue else { continue }
-            let bytes = Array(try Data(contentsOf: file))
-            let folder = (relative as NSString).deletingLastPathComponent
-            let named = Fingerprint.name((relative as NSString).lastPathComponent, bytes: bytes)
-            let fingerprinted = folder.isEmpty ? named : "\(folder)/\(named)"
-            try write(bytes, to: staging.appendingPathComponent("assets/\(relative)"))
-            try write(bytes, to: staging.appendingPathComponent("assets/\(fingerprinted)"))
-            urls[String(relative.map { $0.isLetter || $0.isNumber ? $0 : "_" })] = "/assets/\(fingerprinted)"
+            let (key, url) = try publishAsset(Array(try Data(contentsOf: file)), as: relative, into: staging)
+            urls[key] = url
             count += 1
         }
         return (count, urls)
+    }
+
+    /// Writes an asset under its own name and a fingerprinted one; returns its key for the templates
+    /// (`site.css` -> `site_css`) and its fingerprinted address.
+    private func publishAsset(_ bytes: [UInt8], as relative: String, into staging: URL) throws -> (key: String, url: String) {
+        let folder = (relative as NSString).deletingLastPathComponent
+        let named = Fingerprint.name((relative as NSString).lastPathComponent, bytes: bytes)
+        let fingerprinted = folder.isEmpty ? named : "\(folder)/\(named)"
+        try write(bytes, to: staging.appendingPathComponent("assets/\(relative)"))
+        try write(bytes, to: staging.appendingPathComponent("assets/\(fingerprinted)"))
+        return (String(relative.map { $0.isLetter || $0.isNumber ? $0 : "_" }), "/assets/\(fingerprinted)")
+    }
+
+    /// The per-language scripts that word API errors, as assets.
+    private func publishErrorText(templates: SiteTemplates, translations: Translations, into staging: URL) throws -> [String: String] {
+        var urls: [String: String] = [:]
+        for script in try ErrorTextScripts(templates: templates, translations: translations).scripts() {
+            urls[ErrorTextScripts.assetKey(script.language)] = try publishAsset(script.bytes, as: "error-text-\(script.language).js", into: staging).url
+        }
+        return urls
     }
 
     /// `Templates/root/` goes to the top of the site as it is (the service worker must live at `/sw.js`).

@@ -32,6 +32,7 @@ public struct SiteCheck {
             }
         }
         if let translations = try? Translations(directory: root.appendingPathComponent("Templates/i18n")) {
+            problems += unknownStrings(known: translations.table(for: "en"))
             for language in ContentLoader.languages where language != "en" {
                 for key in translations.missing(in: language) {
                     problems.append(SiteError(step: "check", file: "Templates/i18n/\(language).yaml", line: 1,
@@ -40,6 +41,32 @@ public struct SiteCheck {
             }
         }
         return problems.sorted { ($0.file ?? "", $0.line ?? 0) < ($1.file ?? "", $1.line ?? 0) }
+    }
+
+    /// Interface strings a template shows (`{{t.key}}`) that no language has: Mustache would show
+    /// nothing in their place, in every language.
+    private func unknownStrings(known: [String: String]) -> [SiteError] {
+        let folder = root.appendingPathComponent("Templates")
+        let names = ((try? FileManager.default.contentsOfDirectory(atPath: folder.path)) ?? []).filter { $0.hasSuffix(".mustache") }.sorted()
+        var problems: [SiteError] = []
+        for name in names {
+            let text = (try? String(contentsOf: folder.appendingPathComponent(name), encoding: .utf8)) ?? ""
+            for (index, line) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
+                var rest = Substring(line)
+                while let start = rest.range(of: "t.") {
+                    let before = rest[..<start.lowerBound].last
+                    let key = rest[start.upperBound...].prefix { $0.isLetter || $0.isNumber || $0 == "_" }
+                    rest = rest[start.upperBound...]
+                    // Only `{{t.key}}`, `{{#t.key}}` and the like: the mark right before, the closing braces right after.
+                    guard let before, "{#^/&".contains(before), rest.dropFirst(key.count).hasPrefix("}}"), !key.isEmpty else { continue }
+                    if known[String(key)] == nil {
+                        problems.append(SiteError(step: "check", file: "Templates/\(name)", line: index + 1,
+                                                  reason: "interface string 't.\(key)' is in no language (Templates/i18n/en.yaml lacks it)"))
+                    }
+                }
+            }
+        }
+        return problems
     }
 
     /// Markdown links to addresses on this site (`](/...)`) whose page or file was not built.

@@ -41,6 +41,8 @@ struct SiteTemplates {
         return library.getTemplate(named: wanted) == nil ? "page" : wanted
     }
 
+    func has(_ name: String) -> Bool { library.getTemplate(named: name) != nil }
+
     func render(_ context: [String: Any], with name: String) throws -> String {
         guard let html = library.render(context, withTemplate: name) else {
             throw SiteError(step: "render", file: "Templates/\(name).mustache", reason: "the template is missing")

@@ -78,7 +78,7 @@
       return response.json().then(function (body) { return { ok: response.ok, body: body }; });
     }).then(function (answer) {
       if (mine !== request) { return; }
-      if (!answer.ok) { status.textContent = (answer.body.error && answer.body.error.message) || text("failed"); return; }
+      if (!answer.ok) { status.textContent = ErrorText.of(answer.body.error, text("failed")); return; }
       var free = 0;
       answer.body.slots.forEach(function (item) {
         if (item.is_past) { return; }

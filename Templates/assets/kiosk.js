@@ -109,7 +109,7 @@
   }
   function failed(answer) {
     if (answer.body && answer.body.error && answer.body.error.code === "kiosk_not_enrolled") { show("step-setup"); clearTimeout(idle); return; }
-    say((answer.body && answer.body.error && answer.body.error.message) || words.offline);
+    say(ErrorText.of(answer.body && answer.body.error, words.offline));
     var field = answer.body && answer.body.error && answer.body.error.field;
     var input = field === "phone" ? ($("step-check-in").hidden ? $("kiosk-phone") : $("check-in-phone"))
       : field === "consumer_number" ? $("kiosk-consumer") : null;

@@ -116,3 +116,91 @@ def test_with_javascript_the_office_booking_page_keeps_its_office_and_services(s
     assert browser.find_element("css selector", "input[name=office]").get_attribute("value") == "VAD-247"
     assert sorted(o.get_attribute("value") for o in browser.find_elements("css selector", "#service option")) == offered
     screenshot(browser, "book-office-gu")
+
+
+# 2. Pages word the API's errors by code, in the page's language; the brand is in it too.
+
+def english_messages(stack, path, body=None, method="GET"):
+    """The API's own English message for a request, to be sure the page does not show it."""
+    answer = stack.request(method, path, body=body, headers={"Content-Type": "application/json"})
+    return json.loads(answer[2])["error"]
+
+
+def strings(stack, language):
+    return json.loads(stack.get("/interface-strings.json")[2])[language]
+
+
+@pytest.mark.parametrize("language", ["en", "gu", "hi"])
+def test_a_failed_sign_in_is_told_in_the_pages_language(stack, browser, language):
+    from selenium.webdriver.common.by import By
+    error = english_messages(stack, "/api/v1/auth/login", method="POST",
+                             body=json.dumps({"username": f"nobody-{language}-api", "password": "not-the-password"}).encode())
+    assert error["code"] == "invalid_credentials"
+    # Given the counter console in the clerk's language
+    browser.get(stack.base + LANGUAGES[language] + "staff/")
+    deadline = time.monotonic() + 5
+    while not browser.find_element(By.ID, "sign-in").is_displayed():
+        assert time.monotonic() < deadline
+        time.sleep(0.05)
+    # When the clerk signs in with a wrong password
+    browser.find_element(By.ID, "username").send_keys(f"nobody-{language}")
+    browser.find_element(By.ID, "password").send_keys("not-the-password")
+    browser.find_element(By.CSS_SELECTOR, "#sign-in button[type=submit]").click()
+    deadline = time.monotonic() + 5
+    while not browser.find_element(By.ID, "message").text:
+        assert time.monotonic() < deadline
+        time.sleep(0.05)
+    # Then the refusal is in that language (English only on the English page)
+    shown = browser.find_element(By.ID, "message").text
+    assert shown == strings(stack, language)["error_invalid_credentials"]
+    assert (shown == error["message"]) == (language == "en")
+    assert serious_violations(browser) == []
+
+
+@pytest.mark.parametrize("language", ["en", "gu", "hi"])
+def test_the_booking_pages_appointment_times_refusal_is_in_the_pages_language(stack, browser, language):
+    import sqlite3
+    from selenium.webdriver.common.by import By
+    # Given a service the published catalogue offers by appointment, which the office has just stopped
+    # taking appointments for (the server refuses its times)
+    with sqlite3.connect(stack.database) as database:
+        database.execute("UPDATE service SET takes_appointments = 0 WHERE code = 'new-lt-connection'")
+    try:
+        error = english_messages(stack, "/api/v1/offices/VAD-247/slots?service=new-lt-connection&date=2026-12-31")
+        assert error["code"] == "appointments_not_offered"
+        browser.get(stack.base + LANGUAGES[language] + "book/vad-247/")
+        deadline = time.monotonic() + 5
+        while not browser.find_element(By.ID, "when").is_displayed():
+            assert time.monotonic() < deadline, "the appointment choice did not appear"
+            browser.execute_script("var s = document.getElementById('service'); s.value = 'new-lt-connection';"
+                                   "s.dispatchEvent(new Event('change'));")
+            time.sleep(0.1)
+        # When the citizen asks for an appointment
+        browser.find_element(By.CSS_SELECTOR, "input[name=when][value=appointment]").click()
+        # Then the refusal is in the page's language, never the API's English message
+        expected = strings(stack, language)["error_appointments_not_offered"]
+        deadline = time.monotonic() + 5
+        while browser.find_element(By.ID, "slot-status").text != expected:
+            assert time.monotonic() < deadline, browser.find_element(By.ID, "slot-status").text
+            time.sleep(0.1)
+        assert (error["message"] in browser.page_source) == (language == "en" and error["message"] == expected)
+        if language == "gu":
+            screenshot(browser, "book-refusal-gu")
+    finally:
+        with sqlite3.connect(stack.database) as database:
+            database.execute("UPDATE service SET takes_appointments = 1 WHERE code = 'new-lt-connection'")
+
+
+def test_pages_fcgi_app_renders_carry_the_brand_in_the_citizens_language(stack):
+    # Given a Gujarati booking whose form comes back with an error, and a Gujarati token
+    status, _, page = post_form(stack, "/api/v1/tokens", {"office": "VAD-247", "service": "bill-complaint", "name": "ભાવના",
+                                                           "phone": "12", "language": "gu"})
+    assert status == 400
+    fields = {"office": "VAD-247", "service": "bill-complaint", "name": "Asha", "phone": "9811177700", "language": "gu"}
+    answer = json.loads(stack.request("POST", "/api/v1/tokens", body=json.dumps(fields).encode(),
+                                      headers={"Content-Type": "application/json"})[2])
+    token_page = stack.get(answer["page"])[2].decode()
+    # Then both say the site's name in Gujarati, and link home to the Gujarati site
+    for html in (page, token_page):
+        assert '<a class="brand" href="/gu/">GUVNL કતાર</a>' in html and "GUVNL Queue" not in html
+
