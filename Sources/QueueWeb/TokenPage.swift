@@ -5,18 +5,6 @@ import QueueCore
 /// large, where they stand and how long they will likely wait, the counter once called, what to
 /// bring, and a QR code; it refreshes itself every 30 seconds while the token is active.
 enum TokenPage {
-    /// For a wrong or incomplete link: in all three languages, since the token's language is unknown.
-    static func notFound(findAgain: String) -> Response {
-        HTMLDocument.response(status: 404, language: "en", title: "Token not found", body: """
-            <main id="main">
-            <h1>Token not found</h1><p>No token matches. Check the link or the details, or find your token with its number and your mobile number.</p>
-            <h1 lang="gu">ટોકન મળ્યું નથી</h1><p lang="gu">આ લિંક કોઈ ટોકન સુધી લઈ જતી નથી. લિંક તપાસો, અથવા ટોકન નંબર અને મોબાઇલ નંબરથી તમારું ટોકન શોધો.</p>
-            <h1 lang="hi">टोकन नहीं मिला</h1><p lang="hi">यह लिंक किसी टोकन तक नहीं ले जाता। लिंक जाँचें, या टोकन नंबर और मोबाइल नंबर से अपना टोकन खोजें।</p>
-            <p><a href="\(findAgain)">Find my token · <span lang="gu">મારું ટોકન શોધો</span> · <span lang="hi">मेरा टोकन खोजें</span></a></p>
-            </main>
-            """)
-    }
-
     /// The page for a holder of a view secret; the cancel button only on the device that booked.
     static func render(_ status: TokenStatus, office: OfficeSummary?, secret: String, canManage: Bool,
                        text interfaceText: InterfaceText) -> Response {

@@ -41,7 +41,9 @@ enum TokenRoutes {
             // The token page: its address is what the booking redirect, the QR code and SMS carry.
             guard let id = context.query["id"].flatMap({ Int64($0) }), let secret = context.query["secret"],
                   let token = try context.services.queue.token(id, viewSecret: secret) else {
-                return TokenPage.notFound(findAgain: "/find/")
+                return FindTokenPage.response(.brokenLink, input: nil, language: FindTokenPage.language(of: context),
+                                              offices: (try? context.services.queue.offices(at: context.now)) ?? [],
+                                              text: context.services.text)
             }
             let status = try context.services.queue.status(of: token, at: context.now)
             let office = try? context.services.queue.office(status.token.officeCode, at: context.now)
@@ -54,7 +56,11 @@ enum TokenRoutes {
             let language = ["en", "gu", "hi"].contains(body["language"] ?? "") ? (body["language"] ?? "en") : "en"
             let found = try? context.services.queue.lookup(office: body["office"] ?? "", number: body["number"] ?? "",
                                                           phone: body["phone"] ?? "", at: context.now)
-            guard let token = found ?? nil else { return TokenPage.notFound(findAgain: language == "en" ? "/find/" : "/\(language)/find/") }
+            guard let token = found ?? nil else {
+                return FindTokenPage.response(.noMatch, input: body, language: language,
+                                              offices: (try? context.services.queue.offices(at: context.now)) ?? [],
+                                              text: context.services.text)
+            }
             return redirectToTokenPage(token, viewSecret: try context.services.queue.grantView(of: token.id, at: context.now))
         }
         router.add("GET", "/api/v1/tokens/{id}/qr.svg") { context in

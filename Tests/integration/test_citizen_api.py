@@ -148,4 +148,4 @@ def test_the_token_page_works_without_javascript(stack):
     assert '<script src="/assets/token.js" defer></script>' in page
     assert stack.get("/assets/token.js")[0] == 200
     status, _, page = stack.get(f"/token/?id={answer['token']['id']}&secret=wrong")
-    assert status == 404 and "Token not found" in page.decode()
+    assert status == 404 and "This link does not lead to a token" in page.decode()

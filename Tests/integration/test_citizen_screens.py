@@ -204,3 +204,48 @@ def test_pages_fcgi_app_renders_carry_the_brand_in_the_citizens_language(stack):
     for html in (page, token_page):
         assert '<a class="brand" href="/gu/">GUVNL કતાર</a>' in html and "GUVNL Queue" not in html
 
+
+# 3. Token not found: the find form again in the citizen's language, input kept, error beside the field.
+
+@pytest.mark.parametrize("language", ["en", "gu", "hi"])
+def test_a_token_not_found_shows_the_find_form_again_in_the_citizens_language(stack, browser, language):
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.support.ui import Select
+    # Given the find page (a plain form, the same with or without JavaScript)
+    browser.get(stack.base + LANGUAGES[language] + "find/")
+    Select(browser.find_element(By.ID, "office")).select_by_value("SRT-VRC")
+    browser.find_element(By.ID, "number").send_keys("BC-999")
+    browser.find_element(By.ID, "phone").send_keys("9800000001")
+    # When no token matches
+    browser.find_element(By.CSS_SELECTOR, "form button[type=submit]").click()
+    deadline = time.monotonic() + 5
+    while not browser.find_elements(By.CSS_SELECTOR, ".error-summary"):
+        assert time.monotonic() < deadline
+        time.sleep(0.1)
+    # Then the same form is back, in that language only, under the site's header, with what was typed
+    words = strings(stack, language)
+    assert browser.find_element(By.TAG_NAME, "html").get_attribute("lang") == language
+    assert browser.find_element(By.CSS_SELECTOR, ".site-header .brand").text == words["site_name"]
+    assert browser.find_element(By.TAG_NAME, "h1").text == words["nav_find"]
+    assert len(browser.find_elements(By.TAG_NAME, "h1")) == 1
+    assert Select(browser.find_element(By.ID, "office")).first_selected_option.get_attribute("value") == "SRT-VRC"
+    assert browser.find_element(By.ID, "number").get_attribute("value") == "BC-999"
+    assert browser.find_element(By.ID, "phone").get_attribute("value") == "9800000001"
+    # and the refusal sits beside the token number, which points to it; no talk of a "link"
+    error = browser.find_element(By.ID, "number-error")
+    assert error.text == words["error_token_not_found"]
+    assert browser.find_element(By.ID, "number").get_attribute("aria-describedby") == "number-error"
+    assert words["error_token_link"] not in browser.page_source
+    if language == "gu":
+        screenshot(browser, "find-not-found-gu")
+    assert serious_violations(browser) == []
+
+
+def test_a_broken_token_link_offers_the_find_form_in_the_phones_language(stack):
+    # Given a token page address with a wrong secret, opened on a phone set to Hindi
+    status, _, body = stack.get("/token/?id=1&secret=wrong", headers={"Accept-Language": "hi-IN,hi;q=0.9,en;q=0.5"})
+    page = body.decode()
+    # Then it says so in Hindi and offers the find form, empty
+    assert status == 404 and '<html lang="hi">' in page
+    assert strings(stack, "hi")["error_token_link"] in page and '<form method="post" action="/token/find?lang=hi"' in page
+    assert 'id="number" name="number" autocapitalize="characters" required value=""' in page
