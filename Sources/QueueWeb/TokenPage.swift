@@ -48,17 +48,24 @@ enum TokenPage {
         case .cancelled: state = "<p>\(text.cancelled)</p>"
         }
         let active = token.state.isActive
-        let documents = status.requiredDocuments.isEmpty ? "" : """
+        // Once served or cancelled, what to bring and the code to show no longer help; after a missed
+        // call the citizen may still rejoin at the counter, documents in hand.
+        let stillComing = ![.served, .cancelled].contains(token.state)
+        let documents = status.requiredDocuments.isEmpty || !stillComing ? "" : """
             <h2>\(text.documents)</h2>
             <ul>\(status.requiredDocuments.map { "<li>\(local($0))</li>" }.joined())</ul>
             """
         let query = "secret=\(HTML.escape(secret))"
+        // Cancelling asks first, without JavaScript: the button that cancels is inside a disclosure.
         let cancel = canManage && [.booked, .waiting].contains(token.state) ? """
-            <form method="post" action="/api/v1/tokens/\(token.id)/cancel?lang=\(language)" class="cancel">
+            <details class="cancel"><summary>\(text.cancel)</summary>
+            <form method="post" action="/api/v1/tokens/\(token.id)/cancel?lang=\(language)">
             <input type="hidden" name="secret" value="\(HTML.escape(secret))">
-            <p>\(text.cancelConfirm)</p><button type="submit">\(text.cancel)</button>
-            </form>
+            <p>\(text.cancelQuestion.replacingOccurrences(of: "{number}", with: HTML.escape(token.number)))</p>
+            <button type="submit">\(text.cancelYes)</button>
+            </form></details>
             """ : [.booked, .waiting].contains(token.state) ? "<p class=\"small\">\(text.cancelElsewhere)</p>" : ""
+        let bookAgain = active ? "" : "<p><a class=\"button\" href=\"\(OfficeBookingPage.address(office: token.officeCode, language: language))\">\(text.bookAgain)</a></p>"
         let head = (active ? "<noscript><meta http-equiv=\"refresh\" content=\"30\"></noscript><script src=\"/assets/token.js\" defer></script>" : "")
             + "<meta name=\"robots\" content=\"noindex\"><link rel=\"manifest\" href=\"/assets/manifest.webmanifest\"><script src=\"/assets/register.js\" defer></script>"
         return HTMLDocument.response(
@@ -72,8 +79,8 @@ enum TokenPage {
             \(text.office): <strong>\(office.map { local($0.names) } ?? HTML.escape(token.officeCode))</strong></p>
             <div class="token-state">\(state)</div>
             \(documents)
-            <p><img class="qr" src="/api/v1/tokens/\(token.id)/qr.svg?\(query)" alt="\(text.qr)" width="160" height="160"></p>
-            \(cancel)
+            \(active ? "<p><img class=\"qr\" src=\"/api/v1/tokens/\(token.id)/qr.svg?\(query)\" alt=\"\(text.qr)\" width=\"160\" height=\"160\"></p>" : "")
+            \(cancel)\(bookAgain)
             \(active ? "<p class=\"small\">\(text.refresh)</p>" : "")
             </main>
             """, headers: [("Referrer-Policy", "no-referrer")])

@@ -1,7 +1,7 @@
 /// The words of the token page in the token's language, from the interface strings, escaped for HTML.
 struct TokenPageText {
     let title, service, office, estimate, noEstimate, noCounter, appointment, checkIn, called, serving,
-        served, noShow, cancelled, documents, refresh, qr, cancel, cancelConfirm, cancelElsewhere, day: String
+        served, noShow, cancelled, documents, refresh, qr, cancel, cancelQuestion, cancelYes, cancelElsewhere, day, bookAgain: String
 
     init(_ text: InterfaceText, language: String) {
         let word = { (key: String) in HTML.escape(text("token_" + key, in: language)) }
@@ -9,7 +9,8 @@ struct TokenPageText {
         estimate = word("estimate"); noEstimate = word("no_estimate"); noCounter = word("no_counter")
         appointment = word("appointment"); checkIn = word("check_in"); called = word("called"); serving = word("serving")
         served = word("served"); noShow = word("no_show"); cancelled = word("cancelled"); documents = word("documents")
-        refresh = word("refresh"); qr = word("qr"); cancel = word("cancel"); cancelConfirm = word("cancel_confirm"); day = word("day")
+        refresh = word("refresh"); qr = word("qr"); cancel = word("cancel"); cancelQuestion = word("cancel_question"); cancelYes = word("cancel_yes")
+        day = word("day"); bookAgain = word("book_again")
         cancelElsewhere = word("cancel_elsewhere")
     }
 }

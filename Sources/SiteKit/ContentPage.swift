@@ -1,3 +1,5 @@
+import QueueCore
+
 /// A Markdown page of `Content/`, read and split, ready to render.
 struct ContentPage: Sendable {
     /// What a page is, which decides its template.
@@ -46,7 +48,7 @@ struct ContentPage: Sendable {
         if parts.last == "_index.md" { return .section }
         if parts.count == 2, parts[0] == "services" { return .service }
         if parts.count == 2, parts[0] == "offices" { return .office }
-        if parts.count == 2, parts[0] == Substring(OfficeBookingPages.folder) { return .officeBooking }
+        if parts.count == 2, parts[0] == Substring(OfficeBookingPage.folder) { return .officeBooking }
         return .page
     }
 

@@ -54,7 +54,7 @@ struct PageContext {
             context["offices"] = catalog.offices.map { ["code": $0.code, "name": Self.localized($0.names, page.language)] }
             context["services"] = catalog.services.map { ["code": $0.code, "name": Self.localized($0.names, page.language)] }
         }
-        if page.kind == .officeBooking, let office = office(for: page) {
+        if page.kind == .officeBooking, let office = catalog?.offices.first(where: { $0.code == page.metadata.code }) {
             // This office's form: the office fixed, and only the services it offers.
             let offered = Set(office.services.map(\.code))
             context["bookingOffice"] = ["code": office.code, "name": Self.localized(office.names, page.language),
@@ -105,17 +105,12 @@ struct PageContext {
         return (language == "en" ? "/" : "/\(language)/") + "offices/\(stem)/"
     }
 
-    private func officeBookingURL(_ office: Catalog.Office, _ language: String) -> String {
-        let stem = officeStems[office.code] ?? office.code.lowercased()
-        return (language == "en" ? "/" : "/\(language)/") + "\(OfficeBookingPages.folder)/\(stem)/"
-    }
-
     private func officeValues(_ office: Catalog.Office, _ language: String, _ t: [String: String]) -> [String: Any] {
         let discom = catalog?.discoms.first { $0.code == office.discom }
         let byDay = Dictionary(grouping: office.hours, by: \.weekday)
         return [
             "code": office.code,
-            "bookURL": officeBookingURL(office, language),
+            "bookURL": OfficeBookingPage.address(office: office.code, language: language),
             "address": Self.localized(office.address, language),
             "map": office.mapURL ?? "",
             "discom": discom.map { Self.localized($0.names, language) } ?? office.discom,

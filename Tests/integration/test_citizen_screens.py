@@ -249,3 +249,93 @@ def test_a_broken_token_link_offers_the_find_form_in_the_phones_language(stack):
     assert status == 404 and '<html lang="hi">' in page
     assert strings(stack, "hi")["error_token_link"] in page and '<form method="post" action="/token/find?lang=hi"' in page
     assert 'id="number" name="number" autocapitalize="characters" required value=""' in page
+
+
+# 4. Cancelling asks first; a final state shows only what still helps, and a way to book again.
+
+def book_in_browser(stack, browser, language, service, phone):
+    """Books on the office's own page in this browser (which then holds the right to cancel)."""
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.support.ui import Select
+    browser.get(stack.base + LANGUAGES[language] + "book/vad-247/")
+    Select(browser.find_element(By.ID, "service")).select_by_value(service)
+    browser.find_element(By.ID, "name").send_keys("Mira")
+    browser.find_element(By.ID, "phone").send_keys(phone)
+    browser.find_element(By.CSS_SELECTOR, "form.booking-form button[type=submit]").click()
+    deadline = time.monotonic() + 10
+    while "/token/" not in browser.current_url:
+        assert time.monotonic() < deadline, browser.current_url
+        time.sleep(0.1)
+
+
+@pytest.mark.parametrize("language", ["en", "gu", "hi"])
+def test_cancelling_asks_first_then_offers_only_booking_again(stack, browser, language):
+    from selenium.webdriver.common.by import By
+    words = strings(stack, language)
+    book_in_browser(stack, browser, language, "bill-complaint", {"en": "9850000001", "gu": "9850000002", "hi": "9850000003"}[language])
+    number = browser.find_element(By.CSS_SELECTOR, ".token-number").text
+    # Given the token page, where cancelling is one step away but not one tap
+    confirm = browser.find_element(By.CSS_SELECTOR, "details.cancel button[type=submit]")
+    assert not confirm.is_displayed()
+    assert serious_violations(browser) == []
+    # When the citizen opens it, they are asked about this very token
+    browser.find_element(By.CSS_SELECTOR, "details.cancel summary").click()
+    question = browser.find_element(By.CSS_SELECTOR, "details.cancel p").text
+    assert question == words["token_cancel_question"].replace("{number}", number)
+    assert confirm.is_displayed() and confirm.text == words["token_cancel_yes"]
+    assert serious_violations(browser) == []
+    if language == "gu":
+        screenshot(browser, "token-cancel-confirm-gu")
+    # and when they confirm, the token is cancelled
+    confirm.click()
+    deadline = time.monotonic() + 10
+    while words["token_cancelled"] not in browser.page_source:
+        assert time.monotonic() < deadline
+        time.sleep(0.1)
+    # Then the page keeps only what still helps: no code to show, nothing to bring, no cancel; book again
+    assert not browser.find_elements(By.CSS_SELECTOR, "img.qr")
+    assert words["token_documents"] not in browser.page_source
+    assert not browser.find_elements(By.CSS_SELECTOR, "details.cancel")
+    again = browser.find_element(By.LINK_TEXT, words["token_book_again"])
+    assert again.get_attribute("href") == stack.base + LANGUAGES[language] + "book/vad-247/"
+    assert serious_violations(browser) == []
+    if language == "gu":
+        screenshot(browser, "token-cancelled-gu")
+
+
+def test_cancelling_asks_first_without_javascript_too(stack, plain_browser):
+    from selenium.webdriver.common.by import By
+    book_in_browser(stack, plain_browser, "gu", "meter-complaint", "9850000004")
+    plain_browser.find_element(By.CSS_SELECTOR, "details.cancel summary").click()
+    plain_browser.find_element(By.CSS_SELECTOR, "details.cancel button[type=submit]").click()
+    deadline = time.monotonic() + 10
+    while strings(stack, "gu")["token_cancelled"] not in plain_browser.page_source:
+        assert time.monotonic() < deadline
+        time.sleep(0.1)
+
+
+def test_a_served_token_shows_thanks_and_booking_again_not_the_qr_code(stack, browser):
+    import subprocess
+    from selenium.webdriver.common.by import By
+    from stack import BIN
+    fields = {"office": "VAD-247", "service": "new-lt-connection", "name": "Asha", "phone": "9850000005", "language": "gu"}
+    answer = json.loads(stack.request("POST", "/api/v1/tokens", body=json.dumps(fields).encode(),
+                                      headers={"Content-Type": "application/json"})[2])
+    # Given the citizen's token served at counter 3 (which serves only new connections)
+    for _ in range(50):
+        state = json.loads(stack.get(f"/api/v1/tokens/{answer['token']['id']}?secret={answer['secret']}")[2])["token"]["state"]
+        if state == "served":
+            break
+        for action in ("call-next", "start", "complete"):
+            subprocess.run([BIN / "fcgi-app", "counter", action, "--office", "VAD-247", "--number", "3",
+                            "--database", str(stack.database)], capture_output=True)
+    assert state == "served"
+    # When they open their token page
+    browser.get(stack.base + answer["page"])
+    words = strings(stack, "gu")
+    # Then it thanks them and offers to book again, without the code, the documents or a cancel
+    assert words["token_served"] in browser.page_source
+    assert not browser.find_elements(By.CSS_SELECTOR, "img.qr") and words["token_documents"] not in browser.page_source
+    assert browser.find_element(By.LINK_TEXT, words["token_book_again"]).get_attribute("href").endswith("/gu/book/vad-247/")
+    assert serious_violations(browser) == []
+    screenshot(browser, "token-served-gu")
