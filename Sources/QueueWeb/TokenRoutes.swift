@@ -13,9 +13,14 @@ enum TokenRoutes {
             } catch where body.wantsPage {
                 // A form post (JavaScript off) gets the form again, in its language, with what was typed.
                 guard let apiError = context.services.apiError(for: error) else { throw error }
-                var page = BookingFormPage.response(for: apiError, input: body,
-                                                    offices: (try? context.services.queue.offices(at: context.now)) ?? [],
-                                                    text: context.services.text)
+                let offices = (try? context.services.queue.offices(at: context.now)) ?? []
+                var closed: ClosedOfficeOffer?
+                if let opensAt = ClosedOfficeOffer.refusedWalkIn(error, body, queue: context.services.queue, now: context.now) {
+                    closed = ClosedOfficeOffer.make(queue: context.services.queue, office: offices.first { $0.code == body["office"] },
+                                                    service: body["service"] ?? "", opensAt: opensAt, now: context.now)
+                }
+                var page = BookingFormPage.response(for: apiError, input: body, offices: offices, text: context.services.text,
+                                                    closed: closed, now: context.now)
                 if apiError.status == 503 { page.headers.append(("Retry-After", "60")) }
                 return page
             }

@@ -121,7 +121,7 @@ struct PageContext {
             },
             "services": office.services.compactMap { offered in
                 catalog?.services.first { $0.code == offered.code }.map { service in
-                    ["name": Self.localized(service.names, language),
+                    ["name": Self.localized(service.names, language), "code": service.code,
                      "url": (language == "en" ? "/" : "/\(language)/") + "services/\(service.code)/"]
                 }
             },

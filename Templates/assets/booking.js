@@ -1,5 +1,6 @@
-// The booking form, enhanced: only the services the chosen office offers, and appointment times
-// loaded from the office's free slots. Without JavaScript the same form books a token for today.
+// The booking form, enhanced: only the services the chosen office offers, whether each office is
+// open now (a closed one steers to an appointment), and appointment times loaded from the office's
+// free slots. Without JavaScript the same form books a token for today.
 (function () {
   "use strict";
   var form = document.querySelector(".booking-form");
@@ -50,13 +51,58 @@
     showWhen();
   }
 
+  // Open now, or closed and when it opens again: a closed office takes appointments only.
+  var officeNow = null, statusBox = form.querySelector("#office-status"), nowChoice = form.querySelector("input[name=when][value=now]");
+  function loadOfficeState() {
+    var code = office.value;
+    fetch("/api/v1/offices/" + encodeURIComponent(code) + "/queue", { headers: { Accept: "application/json" } })
+      .then(function (response) { return response.ok ? response.json() : null; }).then(function (snapshot) {
+        if (code !== office.value) { return; }
+        officeNow = snapshot;
+        showWhen();
+      }).catch(function () { officeNow = null; statusBox.hidden = true; });
+  }
+  function showOfficeState(takesAppointments) {
+    var closed = !!(officeNow && officeNow.is_open_now === false);
+    statusBox.hidden = !officeNow;
+    nowChoice.disabled = closed;
+    if (!officeNow) { return; }
+    if (!closed) { statusBox.textContent = text("open"); return; }
+    var opens = officeNow.opens_at ? PageKit.opening(new Date(officeNow.opens_at)) : "";
+    statusBox.textContent = text("closed").replace("{opens}", opens) + " " +
+      (takesAppointments ? text("closed-appointment") : text("closed-walk-in"));
+    if (takesAppointments) {
+      form.querySelector("input[name=when][value=appointment]").checked = true;
+      // Times from the day it opens again, rather than today's, which are over.
+      if (!date.value && officeNow.opens_at) {
+        date.value = new Date(officeNow.opens_at).toLocaleDateString("en-CA", { timeZone: "Asia/Kolkata" });
+      }
+    }
+  }
+  // Each office choice says whether it is open now.
+  function markOffices() {
+    if (office.tagName !== "SELECT") { return; }
+    fetch("/api/v1/offices", { headers: { Accept: "application/json" } }).then(function (response) { return response.json(); })
+      .then(function (body) {
+        (body.offices || []).forEach(function (entry) {
+          var option = office.querySelector("option[value='" + entry.code + "']");
+          if (!option) { return; }
+          var name = option.getAttribute("data-name") || option.textContent;
+          option.setAttribute("data-name", name);
+          option.textContent = text(entry.is_open_now ? "option-open" : "option-closed").replace("{name}", name);
+        });
+      }).catch(function () { /* the names stay plain */ });
+  }
+
   function showWhen() {
     var takesAppointments = !!(serviceEntry() && serviceEntry().takes_appointments);
+    showOfficeState(takesAppointments);
     when.hidden = !takesAppointments;
     when.disabled = !takesAppointments;
     var wantsAppointment = takesAppointments && form.querySelector("input[name=when]:checked").value === "appointment";
     appointment.hidden = !wantsAppointment;
     slot.disabled = !wantsAppointment;
+    date.disabled = !wantsAppointment;
     slot.required = wantsAppointment;
     if (wantsAppointment) { loadSlots(); }
   }
@@ -100,7 +146,7 @@
 
   date.min = localDay(0);
   date.max = localDay(30);
-  office.addEventListener("change", showServicesOfOffice);
+  office.addEventListener("change", function () { showServicesOfOffice(); loadOfficeState(); });
   service.addEventListener("change", showWhen);
   date.addEventListener("change", loadSlots);
   Array.prototype.forEach.call(form.querySelectorAll("input[name=when]"), function (radio) {
@@ -109,5 +155,7 @@
   fetch("/catalog.json").then(function (response) { return response.json(); }).then(function (body) {
     catalog = body;
     showServicesOfOffice();
+    loadOfficeState();
+    markOffices();
   }).catch(function () { /* the full list stays; the server checks the choice */ });
 })();

@@ -54,17 +54,9 @@
     $("closed").hidden = !closed;
     $("choose-token").disabled = closed;
     if (!closed) { return; }
-    var text = words.closed.replace("{opens}", snapshot.opens_at ? opening(new Date(snapshot.opens_at)) : "");
+    var text = words.closed.replace("{opens}", snapshot.opens_at ? PageKit.opening(new Date(snapshot.opens_at)) : "");
     if (snapshot.holiday) { text = words.holiday.replace("{reason}", snapshot.holiday) + " " + text; }
     $("closed").textContent = text;
-  }
-
-  // "14:30" today, or "Monday 10:30" on another day, in the office's time (India).
-  function opening(when) {
-    var time = when.toLocaleTimeString(lang + "-IN", { timeZone: "Asia/Kolkata", hour: "2-digit", minute: "2-digit", hour12: false });
-    var day = function (date) { return date.toLocaleDateString("en-CA", { timeZone: "Asia/Kolkata" }); };
-    if (day(when) === day(new Date())) { return time; }
-    return when.toLocaleDateString(lang + "-IN", { timeZone: "Asia/Kolkata", weekday: "long", day: "numeric", month: "long" }) + " " + time;
   }
 
   $("choose-token").addEventListener("click", function () { showServices(); });

@@ -315,21 +315,12 @@ def test_cancelling_asks_first_without_javascript_too(stack, plain_browser):
 
 
 def test_a_served_token_shows_thanks_and_booking_again_not_the_qr_code(stack, browser):
-    import subprocess
     from selenium.webdriver.common.by import By
-    from stack import BIN
     fields = {"office": "VAD-247", "service": "new-lt-connection", "name": "Asha", "phone": "9850000005", "language": "gu"}
     answer = json.loads(stack.request("POST", "/api/v1/tokens", body=json.dumps(fields).encode(),
                                       headers={"Content-Type": "application/json"})[2])
     # Given the citizen's token served at counter 3 (which serves only new connections)
-    for _ in range(50):
-        state = json.loads(stack.get(f"/api/v1/tokens/{answer['token']['id']}?secret={answer['secret']}")[2])["token"]["state"]
-        if state == "served":
-            break
-        for action in ("call-next", "start", "complete"):
-            subprocess.run([BIN / "fcgi-app", "counter", action, "--office", "VAD-247", "--number", "3",
-                            "--database", str(stack.database)], capture_output=True)
-    assert state == "served"
+    serve_until(stack, answer["token"]["id"], answer["secret"], "served")
     # When they open their token page
     browser.get(stack.base + answer["page"])
     words = strings(stack, "gu")
@@ -339,3 +330,119 @@ def test_a_served_token_shows_thanks_and_booking_again_not_the_qr_code(stack, br
     assert browser.find_element(By.LINK_TEXT, words["token_book_again"]).get_attribute("href").endswith("/gu/book/vad-247/")
     assert serious_violations(browser) == []
     screenshot(browser, "token-served-gu")
+
+
+# 5. Closed offices: the form says so before sending, when it opens, and steers to an appointment.
+
+@pytest.fixture(scope="module")
+def gandhinagar_closed_today(stack):
+    """Gandhinagar closed all day (a holiday), whatever the hour the tests run at."""
+    import datetime
+    import sqlite3
+    today = (datetime.datetime.now(datetime.timezone.utc) + datetime.timedelta(hours=5, minutes=30)).date().isoformat()
+    with sqlite3.connect(stack.database) as database:
+        database.execute("INSERT OR IGNORE INTO office_holiday (office_code, day, reason) VALUES ('GNR-CTY', ?, 'test')", (today,))
+    deadline = time.monotonic() + 5
+    while json.loads(stack.get("/api/v1/offices/GNR-CTY/queue")[2])["is_open_now"]:
+        assert time.monotonic() < deadline, "the holiday was not seen"
+        time.sleep(0.2)
+    return today
+
+
+@pytest.mark.parametrize("language", ["en", "gu", "hi"])
+def test_the_booking_form_says_which_offices_are_closed_before_sending(stack, browser, gandhinagar_closed_today, language):
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.support.ui import Select
+    words = strings(stack, language)
+    names = {o["code"]: o["names"][language] for o in json.loads(stack.get("/catalog.json")[2])["offices"]}
+    # Given the general booking form
+    browser.get(stack.base + LANGUAGES[language] + "book/")
+    # Then each office choice says whether it is open now (Vadodara never closes; Gandhinagar has a holiday)
+    def label(code):
+        return browser.find_element(By.CSS_SELECTOR, f"#office option[value='{code}']").text
+    deadline = time.monotonic() + 5
+    while label("GNR-CTY") != words["booking_option_closed"].replace("{name}", names["GNR-CTY"]):
+        assert time.monotonic() < deadline, label("GNR-CTY")
+        time.sleep(0.1)
+    assert label("VAD-247") == words["booking_option_open"].replace("{name}", names["VAD-247"])
+    # When the citizen chooses the closed office and a service it takes appointments for
+    Select(browser.find_element(By.ID, "office")).select_by_value("GNR-CTY")
+    deadline = time.monotonic() + 5
+    while "name-change" not in [o.get_attribute("value") for o in browser.find_elements(By.CSS_SELECTOR, "#service option")]:
+        assert time.monotonic() < deadline
+        time.sleep(0.1)
+    Select(browser.find_element(By.ID, "service")).select_by_value("name-change")
+    # Then the form says it is closed and when it opens, "now" cannot be chosen, and an appointment is
+    status = browser.find_element(By.ID, "office-status")
+    closed_start = words["booking_closed_now"].split("{opens}")[0]
+    deadline = time.monotonic() + 5
+    while not status.text.startswith(closed_start):
+        assert time.monotonic() < deadline, status.text
+        time.sleep(0.1)
+    assert words["booking_closed_appointment"] in status.text
+    assert not browser.find_element(By.CSS_SELECTOR, "input[name=when][value=now]").is_enabled()
+    assert browser.find_element(By.CSS_SELECTOR, "input[name=when][value=appointment]").is_selected()
+    # (its first free times are from the day it opens again, not today's)
+    assert browser.find_element(By.ID, "date").get_attribute("value") > gandhinagar_closed_today
+    deadline = time.monotonic() + 5
+    while not [o for o in browser.find_elements(By.CSS_SELECTOR, "#slot option") if o.is_enabled()]:
+        assert time.monotonic() < deadline, browser.find_element(By.ID, "slot-status").text
+        time.sleep(0.1)
+    assert serious_violations(browser) == []
+    if language == "gu":
+        screenshot(browser, "book-closed-office-gu")
+    # And a walk-in-only service says to come when it is open
+    Select(browser.find_element(By.ID, "service")).select_by_value("bill-complaint")
+    assert words["booking_closed_walk_in"] in status.text
+
+
+def test_without_javascript_a_walk_in_at_a_closed_office_is_offered_appointment_times(stack, plain_browser, gandhinagar_closed_today):
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.support.ui import Select
+    browser = plain_browser
+    words = strings(stack, "gu")
+    # Given the Gandhinagar booking page without JavaScript, on its holiday
+    browser.get(stack.base + "/gu/book/gnr-cty/")
+    Select(browser.find_element(By.ID, "service")).select_by_value("name-change")
+    browser.find_element(By.ID, "name").send_keys("Ravi")
+    browser.find_element(By.ID, "phone").send_keys("9850000011")
+    # When the citizen sends it for now
+    browser.find_element(By.CSS_SELECTOR, "form.booking-form button[type=submit]").click()
+    # Then the form comes back saying when the office opens, with the service's first free times,
+    # the first chosen, and everything typed kept
+    status = browser.find_element(By.CSS_SELECTOR, ".office-status").text
+    assert status.startswith(words["booking_closed_now"].split("{opens}")[0])
+    times = browser.find_elements(By.CSS_SELECTOR, "input[name=slot]")
+    assert times and times[0].is_selected()
+    day = browser.find_element(By.CSS_SELECTOR, "input[name=date]").get_attribute("value")
+    assert day > gandhinagar_closed_today
+    assert browser.find_element(By.ID, "phone").get_attribute("value") == "9850000011"
+    screenshot(browser, "book-closed-offer-gu-nojs")
+    # And one more tap books that appointment
+    browser.find_element(By.CSS_SELECTOR, "form.booking-form button[type=submit]").click()
+    deadline = time.monotonic() + 10
+    while "/token/" not in browser.current_url:
+        assert time.monotonic() < deadline, browser.page_source[:1500]
+        time.sleep(0.1)
+    query = urllib.parse.parse_qs(urllib.parse.urlparse(browser.current_url).query)
+    token = json.loads(stack.get(f"/api/v1/tokens/{query['id'][0]}?secret={query['secret'][0]}")[2])["token"]
+    assert token["state"] == "booked" and token["kind"] == "appointment" and token["service_day"] == day
+
+
+
+def serve_until(stack, token_id, secret, wanted, counter=3):
+    """Works counter 3 (new connections only) until our token reaches `wanted`."""
+    import subprocess
+    from stack import BIN
+    for _ in range(60):
+        state = json.loads(stack.get(f"/api/v1/tokens/{token_id}?secret={secret}")[2])["token"]["state"]
+        if state == wanted:
+            return
+        actions = ("call-next",) if wanted == "called" and state == "waiting" else ("call-next", "start", "complete")
+        for action in actions:
+            subprocess.run([BIN / "fcgi-app", "counter", action, "--office", "VAD-247", "--number", str(counter),
+                            "--database", str(stack.database)], capture_output=True)
+            state = json.loads(stack.get(f"/api/v1/tokens/{token_id}?secret={secret}")[2])["token"]["state"]
+            if state == wanted:
+                return
+    raise AssertionError(f"the token did not become {wanted}")
