@@ -19,8 +19,19 @@ enum HTMLDocument {
                         body: .bytes(Array(html.utf8)))
     }
 
-    /// The site header with its home link, in the page's language (the brand too: "GUVNL કતાર").
-    static func header(language: String, text: InterfaceText) -> String {
-        "<header class=\"site-header\"><a class=\"brand\" href=\"\(language == "en" ? "/" : "/\(language)/")\">\(HTML.escape(text("site_name", in: language)))</a></header>"
+    static let languageNames = [("en", "English"), ("gu", "ગુજરાતી"), ("hi", "हिन्दी")]
+
+    /// The site header with its home link, in the page's language (the brand too: "GUVNL કતાર"), and
+    /// the language switcher where the page can be had in each: `languageLinks` is its address
+    /// (escaped for HTML) up to the language code.
+    static func header(language: String, text: InterfaceText, languageLinks: String? = nil) -> String {
+        let switcher = languageLinks.map { base in
+            let items = languageNames.map { code, name in
+                code == language ? "<li><span aria-current=\"page\" lang=\"\(code)\">\(name)</span></li>"
+                    : "<li><a href=\"\(base)\(code)\" hreflang=\"\(code)\" lang=\"\(code)\">\(name)</a></li>"
+            }.joined()
+            return "<nav class=\"languages\" aria-label=\"\(HTML.escape(text("language_label", in: language)))\"><ul>\(items)</ul></nav>"
+        } ?? ""
+        return "<header class=\"site-header\"><a class=\"brand\" href=\"\(language == "en" ? "/" : "/\(language)/")\">\(HTML.escape(text("site_name", in: language)))</a>\(switcher)</header>"
     }
 }

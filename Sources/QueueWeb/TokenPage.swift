@@ -6,10 +6,11 @@ import QueueCore
 /// bring, and a QR code; it refreshes itself every 30 seconds while the token is active.
 enum TokenPage {
     /// The page for a holder of a view secret; the cancel button only on the device that booked.
+    /// - Parameter language: the language the citizen switched the page to, else the token's.
     static func render(_ status: TokenStatus, office: OfficeSummary?, secret: String, canManage: Bool,
-                       text interfaceText: InterfaceText) -> Response {
+                       text interfaceText: InterfaceText, language asked: String? = nil) -> Response {
         let token = status.token
-        let language = token.citizen.language
+        let language = asked ?? token.citizen.language
         let text = TokenPageText(interfaceText, language: language)
         func local(_ name: LocalizedName) -> String {
             HTML.escape(language == "gu" ? name.gu : language == "hi" ? name.hi : name.en)
@@ -40,7 +41,9 @@ enum TokenPage {
                 <p>\(text.checkIn)</p>
                 """
         case .called:
-            state = "<p class=\"your-turn\" role=\"alert\">\(text.called) <strong>\(status.counterNumber.map(String.init) ?? "?")</strong></p>"
+            // Unmistakable from across the hall: its own colour and size (site.css), and the counter first.
+            let counter = "<strong>\(status.counterNumber.map(String.init) ?? "?")</strong>"
+            state = "<p class=\"your-turn\" role=\"alert\">\(text.yourTurn) <span class=\"go\">\(text.goNow.replacingOccurrences(of: "{n}", with: counter))</span></p>"
         case .serving:
             state = "<p class=\"your-turn\">\(text.serving) <strong>\(status.counterNumber.map(String.init) ?? "?")</strong></p>"
         case .served: state = "<p>\(text.served)</p>"
@@ -71,7 +74,8 @@ enum TokenPage {
         return HTMLDocument.response(
             language: language, title: "\(token.number) · \(text.title)", head: head,
             bodyAttributes: " data-state=\"\(token.state.rawValue)\"", body: """
-            \(HTMLDocument.header(language: language, text: interfaceText))
+            \(HTMLDocument.header(language: language, text: interfaceText,
+                                  languageLinks: "/token/?id=\(token.id)&amp;\(query)&amp;lang="))
             <main id="main" class="token-page">
             <h1>\(text.title)</h1>
             <p class="token-number">\(HTML.escape(token.number))</p>
@@ -81,6 +85,7 @@ enum TokenPage {
             \(documents)
             \(active ? "<p><img class=\"qr\" src=\"/api/v1/tokens/\(token.id)/qr.svg?\(query)\" alt=\"\(text.qr)\" width=\"160\" height=\"160\"></p>" : "")
             \(cancel)\(bookAgain)
+            \(active ? "<p class=\"small\">\(text.findAgain.replacingOccurrences(of: "{number}", with: HTML.escape(token.number))) <a href=\"\(language == "en" ? "/" : "/\(language)/")find/\">\(text.find)</a></p>" : "")
             \(active ? "<p class=\"small\">\(text.refresh)</p>" : "")
             </main>
             """, headers: [("Referrer-Policy", "no-referrer")])

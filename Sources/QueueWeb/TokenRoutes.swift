@@ -52,8 +52,9 @@ enum TokenRoutes {
             }
             let status = try context.services.queue.status(of: token, at: context.now)
             let office = try? context.services.queue.office(status.token.officeCode, at: context.now)
+            let asked = context.query["lang"].flatMap { ["en", "gu", "hi"].contains($0) ? $0 : nil }
             return TokenPage.render(status, office: office, secret: secret, canManage: TokenAccess.canManage(token, context.request),
-                                    text: context.services.text)
+                                    text: context.services.text, language: asked)
         }
         router.add("POST", "/token/find") { context in
             // The find-my-token form: a POST, so that the phone number stays out of the address bar.

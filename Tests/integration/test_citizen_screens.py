@@ -429,6 +429,51 @@ def test_without_javascript_a_walk_in_at_a_closed_office_is_offered_appointment_
     assert token["state"] == "booked" and token["kind"] == "appointment" and token["service_day"] == day
 
 
+# 10. Home, office and token pages.
+
+@pytest.mark.parametrize("language", ["en", "gu", "hi"])
+def test_the_home_page_starts_with_book_and_find(stack, browser, language):
+    from selenium.webdriver.common.by import By
+    words = strings(stack, language)
+    browser.get(stack.base + LANGUAGES[language])
+    # The first two links of the page's own content are the two things citizens come for
+    links = browser.find_elements(By.CSS_SELECTOR, "main a")[:2]
+    assert [(a.text, a.get_attribute("href")) for a in links] == [
+        (words["nav_book"], stack.base + LANGUAGES[language] + "book/"),
+        (words["nav_find"], stack.base + LANGUAGES[language] + "find/")]
+    assert all(a.location["y"] < 500 for a in links), "not at the top of a phone's screen"
+    assert serious_violations(browser) == []
+    if language == "gu":
+        screenshot(browser, "home-gu")
+
+
+@pytest.mark.parametrize("language", ["en", "gu", "hi"])
+def test_an_office_page_says_live_whether_it_is_open_and_how_many_wait(stack, browser, gandhinagar_closed_today, language):
+    from selenium.webdriver.common.by import By
+    words = strings(stack, language)
+    snapshot = json.loads(stack.get("/api/v1/offices/VAD-247/queue")[2])
+    # Given the round-the-clock Vadodara office's page
+    browser.get(stack.base + LANGUAGES[language] + "offices/vad-247/")
+    now = browser.find_element(By.ID, "office-now")
+    deadline = time.monotonic() + 5
+    while now.text != words["booking_open_now"]:
+        assert time.monotonic() < deadline, now.text
+        time.sleep(0.1)
+    # Then each of its services says how many wait
+    for service in snapshot["services"]:
+        shown = browser.find_element(By.CSS_SELECTOR, f"[data-service='{service['code']}'] .waiting").text
+        assert shown.startswith("(" + words["office_now_waiting"].replace("{n}", str(service["waiting"])))
+    assert serious_violations(browser) == []
+    if language == "gu":
+        screenshot(browser, "office-open-gu")
+    # And Gandhinagar's, on its holiday, says it is closed and when it opens
+    browser.get(stack.base + LANGUAGES[language] + "offices/gnr-cty/")
+    now = browser.find_element(By.ID, "office-now")
+    deadline = time.monotonic() + 5
+    while not now.text.startswith(words["booking_closed_now"].split("{opens}")[0]):
+        assert time.monotonic() < deadline, now.text
+        time.sleep(0.1)
+
 
 def serve_until(stack, token_id, secret, wanted, counter=3):
     """Works counter 3 (new connections only) until our token reaches `wanted`."""
@@ -446,3 +491,33 @@ def serve_until(stack, token_id, secret, wanted, counter=3):
             if state == wanted:
                 return
     raise AssertionError(f"the token did not become {wanted}")
+
+
+def test_the_called_token_page_is_unmistakable_and_switches_language(stack, browser):
+    from selenium.webdriver.common.by import By
+    fields = {"office": "VAD-247", "service": "new-lt-connection", "name": "Asha", "phone": "9850000021", "language": "gu"}
+    answer = json.loads(stack.request("POST", "/api/v1/tokens", body=json.dumps(fields).encode(),
+                                      headers={"Content-Type": "application/json"})[2])
+    number, words = answer["token"]["number"], strings(stack, "gu")
+    # Given a waiting token's page in Gujarati: it tells how to find it again
+    browser.get(stack.base + answer["page"])
+    hint = words["token_find_again"].replace("{number}", number)
+    assert hint in browser.page_source
+    assert browser.find_element(By.LINK_TEXT, words["nav_find"]).get_attribute("href") == stack.base + "/gu/find/"
+    # When the token is called at counter 3
+    serve_until(stack, answer["token"]["id"], answer["secret"], "called")
+    browser.get(stack.base + answer["page"])
+    # Then the page says where to go, in large type on a green box
+    go = browser.find_element(By.CSS_SELECTOR, ".your-turn .go")
+    assert go.text == words["token_go_now"].replace("{n}", "3")
+    assert browser.find_element(By.CSS_SELECTOR, ".your-turn strong").text == "3"
+    box = browser.find_element(By.CSS_SELECTOR, ".token-state")
+    assert box.value_of_css_property("background-color") == "rgba(0, 112, 60, 1)"
+    assert float(go.value_of_css_property("font-size").rstrip("px")) >= 32
+    assert serious_violations(browser) == []
+    screenshot(browser, "token-called-gu")
+    # And the language switcher shows the same token in Hindi
+    browser.find_element(By.CSS_SELECTOR, ".site-header .languages a[hreflang=hi]").click()
+    assert browser.find_element(By.TAG_NAME, "html").get_attribute("lang") == "hi"
+    assert browser.find_element(By.CSS_SELECTOR, ".token-number").text == number
+    assert browser.find_element(By.CSS_SELECTOR, ".your-turn .go").text == strings(stack, "hi")["token_go_now"].replace("{n}", "3")
