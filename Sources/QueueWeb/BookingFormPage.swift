@@ -9,7 +9,7 @@ enum BookingFormPage {
     static let fields = ["office", "service", "name", "phone", "email", "consumer_number", "priority", "language", "slot", "date"]
 
     static func response(for error: APIError, input: RequestBody, offices: [OfficeSummary], text interfaceText: InterfaceText,
-                         closed: ClosedOfficeOffer? = nil, now: Date = Date()) -> Response {
+                         closed: AppointmentOffer? = nil, now: Date = Date()) -> Response {
         let language = ["en", "gu", "hi"].contains(input["language"] ?? "") ? (input["language"] ?? "gu") : "gu"
         let text = BookingFormText(interfaceText, language: language)
         let value = { (name: String) in HTML.escape(input[name] ?? "") }
@@ -72,7 +72,7 @@ enum BookingFormPage {
 
     /// For a walk-in refused because the office is closed: when it opens, and the service's first
     /// free appointment times to choose from (the first chosen), or why there are none.
-    private static func insteadOfWalkIn(_ offer: ClosedOfficeOffer, office: OfficeSummary?, language: String,
+    private static func insteadOfWalkIn(_ offer: AppointmentOffer, office: OfficeSummary?, language: String,
                                         text: InterfaceText, now: Date) -> String {
         let word = { (key: String) in text(key, in: language) }
         let calendar = CalendarText(text: text)
@@ -82,16 +82,7 @@ enum BookingFormPage {
             html += "<p class=\"office-status\">\(HTML.escape(word("booking_closed_now").replacingOccurrences(of: "{opens}", with: when)))</p>"
         }
         guard offer.takesAppointments else { return html + "<p>\(HTML.escape(word("booking_closed_walk_in")))</p>" }
-        guard let day = offer.day else { return html + "<p>\(HTML.escape(word("booking_offer_none")))</p>" }
-        let times = offer.slots.enumerated().map { index, slot -> String in
-            let label = word("slot_places").replacingOccurrences(of: "{time}", with: "\(slot.starts)–\(slot.ends)")
-                .replacingOccurrences(of: "{n}", with: String(slot.placesLeft))
-            return "<label class=\"choice\"><input type=\"radio\" name=\"slot\" value=\"\(slot.id)\"\(index == 0 ? " checked" : "")> \(HTML.escape(label))</label>"
-        }.joined()
-        let dayText = word("booking_offer_day").replacingOccurrences(of: "{day}", with: calendar.day(day, in: language))
-        return html + """
-            <fieldset class="when"><legend>\(HTML.escape(word("booking_offer_title")))</legend>
-            <p>\(HTML.escape(dayText))</p>\(times)<input type="hidden" name="date" value="\(HTML.escape(day))"></fieldset>
-            """
+        return html + (offer.choice(legend: word("booking_offer_title"), language: language, text: text)
+            ?? "<p>\(HTML.escape(word("booking_offer_none")))</p>")
     }
 }

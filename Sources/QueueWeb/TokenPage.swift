@@ -5,10 +5,17 @@ import QueueCore
 /// large, where they stand and how long they will likely wait, the counter once called, what to
 /// bring, and a QR code; it refreshes itself every 30 seconds while the token is active.
 enum TokenPage {
+    /// An appointment's slot (for its end time) and, on the device that booked, the free times it
+    /// may move to.
+    struct Appointment {
+        var slot: SlotAvailability?
+        var move: AppointmentOffer?
+    }
+
     /// The page for a holder of a view secret; the cancel button only on the device that booked.
     /// - Parameter language: the language the citizen switched the page to, else the token's.
     static func render(_ status: TokenStatus, office: OfficeSummary?, secret: String, canManage: Bool,
-                       text interfaceText: InterfaceText, language asked: String? = nil) -> Response {
+                       text interfaceText: InterfaceText, language asked: String? = nil, appointment: Appointment? = nil) -> Response {
         let token = status.token
         let language = asked ?? token.citizen.language
         let text = TokenPageText(interfaceText, language: language)
@@ -36,9 +43,13 @@ enum TokenPage {
                 \(estimate)
                 """
         case .booked:
+            // "Monday 7 December, 10:30–11:30", in the page's language.
+            let day = CalendarText(text: interfaceText).day(token.serviceDay, in: language)
+            let times = appointment?.slot.map { "\($0.starts)–\($0.ends)" } ?? token.slotStartsAt.map { Queue.clock($0) } ?? ""
             state = """
-                <p><span class="label">\(text.appointment)</span> <strong>\(HTML.escape(token.serviceDay)) \(token.slotStartsAt.map { Queue.clock($0) } ?? "")</strong></p>
+                <p><span class="label">\(text.appointment)</span> <strong>\(HTML.escape(day)), \(times)</strong></p>
                 <p>\(text.checkIn)</p>
+                <p><a href="/api/v1/tokens/\(token.id)/calendar.ics?secret=\(HTML.escape(secret))" download>\(text.addCalendar)</a></p>
                 """
         case .called:
             // Unmistakable from across the hall: its own colour and size (site.css), and the counter first.
@@ -68,6 +79,14 @@ enum TokenPage {
             <button type="submit">\(text.cancelYes)</button>
             </form></details>
             """ : [.booked, .waiting].contains(token.state) ? "<p class=\"small\">\(text.cancelElsewhere)</p>" : ""
+        let move = token.state == .booked && canManage ? appointment?.move.map { offer in """
+            <details class="move"><summary>\(text.move)</summary>
+            <form method="post" action="/api/v1/tokens/\(token.id)/reschedule?lang=\(language)">
+            \(offer.choice(legend: interfaceText("token_move_title", in: language), language: language, text: interfaceText)
+                ?? "<p>\(text.moveNone)</p>")
+            \(offer.day == nil ? "" : "<button type=\"submit\">\(text.moveYes)</button>")
+            </form></details>
+            """ } ?? "" : ""
         let bookAgain = active ? "" : "<p><a class=\"button\" href=\"\(OfficeBookingPage.address(office: token.officeCode, language: language))\">\(text.bookAgain)</a></p>"
         let head = (active ? "<noscript><meta http-equiv=\"refresh\" content=\"30\"></noscript><script src=\"/assets/token.js\" defer></script>" : "")
             + "<meta name=\"robots\" content=\"noindex\"><link rel=\"manifest\" href=\"/assets/manifest.webmanifest\"><script src=\"/assets/register.js\" defer></script>"
@@ -84,7 +103,7 @@ enum TokenPage {
             <div class="token-state">\(state)</div>
             \(documents)
             \(active ? "<p><img class=\"qr\" src=\"/api/v1/tokens/\(token.id)/qr.svg?\(query)\" alt=\"\(text.qr)\" width=\"160\" height=\"160\"></p>" : "")
-            \(cancel)\(bookAgain)
+            \(move)\(cancel)\(bookAgain)
             \(active ? "<p class=\"small\">\(text.findAgain.replacingOccurrences(of: "{number}", with: HTML.escape(token.number))) <a href=\"\(language == "en" ? "/" : "/\(language)/")find/\">\(text.find)</a></p>" : "")
             \(active ? "<p class=\"small\">\(text.refresh)</p>" : "")
             </main>

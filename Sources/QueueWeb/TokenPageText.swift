@@ -2,7 +2,7 @@
 struct TokenPageText {
     let title, service, office, estimate, noEstimate, noCounter, appointment, checkIn, serving,
         served, noShow, cancelled, documents, refresh, qr, cancel, cancelQuestion, cancelYes, cancelElsewhere, day, bookAgain,
-        yourTurn, goNow, findAgain, find: String
+        yourTurn, goNow, findAgain, find, addCalendar, move, moveYes, moveNone: String
 
     init(_ text: InterfaceText, language: String) {
         let word = { (key: String) in HTML.escape(text("token_" + key, in: language)) }
@@ -14,6 +14,7 @@ struct TokenPageText {
         day = word("day"); bookAgain = word("book_again")
         yourTurn = word("your_turn"); goNow = word("go_now"); findAgain = word("find_again")
         find = HTML.escape(text("nav_find", in: language))
+        addCalendar = word("add_calendar"); move = word("move"); moveYes = word("move_yes"); moveNone = word("move_none")
         cancelElsewhere = word("cancel_elsewhere")
     }
 }

@@ -14,9 +14,9 @@ enum TokenRoutes {
                 // A form post (JavaScript off) gets the form again, in its language, with what was typed.
                 guard let apiError = context.services.apiError(for: error) else { throw error }
                 let offices = (try? context.services.queue.offices(at: context.now)) ?? []
-                var closed: ClosedOfficeOffer?
-                if let opensAt = ClosedOfficeOffer.refusedWalkIn(error, body, queue: context.services.queue, now: context.now) {
-                    closed = ClosedOfficeOffer.make(queue: context.services.queue, office: offices.first { $0.code == body["office"] },
+                var closed: AppointmentOffer?
+                if let opensAt = AppointmentOffer.refusedWalkIn(error, body, queue: context.services.queue, now: context.now) {
+                    closed = AppointmentOffer.make(queue: context.services.queue, office: offices.first { $0.code == body["office"] },
                                                     service: body["service"] ?? "", opensAt: opensAt, now: context.now)
                 }
                 var page = BookingFormPage.response(for: apiError, input: body, offices: offices, text: context.services.text,
@@ -53,8 +53,18 @@ enum TokenRoutes {
             let status = try context.services.queue.status(of: token, at: context.now)
             let office = try? context.services.queue.office(status.token.officeCode, at: context.now)
             let asked = context.query["lang"].flatMap { ["en", "gu", "hi"].contains($0) ? $0 : nil }
-            return TokenPage.render(status, office: office, secret: secret, canManage: TokenAccess.canManage(token, context.request),
-                                    text: context.services.text, language: asked)
+            let canManage = TokenAccess.canManage(token, context.request)
+            var appointment: TokenPage.Appointment?
+            if token.state == .booked, let slotID = token.slotID {
+                let queue = context.services.queue
+                let slot = try? queue.slots(office: token.officeCode, service: token.serviceCode, day: token.serviceDay, at: context.now)
+                    .first { $0.id == slotID }
+                appointment = TokenPage.Appointment(slot: slot, move: canManage ? AppointmentOffer.make(
+                    queue: queue, office: office, service: token.serviceCode, opensAt: nil, now: context.now,
+                    except: (slotID, token.serviceDay)) : nil)
+            }
+            return TokenPage.render(status, office: office, secret: secret, canManage: canManage,
+                                    text: context.services.text, language: asked, appointment: appointment)
         }
         router.add("POST", "/token/find") { context in
             // The find-my-token form: a POST, so that the phone number stays out of the address bar.
@@ -80,6 +90,22 @@ enum TokenRoutes {
             }
             return Response(status: 200, headers: [("Content-Type", "image/svg+xml"), ("Cache-Control", "private, max-age=86400")],
                             body: .bytes(Array(svg.utf8)))
+        }
+        router.add("GET", "/api/v1/tokens/{id}/calendar.ics") { context in
+            // "Add to calendar" for an appointment: read with the view secret, like the page.
+            let token = try TokenAccess.viewed(context, secret: context.query["secret"] ?? "")
+            let queue = context.services.queue
+            guard token.kind == .appointment, let slotID = token.slotID,
+                  let slot = try queue.slots(office: token.officeCode, service: token.serviceCode, day: token.serviceDay, at: context.now)
+                    .first(where: { $0.id == slotID }),
+                  let text = AppointmentCalendar(token: token, slot: slot, office: try queue.office(token.officeCode, at: context.now),
+                                                 language: token.citizen.language).text(now: context.now) else {
+                throw APIError(status: 409, code: "not_an_appointment", message: "This token is not an appointment.")
+            }
+            return Response(status: 200, headers: [("Content-Type", "text/calendar; charset=utf-8"),
+                                                   ("Content-Disposition", "attachment; filename=\"\(token.number).ics\""),
+                                                   ("Cache-Control", "private, no-store")],
+                            body: .bytes(Array(text.utf8)))
         }
         TokenChangeRoutes.register(in: &router, kioskKey: kioskKey)
     }

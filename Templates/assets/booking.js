@@ -112,6 +112,18 @@
     return day.toISOString().slice(0, 10);
   }
 
+  // No free time: say so plainly when the office is closed that weekday or that day (a holiday).
+  function whyNoTimes(slots) {
+    var day = new Date(date.value + "T00:00:00Z");
+    var weekday = (day.getUTCDay() + 6) % 7 + 1; // 1 = Monday, as the catalogue counts
+    var entry = officeEntry();
+    if (entry && entry.hours && !entry.hours.some(function (hours) { return hours.weekday === weekday; })) {
+      return text("closed-day").replace("{weekday}", day.toLocaleDateString(document.documentElement.lang + "-IN", { weekday: "long", timeZone: "UTC" }));
+    }
+    if (date.value > localDay(0) && slots.length > 0 && slots.every(function (slot) { return slot.is_past; })) { return text("holiday"); }
+    return text("none");
+  }
+
   var request = 0;
   function loadSlots() {
     if (!date.value) { date.value = localDay(0); }
@@ -136,7 +148,7 @@
         if (!option.disabled) { free += 1; }
         slot.appendChild(option);
       });
-      status.textContent = free > 0 ? "" : text("none");
+      status.textContent = free > 0 ? "" : whyNoTimes(answer.body.slots);
       var firstFree = Array.prototype.filter.call(slot.options, function (option) { return !option.disabled; })[0];
       if (firstFree) { slot.value = firstFree.value; }
     }).catch(function () {

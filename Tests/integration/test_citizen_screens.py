@@ -521,3 +521,104 @@ def test_the_called_token_page_is_unmistakable_and_switches_language(stack, brow
     assert browser.find_element(By.TAG_NAME, "html").get_attribute("lang") == "hi"
     assert browser.find_element(By.CSS_SELECTOR, ".token-number").text == number
     assert browser.find_element(By.CSS_SELECTOR, ".your-turn .go").text == strings(stack, "hi")["token_go_now"].replace("{n}", "3")
+
+
+# 6. Appointments: closed days said plainly, dates in words, add to calendar, move without JavaScript.
+
+def test_a_day_the_office_is_closed_is_said_plainly(stack, browser):
+    import datetime
+    from selenium.webdriver.common.by import By
+    words = strings(stack, "gu")
+    today = (datetime.datetime.now(datetime.timezone.utc) + datetime.timedelta(hours=5, minutes=30)).date()
+    sunday = today + datetime.timedelta(days=(6 - today.weekday()) % 7 or 7)
+    # Given Surat's booking page (closed on Sundays), an appointment for a change of name
+    browser.get(stack.base + "/gu/book/srt-vrc/")
+    deadline = time.monotonic() + 5
+    while not browser.find_element(By.ID, "when").is_displayed():
+        assert time.monotonic() < deadline
+        browser.execute_script("var s = document.getElementById('service'); s.value = 'name-change'; s.dispatchEvent(new Event('change'));")
+        time.sleep(0.1)
+    browser.find_element(By.CSS_SELECTOR, "input[name=when][value=appointment]").click()
+    # When the citizen picks a Sunday
+    browser.execute_script("var d = document.getElementById('date'); d.value = arguments[0]; d.dispatchEvent(new Event('change'));",
+                           sunday.isoformat())
+    # Then the page says the office is closed on Sundays, not that no time is free
+    expected = words["slots_closed_day"].replace("{weekday}", "રવિવાર")
+    status = browser.find_element(By.ID, "slot-status")
+    deadline = time.monotonic() + 5
+    while status.text != expected:
+        assert time.monotonic() < deadline, status.text
+        time.sleep(0.1)
+    assert serious_violations(browser) == []
+
+
+def book_appointment_at_closed_office(stack, browser, phone, javascript):
+    """At closed Gandhinagar: with JavaScript the form already chose its first free time; without,
+    the form sent for now comes back offering times, and the first is taken."""
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.support.ui import Select
+    browser.get(stack.base + "/gu/book/gnr-cty/")
+    Select(browser.find_element(By.ID, "service")).select_by_value("name-change")
+    browser.find_element(By.ID, "name").send_keys("Ravi")
+    browser.find_element(By.ID, "phone").send_keys(phone)
+    if javascript:  # wait for the times the page loads
+        deadline = time.monotonic() + 5
+        while not [o for o in browser.find_elements(By.CSS_SELECTOR, "#slot option") if o.is_enabled()]:
+            assert time.monotonic() < deadline
+            time.sleep(0.1)
+    browser.find_element(By.CSS_SELECTOR, "form.booking-form button[type=submit]").click()
+    if "/token/" not in browser.current_url:
+        browser.find_element(By.CSS_SELECTOR, "form.booking-form button[type=submit]").click()
+    deadline = time.monotonic() + 10
+    while "/token/" not in browser.current_url:
+        assert time.monotonic() < deadline, browser.page_source[:1500]
+        time.sleep(0.1)
+    query = urllib.parse.parse_qs(urllib.parse.urlparse(browser.current_url).query)
+    return query["id"][0], query["secret"][0]
+
+
+def test_an_appointment_page_words_its_time_adds_to_a_calendar_and_moves_without_javascript(
+        stack, plain_browser, gandhinagar_closed_today):
+    from selenium.webdriver.common.by import By
+    browser, words = plain_browser, strings(stack, "gu")
+    token_id, secret = book_appointment_at_closed_office(stack, browser, "9850000031", javascript=False)
+    token = json.loads(stack.get(f"/api/v1/tokens/{token_id}?secret={secret}")[2])["token"]
+    slots = json.loads(stack.get(f"/api/v1/offices/GNR-CTY/slots?service=name-change&date={token['service_day']}")[2])["slots"]
+    slot = next(s for s in slots if s["starts"] == token["slot_starts"][-5:] or token["slot_starts"].endswith(s["starts"]))
+    # Then its page says the day in words and the time from start to end, in Gujarati, digits 0-9
+    shown = browser.find_element(By.CSS_SELECTOR, ".token-state strong").text
+    month = words["month_%d" % int(token["service_day"][5:7])]
+    assert f"{int(token['service_day'][8:])} {month}, {slot['starts']}–{slot['ends']}" in shown
+    assert not re.search(r"\d{4}-\d{2}-\d{2}", shown)
+    screenshot(browser, "token-appointment-gu-nojs")
+    # And "add to calendar" gives an event at the office, from start to end, with nothing of the citizen
+    link = browser.find_element(By.LINK_TEXT, words["token_add_calendar"]).get_attribute("href")
+    status, headers, body = stack.get(urllib.parse.urlparse(link).path + "?" + urllib.parse.urlparse(link).query)
+    ics = body.decode()
+    assert status == 200 and headers["Content-Type"].startswith("text/calendar")
+    assert "BEGIN:VEVENT" in ics and "\r\n" in ics and "Ravi" not in ics and "9850000031" not in ics
+    start = int(slot["starts"][:2]) * 60 + int(slot["starts"][3:]) - 330  # India is UTC+5:30
+    assert f"DTSTART:{token['service_day'].replace('-', '')}T{start // 60:02d}{start % 60:02d}00Z" in ics
+    # When the citizen moves it to the other time offered (no JavaScript)
+    browser.find_element(By.CSS_SELECTOR, "details.move summary").click()
+    other = browser.find_elements(By.CSS_SELECTOR, "details.move input[name=slot]")[0]
+    other.click()
+    browser.find_element(By.CSS_SELECTOR, "details.move button[type=submit]").click()
+    deadline = time.monotonic() + 10
+    while f"id={token_id}&" in browser.current_url:
+        assert time.monotonic() < deadline, browser.page_source[:1500]
+        time.sleep(0.1)
+    # Then a new appointment replaces it, and the old one is cancelled
+    query = urllib.parse.parse_qs(urllib.parse.urlparse(browser.current_url).query)
+    moved = json.loads(stack.get(f"/api/v1/tokens/{query['id'][0]}?secret={query['secret'][0]}")[2])["token"]
+    assert moved["state"] == "booked" and (moved["service_day"], moved["slot_starts"]) != (token["service_day"], token["slot_starts"])
+    assert json.loads(stack.get(f"/api/v1/tokens/{token_id}?secret={secret}")[2])["token"]["state"] == "cancelled"
+
+
+def test_an_appointment_page_has_no_accessibility_violations(stack, browser, gandhinagar_closed_today):
+    from selenium.webdriver.common.by import By
+    book_appointment_at_closed_office(stack, browser, "9850000032", javascript=True)
+    assert serious_violations(browser) == []
+    browser.find_element(By.CSS_SELECTOR, "details.move summary").click()
+    assert serious_violations(browser) == []
+    screenshot(browser, "token-appointment-move-gu")
