@@ -58,6 +58,16 @@ def post_form(stack, action, fields, headers=None):
         return answer.code, answer.headers.get("Location"), answer.read().decode()
 
 
+def token_page_reached(browser):
+    """Waits for the token page after a form is sent; its token id and view secret."""
+    deadline = time.monotonic() + 10
+    while "/token/" not in browser.current_url:
+        assert time.monotonic() < deadline, browser.current_url + browser.page_source[:1500]
+        time.sleep(0.1)
+    query = urllib.parse.parse_qs(urllib.parse.urlparse(browser.current_url).query)
+    return query["id"][0], query["secret"][0]
+
+
 # 1. Each office has its own booking page, linked from the office page, offering only its services.
 
 @pytest.mark.parametrize("language", ["en", "gu", "hi"])
@@ -88,12 +98,8 @@ def test_without_javascript_the_office_page_books_at_that_office_and_offers_only
     browser.find_element("id", "name").send_keys("Kiran")
     browser.find_element("id", "phone").send_keys({"en": "9817712345", "gu": "9827712345", "hi": "9837712345"}[language])
     browser.find_element("css selector", "form.booking-form button[type=submit]").click()
-    deadline = time.monotonic() + 10
-    while "/token/" not in browser.current_url:
-        assert time.monotonic() < deadline, browser.current_url + browser.page_source[:2000]
-        time.sleep(0.2)
-    token_id = urllib.parse.parse_qs(urllib.parse.urlparse(browser.current_url).query)
-    status = json.loads(stack.get(f"/api/v1/tokens/{token_id['id'][0]}?secret={token_id['secret'][0]}")[2])
+    token_id, secret = token_page_reached(browser)
+    status = json.loads(stack.get(f"/api/v1/tokens/{token_id}?secret={secret}")[2])
     status = status.get("token", status)
     assert status["office"] == "VAD-247" and status["service"] == service
 
@@ -262,10 +268,7 @@ def book_in_browser(stack, browser, language, service, phone):
     browser.find_element(By.ID, "name").send_keys("Mira")
     browser.find_element(By.ID, "phone").send_keys(phone)
     browser.find_element(By.CSS_SELECTOR, "form.booking-form button[type=submit]").click()
-    deadline = time.monotonic() + 10
-    while "/token/" not in browser.current_url:
-        assert time.monotonic() < deadline, browser.current_url
-        time.sleep(0.1)
+    token_page_reached(browser)
 
 
 @pytest.mark.parametrize("language", ["en", "gu", "hi"])
@@ -410,6 +413,10 @@ def test_without_javascript_a_walk_in_at_a_closed_office_is_offered_appointment_
     browser.find_element(By.CSS_SELECTOR, "form.booking-form button[type=submit]").click()
     # Then the form comes back saying when the office opens, with the service's first free times,
     # the first chosen, and everything typed kept
+    deadline = time.monotonic() + 10
+    while not browser.find_elements(By.CSS_SELECTOR, ".error-summary"):
+        assert time.monotonic() < deadline
+        time.sleep(0.1)
     status = browser.find_element(By.CSS_SELECTOR, ".office-status").text
     assert status.startswith(words["booking_closed_now"].split("{opens}")[0])
     times = browser.find_elements(By.CSS_SELECTOR, "input[name=slot]")
@@ -420,12 +427,8 @@ def test_without_javascript_a_walk_in_at_a_closed_office_is_offered_appointment_
     screenshot(browser, "book-closed-offer-gu-nojs")
     # And one more tap books that appointment
     browser.find_element(By.CSS_SELECTOR, "form.booking-form button[type=submit]").click()
-    deadline = time.monotonic() + 10
-    while "/token/" not in browser.current_url:
-        assert time.monotonic() < deadline, browser.page_source[:1500]
-        time.sleep(0.1)
-    query = urllib.parse.parse_qs(urllib.parse.urlparse(browser.current_url).query)
-    token = json.loads(stack.get(f"/api/v1/tokens/{query['id'][0]}?secret={query['secret'][0]}")[2])["token"]
+    token_id, secret = token_page_reached(browser)
+    token = json.loads(stack.get(f"/api/v1/tokens/{token_id}?secret={secret}")[2])["token"]
     assert token["state"] == "booked" and token["kind"] == "appointment" and token["service_day"] == day
 
 
@@ -569,12 +572,7 @@ def book_appointment_at_closed_office(stack, browser, phone, javascript):
     browser.find_element(By.CSS_SELECTOR, "form.booking-form button[type=submit]").click()
     if "/token/" not in browser.current_url:
         browser.find_element(By.CSS_SELECTOR, "form.booking-form button[type=submit]").click()
-    deadline = time.monotonic() + 10
-    while "/token/" not in browser.current_url:
-        assert time.monotonic() < deadline, browser.page_source[:1500]
-        time.sleep(0.1)
-    query = urllib.parse.parse_qs(urllib.parse.urlparse(browser.current_url).query)
-    return query["id"][0], query["secret"][0]
+    return token_page_reached(browser)
 
 
 def test_an_appointment_page_words_its_time_adds_to_a_calendar_and_moves_without_javascript(
