@@ -23,6 +23,7 @@ public struct SiteCheck {
         guard let pages = try? ContentLoader(contentDirectory: content).load() else { return problems }
         for page in pages {
             problems += brokenLinks(in: page, built: output)
+            problems += NumeralPolicy.problems(in: "Content/\(page.language)/\(page.relativePath)", root: root)
         }
         let present = Set(pages.map { "\($0.language)/\($0.relativePath)" })
         for page in pages where page.language == "en" {
@@ -33,6 +34,7 @@ public struct SiteCheck {
         }
         if let translations = try? Translations(directory: root.appendingPathComponent("Templates/i18n")) {
             problems += unknownStrings(known: translations.table(for: "en"))
+            problems += ContentLoader.languages.flatMap { NumeralPolicy.problems(in: "Templates/i18n/\($0).yaml", root: root) }
             for language in ContentLoader.languages where language != "en" {
                 for key in translations.missing(in: language) {
                     problems.append(SiteError(step: "check", file: "Templates/i18n/\(language).yaml", line: 1,

@@ -620,3 +620,20 @@ def test_an_appointment_page_has_no_accessibility_violations(stack, browser, gan
     browser.find_element(By.CSS_SELECTOR, "details.move summary").click()
     assert serious_violations(browser) == []
     screenshot(browser, "token-appointment-move-gu")
+
+
+# 7. One numeral policy: the digits 0-9 on every page, in every language.
+
+def test_gujarati_and_hindi_pages_write_numbers_with_the_digits_0_to_9(stack):
+    other_digits = re.compile("[\u0AE6-\u0AEF\u0966-\u096F]")
+    fields = {"office": "VAD-247", "service": "bill-complaint", "name": "Asha", "phone": "9850000041", "language": "gu"}
+    answer = json.loads(stack.request("POST", "/api/v1/tokens", body=json.dumps(fields).encode(),
+                                      headers={"Content-Type": "application/json"})[2])
+    pages = ["/gu/", "/gu/offices/", "/gu/offices/vad-247/", "/gu/offices/gnr-cty/", "/gu/book/", "/gu/book/vad-247/",
+             "/hi/offices/rjt-c1/", "/hi/book/", "/gu/find/", answer["page"]]
+    for path in pages:
+        status, _, body = stack.get(path)
+        assert status == 200, path
+        assert not other_digits.search(body.decode()), (path, other_digits.findall(body.decode())[:5])
+    # (and the address that had Gujarati digits says its PIN code as everywhere else)
+    assert "વડોદરા 390007" in stack.get("/gu/offices/vad-247/")[2].decode()
