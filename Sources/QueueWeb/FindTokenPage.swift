@@ -42,7 +42,7 @@ enum FindTokenPage {
             <div class="error-summary" role="alert"><h2>\(word("booking_check_summary"))</h2><p>\(summaryText)</p></div>
             <form method="post" action="/token/find?lang=\(language)" class="booking-form">
             <label for="office">\(word("form_office"))</label>
-            <select id="office" name="office" required>\(officeOptions)</select>
+            <select id="office" name="office">\(officeOptions)</select>
             <label for="number">\(word("form_token_number"))</label>\(numberError)
             <input id="number" name="number" autocapitalize="characters" required value="\(value("number"))"\(invalid)>
             <label for="phone">\(word("form_phone"))</label>
