@@ -41,7 +41,8 @@ enum BookingFormPage {
         let hidden = kept.compactMap { field in
             input[field].map { "<input type=\"hidden\" name=\"\(field)\" value=\"\(HTML.escape($0))\">" }
         }.joined()
-        return HTMLDocument.response(status: error.status, language: language, title: "\(text.title) · \(interfaceText("site_name", in: language))", body: """
+        return HTMLDocument.response(status: error.status, language: language, title: "\(text.title) · \(interfaceText("site_name", in: language))",
+                                     text: interfaceText, body: """
             \(HTMLDocument.header(language: language, text: interfaceText))
             <main id="main">
             <h1>\(HTML.escape(text.title))</h1>

@@ -35,7 +35,7 @@ enum FindTokenPage {
         let invalid = cause == .noMatch ? " aria-invalid=\"true\" aria-describedby=\"number-error\"" : ""
         let summaryText = cause == .noMatch ? "<a href=\"#number\">\(sentence)</a>" : sentence
         return HTMLDocument.response(status: 404, language: language, title: "\(text("nav_find", in: language)) · \(text("site_name", in: language))",
-                                     head: "<meta name=\"robots\" content=\"noindex\">", body: """
+                                     text: text, head: "<meta name=\"robots\" content=\"noindex\">", body: """
             \(HTMLDocument.header(language: language, text: text))
             <main id="main">
             <h1>\(word("nav_find"))</h1>

@@ -1,15 +1,17 @@
 import FastCGI
 
 /// The document around the few pages fcgi-app renders itself (they must work without JavaScript):
-/// language, viewport, title, the site's stylesheet, never cached.
+/// language, viewport, title, the site's stylesheet and icon (their fingerprinted copies, cached
+/// for a year like the static pages'), never cached itself.
 enum HTMLDocument {
-    static func response(status: Int = 200, language: String, title: String, head: String = "", bodyAttributes: String = "",
-                         body: String, headers: [(name: String, value: String)] = []) -> Response {
+    static func response(status: Int = 200, language: String, title: String, text: InterfaceText, head: String = "",
+                         bodyAttributes: String = "", body: String, headers: [(name: String, value: String)] = []) -> Response {
         let html = """
             <!DOCTYPE html>
             <html lang="\(language)">
             <head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
-            <title>\(HTML.escape(title))</title><link rel="stylesheet" href="/assets/site.css">\(head)</head>
+            <title>\(HTML.escape(title))</title><link rel="stylesheet" href="\(text.asset("site_css", otherwise: "/assets/site.css"))">
+            <link rel="icon" href="\(text.asset("icon_svg", otherwise: "/assets/icon.svg"))" type="image/svg+xml">\(head)</head>
             <body\(bodyAttributes)>
             \(body)
             </body>

@@ -88,10 +88,12 @@ enum TokenPage {
             </form></details>
             """ } ?? "" : ""
         let bookAgain = active ? "" : "<p><a class=\"button\" href=\"\(OfficeBookingPage.address(office: token.officeCode, language: language))\">\(text.bookAgain)</a></p>"
-        let head = (active ? "<noscript><meta http-equiv=\"refresh\" content=\"30\"></noscript><script src=\"/assets/token.js\" defer></script>" : "")
-            + "<meta name=\"robots\" content=\"noindex\"><link rel=\"manifest\" href=\"/assets/manifest.webmanifest\"><script src=\"/assets/register.js\" defer></script>"
+        let script = { (key: String, plain: String) in "<script src=\"\(interfaceText.asset(key, otherwise: plain))\" defer></script>" }
+        let head = (active ? "<noscript><meta http-equiv=\"refresh\" content=\"30\"></noscript>" + script("token_js", "/assets/token.js") : "")
+            + "<meta name=\"robots\" content=\"noindex\"><link rel=\"manifest\" href=\"/assets/manifest.webmanifest\">"
+            + script("register_js", "/assets/register.js")
         return HTMLDocument.response(
-            language: language, title: "\(token.number) · \(text.title)", head: head,
+            language: language, title: "\(token.number) · \(text.title)", text: interfaceText, head: head,
             bodyAttributes: " data-state=\"\(token.state.rawValue)\"", body: """
             \(HTMLDocument.header(language: language, text: interfaceText,
                                   languageLinks: "/token/?id=\(token.id)&amp;\(query)&amp;lang="))

@@ -64,12 +64,13 @@ public struct SiteBuilder {
         try manager.createDirectory(at: staging, withIntermediateDirectories: true)
         do {
             let assets = try copyAssets(into: staging)
+            try pointManifestAtFingerprintedIcons(assets.urls, in: staging)
             let errorText = try publishErrorText(templates: templates, translations: translations, into: staging)
             let context = PageContext(translations: translations, catalog: catalog, pages: pages,
                                       assets: assets.urls.merging(errorText) { own, _ in own })
             try renderPages(pages, templates: templates, context: context, into: staging)
             if let catalog { try write(Array(try catalog.encoded()), to: staging.appendingPathComponent("catalog.json")) }
-            try write(try translations.interfaceStrings(), to: staging.appendingPathComponent(Translations.serverFile))
+            try write(try translations.interfaceStrings(assets: context.assets), to: staging.appendingPathComponent(Translations.serverFile))
             try write(Array(Sitemap.xml(pages: pages, baseURL: baseURL).utf8), to: staging.appendingPathComponent("sitemap.xml"))
             try write(Array(Sitemap.robots(baseURL: baseURL).utf8), to: staging.appendingPathComponent("robots.txt"))
             try write(Array(PublicReadme.text.utf8), to: staging.appendingPathComponent("README.md"))
@@ -127,6 +128,17 @@ public struct SiteBuilder {
             count += 1
         }
         return (count, urls)
+    }
+
+    /// The web manifest names its icons by their fingerprinted addresses, the very ones pages link
+    /// as their icon: a browser that reads both then fetches the icon once, and caches it.
+    private func pointManifestAtFingerprintedIcons(_ urls: [String: String], in staging: URL) throws {
+        let manifest = staging.appendingPathComponent("assets/manifest.webmanifest")
+        guard var text = try? String(contentsOf: manifest, encoding: .utf8) else { return }
+        for (plain, key) in [("/assets/icon.svg", "icon_svg"), ("/assets/icon-192.png", "icon_192_png"), ("/assets/icon-512.png", "icon_512_png")] {
+            if let fingerprinted = urls[key] { text = text.replacingOccurrences(of: "\"\(plain)\"", with: "\"\(fingerprinted)\"") }
+        }
+        try write(Array(text.utf8), to: manifest)
     }
 
     /// Writes an asset under its own name and a fingerprinted one; returns its key for the templates

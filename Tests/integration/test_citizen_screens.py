@@ -637,3 +637,34 @@ def test_gujarati_and_hindi_pages_write_numbers_with_the_digits_0_to_9(stack):
         assert not other_digits.search(body.decode()), (path, other_digits.findall(body.decode())[:5])
     # (and the address that had Gujarati digits says its PIN code as everywhere else)
     assert "વડોદરા 390007" in stack.get("/gu/offices/vad-247/")[2].decode()
+
+
+# The small waste: the icon fetched once, and fcgi-app's pages linking the assets cached for a year.
+
+def test_a_first_visit_fetches_the_icon_once_and_later_pages_not_at_all(stack):
+    browser = chromium(width=390, height=900)  # a fresh browser: nothing cached yet
+    log = stack.dir / "nginx" / "logs" / "access.log"
+    try:
+        def icon_fetches(path):
+            before = len(log.read_text().splitlines())
+            browser.get(stack.base + path)
+            time.sleep(1.5)  # the icon and the manifest are fetched after the page
+            return sum(1 for line in log.read_text().splitlines()[before:] if "/assets/icon" in line and ".svg" in line)
+        assert icon_fetches("/gu/") == 1
+        assert icon_fetches("/gu/book/") == 0 and icon_fetches("/gu/offices/") == 0
+    finally:
+        browser.quit()
+
+
+def test_pages_fcgi_app_renders_link_fingerprinted_assets_and_the_icon(stack):
+    fields = {"office": "VAD-247", "service": "bill-complaint", "name": "Asha", "phone": "9850000051", "language": "gu"}
+    answer = json.loads(stack.request("POST", "/api/v1/tokens", body=json.dumps(fields).encode(),
+                                      headers={"Content-Type": "application/json"})[2])
+    home = stack.get("/gu/")[2].decode()
+    for html in (stack.get(answer["page"])[2].decode(),
+                 post_form(stack, "/token/find", {"office": "VAD-247", "number": "X-1", "phone": "9850000052", "language": "gu"})[2]):
+        css = re.search(r'<link rel="stylesheet" href="(/assets/site\.[0-9a-f]+\.css)">', html).group(1)
+        icon = re.search(r'<link rel="icon" href="(/assets/icon\.[0-9a-f]+\.svg)"', html).group(1)
+        # the very addresses the static pages use, served to be cached for a year
+        assert css in home and icon in home
+        assert "immutable" in stack.get(css)[1]["Cache-Control"]
