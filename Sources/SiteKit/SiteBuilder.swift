@@ -113,21 +113,34 @@ public struct SiteBuilder {
     }
 
     /// Copies `Templates/assets/` under each file's own name and a fingerprinted one; returns the
-    /// fingerprinted addresses by key (`site.css` -> `site_css`) for the templates.
+    /// fingerprinted addresses by key (`site.css` -> `site_css`) for the templates. Stylesheets come
+    /// last, their `url(/assets/...)` references turned into the fingerprinted addresses (fonts).
     private func copyAssets(into staging: URL) throws -> (count: Int, urls: [String: String]) {
         let source = root.appendingPathComponent("Templates/assets")
         guard let walker = FileManager.default.enumerator(atPath: source.path) else { return (0, [:]) }
-        var urls: [String: String] = [:]
-        var count = 0
-        for case let relative as String in walker {
+        let files = walker.compactMap { $0 as? String }.filter { relative in
             var isFolder: ObjCBool = false
-            let file = source.appendingPathComponent(relative)
-            guard FileManager.default.fileExists(atPath: file.path, isDirectory: &isFolder), !isFolder.boolValue else { continue }
-            let (key, url) = try publishAsset(Array(try Data(contentsOf: file)), as: relative, into: staging)
+            return FileManager.default.fileExists(atPath: source.appendingPathComponent(relative).path, isDirectory: &isFolder) && !isFolder.boolValue
+        }.sorted { ($0.hasSuffix(".css") ? 1 : 0, $0) < ($1.hasSuffix(".css") ? 1 : 0, $1) }
+        var urls: [String: String] = [:]
+        var byPlainPath: [String: String] = [:]
+        for relative in files {
+            var bytes = Array(try Data(contentsOf: source.appendingPathComponent(relative)))
+            if relative.hasSuffix(".css") { bytes = Self.fingerprintedReferences(in: bytes, byPlainPath) }
+            let (key, url) = try publishAsset(bytes, as: relative, into: staging)
             urls[key] = url
-            count += 1
+            byPlainPath["/assets/\(relative)"] = url
         }
-        return (count, urls)
+        return (files.count, urls)
+    }
+
+    /// A stylesheet's `url(/assets/x)` as `url(/assets/x.<hash>)`, for the assets already published.
+    static func fingerprintedReferences(in bytes: [UInt8], _ byPlainPath: [String: String]) -> [UInt8] {
+        var text = String(decoding: bytes, as: UTF8.self)
+        for (plain, fingerprinted) in byPlainPath where text.contains(plain) {
+            text = text.replacingOccurrences(of: "url(\(plain))", with: "url(\(fingerprinted))")
+        }
+        return Array(text.utf8)
     }
 
     /// The web manifest names its icons by their fingerprinted addresses, the very ones pages link

@@ -668,3 +668,58 @@ def test_pages_fcgi_app_renders_link_fingerprinted_assets_and_the_icon(stack):
         # the very addresses the static pages use, served to be cached for a year
         assert css in home and icon in home
         assert "immutable" in stack.get(css)[1]["Cache-Control"]
+
+
+# 8. Gujarati and Devanagari fonts shipped for screens without them.
+
+FONT_URL = re.compile(r"url\((/assets/fonts/noto-sans-(gujarati|devanagari)-(\d00)\.[0-9a-f]+\.woff2)\)")
+
+
+def test_the_shipped_fonts_cover_every_letter_the_pages_show(stack):
+    import io
+    from fontTools.ttLib import TTFont
+    css = stack.get(re.search(r'href="(/assets/site\.[0-9a-f]+\.css)"', stack.get("/gu/")[2].decode()).group(1))[2].decode()
+    faces = FONT_URL.findall(css)
+    assert sorted((script, weight) for _, script, weight in faces) == [
+        ("devanagari", "400"), ("devanagari", "700"), ("gujarati", "400"), ("gujarati", "700")]
+    # Every Gujarati and Devanagari letter any page shows (static pages and fcgi-app's strings)
+    shown = {"gujarati": set(), "devanagari": set()}
+    texts = [p.read_text(encoding="utf-8") for p in (stack.dir / "public").rglob("*.html")]
+    texts.append((stack.dir / "public" / "interface-strings.json").read_text(encoding="utf-8"))
+    for text in texts:
+        for character in text:
+            if 0x0A80 <= ord(character) <= 0x0AFF:
+                shown["gujarati"].add(ord(character))
+            elif 0x0900 <= ord(character) <= 0x097F:
+                shown["devanagari"].add(ord(character))
+    assert len(shown["gujarati"]) > 40 and len(shown["devanagari"]) > 40
+    for url, script, weight in faces:
+        status, headers, body = stack.get(url)
+        # served as a web font, cached for a year, and light
+        assert status == 200 and headers["Content-Type"] == "font/woff2" and "immutable" in headers["Cache-Control"]
+        assert len(body) < 45_000, (url, len(body))
+        # and it draws every letter of its script the pages show: no boxes on a bare screen
+        covered = set(TTFont(io.BytesIO(body)).getBestCmap())
+        assert shown[script] <= covered, (url, sorted(hex(c) for c in shown[script] - covered))
+    # The licence travels with them
+    assert "SIL Open Font License" in stack.get("/assets/fonts/OFL.txt")[2].decode()
+
+
+def test_chromium_loads_the_shipped_fonts_and_draws_each_script_with_them(stack, browser):
+    from selenium.webdriver.common.by import By
+    browser.get(stack.base + "/gu/")
+    css = stack.get(browser.find_element(By.CSS_SELECTOR, "link[rel=stylesheet]").get_attribute("href")
+                    .replace(stack.base, ""))[2].decode()
+    for url, script, weight in FONT_URL.findall(css):
+        sample = "ગુજરાતી કતાર" if script == "gujarati" else "हिन्दी कतार"
+        # The shipped file itself (not the system's Noto), as the page's CSS names it
+        status, width = browser.execute_async_script("""
+            const [url, weight, sample, done] = arguments;
+            const face = new FontFace("Shipped " + url, "url(" + url + ")", { weight });
+            face.load().then((loaded) => {
+              document.fonts.add(loaded);
+              const context = document.createElement("canvas").getContext("2d");
+              context.font = weight + " 40px '" + loaded.family + "', monospace";
+              done([loaded.status, context.measureText(sample).width]);
+            }).catch((error) => done(["error " + error, 0]));""", url, weight, sample)
+        assert status == "loaded" and width > 100, (url, status, width)
