@@ -66,7 +66,7 @@ struct PageContext {
         case .section: context["children"] = children(of: page)
         case .service: if let service = catalog?.services.first(where: { $0.code == page.stem }) { context["service"] = serviceValues(service, page.language, t) }
         case .office: if let office = office(for: page) { context["office"] = officeValues(office, page.language, t) }
-        case .page, .officeBooking: break
+        case .page, .officeBooking, .notice: break
         }
         return context
     }

@@ -53,9 +53,12 @@ public struct SiteBuilder {
         }
         let loaded = try inputs.values()
         guard let templates = loaded[0] as? SiteTemplates, let translations = loaded[1] as? Translations,
-              let pages = loaded[2] as? [ContentPage], let catalog = loaded[3] as? Catalog? else {
+              let everyPage = loaded[2] as? [ContentPage], let catalog = loaded[3] as? Catalog? else {
             preconditionFailure("the build's inputs have the types read above")
         }
+        // Board notices are data for the display board, not pages of their own.
+        let pages = everyPage.filter { $0.kind != .notice }
+        let notices = try BoardNotices(pages: everyPage.filter { $0.kind == .notice && !$0.isFallback }, catalog: catalog).json()
 
         let staging = output.deletingLastPathComponent()
             .appendingPathComponent(".\(output.lastPathComponent).staging-\(ProcessInfo.processInfo.processIdentifier)")
@@ -70,6 +73,7 @@ public struct SiteBuilder {
                                       assets: assets.urls.merging(errorText) { own, _ in own })
             try renderPages(pages, templates: templates, context: context, into: staging)
             if let catalog { try write(Array(try catalog.encoded()), to: staging.appendingPathComponent("catalog.json")) }
+            try write(notices, to: staging.appendingPathComponent(BoardNotices.file))
             try write(try translations.interfaceStrings(assets: context.assets), to: staging.appendingPathComponent(Translations.serverFile))
             try write(Array(Sitemap.xml(pages: pages, baseURL: baseURL).utf8), to: staging.appendingPathComponent("sitemap.xml"))
             try write(Array(Sitemap.robots(baseURL: baseURL).utf8), to: staging.appendingPathComponent("robots.txt"))

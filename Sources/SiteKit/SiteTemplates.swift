@@ -37,6 +37,7 @@ struct SiteTemplates {
         case .service: "service"
         case .office: "office"
         case .officeBooking: "booking"
+        case .notice: "page"
         }
         return library.getTemplate(named: wanted) == nil ? "page" : wanted
     }

@@ -1,6 +1,7 @@
 """The citizen's screens as a citizen meets them (issue 15): each point through the real nginx,
 fcgi-app and headless Chromium, in the three languages where text matters."""
 import json
+import shutil
 import re
 import time
 import urllib.parse
@@ -723,3 +724,78 @@ def test_chromium_loads_the_shipped_fonts_and_draws_each_script_with_them(stack,
               done([loaded.status, context.measureText(sample).width]);
             }).catch((error) => done(["error " + error, 0]));""", url, weight, sample)
         assert status == "loaded" and width > 100, (url, status, width)
+
+
+# 12. Notices on the board, between the calls, never over them.
+
+def test_the_board_shows_this_offices_current_notices_beside_its_calls(own_stack, tmp_path):
+    import datetime
+    import subprocess
+    from selenium.webdriver.common.by import By
+    from stack import BIN, REPO
+    stack = own_stack
+    today = (datetime.datetime.now(datetime.timezone.utc) + datetime.timedelta(hours=5, minutes=30)).date()
+    day = lambda offset: (today + datetime.timedelta(days=offset)).isoformat()
+    # Given an editor's notices: one for Vadodara this week (in English and Gujarati), one for
+    # another office, one that ended yesterday; and the site rebuilt with them
+    project = tmp_path / "project"
+    for folder in ("Content", "Templates"):
+        shutil.copytree(REPO / folder, project / folder)
+    for language in ("en", "gu", "hi"):
+        shutil.rmtree(project / "Content" / language / "notices", ignore_errors=True)
+        (project / "Content" / language / "notices").mkdir()
+    def notice(language, name, title, offices, starts, ends, text):
+        front = f"---\ntitle: {title}\n" + (f"offices: [{offices}]\n" if offices else "") + f"starts: {starts}\nends: {ends}\n---\n"
+        (project / "Content" / language / "notices" / f"{name}.md").write_text(front + text + "\n", encoding="utf-8")
+    notice("en", "tank", "Water tank cleaning", "VAD-247", day(-1), day(1), "The hall's water cooler is **off** until noon.")
+    notice("gu", "tank", "પાણીની ટાંકીની સફાઈ", "VAD-247", day(-1), day(1), "બપોર સુધી હોલનું વોટર કૂલર **બંધ** છે.")
+    notice("en", "surat", "Surat only", "SRT-VRC", day(-1), day(1), "Not for Vadodara.")
+    notice("en", "old", "Last week's notice", None, day(-8), day(-1), "Over.")
+    subprocess.run([BIN / "sitegen", "build", "--root", project, "--output", stack.dir / "public"], check=True, capture_output=True)
+    board = chromium(width=1920, height=1080)
+    try:
+        # When the Vadodara board runs and a clerk calls someone
+        board.get(stack.base + "/display/?office=VAD-247")
+        band = board.find_element(By.ID, "notices")
+        deadline = time.monotonic() + 5
+        while not band.is_displayed():
+            assert time.monotonic() < deadline, "no notice shown"
+            time.sleep(0.1)
+        fields = {"office": "VAD-247", "service": "bill-complaint", "name": "Asha", "phone": "9850000061"}
+        stack.request("POST", "/api/v1/tokens", body=json.dumps(fields).encode(), headers={"Content-Type": "application/json"})
+        subprocess.run([BIN / "fcgi-app", "counter", "call-next", "--office", "VAD-247", "--number", "1",
+                        "--database", str(stack.database)], check=True, capture_output=True)
+        deadline = time.monotonic() + 5
+        while not board.find_elements(By.CSS_SELECTOR, "#calls li"):
+            assert time.monotonic() < deadline, "the call did not show"
+            time.sleep(0.1)
+        # Then its notice shows in Gujarati and English, with Markdown's emphasis, and no other
+        assert board.find_element(By.CSS_SELECTOR, "#notice [lang=gu] h3").text == "પાણીની ટાંકીની સફાઈ"
+        assert board.find_element(By.CSS_SELECTOR, "#notice [lang=en] h3").text == "Water tank cleaning"
+        assert board.find_element(By.CSS_SELECTOR, "#notice [lang=en] strong").text == "off"
+        assert "Surat only" not in board.page_source and "Last week" not in board.page_source
+        # and the calls keep their place on the screen: the band covers neither them nor the counters
+        notes = band.rect
+        for section in board.find_elements(By.CSS_SELECTOR, "#counters, .board .calls, .board .waits"):
+            other = section.rect
+            overlap = not (notes["y"] >= other["y"] + other["height"] or other["y"] >= notes["y"] + notes["height"]
+                           or notes["x"] >= other["x"] + other["width"] or other["x"] >= notes["x"] + notes["width"])
+            assert not overlap, (section.get_attribute("class"), notes, other)
+        assert notes["y"] + notes["height"] <= board.execute_script("return innerHeight"), "the band is off the screen"
+        SHOTS.mkdir(parents=True, exist_ok=True)
+        board.save_screenshot(str(SHOTS / "board-notice-1920.png"))
+        assert serious_violations(board) == []
+    finally:
+        board.quit()
+
+
+def test_a_notice_for_an_unknown_office_stops_the_build_with_file_and_line(tmp_path):
+    import subprocess
+    from stack import BIN, REPO
+    project = tmp_path / "project"
+    for folder in ("Content", "Templates"):
+        shutil.copytree(REPO / folder, project / folder)
+    (project / "Content" / "en" / "notices" / "typo.md").write_text(
+        "---\ntitle: Typo\noffices: [VAD-999]\nstarts: 2026-12-01\nends: 2026-12-02\n---\nText.\n", encoding="utf-8")
+    result = subprocess.run([BIN / "sitegen", "build", "--root", project, "--output", tmp_path / "out"], capture_output=True, text=True)
+    assert result.returncode != 0 and "Content/en/notices/typo.md:2" in result.stderr + result.stdout and "VAD-999" in result.stderr + result.stdout
