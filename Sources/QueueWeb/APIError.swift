@@ -8,12 +8,16 @@ public struct APIError: Error, Sendable, Equatable {
     public var message: String
     /// The request field at fault, if one is.
     public var field: String?
+    /// Where one code covers several refusals (`illegal_transition`, `counter_conflict`), which one:
+    /// pages word the refusal in their own language by it, never by the English `message`.
+    public var reason: String?
 
-    public init(status: Int, code: String, message: String, field: String? = nil) {
+    public init(status: Int, code: String, message: String, field: String? = nil, reason: String? = nil) {
         self.status = status
         self.code = code
         self.message = message
         self.field = field
+        self.reason = reason
     }
 
     public static func notFound(_ message: String) -> APIError {

@@ -1,4 +1,5 @@
 import FastCGI
+import Foundation
 import QueueCore
 
 /// The booking form again, for a form post (JavaScript off) that failed: the error, linked to its
@@ -8,7 +9,8 @@ enum BookingFormPage {
     static let fields = ["office", "service", "name", "phone", "email", "consumer_number", "priority", "language", "slot", "date",
                          "notify_choice", "notify_sms", "notify_email"]
 
-    static func response(for error: APIError, input: RequestBody, offices: [OfficeSummary], text interfaceText: InterfaceText) -> Response {
+    static func response(for error: APIError, input: RequestBody, offices: [OfficeSummary], text interfaceText: InterfaceText,
+                         closed: AppointmentOffer? = nil, now: Date = Date()) -> Response {
         let language = ["en", "gu", "hi"].contains(input["language"] ?? "") ? (input["language"] ?? "gu") : "gu"
         let text = BookingFormText(interfaceText, language: language)
         let value = { (name: String) in HTML.escape(input[name] ?? "") }
@@ -38,11 +40,15 @@ enum BookingFormPage {
             "<option value=\"\(code)\"\(code == (input["priority"] ?? "none") ? " selected" : "")>\(HTML.escape(text.priorities[code] ?? code))</option>"
         }.joined()
         let summaryLink = error.field.map { "<a href=\"#\($0)\">\(sentence)</a>" } ?? sentence
-        let hidden = ["slot", "date", "language", "idempotency_key"].compactMap { field in
+        let instead = closed.map { insteadOfWalkIn($0, office: chosenOffice, language: language, text: interfaceText, now: now) } ?? ""
+        // An offer of appointment times brings its own slot and date.
+        let kept = closed?.day == nil ? ["slot", "date", "language", "idempotency_key"] : ["language", "idempotency_key"]
+        let hidden = kept.compactMap { field in
             input[field].map { "<input type=\"hidden\" name=\"\(field)\" value=\"\(HTML.escape($0))\">" }
         }.joined()
-        return HTMLDocument.response(status: error.status, language: language, title: "\(text.title) · GUVNL Queue", body: """
-            \(HTMLDocument.header(language: "en"))
+        return HTMLDocument.response(status: error.status, language: language, title: "\(text.title) · \(interfaceText("site_name", in: language))",
+                                     text: interfaceText, body: """
+            \(HTMLDocument.header(language: language, text: interfaceText))
             <main id="main">
             <h1>\(HTML.escape(text.title))</h1>
             <div class="error-summary" role="alert"><h2>\(HTML.escape(text.summary))</h2><p>\(summaryLink)</p></div>
@@ -52,6 +58,7 @@ enum BookingFormPage {
             <select id="office" name="office"\(invalid("office"))>\(officeOptions)</select>
             <label for="service">\(HTML.escape(text.service))</label>\(message("service"))
             <select id="service" name="service"\(invalid("service"))>\(serviceOptions)</select>
+            \(instead)
             <label for="name">\(HTML.escape(text.name))</label>\(message("name"))
             <input id="name" name="name" autocomplete="name" maxlength="100" value="\(value("name"))"\(invalid("name"))>
             <label for="phone">\(HTML.escape(text.phone))</label>\(message("phone"))
@@ -72,5 +79,21 @@ enum BookingFormPage {
             </form>
             </main>
             """)
+    }
+
+    /// For a walk-in refused because the office is closed: when it opens, and the service's first
+    /// free appointment times to choose from (the first chosen), or why there are none.
+    private static func insteadOfWalkIn(_ offer: AppointmentOffer, office: OfficeSummary?, language: String,
+                                        text: InterfaceText, now: Date) -> String {
+        let word = { (key: String) in text(key, in: language) }
+        let calendar = CalendarText(text: text)
+        var html = ""
+        if let opens = offer.opensAt, let zone = office.flatMap({ TimeZone(identifier: $0.timeZone) }) {
+            let when = calendar.moment(opens, timeZone: zone, now: now, in: language)
+            html += "<p class=\"office-status\">\(HTML.escape(word("booking_closed_now").replacingOccurrences(of: "{opens}", with: when)))</p>"
+        }
+        guard offer.takesAppointments else { return html + "<p>\(HTML.escape(word("booking_closed_walk_in")))</p>" }
+        return html + (offer.choice(legend: word("booking_offer_title"), language: language, text: text)
+            ?? "<p>\(HTML.escape(word("booking_offer_none")))</p>")
     }
 }

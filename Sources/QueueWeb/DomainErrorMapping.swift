@@ -5,7 +5,22 @@ import QueueCore
 extension APIError {
     init(_ error: QueueError) {
         let (status, code, field) = Self.classify(error)
-        self.init(status: status, code: code, message: error.description, field: field)
+        self.init(status: status, code: code, message: error.description, field: field, reason: Self.reason(error))
+    }
+
+    /// Which of the refusals that share a code this is.
+    private static func reason(_ error: QueueError) -> String? {
+        switch error {
+        case .recallLimitReached: "recall_limit_reached"
+        case .recallsRemaining: "recalls_remaining"
+        case .alreadyRejoined: "already_rejoined"
+        case .transferToSameQueue: "transfer_to_same_queue"
+        case .counterNotOpen: "counter_not_open"
+        case .counterBusy: "counter_busy"
+        case .counterDoesNotServe: "counter_does_not_serve"
+        case .counterInAnotherOffice: "counter_in_another_office"
+        default: nil
+        }
     }
 
     /// Status, stable code and the request field at fault, for each domain error.

@@ -7,10 +7,11 @@ enum ErrorResponses {
             let code: String
             let message: String
             let field: String?
+            var reason: String? = nil
             let requestID: String?
 
             enum CodingKeys: String, CodingKey {
-                case code, message, field
+                case code, message, field, reason
                 case requestID = "request_id"
             }
         }
@@ -20,7 +21,7 @@ enum ErrorResponses {
     static func response(for error: APIError, allow: [String] = []) -> Response {
         var response = JSON.response(
             status: error.status,
-            Envelope(error: .init(code: error.code, message: error.message, field: error.field, requestID: nil)))
+            Envelope(error: .init(code: error.code, message: error.message, field: error.field, reason: error.reason, requestID: nil)))
         if error.status == 405 { response.headers.append(("Allow", allow.joined(separator: ", "))) }
         if error.status == 503 { response.headers.append(("Retry-After", error.code == "busy" ? "5" : "60")) }
         return response

@@ -11,6 +11,11 @@ public struct InterfaceText: Sendable {
         tables[language]?[key] ?? tables["en"]?[key] ?? key
     }
 
+    /// A fingerprinted asset's address (`site_css` -> `/assets/site.<hash>.css`), else its plain one.
+    func asset(_ key: String, otherwise plain: String) -> String {
+        tables["assets"]?[key] ?? plain
+    }
+
     func has(_ key: String, in language: String) -> Bool {
         tables[language]?[key] != nil || tables["en"]?[key] != nil
     }

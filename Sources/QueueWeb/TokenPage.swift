@@ -5,23 +5,19 @@ import QueueCore
 /// large, where they stand and how long they will likely wait, the counter once called, what to
 /// bring, and a QR code; it refreshes itself every 30 seconds while the token is active.
 enum TokenPage {
-    /// For a wrong or incomplete link: in all three languages, since the token's language is unknown.
-    static func notFound(findAgain: String) -> Response {
-        HTMLDocument.response(status: 404, language: "en", title: "Token not found", body: """
-            <main id="main">
-            <h1>Token not found</h1><p>No token matches. Check the link or the details, or find your token with its number and your mobile number.</p>
-            <h1 lang="gu">ટોકન મળ્યું નથી</h1><p lang="gu">આ લિંક કોઈ ટોકન સુધી લઈ જતી નથી. લિંક તપાસો, અથવા ટોકન નંબર અને મોબાઇલ નંબરથી તમારું ટોકન શોધો.</p>
-            <h1 lang="hi">टोकन नहीं मिला</h1><p lang="hi">यह लिंक किसी टोकन तक नहीं ले जाता। लिंक जाँचें, या टोकन नंबर और मोबाइल नंबर से अपना टोकन खोजें।</p>
-            <p><a href="\(findAgain)">Find my token · <span lang="gu">મારું ટોકન શોધો</span> · <span lang="hi">मेरा टोकन खोजें</span></a></p>
-            </main>
-            """)
+    /// An appointment's slot (for its end time) and, on the device that booked, the free times it
+    /// may move to.
+    struct Appointment {
+        var slot: SlotAvailability?
+        var move: AppointmentOffer?
     }
 
     /// The page for a holder of a view secret; the cancel button only on the device that booked.
+    /// - Parameter language: the language the citizen switched the page to, else the token's.
     static func render(_ status: TokenStatus, office: OfficeSummary?, secret: String, canManage: Bool,
-                       text interfaceText: InterfaceText) -> Response {
+                       text interfaceText: InterfaceText, language asked: String? = nil, appointment: Appointment? = nil) -> Response {
         let token = status.token
-        let language = token.citizen.language
+        let language = asked ?? token.citizen.language
         let text = TokenPageText(interfaceText, language: language)
         func local(_ name: LocalizedName) -> String {
             HTML.escape(name.named(language))
@@ -47,12 +43,18 @@ enum TokenPage {
                 \(estimate)
                 """
         case .booked:
+            // "Monday 7 December, 10:30–11:30", in the page's language.
+            let day = CalendarText(text: interfaceText).day(token.serviceDay, in: language)
+            let times = appointment?.slot.map { "\($0.starts)–\($0.ends)" } ?? token.slotStartsAt.map { Queue.clock($0) } ?? ""
             state = """
-                <p><span class="label">\(text.appointment)</span> <strong>\(HTML.escape(token.serviceDay)) \(token.slotStartsAt.map { Queue.clock($0) } ?? "")</strong></p>
+                <p><span class="label">\(text.appointment)</span> <strong>\(HTML.escape(day)), \(times)</strong></p>
                 <p>\(text.checkIn)</p>
+                <p><a href="/api/v1/tokens/\(token.id)/calendar.ics?secret=\(HTML.escape(secret))" download>\(text.addCalendar)</a></p>
                 """
         case .called:
-            state = "<p class=\"your-turn\" role=\"alert\">\(text.called) <strong>\(status.counterNumber.map(String.init) ?? "?")</strong></p>"
+            // Unmistakable from across the hall: its own colour and size (site.css), and the counter first.
+            let counter = "<strong>\(status.counterNumber.map(String.init) ?? "?")</strong>"
+            state = "<p class=\"your-turn\" role=\"alert\">\(text.yourTurn) <span class=\"go\">\(text.goNow.replacingOccurrences(of: "{n}", with: counter))</span></p>"
         case .serving:
             state = "<p class=\"your-turn\">\(text.serving) <strong>\(status.counterNumber.map(String.init) ?? "?")</strong></p>"
         case .served: state = "<p>\(text.served)</p>"
@@ -62,23 +64,41 @@ enum TokenPage {
         case .parked: state = "<p role=\"status\">\(HTML.escape(interfaceText("token_parked", in: language)))</p>"
         }
         let active = token.state.isActive
-        let documents = status.requiredDocuments.isEmpty ? "" : """
+        // Once served or cancelled, what to bring and the code to show no longer help; after a missed
+        // call the citizen may still rejoin at the counter, documents in hand.
+        let stillComing = ![.served, .cancelled].contains(token.state)
+        let documents = status.requiredDocuments.isEmpty || !stillComing ? "" : """
             <h2>\(text.documents)</h2>
             <ul>\(status.requiredDocuments.map { "<li>\(local($0))</li>" }.joined())</ul>
             """
         let query = "secret=\(HTML.escape(secret))"
+        // Cancelling asks first, without JavaScript: the button that cancels is inside a disclosure.
         let cancel = canManage && [.booked, .waiting].contains(token.state) ? """
-            <form method="post" action="/api/v1/tokens/\(token.id)/cancel?lang=\(language)" class="cancel">
+            <details class="cancel"><summary>\(text.cancel)</summary>
+            <form method="post" action="/api/v1/tokens/\(token.id)/cancel?lang=\(language)">
             <input type="hidden" name="secret" value="\(HTML.escape(secret))">
-            <p>\(text.cancelConfirm)</p><button type="submit">\(text.cancel)</button>
-            </form>
+            <p>\(text.cancelQuestion.replacingOccurrences(of: "{number}", with: HTML.escape(token.number)))</p>
+            <button type="submit">\(text.cancelYes)</button>
+            </form></details>
             """ : [.booked, .waiting].contains(token.state) ? "<p class=\"small\">\(text.cancelElsewhere)</p>" : ""
-        let head = (active ? "<noscript><meta http-equiv=\"refresh\" content=\"30\"></noscript><script src=\"/assets/token.js\" defer></script>" : "")
-            + "<meta name=\"robots\" content=\"noindex\"><link rel=\"manifest\" href=\"/assets/manifest.webmanifest\"><script src=\"/assets/register.js\" defer></script>"
+        let move = token.state == .booked && canManage ? appointment?.move.map { offer in """
+            <details class="move"><summary>\(text.move)</summary>
+            <form method="post" action="/api/v1/tokens/\(token.id)/reschedule?lang=\(language)">
+            \(offer.choice(legend: interfaceText("token_move_title", in: language), language: language, text: interfaceText)
+                ?? "<p>\(text.moveNone)</p>")
+            \(offer.day == nil ? "" : "<button type=\"submit\">\(text.moveYes)</button>")
+            </form></details>
+            """ } ?? "" : ""
+        let bookAgain = active ? "" : "<p><a class=\"button\" href=\"\(OfficeBookingPage.address(office: token.officeCode, language: language))\">\(text.bookAgain)</a></p>"
+        let script = { (key: String, plain: String) in "<script src=\"\(interfaceText.asset(key, otherwise: plain))\" defer></script>" }
+        let head = (active ? "<noscript><meta http-equiv=\"refresh\" content=\"30\"></noscript>" + script("token_js", "/assets/token.js") : "")
+            + "<meta name=\"robots\" content=\"noindex\"><link rel=\"manifest\" href=\"/assets/manifest.webmanifest\">"
+            + script("register_js", "/assets/register.js")
         return HTMLDocument.response(
-            language: language, title: "\(token.number) · \(text.title)", head: head,
+            language: language, title: "\(token.number) · \(text.title)", text: interfaceText, head: head,
             bodyAttributes: " data-state=\"\(token.state.rawValue)\"", body: """
-            \(HTMLDocument.header(language: language))
+            \(HTMLDocument.header(language: language, text: interfaceText,
+                                  languageLinks: "/token/?id=\(token.id)&amp;\(query)&amp;lang="))
             <main id="main" class="token-page">
             <h1>\(text.title)</h1>
             <p class="token-number">\(HTML.escape(token.number))</p>
@@ -86,8 +106,9 @@ enum TokenPage {
             \(text.office): <strong>\(office.map { local($0.names) } ?? HTML.escape(token.officeCode))</strong></p>
             <div class="token-state">\(state)</div>
             \(documents)
-            <p><img class="qr" src="/api/v1/tokens/\(token.id)/qr.svg?\(query)" alt="\(text.qr)" width="160" height="160"></p>
-            \(cancel)
+            \(active ? "<p><img class=\"qr\" src=\"/api/v1/tokens/\(token.id)/qr.svg?\(query)\" alt=\"\(text.qr)\" width=\"160\" height=\"160\"></p>" : "")
+            \(move)\(cancel)\(bookAgain)
+            \(active ? "<p class=\"small\">\(text.findAgain.replacingOccurrences(of: "{number}", with: HTML.escape(token.number))) <a href=\"\(language == "en" ? "/" : "/\(language)/")find/\">\(text.find)</a></p>" : "")
             \(active ? "<p class=\"small\">\(text.refresh)</p>" : "")
             </main>
             """, headers: [("Referrer-Policy", "no-referrer")])

@@ -13,9 +13,14 @@ enum TokenRoutes {
             } catch where body.wantsPage {
                 // A form post (JavaScript off) gets the form again, in its language, with what was typed.
                 guard let apiError = context.services.apiError(for: error) else { throw error }
-                var page = BookingFormPage.response(for: apiError, input: body,
-                                                    offices: (try? context.services.queue.offices(at: context.now)) ?? [],
-                                                    text: context.services.text)
+                let offices = (try? context.services.queue.offices(at: context.now)) ?? []
+                var closed: AppointmentOffer?
+                if let opensAt = AppointmentOffer.refusedWalkIn(error, body, queue: context.services.queue, now: context.now) {
+                    closed = AppointmentOffer.make(queue: context.services.queue, office: offices.first { $0.code == body["office"] },
+                                                    service: body["service"] ?? "", opensAt: opensAt, now: context.now)
+                }
+                var page = BookingFormPage.response(for: apiError, input: body, offices: offices, text: context.services.text,
+                                                    closed: closed, now: context.now)
                 if apiError.status == 503 { page.headers.append(("Retry-After", "60")) }
                 return page
             }
@@ -41,12 +46,25 @@ enum TokenRoutes {
             // The token page: its address is what the booking redirect, the QR code and SMS carry.
             guard let id = context.query["id"].flatMap({ Int64($0) }), let secret = context.query["secret"],
                   let token = try context.services.queue.token(id, viewSecret: secret) else {
-                return TokenPage.notFound(findAgain: "/find/")
+                return FindTokenPage.response(.brokenLink, input: nil, language: FindTokenPage.language(of: context),
+                                              offices: (try? context.services.queue.offices(at: context.now)) ?? [],
+                                              text: context.services.text)
             }
             let status = try context.services.queue.status(of: token, at: context.now)
             let office = try? context.services.queue.office(status.token.officeCode, at: context.now)
-            return TokenPage.render(status, office: office, secret: secret, canManage: TokenAccess.canManage(token, context.request),
-                                    text: context.services.text)
+            let asked = context.query["lang"].flatMap { ["en", "gu", "hi"].contains($0) ? $0 : nil }
+            let canManage = TokenAccess.canManage(token, context.request)
+            var appointment: TokenPage.Appointment?
+            if token.state == .booked, let slotID = token.slotID {
+                let queue = context.services.queue
+                let slot = try? queue.slots(office: token.officeCode, service: token.serviceCode, day: token.serviceDay, at: context.now)
+                    .first { $0.id == slotID }
+                appointment = TokenPage.Appointment(slot: slot, move: canManage ? AppointmentOffer.make(
+                    queue: queue, office: office, service: token.serviceCode, opensAt: nil, now: context.now,
+                    except: (slotID, token.serviceDay)) : nil)
+            }
+            return TokenPage.render(status, office: office, secret: secret, canManage: canManage,
+                                    text: context.services.text, language: asked, appointment: appointment)
         }
         router.add("POST", "/token/find") { context in
             // The find-my-token form: a POST, so that the phone number stays out of the address bar.
@@ -54,7 +72,11 @@ enum TokenRoutes {
             let language = ["en", "gu", "hi"].contains(body["language"] ?? "") ? (body["language"] ?? "en") : "en"
             let found = try? context.services.queue.lookup(office: body["office"] ?? "", number: body["number"] ?? "",
                                                           phone: body["phone"] ?? "", at: context.now)
-            guard let token = found ?? nil else { return TokenPage.notFound(findAgain: language == "en" ? "/find/" : "/\(language)/find/") }
+            guard let token = found ?? nil else {
+                return FindTokenPage.response(.noMatch, input: body, language: language,
+                                              offices: (try? context.services.queue.offices(at: context.now)) ?? [],
+                                              text: context.services.text)
+            }
             return redirectToTokenPage(token, viewSecret: try context.services.queue.grantView(of: token.id, at: context.now))
         }
         router.add("GET", "/api/v1/tokens/{id}/qr.svg") { context in
@@ -68,6 +90,22 @@ enum TokenRoutes {
             }
             return Response(status: 200, headers: [("Content-Type", "image/svg+xml"), ("Cache-Control", "private, max-age=86400")],
                             body: .bytes(Array(svg.utf8)))
+        }
+        router.add("GET", "/api/v1/tokens/{id}/calendar.ics") { context in
+            // "Add to calendar" for an appointment: read with the view secret, like the page.
+            let token = try TokenAccess.viewed(context, secret: context.query["secret"] ?? "")
+            let queue = context.services.queue
+            guard token.kind == .appointment, let slotID = token.slotID,
+                  let slot = try queue.slots(office: token.officeCode, service: token.serviceCode, day: token.serviceDay, at: context.now)
+                    .first(where: { $0.id == slotID }),
+                  let text = AppointmentCalendar(token: token, slot: slot, office: try queue.office(token.officeCode, at: context.now),
+                                                 language: token.citizen.language).text(now: context.now) else {
+                throw APIError(status: 409, code: "not_an_appointment", message: "This token is not an appointment.")
+            }
+            return Response(status: 200, headers: [("Content-Type", "text/calendar; charset=utf-8"),
+                                                   ("Content-Disposition", "attachment; filename=\"\(token.number).ics\""),
+                                                   ("Cache-Control", "private, no-store")],
+                            body: .bytes(Array(text.utf8)))
         }
         TokenChangeRoutes.register(in: &router, kioskKey: kioskKey)
     }

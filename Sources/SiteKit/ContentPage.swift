@@ -1,7 +1,9 @@
+import QueueCore
+
 /// A Markdown page of `Content/`, read and split, ready to render.
 struct ContentPage: Sendable {
     /// What a page is, which decides its template.
-    enum Kind: Sendable { case page, section, service, office }
+    enum Kind: Sendable { case page, section, service, office, officeBooking, notice }
 
     /// Path relative to the language folder, such as `index.md` or `services/name-change.md`.
     let relativePath: String
@@ -46,6 +48,8 @@ struct ContentPage: Sendable {
         if parts.last == "_index.md" { return .section }
         if parts.count == 2, parts[0] == "services" { return .service }
         if parts.count == 2, parts[0] == "offices" { return .office }
+        if parts.count == 2, parts[0] == Substring(OfficeBookingPage.folder) { return .officeBooking }
+        if parts.count == 2, parts[0] == Substring(BoardNotices.folder) { return .notice }
         return .page
     }
 

@@ -37,6 +37,7 @@ struct PageContext {
             "rootPath": page.language == "en" ? "/" : "/\(page.language)/",
             "url": page.url,
             "assets": assets,
+            "errorTextJS": assets[ErrorTextScripts.assetKey(page.language)] ?? "",
             "languages": ContentLoader.languages.map { code in
                 ["code": code, "name": Self.languageNames[code] ?? code, "url": page.url(in: code), "current": code == page.language]
             },
@@ -53,11 +54,19 @@ struct PageContext {
             context["offices"] = catalog.offices.map { ["code": $0.code, "name": Self.localized($0.names, page.language)] }
             context["services"] = catalog.services.map { ["code": $0.code, "name": Self.localized($0.names, page.language)] }
         }
+        if page.kind == .officeBooking, let office = catalog?.offices.first(where: { $0.code == page.metadata.code }) {
+            // This office's form: the office fixed, and only the services it offers.
+            let offered = Set(office.services.map(\.code))
+            context["bookingOffice"] = ["code": office.code, "name": Self.localized(office.names, page.language),
+                                        "url": officeURL(office, page.language)]
+            context["services"] = (catalog?.services ?? []).filter { offered.contains($0.code) }
+                .map { ["code": $0.code, "name": Self.localized($0.names, page.language)] }
+        }
         switch page.kind {
         case .section: context["children"] = children(of: page)
         case .service: if let service = catalog?.services.first(where: { $0.code == page.stem }) { context["service"] = serviceValues(service, page.language, t) }
         case .office: if let office = office(for: page) { context["office"] = officeValues(office, page.language, t) }
-        case .page: break
+        case .page, .officeBooking, .notice: break
         }
         return context
     }
@@ -101,6 +110,7 @@ struct PageContext {
         let byDay = Dictionary(grouping: office.hours, by: \.weekday)
         return [
             "code": office.code,
+            "bookURL": OfficeBookingPage.address(office: office.code, language: language),
             "address": Self.localized(office.address, language),
             "map": office.mapURL ?? "",
             "discom": discom.map { Self.localized($0.names, language) } ?? office.discom,
@@ -111,7 +121,7 @@ struct PageContext {
             },
             "services": office.services.compactMap { offered in
                 catalog?.services.first { $0.code == offered.code }.map { service in
-                    ["name": Self.localized(service.names, language),
+                    ["name": Self.localized(service.names, language), "code": service.code,
                      "url": (language == "en" ? "/" : "/\(language)/") + "services/\(service.code)/"]
                 }
             },

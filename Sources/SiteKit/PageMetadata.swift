@@ -6,4 +6,8 @@ struct PageMetadata: Decodable, Sendable {
     let code: String?
     /// A template other than the page kind's own, such as `booking`.
     let layout: String?
+    /// A board notice's offices (codes; none: every office) and its first and last day (`YYYY-MM-DD`).
+    var offices: [String]? = nil
+    var starts: String? = nil
+    var ends: String? = nil
 }

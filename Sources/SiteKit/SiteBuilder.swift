@@ -46,16 +46,19 @@ public struct SiteBuilder {
                 switch index {
                 case 0: try SiteTemplates(directory: root.appendingPathComponent("Templates"))
                 case 1: try Translations(directory: root.appendingPathComponent("Templates/i18n"))
-                case 2: Self.withFallbacks(try ContentLoader(contentDirectory: contentFolder).load())
+                case 2: OfficeBookingPages.adding(to: Self.withFallbacks(try ContentLoader(contentDirectory: contentFolder).load()))
                 default: hasCatalog ? try CatalogBuilder(content: contentFolder).build() as Any : Optional<Catalog>.none as Any
                 }
             })
         }
         let loaded = try inputs.values()
         guard let templates = loaded[0] as? SiteTemplates, let translations = loaded[1] as? Translations,
-              let pages = loaded[2] as? [ContentPage], let catalog = loaded[3] as? Catalog? else {
+              let everyPage = loaded[2] as? [ContentPage], let catalog = loaded[3] as? Catalog? else {
             preconditionFailure("the build's inputs have the types read above")
         }
+        // Board notices are data for the display board, not pages of their own.
+        let pages = everyPage.filter { $0.kind != .notice }
+        let notices = try BoardNotices(pages: everyPage.filter { $0.kind == .notice && !$0.isFallback }, catalog: catalog).json()
 
         let staging = output.deletingLastPathComponent()
             .appendingPathComponent(".\(output.lastPathComponent).staging-\(ProcessInfo.processInfo.processIdentifier)")
@@ -64,10 +67,14 @@ public struct SiteBuilder {
         try manager.createDirectory(at: staging, withIntermediateDirectories: true)
         do {
             let assets = try copyAssets(into: staging)
-            let context = PageContext(translations: translations, catalog: catalog, pages: pages, assets: assets.urls)
+            try pointManifestAtFingerprintedIcons(assets.urls, in: staging)
+            let errorText = try publishErrorText(templates: templates, translations: translations, into: staging)
+            let context = PageContext(translations: translations, catalog: catalog, pages: pages,
+                                      assets: assets.urls.merging(errorText) { own, _ in own })
             try renderPages(pages, templates: templates, context: context, into: staging)
             if let catalog { try write(Array(try catalog.encoded()), to: staging.appendingPathComponent("catalog.json")) }
-            try write(try translations.interfaceStrings(), to: staging.appendingPathComponent(Translations.serverFile))
+            try write(notices, to: staging.appendingPathComponent(BoardNotices.file))
+            try write(try translations.interfaceStrings(assets: context.assets), to: staging.appendingPathComponent(Translations.serverFile))
             try write(Array(Sitemap.xml(pages: pages, baseURL: baseURL).utf8), to: staging.appendingPathComponent("sitemap.xml"))
             try write(Array(Sitemap.robots(baseURL: baseURL).utf8), to: staging.appendingPathComponent("robots.txt"))
             try write(Array(PublicReadme.text.utf8), to: staging.appendingPathComponent("README.md"))
@@ -110,26 +117,65 @@ public struct SiteBuilder {
     }
 
     /// Copies `Templates/assets/` under each file's own name and a fingerprinted one; returns the
-    /// fingerprinted addresses by key (`site.css` -> `site_css`) for the templates.
+    /// fingerprinted addresses by key (`site.css` -> `site_css`) for the templates. Stylesheets come
+    /// last, their `url(/assets/...)` references turned into the fingerprinted addresses (fonts).
     private func copyAssets(into staging: URL) throws -> (count: Int, urls: [String: String]) {
         let source = root.appendingPathComponent("Templates/assets")
         guard let walker = FileManager.default.enumerator(atPath: source.path) else { return (0, [:]) }
-        var urls: [String: String] = [:]
-        var count = 0
-        for case let relative as String in walker {
+        let files = walker.compactMap { $0 as? String }.filter { relative in
             var isFolder: ObjCBool = false
-            let file = source.appendingPathComponent(relative)
-            guard FileManager.default.fileExists(atPath: file.path, isDirectory: &isFolder), !isFolder.boolValue else { continue }
-            let bytes = Array(try Data(contentsOf: file))
-            let folder = (relative as NSString).deletingLastPathComponent
-            let named = Fingerprint.name((relative as NSString).lastPathComponent, bytes: bytes)
-            let fingerprinted = folder.isEmpty ? named : "\(folder)/\(named)"
-            try write(bytes, to: staging.appendingPathComponent("assets/\(relative)"))
-            try write(bytes, to: staging.appendingPathComponent("assets/\(fingerprinted)"))
-            urls[String(relative.map { $0.isLetter || $0.isNumber ? $0 : "_" })] = "/assets/\(fingerprinted)"
-            count += 1
+            return FileManager.default.fileExists(atPath: source.appendingPathComponent(relative).path, isDirectory: &isFolder) && !isFolder.boolValue
+        }.sorted { ($0.hasSuffix(".css") ? 1 : 0, $0) < ($1.hasSuffix(".css") ? 1 : 0, $1) }
+        var urls: [String: String] = [:]
+        var byPlainPath: [String: String] = [:]
+        for relative in files {
+            var bytes = Array(try Data(contentsOf: source.appendingPathComponent(relative)))
+            if relative.hasSuffix(".css") { bytes = Self.fingerprintedReferences(in: bytes, byPlainPath) }
+            let (key, url) = try publishAsset(bytes, as: relative, into: staging)
+            urls[key] = url
+            byPlainPath["/assets/\(relative)"] = url
         }
-        return (count, urls)
+        return (files.count, urls)
+    }
+
+    /// A stylesheet's `url(/assets/x)` as `url(/assets/x.<hash>)`, for the assets already published.
+    static func fingerprintedReferences(in bytes: [UInt8], _ byPlainPath: [String: String]) -> [UInt8] {
+        var text = String(decoding: bytes, as: UTF8.self)
+        for (plain, fingerprinted) in byPlainPath where text.contains(plain) {
+            text = text.replacingOccurrences(of: "url(\(plain))", with: "url(\(fingerprinted))")
+        }
+        return Array(text.utf8)
+    }
+
+    /// The web manifest names its icons by their fingerprinted addresses, the very ones pages link
+    /// as their icon: a browser that reads both then fetches the icon once, and caches it.
+    private func pointManifestAtFingerprintedIcons(_ urls: [String: String], in staging: URL) throws {
+        let manifest = staging.appendingPathComponent("assets/manifest.webmanifest")
+        guard var text = try? String(contentsOf: manifest, encoding: .utf8) else { return }
+        for (plain, key) in [("/assets/icon.svg", "icon_svg"), ("/assets/icon-192.png", "icon_192_png"), ("/assets/icon-512.png", "icon_512_png")] {
+            if let fingerprinted = urls[key] { text = text.replacingOccurrences(of: "\"\(plain)\"", with: "\"\(fingerprinted)\"") }
+        }
+        try write(Array(text.utf8), to: manifest)
+    }
+
+    /// Writes an asset under its own name and a fingerprinted one; returns its key for the templates
+    /// (`site.css` -> `site_css`) and its fingerprinted address.
+    private func publishAsset(_ bytes: [UInt8], as relative: String, into staging: URL) throws -> (key: String, url: String) {
+        let folder = (relative as NSString).deletingLastPathComponent
+        let named = Fingerprint.name((relative as NSString).lastPathComponent, bytes: bytes)
+        let fingerprinted = folder.isEmpty ? named : "\(folder)/\(named)"
+        try write(bytes, to: staging.appendingPathComponent("assets/\(relative)"))
+        try write(bytes, to: staging.appendingPathComponent("assets/\(fingerprinted)"))
+        return (String(relative.map { $0.isLetter || $0.isNumber ? $0 : "_" }), "/assets/\(fingerprinted)")
+    }
+
+    /// The per-language scripts that word API errors, as assets.
+    private func publishErrorText(templates: SiteTemplates, translations: Translations, into staging: URL) throws -> [String: String] {
+        var urls: [String: String] = [:]
+        for script in try ErrorTextScripts(templates: templates, translations: translations).scripts() {
+            urls[ErrorTextScripts.assetKey(script.language)] = try publishAsset(script.bytes, as: "error-text-\(script.language).js", into: staging).url
+        }
+        return urls
     }
 
     /// `Templates/root/` goes to the top of the site as it is (the service worker must live at `/sw.js`).

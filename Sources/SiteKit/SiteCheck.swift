@@ -24,6 +24,7 @@ public struct SiteCheck {
         guard let pages = try? ContentLoader(contentDirectory: content).load() else { return problems }
         for page in pages {
             problems += brokenLinks(in: page, built: output)
+            problems += NumeralPolicy.problems(in: "Content/\(page.language)/\(page.relativePath)", root: root)
         }
         let present = Set(pages.map { "\($0.language)/\($0.relativePath)" })
         for page in pages where page.language == "en" {
@@ -33,6 +34,8 @@ public struct SiteCheck {
             }
         }
         if let translations = try? Translations(directory: root.appendingPathComponent("Templates/i18n")) {
+            problems += unknownStrings(known: translations.table(for: "en"))
+            problems += ContentLoader.languages.flatMap { NumeralPolicy.problems(in: "Templates/i18n/\($0).yaml", root: root) }
             for language in ContentLoader.languages where language != "en" {
                 for key in translations.missing(in: language) {
                     problems.append(SiteError(step: "check", file: "Templates/i18n/\(language).yaml", line: 1,
@@ -67,6 +70,32 @@ public struct SiteCheck {
                 if !SMSTemplates.conforms(text, template: registered.text) {
                     problems.append(SiteError(step: "check", file: file, line: line,
                                               reason: "SMS text '\(key)' does not match its DLT template \(registered.id) word for word (registered: \"\(registered.text)\"); the worker would refuse to send it"))
+                }
+            }
+        }
+        return problems
+    }
+
+    /// Interface strings a template shows (`{{t.key}}`) that no language has: Mustache would show
+    /// nothing in their place, in every language.
+    private func unknownStrings(known: [String: String]) -> [SiteError] {
+        let folder = root.appendingPathComponent("Templates")
+        let names = ((try? FileManager.default.contentsOfDirectory(atPath: folder.path)) ?? []).filter { $0.hasSuffix(".mustache") }.sorted()
+        var problems: [SiteError] = []
+        for name in names {
+            let text = (try? String(contentsOf: folder.appendingPathComponent(name), encoding: .utf8)) ?? ""
+            for (index, line) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
+                var rest = Substring(line)
+                while let start = rest.range(of: "t.") {
+                    let before = rest[..<start.lowerBound].last
+                    let key = rest[start.upperBound...].prefix { $0.isLetter || $0.isNumber || $0 == "_" }
+                    rest = rest[start.upperBound...]
+                    // Only `{{t.key}}`, `{{#t.key}}` and the like: the mark right before, the closing braces right after.
+                    guard let before, "{#^/&".contains(before), rest.dropFirst(key.count).hasPrefix("}}"), !key.isEmpty else { continue }
+                    if known[String(key)] == nil {
+                        problems.append(SiteError(step: "check", file: "Templates/\(name)", line: index + 1,
+                                                  reason: "interface string 't.\(key)' is in no language (Templates/i18n/en.yaml lacks it)"))
+                    }
                 }
             }
         }

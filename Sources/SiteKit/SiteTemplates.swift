@@ -36,9 +36,13 @@ struct SiteTemplates {
         case .section: "section"
         case .service: "service"
         case .office: "office"
+        case .officeBooking: "booking"
+        case .notice: "page"
         }
         return library.getTemplate(named: wanted) == nil ? "page" : wanted
     }
+
+    func has(_ name: String) -> Bool { library.getTemplate(named: name) != nil }
 
     func render(_ context: [String: Any], with name: String) throws -> String {
         guard let html = library.render(context, withTemplate: name) else {

@@ -27,13 +27,18 @@ struct Translations {
     }
 
     /// The file fcgi-app reads for the pages it renders itself (the token page, the booking form
-    /// sent again with an error): every language's strings, English filling the gaps, as JSON.
+    /// sent again with an error): every language's strings, English filling the gaps, as JSON; and
+    /// under `assets` the fingerprinted asset addresses (`site_css`), so its pages link the copies
+    /// cached for a year, as the static pages do.
     static let serverFile = "interface-strings.json"
+    static let assetsTable = "assets"
 
-    func interfaceStrings() throws -> [UInt8] {
+    func interfaceStrings(assets: [String: String] = [:]) throws -> [UInt8] {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys]
-        return Array(try encoder.encode(Dictionary(uniqueKeysWithValues: ContentLoader.languages.map { ($0, table(for: $0)) })))
+        var tables = Dictionary(uniqueKeysWithValues: ContentLoader.languages.map { ($0, table(for: $0)) })
+        tables[Self.assetsTable] = assets
+        return Array(try encoder.encode(tables))
     }
 
     /// Keys English has that a language lacks.

@@ -1,5 +1,6 @@
-// The booking form, enhanced: only the services the chosen office offers, and appointment times
-// loaded from the office's free slots. Without JavaScript the same form books a token for today.
+// The booking form, enhanced: only the services the chosen office offers, whether each office is
+// open now (a closed one steers to an appointment), and appointment times loaded from the office's
+// free slots. Without JavaScript the same form books a token for today.
 (function () {
   "use strict";
   var form = document.querySelector(".booking-form");
@@ -26,7 +27,8 @@
   } catch (unavailable) { /* no storage: the nonce nginx wrote stays */ }
 
   var wanted = new URLSearchParams(location.search);
-  if (wanted.get("office")) { office.value = wanted.get("office"); }
+  // An office's own booking page names its office; the general one may be asked for one.
+  if (office.tagName === "SELECT" && wanted.get("office")) { office.value = wanted.get("office"); }
 
   function officeEntry() {
     return catalog && catalog.offices.filter(function (entry) { return entry.code === office.value; })[0];
@@ -49,13 +51,58 @@
     showWhen();
   }
 
+  // Open now, or closed and when it opens again: a closed office takes appointments only.
+  var officeNow = null, statusBox = form.querySelector("#office-status"), nowChoice = form.querySelector("input[name=when][value=now]");
+  function loadOfficeState() {
+    var code = office.value;
+    fetch("/api/v1/offices/" + encodeURIComponent(code) + "/queue", { headers: { Accept: "application/json" } })
+      .then(function (response) { return response.ok ? response.json() : null; }).then(function (snapshot) {
+        if (code !== office.value) { return; }
+        officeNow = snapshot;
+        showWhen();
+      }).catch(function () { officeNow = null; statusBox.hidden = true; });
+  }
+  function showOfficeState(takesAppointments) {
+    var closed = !!(officeNow && officeNow.is_open_now === false);
+    statusBox.hidden = !officeNow;
+    nowChoice.disabled = closed;
+    if (!officeNow) { return; }
+    if (!closed) { statusBox.textContent = text("open"); return; }
+    var opens = officeNow.opens_at ? PageKit.opening(new Date(officeNow.opens_at)) : "";
+    statusBox.textContent = text("closed").replace("{opens}", opens) + " " +
+      (takesAppointments ? text("closed-appointment") : text("closed-walk-in"));
+    if (takesAppointments) {
+      form.querySelector("input[name=when][value=appointment]").checked = true;
+      // Times from the day it opens again, rather than today's, which are over.
+      if (!date.value && officeNow.opens_at) {
+        date.value = new Date(officeNow.opens_at).toLocaleDateString("en-CA", { timeZone: "Asia/Kolkata" });
+      }
+    }
+  }
+  // Each office choice says whether it is open now.
+  function markOffices() {
+    if (office.tagName !== "SELECT") { return; }
+    fetch("/api/v1/offices", { headers: { Accept: "application/json" } }).then(function (response) { return response.json(); })
+      .then(function (body) {
+        (body.offices || []).forEach(function (entry) {
+          var option = office.querySelector("option[value='" + entry.code + "']");
+          if (!option) { return; }
+          var name = option.getAttribute("data-name") || option.textContent;
+          option.setAttribute("data-name", name);
+          option.textContent = text(entry.is_open_now ? "option-open" : "option-closed").replace("{name}", name);
+        });
+      }).catch(function () { /* the names stay plain */ });
+  }
+
   function showWhen() {
     var takesAppointments = !!(serviceEntry() && serviceEntry().takes_appointments);
+    showOfficeState(takesAppointments);
     when.hidden = !takesAppointments;
     when.disabled = !takesAppointments;
     var wantsAppointment = takesAppointments && form.querySelector("input[name=when]:checked").value === "appointment";
     appointment.hidden = !wantsAppointment;
     slot.disabled = !wantsAppointment;
+    date.disabled = !wantsAppointment;
     slot.required = wantsAppointment;
     if (wantsAppointment) { loadSlots(); }
   }
@@ -63,6 +110,18 @@
   function localDay(offset) {
     var day = new Date(Date.now() + offset * 86400000 + 330 * 60000); // the offices keep India time
     return day.toISOString().slice(0, 10);
+  }
+
+  // No free time: say so plainly when the office is closed that weekday or that day (a holiday).
+  function whyNoTimes(slots) {
+    var day = new Date(date.value + "T00:00:00Z");
+    var weekday = (day.getUTCDay() + 6) % 7 + 1; // 1 = Monday, as the catalogue counts
+    var entry = officeEntry();
+    if (entry && entry.hours && !entry.hours.some(function (hours) { return hours.weekday === weekday; })) {
+      return text("closed-day").replace("{weekday}", day.toLocaleDateString(document.documentElement.lang + "-IN", { weekday: "long", timeZone: "UTC" }));
+    }
+    if (date.value > localDay(0) && slots.length > 0 && slots.every(function (slot) { return slot.is_past; })) { return text("holiday"); }
+    return text("none");
   }
 
   var request = 0;
@@ -77,7 +136,7 @@
       return response.json().then(function (body) { return { ok: response.ok, body: body }; });
     }).then(function (answer) {
       if (mine !== request) { return; }
-      if (!answer.ok) { status.textContent = (answer.body.error && answer.body.error.message) || text("failed"); return; }
+      if (!answer.ok) { status.textContent = ErrorText.of(answer.body.error, text("failed")); return; }
       var free = 0;
       answer.body.slots.forEach(function (item) {
         if (item.is_past) { return; }
@@ -89,7 +148,7 @@
         if (!option.disabled) { free += 1; }
         slot.appendChild(option);
       });
-      status.textContent = free > 0 ? "" : text("none");
+      status.textContent = free > 0 ? "" : whyNoTimes(answer.body.slots);
       var firstFree = Array.prototype.filter.call(slot.options, function (option) { return !option.disabled; })[0];
       if (firstFree) { slot.value = firstFree.value; }
     }).catch(function () {
@@ -99,7 +158,7 @@
 
   date.min = localDay(0);
   date.max = localDay(30);
-  office.addEventListener("change", showServicesOfOffice);
+  office.addEventListener("change", function () { showServicesOfOffice(); loadOfficeState(); });
   service.addEventListener("change", showWhen);
   date.addEventListener("change", loadSlots);
   Array.prototype.forEach.call(form.querySelectorAll("input[name=when]"), function (radio) {
@@ -108,5 +167,7 @@
   fetch("/catalog.json").then(function (response) { return response.json(); }).then(function (body) {
     catalog = body;
     showServicesOfOffice();
+    loadOfficeState();
+    markOffices();
   }).catch(function () { /* the full list stays; the server checks the choice */ });
 })();

@@ -82,7 +82,7 @@
     $("closed").hidden = !closed;
     $("choose-token").disabled = closed;
     if (!closed) { return; }
-    var text = words.closed.replace("{opens}", snapshot.opens_at ? opening(new Date(snapshot.opens_at)) : "");
+    var text = words.closed.replace("{opens}", snapshot.opens_at ? PageKit.opening(new Date(snapshot.opens_at)) : "");
     if (snapshot.holiday) { text = words.holiday.replace("{reason}", snapshot.holiday) + " " + text; }
     $("closed").textContent = text;
   }
@@ -139,7 +139,7 @@
   }
   function failed(answer) {
     if (answer.body && answer.body.error && answer.body.error.code === "kiosk_not_enrolled") { show("step-setup"); clearTimeout(idle); return; }
-    say((answer.body && answer.body.error && answer.body.error.message) || words.offline);
+    say(ErrorText.of(answer.body && answer.body.error, words.offline));
     var field = answer.body && answer.body.error && answer.body.error.field;
     var input = field === "phone" ? ($("step-check-in").hidden ? $("kiosk-phone") : $("check-in-phone"))
       : field === "consumer_number" ? $("kiosk-consumer") : null;

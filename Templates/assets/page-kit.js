@@ -1,4 +1,4 @@
-// What the staff and office pages share: elements by id, the page's interface strings (rendered by
+// What the staff, office and booking pages share: elements by id, the page's interface strings (rendered by
 // sitegen into <template id="text">, already in the right languages), new elements with text (never
 // HTML, so nothing from the server is parsed as markup), messages, catalogue names.
 var PageKit = (function () {
@@ -33,5 +33,13 @@ var PageKit = (function () {
     var entry = catalog && catalog[list].filter(function (item) { return item.code === code; })[0];
     return entry ? localName(entry.names) : code;
   }
-  return { byID: byID, words: words, element: element, say: say, localName: localName, catalogName: catalogName };
+  // When an office opens again, in the office's time (India): "14:30" today, else "Monday 7 December 10:30".
+  function opening(when) {
+    var lang = document.documentElement.lang;
+    var time = when.toLocaleTimeString(lang + "-IN", { timeZone: "Asia/Kolkata", hour: "2-digit", minute: "2-digit", hour12: false });
+    var day = function (date) { return date.toLocaleDateString("en-CA", { timeZone: "Asia/Kolkata" }); };
+    if (day(when) === day(new Date())) { return time; }
+    return when.toLocaleDateString(lang + "-IN", { timeZone: "Asia/Kolkata", weekday: "long", day: "numeric", month: "long" }) + " " + time;
+  }
+  return { byID: byID, words: words, element: element, say: say, localName: localName, catalogName: catalogName, opening: opening };
 })();

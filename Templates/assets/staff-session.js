@@ -29,7 +29,8 @@ var StaffSession = (function () {
     });
   }
   function errorText(answer) {
-    return (answer.body && answer.body.error && answer.body.error.message) || ("HTTP " + answer.status);
+    // In the page's language, by the error's code: never the API's English message.
+    return ErrorText.of(answer.body && answer.body.error);
   }
   // The sign-in form (Templates/sign-in.mustache) and sign-out button of a staff page: shows the form
   // until someone signs in, then hands the member of staff to the page.

@@ -7,7 +7,9 @@
 const CACHE = "guvnl-queue-v1";
 const SHELL = ["/", "/gu/", "/hi/", "/book/", "/gu/book/", "/hi/book/", "/find/", "/gu/find/", "/hi/find/",
                "/assets/site.css", "/assets/token.js", "/assets/register.js", "/assets/manifest.webmanifest",
-               "/assets/icon.svg", "/assets/icon-192.png"];
+               "/assets/icon-192.png"];
+// (Not the page icon: pages link its fingerprinted copy, cached for a year; fetching the plain one
+// here as well made every first visit fetch it twice.)
 const OFFLINE_NOTE = {
   en: "You are offline. This is your token as it was at {time}; it updates when you are back online.",
   gu: "તમે ઓફલાઇન છો. આ તમારું ટોકન {time} વાગ્યે જેવું હતું તેવું છે; ઓનલાઇન થતાં તે તાજું થશે.",

@@ -68,7 +68,7 @@ struct CitizenRoutesTests {
         let vadodara = try #require(offices.last)
         #expect(vadodara["is_open_now"] as? Bool == true)
         let names = try #require(vadodara["names"] as? [String: String])
-        #expect(names["gu"] == "વડોદરા ૨૪×૭ ગ્રાહક સેવા કેન્દ્ર")
+        #expect(names["gu"] == "વડોદરા 24×7 ગ્રાહક સેવા કેન્દ્ર")
         #expect((vadodara["services"] as? [[String: Any]])?.count == 4)
         #expect(try get("/api/v1/offices/NOPE").status == 404)
     }

@@ -1,4 +1,5 @@
 import Foundation
+import QueueCore
 import Testing
 @testable import SiteKit
 
@@ -35,6 +36,28 @@ struct RealSiteTests {
         #expect(sitemap.contains("/services/") && !sitemap.contains("/staff/") && !sitemap.contains("/kiosk/"))
         let robots = try String(contentsOf: output.appendingPathComponent("robots.txt"), encoding: .utf8)
         #expect(robots.contains("Disallow: /gu/admin/") && robots.contains("Disallow: /display/"))
+    }
+
+    @Test func eachOfficeHasItsOwnBookingPageOfferingOnlyItsServices() throws {
+        // Given the real site, built
+        let output = FileManager.default.temporaryDirectory.appendingPathComponent("real-site-\(UUID().uuidString.prefix(8))")
+        defer { try? FileManager.default.removeItem(at: output) }
+        try SiteBuilder(root: Self.repository, output: output).build()
+        let catalog = try Catalog.decode(Data(contentsOf: output.appendingPathComponent("catalog.json")))
+        let vadodara = try #require(catalog.offices.first { $0.code == "VAD-247" })
+        for language in ["en", "gu", "hi"] {
+            // When a citizen opens the Vadodara office's page and its booking page
+            let prefix = language == "en" ? "" : "\(language)/"
+            let officePage = try String(contentsOf: output.appendingPathComponent("\(prefix)offices/vad-247/index.html"), encoding: .utf8)
+            let booking = try String(contentsOf: output.appendingPathComponent("\(prefix)book/vad-247/index.html"), encoding: .utf8)
+            // Then the office page links to it, and it books at that office, offering exactly its services
+            #expect(officePage.contains("href=\"/\(prefix)book/vad-247/\""))
+            #expect(booking.contains("<input type=\"hidden\" id=\"office\" name=\"office\" value=\"VAD-247\">"))
+            #expect(booking.contains("<html lang=\"\(language)\">"))
+            let offered = booking.components(separatedBy: "<option value=\"").dropFirst().map { String($0.prefix { $0 != "\"" }) }
+                .filter { code in catalog.services.contains { $0.code == code } }
+            #expect(Set(offered) == Set(vadodara.services.map(\.code)) && offered.count == vadodara.services.count)
+        }
     }
 
     @Test func everyInterfaceStringIsTranslated() throws {

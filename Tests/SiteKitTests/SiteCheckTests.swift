@@ -26,6 +26,39 @@ struct SiteCheckTests {
         #expect(problems.count == 5)
     }
 
+    @Test func numbersInGujaratiOrDevanagariDigitsAreReported() throws {
+        // Given a Gujarati page whose address writes its PIN code in Gujarati digits, and a Hindi string in Devanagari ones
+        let project = try Project(files: [
+            "Content/en/index.md": "---\ntitle: Home\n---\nVadodara 390007\n",
+            "Content/gu/index.md": "---\ntitle: મુખ્ય\n---\nવડોદરા ૩૯૦૦૦૭\n",
+            "Templates/i18n/en.yaml": "skip_link: Skip 2\n",
+            "Templates/i18n/hi.yaml": "skip_link: छोड़ें २\n",
+        ])
+        defer { project.remove() }
+        // When the editor runs the check
+        let problems = SiteCheck(root: project.root).run().map(\.description)
+        // Then both lines are named, and the English ones are not
+        let policy = "write numbers with the digits 0-9, as everywhere else (the numeral policy)"
+        #expect(problems.contains("Content/gu/index.md:4: \(policy)"))
+        #expect(problems.contains("Templates/i18n/hi.yaml:1: \(policy)"))
+        #expect(!problems.contains { $0.hasPrefix("Content/en/") || $0.hasPrefix("Templates/i18n/en") })
+    }
+
+    @Test func anInterfaceStringThatNoLanguageHasIsReported() throws {
+        // Given a template that shows a string the translations lack, beside one they have
+        let project = try Project(files: [
+            "Content/en/index.md": "---\ntitle: Home\n---\n",
+            "Templates/page.mustache": "{{<base}}{{$main}}<h1>{{t.skip_link}}</h1>\n<p>{{t.no_such_words}}</p>{{/main}}{{/base}}",
+            "Templates/i18n/en.yaml": "skip_link: Skip\n",
+        ])
+        defer { project.remove() }
+        // When the editor runs the check
+        let problems = SiteCheck(root: project.root).run().map(\.description)
+        // Then it names the template, the line and the key, and only that one
+        #expect(problems.contains("Templates/page.mustache:2: interface string 't.no_such_words' is in no language (Templates/i18n/en.yaml lacks it)"))
+        #expect(!problems.contains { $0.contains("'t.skip_link'") })
+    }
+
     @Test func aBuildErrorIsTheOneProblem() throws {
         let project = try Project(files: ["Content/en/index.md": "---\ntitle: [broken\n---\n"])
         defer { project.remove() }
