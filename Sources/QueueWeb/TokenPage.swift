@@ -64,9 +64,9 @@ enum TokenPage {
         case .parked: state = "<p role=\"status\">\(HTML.escape(interfaceText("token_parked", in: language)))</p>"
         }
         let active = token.state.isActive
-        // Once served or cancelled, what to bring and the code to show no longer help; after a missed
+        // Once served, cancelled or expired, what to bring and the code to show no longer help; after a missed
         // call the citizen may still rejoin at the counter, documents in hand.
-        let stillComing = ![.served, .cancelled].contains(token.state)
+        let stillComing = ![.served, .cancelled, .expired].contains(token.state)
         let documents = status.requiredDocuments.isEmpty || !stillComing ? "" : """
             <h2>\(text.documents)</h2>
             <ul>\(status.requiredDocuments.map { "<li>\(local($0))</li>" }.joined())</ul>
