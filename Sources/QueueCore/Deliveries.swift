@@ -124,10 +124,37 @@ public struct Deliveries: Sendable {
         }
     }
 
+    /// What metrics report of the outbox: messages not yet sent, and per channel the send attempts
+    /// that failed (every attempt is counted when it is claimed, so those not sent, delivered or
+    /// still in hand failed), a figure that only grows.
+    public func outboxFigures() throws -> OutboxFigures {
+        try database.writer.read { db in
+            let pending = try Int.fetchOne(db.cachedStatement(sql: "SELECT count(*) FROM outbox WHERE state IN ('pending', 'failed', 'sending')")) ?? 0
+            var failed: [String: Int] = [:]
+            for row in try Row.fetchAll(db.cachedStatement(sql: """
+                SELECT channel, sum(attempts) - sum(state IN ('sent', 'delivered', 'sending')) FROM outbox GROUP BY channel
+                """)) {
+                failed[row[0]] = max(0, row[1] as Int)
+            }
+            return OutboxFigures(pending: pending, failedSends: failed)
+        }
+    }
+
     /// One message by id.
     public func message(_ id: Int64) throws -> OutboxMessage? {
         try database.writer.read { db in
             try OutboxMessage.fetchOne(db.cachedStatement(sql: "SELECT * FROM outbox WHERE id = ?"), arguments: [id])
         }
+    }
+}
+
+/// The outbox as metrics see it.
+public struct OutboxFigures: Sendable, Equatable {
+    public var pending: Int
+    public var failedSends: [String: Int]
+
+    public init(pending: Int, failedSends: [String: Int]) {
+        self.pending = pending
+        self.failedSends = failedSends
     }
 }

@@ -66,6 +66,13 @@ public final class ServiceMetrics: Sendable {
         if let heartbeat = probes.workerHeartbeat() {
             gauge("guvnl_worker_last_heartbeat_timestamp_seconds").record(heartbeat.timeIntervalSince1970)
         }
+        if let outbox = probes.outbox() {
+            gauge("guvnl_outbox_pending").record(outbox.pending)
+            // Failed sends only grow (each is one spent attempt), so rate() and increase() read it as a counter.
+            for (channel, failed) in outbox.failedSends {
+                gauge("guvnl_outbox_failed_total", ["channel": channel]).record(failed)
+            }
+        }
         // A database that cannot be read leaves the queue gauges as they were; requests and health say why.
         guard let targets = try? ServiceWaitTarget.all(in: queue.database) else { return }
         for target in targets {
@@ -93,16 +100,29 @@ public final class ServiceMetrics: Sendable {
 }
 
 /// Facts that other processes keep and this one reports, each read when Prometheus asks; nil
-/// leaves the metric out. (The backup job and the worker are wired in by whoever builds them.)
+/// leaves the metric out. `serve` wires them to the backup folder and the worker's outbox.
 public struct OperationsProbes: Sendable {
     /// When the last backup finished and passed its check.
     public var lastBackup: @Sendable () -> Date?
     /// When the background worker last said it was alive.
     public var workerHeartbeat: @Sendable () -> Date?
+    /// Messages not yet sent, and the send attempts that failed so far, by channel.
+    public var outbox: @Sendable () -> OutboxFigures?
 
     public init(lastBackup: @escaping @Sendable () -> Date? = { nil },
-                workerHeartbeat: @escaping @Sendable () -> Date? = { nil }) {
+                workerHeartbeat: @escaping @Sendable () -> Date? = { nil },
+                outbox: @escaping @Sendable () -> OutboxFigures? = { nil }) {
         self.lastBackup = lastBackup
         self.workerHeartbeat = workerHeartbeat
+        self.outbox = outbox
+    }
+
+    /// The probes of a server whose worker shares its database and whose backups go to `backups`.
+    public static func reading(_ database: AppDatabase, backups: BackupFolder?) -> OperationsProbes {
+        let deliveries = Deliveries(database: database)
+        return OperationsProbes(
+            lastBackup: { backups?.latest()?.time },
+            workerHeartbeat: { (try? deliveries.workerStatus())?.lastBeat },
+            outbox: { try? deliveries.outboxFigures() })
     }
 }

@@ -97,10 +97,11 @@ struct Serve: ParsableCommand {
 
         let text = try interfaceText()
         // The queue records into the same registry that /api/metrics writes out.
-        let metrics = ServiceMetrics()
+        let backupFolder = BackupFolder(directory: backups.url)
+        let metrics = ServiceMetrics(probes: .reading(appDatabase, backups: backupFolder))
         var services = AppServices(queue: Queue(database: appDatabase, metrics: metrics.factory), text: text)
         services.deliveryReportSecret = try deliveryReportSecret()
-        services.backups = BackupFolder(directory: backups.url)
+        services.backups = backupFolder
         services.cors = (try? CORSPolicy.parse(corsOrigins)) ?? CORSPolicy()  // validate() refused a bad list
 
         let address: ListenAddress = listenPort.map { .loopbackPort($0) } ?? .unixSocket(path: socket)
