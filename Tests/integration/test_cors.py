@@ -7,15 +7,21 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 
-from stack import Stack, free_port
-
-PORTAL_PORT = free_port()
-PORTAL = f"http://127.0.0.1:{PORTAL_PORT}"
+from stack import Stack
 
 
 @pytest.fixture(scope="module")
-def cors_stack():
-    running = Stack(app_args=["--cors-origins", f"https://portal.mgvcl.in,{PORTAL}"]).start()
+def portal():
+    """Another origin: a page of one of the utility's portals, served on a port of its own."""
+    server = ThreadingHTTPServer(("127.0.0.1", 0), PortalPage)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    yield f"http://127.0.0.1:{server.server_address[1]}"
+    server.shutdown()
+
+
+@pytest.fixture(scope="module")
+def cors_stack(portal):
+    running = Stack(app_args=["--cors-origins", f"https://portal.mgvcl.in,{portal}"]).start()
     yield running
     running.stop()
 
@@ -85,14 +91,12 @@ class PortalPage(BaseHTTPRequestHandler):
         pass
 
 
-def test_a_browser_on_an_allowed_portal_books_and_reads_a_token_but_not_a_staff_route(cors_stack):
+def test_a_browser_on_an_allowed_portal_books_and_reads_a_token_but_not_a_staff_route(cors_stack, portal):
     from browser import chromium
     from selenium.webdriver.support.ui import WebDriverWait
-    server = ThreadingHTTPServer(("127.0.0.1", PORTAL_PORT), PortalPage)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
     driver = chromium()
     try:
-        driver.get(PORTAL + "/")
+        driver.get(portal + "/")
         driver.execute_script(f"go('{cors_stack.base}')")
         WebDriverWait(driver, 20).until(lambda d: d.title != "portal")
         result = json.loads(driver.title)
@@ -100,4 +104,3 @@ def test_a_browser_on_an_allowed_portal_books_and_reads_a_token_but_not_a_staff_
         assert result["staff"] == "blocked"
     finally:
         driver.quit()
-        server.shutdown()
