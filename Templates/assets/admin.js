@@ -13,7 +13,9 @@
   function reason(text) { return words["reason-" + text] || text; }
   function minutes(value) { return value == null ? "—" : (Math.round(value * 10) / 10).toFixed(1); }
   function percent(value) { return value == null ? "—" : Math.round(value * 1000) / 10 + "%"; }
-  function today() { return new Date(Date.now() + 330 * 60000).toISOString().slice(0, 10); }
+  // The office's day and times in its own time zone, as the server gives it (set when an office is chosen).
+  var zone;
+  function today() { return new Date().toLocaleDateString("en-CA", { timeZone: zone }); }
   function row(cells, header) {
     var tr = element("tr");
     cells.forEach(function (cell, index) {
@@ -42,8 +44,7 @@
   function signedIn(who) {
     var first = StaffSession.managedOffice(who, catalog, choose);
     if (!first) { return; }
-    $("from").value = $("to").value = today();
-    choose(first);
+    choose(first).then(function () { $("from").value = $("to").value = today(); loadReport(); });
   }
 
   function choose(code) {
@@ -52,8 +53,11 @@
     $("dashboard").hidden = false;
     refreshNow();
     follow();
-    loadReport();
     searchAudit(false);
+    // The office's time zone first: the report's days and every time shown are the office's.
+    return api("GET", "/api/v1/offices/" + encodeURIComponent(code)).then(function (answer) {
+      if (answer.ok) { zone = answer.body.time_zone; }
+    }).catch(function () {}).then(function () { if ($("from").value) { loadReport(); } });
   }
 
   function refreshNow() {
@@ -189,7 +193,7 @@
     fill($("by-clerk"), report.by_clerk.map(function (c) { return [c.display_name + " (" + c.username + ")", c.served, minutes(c.average_service_minutes)]; }));
     $("break-limit").textContent = "(" + words.break_limit.replace("{minutes}", report.break_limit_minutes) + ")";
     fill($("breaks"), (report.breaks || []).map(function (b) {
-      var time = new Date(b.started_at).toLocaleTimeString(lang + "-IN", { timeZone: "Asia/Kolkata", hour: "2-digit", minute: "2-digit", hour12: false });
+      var time = new Date(b.started_at).toLocaleTimeString(lang + "-IN", { timeZone: zone, hour: "2-digit", minute: "2-digit", hour12: false });
       return [b.day, b.counter, b.display_name ? b.display_name + " (" + b.username + ")" : "—", reason(b.reason), time,
         minutes(b.minutes) + (b.ended_at ? "" : " " + words.running) + (b.over_limit ? " — " + words.over_break_limit : "")];
     }));
@@ -276,7 +280,7 @@
       var body = $("audit");
       if (!more) { body.textContent = ""; }
       answer.body.entries.forEach(function (entry) {
-        var when = new Date(entry.at).toLocaleString(lang + "-IN", { timeZone: "Asia/Kolkata", dateStyle: "short", timeStyle: "medium" });
+        var when = new Date(entry.at).toLocaleString(lang + "-IN", { timeZone: zone, dateStyle: "short", timeStyle: "medium" });
         var what = entry.kind + (entry.from_state ? " (" + entry.from_state + " → " + (entry.to_state || "") + ")" : "");
         var who = entry.actor.indexOf("staff:") === 0 ? entry.actor.split(":").slice(2).join(":") : entry.actor;
         body.appendChild(row([when, what, entry.token || "", entry.counter || "", who, entry.reason || ""], false));

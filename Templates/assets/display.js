@@ -17,9 +17,9 @@
 
   function tick() {
     var now = new Date();
-    $("clock").textContent = now.toLocaleTimeString("en-IN", { timeZone: "Asia/Kolkata", hour: "2-digit", minute: "2-digit", hour12: false });
+    $("clock").textContent = now.toLocaleTimeString("en-IN", { timeZone: zone, hour: "2-digit", minute: "2-digit", hour12: false });
     $("clock").setAttribute("datetime", now.toISOString());
-    $("date").textContent = now.toLocaleDateString("gu-IN", { timeZone: "Asia/Kolkata", weekday: "long", day: "numeric", month: "long" });
+    $("date").textContent = now.toLocaleDateString("gu-IN", { timeZone: zone, weekday: "long", day: "numeric", month: "long" });
   }
 
   function render(snapshot) {
@@ -72,7 +72,7 @@
     });
     status(snapshot.is_open_now ? "" : [["gu", "gu-IN"], ["en", "en-IN"]].map(function (pair) {
       var opens = snapshot.opens_at ? " " + words[pair[0] + ".opens"].replace("{when}", new Date(snapshot.opens_at).toLocaleString(pair[1],
-        { timeZone: "Asia/Kolkata", weekday: "long", hour: "2-digit", minute: "2-digit", hour12: false })) : "";
+        { timeZone: zone, weekday: "long", hour: "2-digit", minute: "2-digit", hour12: false })) : "";
       return words[pair[0] + ".office_closed"] + opens;
     }).join(" · "));
     showServicePage();
@@ -157,6 +157,15 @@
     });
   }
 
+  // The office's time zone as the server has it (the board's clock and opening times); the browser's
+  // own until it answers.
+  var zone;
+  function readTimeZone() {
+    return fetch("/api/v1/offices/" + encodeURIComponent(office), { headers: { Accept: "application/json" } })
+      .then(function (r) { return r.ok ? r.json() : {}; }).then(function (body) { zone = body.time_zone || zone; tick(); })
+      .catch(function () {});
+  }
+
   function connect() {
     if (stream) { stream.close(); }
     stream = new EventSource("/api/v1/offices/" + encodeURIComponent(office) + "/events?only=snapshot");
@@ -207,7 +216,7 @@
   if (!office) { status(words["en.no_office"]); return; }
   fetch("/catalog.json").then(function (r) { return r.json(); }).then(function (body) {
     catalog = body;
-    if (showOffice()) { connect(); offerSound(); }
+    if (showOffice()) { readTimeZone(); connect(); offerSound(); }
   }).catch(function () {
     status(words["gu.reconnecting"] + " " + words["en.reconnecting"]);
     setTimeout(function () { location.reload(); }, 10000);
