@@ -143,8 +143,8 @@ struct Worker: ParsableCommand {
             finished.signal()
         }
         thread.start()
-        logger.info("worker started", metadata: ["worker": "\(settings.name)", "sms": "\(smsURL == nil ? "sink" : "gateway")",
-                                                 "email": "\(smtpURL == nil ? "sink" : "smtp")"])
+        logger.info("worker started", metadata: ["worker": "\(settings.name)", "sms_via": "\(smsURL == nil ? "sink" : "gateway")",
+                                                 "email_via": "\(smtpURL == nil ? "sink" : "smtp")"])
         let signal = TerminationSignals.wait()
         logger.info("stopping after the message in hand", metadata: ["signal": "\(signal)"])
         worker.stop()

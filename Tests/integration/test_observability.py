@@ -239,8 +239,8 @@ def test_logrotate_rotates_the_running_stacks_logs_and_new_lines_go_to_new_files
         # When logrotate runs the repository's configuration, pointed at this stack's logs and processes
         config = (REPO / "deploy" / "logrotate" / "guvnl-queue").read_text()
         config = config.replace("/var/log/guvnl-queue/fcgi-app.log", str(stack.app_log_file))
-        config = config.replace("/var/lib/guvnl-queue/nginx/logs/*.log", f"{nginx_logs}/*.log")
-        config = config.replace("/run/guvnl-queue-nginx.pid", str(stack.dir / "nginx" / "nginx.pid"))
+        config = config.replace("/var/lib/nginx/guvnl-queue/logs/*.log", f"{nginx_logs}/*.log")
+        config = config.replace("/run/nginx.pid", str(stack.dir / "nginx" / "nginx.pid"))
         config = config.replace("systemctl kill --kill-whom=main --signal=SIGUSR1 guvnl-queue-app.service",
                                 f"kill -USR1 {stack.app_pid()}")
         config = re.sub(r"create 0640 \S+ adm", "create 0640 root root", config)
