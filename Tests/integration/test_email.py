@@ -44,7 +44,7 @@ def test_the_confirmation_and_turn_near_mails_arrive_in_gujarati_over_starttls(s
     assert all(e.rcpt_tos == ["kiran.shah@example.com"] and e.mail_from == "queue@guvnl.example" for e in peer.received)
     mails = [email.message_from_bytes(e.original_content, policy=email.policy.default) for e in peer.received]
     by_subject = {m["Subject"]: m for m in mails}
-    confirmation = by_subject[f"વડોદરા ૨૪×૭ ગ્રાહક સેવા કેન્દ્ર ખાતે તમારો ટોકન {number}"]
+    confirmation = by_subject[f"વડોદરા 24×7 ગ્રાહક સેવા કેન્દ્ર ખાતે તમારો ટોકન {number}"]
     near = by_subject[f"ટોકન {number}: તમારો વારો નજીક છે"]
     # The raw subject is RFC 2047 encoded, lines within 78 characters
     raw = peer.received[0].original_content.decode("ascii")
