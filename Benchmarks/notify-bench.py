@@ -84,7 +84,7 @@ def main():
     gateway = SMSGatewayStub()
     try:
         with sqlite3.connect(stack.database) as db:
-            db.execute("UPDATE office_service SET daily_cap = 1000000")
+            db.execute("UPDATE office_service SET daily_cap = 100000")
         rates = {"sms": dispatch(stack, "sms", args.messages, "sms", "--sms-url", gateway.url),
                  "sink": dispatch(stack, "sink", args.messages, "sms")}
         from smtp_peer import SMTPPeer
@@ -102,7 +102,8 @@ def main():
                 with sqlite3.connect(stack.database) as db:
                     db.execute("UPDATE token SET state = 'cancelled', finished_at = created_at WHERE state = 'waiting'")
                     db.execute("DELETE FROM outbox")
-                worker = Worker(stack, "--sms-url", gateway.url, name="bench-booking") if mode == "with worker" else None
+                worker = (Worker(stack, "--sms-url", gateway.url, "--turn-near-every", "5", name="bench-booking")
+                          if mode == "with worker" else None)
                 try:
                     run = round_number * 2 + (mode == "with worker")
                     for name, path, script in (("static", "/assets/icon.svg", durability.PLAIN_LUA),

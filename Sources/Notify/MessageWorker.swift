@@ -15,7 +15,7 @@ public final class MessageWorker: @unchecked Sendable {
         public var heartbeatSeconds: Double = 5
         public var retry = RetryPolicy()
         /// How often the offices are looked at for "your turn is near".
-        public var turnNearSeconds: Double = 1
+        public var turnNearSeconds: Double = 5
 
         public init(name: String) { self.name = name }
     }
