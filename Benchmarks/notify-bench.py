@@ -77,6 +77,8 @@ def main():
     parser.add_argument("--seconds", type=int, default=10)
     parser.add_argument("--connections", type=int, default=8)
     parser.add_argument("--rounds", type=int, default=2)
+    parser.add_argument("--turn-near-every", default="5", help="the worker's --turn-near-every in the booking runs")
+    parser.add_argument("--skip-dispatch", action="store_true", help="only the booking runs")
     args = parser.parse_args()
     folder = Path(tempfile.mkdtemp(prefix="gq-notify-", dir=REPO / "var" if (REPO / "var").exists() else None))
     stack = Stack(database=folder / "queue.sqlite", nginx_env={"GUVNL_BOOKING_RATE": "1000000r/s", "GUVNL_BOOKING_BURST": "1000000"})
@@ -84,17 +86,19 @@ def main():
     gateway = SMSGatewayStub()
     try:
         with sqlite3.connect(stack.database) as db:
-            db.execute("UPDATE office_service SET daily_cap = 1000000")
-        rates = {"sms": dispatch(stack, "sms", args.messages, "sms", "--sms-url", gateway.url),
-                 "sink": dispatch(stack, "sink", args.messages, "sms")}
-        from smtp_peer import SMTPPeer
-        peer = SMTPPeer(folder)
-        try:
-            rates["email"] = dispatch(stack, "email", max(100, args.messages // 10), "email", "--smtp-url", peer.url,
-                                      "--smtp-username", "queue", "--smtp-ca-file", str(peer.cert),
-                                      env={"GUVNL_SMTP_PASSWORD": "relay-pass-2026"})
-        finally:
-            peer.stop()
+            db.execute("UPDATE office_service SET daily_cap = 100000")
+        rates = {"sms": 0, "sink": 0, "email": 0}
+        if not args.skip_dispatch:
+            rates = {"sms": dispatch(stack, "sms", args.messages, "sms", "--sms-url", gateway.url),
+                     "sink": dispatch(stack, "sink", args.messages, "sms")}
+            from smtp_peer import SMTPPeer
+            peer = SMTPPeer(folder)
+            try:
+                rates["email"] = dispatch(stack, "email", max(100, args.messages // 10), "email", "--smtp-url", peer.url,
+                                          "--smtp-username", "queue", "--smtp-ca-file", str(peer.cert),
+                                          env={"GUVNL_SMTP_PASSWORD": "relay-pass-2026"})
+            finally:
+                peer.stop()
 
         results = {}
         for round_number in range(args.rounds):
@@ -102,7 +106,8 @@ def main():
                 with sqlite3.connect(stack.database) as db:
                     db.execute("UPDATE token SET state = 'cancelled', finished_at = created_at WHERE state = 'waiting'")
                     db.execute("DELETE FROM outbox")
-                worker = Worker(stack, "--sms-url", gateway.url, name="bench-booking") if mode == "with worker" else None
+                worker = (Worker(stack, "--sms-url", gateway.url, "--turn-near-every", args.turn_near_every, name="bench-booking")
+                          if mode == "with worker" else None)
                 try:
                     run = round_number * 2 + (mode == "with worker")
                     for name, path, script in (("static", "/assets/icon.svg", durability.PLAIN_LUA),

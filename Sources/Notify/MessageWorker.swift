@@ -15,7 +15,7 @@ public final class MessageWorker: @unchecked Sendable {
         public var heartbeatSeconds: Double = 5
         public var retry = RetryPolicy()
         /// How often the offices are looked at for "your turn is near".
-        public var turnNearSeconds: Double = 1
+        public var turnNearSeconds: Double = 5
 
         public init(name: String) { self.name = name }
     }
@@ -81,11 +81,13 @@ public final class MessageWorker: @unchecked Sendable {
                 logger.error("cannot claim messages", metadata: ["error": "\(type(of: error))"])
                 claimed = []
             }
+            var outcomes: [(message: OutboxMessage, outcome: Deliveries.Outcome)] = []
             for message in claimed {
                 // A message claimed but not begun goes back when its lease ends (or at once to the next worker).
                 if isStopping { break }
-                deliver(message)
+                outcomes.append((message, attempt(message)))
             }
+            record(outcomes)
             if claimed.isEmpty { pause(settings.pollSeconds) }
         }
         try? deliveries.beat(worker: settings.name, startedAt: started, sent: sent, at: now())
@@ -97,35 +99,41 @@ public final class MessageWorker: @unchecked Sendable {
         lock.unlock()
     }
 
-    /// One message: render, send, record. Nothing personal is logged: the id, channel and outcome.
-    func deliver(_ message: OutboxMessage) {
-        let metadata: Logger.Metadata = ["message": "\(message.id)", "channel": "\(message.channel.rawValue)", "attempt": "\(message.attempts)"]
-        let outcome: Result<(RenderedMessage, SendReceipt), SendFailure>
+    /// One message: rendered and handed to its channel.
+    func attempt(_ message: OutboxMessage) -> Deliveries.Outcome {
         do {
             let rendered = try text.render(message)
             let receipt = try (senders[message.channel] ?? fallback).send(rendered)
-            outcome = .success((rendered, receipt))
+            return .sent(Deliveries.Sent(
+                templateKey: rendered.templateKey, templateID: rendered.templateID,
+                body: rendered.subject.map { "\($0)\n\n\(rendered.text)" } ?? rendered.text,
+                providerID: receipt.providerID, isDelivered: receipt.isDelivered))
         } catch let failure as SendFailure {
-            outcome = .failure(failure)
+            return .failed(reason: failure.reason, permanent: failure.permanent)
         } catch {
-            outcome = .failure(SendFailure("\(error)", permanent: true))
+            return .failed(reason: "\(error)", permanent: true)
         }
+    }
+
+    /// The batch's outcomes in one commit. Nothing personal is logged: ids, channels and outcomes.
+    private func record(_ outcomes: [(message: OutboxMessage, outcome: Deliveries.Outcome)]) {
+        guard !outcomes.isEmpty else { return }
         do {
-            switch outcome {
-            case .success(let (rendered, receipt)):
-                try deliveries.markSent(message, owner: settings.name, Deliveries.Sent(
-                    templateKey: rendered.templateKey, templateID: rendered.templateID, body: rendered.subject.map { "\($0)\n\n\(rendered.text)" } ?? rendered.text,
-                    providerID: receipt.providerID, isDelivered: receipt.isDelivered), at: now())
-                lock.lock(); sent += 1; lock.unlock()
-                logger.info("message sent", metadata: metadata)
-            case .failure(let failure):
-                let state = try deliveries.markFailed(message, owner: settings.name, reason: failure.reason, permanent: failure.permanent,
-                                                      retry: settings.retry, unit: Double.random(in: 0..<1), at: now())
-                logger.warning("message not sent", metadata: metadata.merging(["reason": "\(failure.reason)", "state": "\(state.rawValue)"]) { $1 })
+            let states = try deliveries.record(outcomes, owner: settings.name, retry: settings.retry, at: now())
+            for ((message, outcome), state) in zip(outcomes, states) {
+                let metadata: Logger.Metadata = ["message": "\(message.id)", "channel": "\(message.channel.rawValue)",
+                                                 "attempt": "\(message.attempts)", "state": "\(state?.rawValue ?? "lease_lost")"]
+                switch outcome {
+                case .sent:
+                    lock.lock(); sent += 1; lock.unlock()
+                    logger.info("message sent", metadata: metadata)
+                case .failed(let reason, _):
+                    logger.warning("message not sent", metadata: metadata.merging(["reason": "\(reason)"]) { $1 })
+                }
             }
         } catch {
-            // Not recorded: the lease runs out and the message is tried again (the gateway drops a repeat by its key).
-            logger.error("outcome not recorded", metadata: metadata.merging(["error": "\(type(of: error))"]) { $1 })
+            // Not recorded: the leases run out and the messages are tried again (a gateway drops a repeat by its key).
+            logger.error("outcomes not recorded", metadata: ["messages": "\(outcomes.count)", "error": "\(type(of: error))"])
         }
     }
 }

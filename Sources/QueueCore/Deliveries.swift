@@ -54,36 +54,62 @@ public struct Deliveries: Sendable {
         }
     }
 
-    /// Records a send the channel accepted. False if the lease was lost meanwhile (another worker
-    /// has the message now): nothing is changed.
+    /// How one attempt ended.
+    public enum Outcome: Sendable {
+        case sent(Sent)
+        /// `permanent` when trying again cannot help (a text the template refuses, a bad address).
+        case failed(reason: String, permanent: Bool)
+    }
+
+    /// Records the outcomes of a batch of attempts in one transaction (one commit for the batch,
+    /// not one per message). A sent message becomes sent (or delivered); a failed one is tried
+    /// again after the policy's backoff, or given up once its attempts are spent or the failure is
+    /// permanent. Each message's new state, or nil where the lease was lost meanwhile (another
+    /// worker has it now): nothing is changed for those.
     @discardableResult
-    public func markSent(_ message: OutboxMessage, owner: String, _ sent: Sent, at now: Date) throws -> Bool {
-        try database.writer.write { db in
-            try db.cachedStatement(sql: """
-                UPDATE outbox SET state = ?, template_key = ?, template_id = ?, body = ?, provider_id = ?, sent_at = ?,
-                    finished_at = ?, lease_owner = NULL, lease_until = NULL, next_attempt_at = NULL, last_error = NULL
-                WHERE id = ? AND lease_owner = ?
-                """).execute(arguments: [sent.isDelivered ? "delivered" : "sent", sent.templateKey, sent.templateID, sent.body,
-                                         sent.providerID, now.milliseconds, sent.isDelivered ? now.milliseconds : nil, message.id, owner])
-            return db.changesCount == 1
+    public func record(_ outcomes: [(message: OutboxMessage, outcome: Outcome)], owner: String, retry: RetryPolicy,
+                       unit: () -> Double = { Double.random(in: 0..<1) }, at now: Date) throws -> [OutboxMessage.State?] {
+        let units = outcomes.map { _ in unit() }
+        return try database.writer.write { db in
+            try zip(outcomes, units).map { entry, unit -> OutboxMessage.State? in
+                let state: OutboxMessage.State
+                switch entry.outcome {
+                case .sent(let sent):
+                    state = sent.isDelivered ? .delivered : .sent
+                    try db.cachedStatement(sql: """
+                        UPDATE outbox SET state = ?, template_key = ?, template_id = ?, body = ?, provider_id = ?, sent_at = ?,
+                            finished_at = ?, lease_owner = NULL, lease_until = NULL, next_attempt_at = NULL, last_error = NULL
+                        WHERE id = ? AND lease_owner = ?
+                        """).execute(arguments: [state.rawValue, sent.templateKey, sent.templateID, sent.body, sent.providerID,
+                                                 now.milliseconds, sent.isDelivered ? now.milliseconds : nil, entry.message.id, owner])
+                case .failed(let reason, let permanent):
+                    let givesUp = permanent || entry.message.attempts >= retry.maxAttempts
+                    let next = now.addingTimeInterval(retry.delay(afterAttempts: entry.message.attempts, unit: unit))
+                    state = givesUp ? .gaveUp : .failed
+                    try db.cachedStatement(sql: """
+                        UPDATE outbox SET state = ?, last_error = ?, next_attempt_at = ?, finished_at = ?, lease_owner = NULL, lease_until = NULL
+                        WHERE id = ? AND lease_owner = ?
+                        """).execute(arguments: [state.rawValue, String(reason.prefix(300)), givesUp ? nil : next.milliseconds,
+                                                 givesUp ? now.milliseconds : nil, entry.message.id, owner])
+                }
+                return db.changesCount == 1 ? state : nil
+            }
         }
     }
 
-    /// Records a failed attempt: tried again after the policy's backoff, or given up once the
-    /// attempts are spent or the failure is `permanent` (a text the template refuses, a bad address).
+    /// Records one send the channel accepted; false if the lease was lost meanwhile.
+    @discardableResult
+    public func markSent(_ message: OutboxMessage, owner: String, _ sent: Sent, at now: Date) throws -> Bool {
+        let states = try record([(message, .sent(sent))], owner: owner, retry: RetryPolicy(), at: now)
+        return states.first.flatMap { $0 } != nil
+    }
+
+    /// Records one failed attempt (see `record`); the message's new state.
     @discardableResult
     public func markFailed(_ message: OutboxMessage, owner: String, reason: String, permanent: Bool, retry: RetryPolicy,
                            unit: Double, at now: Date) throws -> OutboxMessage.State {
-        let givesUp = permanent || message.attempts >= retry.maxAttempts
-        let next = now.addingTimeInterval(retry.delay(afterAttempts: message.attempts, unit: unit))
-        return try database.writer.write { db in
-            try db.cachedStatement(sql: """
-                UPDATE outbox SET state = ?, last_error = ?, next_attempt_at = ?, finished_at = ?, lease_owner = NULL, lease_until = NULL
-                WHERE id = ? AND lease_owner = ?
-                """).execute(arguments: [givesUp ? "gave_up" : "failed", String(reason.prefix(300)), givesUp ? nil : next.milliseconds,
-                                         givesUp ? now.milliseconds : nil, message.id, owner])
-            return givesUp ? .gaveUp : .failed
-        }
+        let states = try record([(message, .failed(reason: reason, permanent: permanent))], owner: owner, retry: retry, unit: { unit }, at: now)
+        return states.first.flatMap { $0 } ?? message.state
     }
 
     /// A gateway's delivery report for the message it knows as `providerID` (or by our idempotency

@@ -19,14 +19,19 @@ enum Outbox {
         }
     }
 
+    /// The channels a token's citizen chose.
+    static func channels(_ db: Database, token id: Int64) throws -> Set<MessageChannel> {
+        Set(try String.fetchAll(db.cachedStatement(sql: "SELECT channel FROM token_channel WHERE token_id = ?"),
+                                arguments: [id]).compactMap(MessageChannel.init(rawValue:)))
+    }
+
     /// Queues `trigger`'s message to `token` on each channel it chose; `extra` adds to the common
     /// values (number, office, service). Returns how many rows were written (a trigger already
     /// written for the token writes nothing again).
     @discardableResult
     static func enqueue(_ db: Database, _ trigger: MessageTrigger, token: Token, extra: [String: String] = [:],
                         due: Date? = nil, at now: Date) throws -> Int {
-        let channels = try String.fetchAll(db.cachedStatement(sql: "SELECT channel FROM token_channel WHERE token_id = ?"),
-                                           arguments: [token.id]).compactMap(MessageChannel.init(rawValue:))
+        let channels = try self.channels(db, token: token.id).sorted { $0.rawValue < $1.rawValue }
         guard !channels.isEmpty else { return 0 }
         var params = try commonParams(db, token: token)
         params.merge(extra) { _, given in given }

@@ -51,9 +51,12 @@ extension Queue {
             try Outbox.withdrawReminders(db, token: tokenID, at: now)
             events.append(try EventLog.append(db, office: old.officeCode, kind: .rescheduled, token: old, from: .booked,
                                               to: .cancelled, actor: actor, reason: "moved to another slot", at: now))
-            let request = BookingRequest(officeCode: old.officeCode, serviceCode: old.bookedServiceCode, citizen: old.citizen,
+            // The moved appointment is told on the channels the citizen chose for the old one.
+            var citizen = old.citizen
+            citizen.channels = try Outbox.channels(db, token: tokenID)
+            let request = BookingRequest(officeCode: old.officeCode, serviceCode: old.bookedServiceCode, citizen: citizen,
                                          appointment: (slotID, day), actor: actor, secrets: secrets)
-            return try insertBooking(db, request, citizen: old.citizen, at: now, events: &events)
+            return try insertBooking(db, request, citizen: citizen, at: now, events: &events)
         }
     }
 

@@ -14,7 +14,9 @@ struct Worker: ParsableCommand {
             retries failures with exponential backoff and jitter. With no SMS gateway configured, messages go \
             to the local sink file (--sink), which a newcomer can read. On SIGTERM it finishes the message in \
             hand and exits 0. The gateway's credentials come from the environment only \
-            (GUVNL_SMS_AUTHORIZATION), never the command line.
+            (GUVNL_SMS_AUTHORIZATION, GUVNL_SMTP_PASSWORD), never the command line. The worker commits \
+            with synchronous=NORMAL whatever --synchronous says: its claims and outcomes are safe to lose \
+            to a power cut (claimed again after the lease; a repeated send is dropped by its idempotency key).
             """)
 
     @OptionGroup var database: DatabaseOption
@@ -61,6 +63,9 @@ struct Worker: ParsableCommand {
     @Option(help: "Tell a waiting citizen their turn is near when this many people or fewer are before them (env: GUVNL_TURN_NEAR_AHEAD).")
     var turnNearAhead: Int = Environment.int("GUVNL_TURN_NEAR_AHEAD") ?? 3
 
+    @Option(help: "Seconds between looks at the queues for citizens whose turn is near (env: GUVNL_TURN_NEAR_EVERY).")
+    var turnNearEvery: Double = Double(Environment.string("GUVNL_TURN_NEAR_EVERY") ?? "") ?? 5
+
     @Option(help: "This worker's name in leases and heartbeats (env: GUVNL_WORKER_NAME; default host and process id).")
     var name: String?
 
@@ -95,6 +100,7 @@ struct Worker: ParsableCommand {
         guard mailFrom.contains("@") else { throw ValidationError("--mail-from must be an e-mail address.") }
         if let smsURL { guard URL(string: smsURL)?.scheme?.hasPrefix("http") == true else { throw ValidationError("--sms-url must be an http(s) address.") } }
         guard (1...10).contains(smsMaxParts) else { throw ValidationError("--sms-max-parts must be from 1 to 10.") }
+        guard turnNearEvery >= 0.1, turnNearEvery <= 300 else { throw ValidationError("--turn-near-every must be from 0.1 to 300 seconds.") }
         guard (0...50).contains(turnNearAhead) else { throw ValidationError("--turn-near-ahead must be from 0 to 50.") }
         guard (1...1000).contains(batch) else { throw ValidationError("--batch must be from 1 to 1000.") }
         guard leaseSeconds >= 1, leaseSeconds <= 3600 else { throw ValidationError("--lease-seconds must be from 1 to 3600.") }
@@ -109,7 +115,11 @@ struct Worker: ParsableCommand {
         // Before any thread exists, so that every thread inherits the mask and only sigwait sees them.
         try LongRunning.prepare(logLevel: logLevel)
         let logger = Logger(label: "fcgi-app.worker")
-        let appDatabase = try database.open()
+        // The worker's own commits (claims, outcomes) need no sync to disk of their own: a claim lost
+        // to a power cut is claimed again after its lease, an outcome lost means a send repeated,
+        // which the gateway drops by its idempotency key. Unsynced, they leave the disk to the
+        // bookings, which serve commits with FULL (the next of which syncs these too).
+        let appDatabase = try AppDatabase.open(path: database.path, durability: .normal)
         guard try appDatabase.health().isCurrent else {
             throw StartupError("The database \(database) needs migrating: run `fcgi-app migrate` first.")
         }
@@ -132,6 +142,7 @@ struct Worker: ParsableCommand {
         settings.batch = batch
         settings.leaseSeconds = leaseSeconds
         settings.pollSeconds = pollSeconds
+        settings.turnNearSeconds = turnNearEvery
         settings.retry = RetryPolicy(maxAttempts: maxAttempts, baseSeconds: retryBaseSeconds, maxDelaySeconds: retryMaxSeconds)
         let worker = MessageWorker(deliveries: Deliveries(database: appDatabase), text: text, senders: senders,
                                    fallback: LocalSink(path: sink),

@@ -185,3 +185,24 @@ struct ReminderTests {
         #expect(later.map(\.trigger) == [.cancelled])
     }
 }
+
+@Suite("A moved appointment keeps the citizen's channels")
+struct RescheduleMessageTests {
+    @Test func theMovedAppointmentIsToldOnTheChannelsChosenAndTheOldRemindersAreWithdrawn() throws {
+        let fixture = try QueueFixture()
+        // Given an appointment whose citizen chose e-mail only
+        var citizen = QueueFixture.citizen(4)
+        citizen.email = "citizen4@example.com"
+        citizen.channels = [.email]
+        let now = QueueFixture.mondayMorning
+        let old = try fixture.queue.book(BookingRequest(officeCode: "VAD-247", serviceCode: "new-lt-connection", citizen: citizen,
+                                                        appointment: (try fixture.slotID(weekday: 2, hour: 10), "2026-12-01")), at: now)
+        // When it is moved to Wednesday
+        let moved = try fixture.queue.reschedule(token: old.id, toSlot: try fixture.slotID(weekday: 3, hour: 15), day: "2026-12-02",
+                                                 actor: .citizen, at: now.plus(minutes: 5))
+        // Then the new token's confirmation and reminders go by e-mail only, and the old reminders never go
+        let rows = try fixture.database.writer.read { db in try OutboxMessage.fetchAll(db, sql: "SELECT * FROM outbox ORDER BY id") }
+        #expect(rows.filter { $0.tokenID == moved.id }.map(\.channel) == [.email, .email, .email])
+        #expect(rows.filter { $0.tokenID == old.id && $0.trigger != .booked }.allSatisfy { $0.state == .gaveUp })
+    }
+}

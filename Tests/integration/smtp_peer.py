@@ -1,5 +1,6 @@
 """A local SMTP relay (aiosmtpd) that requires STARTTLS and a login, as a real one would, and
 keeps what it receives."""
+import logging
 import ssl
 import subprocess
 
@@ -7,6 +8,9 @@ from aiosmtpd.controller import Controller
 from aiosmtpd.smtp import AuthResult, LoginPassword
 
 from stack import free_port
+
+# aiosmtpd 1.4 warns on every login that an attribute it sets itself is deprecated.
+logging.getLogger("mail.log").setLevel(logging.ERROR)
 
 
 class SMTPPeer:

@@ -15,7 +15,7 @@ class Worker:
         command = [BIN / "fcgi-app", "worker", "--database", stack.database, "--name", name,
                    "--strings", stack.dir / "public" / "interface-strings.json",
                    "--sms-templates", REPO / "Templates" / "sms-dlt.json", "--sink", self.sink,
-                   "--base-url", stack.base, "--poll-seconds", "0.05", *map(str, args)]
+                   "--base-url", stack.base, "--poll-seconds", "0.05", "--turn-near-every", "0.5", *map(str, args)]
         with open(self.log, "ab") as log:
             self.process = subprocess.Popen(command, stdout=log, stderr=log, env=dict(os.environ, **(env or {})))
 
