@@ -13,6 +13,7 @@ public enum EventKind: String, Sendable, CaseIterable, Codable {
     case kioskEnrolled = "kiosk_enrolled", kioskRevoked = "kiosk_revoked"
     case staffActivated = "staff_activated", staffDeactivated = "staff_deactivated"
     case staffAssignmentChanged = "staff_assignment_changed", staffPasswordSet = "staff_password_set"
+    case feedbackGiven = "feedback_given"
 
     /// True for the kinds the public office stream may carry.
     public var isPublic: Bool {
@@ -21,7 +22,8 @@ public enum EventKind: String, Sendable, CaseIterable, Codable {
              .rescheduled, .counterOpened, .counterPaused, .counterClosed:
             true
         case .noteChanged, .policyChanged, .counterServicesChanged, .counterScheduleChanged, .waitTargetChanged, .slotCapacityChanged, .holidayAdded, .holidayRemoved,
-             .kioskEnrolled, .kioskRevoked, .staffActivated, .staffDeactivated, .staffAssignmentChanged, .staffPasswordSet:
+             .kioskEnrolled, .kioskRevoked, .staffActivated, .staffDeactivated, .staffAssignmentChanged, .staffPasswordSet,
+             .feedbackGiven:
             false
         }
     }

@@ -16,6 +16,7 @@ enum Schema {
         migrator.registerMigration("v9-sign-in-attempts", migrate: SignInAttemptsMigration.apply)
         migrator.registerMigration("v10-booking-requests", migrate: BookingRequestsMigration.apply)
         migrator.registerMigration("v11-counter-plan", migrate: CounterPlanMigration.apply)
+        migrator.registerMigration("v12-feedback", migrate: FeedbackMigration.apply)
         return migrator
     }
 }

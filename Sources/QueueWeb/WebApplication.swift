@@ -28,6 +28,7 @@ public struct WebApplication: Responder {
         CounterRoutes.register(in: &router, auth: auth)
         KioskRoutes.register(in: &router, auth: auth)
         ReportRoutes.register(in: &router, auth: auth)
+        FeedbackRoutes.register(in: &router, auth: auth)
         AdminRoutes.register(in: &router, auth: auth)
         self.router = router
     }

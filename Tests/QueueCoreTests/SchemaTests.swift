@@ -16,15 +16,15 @@ struct SchemaTests {
         // Then its health reports the newest migration and nothing pending
         let health = try database.health()
         #expect(health.isCurrent)
-        #expect(health.schemaVersion == "v11-counter-plan")
-        #expect(health.appliedMigrations == 11)
+        #expect(health.schemaVersion == "v12-feedback")
+        #expect(health.appliedMigrations == 12)
         #expect(health.officeCount == 0)
     }
 
     @Test func anUnmigratedDatabaseReportsWhatIsPending() throws {
         let health = try AppDatabase.inMemory().health()
         #expect(!health.isCurrent)
-        #expect(health.pendingMigrations == ["v1-offices-and-services", "v2-queue", "v3-staff-sessions", "v4-service-fees", "v5-kiosks", "v6-catalog-plan", "v7-staff-notes", "v8-token-capabilities", "v9-sign-in-attempts", "v10-booking-requests", "v11-counter-plan"])
+        #expect(health.pendingMigrations == ["v1-offices-and-services", "v2-queue", "v3-staff-sessions", "v4-service-fees", "v5-kiosks", "v6-catalog-plan", "v7-staff-notes", "v8-token-capabilities", "v9-sign-in-attempts", "v10-booking-requests", "v11-counter-plan", "v12-feedback"])
         #expect(health.schemaVersion == "none")
     }
 

@@ -36,7 +36,7 @@ struct WebApplicationTests {
         #expect(response.header("content-type") == "application/json; charset=utf-8")
         let body = try Self.json(response)
         #expect(body["status"] as? String == "ok")
-        #expect(body["schema_version"] as? String == "v11-counter-plan")
+        #expect(body["schema_version"] as? String == "v12-feedback")
         #expect(body["offices"] as? Int == 4)
         #expect(body["time"] as? String == "2026-11-30T00:53:20Z")
     }

@@ -799,3 +799,68 @@ def test_a_notice_for_an_unknown_office_stops_the_build_with_file_and_line(tmp_p
         "---\ntitle: Typo\noffices: [VAD-999]\nstarts: 2026-12-01\nends: 2026-12-02\n---\nText.\n", encoding="utf-8")
     result = subprocess.run([BIN / "sitegen", "build", "--root", project, "--output", tmp_path / "out"], capture_output=True, text=True)
     assert result.returncode != 0 and "Content/en/notices/typo.md:2" in result.stderr + result.stdout and "VAD-999" in result.stderr + result.stdout
+
+
+# 11. Feedback after service: one tap on the served page; managers see it by service and clerk.
+
+def test_a_served_citizen_rates_the_visit_in_one_tap_and_the_manager_sees_it(stack, browser):
+    import datetime
+    from selenium.webdriver.common.by import By
+    from test_staff_api import Staff, counter_id
+    from test_staff_pages import sign_in, wait_for
+    # Given a Gujarati citizen's new connection served at counter 3 by Vadodara's clerk
+    fields = {"office": "VAD-247", "service": "new-lt-connection", "name": "Asha", "phone": "9850000071", "language": "gu"}
+    answer = json.loads(stack.request("POST", "/api/v1/tokens", body=json.dumps(fields).encode(),
+                                      headers={"Content-Type": "application/json"})[2])
+    clerk = Staff(stack).sign_in("clerk-vad-247", "demo-clerk-2026")
+    counter = counter_id(stack, "VAD-247", 3)
+    clerk.call("POST", f"/api/v1/counters/{counter}/open", {})
+    def state():
+        return json.loads(stack.get(f"/api/v1/tokens/{answer['token']['id']}?secret={answer['secret']}")[2])["token"]["state"]
+    for _ in range(40):
+        if state() == "served":
+            break
+        for action in ("call-next", "start", "complete"):
+            clerk.call("POST", f"/api/v1/counters/{counter}/{action}", {})
+    assert state() == "served"
+    words = strings(stack, "gu")
+    # When they open their page, write a word and tap "very good"
+    browser.get(stack.base + answer["page"])
+    form = browser.find_element(By.CSS_SELECTOR, "form.feedback")
+    assert form.find_element(By.TAG_NAME, "legend").text == words["feedback_title"]
+    assert [b.text for b in form.find_elements(By.CSS_SELECTOR, "button[name=rating]")] == [words[f"feedback_{n}"] for n in range(1, 6)]
+    assert serious_violations(browser) == []
+    screenshot(browser, "token-served-feedback-gu")
+    browser.find_element(By.ID, "comment").send_keys("ઝડપી સેવા")
+    form.find_element(By.CSS_SELECTOR, "button[value='5']").click()
+    # Then the page thanks them and asks no more
+    deadline = time.monotonic() + 10
+    while not browser.find_elements(By.CSS_SELECTOR, ".feedback-thanks"):
+        assert time.monotonic() < deadline
+        time.sleep(0.1)
+    assert browser.find_element(By.CSS_SELECTOR, ".feedback-thanks").text == words["feedback_thanks"]
+    assert not browser.find_elements(By.CSS_SELECTOR, "form.feedback")
+    # And a second rating is refused
+    again = stack.request("POST", f"/api/v1/tokens/{answer['token']['id']}/feedback",
+                          body=json.dumps({"secret": answer["secret"], "rating": 1}).encode(), headers={"Content-Type": "application/json"})
+    assert again[0] == 409 and json.loads(again[2])["error"]["code"] == "feedback_closed"
+    # And the office's manager sees the rating by service and by the clerk, with the comment but no name;
+    # the clerk cannot read the ratings
+    today = (datetime.datetime.now(datetime.timezone.utc) + datetime.timedelta(hours=5, minutes=30)).date().isoformat()
+    manager = Staff(stack).sign_in("manager-vad-247", "demo-manager-2026")
+    status, body = manager.call("GET", f"/api/v1/offices/VAD-247/feedback?from={today}")
+    report = json.loads(body)
+    assert status == 200 and report["count"] >= 1
+    assert {"name": "new-lt-connection", "count": 1, "mean": 5} in report["by_service"]
+    assert any(g["name"].startswith("Demo clerk") and g["count"] >= 1 for g in report["by_clerk"])
+    assert any(c["comment"] == "ઝડપી સેવા" and c["rating"] == 5 for c in report["comments"])
+    assert "Asha" not in body.decode() and "9850000071" not in body.decode()
+    assert clerk.call("GET", f"/api/v1/offices/VAD-247/feedback?from={today}")[0] == 403
+    # and on the dashboard
+    dashboard = chromium(width=1366, height=900)
+    try:
+        sign_in(dashboard, stack, "/admin/", "manager-vad-247", "demo-manager-2026")
+        wait_for(lambda: "Demo clerk" in dashboard.find_element(By.ID, "feedback").text, timeout=10)
+        assert "ઝડપી સેવા" in dashboard.find_element(By.ID, "feedback").text
+    finally:
+        dashboard.quit()

@@ -30,7 +30,7 @@ def test_health_reports_database_and_schema(stack):
     assert headers["Cache-Control"] == "no-store"
     health = json.loads(body)
     assert health["status"] == "ok"
-    assert health["schema_version"] == "v11-counter-plan"
+    assert health["schema_version"] == "v12-feedback"
     assert health["pending_migrations"] == []
     assert health["offices"] >= 4
 
