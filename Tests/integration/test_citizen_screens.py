@@ -479,18 +479,22 @@ def test_an_office_page_says_live_whether_it_is_open_and_how_many_wait(stack, br
         time.sleep(0.1)
 
 
-def serve_until(stack, token_id, secret, wanted, counter=3):
-    """Works counter 3 (new connections only) until our token reaches `wanted`."""
+def serve_until(stack, token_id, secret, wanted, counter=3, act=None):
+    """Works counter 3 (new connections only) until our token reaches `wanted`: by fcgi-app's
+    counter command, or by `act(action)` (a clerk through the API)."""
     import subprocess
     from stack import BIN
+    def command(action):
+        subprocess.run([BIN / "fcgi-app", "counter", action, "--office", "VAD-247", "--number", str(counter),
+                        "--database", str(stack.database)], capture_output=True)
+    act = act or command
     for _ in range(60):
         state = json.loads(stack.get(f"/api/v1/tokens/{token_id}?secret={secret}")[2])["token"]["state"]
         if state == wanted:
             return
         actions = ("call-next",) if wanted == "called" and state == "waiting" else ("call-next", "start", "complete")
         for action in actions:
-            subprocess.run([BIN / "fcgi-app", "counter", action, "--office", "VAD-247", "--number", str(counter),
-                            "--database", str(stack.database)], capture_output=True)
+            act(action)
             state = json.loads(stack.get(f"/api/v1/tokens/{token_id}?secret={secret}")[2])["token"]["state"]
             if state == wanted:
                 return
@@ -815,14 +819,8 @@ def test_a_served_citizen_rates_the_visit_in_one_tap_and_the_manager_sees_it(sta
     clerk = Staff(stack).sign_in("clerk-vad-247", "demo-clerk-2026")
     counter = counter_id(stack, "VAD-247", 3)
     clerk.call("POST", f"/api/v1/counters/{counter}/open", {})
-    def state():
-        return json.loads(stack.get(f"/api/v1/tokens/{answer['token']['id']}?secret={answer['secret']}")[2])["token"]["state"]
-    for _ in range(40):
-        if state() == "served":
-            break
-        for action in ("call-next", "start", "complete"):
-            clerk.call("POST", f"/api/v1/counters/{counter}/{action}", {})
-    assert state() == "served"
+    serve_until(stack, answer["token"]["id"], answer["secret"], "served",
+                act=lambda action: clerk.call("POST", f"/api/v1/counters/{counter}/{action}", {}))
     words = strings(stack, "gu")
     # When they open their page, write a word and tap "very good"
     browser.get(stack.base + answer["page"])
