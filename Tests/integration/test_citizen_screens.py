@@ -575,7 +575,11 @@ def book_appointment_at_closed_office(stack, browser, phone, javascript):
             assert time.monotonic() < deadline
             time.sleep(0.1)
     browser.find_element(By.CSS_SELECTOR, "form.booking-form button[type=submit]").click()
-    if "/token/" not in browser.current_url:
+    if not javascript:  # the form comes back with the times offered, the first chosen
+        deadline = time.monotonic() + 10
+        while not browser.find_elements(By.CSS_SELECTOR, ".error-summary"):
+            assert time.monotonic() < deadline
+            time.sleep(0.1)
         browser.find_element(By.CSS_SELECTOR, "form.booking-form button[type=submit]").click()
     return token_page_reached(browser)
 
