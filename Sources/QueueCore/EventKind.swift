@@ -14,6 +14,7 @@ public enum EventKind: String, Sendable, CaseIterable, Codable {
     case staffActivated = "staff_activated", staffDeactivated = "staff_deactivated"
     case staffAssignmentChanged = "staff_assignment_changed", staffPasswordSet = "staff_password_set"
     case personalDataErased = "personal_data_erased"
+    case feedbackGiven = "feedback_given"
 
     /// True for the kinds the public office stream may carry.
     public var isPublic: Bool {
@@ -23,7 +24,7 @@ public enum EventKind: String, Sendable, CaseIterable, Codable {
             true
         case .noteChanged, .policyChanged, .counterServicesChanged, .counterScheduleChanged, .waitTargetChanged, .slotCapacityChanged, .holidayAdded, .holidayRemoved,
              .kioskEnrolled, .kioskRevoked, .staffActivated, .staffDeactivated, .staffAssignmentChanged, .staffPasswordSet,
-             .personalDataErased:
+             .personalDataErased, .feedbackGiven:
             false
         }
     }

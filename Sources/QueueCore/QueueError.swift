@@ -34,6 +34,8 @@ public enum QueueError: Error, Sendable, Equatable {
     case kioskNotEnrolled
     /// An idempotency key already booked a token for a different request.
     case bookingKeyReused
+    /// Feedback is taken once, after the visit was served.
+    case feedbackClosed
 }
 
 extension QueueError: CustomStringConvertible {
@@ -67,6 +69,7 @@ extension QueueError: CustomStringConvertible {
         case .alreadyRejoined: "This token has already rejoined the queue once."
         case .transferToSameQueue: "The transfer must change the service or name a counter."
         case .bookingKeyReused: "This Idempotency-Key was already used for a different booking; use a new key for a new booking."
+        case .feedbackClosed: "Feedback is taken once, after the visit was served."
         }
     }
 }

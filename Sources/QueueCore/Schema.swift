@@ -19,6 +19,7 @@ enum Schema {
         migrator.registerMigration("v12-scheduled-jobs", migrate: ScheduledJobsMigration.apply)
         migrator.registerMigration("v13-outbox-delivery", migrate: OutboxDeliveryMigration.apply)
         migrator.registerMigration("v14-counter-rules", migrate: CounterRulesMigration.apply)
+        migrator.registerMigration("v15-feedback", migrate: FeedbackMigration.apply)
         return migrator
     }
 }

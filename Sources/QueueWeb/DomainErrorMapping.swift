@@ -47,6 +47,7 @@ extension APIError {
             (409, "counter_conflict", "counter")
         case .kioskNotEnrolled: (403, "kiosk_not_enrolled", "kiosk")
         case .bookingKeyReused: (422, "idempotency_key_reused", "Idempotency-Key")
+        case .feedbackClosed: (409, "feedback_closed", nil)
         }
     }
 }

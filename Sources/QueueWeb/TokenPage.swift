@@ -15,7 +15,8 @@ enum TokenPage {
     /// The page for a holder of a view secret; the cancel button only on the device that booked.
     /// - Parameter language: the language the citizen switched the page to, else the token's.
     static func render(_ status: TokenStatus, office: OfficeSummary?, secret: String, canManage: Bool,
-                       text interfaceText: InterfaceText, language asked: String? = nil, appointment: Appointment? = nil) -> Response {
+                       text interfaceText: InterfaceText, language asked: String? = nil, appointment: Appointment? = nil,
+                       feedbackGiven: Bool = false) -> Response {
         let token = status.token
         let language = asked ?? token.citizen.language
         let text = TokenPageText(interfaceText, language: language)
@@ -57,7 +58,10 @@ enum TokenPage {
             state = "<p class=\"your-turn\" role=\"alert\">\(text.yourTurn) <span class=\"go\">\(text.goNow.replacingOccurrences(of: "{n}", with: counter))</span></p>"
         case .serving:
             state = "<p class=\"your-turn\">\(text.serving) <strong>\(status.counterNumber.map(String.init) ?? "?")</strong></p>"
-        case .served: state = "<p>\(text.served)</p>"
+        case .served:
+            state = "<p>\(text.served)</p>" + (feedbackGiven
+                ? "<p class=\"feedback-thanks\" role=\"status\">\(HTML.escape(interfaceText("feedback_thanks", in: language)))</p>"
+                : feedbackForm(token, secret: secret, language: language, text: interfaceText))
         case .noShow: state = "<p>\(text.noShow)</p>"
         case .cancelled: state = "<p>\(text.cancelled)</p>"
         case .expired: state = "<p class=\"expired\">\(text.expired)</p>"
@@ -112,5 +116,20 @@ enum TokenPage {
             \(active ? "<p class=\"small\">\(text.refresh)</p>" : "")
             </main>
             """, headers: [("Referrer-Policy", "no-referrer")])
+    }
+
+    /// One tap rates the visit (each rating is its own submit button); a comment, if any, goes with it.
+    private static func feedbackForm(_ token: Token, secret: String, language: String, text: InterfaceText) -> String {
+        let word = { (key: String) in HTML.escape(text(key, in: language)) }
+        let buttons = (1...5).map { "<button type=\"submit\" name=\"rating\" value=\"\($0)\">\(word("feedback_\($0)"))</button>" }.joined()
+        return """
+            <form method="post" action="/api/v1/tokens/\(token.id)/feedback?lang=\(language)" class="feedback">
+            <fieldset><legend>\(word("feedback_title"))</legend>
+            <label for="comment">\(word("feedback_comment"))</label>
+            <textarea id="comment" name="comment" maxlength="500" rows="2"></textarea>
+            <div class="rating">\(buttons)</div></fieldset>
+            <input type="hidden" name="secret" value="\(HTML.escape(secret))">
+            </form>
+            """
     }
 }

@@ -63,8 +63,9 @@ enum TokenRoutes {
                     queue: queue, office: office, service: token.serviceCode, opensAt: nil, now: context.now,
                     except: (slotID, token.serviceDay)) : nil)
             }
+            let rated = token.state == .served ? ((try? context.services.queue.feedbackGiven(token: token.id)) ?? false) : false
             return TokenPage.render(status, office: office, secret: secret, canManage: canManage,
-                                    text: context.services.text, language: asked, appointment: appointment)
+                                    text: context.services.text, language: asked, appointment: appointment, feedbackGiven: rated)
         }
         router.add("POST", "/token/find") { context in
             // The find-my-token form: a POST, so that the phone number stays out of the address bar.

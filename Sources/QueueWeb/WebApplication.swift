@@ -41,6 +41,7 @@ public struct WebApplication: Responder {
         KioskRoutes.register(in: &router, auth: auth)
         ReportRoutes.register(in: &router, auth: auth)
         MessageRoutes.register(in: &router, auth: auth)
+        FeedbackRoutes.register(in: &router, auth: auth)
         AdminRoutes.register(in: &router, auth: auth)
         self.router = router
     }

@@ -118,6 +118,7 @@
   function query() { return "from=" + encodeURIComponent($("from").value) + "&to=" + encodeURIComponent($("to").value); }
 
   function loadReport() {
+    FeedbackPanel.load(office, query());
     api("GET", "/api/v1/offices/" + encodeURIComponent(office) + "/report?" + query()).then(function (answer) {
       if (!answer.ok) { say(StaffSession.errorText(answer)); return; }
       say("");

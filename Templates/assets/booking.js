@@ -51,11 +51,18 @@
     showWhen();
   }
 
+  // A page left with a request still open is not kept for the back button (the browser's page
+  // cache), and a form sent again from a reloaded page would carry a new key: the open-or-closed
+  // requests are dropped when the page is left, and asked again if it comes back from that cache.
+  var leaving = new AbortController();
+  window.addEventListener("pagehide", function () { leaving.abort(); leaving = new AbortController(); });
+  window.addEventListener("pageshow", function (event) { if (event.persisted && catalog) { loadOfficeState(); markOffices(); } });
+
   // Open now, or closed and when it opens again: a closed office takes appointments only.
   var officeNow = null, statusBox = form.querySelector("#office-status"), nowChoice = form.querySelector("input[name=when][value=now]");
   function loadOfficeState() {
     var code = office.value;
-    fetch("/api/v1/offices/" + encodeURIComponent(code) + "/queue", { headers: { Accept: "application/json" } })
+    fetch("/api/v1/offices/" + encodeURIComponent(code) + "/queue", { headers: { Accept: "application/json" }, signal: leaving.signal })
       .then(function (response) { return response.ok ? response.json() : null; }).then(function (snapshot) {
         if (code !== office.value) { return; }
         officeNow = snapshot;
@@ -82,7 +89,7 @@
   // Each office choice says whether it is open now.
   function markOffices() {
     if (office.tagName !== "SELECT") { return; }
-    fetch("/api/v1/offices", { headers: { Accept: "application/json" } }).then(function (response) { return response.json(); })
+    fetch("/api/v1/offices", { headers: { Accept: "application/json" }, signal: leaving.signal }).then(function (response) { return response.json(); })
       .then(function (body) {
         (body.offices || []).forEach(function (entry) {
           var option = office.querySelector("option[value='" + entry.code + "']");

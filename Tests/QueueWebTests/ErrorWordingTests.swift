@@ -14,7 +14,7 @@ struct ErrorWordingTests {
         .checkInWrongDay(serviceDay: "2026-12-25"), .illegalTransition(action: .call, from: .served), .counterNotOpen(number: 1),
         .counterBusy(number: 1, token: "NC-001"), .counterDoesNotServe(number: 1, service: "y"), .counterInAnotherOffice,
         .recallLimitReached(limit: 3), .recallsRemaining(remaining: 2), .alreadyRejoined, .transferToSameQueue,
-        .kioskNotEnrolled, .bookingKeyReused,
+        .kioskNotEnrolled, .bookingKeyReused, .feedbackClosed,
     ]
     static let signInRefusals: [StaffError] = [.invalidCredentials, .tooManyAttempts(retryAfter: 60), .sessionExpired, .refreshReused,
                                                .usernameTaken, .hashingFailed]

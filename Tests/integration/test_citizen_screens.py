@@ -479,18 +479,22 @@ def test_an_office_page_says_live_whether_it_is_open_and_how_many_wait(stack, br
         time.sleep(0.1)
 
 
-def serve_until(stack, token_id, secret, wanted, counter=3):
-    """Works counter 3 (new connections only) until our token reaches `wanted`."""
+def serve_until(stack, token_id, secret, wanted, counter=3, act=None):
+    """Works counter 3 (new connections only) until our token reaches `wanted`: by fcgi-app's
+    counter command, or by `act(action)` (a clerk through the API)."""
     import subprocess
     from stack import BIN
+    def command(action):
+        subprocess.run([BIN / "fcgi-app", "counter", action, "--office", "VAD-247", "--number", str(counter),
+                        "--database", str(stack.database)], capture_output=True)
+    act = act or command
     for _ in range(60):
         state = json.loads(stack.get(f"/api/v1/tokens/{token_id}?secret={secret}")[2])["token"]["state"]
         if state == wanted:
             return
         actions = ("call-next",) if wanted == "called" and state == "waiting" else ("call-next", "start", "complete")
         for action in actions:
-            subprocess.run([BIN / "fcgi-app", "counter", action, "--office", "VAD-247", "--number", str(counter),
-                            "--database", str(stack.database)], capture_output=True)
+            act(action)
             state = json.loads(stack.get(f"/api/v1/tokens/{token_id}?secret={secret}")[2])["token"]["state"]
             if state == wanted:
                 return
@@ -571,7 +575,11 @@ def book_appointment_at_closed_office(stack, browser, phone, javascript):
             assert time.monotonic() < deadline
             time.sleep(0.1)
     browser.find_element(By.CSS_SELECTOR, "form.booking-form button[type=submit]").click()
-    if "/token/" not in browser.current_url:
+    if not javascript:  # the form comes back with the times offered, the first chosen
+        deadline = time.monotonic() + 10
+        while not browser.find_elements(By.CSS_SELECTOR, ".error-summary"):
+            assert time.monotonic() < deadline
+            time.sleep(0.1)
         browser.find_element(By.CSS_SELECTOR, "form.booking-form button[type=submit]").click()
     return token_page_reached(browser)
 
@@ -799,3 +807,62 @@ def test_a_notice_for_an_unknown_office_stops_the_build_with_file_and_line(tmp_p
         "---\ntitle: Typo\noffices: [VAD-999]\nstarts: 2026-12-01\nends: 2026-12-02\n---\nText.\n", encoding="utf-8")
     result = subprocess.run([BIN / "sitegen", "build", "--root", project, "--output", tmp_path / "out"], capture_output=True, text=True)
     assert result.returncode != 0 and "Content/en/notices/typo.md:2" in result.stderr + result.stdout and "VAD-999" in result.stderr + result.stdout
+
+
+# 11. Feedback after service: one tap on the served page; managers see it by service and clerk.
+
+def test_a_served_citizen_rates_the_visit_in_one_tap_and_the_manager_sees_it(stack, browser):
+    import datetime
+    from selenium.webdriver.common.by import By
+    from test_staff_api import Staff, counter_id
+    from test_staff_pages import sign_in, wait_for
+    # Given a Gujarati citizen's new connection served at counter 3 by Vadodara's clerk
+    fields = {"office": "VAD-247", "service": "new-lt-connection", "name": "Asha", "phone": "9850000071", "language": "gu"}
+    answer = json.loads(stack.request("POST", "/api/v1/tokens", body=json.dumps(fields).encode(),
+                                      headers={"Content-Type": "application/json"})[2])
+    clerk = Staff(stack).sign_in("clerk-vad-247", "demo-clerk-2026")
+    counter = counter_id(stack, "VAD-247", 3)
+    clerk.call("POST", f"/api/v1/counters/{counter}/open", {})
+    serve_until(stack, answer["token"]["id"], answer["secret"], "served",
+                act=lambda action: clerk.call("POST", f"/api/v1/counters/{counter}/{action}", {}))
+    words = strings(stack, "gu")
+    # When they open their page, write a word and tap "very good"
+    browser.get(stack.base + answer["page"])
+    form = browser.find_element(By.CSS_SELECTOR, "form.feedback")
+    assert form.find_element(By.TAG_NAME, "legend").text == words["feedback_title"]
+    assert [b.text for b in form.find_elements(By.CSS_SELECTOR, "button[name=rating]")] == [words[f"feedback_{n}"] for n in range(1, 6)]
+    assert serious_violations(browser) == []
+    screenshot(browser, "token-served-feedback-gu")
+    browser.find_element(By.ID, "comment").send_keys("ઝડપી સેવા")
+    form.find_element(By.CSS_SELECTOR, "button[value='5']").click()
+    # Then the page thanks them and asks no more
+    deadline = time.monotonic() + 10
+    while not browser.find_elements(By.CSS_SELECTOR, ".feedback-thanks"):
+        assert time.monotonic() < deadline
+        time.sleep(0.1)
+    assert browser.find_element(By.CSS_SELECTOR, ".feedback-thanks").text == words["feedback_thanks"]
+    assert not browser.find_elements(By.CSS_SELECTOR, "form.feedback")
+    # And a second rating is refused
+    again = stack.request("POST", f"/api/v1/tokens/{answer['token']['id']}/feedback",
+                          body=json.dumps({"secret": answer["secret"], "rating": 1}).encode(), headers={"Content-Type": "application/json"})
+    assert again[0] == 409 and json.loads(again[2])["error"]["code"] == "feedback_closed"
+    # And the office's manager sees the rating by service and by the clerk, with the comment but no name;
+    # the clerk cannot read the ratings
+    today = (datetime.datetime.now(datetime.timezone.utc) + datetime.timedelta(hours=5, minutes=30)).date().isoformat()
+    manager = Staff(stack).sign_in("manager-vad-247", "demo-manager-2026")
+    status, body = manager.call("GET", f"/api/v1/offices/VAD-247/feedback?from={today}")
+    report = json.loads(body)
+    assert status == 200 and report["count"] >= 1
+    assert {"name": "new-lt-connection", "count": 1, "mean": 5} in report["by_service"]
+    assert any(g["name"].startswith("Demo clerk") and g["count"] >= 1 for g in report["by_clerk"])
+    assert any(c["comment"] == "ઝડપી સેવા" and c["rating"] == 5 for c in report["comments"])
+    assert "Asha" not in body.decode() and "9850000071" not in body.decode()
+    assert clerk.call("GET", f"/api/v1/offices/VAD-247/feedback?from={today}")[0] == 403
+    # and on the dashboard
+    dashboard = chromium(width=1366, height=900)
+    try:
+        sign_in(dashboard, stack, "/admin/", "manager-vad-247", "demo-manager-2026")
+        wait_for(lambda: "Demo clerk" in dashboard.find_element(By.ID, "feedback").text, timeout=10)
+        assert "ઝડપી સેવા" in dashboard.find_element(By.ID, "feedback").text
+    finally:
+        dashboard.quit()
