@@ -36,6 +36,11 @@ install -d -m 0755 "$root$prefix/bin" "$root/etc/guvnl-queue" "$root/etc/nginx/g
 install -d -m 0750 "$root/var/lib/guvnl-queue" "$root/var/backups/guvnl-queue"
 install -m 0755 "$bin_dir/fcgi-app" "$bin_dir/sitegen" "$root$prefix/bin/"
 install -m 0644 "$repo/openapi.yaml" "$root$prefix/openapi.yaml"
+# The SMS texts as registered on the DLT platform (the worker refuses any other), the alert rules
+# for the operator's Prometheus, and the log rotation.
+install -D -m 0644 "$repo/Templates/sms-dlt.json" "$root$prefix/Templates/sms-dlt.json"
+install -D -m 0644 "$repo/deploy/prometheus/alerts.yml" "$root$prefix/prometheus/alerts.yml"
+install -D -m 0644 "$repo/deploy/logrotate/guvnl-queue" "$root/etc/logrotate.d/guvnl-queue"
 
 # The site, built into place (sitegen swaps it in atomically, so a running nginx never sees half of it).
 "$bin_dir/sitegen" build --root "$repo" --output "$root$prefix/public" >/dev/null
@@ -55,7 +60,7 @@ install -m 0644 "$staging/nginx.conf" "$root$nginx_dir/nginx.conf"
 install -m 0644 "$repo/deploy/systemd/nginx.service.d/guvnl-queue.conf" "$root/etc/systemd/system/nginx.service.d/guvnl-queue.conf"
 
 # The units, their user and folders; the binaries' path in them follows PREFIX.
-for unit in guvnl-queue-app.service guvnl-queue-backup.service guvnl-queue-backup.timer; do
+for unit in guvnl-queue-app.service guvnl-queue-worker.service guvnl-queue-backup.service guvnl-queue-backup.timer; do
     sed "s|/opt/guvnl-queue|$prefix|g" "$repo/deploy/systemd/$unit" > "$root/etc/systemd/system/$unit"
     chmod 0644 "$root/etc/systemd/system/$unit"
 done

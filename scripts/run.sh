@@ -35,15 +35,14 @@ user_line=$(nginx_user_line "$repo/public" "$repo/var/run")
 group_args=()
 [ "$user_line" = "user www-data www-data;" ] && group_args=(--socket-group www-data)
 
-app_pid=""; nginx_pid=""; jobs_pid=""; worker_pid=""
+app_pid=""; nginx_pid=""; worker_pid=""
 # Stops both servers on any exit; Ctrl-C and SIGTERM are a normal end (status 0).
 stop_servers() {
     local status=$?
     trap - EXIT
-    if [ -n "$nginx_pid$app_pid$jobs_pid$worker_pid" ]; then
+    if [ -n "$nginx_pid$app_pid$worker_pid" ]; then
         echo; echo "run: stopping..."
         [ -n "$nginx_pid" ] && kill -QUIT "$nginx_pid" 2>/dev/null || true
-        [ -n "$jobs_pid" ] && kill -TERM "$jobs_pid" 2>/dev/null || true
         [ -n "$worker_pid" ] && kill -TERM "$worker_pid" 2>/dev/null || true
         [ -n "$app_pid" ] && kill -TERM "$app_pid" 2>/dev/null || true
         wait 2>/dev/null || true
@@ -64,9 +63,6 @@ if ! wait_for_socket "$socket" 10; then
     exit 1
 fi
 
-# The scheduled jobs (day-end at each office's closing, retention, purges, checkpoint): README, "Scheduled jobs".
-scripts/supervise.sh "$bin/fcgi-app" jobs serve --database "$database" >>var/log/jobs.log 2>&1 &
-jobs_pid=$!
 # The message worker, supervised too. No gateway is configured here, so the messages citizens
 # would receive are written, in their language, to var/log/messages.log (and shown under /admin/).
 scripts/supervise.sh "$bin/fcgi-app" worker --database "$database" --base-url "http://$listen" \
@@ -88,6 +84,6 @@ echo "  GUVNL Queue is serving at http://$listen"
 echo "  staff: http://$listen/staff/ (clerk-vad-247 / demo-clerk-2026)   dashboard: http://$listen/admin/ (manager-vad-247 / demo-manager-2026)"
 echo "  display board: http://$listen/display/?office=VAD-247   kiosk: http://$listen/kiosk/?office=VAD-247 (set up by the manager)"
 echo "  messages to citizens (no SMS gateway configured): var/log/messages.log"
-echo "  logs: var/log/fcgi-app.log, var/log/worker.log, var/log/jobs.log, var/nginx/logs/   stop: Ctrl-C"
+echo "  logs: var/log/fcgi-app.log, var/log/worker.log, var/nginx/logs/   stop: Ctrl-C"
 echo
 wait

@@ -2,7 +2,7 @@ import Foundation
 import GRDB
 
 /// The scheduled jobs of an office day, run by whichever long-running process calls
-/// `runDueJobs(at:)` every few seconds (`fcgi-app jobs serve`, and the worker):
+/// `runDueJobs(at:)` every few seconds (`fcgi-app worker`):
 ///
 /// - `day-end`, per office, at its closing in its time zone: open tokens of the day expire.
 /// - `retention`, daily at 03:00 India time: personal data older than the retention period is erased.

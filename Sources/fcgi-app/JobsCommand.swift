@@ -3,12 +3,13 @@ import FastCGI
 import Foundation
 import QueueCore
 
-/// `fcgi-app jobs`: the scheduled jobs of an office day (`OfficeDayJobs`), run once or in a loop.
+/// `fcgi-app jobs`: the scheduled jobs of an office day (`OfficeDayJobs`), run once by hand or listed;
+/// `fcgi-app worker` runs them as they fall due.
 struct JobsCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "jobs",
         abstract: "Run the scheduled jobs: day-end at each office's closing, retention, purges, WAL checkpoint.",
-        subcommands: [RunOnce.self, Serve.self, List.self])
+        subcommands: [RunOnce.self, List.self])
 
     /// What every jobs subcommand shares.
     struct Options: ParsableArguments {
@@ -58,44 +59,6 @@ struct JobsCommand: ParsableCommand {
             if runs.isEmpty { print("no job is due") }
             for run in runs { print(run) }
             if runs.contains(where: { $0.outcome != .ok }) { throw ExitCode(1) }
-        }
-    }
-
-    struct Serve: ParsableCommand {
-        static let configuration = CommandConfiguration(
-            commandName: "serve",
-            abstract: "Run due jobs every few seconds until SIGTERM or SIGINT (a job in hand is finished first).")
-
-        @OptionGroup var options: Options
-
-        @Option(help: "Seconds between looks for due jobs (env: GUVNL_JOB_INTERVAL).")
-        var interval: Int = Environment.int("GUVNL_JOB_INTERVAL") ?? 5
-
-        func validate() throws {
-            guard (1...600).contains(interval) else { throw ValidationError("--interval must be from 1 to 600 seconds.") }
-        }
-
-        /// One line, written at once (print's buffer would hold it back when the output is a log file).
-        static func say(_ line: String) {
-            FileHandle.standardOutput.write(Data((line + "\n").utf8))
-        }
-
-        func run() throws {
-            // Blocked before anything else: a signal that arrives mid-job waits until the job is done.
-            TerminationSignals.block()
-            let jobs = try options.jobs()
-            while true {
-                do {
-                    for run in try jobs.runDueJobs(at: Date()) { Self.say("\(run)") }
-                } catch {
-                    // The database was busy or unwritable for a moment: the next look tries again.
-                    FileHandle.standardError.write(Data("jobs: \(error)\n".utf8))
-                }
-                if let signal = TerminationSignals.wait(upTo: Double(interval)) {
-                    Self.say("stopping on signal \(signal)")
-                    return
-                }
-            }
         }
     }
 

@@ -7,7 +7,7 @@ import QueueCore
 
 struct Worker: ParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Send the outbox's messages (SMS, e-mail) until SIGTERM or SIGINT.",
+        abstract: "Send the outbox's messages (SMS, e-mail) and run the scheduled jobs until SIGTERM or SIGINT.",
         discussion: """
             Claims due messages under a lease (several workers may run; a message is sent by one), renders \
             each in the citizen's language from the interface strings, sends it with its idempotency key and \
@@ -16,7 +16,10 @@ struct Worker: ParsableCommand {
             hand and exits 0. The gateway's credentials come from the environment only \
             (GUVNL_SMS_AUTHORIZATION, GUVNL_SMTP_PASSWORD), never the command line. The worker commits \
             with synchronous=NORMAL whatever --synchronous says: its claims and outcomes are safe to lose \
-            to a power cut (claimed again after the lease; a repeated send is dropped by its idempotency key).
+            to a power cut (claimed again after the lease; a repeated send is dropped by its idempotency key). \
+            Beside the messages it runs the scheduled jobs of an office day (day-end at each office's \
+            closing, retention, purges, WAL checkpoint), each under a lease, with full durability; \
+            `fcgi-app jobs run` runs them once by hand.
             """)
 
     @OptionGroup var database: DatabaseOption
@@ -87,10 +90,22 @@ struct Worker: ParsableCommand {
     @Option(help: "Seconds between looks at the outbox when it is empty (env: GUVNL_WORKER_POLL).")
     var pollSeconds: Double = Double(Environment.string("GUVNL_WORKER_POLL") ?? "") ?? 0.5
 
+    @Option(help: "Seconds between looks for due scheduled jobs (env: GUVNL_JOB_INTERVAL); 0: this worker runs none.")
+    var jobInterval: Int = Environment.int("GUVNL_JOB_INTERVAL") ?? 5
+
+    @Option(help: "Days a token's personal data is kept after its day (env: GUVNL_RETENTION_DAYS).")
+    var retentionDays: Int = Environment.int("GUVNL_RETENTION_DAYS") ?? OfficeDayJobs.Settings.defaultRetentionDays
+
+    @Option(help: "Seconds a worker holds a job; one killed mid-job delays it by this much (env: GUVNL_JOB_LEASE_SECONDS).")
+    var jobLeaseSeconds: Int = Environment.int("GUVNL_JOB_LEASE_SECONDS") ?? 300
+
     @Option(help: "trace, debug, info, notice, warning, error or critical (env: GUVNL_LOG_LEVEL).")
     var logLevel: String = Environment.string("GUVNL_LOG_LEVEL") ?? "info"
 
     func validate() throws {
+        guard (0...600).contains(jobInterval) else { throw ValidationError("--job-interval must be from 0 to 600 seconds.") }
+        guard (1...3650).contains(retentionDays) else { throw ValidationError("--retention-days must be from 1 to 3650.") }
+        guard (10...3600).contains(jobLeaseSeconds) else { throw ValidationError("--job-lease-seconds must be from 10 to 3600.") }
         guard Logger.Level(rawValue: logLevel) != nil else { throw ValidationError("--log-level must be one of trace ... critical.") }
         guard SMSGatewayConfiguration.Format(rawValue: smsFormat) != nil else { throw ValidationError("--sms-format must be form, json or whatsapp.") }
         guard smsFields.isEmpty || SMSGatewayConfiguration.parseFields(smsFields) != nil else {
@@ -154,13 +169,25 @@ struct Worker: ParsableCommand {
             finished.signal()
         }
         thread.start()
+        let jobs = try scheduledJobs(logger: logger)
+        jobs?.start()
         logger.info("worker started", metadata: ["worker": "\(settings.name)", "sms_via": "\(smsURL == nil ? "sink" : "gateway")",
                                                  "email_via": "\(smtpURL == nil ? "sink" : "smtp")"])
         let signal = TerminationSignals.wait()
         logger.info("stopping after the message in hand", metadata: ["signal": "\(signal)"])
         worker.stop()
+        jobs?.stop()
         finished.wait()
         logger.info("worker stopped")
+    }
+
+    /// The scheduled jobs, on a thread of their own so that a long day-end never holds up a message.
+    /// Their changes are the queue's, so they commit with full durability, unlike the worker's claims.
+    private func scheduledJobs(logger: Logger) throws -> ScheduledJobsLoop? {
+        guard jobInterval > 0 else { return nil }
+        let jobs = OfficeDayJobs(queue: Queue(database: try database.open()),
+                                 settings: .init(retentionDays: retentionDays, leaseSeconds: Double(jobLeaseSeconds)))
+        return ScheduledJobsLoop(jobs: jobs, interval: Double(jobInterval), logger: logger)
     }
 
     private func readStrings() throws -> [String: [String: String]] {

@@ -10,7 +10,7 @@ import pytest
 
 from stack import BIN, REPO
 
-UNITS = ["guvnl-queue-app.service", "guvnl-queue-backup.service", "guvnl-queue-backup.timer"]
+UNITS = ["guvnl-queue-app.service", "guvnl-queue-worker.service", "guvnl-queue-backup.service", "guvnl-queue-backup.timer"]
 
 
 @pytest.fixture(scope="module")
@@ -31,6 +31,7 @@ def test_the_tree_is_laid_out_the_debian_way(staged):
         "etc/guvnl-queue/guvnl-queue.env", "etc/nginx/guvnl-queue/nginx.conf",
         "etc/nginx/guvnl-queue/snippets/api.conf", "etc/systemd/system/nginx.service.d/guvnl-queue.conf",
         "etc/sysusers.d/guvnl-queue.conf", "etc/tmpfiles.d/guvnl-queue.conf",
+        "opt/guvnl-queue/Templates/sms-dlt.json", "opt/guvnl-queue/prometheus/alerts.yml", "etc/logrotate.d/guvnl-queue",
         *(f"etc/systemd/system/{unit}" for unit in UNITS),
     ]
     missing = [path for path in expected_files if not (staged / path).is_file()]

@@ -1,6 +1,6 @@
 """The scheduled jobs through the real parts: `fcgi-app jobs run` with the clock past closing ends a
 waiting token, and its page (through nginx, and live in a browser) shows the expired state;
-`jobs serve` stops cleanly on SIGTERM; `erase-citizen` erases one citizen's data."""
+the worker runs the jobs and stops cleanly on SIGTERM; `erase-citizen` erases one citizen's data."""
 import json
 import signal
 import subprocess
@@ -8,6 +8,7 @@ import time
 from datetime import datetime, timedelta, timezone
 
 from browser import chromium
+from worker import Worker, wait_for
 from stack import BIN
 
 JSON = {"Content-Type": "application/json"}
@@ -74,22 +75,17 @@ def test_a_waiting_token_expires_at_day_end_and_its_page_says_so(own_stack):
     assert "day-end VAD-247: due" in listed and "last ok (2 rows)" in listed
 
 
-def test_jobs_serve_runs_what_is_due_and_stops_on_sigterm(own_stack):
-    # Given `jobs serve` looking every second
-    runner = subprocess.Popen([BIN / "fcgi-app", "jobs", "serve", "--interval", "1", "--database", str(own_stack.database)],
-                              stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+def test_the_worker_runs_what_is_due_and_stops_on_sigterm(own_stack):
+    # Given the worker looking for due jobs every second
+    worker = Worker(own_stack, "--job-interval", "1", name="worker-jobs")
     try:
-        time.sleep(3)
-        # When it is sent SIGTERM
-        runner.send_signal(signal.SIGTERM)
-        out, err = runner.communicate(timeout=10)
+        # When it has looked once, then every job ran
+        log = lambda: worker.log.read_text() if worker.log.exists() else ""
+        wait_for(lambda: all(f"{job}: ok" in log() for job in ("checkpoint", "retention", "day-end SRT-VRC")))
     finally:
-        if runner.poll() is None:
-            runner.kill()
-    # Then it had run every job once and stopped cleanly
-    assert runner.returncode == 0, err
-    assert "checkpoint: ok" in out and "retention: ok" in out and "day-end SRT-VRC: ok" in out
-    assert "stopping on signal 15" in out
+        # And SIGTERM stops it cleanly, the job in hand finished first
+        assert worker.stop() == 0
+    assert '"message":"worker stopped"' in log()
 
 
 def test_erase_citizen_on_request_leaves_nothing_to_find_by_phone(own_stack):
