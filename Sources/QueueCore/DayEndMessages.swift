@@ -1,12 +1,11 @@
 import Foundation
 import GRDB
 
-/// What a citizen is told when their token expires at day-end, written in the expiry's transaction.
-///
-/// TODO(issue 13, outbox): the outbox writer (`fcgi-app worker`'s side of issue 13, built apart)
-/// puts the "your token expired: the office has closed for the day; book again" message here, in
-/// the token's language and on its channels, keyed once per token and trigger. This is the one
-/// place the day-end job calls; until the outbox lands it writes nothing.
+/// What a citizen is told when their token expires at day-end ("the office closed for the day
+/// before your turn; book again"), written in the expiry's transaction, in the token's language
+/// and on the channels it chose, once per token.
 enum DayEndMessages {
-    static func tokenExpired(_ db: Database, token: Token, at now: Date) throws {}
+    static func tokenExpired(_ db: Database, token: Token, at now: Date) throws {
+        try Outbox.enqueue(db, .expired, token: token, at: now)
+    }
 }

@@ -8,6 +8,8 @@ public enum MessageTrigger: String, Sendable, CaseIterable, Codable {
     case booked, called, cancelled
     case turnNear = "turn_near"
     case closedEarly = "closed_early"
+    /// The office day ended before the token was served (the day-end job).
+    case expired
     /// An appointment's reminders: the evening before, and an hour before its slot.
     case reminderEvening = "reminder_evening"
     case reminderHour = "reminder_hour"

@@ -16,7 +16,7 @@ enum OutboxDeliveryMigration {
                 office_code TEXT NOT NULL REFERENCES office(code) ON UPDATE CASCADE,
                 -- What caused the message: the template family the worker renders.
                 trigger TEXT NOT NULL CHECK (trigger IN ('booked', 'called', 'cancelled', 'turn_near', 'closed_early',
-                    'reminder_evening', 'reminder_hour')),
+                    'reminder_evening', 'reminder_hour', 'expired')),
                 channel TEXT NOT NULL CHECK (channel IN ('sms', 'email', 'push', 'whatsapp')),
                 language TEXT NOT NULL CHECK (language IN ('en', 'gu', 'hi')),
                 -- A mobile number or an e-mail address: personal data, erased with the token's.

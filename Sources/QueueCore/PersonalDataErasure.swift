@@ -3,17 +3,19 @@ import GRDB
 
 /// Erasing citizens' personal data (India's DPDP Act 2023; DESIGN decision 7): a token's name,
 /// mobile number, e-mail, consumer number and staff note, and the free-text reasons of its events
-/// (the one write the events' append-only trigger allows). What the reports count (service, state,
-/// times, counter, priority, language) stays, so the anonymous statistics do not change.
-///
-/// TODO(issue 13, outbox): once the outbox keeps recipients (mobile number, e-mail, push endpoint)
-/// and message parameters per token, both `erase` functions must clear those of the same tokens too.
+/// (the one write the events' append-only trigger allows), the mobile numbers, e-mail addresses,
+/// values and texts of the messages sent to it, and the comment of its feedback. What the reports
+/// count (service, state, times, counter, priority, language, ratings) stays, so the anonymous
+/// statistics do not change.
 public enum PersonalDataErasure {
     /// The token columns that hold personal data.
     static let erasedColumns = "citizen_name = NULL, phone = NULL, email = NULL, consumer_number = NULL, staff_note = NULL"
     static let holdsPersonalData = """
         (citizen_name IS NOT NULL OR phone IS NOT NULL OR email IS NOT NULL OR consumer_number IS NOT NULL OR staff_note IS NOT NULL)
         """
+    /// A message's personal parts: who it went to and what it said (a message being sent keeps
+    /// them until its send ends; the next run erases them).
+    static let erasedMessage = "recipient = 'erased', params = '{}', body = NULL"
 
     /// The retention job: erases the personal data of tokens whose service day is before `day`,
     /// and the reasons of events written before `moment`, `batch` rows a transaction so that the
@@ -24,6 +26,14 @@ public enum PersonalDataErasure {
              [day, batch]),
             ("UPDATE event SET reason = NULL WHERE id IN (SELECT id FROM event WHERE reason IS NOT NULL AND at < ? LIMIT ?)",
              [moment.milliseconds, batch]),
+            ("""
+             UPDATE outbox SET \(erasedMessage) WHERE id IN (SELECT outbox.id FROM outbox JOIN token ON token.id = outbox.token_id
+                 WHERE token.service_day < ? AND outbox.recipient != 'erased' AND outbox.state != 'sending' LIMIT ?)
+             """, [day, batch]),
+            ("""
+             UPDATE token_feedback SET comment = NULL WHERE token_id IN (SELECT token_feedback.token_id FROM token_feedback
+                 JOIN token ON token.id = token_feedback.token_id WHERE token.service_day < ? AND token_feedback.comment IS NOT NULL LIMIT ?)
+             """, [day, batch]),
         ]
         var changed = 0
         for step in steps {
@@ -47,6 +57,8 @@ public enum PersonalDataErasure {
             try db.cachedStatement(sql: "UPDATE token SET \(erasedColumns) WHERE id = ?").execute(arguments: [id])
             try db.cachedStatement(sql: "UPDATE event SET reason = NULL WHERE token_id = ? AND reason IS NOT NULL").execute(arguments: [id])
             try db.cachedStatement(sql: "DELETE FROM booking_request WHERE token_id = ?").execute(arguments: [id])
+            try db.cachedStatement(sql: "UPDATE outbox SET \(erasedMessage) WHERE token_id = ? AND state != 'sending'").execute(arguments: [id])
+            try db.cachedStatement(sql: "UPDATE token_feedback SET comment = NULL WHERE token_id = ?").execute(arguments: [id])
             _ = try EventLog.append(db, office: token.officeCode, kind: .personalDataErased, token: token, actor: actor, at: now)
         }
         return ids.count

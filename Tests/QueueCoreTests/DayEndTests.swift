@@ -67,10 +67,17 @@ struct DayEndTests {
         }
         // And the counter that had called is free again
         #expect(try queue.tokenAt(counter: second) == nil)
+        // And each expired citizen is told, once, by SMS (the channel chosen with a mobile number)
+        let told = { try fixture.database.writer.read { db in
+            try Row.fetchAll(db, sql: "SELECT token_id, channel, language FROM outbox WHERE trigger = 'expired' ORDER BY token_id")
+        } }
+        #expect(try told().map { $0["token_id"] as Int64 } == [waiting.id, called.id, bookedToday.id].sorted())
+        #expect(try told().allSatisfy { $0["channel"] as String == "sms" })
 
         // When it runs again, nothing more happens
         #expect(try queue.endDay(office: "SRT-VRC", at: Self.monday(18, 31)).expired == 0)
         #expect(try fixture.events(of: waiting.id).filter { $0["kind"] as String == "expired" }.count == 1)
+        #expect(try told().count == 3)
     }
 
     @Test func aCounterWhoseCalledTokenExpiredIsNoLongerBusyInTheReport() throws {

@@ -54,6 +54,12 @@ struct RetentionTests {
         let recent = try fixture.walkIn(office: "VAD-247", citizen: 9, at: now.plus(minutes: -60 * 24 * 2))
         #expect(try Self.personal(fixture, old[0].id).compactMap { $0 }.count == 5)
         #expect(try Self.reasons(fixture).contains("Ramesh also has a meter fault"))
+        // (and the messages that told them, and the served citizen's rating with a comment)
+        try fixture.queue.giveFeedback(token: old[0].id, rating: 4, comment: "Ramesh was helped quickly", at: Self.day(30))
+        let messages = { (id: Int64) in try fixture.database.writer.read { db in
+            try Row.fetchAll(db, sql: "SELECT recipient, params, body FROM outbox WHERE token_id = ?", arguments: [id])
+        } }
+        #expect(try messages(old[0].id).map { $0["recipient"] as String }.contains("ramesh@example.in"))
 
         // When the jobs run 91 days later with the default retention of 90 days
         let runs = try OfficeDayJobs(queue: fixture.queue).runDueJobs(at: now)
@@ -62,8 +68,16 @@ struct RetentionTests {
         #expect(runs.contains { $0.name == OfficeDayJobs.retention && $0.outcome == .ok && $0.rowsAffected > 0 })
         for token in old { #expect(try Self.personal(fixture, token.id) == [nil, nil, nil, nil, nil]) }
         #expect(try Self.reasons(fixture).isEmpty)
-        // And the recent token keeps its details
+        // nor any message to them says to whom it went or what it said, and the rating keeps no comment
+        for token in old {
+            #expect(try messages(token.id).allSatisfy { $0["recipient"] as String == "erased" && $0["params"] as String == "{}" && ($0["body"] as String?) == nil })
+        }
+        #expect(try !messages(old[0].id).isEmpty)
+        let feedback = try fixture.database.writer.read { db in try Row.fetchOne(db, sql: "SELECT rating, comment FROM token_feedback WHERE token_id = ?", arguments: [old[0].id]) }
+        #expect(feedback?["rating"] as Int? == 4 && (feedback?["comment"] as String?) == nil)
+        // And the recent token keeps its details, and its message its recipient
         #expect(try Self.personal(fixture, recent.id)[0...1] == ["Citizen 9", "9000000009"])
+        #expect(try messages(recent.id).map { $0["recipient"] as String } == ["9000000009"])
         // And the report of the old day is the same, figure for figure
         let reportAfter = try fixture.queue.report(office: "VAD-247", from: "2026-11-30", to: "2026-11-30", at: now)
         #expect(reportAfter == reportBefore)
