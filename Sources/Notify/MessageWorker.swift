@@ -83,11 +83,18 @@ public final class MessageWorker: @unchecked Sendable {
             }
             var outcomes: [(message: OutboxMessage, outcome: Deliveries.Outcome)] = []
             for message in claimed {
-                // A message claimed but not begun goes back when its lease ends (or at once to the next worker).
                 if isStopping { break }
                 outcomes.append((message, attempt(message)))
             }
             record(outcomes)
+            // Stopping: what was claimed but not begun goes back at once, for the next worker.
+            if outcomes.count < claimed.count {
+                do {
+                    try deliveries.release(Array(claimed[outcomes.count...]), owner: settings.name)
+                } catch {
+                    logger.error("claims not given back; they lapse with their lease", metadata: ["error": "\(type(of: error))"])
+                }
+            }
             if claimed.isEmpty { pause(settings.pollSeconds) }
         }
         try? deliveries.beat(worker: settings.name, startedAt: started, sent: sent, at: now())

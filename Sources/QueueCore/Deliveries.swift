@@ -97,6 +97,20 @@ public struct Deliveries: Sendable {
         }
     }
 
+    /// Gives back claimed messages this worker will not attempt (it is stopping): due again at once
+    /// for any worker, the claim not counted as an attempt.
+    public func release(_ messages: [OutboxMessage], owner: String) throws {
+        guard !messages.isEmpty else { return }
+        try database.writer.write { db in
+            for message in messages {
+                try db.cachedStatement(sql: """
+                    UPDATE outbox SET state = 'pending', attempts = attempts - 1, lease_owner = NULL, lease_until = NULL
+                    WHERE id = ? AND lease_owner = ? AND state = 'sending'
+                    """).execute(arguments: [message.id, owner])
+            }
+        }
+    }
+
     /// Records one send the channel accepted; false if the lease was lost meanwhile.
     @discardableResult
     public func markSent(_ message: OutboxMessage, owner: String, _ sent: Sent, at now: Date) throws -> Bool {

@@ -217,6 +217,7 @@
     }
   }
 
+  var toldCheck = null;
   function renderCurrent(current) {
     announceCurrent(current);
     var box = $("current");
@@ -244,6 +245,11 @@
     add(words.told, told.length ? told.map(function (m) {
       return (words["channel_" + m.channel] || m.channel) + ": " + (words["message_" + m.state] || m.state);
     }).join(", ") : words.told_none);
+    // A message on its way changes no queue event: look again shortly, until it has gone (or failed).
+    if (told.some(function (m) { return m.state === "pending" || m.state === "sending"; })) {
+      clearTimeout(toldCheck);
+      toldCheck = setTimeout(function () { if (desk && !busy) { refresh(); } }, 3000);
+    }
     box.appendChild(facts);
     if (current.required_documents && current.required_documents.length) {
       box.appendChild(element("h3", words.documents));

@@ -319,3 +319,60 @@ def test_the_manager_reads_the_messages_on_the_dashboard_as_citizens_received_th
         assert serious_violations(browser) == []
     finally:
         browser.quit()
+
+
+def test_sigterm_lets_the_message_in_hand_finish_and_leaves_the_rest_for_later(own_stack):
+    stack = own_stack
+    # Given three SMS waiting and a gateway that takes 1.5 s to answer each
+    now = int(time.time() * 1000)
+    with sqlite3.connect(stack.database) as db:
+        db.executemany("INSERT INTO outbox (office_code, trigger, channel, language, recipient, params, next_attempt_at, created_at) "
+                       "VALUES ('VAD-247', 'called', 'sms', 'en', ?, ?, ?, ?)",
+                       [(str(9_700_000_100 + n), json.dumps({"number": f"BC-{n:03d}", "counter": "1", "office": "Vadodara"}), now, now)
+                        for n in range(3)])
+    gateway = SMSGatewayStub(delay=1.5)
+    worker = Worker(stack, "--sms-url", gateway.url, "--turn-near-ahead", "0", name="worker-term")
+    try:
+        # When SIGTERM comes while the first is with the gateway
+        wait_for(lambda: gateway.attempts)
+        started = time.monotonic()
+        status = worker.stop(timeout=20)
+        # Then the worker answers it once that send is done, exits 0, and has recorded it as sent;
+        # the messages it had not begun are given back, due at once for the next worker, no attempt spent
+        assert status == 0 and time.monotonic() - started < 5
+        rows = outbox(stack)
+        assert [r["state"] for r in rows].count("sent") == len(gateway.delivered) >= 1
+        rest = [r for r in rows if r["state"] != "sent"]
+        assert rest and all((r["state"], r["attempts"], r["lease_owner"]) == ("pending", 0, None) for r in rest)
+    finally:
+        gateway.stop()
+
+
+def test_the_console_shows_the_clerk_that_the_called_citizen_was_told(own_stack):
+    from selenium.webdriver.common.by import By
+
+    from browser import chromium
+    from test_staff_pages import sign_in
+    from test_staff_pages import wait_for as wait_for_page
+    stack = own_stack
+    # Given a citizen waiting, who booked with SMS
+    booked = book(stack, "9825016601", language="en")
+    clerk = chromium(width=1366, height=768)
+    try:
+        sign_in(clerk, stack, "/staff/", "clerk-vad-247", "demo-clerk-2026")
+        wait_for_page(lambda: clerk.find_element(By.ID, "choose").is_displayed())
+        clerk.find_elements(By.CSS_SELECTOR, ".counter-choice")[0].click()
+        wait_for_page(lambda: booked["token"]["number"] in clerk.find_element(By.ID, "waiting-list").text)
+        # When the clerk calls next, with no worker running yet, the console says the SMS waits to be sent
+        clerk.find_element(By.TAG_NAME, "body").send_keys("n")
+        current = lambda: clerk.find_element(By.ID, "current").text
+        wait_for_page(lambda: booked["token"]["number"] in current() and "Told of the call" in current())
+        assert "SMS: waiting to be sent" in current()
+        # Then, once the worker has sent it, the console shows it delivered without the clerk doing anything
+        worker = Worker(stack, name="worker-console")
+        try:
+            wait_for_page(lambda: "SMS: delivered" in current(), timeout=15)
+        finally:
+            assert worker.stop() == 0
+    finally:
+        clerk.quit()
