@@ -127,12 +127,13 @@ public struct Deliveries: Sendable {
     }
 
     /// A gateway's delivery report for the message it knows as `providerID` (or by our idempotency
-    /// key): delivered, or failed with the gateway's reason. False if no sent message matches.
+    /// key): delivered, or failed with the gateway's reason, once: only a message still `sent` takes it, so a
+    /// replayed or repeated report changes nothing. False if no such message matches.
     public func recordReport(messageRef: String, delivered: Bool, reason: String?, at now: Date) throws -> Bool {
         try database.writer.write { db in
             try db.cachedStatement(sql: """
                 UPDATE outbox SET state = ?, last_error = ?, finished_at = ?
-                WHERE (provider_id = ? OR idempotency_key = ?) AND state IN ('sent', 'delivered', 'failed') AND sent_at IS NOT NULL
+                WHERE (provider_id = ? OR idempotency_key = ?) AND state = 'sent' AND sent_at IS NOT NULL
                 """).execute(arguments: [delivered ? "delivered" : "failed", delivered ? nil : String((reason ?? "failed").prefix(300)),
                                          now.milliseconds, messageRef, messageRef])
             return db.changesCount > 0
@@ -157,7 +158,7 @@ public struct Deliveries: Sendable {
             let beat = try Int64.fetchOne(db.cachedStatement(sql: "SELECT max(beat_at) FROM worker_heartbeat"))
             // Each count reads one partial index (outbox_due, outbox_leased), not the whole table.
             let pending = try Int.fetchOne(db.cachedStatement(sql: """
-                SELECT (SELECT count(*) FROM outbox WHERE state IN ('pending', 'failed'))
+                SELECT (SELECT count(*) FROM outbox WHERE state IN ('pending', 'failed') AND next_attempt_at IS NOT NULL)
                      + (SELECT count(*) FROM outbox WHERE state = 'sending')
                 """)) ?? 0
             return (beat.map(Date.init(milliseconds:)), pending)
@@ -169,7 +170,10 @@ public struct Deliveries: Sendable {
     /// still in hand failed), a figure that only grows.
     public func outboxFigures() throws -> OutboxFigures {
         try database.writer.read { db in
-            let pending = try Int.fetchOne(db.cachedStatement(sql: "SELECT count(*) FROM outbox WHERE state IN ('pending', 'failed', 'sending')")) ?? 0
+            // (A message the gateway reported failed is final: it has no next attempt.)
+            let pending = try Int.fetchOne(db.cachedStatement(sql: """
+                SELECT count(*) FROM outbox WHERE state = 'sending' OR (state IN ('pending', 'failed') AND next_attempt_at IS NOT NULL)
+                """)) ?? 0
             var failed: [String: Int] = [:]
             for row in try Row.fetchAll(db.cachedStatement(sql: """
                 SELECT channel, sum(attempts) - sum(state IN ('sent', 'delivered', 'sending')) FROM outbox GROUP BY channel

@@ -2,14 +2,16 @@ import FastCGI
 import Foundation
 import QueueCore
 
-/// Feedback after service: the citizen rates the visit from the served token page (view secret:
-/// whoever holds the page's address was there), once; managers read the ratings of their office.
+/// Feedback after service: the citizen rates the visit from the served token page, once, from the
+/// device that booked (the manage capability: the view secret travels on tickets and in messages,
+/// and must not let a stranger or a clerk rate someone's visit); managers read their office's ratings.
 enum FeedbackRoutes {
     static func register(in router: inout Router, auth: StaffAuth) {
         router.add("POST", "/api/v1/tokens/{id}/feedback") { context in
             let body = try RequestBody(context.request)
+            let token = try TokenAccess.managed(context)
+            // (The view secret only brings the form's sender back to their page.)
             let secret = body["secret"] ?? ""
-            let token = try TokenAccess.viewed(context, secret: secret)
             guard let rating = body["rating"].flatMap({ Int($0) }) else {
                 throw APIError.invalidField("rating", "rating must be 1 to 5.")
             }

@@ -13,8 +13,10 @@ enum FindTokenPage {
     static func language(of context: RequestContext) -> String {
         let ours = ["en", "gu", "hi"]
         if let asked = context.query["lang"], ours.contains(asked) { return asked }
-        let preferred = (context.request.header("accept-language") ?? "").split(separator: ",").map {
-            String($0.split(separator: ";")[0].split(separator: "-")[0]).trimmingCharacters(in: .whitespaces).lowercased()
+        // "gu-IN;q=0.9, en" -> ["gu", "en"]; a part with nothing before its ";" or "-" is skipped, not a crash.
+        let preferred = (context.request.header("accept-language") ?? "").split(separator: ",").compactMap { part in
+            part.split(separator: ";").first?.split(separator: "-").first
+                .map { String($0).trimmingCharacters(in: .whitespaces).lowercased() }
         }
         return preferred.first { ours.contains($0) } ?? "en"
     }

@@ -59,7 +59,7 @@ enum TokenPage {
         case .serving:
             state = "<p class=\"your-turn\">\(text.serving) <strong>\(status.counterNumber.map(String.init) ?? "?")</strong></p>"
         case .served:
-            state = "<p>\(text.served)</p>" + (feedbackGiven
+            state = "<p>\(text.served)</p>" + (!canManage ? "" : feedbackGiven
                 ? "<p class=\"feedback-thanks\" role=\"status\">\(HTML.escape(interfaceText("feedback_thanks", in: language)))</p>"
                 : feedbackForm(token, secret: secret, language: language, text: interfaceText))
         case .noShow: state = "<p>\(text.noShow)</p>"

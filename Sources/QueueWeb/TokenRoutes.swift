@@ -94,7 +94,7 @@ enum TokenRoutes {
         }
         router.add("GET", "/api/v1/tokens/{id}/calendar.ics") { context in
             // "Add to calendar" for an appointment: read with the view secret, like the page.
-            let token = try TokenAccess.viewed(context, secret: context.query["secret"] ?? "")
+            let token = try TokenAccess.viewed(context, secret: context.query["secret"])
             let queue = context.services.queue
             guard token.kind == .appointment, let slotID = token.slotID,
                   let slot = try queue.slots(office: token.officeCode, service: token.serviceCode, day: token.serviceDay, at: context.now)

@@ -818,15 +818,25 @@ def test_a_served_citizen_rates_the_visit_in_one_tap_and_the_manager_sees_it(sta
     from test_staff_pages import sign_in, wait_for
     # Given a Gujarati citizen's new connection served at counter 3 by Vadodara's clerk
     fields = {"office": "VAD-247", "service": "new-lt-connection", "name": "Asha", "phone": "9850000071", "language": "gu"}
-    answer = json.loads(stack.request("POST", "/api/v1/tokens", body=json.dumps(fields).encode(),
-                                      headers={"Content-Type": "application/json"})[2])
+    _, booked_headers, booked_body = stack.request("POST", "/api/v1/tokens", body=json.dumps(fields).encode(),
+                                                   headers={"Content-Type": "application/json"})
+    answer = json.loads(booked_body)
+    manage = {name: value for name, value in booked_headers.cookies.items() if name.startswith("gq_manage_")}
+    assert len(manage) == 1
     clerk = Staff(stack).sign_in("clerk-vad-247", "demo-clerk-2026")
     counter = counter_id(stack, "VAD-247", 3)
     clerk.call("POST", f"/api/v1/counters/{counter}/open", {})
     serve_until(stack, answer["token"]["id"], answer["secret"], "served",
                 act=lambda action: clerk.call("POST", f"/api/v1/counters/{counter}/{action}", {}))
     words = strings(stack, "gu")
-    # When they open their page, write a word and tap "very good"
+    # When someone holding only the page's address (a found ticket, a clerk) tries to rate it, they are refused
+    stranger = stack.request("POST", f"/api/v1/tokens/{answer['token']['id']}/feedback",
+                             body=json.dumps({"secret": answer["secret"], "rating": 1}).encode(), headers={"Content-Type": "application/json"})
+    assert stranger[0] == 403 and json.loads(stranger[2])["error"]["code"] == "manage_not_allowed"
+    # When they open their page on the phone they booked on, write a word and tap "very good"
+    browser.get(stack.base + "/")
+    for name, value in manage.items():
+        browser.add_cookie({"name": name, "value": value, "path": "/"})
     browser.get(stack.base + answer["page"])
     form = browser.find_element(By.CSS_SELECTOR, "form.feedback")
     assert form.find_element(By.TAG_NAME, "legend").text == words["feedback_title"]
@@ -843,8 +853,10 @@ def test_a_served_citizen_rates_the_visit_in_one_tap_and_the_manager_sees_it(sta
     assert browser.find_element(By.CSS_SELECTOR, ".feedback-thanks").text == words["feedback_thanks"]
     assert not browser.find_elements(By.CSS_SELECTOR, "form.feedback")
     # And a second rating is refused
+    cookie = "; ".join(f"{name}={value}" for name, value in manage.items())
     again = stack.request("POST", f"/api/v1/tokens/{answer['token']['id']}/feedback",
-                          body=json.dumps({"secret": answer["secret"], "rating": 1}).encode(), headers={"Content-Type": "application/json"})
+                          body=json.dumps({"secret": answer["secret"], "rating": 1}).encode(),
+                          headers={"Content-Type": "application/json", "Cookie": cookie})
     assert again[0] == 409 and json.loads(again[2])["error"]["code"] == "feedback_closed"
     # And the office's manager sees the rating by service and by the clerk, with the comment but no name;
     # the clerk cannot read the ratings

@@ -142,12 +142,13 @@ def test_delivery_reports_need_the_gateways_signature(tmp_path):
     (tmp_path / "secret").write_bytes(secret + b"\n")
     stack = Stack(app_args=["--delivery-report-secret-file", str(tmp_path / "secret")]).start()
     try:
-        # Given a message the gateway accepted as gw-77
+        # Given two messages the gateway accepted, as gw-77 and gw-78
         now = int(time.time() * 1000)
         with sqlite3.connect(stack.database) as db:
-            db.execute("INSERT INTO outbox (office_code, trigger, channel, language, recipient, params, state, provider_id, "
-                       "sent_at, created_at) VALUES ('VAD-247', 'called', 'sms', 'en', '9000000001', '{}', 'sent', 'gw-77', ?, ?)",
-                       (now, now))
+            for provider in ("gw-77", "gw-78"):
+                db.execute("INSERT INTO outbox (office_code, trigger, channel, language, recipient, params, state, provider_id, "
+                           "sent_at, created_at) VALUES ('VAD-247', 'called', 'sms', 'en', '9000000001', '{}', 'sent', ?, ?, ?)",
+                           (provider, now, now))
         report = json.dumps({"id": "gw-77", "status": "DELIVRD"}).encode()
 
         def post(body, signature=None):
@@ -165,10 +166,16 @@ def test_delivery_reports_need_the_gateways_signature(tmp_path):
         assert outbox(stack, "provider_id = 'gw-77'")[0]["state"] == "sent"
         assert post(report, good) == (200, {"recorded": 1, "unknown": 0})
         assert outbox(stack, "provider_id = 'gw-77'")[0]["state"] == "delivered"
-        failed = json.dumps({"reports": [{"id": "gw-77", "status": "UNDELIV", "reason": "handset off"}, {"id": "gw-0", "status": "failed"}]}).encode()
-        assert post(failed, "sha256=" + hmac.new(secret, failed, hashlib.sha256).hexdigest()) == (200, {"recorded": 1, "unknown": 1})
-        row = outbox(stack, "provider_id = 'gw-77'")[0]
+        # And a replayed report, or a later one contradicting it, changes nothing
+        assert post(report, good) == (200, {"recorded": 0, "unknown": 1})
+        failed = json.dumps({"reports": [{"id": "gw-77", "status": "UNDELIV", "reason": "handset off"},
+                                         {"id": "gw-78", "status": "UNDELIV", "reason": "handset off"}, {"id": "gw-0", "status": "failed"}]}).encode()
+        assert post(failed, "sha256=" + hmac.new(secret, failed, hashlib.sha256).hexdigest()) == (200, {"recorded": 1, "unknown": 2})
+        assert outbox(stack, "provider_id = 'gw-77'")[0]["state"] == "delivered"
+        # While a failure reported for a message still sent is kept with its reason, and is not counted as waiting
+        row = outbox(stack, "provider_id = 'gw-78'")[0]
         assert (row["state"], row["last_error"]) == ("failed", "handset off")
+        assert json.loads(stack.get("/api/healthz")[2])["worker"]["pending_messages"] == 0
     finally:
         stack.stop()
 
