@@ -574,7 +574,16 @@ def book_appointment_at_closed_office(stack, browser, phone, javascript):
         while not [o for o in browser.find_elements(By.CSS_SELECTOR, "#slot option") if o.is_enabled()]:
             assert time.monotonic() < deadline
             time.sleep(0.1)
-    browser.find_element(By.CSS_SELECTOR, "form.booking-form button[type=submit]").click()
+    # (the page may still be redrawing the form from what it loaded: take the button it shows now)
+    from selenium.common.exceptions import StaleElementReferenceException
+    deadline = time.monotonic() + 5
+    while True:
+        try:
+            browser.find_element(By.CSS_SELECTOR, "form.booking-form button[type=submit]").click()
+            break
+        except StaleElementReferenceException:
+            assert time.monotonic() < deadline
+            time.sleep(0.1)
     if not javascript:  # the form comes back with the times offered, the first chosen
         deadline = time.monotonic() + 10
         while not browser.find_elements(By.CSS_SELECTOR, ".error-summary"):
