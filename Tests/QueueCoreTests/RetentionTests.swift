@@ -77,7 +77,8 @@ struct RetentionTests {
         #expect(feedback?["rating"] as Int? == 4 && (feedback?["comment"] as String?) == nil)
         // And the recent token keeps its details, and its message its recipient
         #expect(try Self.personal(fixture, recent.id)[0...1] == ["Citizen 9", "9000000009"])
-        #expect(try messages(recent.id).map { $0["recipient"] as String } == ["9000000009"])
+        let recentRecipients = try messages(recent.id).map { $0["recipient"] as String }
+        #expect(!recentRecipients.isEmpty && recentRecipients.allSatisfy { $0 == "9000000009" })
         // And the report of the old day is the same, figure for figure
         let reportAfter = try fixture.queue.report(office: "VAD-247", from: "2026-11-30", to: "2026-11-30", at: now)
         #expect(reportAfter == reportBefore)
@@ -89,11 +90,12 @@ struct RetentionTests {
         let fixture = try QueueFixture()
         let tokens = try Self.playDay(fixture)
         let reasons = try Self.reasons(fixture).count
+        let messages = try fixture.database.writer.read { db in try Int.fetchOne(db, sql: "SELECT count(*) FROM outbox") ?? 0 }
         // When retention erases one row a transaction, then runs again
         let first = try PersonalDataErasure.erase(fixture.database.writer, tokensBefore: "2026-12-01", eventsBefore: Self.day(600), batch: 1)
         let second = try PersonalDataErasure.erase(fixture.database.writer, tokensBefore: "2026-12-01", eventsBefore: Self.day(600), batch: 1)
-        // Then every token and reason was erased by the first run, and the second had nothing to do
-        #expect(reasons > 0 && first == tokens.count + reasons && second == 0)
+        // Then every token, reason and message was erased by the first run, and the second had nothing to do
+        #expect(reasons > 0 && messages > 0 && first == tokens.count + reasons + messages && second == 0)
         for token in tokens { #expect(try Self.personal(fixture, token.id) == [nil, nil, nil, nil, nil]) }
     }
 
