@@ -165,7 +165,7 @@ public struct Deliveries: Sendable {
         }
     }
 
-    /// What metrics report of the outbox: messages not yet sent, and per channel the send attempts
+    /// What metrics report of the outbox: messages not yet sent, and per channel those sent and the send attempts
     /// that failed (every attempt is counted when it is claimed, so those not sent, delivered or
     /// still in hand failed), a figure that only grows.
     public func outboxFigures() throws -> OutboxFigures {
@@ -174,13 +174,15 @@ public struct Deliveries: Sendable {
             let pending = try Int.fetchOne(db.cachedStatement(sql: """
                 SELECT count(*) FROM outbox WHERE state = 'sending' OR (state IN ('pending', 'failed') AND next_attempt_at IS NOT NULL)
                 """)) ?? 0
-            var failed: [String: Int] = [:]
+            var failed: [String: Int] = [:], sent: [String: Int] = [:]
             for row in try Row.fetchAll(db.cachedStatement(sql: """
-                SELECT channel, sum(attempts) - sum(state IN ('sent', 'delivered', 'sending')) FROM outbox GROUP BY channel
+                SELECT channel, sum(attempts) - sum(state IN ('sent', 'delivered', 'sending')), sum(state IN ('sent', 'delivered'))
+                FROM outbox GROUP BY channel
                 """)) {
                 failed[row[0]] = max(0, row[1] as Int)
+                sent[row[0]] = row[2] as Int
             }
-            return OutboxFigures(pending: pending, failedSends: failed)
+            return OutboxFigures(pending: pending, sent: sent, failedSends: failed)
         }
     }
 
@@ -195,10 +197,13 @@ public struct Deliveries: Sendable {
 /// The outbox as metrics see it.
 public struct OutboxFigures: Sendable, Equatable {
     public var pending: Int
+    /// Messages the channel accepted (sent, or delivered since), by channel.
+    public var sent: [String: Int]
     public var failedSends: [String: Int]
 
-    public init(pending: Int, failedSends: [String: Int]) {
+    public init(pending: Int, sent: [String: Int], failedSends: [String: Int]) {
         self.pending = pending
+        self.sent = sent
         self.failedSends = failedSends
     }
 }

@@ -72,6 +72,9 @@ public final class ServiceMetrics: Sendable {
             for (channel, failed) in outbox.failedSends {
                 gauge("guvnl_outbox_failed_total", ["channel": channel]).record(failed)
             }
+            for (channel, sent) in outbox.sent {
+                gauge("guvnl_outbox_sent_total", ["channel": channel]).record(sent)
+            }
         }
         // A database that cannot be read leaves the queue gauges as they were; requests and health say why.
         guard let targets = try? ServiceWaitTarget.all(in: queue.database) else { return }
@@ -106,7 +109,7 @@ public struct OperationsProbes: Sendable {
     public var lastBackup: @Sendable () -> Date?
     /// When the background worker last said it was alive.
     public var workerHeartbeat: @Sendable () -> Date?
-    /// Messages not yet sent, and the send attempts that failed so far, by channel.
+    /// Messages not yet sent, and those sent and the send attempts that failed so far, by channel.
     public var outbox: @Sendable () -> OutboxFigures?
 
     public init(lastBackup: @escaping @Sendable () -> Date? = { nil },

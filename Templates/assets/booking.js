@@ -82,15 +82,22 @@
       form.querySelector("input[name=when][value=appointment]").checked = true;
       // Times from the day it opens again, rather than today's, which are over.
       if (!date.value && officeNow.opens_at) {
-        date.value = new Date(officeNow.opens_at).toLocaleDateString("en-CA", { timeZone: "Asia/Kolkata" });
+        date.value = new Date(officeNow.opens_at).toLocaleDateString("en-CA", { timeZone: facts().time_zone });
       }
     }
   }
+  // Each office's time zone and booking horizon, as the server has them (not copies kept here).
+  var officeFacts = {};
+  function facts() { return officeFacts[office.value] || { time_zone: "Asia/Kolkata", booking_horizon_days: 30 }; }
   // Each office choice says whether it is open now.
   function markOffices() {
-    if (office.tagName !== "SELECT") { return; }
     fetch("/api/v1/offices", { headers: { Accept: "application/json" }, signal: leaving.signal }).then(function (response) { return response.json(); })
       .then(function (body) {
+        (body.offices || []).forEach(function (entry) {
+          officeFacts[entry.code] = { time_zone: entry.time_zone || "Asia/Kolkata", booking_horizon_days: entry.booking_horizon_days || 30 };
+        });
+        setDateRange();
+        if (office.tagName !== "SELECT") { return; }
         (body.offices || []).forEach(function (entry) {
           var option = office.querySelector("option[value='" + entry.code + "']");
           if (!option) { return; }
@@ -114,9 +121,13 @@
     if (wantsAppointment) { loadSlots(); }
   }
 
+  // The office's own date, `offset` days from today, as YYYY-MM-DD.
   function localDay(offset) {
-    var day = new Date(Date.now() + offset * 86400000 + 330 * 60000); // the offices keep India time
-    return day.toISOString().slice(0, 10);
+    return new Date(Date.now() + offset * 86400000).toLocaleDateString("en-CA", { timeZone: facts().time_zone });
+  }
+  function setDateRange() {
+    date.min = localDay(0);
+    date.max = localDay(facts().booking_horizon_days);
   }
 
   // No free time: say so plainly when the office is closed that weekday or that day (a holiday).
@@ -163,9 +174,8 @@
     });
   }
 
-  date.min = localDay(0);
-  date.max = localDay(30);
-  office.addEventListener("change", function () { showServicesOfOffice(); loadOfficeState(); });
+  setDateRange();
+  office.addEventListener("change", function () { setDateRange(); showServicesOfOffice(); loadOfficeState(); });
   service.addEventListener("change", showWhen);
   date.addEventListener("change", loadSlots);
   Array.prototype.forEach.call(form.querySelectorAll("input[name=when]"), function (radio) {

@@ -143,4 +143,32 @@ struct MetricsTests {
         #expect(value(text, "guvnl_backup_last_success_timestamp_seconds") == 1_800_000_000)
         #expect(value(text, "guvnl_worker_last_heartbeat_timestamp_seconds") == 1_800_000_060)
     }
+
+    @Test func theOutboxIsReadAsTheWorkerLeftIt() throws {
+        // Given a server reading its own database, whose outbox holds what a worker did: by SMS two
+        // sent (one after a failed try) and one due again after two failures; by e-mail one
+        // delivered and one the gateway reported failed (final: no next attempt)
+        let database = try AppDatabase.inMemory()
+        try database.migrate()
+        try DemoData.install(in: database)
+        try database.writer.write { db in
+            for (channel, state, attempts, due) in [("sms", "sent", 1, nil), ("sms", "sent", 2, nil), ("sms", "failed", 2, 1_800_000_000_000),
+                                                    ("email", "delivered", 1, nil), ("email", "failed", 1, nil)] as [(String, String, Int, Int64?)] {
+                try db.execute(sql: """
+                    INSERT INTO outbox (office_code, trigger, channel, language, recipient, params, state, attempts, next_attempt_at, created_at)
+                    VALUES ('VAD-247', 'booked', ?, 'en', 'someone', '{}', ?, ?, ?, 0)
+                    """, arguments: [channel, state, attempts, due])
+            }
+        }
+        let metrics = ServiceMetrics(probes: .reading(database, backups: nil))
+        let app = WebApplication(services: AppServices(database: database), logger: Logger(label: "test"), metrics: metrics)
+        // When Prometheus scrapes
+        let text = String(decoding: try app.respond(to: Request(method: "GET", path: "/api/metrics")).bodyBytes, as: UTF8.self)
+        // Then one message waits, and sends and failed attempts are counted per channel
+        #expect(value(text, "guvnl_outbox_pending") == 1)
+        #expect(value(text, "guvnl_outbox_sent_total{channel=\"sms\"}") == 2)
+        #expect(value(text, "guvnl_outbox_sent_total{channel=\"email\"}") == 1)
+        #expect(value(text, "guvnl_outbox_failed_total{channel=\"sms\"}") == 3)
+        #expect(value(text, "guvnl_outbox_failed_total{channel=\"email\"}") == 1)
+    }
 }
