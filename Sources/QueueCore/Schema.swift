@@ -18,6 +18,7 @@ enum Schema {
         migrator.registerMigration("v11-counter-plan", migrate: CounterPlanMigration.apply)
         migrator.registerMigration("v12-scheduled-jobs", migrate: ScheduledJobsMigration.apply)
         migrator.registerMigration("v13-outbox-delivery", migrate: OutboxDeliveryMigration.apply)
+        migrator.registerMigration("v14-push-subscriptions", migrate: PushSubscriptionsMigration.apply)
         return migrator
     }
 }

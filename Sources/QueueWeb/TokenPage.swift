@@ -72,7 +72,8 @@ enum TokenPage {
             <p>\(text.cancelConfirm)</p><button type="submit">\(text.cancel)</button>
             </form>
             """ : [.booked, .waiting].contains(token.state) ? "<p class=\"small\">\(text.cancelElsewhere)</p>" : ""
-        let head = (active ? "<noscript><meta http-equiv=\"refresh\" content=\"30\"></noscript><script src=\"/assets/token.js\" defer></script>" : "")
+        let head = (active ? "<noscript><meta http-equiv=\"refresh\" content=\"30\"></noscript><script src=\"/assets/token.js\" defer></script>"
+                    + "<script src=\"/assets/push.js\" defer></script>" : "")
             + "<meta name=\"robots\" content=\"noindex\"><link rel=\"manifest\" href=\"/assets/manifest.webmanifest\"><script src=\"/assets/register.js\" defer></script>"
         return HTMLDocument.response(
             language: language, title: "\(token.number) · \(text.title)", head: head,
@@ -86,6 +87,7 @@ enum TokenPage {
             <div class="token-state">\(state)</div>
             \(documents)
             <p><img class="qr" src="/api/v1/tokens/\(token.id)/qr.svg?\(query)" alt="\(text.qr)" width="160" height="160"></p>
+            \(active ? PushOffer.html(language: language, text: interfaceText) : "")
             \(cancel)
             \(active ? "<p class=\"small\">\(text.refresh)</p>" : "")
             </main>
