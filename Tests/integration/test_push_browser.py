@@ -1,0 +1,51 @@
+"""Issue 13 (5), in a real browser: the token page's "Notify me on this phone" and the service
+worker's push and notificationclick handlers. Headless Chromium cannot receive a real push from a
+push service (it has none to subscribe to), so the push is handed to the service worker through the
+DevTools protocol (`ServiceWorker.deliverPushMessage`), as the browser would after decrypting one;
+encryption and VAPID are checked against a push service stub in test_push.py."""
+import json
+import time
+
+from browser import chromium
+from test_push import book
+from worker import wait_for
+
+
+def test_the_gujarati_token_page_offers_push_and_the_service_worker_handles_pushes_and_taps(stack):
+    """Headless Chromium cannot receive a real push from a push service: this checks the page's
+    button (in Gujarati, shown only where the browser can take push, asking nothing on load) and
+    drives the service worker's handlers through the DevTools protocol."""
+    booked = book(stack, "9825014404")
+    page = stack.base + booked["page"]
+    browser = chromium()
+    try:
+        browser.get(page)
+        deadline = time.monotonic() + 15
+        while not browser.execute_script("return !!(navigator.serviceWorker && navigator.serviceWorker.controller)"):
+            assert time.monotonic() < deadline, "the service worker did not take control"
+            time.sleep(0.3)
+        browser.get(page)
+        offer = wait_for(lambda: browser.find_element("id", "push-on").is_displayed()
+                         and browser.find_element("id", "push-on"), timeout=10)
+        assert offer.text == "આ ફોન પર મને જાણ કરો"
+        # Nothing was asked on load
+        assert browser.execute_script("return Notification.permission") == "default"
+        # The service worker's push handler shows the message as a notification with the token's tag
+        origin = stack.base
+        browser.execute_cdp_cmd("Browser.grantPermissions", {"origin": origin, "permissions": ["notifications"]})
+        message = {"title": "GUVNL · ટોકન X", "body": "કાઉન્ટર 2", "tag": f"token-{booked['token']['id']}",
+                   "url": f"/token/?id={booked['token']['id']}", "token": booked["token"]["id"]}
+        browser.execute_cdp_cmd("ServiceWorker.enable", {})
+        # The browser's fresh profile has this one registration, whose id is "0".
+        browser.execute_cdp_cmd("ServiceWorker.deliverPushMessage",
+                                {"origin": origin, "registrationId": "0", "data": json.dumps(message)})
+        shown = wait_for(lambda: browser.execute_async_script(
+            "const done = arguments[0]; navigator.serviceWorker.ready.then(r => r.getNotifications())"
+            ".then(list => done(list.map(n => [n.title, n.body, n.tag, n.data && n.data.token])))"
+            ".catch(error => done([String(error)]))"), timeout=10)
+        assert shown == [["GUVNL · ટોકન X", "કાઉન્ટર 2", f"token-{booked['token']['id']}", str(booked["token"]["id"])]]
+        # And the tap handler is there (a tap itself cannot be simulated headless)
+        source = browser.execute_async_script("const done = arguments[0]; fetch('/sw.js').then(r => r.text()).then(done)")
+        assert 'addEventListener("notificationclick"' in source
+    finally:
+        browser.quit()
