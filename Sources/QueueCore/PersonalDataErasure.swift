@@ -24,6 +24,11 @@ public enum PersonalDataErasure {
              [day, batch]),
             ("UPDATE event SET reason = NULL WHERE id IN (SELECT id FROM event WHERE reason IS NOT NULL AND at < ? LIMIT ?)",
              [moment.milliseconds, batch]),
+            // A browser's push endpoint and keys: personal data of the same tokens.
+            ("""
+             DELETE FROM push_subscription WHERE id IN
+                 (SELECT s.id FROM push_subscription s JOIN token t ON t.id = s.token_id WHERE t.service_day < ? LIMIT ?)
+             """, [day, batch]),
         ]
         var changed = 0
         for step in steps {
@@ -47,6 +52,7 @@ public enum PersonalDataErasure {
             try db.cachedStatement(sql: "UPDATE token SET \(erasedColumns) WHERE id = ?").execute(arguments: [id])
             try db.cachedStatement(sql: "UPDATE event SET reason = NULL WHERE token_id = ? AND reason IS NOT NULL").execute(arguments: [id])
             try db.cachedStatement(sql: "DELETE FROM booking_request WHERE token_id = ?").execute(arguments: [id])
+            try db.cachedStatement(sql: "DELETE FROM push_subscription WHERE token_id = ?").execute(arguments: [id])
             _ = try EventLog.append(db, office: token.officeCode, kind: .personalDataErased, token: token, actor: actor, at: now)
         }
         return ids.count
