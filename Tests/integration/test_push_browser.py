@@ -8,7 +8,8 @@ import time
 
 
 from browser import chromium, open_under_service_worker
-from test_push import book
+from push_service_stub import Browser
+from test_push import book, subscriptions
 from worker import wait_for
 
 
@@ -26,9 +27,36 @@ def test_the_gujarati_token_page_offers_push_and_the_service_worker_handles_push
         assert offer.text == "આ ફોન પર મને જાણ કરો"
         # Nothing was asked on load
         assert browser.execute_script("return Notification.permission") == "default"
+        # When the citizen taps it (and allows notifications), the page subscribes with the server's key
+        # and sends the subscription. Headless Chromium has no push service, so the browser's
+        # PushManager answers with a subscription made here, as a real one would.
+        browser.execute_cdp_cmd("Browser.grantPermissions", {"origin": stack.base, "permissions": ["notifications"]})
+        phone = Browser("https://push.example.net/send/browser-test").subscription()
+        browser.execute_script("""
+            const fake = arguments[0];
+            const subscription = { endpoint: fake.endpoint, toJSON: () => fake };
+            let current = null;
+            PushManager.prototype.getSubscription = function () { return Promise.resolve(current); };
+            PushManager.prototype.subscribe = function (options) {
+              window.serverKeyLength = new Uint8Array(options.applicationServerKey).length;
+              window.userVisibleOnly = options.userVisibleOnly;
+              current = subscription;
+              return Promise.resolve(subscription);
+            };""", phone)
+        offer.click()
+        token_id = booked["token"]["id"]
+        wait_for(lambda: subscriptions(stack, token_id) == [phone["endpoint"]], timeout=10)
+        assert browser.execute_script("return [window.serverKeyLength, window.userVisibleOnly]") == [65, True]
+        # Then the page says it is on, in Gujarati, and offers to stop
+        wait_for(lambda: browser.find_element("id", "push-off").is_displayed(), timeout=5)
+        assert browser.find_element("id", "push-state").text.startswith("સૂચનાઓ ચાલુ છે")
+        assert browser.find_element("id", "push-off").text == "આ ફોન પર સૂચનાઓ બંધ કરો"
+        # And "stop" removes the subscription from the server
+        browser.find_element("id", "push-off").click()
+        wait_for(lambda: subscriptions(stack, token_id) == [], timeout=10)
+        wait_for(lambda: browser.find_element("id", "push-on").is_displayed(), timeout=5)
         # The service worker's push handler shows the message as a notification with the token's tag
         origin = stack.base
-        browser.execute_cdp_cmd("Browser.grantPermissions", {"origin": origin, "permissions": ["notifications"]})
         message = {"title": "GUVNL · ટોકન X", "body": "કાઉન્ટર 2", "tag": f"token-{booked['token']['id']}",
                    "url": f"/token/?id={booked['token']['id']}", "token": booked["token"]["id"]}
         browser.execute_cdp_cmd("ServiceWorker.enable", {})
