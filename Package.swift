@@ -19,6 +19,9 @@ let package = Package(
         // rendered in the text format Prometheus scrapes, instead of a hand-written exposition.
         .package(url: "https://github.com/apple/swift-metrics", from: "2.13.0"),
         .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.1"),
+        // Web Push (issue 13): P-256 ECDH and ECDSA, HKDF and AES-GCM for VAPID and aes128gcm,
+        // instead of hand-written elliptic-curve code.
+        .package(url: "https://github.com/apple/swift-crypto", "3.12.3"..<"5.0.0"),
     ],
     targets: [
         // System libraries from Debian (libfcgi-dev, libcmark-dev).
@@ -41,6 +44,8 @@ let package = Package(
             .product(name: "GRDB", package: "GRDB.swift"),
             // The API only (the time changes wait for the write lock); the executable picks the backend.
             .product(name: "CoreMetrics", package: "swift-metrics"),
+            // The Web Push (VAPID) key pair is made and kept with the data, like the staff signing key.
+            .product(name: "Crypto", package: "swift-crypto"),
         ]),
         .target(name: "QueueWeb", dependencies: [
             "FastCGI", "QueueCore", "CQRencode",
@@ -52,6 +57,7 @@ let package = Package(
         .target(name: "Notify", dependencies: [
             "QueueCore", "CCurl",
             .product(name: "Logging", package: "swift-log"),
+            .product(name: "Crypto", package: "swift-crypto"),
         ]),
         .target(name: "SiteKit", dependencies: [
             "CMark", "CLinux", "CZlib", "QueueCore",
@@ -81,7 +87,7 @@ let package = Package(
             "QueueWeb", "QueueCore", "FastCGI", .product(name: "Yams", package: "Yams"),
         ]),
         .testTarget(name: "SiteKitTests", dependencies: ["SiteKit"]),
-        .testTarget(name: "NotifyTests", dependencies: ["Notify", "QueueCore"]),
+        .testTarget(name: "NotifyTests", dependencies: ["Notify", "QueueCore", .product(name: "Crypto", package: "swift-crypto")]),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -54,6 +54,12 @@ if [ "${1:-}" = "--test" ]; then
         echo "install-deps: installing fonttools, brotli"
         python3 -m pip install -q fonttools brotli
     fi
+    # The Web Push test (Tests/integration/test_push.py) reads the worker's messages as a browser and a
+    # push service would, independently of the Swift code: http_ece decrypts, cryptography checks VAPID.
+    if ! python3 -c 'import http_ece, cryptography' 2>/dev/null; then
+        echo "install-deps: installing http_ece, cryptography"
+        python3 -m pip install -q http_ece cryptography
+    fi
     # The API contract test (Tests/integration/test_contract.py): schemathesis, at the version it was written for.
     if [ "$(python3 -c 'import schemathesis; print(schemathesis.__version__)' 2>/dev/null)" != "4.32.5" ]; then
         echo "install-deps: installing schemathesis 4.32.5"

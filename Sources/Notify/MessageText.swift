@@ -23,7 +23,9 @@ public struct MessageText: Sendable {
 
     public func render(_ message: OutboxMessage) throws(Unrenderable) -> RenderedMessage {
         let key = message.trigger.templateKey(for: message.channel)
-        guard let template = tables[message.language]?[key] ?? tables["en"]?[key] else {
+        // Push without texts of its own says what the SMS says (editors may add `msg_push_*`).
+        let fallbackKey = message.channel == .push ? message.trigger.templateKey(for: .sms) : key
+        guard let template = string(key, message.language) ?? string(fallbackKey, message.language) else {
             throw Unrenderable(description: "no text \(key) in the interface strings")
         }
         var values = message.params
@@ -32,7 +34,7 @@ public struct MessageText: Sendable {
         var rendered = RenderedMessage(
             outboxID: message.id, channel: message.channel, recipient: message.recipient, language: message.language,
             officeCode: message.officeCode, templateKey: key, templateID: nil, subject: nil, text: text,
-            idempotencyKey: message.idempotencyKey)
+            idempotencyKey: message.idempotencyKey, tokenID: message.tokenID)
         switch message.channel {
         case .sms, .whatsapp:
             guard let registered = sms.registered(key, language: message.language) else {
@@ -46,9 +48,14 @@ public struct MessageText: Sendable {
             let subject = tables[message.language]?[key + "_subject"] ?? tables["en"]?[key + "_subject"] ?? "GUVNL Queue"
             rendered.subject = Self.fill(subject, values)
         case .push:
-            break
+            rendered.subject = Self.fill(string("msg_push_title", message.language) ?? "GUVNL · {number}", values)
         }
         return rendered
+    }
+
+    /// The string in the language, or in English when the language lacks it.
+    private func string(_ key: String, _ language: String) -> String? {
+        tables[language]?[key] ?? tables["en"]?[key]
     }
 
     /// `{name}` replaced by its value; an unknown name is left as written, so a mistake shows.

@@ -15,4 +15,6 @@ public struct RenderedMessage: Sendable, Equatable {
     public var text: String
     /// Sent with every attempt: the receiving gateway drops a repeat.
     public var idempotencyKey: String
+    /// The token it tells (push finds the token's subscribed browsers by it).
+    public var tokenID: Int64? = nil
 }

@@ -13,6 +13,8 @@ enum Outbox {
         var channels = chosen ?? [.sms, .email]
         if citizen.phone.isEmpty { channels.subtract([.sms, .whatsapp]) }
         if citizen.email == nil { channels.remove(.email) }
+        // Push is chosen on the token page, by subscribing (PushSubscriptions), not when booking.
+        channels.remove(.push)
         for channel in channels.sorted(by: { $0.rawValue < $1.rawValue }) {
             try db.cachedStatement(sql: "INSERT INTO token_channel (token_id, channel) VALUES (?, ?)")
                 .execute(arguments: [token.id, channel.rawValue])
@@ -38,7 +40,9 @@ enum Outbox {
         let json = String(decoding: try JSONEncoder.sorted.encode(params), as: UTF8.self)
         var written = 0
         for channel in channels {
-            guard let recipient = channel == .email ? token.citizen.email : token.citizen.phone, !recipient.isEmpty else { continue }
+            // Push goes to the token's subscribed browsers (PushSubscriptions), not to an address.
+            let address = channel == .push ? "push" : channel == .email ? token.citizen.email : token.citizen.phone
+            guard let recipient = address, !recipient.isEmpty else { continue }
             try db.cachedStatement(sql: """
                 INSERT INTO outbox (token_id, office_code, trigger, channel, language, recipient, params, next_attempt_at, created_at)
                 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (token_id, trigger, channel) DO NOTHING

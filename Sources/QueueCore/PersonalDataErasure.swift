@@ -34,6 +34,11 @@ public enum PersonalDataErasure {
              UPDATE token_feedback SET comment = NULL WHERE token_id IN (SELECT token_feedback.token_id FROM token_feedback
                  JOIN token ON token.id = token_feedback.token_id WHERE token.service_day < ? AND token_feedback.comment IS NOT NULL LIMIT ?)
              """, [day, batch]),
+            // A browser's push endpoint and keys: personal data of the same tokens.
+            ("""
+             DELETE FROM push_subscription WHERE id IN
+                 (SELECT s.id FROM push_subscription s JOIN token t ON t.id = s.token_id WHERE t.service_day < ? LIMIT ?)
+             """, [day, batch]),
         ]
         var changed = 0
         for step in steps {
@@ -59,6 +64,7 @@ public enum PersonalDataErasure {
             try db.cachedStatement(sql: "DELETE FROM booking_request WHERE token_id = ?").execute(arguments: [id])
             try db.cachedStatement(sql: "UPDATE outbox SET \(erasedMessage) WHERE token_id = ? AND state != 'sending'").execute(arguments: [id])
             try db.cachedStatement(sql: "UPDATE token_feedback SET comment = NULL WHERE token_id = ?").execute(arguments: [id])
+            try db.cachedStatement(sql: "DELETE FROM push_subscription WHERE token_id = ?").execute(arguments: [id])
             _ = try EventLog.append(db, office: token.officeCode, kind: .personalDataErased, token: token, actor: actor, at: now)
         }
         return ids.count

@@ -20,6 +20,7 @@ enum Schema {
         migrator.registerMigration("v13-outbox-delivery", migrate: OutboxDeliveryMigration.apply)
         migrator.registerMigration("v14-counter-rules", migrate: CounterRulesMigration.apply)
         migrator.registerMigration("v15-feedback", migrate: FeedbackMigration.apply)
+        migrator.registerMigration("v16-push-subscriptions", migrate: PushSubscriptionsMigration.apply)
         return migrator
     }
 }

@@ -95,7 +95,7 @@ enum TokenPage {
             """ } ?? "" : ""
         let bookAgain = active ? "" : "<p><a class=\"button\" href=\"\(OfficeBookingPage.address(office: token.officeCode, language: language))\">\(text.bookAgain)</a></p>"
         let script = { (key: String, plain: String) in "<script src=\"\(interfaceText.asset(key, otherwise: plain))\" defer></script>" }
-        let head = (active ? "<noscript><meta http-equiv=\"refresh\" content=\"30\"></noscript>" + script("token_js", "/assets/token.js") : "")
+        let head = (active ? "<noscript><meta http-equiv=\"refresh\" content=\"30\"></noscript>" + script("token_js", "/assets/token.js") + script("push_js", "/assets/push.js") : "")
             + "<meta name=\"robots\" content=\"noindex\"><link rel=\"manifest\" href=\"/assets/manifest.webmanifest\">"
             + script("register_js", "/assets/register.js")
         return HTMLDocument.response(
@@ -111,6 +111,7 @@ enum TokenPage {
             <div class="token-state">\(state)</div>
             \(documents)
             \(active ? "<p><img class=\"qr\" src=\"/api/v1/tokens/\(token.id)/qr.svg?\(query)\" alt=\"\(text.qr)\" width=\"160\" height=\"160\"></p>" : "")
+            \(active ? PushOffer.html(language: language, text: interfaceText) : "")
             \(move)\(cancel)\(bookAgain)
             \(active ? "<p class=\"small\">\(text.findAgain.replacingOccurrences(of: "{number}", with: HTML.escape(token.number))) <a href=\"\(language == "en" ? "/" : "/\(language)/")find/\">\(text.find)</a></p>" : "")
             \(active ? "<p class=\"small\">\(text.refresh)</p>" : "")

@@ -32,6 +32,7 @@ public struct WebApplication: Responder {
         let auth = StaffAuth(accounts: accounts, key: (try? accounts.signingKey(at: services.now())) ?? StaffCrypto.randomBytes(32))
         OfficeRoutes.register(in: &router)
         TokenRoutes.register(in: &router, kioskKey: auth.key)
+        PushRoutes.register(in: &router)
         hub = LiveUpdateHub(queue: services.queue, words: WaitText(text: services.text), now: services.now,
                             metrics: metrics.factory)
         EventStreamRoutes.register(in: &router, hub: hub)

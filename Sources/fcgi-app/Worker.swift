@@ -7,7 +7,7 @@ import QueueCore
 
 struct Worker: ParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Send the outbox's messages (SMS, e-mail) and run the scheduled jobs until SIGTERM or SIGINT.",
+        abstract: "Send the outbox's messages (SMS, e-mail, Web Push) and run the scheduled jobs until SIGTERM or SIGINT.",
         discussion: """
             Claims due messages under a lease (several workers may run; a message is sent by one), renders \
             each in the citizen's language from the interface strings, sends it with its idempotency key and \
@@ -63,6 +63,12 @@ struct Worker: ParsableCommand {
     @Option(help: "A CA bundle to trust for the relay's certificate instead of the system's (env: GUVNL_SMTP_CA_FILE).")
     var smtpCAFile: String? = Environment.string("GUVNL_SMTP_CA_FILE")
 
+    @Option(help: "Who push services may contact about our messages, a mailto: or https: address (VAPID subject; env: GUVNL_PUSH_SUBJECT).")
+    var pushSubject: String = Environment.string("GUVNL_PUSH_SUBJECT") ?? "mailto:queue@guvnl.example"
+
+    @Option(help: "A CA bundle to trust for push services' certificates instead of the system's (env: GUVNL_PUSH_CA_FILE).")
+    var pushCAFile: String? = Environment.string("GUVNL_PUSH_CA_FILE")
+
     @Option(help: "Tell a waiting citizen their turn is near when this many people or fewer are before them (env: GUVNL_TURN_NEAR_AHEAD).")
     var turnNearAhead: Int = Environment.int("GUVNL_TURN_NEAR_AHEAD") ?? 3
 
@@ -112,6 +118,9 @@ struct Worker: ParsableCommand {
             throw ValidationError("--sms-fields must be ours=theirs pairs, ours one of \(SMSGatewayConfiguration.defaultFields.keys.sorted().joined(separator: ", ")).")
         }
         if let smtpURL { guard smtpURL.hasPrefix("smtp://") || smtpURL.hasPrefix("smtps://") else { throw ValidationError("--smtp-url must start smtp:// or smtps://.") } }
+        guard pushSubject.hasPrefix("mailto:") || pushSubject.hasPrefix("https://") else {
+            throw ValidationError("--push-subject must be a mailto: or https: address.")
+        }
         guard mailFrom.contains("@") else { throw ValidationError("--mail-from must be an e-mail address.") }
         if let smsURL { guard URL(string: smsURL)?.scheme?.hasPrefix("http") == true else { throw ValidationError("--sms-url must be an http(s) address.") } }
         guard (1...10).contains(smsMaxParts) else { throw ValidationError("--sms-max-parts must be from 1 to 10.") }
@@ -153,6 +162,10 @@ struct Worker: ParsableCommand {
             senders[.email] = SMTPSender(configuration: SMTPConfiguration(
                 url: smtpURL, username: smtpUsername, password: Environment.string("GUVNL_SMTP_PASSWORD"), from: mailFrom, caFile: smtpCAFile))
         }
+        // Push needs no gateway: the VAPID key pair is made once in the database, so push is always on.
+        senders[.push] = WebPushSender(subscriptions: PushSubscriptions(database: appDatabase),
+                                       vapid: VAPIDToken(key: try PushKeys(database: appDatabase).signingKey(at: Date()), subject: pushSubject),
+                                       caFile: pushCAFile)
         var settings = MessageWorker.Settings(name: name ?? Environment.string("GUVNL_WORKER_NAME") ?? "\(ProcessInfo.processInfo.hostName)-\(getpid())")
         settings.batch = batch
         settings.leaseSeconds = leaseSeconds
@@ -172,7 +185,7 @@ struct Worker: ParsableCommand {
         let jobs = try scheduledJobs(logger: logger)
         jobs?.start()
         logger.info("worker started", metadata: ["worker": "\(settings.name)", "sms_via": "\(smsURL == nil ? "sink" : "gateway")",
-                                                 "email_via": "\(smtpURL == nil ? "sink" : "smtp")"])
+                                                 "email_via": "\(smtpURL == nil ? "sink" : "smtp")", "push": "on"])
         let signal = TerminationSignals.wait()
         logger.info("stopping after the message in hand", metadata: ["signal": "\(signal)"])
         worker.stop()

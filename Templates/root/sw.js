@@ -66,3 +66,40 @@ async function withOfflineNote(cached) {
     .replace(/<script src="\/assets\/token.js"[^<]*<\/script>/, "");
   return new Response(page, { status: 200, headers: { "Content-Type": "text/html; charset=utf-8" } });
 }
+
+// Web Push (the token page's "Notify me on this phone"): the server's message, decrypted by the
+// browser, is {title, body, tag, url, token}. One tag per token, so a newer message replaces the
+// older one instead of piling up.
+self.addEventListener("push", (event) => {
+  let message = {};
+  try { message = event.data ? event.data.json() : {}; } catch (notJSON) { message = { body: event.data ? event.data.text() : "" }; }
+  event.waitUntil(self.registration.showNotification(message.title || "GUVNL", {
+    body: message.body || "",
+    tag: message.tag || "guvnl",
+    renotify: true,
+    icon: "/assets/icon-192.png",
+    lang: message.lang,
+    data: { url: message.url || "/find/", token: message.token ? String(message.token) : null },
+  }));
+});
+
+// Touching the notification opens the token's page: a tab already showing it is focused;
+// otherwise the page's full address (with its view secret, which the server never sends in a
+// push) is the one this phone visited, kept in this worker's cache.
+self.addEventListener("notificationclick", (event) => {
+  event.notification.close();
+  event.waitUntil(openTokenPage(event.notification.data || {}));
+});
+
+async function openTokenPage(data) {
+  const isTheToken = (address) => {
+    const url = new URL(address, self.location.origin);
+    return url.pathname === "/token/" && data.token !== null && url.searchParams.get("id") === data.token;
+  };
+  const windows = await self.clients.matchAll({ type: "window", includeUncontrolled: true });
+  const open = windows.find((client) => isTheToken(client.url));
+  if (open) { return open.focus(); }
+  const cache = await caches.open(CACHE);
+  const visited = (await cache.keys()).find((request) => isTheToken(request.url));
+  return self.clients.openWindow(visited ? visited.url : "/find/");
+}

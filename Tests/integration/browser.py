@@ -1,5 +1,7 @@
 """Headless Chromium through Selenium (Debian's chromium and chromium-driver), for tests that need
 a real browser: scripts running, pages updating."""
+import time
+
 from selenium import webdriver
 from selenium.webdriver.chrome.service import Service
 
@@ -13,3 +15,14 @@ def chromium(width=390, height=900, javascript=True):
     if not javascript:
         options.add_experimental_option("prefs", {"profile.managed_default_content_settings.javascript": 2})
     return webdriver.Chrome(service=Service("/usr/bin/chromedriver"), options=options)
+
+
+def open_under_service_worker(browser, page, timeout=15):
+    """Opens `page`, waits until the site's service worker has installed and taken over, and opens
+    it again, now through the service worker."""
+    browser.get(page)
+    deadline = time.monotonic() + timeout
+    while not browser.execute_script("return !!(navigator.serviceWorker && navigator.serviceWorker.controller)"):
+        assert time.monotonic() < deadline, "the service worker did not take control"
+        time.sleep(0.3)
+    browser.get(page)

@@ -3,7 +3,7 @@ import json
 import subprocess
 import time
 
-from browser import chromium
+from browser import chromium, open_under_service_worker
 from stack import BIN
 
 
@@ -112,12 +112,7 @@ def test_offline_the_token_page_shows_the_last_copy_with_its_time_and_api_answer
     browser = chromium()
     try:
         # Given a citizen who opened their token page (the service worker installs and takes over)
-        browser.get(page)
-        deadline = time.monotonic() + 15
-        while not browser.execute_script("return !!(navigator.serviceWorker && navigator.serviceWorker.controller)"):
-            assert time.monotonic() < deadline, "the service worker did not take control"
-            time.sleep(0.3)
-        browser.get(page)
+        open_under_service_worker(browser, page)
         fetch_api = ("const done = arguments[0]; fetch('/api/v1/offices').then(r => r.text())"
                      ".then(t => done('answered ' + t.length)).catch(e => done('failed'))")
         assert browser.execute_async_script(fetch_api).startswith("answered")

@@ -1,0 +1,138 @@
+"""Issue 13 (5): Web Push to the installed PWA. The token page's subscription is kept with the
+token's view secret; the worker signs each message with VAPID and encrypts it (aes128gcm) to the
+browser's key, and posts it over HTTPS to the push service. A local push service stub receives it;
+this test checks the VAPID token with `cryptography` and decrypts the payload with `http_ece`,
+independently of the Swift code, back to the Gujarati text the citizen would see. A push service
+that answers 410 makes the subscription disappear."""
+import json
+import sqlite3
+
+from push_service_stub import Browser, PushServiceStub, verified_vapid_claims
+from test_staff_api import Staff, counter_id
+from worker import Worker, wait_for
+
+JSON = {"Content-Type": "application/json", "Accept": "application/json"}
+
+
+def book(stack, phone, language="gu"):
+    fields = {"office": "VAD-247", "service": "bill-complaint", "name": "Hetal Joshi", "phone": phone, "language": language,
+              "notify_sms": False}
+    status, _, body = stack.request("POST", "/api/v1/tokens", body=json.dumps(fields).encode(), headers=JSON)
+    assert status == 201, body
+    return json.loads(body)
+
+
+def subscribe(stack, booked, subscription, secret=None, method="POST"):
+    path = f"/api/v1/tokens/{booked['token']['id']}/push-subscriptions?secret={secret or booked['secret']}"
+    status, _, body = stack.request(method, path, body=json.dumps(subscription).encode(), headers=JSON)
+    return status, (json.loads(body) if body else None)
+
+
+def subscriptions(stack, token_id):
+    with sqlite3.connect(stack.database) as db:
+        return [row[0] for row in db.execute("SELECT endpoint FROM push_subscription WHERE token_id = ?", (token_id,))]
+
+
+def push_rows(stack, token_id):
+    with sqlite3.connect(stack.database) as db:
+        db.row_factory = sqlite3.Row
+        return {r["trigger"]: dict(r) for r in db.execute("SELECT * FROM outbox WHERE token_id = ? AND channel = 'push'", (token_id,))}
+
+
+def worker_for(stack, stub, name):
+    return Worker(stack, "--push-ca-file", stub.cert, "--push-subject", "mailto:queue@guvnl.example", name=name)
+
+
+def test_the_call_reaches_the_phone_encrypted_signed_and_in_gujarati(stack, tmp_path):
+    stub = PushServiceStub(tmp_path)
+    # Given a citizen who booked in Gujarati (no SMS) and tapped "Notify me on this phone"
+    booked = book(stack, "9825014401")
+    number, token_id = booked["token"]["number"], booked["token"]["id"]
+    phone = Browser(f"{stub.origin}/push/phone-{token_id}")
+    status, answer = subscribe(stack, booked, phone.subscription())
+    assert (status, answer) == (201, {"subscribed": True})
+    assert subscriptions(stack, token_id) == [phone.endpoint]
+    status, _, key = stack.get("/api/v1/push/key")
+    server_key = json.loads(key)["publicKey"]
+    assert status == 200 and len(server_key) == 87
+    worker = worker_for(stack, stub, "worker-push")
+    try:
+        # When the clerk at counter 1 calls the next citizen (this one: the only one waiting)
+        clerk = Staff(stack).sign_in("clerk-vad-247", "demo-clerk-2026")
+        status, _ = clerk.call("POST", f"/api/v1/counters/{counter_id(stack, 'VAD-247', 1)}/call-next")
+        assert status == 200
+        # Then the push service receives the call, which only the phone's key opens
+        def called():
+            for headers, body in stub.messages_to(f"/push/phone-{token_id}"):
+                payload = phone.decrypt(body)
+                if "કાઉન્ટર 1" in payload["body"]:
+                    return headers, payload
+            return None
+        headers, payload = wait_for(called, timeout=30)
+    finally:
+        assert worker.stop() == 0
+        stub.stop()
+    # The Gujarati "called" text, the token's own tag and page, a Gujarati title
+    assert payload["body"].startswith(f"GUVNL: ટોકન {number}, કૃપા કરીને હમણાં કાઉન્ટર 1 પર આવો.")
+    assert payload["title"] == f"GUVNL · ટોકન {number}"
+    assert payload["tag"] == f"token-{token_id}" and payload["url"] == f"/token/?id={token_id}"
+    # Signed with the key the page subscribed with, for the push service's origin, for under a day
+    claims, vapid_key = verified_vapid_claims(headers["Authorization"])
+    assert vapid_key == server_key
+    assert claims["aud"] == stub.origin and claims["sub"] == "mailto:queue@guvnl.example"
+    # With the headers a push service needs: aes128gcm, how long to keep it, how urgent, a topic
+    assert headers["Content-Encoding"] == "aes128gcm"
+    assert int(headers["TTL"]) > 0 and headers["Urgency"] == "high" and headers["Topic"] == f"token-{token_id}"
+    # And the outbox records the push as sent; no personal data in the worker's log
+    assert push_rows(stack, token_id)["called"]["state"] == "sent"
+    assert stack.sensitive.find_in(worker.log) == []
+    assert phone.endpoint not in worker.log.read_text()
+
+
+def test_an_expired_subscription_is_removed_when_the_push_service_answers_410(stack, tmp_path):
+    stub = PushServiceStub(tmp_path)
+    # Given a token whose phone's subscription has expired at the push service
+    booked = book(stack, "9825014402")
+    token_id = booked["token"]["id"]
+    phone = Browser(f"{stub.origin}/gone/phone-{token_id}")
+    assert subscribe(stack, booked, phone.subscription())[0] == 201
+    worker = worker_for(stack, stub, "worker-push-gone")
+    try:
+        # When the worker pushes its next message (its turn is near: the queue is short)
+        wait_for(lambda: stub.messages_to(f"/gone/phone-{token_id}"), timeout=30)
+        # Then the subscription is gone, and the message failed for good, not to be retried
+        wait_for(lambda: subscriptions(stack, token_id) == [], timeout=10)
+        row = wait_for(lambda: next((r for r in push_rows(stack, token_id).values() if r["state"] in ("gave_up", "failed")), None))
+    finally:
+        assert worker.stop() == 0
+        stub.stop()
+    assert row["state"] == "gave_up" and row["next_attempt_at"] is None and "expired" in row["last_error"]
+    # And a later message writes no push row at all: push is no longer one of the token's channels
+    with sqlite3.connect(stack.database) as db:
+        assert db.execute("SELECT count(*) FROM token_channel WHERE token_id = ? AND channel = 'push'", (token_id,)).fetchone()[0] == 0
+
+
+def test_bad_subscriptions_get_a_clear_4xx_naming_the_field(stack, tmp_path):
+    booked = book(stack, "9825014403")
+    good = Browser("https://push.example.net/send/abc").subscription()
+    cases = [
+        ({**good, "endpoint": "http://push.example.net/send/abc"}, 422, "endpoint"),
+        ({**good, "endpoint": "https://push.example.net/" + "a" * 1100}, 422, "endpoint"),
+        ({k: v for k, v in good.items() if k != "endpoint"}, 422, "endpoint"),
+        ({**good, "keys": {**good["keys"], "p256dh": good["keys"]["p256dh"][:-2]}}, 422, "keys.p256dh"),
+        ({**good, "keys": {**good["keys"], "p256dh": "BA" + "A" * 85}}, 422, "keys.p256dh"),  # 65 bytes, not on the curve
+        ({**good, "keys": {**good["keys"], "auth": "AAECAwQFBgcICQoLDA0O"}}, 422, "keys.auth"),  # 15 bytes
+        ({**good, "keys": "p256dh"}, 400, "keys"),
+    ]
+    for body, status, field in cases:
+        got, answer = subscribe(stack, booked, body)
+        assert (got, answer["error"]["field"]) == (status, field), (body, answer)
+    # Not JSON, a wrong secret: refused too, and nothing was kept
+    path = f"/api/v1/tokens/{booked['token']['id']}/push-subscriptions?secret={booked['secret']}"
+    assert stack.request("POST", path, body=b"endpoint=x", headers={"Content-Type": "application/x-www-form-urlencoded"})[0] == 415
+    assert subscribe(stack, booked, good, secret="not-the-secret")[0] == 404
+    assert subscriptions(stack, booked["token"]["id"]) == []
+    # The good one is kept, and DELETE takes it away again
+    assert subscribe(stack, booked, good)[0] == 201
+    assert subscribe(stack, booked, {"endpoint": good["endpoint"]}, method="DELETE")[0] == 204
+    assert subscriptions(stack, booked["token"]["id"]) == []
