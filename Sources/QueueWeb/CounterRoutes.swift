@@ -54,6 +54,14 @@ enum CounterRoutes {
         let queue = context.services.queue
         let actor = Actor.staff(id: user.id, username: user.username)
         let now = context.now
+        /// Today's token of this office with the number the form gives in `token`.
+        func named(_ hint: String) throws -> Token {
+            let number = try body.required("token", hint)
+            guard let token = try queue.todaysToken(office: counter.officeCode, number: number, at: now) else {
+                throw APIError(status: 404, code: "token_not_found", message: "No token \(number.uppercased()) today.", field: "token")
+            }
+            return token
+        }
         func current() throws -> Token {
             guard let token = try queue.tokenAt(counter: counter.id, at: now) else {
                 throw APIError(status: 409, code: "no_citizen_at_counter", message: "Counter \(counter.number) is not attending to anyone.")
@@ -74,10 +82,7 @@ enum CounterRoutes {
         case "close": _ = try queue.setCounter(counter.id, to: .closed, actor: actor, at: now)
         case "call-next": _ = try queue.callNext(counter: counter.id, actor: actor, at: now)
         case "call":
-            let number = try body.required("token", "Give the number of the token to call, such as NC-017.")
-            guard let token = try queue.todaysToken(office: counter.officeCode, number: number, at: now) else {
-                throw APIError(status: 404, code: "token_not_found", message: "No token \(number.uppercased()) today.", field: "token")
-            }
+            let token = try named("Give the number of the token to call, such as NC-017.")
             _ = try queue.call(token: token.id, counter: counter.id, actor: actor, at: now)
         case "note":
             try queue.setStaffNote(body["note"] ?? "", token: try current().id, counter: counter.id, actor: actor, at: now)
@@ -105,10 +110,7 @@ enum CounterRoutes {
             }
             _ = try queue.park(token: try current().id, counter: counter.id, reason: body["reason"] ?? "", until: until, actor: actor, at: now)
         case "resume":
-            let number = try body.required("token", "Give the number of the parked token, such as NC-017.")
-            guard let token = try queue.todaysToken(office: counter.officeCode, number: number, at: now) else {
-                throw APIError(status: 404, code: "token_not_found", message: "No token \(number.uppercased()) today.", field: "token")
-            }
+            let token = try named("Give the number of the parked token, such as NC-017.")
             _ = try queue.resume(token: token.id, counter: counter.id, actor: actor, at: now)
         case "walk-in":
             // Serve at once (the default), or add to the queue ("queue").
