@@ -65,7 +65,7 @@ extension Deliveries {
                                               arguments: [office, limit]).map { message in
                 MessageListing(id: message.id, token: message.params["number"], trigger: message.trigger.rawValue,
                                channel: message.channel.rawValue, language: message.language, recipient: OutboxMessage.masked(message.recipient),
-                               state: message.state.rawValue, attempts: message.attempts, text: message.body,
+                               state: message.state.rawValue, attempts: message.attempts, text: message.body.map(OutboxMessage.withoutSecrets),
                                lastError: message.lastError, createdAt: message.createdAt, sentAt: message.sentAt)
             }
         }

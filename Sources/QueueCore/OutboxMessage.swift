@@ -80,4 +80,16 @@ extension OutboxMessage {
         guard recipient.count > 4 else { return "••••" }
         return String(recipient.prefix(2)) + String(repeating: "•", count: recipient.count - 4) + String(recipient.suffix(2))
     }
+
+    /// A sent text as staff may read it: the token page's view secret cut from its links (managers
+    /// see what the citizen read, not a key to their token).
+    public static func withoutSecrets(_ text: String) -> String {
+        var result = ""
+        var rest = Substring(text)
+        while let found = rest.range(of: "secret=") {
+            result += rest[..<found.upperBound] + "…"
+            rest = rest[found.upperBound...].drop { $0.isLetter || $0.isNumber || $0 == "-" || $0 == "_" || $0 == "%" }
+        }
+        return result + rest
+    }
 }

@@ -72,4 +72,10 @@ struct MessageTextTests {
         #expect(OutboxMessage.masked("9825012345") == "98••••••45")
         #expect(OutboxMessage.masked("citizen@example.com") == "c•••@example.com")
     }
+
+    @Test func staffReadTheLinksWithoutTheViewSecret() {
+        let sent = "Follow your place: https://q.example/token/?id=17&secret=rsCAYi4Og2qVK-cSa_kEOEvA. Bring your bill; secret= ends here"
+        #expect(OutboxMessage.withoutSecrets(sent) == "Follow your place: https://q.example/token/?id=17&secret=…. Bring your bill; secret=… ends here")
+        #expect(OutboxMessage.withoutSecrets("No link at all") == "No link at all")
+    }
 }

@@ -222,6 +222,9 @@ def test_the_clerk_sees_the_citizen_was_told_and_the_manager_sees_the_days_messa
     assert newest["token"] == number and newest["trigger"] == "called" and newest["recipient"] == "98••••••04"
     assert newest["text"] == f"GUVNL: Token {number}, please come to counter 3 now. Vadodara 24×7 Consumer Care Centre"
     assert "9825011104" not in body.decode()
+    # And the booking's message shows its link without the token's view secret (no key to the citizen's token)
+    confirmation = [m for m in json.loads(body)["messages"] if m["token"] == number and m["trigger"] == "booked"][0]
+    assert f"/token/?id={booked['token']['id']}&secret=…" in confirmation["text"] and booked["secret"] not in body.decode()
     # And a clerk, or somebody not signed in, is refused
     assert clerk.call("GET", "/api/v1/offices/VAD-247/messages")[0] == 403
     assert Staff(stack).call("GET", f"/api/v1/offices/VAD-247/messages/tally?from={day}")[0] == 401
