@@ -30,6 +30,7 @@
     choice = {};
     $("kiosk-phone").value = "";
     $("kiosk-consumer").value = "";
+    $("kiosk-sms").checked = false;
     $("check-in-phone").value = "";
     $("check-in-number").value = "";
     refreshSnapshot().then(function () { show("step-start"); });
@@ -151,7 +152,10 @@
     if (sending) { return; }
     sending = true;
     var body = { office: office, service: choice.service, priority: choice.priority || "none", language: lang, kiosk: "true" };
-    if ($("kiosk-phone").value.trim()) { body.phone = $("kiosk-phone").value.trim(); }
+    if ($("kiosk-phone").value.trim()) {
+      body.phone = $("kiosk-phone").value.trim();
+      body.notify_sms = $("kiosk-sms").checked;  // SMS only if the citizen ticked it
+    }
     if ($("kiosk-consumer").value.trim()) { body.consumer_number = $("kiosk-consumer").value.trim(); }
     post("/api/v1/tokens", body).then(function (answer) {
       if (!answer.ok) { failed(answer); return; }

@@ -229,6 +229,38 @@ def test_the_kiosk_prints_an_80mm_ticket_for_a_walk_in_without_a_mobile_number(s
         kiosk.quit()
 
 
+def test_the_kiosk_sends_sms_only_to_a_citizen_who_ticks_the_box(stack):
+    kiosk = chromium(width=1080, height=1600)
+    try:
+        enrol_kiosk(kiosk, stack, "VAD-247")
+        numbers = {}
+        for phone, consents in (("9850000081", False), ("9850000082", True)):
+            # Given a citizen at the kiosk who types their mobile number, and ticks the SMS box or not
+            kiosk.find_element(By.ID, "choose-token").click()
+            wait_for(lambda: kiosk.find_element(By.ID, "step-service").is_displayed())
+            next(tile for tile in kiosk.find_elements(By.CSS_SELECTOR, "#service-list button") if "Bill complaint" in tile.text).click()
+            kiosk.find_element(By.CSS_SELECTOR, "[data-priority=none]").click()
+            wait_for(lambda: kiosk.find_element(By.ID, "step-details").is_displayed())
+            box = kiosk.find_element(By.ID, "kiosk-sms")
+            assert not box.is_selected()  # never ticked for them
+            kiosk.find_element(By.ID, "kiosk-phone").send_keys(phone)
+            if consents:
+                box.click()
+            kiosk.find_element(By.CSS_SELECTOR, "#step-details button[type=submit]").click()
+            wait_for(lambda: kiosk.find_element(By.ID, "step-ticket").is_displayed())
+            numbers[phone] = kiosk.find_element(By.ID, "ticket-number").text
+            kiosk.find_element(By.ID, "done").click()
+            wait_for(lambda: kiosk.find_element(By.ID, "step-start").is_displayed())
+        # Then only the citizen who ticked the box is sent the booking's SMS
+        with sqlite3.connect(stack.database) as db:
+            told = {number: db.execute("SELECT count(*) FROM outbox JOIN token ON token.id = outbox.token_id "
+                                       "WHERE token.number = ? AND token.office_code = 'VAD-247' AND outbox.channel = 'sms'",
+                                       (number,)).fetchone()[0] for number in numbers.values()}
+        assert told == {numbers["9850000081"]: 0, numbers["9850000082"]: 1}
+    finally:
+        kiosk.quit()
+
+
 def book_appointment_today(stack, phone):
     """Books a new-connection appointment in today's next slot with places left; its token number."""
     today = (datetime.datetime.now(datetime.timezone.utc) + datetime.timedelta(hours=5, minutes=30)).date().isoformat()
