@@ -45,7 +45,7 @@ public struct MessageText: Sendable {
             }
             rendered.templateID = registered.id
         case .email:
-            let subject = tables[message.language]?[key + "_subject"] ?? tables["en"]?[key + "_subject"] ?? "GUVNL Queue"
+            let subject = string(key + "_subject", message.language) ?? "GUVNL Queue"
             rendered.subject = Self.fill(subject, values)
         case .push:
             rendered.subject = Self.fill(string("msg_push_title", message.language) ?? "GUVNL · {number}", values)

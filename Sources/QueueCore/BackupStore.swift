@@ -52,8 +52,7 @@ public struct BackupStore: Sendable {
             // an older one for the backup taken before an upgrade migrates.
             let applied = try database.writer.read { db in try Schema.migrator.appliedIdentifiers(db) }
             try copy(database, to: partial)
-            try Self.verify(partial, requireCurrent: false)
-            let copied = try DatabaseQueue(path: partial.path).read { db in try Schema.migrator.appliedIdentifiers(db) }
+            let copied = try Self.verify(partial, requireCurrent: false)
             guard copied == applied else { throw BackupError.schemaNotCurrent(partial.path, pending: applied.subtracting(copied).sorted()) }
             try DurableFile.sync(partial)
             try DurableFile.rename(partial, to: backup.url)
@@ -78,7 +77,8 @@ public struct BackupStore: Sendable {
 
     /// Checks a backup file: SQLite's integrity check passes and its schema is one this build knows
     /// (every migration it applied is known; none pending unless `requireCurrent` is false).
-    public static func verify(_ file: URL, requireCurrent: Bool = true) throws {
+    @discardableResult
+    public static func verify(_ file: URL, requireCurrent: Bool = true) throws -> Set<String> {
         guard FileManager.default.fileExists(atPath: file.path) else { throw BackupError.missing(file.path) }
         var configuration = Configuration()
         configuration.readonly = true
@@ -104,6 +104,7 @@ public struct BackupStore: Sendable {
         guard unknown.isEmpty else { throw BackupError.newerSchema(file.path, unknown: unknown) }
         let pending = known.filter { !applied.contains($0) }
         if requireCurrent, !pending.isEmpty { throw BackupError.schemaNotCurrent(file.path, pending: pending) }
+        return applied
     }
 
     /// Deletes all but the newest `keep` backups. A file that cannot be deleted stays for the next run.

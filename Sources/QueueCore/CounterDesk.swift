@@ -102,11 +102,6 @@ extension Queue {
                 kind: token.kind.rawValue, priority: token.citizen.priority.rawValue, name: token.citizen.name,
                 phone: token.citizen.phone, consumerNumber: token.citizen.consumerNumber, recalls: token.recalls,
                 calledAt: token.calledAt, requiredDocuments: office.documents[token.serviceCode] ?? [], note: token.staffNote)
-            // One indexed read: the clerk wants to know whether the citizen has heard.
-            current?.toldOfCall = try database.writer.read { db in
-                try Row.fetchAll(db.cachedStatement(sql: "SELECT channel, state FROM outbox WHERE token_id = ? AND trigger = 'called' ORDER BY channel"),
-                                 arguments: [token.id]).map { CounterDesk.MessageStatus(channel: $0["channel"], state: $0["state"]) }
-            }
         }
         // Who waits, in calling order: from the office's live picture, not recomputed per desk.
         let (order, count) = office.callingOrder(counter: counterID, limit: CounterDesk.shownWaiting, at: now)
@@ -127,8 +122,14 @@ extension Queue {
                 actions.append(action.rawValue)
             }
         }
-        let parked = try database.writer.read { db in
-            try Row.fetchAll(db.cachedStatement(sql: """
+        // What the picture does not keep, in one read: whether the citizen at the counter has heard
+        // of the call (indexed), who is parked for this counter, and since when it is paused.
+        let (told, parked, pausedAt) = try database.writer.read { db -> ([CounterDesk.MessageStatus]?, [CounterDesk.Parked], Date?) in
+            let told = try current.map { current in
+                try Row.fetchAll(db.cachedStatement(sql: "SELECT channel, state FROM outbox WHERE token_id = ? AND trigger = 'called' ORDER BY channel"),
+                                 arguments: [current.tokenID]).map { CounterDesk.MessageStatus(channel: $0["channel"], state: $0["state"]) }
+            }
+            let parked = try Row.fetchAll(db.cachedStatement(sql: """
                 SELECT t.id, t.number, t.service_code, t.parked_until, e.reason, e.at FROM token t
                 LEFT JOIN event e ON e.id = (SELECT max(id) FROM event WHERE token_id = t.id AND kind = 'parked')
                 WHERE t.office_code = ? AND t.service_day = ? AND t.state = 'parked' AND t.target_counter_id = ? ORDER BY e.id
@@ -137,16 +138,13 @@ extension Queue {
                                    parkedAt: (row["at"] as Int64?).map(Date.init(milliseconds:)),
                                    until: (row["parked_until"] as Int64?).map(Date.init(milliseconds:)))
             }
-        }
-        var pausedAt: Date?
-        if counter.state == .paused {
             // Only while paused: the newest pause of this counter, found from the office's newest events back.
-            pausedAt = try database.writer.read { db in
-                try Int64.fetchOne(db.cachedStatement(sql: """
-                    SELECT at FROM event WHERE office_code = ? AND counter_id = ? AND kind = 'counter_paused' ORDER BY id DESC LIMIT 1
-                    """), arguments: [code, counterID]).map(Date.init(milliseconds:))
-            }
+            let pausedAt = counter.state != .paused ? nil : try Int64.fetchOne(db.cachedStatement(sql: """
+                SELECT at FROM event WHERE office_code = ? AND counter_id = ? AND kind = 'counter_paused' ORDER BY id DESC LIMIT 1
+                """), arguments: [code, counterID]).map(Date.init(milliseconds:))
+            return (told, parked, pausedAt)
         }
+        if let told { current?.toldOfCall = told }
         return CounterDesk(counterID: counterID, office: code, number: counter.number,
                            state: counter.state.rawValue, pauseReason: counter.pauseReason, pausedAt: pausedAt, services: counter.services,
                            current: current, waiting: waiting, waitingCount: count, parked: parked, version: office.version,

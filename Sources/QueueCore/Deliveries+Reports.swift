@@ -32,7 +32,7 @@ extension Deliveries {
     /// The office's messages created on the days `from` to `to` (its own calendar), counted.
     public func tally(office: String, from: String, to: String) throws -> [MessageTally] {
         try database.writer.read { db in
-            let zone = try Self.timeZone(db, office: office)
+            let zone = try OfficeFacts.load(db, code: office).timeZone
             guard let start = ServiceDay.midnight(of: from, timeZone: zone), let last = ServiceDay.midnight(of: to, timeZone: zone) else {
                 throw QueueError.invalidField(field: "from", reason: "Give the days as YYYY-MM-DD.")
             }
@@ -60,7 +60,7 @@ extension Deliveries {
     /// The office's newest messages, newest first.
     public func recent(office: String, limit: Int) throws -> [MessageListing] {
         try database.writer.read { db in
-            _ = try Self.timeZone(db, office: office)
+            _ = try OfficeFacts.load(db, code: office)  // an unknown office is refused
             return try OutboxMessage.fetchAll(db.cachedStatement(sql: "SELECT * FROM outbox WHERE office_code = ? ORDER BY id DESC LIMIT ?"),
                                               arguments: [office, limit]).map { message in
                 MessageListing(id: message.id, token: message.params["number"], trigger: message.trigger.rawValue,
@@ -69,12 +69,5 @@ extension Deliveries {
                                lastError: message.lastError, createdAt: message.createdAt, sentAt: message.sentAt)
             }
         }
-    }
-
-    private static func timeZone(_ db: Database, office: String) throws -> TimeZone {
-        guard let name = try String.fetchOne(db.cachedStatement(sql: "SELECT time_zone FROM office WHERE code = ?"), arguments: [office]) else {
-            throw QueueError.officeNotFound(office)
-        }
-        return TimeZone(identifier: name) ?? OfficeFacts.india
     }
 }

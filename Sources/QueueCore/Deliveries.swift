@@ -156,13 +156,18 @@ public struct Deliveries: Sendable {
     public func workerStatus() throws -> (lastBeat: Date?, pending: Int) {
         try database.writer.read { db in
             let beat = try Int64.fetchOne(db.cachedStatement(sql: "SELECT max(beat_at) FROM worker_heartbeat"))
-            // Each count reads one partial index (outbox_due, outbox_leased), not the whole table.
-            let pending = try Int.fetchOne(db.cachedStatement(sql: """
-                SELECT (SELECT count(*) FROM outbox WHERE state IN ('pending', 'failed') AND next_attempt_at IS NOT NULL)
-                     + (SELECT count(*) FROM outbox WHERE state = 'sending')
-                """)) ?? 0
-            return (beat.map(Date.init(milliseconds:)), pending)
+            return (beat.map(Date.init(milliseconds:)), try Self.pending(db))
         }
+    }
+
+    /// Messages waiting to be sent, being sent, or failed and due again (one the gateway reported
+    /// failed is final: it has no next attempt). Each count reads one partial index (outbox_due,
+    /// outbox_leased), not the whole table.
+    private static func pending(_ db: Database) throws -> Int {
+        try Int.fetchOne(db.cachedStatement(sql: """
+            SELECT (SELECT count(*) FROM outbox WHERE state IN ('pending', 'failed') AND next_attempt_at IS NOT NULL)
+                 + (SELECT count(*) FROM outbox WHERE state = 'sending')
+            """)) ?? 0
     }
 
     /// What metrics report of the outbox: messages not yet sent, and per channel those sent and the send attempts
@@ -170,10 +175,7 @@ public struct Deliveries: Sendable {
     /// still in hand failed), a figure that only grows.
     public func outboxFigures() throws -> OutboxFigures {
         try database.writer.read { db in
-            // (A message the gateway reported failed is final: it has no next attempt.)
-            let pending = try Int.fetchOne(db.cachedStatement(sql: """
-                SELECT count(*) FROM outbox WHERE state = 'sending' OR (state IN ('pending', 'failed') AND next_attempt_at IS NOT NULL)
-                """)) ?? 0
+            let pending = try Self.pending(db)
             var failed: [String: Int] = [:], sent: [String: Int] = [:]
             for row in try Row.fetchAll(db.cachedStatement(sql: """
                 SELECT channel, sum(attempts) - sum(state IN ('sent', 'delivered', 'sending')), sum(state IN ('sent', 'delivered'))

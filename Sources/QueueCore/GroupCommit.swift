@@ -126,14 +126,16 @@ final class GroupCommit: @unchecked Sendable {
     private func write(_ group: [Job]) {
         working = [:]
         unworkable = []
+        var began: UInt64 = 0
         defer {
             for job in group { job.work = nil }
             working = [:]
+            // Recorded once the write lock is let go: the histogram takes a lock of its own.
+            for job in group where began > 0 { writeWait.recordNanoseconds(Int64(began - min(began, job.arrived.uptimeNanoseconds))) }
         }
         do {
             try writer.write { db in
-                let began = DispatchTime.now().uptimeNanoseconds
-                for job in group { writeWait.recordNanoseconds(Int64(began - min(began, job.arrived.uptimeNanoseconds))) }
+                began = DispatchTime.now().uptimeNanoseconds
                 var appended: [QueueChange] = []
                 for job in group {
                     do {

@@ -11,6 +11,14 @@ public enum TokenState: String, Sendable, Codable, CaseIterable {
 
     /// Counted against a phone number's daily limit and shown as "in the queue".
     public var isActive: Bool { [.booked, .waiting, .called, .serving, .parked].contains(self) }
+
+    /// Served, cancelled or expired: nothing can happen to the token any more (a no-show may still rejoin).
+    public var changesNoMore: Bool {
+        switch self {
+        case .served, .cancelled, .expired: true
+        case .booked, .waiting, .called, .serving, .noShow, .parked: false
+        }
+    }
 }
 
 /// Walk-in (now) or appointment (a slot).

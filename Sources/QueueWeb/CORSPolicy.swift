@@ -73,7 +73,7 @@ public struct CORSPolicy: Sendable, Equatable {
     func decorate(_ response: inout Response, for request: Request) {
         guard Self.isPublic(request.path) else { return }
         response.headers.append(("Vary", "Origin"))
-        guard let origin = allowedOrigin(of: request) else { return }
+        guard let origin = request.header("origin"), allowedOrigins.contains(origin.lowercased()) else { return }
         response.headers.append(("Access-Control-Allow-Origin", origin))
         response.headers.append(("Access-Control-Expose-Headers", Self.exposedHeaders.joined(separator: ", ")))
     }

@@ -214,7 +214,7 @@ final class LiveUpdateHub: @unchecked Sendable {
             follower.lastView = view
         }
         // A served, cancelled or expired token changes no more.
-        if [.served, .cancelled, .expired].contains(follower.token.state) {
+        if follower.token.state.changesNoMore {
             follower.sink.close()
             return false
         }

@@ -70,7 +70,7 @@ enum TokenPage {
         let active = token.state.isActive
         // Once served, cancelled or expired, what to bring and the code to show no longer help; after a missed
         // call the citizen may still rejoin at the counter, documents in hand.
-        let stillComing = ![.served, .cancelled, .expired].contains(token.state)
+        let stillComing = !token.state.changesNoMore
         let documents = status.requiredDocuments.isEmpty || !stillComing ? "" : """
             <h2>\(text.documents)</h2>
             <ul>\(status.requiredDocuments.map { "<li>\(local($0))</li>" }.joined())</ul>

@@ -73,7 +73,7 @@ struct Worker: ParsableCommand {
     var turnNearAhead: Int = Environment.int("GUVNL_TURN_NEAR_AHEAD") ?? 3
 
     @Option(help: "Seconds between looks at the queues for citizens whose turn is near (env: GUVNL_TURN_NEAR_EVERY).")
-    var turnNearEvery: Double = Double(Environment.string("GUVNL_TURN_NEAR_EVERY") ?? "") ?? 5
+    var turnNearEvery: Double = Environment.double("GUVNL_TURN_NEAR_EVERY") ?? 5
 
     @Option(help: "This worker's name in leases and heartbeats (env: GUVNL_WORKER_NAME; default host and process id).")
     var name: String?
@@ -82,19 +82,19 @@ struct Worker: ParsableCommand {
     var batch: Int = Environment.int("GUVNL_WORKER_BATCH") ?? 20
 
     @Option(help: "Seconds a claim holds its messages; a worker killed mid-send leaves them to others after it (env: GUVNL_WORKER_LEASE).")
-    var leaseSeconds: Double = Double(Environment.string("GUVNL_WORKER_LEASE") ?? "") ?? 60
+    var leaseSeconds: Double = Environment.double("GUVNL_WORKER_LEASE") ?? 60
 
     @Option(help: "Attempts before a message is given up (env: GUVNL_RETRY_ATTEMPTS).")
     var maxAttempts: Int = Environment.int("GUVNL_RETRY_ATTEMPTS") ?? 6
 
     @Option(help: "Seconds before the first retry; each further failure doubles it, with jitter (env: GUVNL_RETRY_BASE).")
-    var retryBaseSeconds: Double = Double(Environment.string("GUVNL_RETRY_BASE") ?? "") ?? 30
+    var retryBaseSeconds: Double = Environment.double("GUVNL_RETRY_BASE") ?? 30
 
     @Option(help: "Longest wait between attempts, in seconds (env: GUVNL_RETRY_MAX).")
-    var retryMaxSeconds: Double = Double(Environment.string("GUVNL_RETRY_MAX") ?? "") ?? 3600
+    var retryMaxSeconds: Double = Environment.double("GUVNL_RETRY_MAX") ?? 3600
 
     @Option(help: "Seconds between looks at the outbox when it is empty (env: GUVNL_WORKER_POLL).")
-    var pollSeconds: Double = Double(Environment.string("GUVNL_WORKER_POLL") ?? "") ?? 0.5
+    var pollSeconds: Double = Environment.double("GUVNL_WORKER_POLL") ?? 0.5
 
     @Option(help: "Seconds between looks for due scheduled jobs (env: GUVNL_JOB_INTERVAL); 0: this worker runs none.")
     var jobInterval: Int = Environment.int("GUVNL_JOB_INTERVAL") ?? 5
@@ -147,13 +147,14 @@ struct Worker: ParsableCommand {
         guard try appDatabase.health().isCurrent else {
             throw StartupError("The database \(database) needs migrating: run `fcgi-app migrate` first.")
         }
-        let text = MessageText(strings: try readStrings(), sms: try readSMSTemplates(), baseURL: baseURL)
+        let templates = try readSMSTemplates()
+        let text = MessageText(strings: try readStrings(), sms: templates, baseURL: baseURL)
         var senders: [MessageChannel: any ChannelSender] = [:]
         if let smsURL, let url = URL(string: smsURL) {
             let gateway = SMSGateway(configuration: SMSGatewayConfiguration(
                 url: url, format: SMSGatewayConfiguration.Format(rawValue: smsFormat) ?? .form,
                 authorization: Environment.string("GUVNL_SMS_AUTHORIZATION"),
-                fields: SMSGatewayConfiguration.parseFields(smsFields) ?? [:], sender: try readSMSTemplates().sender,
+                fields: SMSGatewayConfiguration.parseFields(smsFields) ?? [:], sender: templates.sender,
                 responseIDField: smsResponseID, maxParts: smsMaxParts))
             senders[.sms] = gateway
             senders[.whatsapp] = gateway
