@@ -25,6 +25,9 @@ ensure_packages() {
 
 # libcurl: the worker's SMTP client (e-mail with STARTTLS and login).
 ensure_packages nginx libfcgi-dev libfcgi-bin libcmark-dev libsodium-dev libqrencode-dev zlib1g-dev libsqlite3-dev libcurl4-openssl-dev pkg-config curl openssl
+# The display board's voice clips, made by sitegen at build time: espeak-ng speaks them (en, gu, hi),
+# sox trims their silences, opusenc (opus-tools) compresses them to Ogg Opus.
+ensure_packages espeak-ng sox opus-tools
 
 if ! command -v swift >/dev/null; then
     echo "install-deps: swift is not on PATH; install Swift 6.1 or later (https://www.swift.org/install/linux/)" >&2

@@ -8,6 +8,8 @@ public struct SiteBuilder {
     public let output: URL
     /// Where the site is published, for `sitemap.xml` and `robots.txt`.
     public let baseURL: String
+    /// Where the board's generated voice clips are kept between builds (`VoiceSynthesizer.defaultCache()`).
+    public var voiceCache: URL = VoiceSynthesizer.defaultCache()
     private let writer = StagingWriter()
 
     /// - Parameters:
@@ -30,6 +32,9 @@ public struct SiteBuilder {
         /// Services and offices in `catalog.json`, if the site has a catalogue.
         public var services: Int = 0
         public var offices: Int = 0
+        /// The board's voice clips published, and their bytes together.
+        public var voiceClips: Int = 0
+        public var voiceBytes: Int = 0
     }
 
     @discardableResult
@@ -69,8 +74,9 @@ public struct SiteBuilder {
             let assets = try copyAssets(into: staging)
             try pointManifestAtFingerprintedIcons(assets.urls, in: staging)
             let errorText = try publishErrorText(templates: templates, translations: translations, into: staging)
+            let voice = try publishVoice(catalog: catalog, into: staging)
             let context = PageContext(translations: translations, catalog: catalog, pages: pages,
-                                      assets: assets.urls.merging(errorText) { own, _ in own })
+                                      assets: assets.urls.merging(errorText) { own, _ in own }.merging(voice.urls) { own, _ in own })
             try renderPages(pages, templates: templates, context: context, into: staging)
             if let catalog { try write(Array(try catalog.encoded()), to: staging.appendingPathComponent("catalog.json")) }
             try write(notices, to: staging.appendingPathComponent(BoardNotices.file))
@@ -82,7 +88,7 @@ public struct SiteBuilder {
             try compressFiles(in: staging)
             try AtomicSwap.replace(output, with: staging)
             return Summary(pages: pages.count, assets: assets.count, services: catalog?.services.count ?? 0,
-                           offices: catalog?.offices.count ?? 0)
+                           offices: catalog?.offices.count ?? 0, voiceClips: voice.clips, voiceBytes: voice.bytes)
         } catch {
             try? manager.removeItem(at: staging)
             throw error
@@ -176,6 +182,19 @@ public struct SiteBuilder {
             urls[ErrorTextScripts.assetKey(script.language)] = try publishAsset(script.bytes, as: "error-text-\(script.language).js", into: staging).url
         }
         return urls
+    }
+
+    /// The board's voice clips and their manifest (`voice_json` for the board's template), when the
+    /// project has a voice script.
+    private func publishVoice(catalog: Catalog?, into staging: URL) throws -> (urls: [String: String], clips: Int, bytes: Int) {
+        guard let script = try VoiceScript.load(root: root) else { return ([:], 0, 0) }
+        let published = try BoardVoice(script: script, recordings: try VoiceRecordings(root: root, script: script), cache: voiceCache)
+            .publish(catalog: catalog)
+        for file in published.files { try write(file.bytes, to: staging.appendingPathComponent(file.path)) }
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        let manifest = try publishAsset(Array(try encoder.encode(published.manifest)), as: "voice.json", into: staging)
+        return ([manifest.key: manifest.url], published.files.count, published.bytes)
     }
 
     /// `Templates/root/` goes to the top of the site as it is (the service worker must live at `/sw.js`).

@@ -20,7 +20,8 @@ struct Build: ParsableCommand {
     func run() throws {
         do {
             let summary = try site.builder().build()
-            print("sitegen: built \(summary.pages) pages, \(summary.assets) assets and a catalogue of \(summary.services) services and \(summary.offices) offices into \(site.outputURL.path)")
+            print("sitegen: built \(summary.pages) pages, \(summary.assets) assets and a catalogue of \(summary.services) services and \(summary.offices) offices into \(site.outputURL.path)"
+                  + (summary.voiceClips > 0 ? "; the board's voice: \(summary.voiceClips) clips, \(summary.voiceBytes) bytes" : ""))
         } catch let error as SiteError {
             FileHandle.standardError.write(Data("\(error.description)\n".utf8))
             throw ExitCode(1)

@@ -138,22 +138,144 @@
     } catch (error) { /* no sound device: the highlight still shows the call */ }
   }
 
-  // "NC-017" is spoken letter by letter and as a number: "N C 17".
-  function spoken(token) {
-    var parts = token.split("-");
-    return parts[0].split("").join(" ") + " " + String(Number(parts[1] || ""));
+  // The board's voice: recorded clips (sitegen's voice.json) chained into one sentence per
+  // language, in that language's order; the browser's own voice only where a clip cannot play.
+  // Calls are spoken one after another, never over each other.
+  var voice = { languages: {} }, pending = [], speaking = false, silent = {};
+
+  // The clip names of a call's sentence: "NC-012" is its letters by name and its digits as printed,
+  // the counter a whole number where there is a clip for it, else its digits.
+  function sentence(language, call) {
+    var spoken = voice.languages[language];
+    if (!spoken) { return null; }
+    var parts = call.token.split("-"), names = [];
+    spoken.sentence.forEach(function (item) {
+      if (item === "{token}") {
+        parts[0].split("").forEach(function (letter) { names.push("letter-" + letter); });
+        (parts[1] || "").split("").forEach(function (digit) { names.push("digit-" + digit); });
+      } else if (item === "{counter}") {
+        var counter = String(call.counter);
+        if (counter.length === 1) { names.push("digit-" + counter); }
+        else if (spoken.clips["number-" + counter]) { names.push("number-" + counter); }
+        else { counter.split("").forEach(function (digit) { names.push("digit-" + digit); }); }
+      } else {
+        names.push(item);
+      }
+    });
+    return names;
+  }
+
+  function speechVoice(language) {
+    if (!window.speechSynthesis) { return false; }
+    return window.speechSynthesis.getVoices().some(function (v) { return (v.lang || "").toLowerCase().indexOf(language) === 0; });
+  }
+
+  // Staff see which of the board's languages can be neither played nor spoken: the calls still show.
+  function showSilent() {
+    var missing = voices.filter(function (language) { return silent[language]; });
+    var notice = $("voice-missing");
+    notice.hidden = missing.length === 0;
+    notice.textContent = ["gu", "en"].map(function (shown) {
+      var names = missing.map(function (language) { return words[shown + ".language_" + language] || language; }).join(", ");
+      return (words[shown + ".no_voice"] || "").replace("{languages}", names);
+    }).join(" · ");
+  }
+
+  function checkVoices() {
+    voices.forEach(function (language) {
+      var spoken = voice.languages[language];
+      var clips = spoken && spoken.sentence.every(function (name) { return name.charAt(0) === "{" || spoken.clips[name]; })
+        && [0, 1, 2, 3, 4, 5, 6, 7, 8, 9].every(function (digit) { return spoken.clips["digit-" + digit]; });
+      silent[language] = !clips && !speechVoice(language);
+    });
+    showSilent();
+  }
+
+  // Says `names[from...]` with the browser's voice, then `done`; false when it has no voice for it.
+  function speakRest(language, call, names, from, done) {
+    if (!speechVoice(language)) { return false; }
+    var texts = (voice.languages[language] || {}).texts || {};
+    var phrase = names ? names.slice(from).map(function (name) { return texts[name] || name.replace(/^\w+-/, ""); }).join(" ")
+      : (words[language + ".announce"] || words["en.announce"]).replace("{token}", call.token).replace("{counter}", String(call.counter));
+    var utterance = new SpeechSynthesisUtterance(phrase);
+    utterance.lang = locales[language] || language;
+    utterance.rate = 0.9;
+    var finished = false;
+    function finish() { if (!finished) { finished = true; clearTimeout(guard); done(); } }
+    // A voice that never reports its end must not silence the board for the rest of the day.
+    var guard = setTimeout(finish, 1500 + phrase.length * 120);
+    utterance.onend = finish;
+    utterance.onerror = finish;
+    window.speechSynthesis.speak(utterance);
+    return true;
+  }
+
+  // Plays one language's sentence, clip after clip; a clip that is missing or fails hands the rest
+  // of the sentence to the browser's voice, or to nobody (and staff are told).
+  function sayIn(language, call, done) {
+    var names = sentence(language, call) || [];
+    var clips = voice.languages[language] ? voice.languages[language].clips : {};
+    var index = 0, elements = names.map(function (name) {
+      if (!clips[name]) { return null; }
+      var clip = new Audio(clips[name]);
+      clip.preload = "auto";
+      return clip;
+    });
+    function fallBack(from) {
+      if (!speakRest(language, call, names.length ? names : null, from, done)) {
+        silent[language] = true;
+        showSilent();
+        done();
+      }
+    }
+    function next() {
+      if (index >= elements.length) { done(); return; }
+      var clip = elements[index];
+      if (!clip) { fallBack(index); return; }
+      var settled = false;
+      function settle(then) { if (!settled) { settled = true; clearTimeout(guard); then(); } }
+      // A clip that stalls is given up after a while: the next call must still be heard.
+      var guard = setTimeout(function () { settle(function () { index += 1; next(); }); }, 8000);
+      clip.addEventListener("ended", function () { settle(function () { index += 1; next(); }); });
+      clip.addEventListener("error", function () { settle(function () { fallBack(index); }); });
+      clip.play().catch(function (error) {
+        settle(function () {
+          // Nobody has touched the board yet: offer the sound button rather than blame the clips.
+          if (error && error.name === "NotAllowedError") { soundButton.hidden = false; done(); } else { fallBack(index); }
+        });
+      });
+    }
+    if (!names.length) { fallBack(0); } else { next(); }
+  }
+
+  function speakNext() {
+    if (speaking || pending.length === 0) { return; }
+    speaking = true;
+    var job = pending.shift();
+    function finished() { speaking = false; speakNext(); }
+    if (job.chime) {
+      chime();
+      // The chime first (two tones, about a second), then the words.
+      setTimeout(function () { sayIn(job.language, job.call, finished); }, 1000);
+    } else {
+      sayIn(job.language, job.call, finished);
+    }
   }
 
   function announce(call) {
-    chime();
-    if (!window.speechSynthesis) { return; }
-    voices.forEach(function (language) {
-      var phrase = (words[language + ".announce"] || words["en.announce"])
-        .replace("{token}", spoken(call.token)).replace("{counter}", String(call.counter));
-      var utterance = new SpeechSynthesisUtterance(phrase);
-      utterance.lang = locales[language] || language;
-      utterance.rate = 0.9;
-      window.speechSynthesis.speak(utterance);
+    voices.forEach(function (language, index) { pending.push({ call: call, language: language, chime: index === 0 }); });
+    if (voices.length === 0) { chime(); }
+    speakNext();
+  }
+
+  function readVoice() {
+    var link = $("voice-manifest");
+    var ready = link ? fetch(link.href).then(function (r) { return r.ok ? r.json() : { languages: {} }; })
+      .then(function (body) { voice = body; }).catch(function () {}) : Promise.resolve();
+    ready.then(function () {
+      checkVoices();
+      // Browsers list their voices late; a voice appearing later clears the notice.
+      if (window.speechSynthesis) { window.speechSynthesis.addEventListener("voiceschanged", checkVoices); setTimeout(checkVoices, 2000); }
     });
   }
 
@@ -216,7 +338,7 @@
   if (!office) { status(words["en.no_office"]); return; }
   fetch("/catalog.json").then(function (r) { return r.json(); }).then(function (body) {
     catalog = body;
-    if (showOffice()) { readTimeZone(); connect(); offerSound(); }
+    if (showOffice()) { readTimeZone(); readVoice(); connect(); offerSound(); }
   }).catch(function () {
     status(words["gu.reconnecting"] + " " + words["en.reconnecting"]);
     setTimeout(function () { location.reload(); }, 10000);

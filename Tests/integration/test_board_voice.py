@@ -1,0 +1,164 @@
+"""The display board's recorded voice (issue 15, item 9), in headless Chromium through real nginx
+and fcgi-app: the clips of each call chained in Gujarati, Hindi and English word order, calls one
+after another, the browser's voice only for a clip that cannot be played, and a notice for staff
+when a language has no voice at all. Headless Chromium has no speech voices: the clips must do."""
+import json
+import os
+import shutil
+import subprocess
+import tempfile
+import time
+from pathlib import Path
+
+from selenium.webdriver.common.by import By
+
+from board_voice import RECORDER, manifest, sentence, speech_voice
+from browser import chromium
+from stack import BIN, REPO
+from test_staff_pages import book, serious_violations, wait_for
+
+SHOTS = Path(os.environ.get("SCREENSHOT_DIR") or tempfile.mkdtemp(prefix="gq-shots-"))
+BOARD = "/display/?office=VAD-247"
+
+
+def call_next(stack, counter):
+    done = subprocess.run([BIN / "fcgi-app", "counter", "call-next", "--office", "VAD-247", "--number", str(counter),
+                           "--database", stack.database], capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
+
+
+def open_board(stack, *scripts):
+    """A 1920x1080 board with its sound turned on by the button, as staff do once in the morning."""
+    board = chromium(width=1920, height=1080)
+    for script in (RECORDER, *scripts):
+        board.execute_cdp_cmd("Page.addScriptToEvaluateOnNewDocument", {"source": script})
+    board.get(stack.base + BOARD)
+    wait_for(lambda: len(board.find_elements(By.CSS_SELECTOR, "#counters .tile")) == 3)
+    button = wait_for(lambda: board.find_element(By.ID, "enable-sound").is_displayed() and board.find_element(By.ID, "enable-sound"))
+    button.click()
+    wait_for(lambda: not button.is_displayed())
+    return board
+
+
+def finished(board, count):
+    """The board's timeline once `count` clips or phrases have been started and have ended."""
+    return wait_for(lambda: (lambda played: len(played) >= count and all(e["end"] is not None or e.get("failed") for e in played) and played)(
+        board.execute_script("return window.played")), timeout=60)
+
+
+def test_a_board_without_speech_voices_plays_a_calls_clips_in_each_languages_order(stack):
+    token = book(stack, phone="9825070001")["token"]
+    clips = manifest(stack.dir / "public")["languages"]
+    board = chromium(width=1920, height=1080)
+    try:
+        board.execute_cdp_cmd("Page.addScriptToEvaluateOnNewDocument", {"source": RECORDER})
+        board.get(stack.base + BOARD)
+        # Given a headless Chromium, which has no speech voice in any language
+        assert board.execute_async_script(
+            "var done = arguments[0]; setTimeout(function () { done(speechSynthesis.getVoices().length); }, 1500);") == 0
+        # and whose sound nobody has turned on yet: a call is not heard, the button is offered
+        wait_for(lambda: board.find_element(By.ID, "enable-sound").is_displayed())
+        played_before = board.execute_script("return window.played.length")
+        # When staff touch the sound button and a clerk calls the token to counter 1
+        board.find_element(By.ID, "enable-sound").click()
+        call_next(stack, 1)
+        wait_for(lambda: token["number"] in board.find_element(By.CSS_SELECTOR, "#calls li.newest").text, timeout=10)
+        # Then the board plays the Gujarati, then the Hindi, then the English sentence, clip by clip
+        expected = [clips[language]["clips"][name] for language in ("gu", "hi", "en")
+                    for name in sentence(language, token["number"], 1)]
+        timeline = finished(board, played_before + len(expected))[played_before:]
+        assert [entry["clip"] for entry in timeline] == expected
+        assert all("speech" not in entry and not entry.get("failed") for entry in timeline)
+        # one after another, never two at once
+        assert not any(entry["overlapping"] for entry in timeline)
+        assert all(b["start"] >= a["end"] for a, b in zip(timeline, timeline[1:]))
+        # and no language is reported as silent
+        assert not board.find_element(By.ID, "voice-missing").is_displayed()
+        assert serious_violations(board) == []
+    finally:
+        board.quit()
+
+
+def test_two_calls_in_quick_succession_are_spoken_one_after_the_other(stack):
+    first = book(stack, phone="9825070002")["token"]
+    second = book(stack, service="new-lt-connection", phone="9825070003")["token"]
+    clips = manifest(stack.dir / "public")["languages"]
+    board = open_board(stack)
+    try:
+        # When two clerks call at once, at counters 2 and 3
+        call_next(stack, 2)
+        call_next(stack, 3)
+        # Then the first call is said in all three languages, then the second, with no overlap
+        expected = [clips[language]["clips"][name] for number, counter in ((first["number"], 2), (second["number"], 3))
+                    for language in ("gu", "hi", "en") for name in sentence(language, number, counter)]
+        timeline = finished(board, len(expected))
+        assert [entry["clip"] for entry in timeline] == expected
+        assert not any(entry["overlapping"] for entry in timeline)
+        assert all(b["start"] >= a["end"] for a, b in zip(timeline, timeline[1:]))
+    finally:
+        board.quit()
+
+
+def test_a_clip_that_cannot_be_played_is_said_by_the_browsers_voice(own_stack):
+    stack = own_stack
+    token = book(stack, phone="9825070004")["token"]
+    clips = manifest(stack.dir / "public")["languages"]
+    # Given a Gujarati clip gone from the web root, and a browser that has a Gujarati voice
+    missing = clips["gu"]["clips"]["to_counter"]
+    (stack.dir / "public" / missing.lstrip("/")).unlink()
+    board = open_board(stack, speech_voice("gu-IN"))
+    try:
+        call_next(stack, 1)
+        names = sentence("gu", token["number"], 1)
+        cut = names.index("to_counter")
+        texts = clips["gu"]["texts"]
+        # Then the clips before it play, its place and the rest are said by the Gujarati voice (in
+        # Gujarati script, "counter 1 par jao"), and Hindi and English follow with their clips
+        expected_clips = [clips["gu"]["clips"][name] for name in names[:cut]]
+        after = [clips[language]["clips"][name] for language in ("hi", "en") for name in sentence(language, token["number"], 1)]
+        # the failed clip is started too (and fails): one more entry in the timeline
+        timeline = finished(board, len(expected_clips) + 2 + len(after))
+        assert [entry.get("clip") for entry in timeline[:cut]] == expected_clips
+        assert timeline[cut]["clip"] == missing and timeline[cut].get("failed")
+        spoken = timeline[cut + 1]
+        assert spoken.get("speech") == " ".join(texts[name] for name in names[cut:]) and spoken["lang"] == "gu-IN"
+        assert "N" not in spoken["speech"] and "C" not in spoken["speech"]
+        assert [entry.get("clip") for entry in timeline[cut + 2:]] == after
+        assert not any(entry["overlapping"] for entry in timeline)
+        assert not board.find_element(By.ID, "voice-missing").is_displayed()
+    finally:
+        board.quit()
+
+
+def test_staff_are_told_when_a_language_has_neither_clips_nor_a_voice(own_stack, tmp_path):
+    stack = own_stack
+    # Given a site whose voice script has no Hindi (and a browser with no Hindi voice)
+    project = tmp_path / "project"
+    for folder in ("Content", "Templates"):
+        shutil.copytree(REPO / folder, project / folder)
+    script = project / "Templates" / "voice" / "script.yaml"
+    text = script.read_text(encoding="utf-8")
+    script.write_text(text[:text.index("  hi:\n")], encoding="utf-8")
+    subprocess.run([BIN / "sitegen", "build", "--root", project, "--output", stack.dir / "public"], check=True, capture_output=True)
+    assert "hi" not in manifest(stack.dir / "public")["languages"]
+    token = book(stack, phone="9825070005")["token"]
+    board = open_board(stack)
+    try:
+        # Then the board says so in Gujarati and English, for Hindi only
+        notice = board.find_element(By.ID, "voice-missing")
+        wait_for(notice.is_displayed)
+        assert "હિન્દી માટે અવાજ નથી" in notice.text and "No voice for Hindi" in notice.text
+        assert "Gujarati" not in notice.text and "English" not in notice.text
+        # and a call is still shown, and played in Gujarati and English
+        call_next(stack, 1)
+        wait_for(lambda: token["number"] in board.find_element(By.CSS_SELECTOR, "#calls li.newest").text, timeout=10)
+        clips = manifest(stack.dir / "public")["languages"]
+        expected = [clips[language]["clips"][name] for language in ("gu", "en") for name in sentence(language, token["number"], 1)]
+        timeline = finished(board, len(expected))
+        assert [entry.get("clip") for entry in timeline] == expected
+        assert notice.is_displayed()
+        assert serious_violations(board) == []
+        board.save_screenshot(str(SHOTS / "display-no-voice-1920.png"))
+        print(f"screenshot: {SHOTS / 'display-no-voice-1920.png'}")
+    finally:
+        board.quit()
