@@ -162,3 +162,48 @@ def test_staff_are_told_when_a_language_has_neither_clips_nor_a_voice(own_stack,
         print(f"screenshot: {SHOTS / 'display-no-voice-1920.png'}")
     finally:
         board.quit()
+
+
+def recorded_clip(path):
+    """A short 'human recording' made as an office would: a WAV turned into Ogg Opus."""
+    wav = path.with_suffix(".wav")
+    subprocess.run(["sox", "-n", "-r", "24000", "-c", "1", "-b", "16", wav, "synth", "0.4", "sine", "440"], check=True)
+    subprocess.run(["opusenc", "--quiet", wav, path], check=True)
+    wav.unlink()
+    return path.read_bytes()
+
+
+def test_an_offices_own_recording_replaces_the_generated_clip_and_bad_ones_are_named(tmp_path):
+    project = tmp_path / "project"
+    for folder in ("Content", "Templates"):
+        shutil.copytree(REPO / folder, project / folder)
+    public = tmp_path / "public"
+    build = lambda: subprocess.run([BIN / "sitegen", "build", "--root", project, "--output", public], capture_output=True, text=True)
+    assert build().returncode == 0
+    generated = manifest(public)["languages"]["gu"]["clips"]
+    # Given an office's own recording of the Gujarati "token number"
+    (project / "Content" / "voice" / "gu").mkdir(parents=True)
+    recording = recorded_clip(project / "Content" / "voice" / "gu" / "token.ogg")
+    # When the site is built again
+    assert build().returncode == 0
+    clips = manifest(public)["languages"]["gu"]["clips"]
+    # Then the board's Gujarati "token" is that recording, under a new address; nothing else changed
+    assert (public / clips["token"].lstrip("/")).read_bytes() == recording
+    assert clips["token"] != generated["token"]
+    assert {name: url for name, url in clips.items() if name != "token"} == {name: url for name, url in generated.items() if name != "token"}
+    assert manifest(public)["languages"]["hi"]["clips"]["token"].startswith("/assets/voice/hi/token.")
+    before = manifest(public)
+    # And a file the board could not use stops the build with its name and why, the site left as it was
+    for name, content, says in (("tokn.ogg", recording, "there is no clip tokn"),
+                                ("go.ogg", b"RIFF....WAVEfmt not really audio", "not Ogg Opus or Ogg Vorbis audio"),
+                                ("go.mp3", recording, "must be an Ogg file")):
+        bad = project / "Content" / "voice" / "gu" / name
+        bad.write_bytes(content)
+        failed = build()
+        assert failed.returncode == 1 and failed.stderr.startswith(f"Content/voice/gu/{name}: ") and says in failed.stderr, failed.stderr
+        assert "Fatal error" not in failed.stderr
+        assert manifest(public) == before
+        bad.unlink()
+    (project / "Content" / "voice" / "fr").mkdir()
+    failed = build()
+    assert failed.returncode == 1 and "Content/voice/fr: " in failed.stderr and "no language fr" in failed.stderr
