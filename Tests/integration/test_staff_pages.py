@@ -1,9 +1,11 @@
 """The pages staff and offices live in, in headless Chromium through real nginx and fcgi-app:
 the counter console, the display board (with its spoken announcement) and the kiosk (with its
 80 mm ticket)."""
+import base64
 import datetime
 import json
 import os
+import re
 import signal
 import sqlite3
 import subprocess
@@ -220,6 +222,11 @@ def test_the_kiosk_prints_an_80mm_ticket_for_a_walk_in_without_a_mobile_number(s
         assert layout["pageWidth"] <= layout["viewport"]
         assert layout["qrWidth"] >= 100  # about 34 mm: scannable from a phone
         kiosk.save_screenshot(str(SHOTS / "kiosk-ticket-80mm.png"))
+        # Printed as Chromium prints it (the page size the stylesheet asks for, else the printer's
+        # paper): the whole ticket on one page
+        pdf = base64.b64decode(kiosk.execute_cdp_cmd("Page.printToPDF", {"preferCSSPageSize": True})["data"])
+        (SHOTS / "kiosk-ticket.pdf").write_bytes(pdf)
+        assert len(re.findall(rb"/Type\s*/Page[^s]", pdf)) == 1
         # The token is in the queue, with no name or phone, as a senior citizen
         status, _, body = stack.get("/api/v1/offices/VAD-247/queue")
         assert status == 200

@@ -100,3 +100,14 @@ def test_every_generated_and_rendered_page_is_valid_html(stack, tmp_path):
     # Then it finds no error (warnings are advice, not errors)
     errors = [line for line in (result.stdout + result.stderr).splitlines() if line.startswith("Error")]
     assert result.returncode == 0 and not errors, (result.stdout + result.stderr)[-4000:]
+
+
+def test_every_stylesheet_is_valid_css(stack):
+    # Given the stylesheets the site publishes (each once, not its fingerprinted twin)
+    sheets = sorted(str(sheet) for sheet in (stack.dir / "public" / "assets").glob("*.css") if sheet.name.count(".") == 1)
+    assert len(sheets) >= 5 and any(sheet.endswith("/kiosk.css") for sheet in sheets)
+    # When the W3C Nu checker reads them as CSS
+    result = subprocess.run([*CHECKER, "--css", "--format", "text", "--files", *sheets], capture_output=True, text=True, timeout=300)
+    # Then it finds no error (the kiosk's receipt rules once had an invalid @page size)
+    errors = [line for line in (result.stdout + result.stderr).splitlines() if line.startswith("Error")]
+    assert result.returncode == 0 and not errors, (result.stdout + result.stderr)[-4000:]
