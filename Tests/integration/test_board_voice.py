@@ -22,6 +22,10 @@ BOARD = "/display/?office=VAD-247"
 
 
 def call_next(stack, counter):
+    """The clerk at `counter` serves whoever an earlier test called there, and calls the next citizen."""
+    for action in ("start", "complete"):
+        subprocess.run([BIN / "fcgi-app", "counter", action, "--office", "VAD-247", "--number", str(counter),
+                        "--database", stack.database], capture_output=True)
     done = subprocess.run([BIN / "fcgi-app", "counter", "call-next", "--office", "VAD-247", "--number", str(counter),
                            "--database", stack.database], capture_output=True, text=True)
     assert done.returncode == 0, done.stderr
@@ -75,6 +79,32 @@ def test_a_board_without_speech_voices_plays_a_calls_clips_in_each_languages_ord
         # and no language is reported as silent
         assert not board.find_element(By.ID, "voice-missing").is_displayed()
         assert serious_violations(board) == []
+    finally:
+        board.quit()
+    # Each clip is Ogg audio that browsers may keep for a year (its name changes with its sound)
+    status, headers, body = stack.get(expected[0])
+    assert status == 200 and headers["Content-Type"] == "audio/ogg" and body[:4] == b"OggS"
+    assert "immutable" in headers["Cache-Control"]
+
+
+def test_the_sound_button_is_what_lets_the_board_speak(stack):
+    token = book(stack, phone="9825070009")["token"]
+    board = chromium(width=1920, height=1080)
+    try:
+        board.execute_cdp_cmd("Page.addScriptToEvaluateOnNewDocument", {"source": RECORDER})
+        board.get(stack.base + BOARD)
+        wait_for(lambda: board.find_element(By.ID, "enable-sound").is_displayed())
+        # When a call comes before anyone has touched the board
+        call_next(stack, 2)
+        wait_for(lambda: token["number"] in board.find_element(By.CSS_SELECTOR, "#calls li.newest").text, timeout=10)
+        # Then the browser refuses to play, the board does not pile up its clips, and still offers the button
+        refused = wait_for(lambda: board.execute_script("return window.played.length && window.played"), timeout=5)
+        time.sleep(1)
+        played = board.execute_script("return window.played")
+        assert all(entry.get("failed") == "NotAllowedError" for entry in played), played
+        assert len(played) <= 3  # one refused start per language, not one per clip
+        assert board.find_element(By.ID, "enable-sound").is_displayed()
+        assert not board.find_element(By.ID, "voice-missing").is_displayed()
     finally:
         board.quit()
 
