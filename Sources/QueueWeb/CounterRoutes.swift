@@ -68,18 +68,12 @@ enum CounterRoutes {
             }
             return token
         }
-        // The counter's own changes are held to the rules the desk offers by (the token's are held by
-        // their transitions): opening an open counter or pausing a closed one is refused, not logged.
-        if let rule = CounterAction(rawValue: action), [.open, .pause, .close].contains(rule) {
-            let desk = try queue.desk(counter: counter.id, at: now)
-            if let refusal = desk.refusals[action] {
-                throw APIError(status: 409, code: refusal.code, message: refusal.message)
-            }
-        }
+        // The counter's own changes are held to the rules the desk offers by, inside their transaction
+        // (the token's are held by their transitions).
         switch action {
-        case "open": _ = try queue.setCounter(counter.id, to: .open, actor: actor, at: now)
-        case "pause": _ = try queue.setCounter(counter.id, to: .paused, reason: body["reason"], actor: actor, at: now)
-        case "close": _ = try queue.setCounter(counter.id, to: .closed, actor: actor, at: now)
+        case "open": _ = try queue.setCounter(counter.id, to: .open, asTheDeskAllows: true, actor: actor, at: now)
+        case "pause": _ = try queue.setCounter(counter.id, to: .paused, reason: body["reason"], asTheDeskAllows: true, actor: actor, at: now)
+        case "close": _ = try queue.setCounter(counter.id, to: .closed, asTheDeskAllows: true, actor: actor, at: now)
         case "call-next": _ = try queue.callNext(counter: counter.id, actor: actor, at: now)
         case "call":
             let token = try named("Give the number of the token to call, such as NC-017.")

@@ -141,6 +141,33 @@ struct StaffRoutesTests {
         #expect(try request("GET", "/api/v1/counters/\(try counterID("VAD-247", 2))", session: asha).status == 403)
     }
 
+    @Test func theCountersOwnActionsAreRefusedAsTheDeskSaysAndAnsweredWithTheDesk() throws {
+        // Given counter 1 of VAD-247, open, and a clerk signed in
+        let clerk = try signIn("clerk-vad-247")
+        let counter = try counterID("VAD-247", 1)
+        _ = try queue.setCounter(counter, to: .open, actor: .system, at: clock.now)
+        func press(_ action: String, _ json: [String: String] = [:]) throws -> (Int, [String: Any]) {
+            let response = try request("POST", "/api/v1/counters/\(counter)/\(action)", session: clerk, csrf: clerk.csrf, json: json)
+            return (response.status, try #require(JSONSerialization.jsonObject(with: Data(response.bodyBytes)) as? [String: Any]))
+        }
+        func error(_ answer: (Int, [String: Any])) -> (Int, String?, String?) {
+            let error = answer.1["error"] as? [String: Any]
+            return (answer.0, error?["code"] as? String, error?["message"] as? String)
+        }
+        // When it is opened again: 409 with the desk's code and words
+        #expect(error(try press("open")) == (409, "already_open", "The counter is open."))
+        // With a citizen at it, it cannot close
+        _ = try book()
+        #expect(try press("call-next").0 == 200)
+        #expect(error(try press("close")) == (409, "counter_busy", "Finish with the citizen at the counter first."))
+        // Paused, its answer is the desk, paused with the reason
+        let (status, desk) = try press("pause", ["reason": "Tea"])
+        #expect(status == 200 && desk["state"] as? String == "paused" && desk["pause_reason"] as? String == "Tea")
+        #expect((desk["actions"] as? [String])?.contains("open") == true)
+        // and pausing again is refused as the desk refuses it
+        #expect(error(try press("pause", ["reason": "Tea"])) == (409, "counter_not_open", "The counter is not open."))
+    }
+
     @Test func aStateChangeWithoutItsCSRFTokenIs403() throws {
         _ = try book()
         let clerk = try signIn("clerk-vad-247")
