@@ -168,6 +168,43 @@ struct StaffRoutesTests {
         #expect(error(try press("pause", ["reason": "Tea"])) == (409, "counter_not_open", "The counter is not open."))
     }
 
+    @Test func aConsoleClosedAfterItsSignInExpiredStillMarksItsClerkGoneWithItsLeaveKey() throws {
+        // Given a clerk at counter 1 (open) whose console read the desk, and beat 14 minutes later
+        let clerk = try signIn("clerk-vad-247")
+        let counter = try counterID("VAD-247", 1), other = try counterID("VAD-247", 2)
+        _ = try queue.setCounter(counter, to: .open, actor: .system, at: clock.now)
+        let desk = try request("GET", "/api/v1/counters/\(counter)", session: clerk)
+        let key = try #require((try JSONSerialization.jsonObject(with: Data(desk.bodyBytes)) as? [String: Any])?["leave_key"] as? String)
+        clock.advance(14 * 60)
+        #expect(try request("POST", "/api/v1/counters/\(counter)/presence", session: clerk, csrf: clerk.csrf).status == 204)
+        func attended() throws -> Bool {
+            try queue.officeNow(office: "VAD-247", at: clock.now).counters.first { $0.number == 1 }?.unattended == false
+        }
+        // When the console closes two minutes later, after its 15-minute sign-in expired
+        clock.advance(2 * 60)
+        #expect(try attended())
+        // Then the beacon without the key is refused (as before), and the counter would stay staffed
+        #expect(try request("POST", "/api/v1/counters/\(counter)/presence", session: clerk,
+                            json: ["leaving": "true", "csrf": clerk.csrf]).status == 401)
+        #expect(try attended())
+        // And the key is refused at another counter, altered to name another clerk, or for anything but leaving
+        let presence = "/api/v1/counters/\(counter)/presence"
+        #expect(try request("POST", "/api/v1/counters/\(other)/presence", json: ["leaving": "true", "leave_key": key]).status == 401)
+        let parts = key.split(separator: ".")
+        let altered = ([parts[0], parts[1], "99"] + parts[3...]).joined(separator: ".")
+        #expect(try request("POST", presence, json: ["leaving": "true", "leave_key": altered]).status == 401)
+        #expect(try request("POST", presence, json: ["leave_key": key]).status == 401)
+        #expect(try request("POST", "/api/v1/counters/\(counter)/close", json: ["leave_key": key]).status == 401)
+        #expect(try attended())
+        // While the beacon with its key marks the clerk gone at once
+        #expect(try request("POST", presence, json: ["leaving": "true", "leave_key": key]).status == 204)
+        #expect(try !attended())
+        #expect(try queue.counter(counter, at: clock.now)?.state == .open)
+        // And a key past its working day is refused
+        clock.advance(13 * 3600)
+        #expect(try request("POST", presence, json: ["leaving": "true", "leave_key": key]).status == 401)
+    }
+
     @Test func aStateChangeWithoutItsCSRFTokenIs403() throws {
         _ = try book()
         let clerk = try signIn("clerk-vad-247")
