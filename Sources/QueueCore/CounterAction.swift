@@ -51,6 +51,13 @@ public enum CounterAction: String, Sendable, CaseIterable {
             }
             return policy.refusal(of: action, recalls: citizen.recalls, calledAt: citizen.calledAt, at: now).map(CounterRefusal.init)
         }
+        return refusal(counter: state, atCounter: citizen != nil, waiting: waiting)
+    }
+
+    /// The rules of the counter's own actions (and calling): they need only the counter's state,
+    /// whether someone is at it and how many it could call, so `setCounter` checks them in its
+    /// transaction without building the desk.
+    func refusal(counter state: Counter.State, atCounter busy: Bool, waiting: Int) -> CounterRefusal? {
         switch self {
         case .open where state == .open:
             return CounterRefusal(code: "already_open", message: "The counter is open.")
@@ -61,7 +68,7 @@ public enum CounterAction: String, Sendable, CaseIterable {
         case .callNext where state != .open, .call where state != .open:
             return CounterRefusal(QueueError.counterNotOpen(number: 0))
         case .close, .callNext, .call:
-            if citizen != nil { return CounterRefusal(code: "counter_busy", message: "Finish with the citizen at the counter first.") }
+            if busy { return CounterRefusal(code: "counter_busy", message: "Finish with the citizen at the counter first.") }
             if self == .callNext && waiting == 0 { return CounterRefusal(code: "nobody_waiting", message: "Nobody is waiting for this counter.") }
             return nil
         default:

@@ -75,6 +75,9 @@ public struct CounterDesk: Sendable, Encodable {
     public var serverTime: Date
     /// In the answer to a walk-in booked at this counter: its number, for the clerk to tell the citizen.
     public var booked: String? = nil
+    /// In the desk as the console first reads it: the capability its beacon uses to say the clerk
+    /// left this counter once the sign-in has expired (see QueueWeb's `LeaveKey`).
+    public var leaveKey: String? = nil
 
     /// How many of the waiting a desk lists.
     public static let shownWaiting = 50

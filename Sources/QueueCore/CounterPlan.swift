@@ -12,16 +12,16 @@ public enum CounterPlan {
     static func seen(_ db: Database, counter: Int64, staff: Int64, at now: Date) throws {
         try db.cachedStatement(sql: """
             INSERT INTO counter_presence (counter_id, staff_id, seen_at) VALUES (?, ?, ?)
-            ON CONFLICT(counter_id) DO UPDATE SET staff_id = excluded.staff_id, seen_at = max(seen_at, excluded.seen_at)
+            ON CONFLICT(counter_id, staff_id) DO UPDATE SET seen_at = max(seen_at, excluded.seen_at)
             """).execute(arguments: [counter, staff, now.milliseconds])
     }
 
-    /// When a clerk was last seen at each of the office's counters, since `since`.
+    /// When any clerk was last seen at each of the office's counters, since `since`.
     static func presence(_ db: Database, office: String, since: Date) throws -> [Int64: Date] {
         var seen: [Int64: Date] = [:]
         for row in try Row.fetchAll(db.cachedStatement(sql: """
-            SELECT p.counter_id, p.seen_at FROM counter_presence p JOIN counter c ON c.id = p.counter_id
-            WHERE c.office_code = ? AND p.seen_at >= ?
+            SELECT p.counter_id, max(p.seen_at) FROM counter_presence p JOIN counter c ON c.id = p.counter_id
+            WHERE c.office_code = ? AND p.seen_at >= ? GROUP BY p.counter_id
             """), arguments: [office, since.milliseconds]) {
             seen[row[0]] = Date(milliseconds: row[1])
         }
@@ -67,18 +67,22 @@ extension Queue {
     }
 
     /// The console at this counter was closed (or the clerk signed out or chose another counter): the
-    /// counter is unattended from now, not three minutes later, unless someone else is at it. An
-    /// action there later marks the clerk present again.
+    /// counter is unattended from now, not three minutes later, unless another clerk is at it. Only
+    /// this clerk's presence goes; an action there later marks them present again.
     public func leave(counter counterID: Int64, actor: Actor, at now: Date) throws {
         guard case .staff(let staff, _) = actor else { return }
-        let office = try database.writer.write { db -> String? in
+        let left = try database.writer.write { db -> (office: String, left: Bool, stillSeen: Date?)? in
             guard let office = try String.fetchOne(db.cachedStatement(sql: "SELECT office_code FROM counter WHERE id = ?"),
                                                    arguments: [counterID]) else { return nil }
             try db.cachedStatement(sql: "UPDATE counter_presence SET seen_at = 0 WHERE counter_id = ? AND staff_id = ?")
                 .execute(arguments: [counterID, staff])
-            return db.changesCount > 0 ? office : ""
+            let left = db.changesCount > 0
+            // Whoever else is still at the counter keeps it staffed.
+            let others = try Int64.fetchOne(db.cachedStatement(sql: "SELECT max(seen_at) FROM counter_presence WHERE counter_id = ?"),
+                                            arguments: [counterID]) ?? 0
+            return (office, left, others > 0 ? Date(milliseconds: others) : nil)
         }
-        guard let office else { throw QueueError.counterNotFound(counterID) }
-        if !office.isEmpty { live.left(counter: counterID, office: office) }
+        guard let left else { throw QueueError.counterNotFound(counterID) }
+        if left.left { live.left(counter: counterID, office: left.office, stillSeen: left.stillSeen) }
     }
 }

@@ -11,11 +11,29 @@ public struct JobLease: Sendable, Equatable {
     public let owner: String
     public let until: Date
 
-    /// Makes sure the job has a row; a new one is due at `due` (a new job runs at once, so that what
-    /// happened before the jobs existed is caught up).
-    static func register(_ db: Database, name: String, scope: String, due: Date) throws {
-        try db.cachedStatement(sql: "INSERT INTO scheduled_job (name, scope, due_at) VALUES (?, ?, ?) ON CONFLICT DO NOTHING")
-            .execute(arguments: [name, scope, due.milliseconds])
+    /// Every job there should be: each office's day-end, and the installation's own jobs (their
+    /// names are `everyJobNames`).
+    private static let everyJob = """
+        SELECT ? AS name, code AS scope FROM office UNION ALL SELECT column1, '' FROM (VALUES (?), (?), (?))
+        """
+    private static let everyJobNames = [OfficeDayJobs.dayEnd, OfficeDayJobs.retention, OfficeDayJobs.purge, OfficeDayJobs.checkpoint]
+
+    /// How many of the jobs there should be have no row yet (an office added since the last look).
+    static func unregistered(_ db: Database) throws -> Int {
+        try Int.fetchOne(db.cachedStatement(sql: """
+            SELECT count(*) FROM (\(everyJob)) AS wanted
+            WHERE NOT EXISTS (SELECT 1 FROM scheduled_job j WHERE j.name = wanted.name AND j.scope = wanted.scope)
+            """), arguments: StatementArguments(everyJobNames)) ?? 0
+    }
+
+    /// Gives every job without a row one, in one statement; a new one is due at `due` (a new job
+    /// runs at once, so that what happened before the jobs existed is caught up).
+    static func registerEveryJob(_ db: Database, due: Date) throws {
+        // `WHERE true`: SQLite's grammar wants it between an INSERT's SELECT and its ON CONFLICT.
+        try db.cachedStatement(sql: """
+            INSERT INTO scheduled_job (name, scope, due_at) SELECT name, scope, ? FROM (\(everyJob)) WHERE true
+            ON CONFLICT DO NOTHING
+            """).execute(arguments: StatementArguments([due.milliseconds]) + StatementArguments(everyJobNames))
     }
 
     /// Takes the job if it is due and nobody holds it (or their lease has run out).

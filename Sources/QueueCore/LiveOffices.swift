@@ -255,13 +255,14 @@ public final class LiveOffices: @unchecked Sendable {
         }
     }
 
-    /// The clerk left a counter (see `Queue.leave`): the picture forgets their presence there, and
-    /// the answers that counted the counter as staffed are dropped.
-    func left(counter id: Int64, office code: String) {
+    /// A clerk left a counter (see `Queue.leave`): the picture keeps only the presence of the clerks
+    /// still there (`stillSeen`, the latest of them; nil when nobody is), and the answers that
+    /// counted the counter as staffed are dropped.
+    func left(counter id: Int64, office code: String, stillSeen: Date?) {
         lock.lock()
         defer { lock.unlock() }
         guard let entry = entries[code], var picture = entry.office, picture.presence[id] != nil else { return }
-        picture.presence[id] = nil
+        picture.presence[id] = stillSeen
         entry.office = picture
         entry.answers = nil
         entry.snapshot = nil

@@ -52,17 +52,13 @@ public struct OfficeDayJobs: Sendable {
     @discardableResult
     public func runDueJobs(at now: Date) throws -> [JobRun] {
         let writer = queue.database.writer
-        let due = try writer.write { db -> [(name: String, scope: String)] in
-            for office in try String.fetchAll(db, sql: "SELECT code FROM office ORDER BY code") {
-                try JobLease.register(db, name: Self.dayEnd, scope: office, due: now)
+        // A tick writes only when there is something to write: a new office's day-end, or a job's run.
+        var (unregistered, due) = try writer.read { db in (try JobLease.unregistered(db), try Self.due(db, at: now)) }
+        if unregistered > 0 {
+            due = try writer.write { db in
+                try JobLease.registerEveryJob(db, due: now)
+                return try Self.due(db, at: now)
             }
-            for name in [Self.retention, Self.purge, Self.checkpoint] {
-                try JobLease.register(db, name: name, scope: "", due: now)
-            }
-            return try Row.fetchAll(db, sql: """
-                SELECT name, scope FROM scheduled_job WHERE due_at <= ? AND (lease_until IS NULL OR lease_until <= ?)
-                ORDER BY due_at, name, scope
-                """, arguments: [now.milliseconds, now.milliseconds]).map { ($0["name"], $0["scope"]) }
         }
         var runs: [JobRun] = []
         for job in due {
@@ -86,6 +82,14 @@ public struct OfficeDayJobs: Sendable {
             runs.append(run)
         }
         return runs
+    }
+
+    /// The jobs due at `now` that no runner holds, soonest first.
+    private static func due(_ db: Database, at now: Date) throws -> [(name: String, scope: String)] {
+        try Row.fetchAll(db.cachedStatement(sql: """
+            SELECT name, scope FROM scheduled_job WHERE due_at <= ? AND (lease_until IS NULL OR lease_until <= ?)
+            ORDER BY due_at, name, scope
+            """), arguments: [now.milliseconds, now.milliseconds]).map { ($0["name"], $0["scope"]) }
     }
 
     /// Runs one job; returns the rows it changed and when it is next due.

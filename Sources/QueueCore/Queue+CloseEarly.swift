@@ -16,23 +16,19 @@ extension Queue {
             try db.execute(sql: "INSERT INTO office_holiday VALUES (?, ?, ?) ON CONFLICT DO UPDATE SET reason = excluded.reason",
                            arguments: [code, today, reason])
             events.append(try EventLog.append(db, office: code, kind: .holidayAdded, actor: actor, reason: "\(today) \(reason)", at: now))
-            let ids = try Int64.fetchAll(db.cachedStatement(sql: """
-                SELECT id FROM token WHERE office_code = ? AND service_day = ? AND state IN ('waiting', 'booked') ORDER BY id
+            let tokens = try Token.fetchAll(db.cachedStatement(sql: """
+                SELECT * FROM token WHERE office_code = ? AND service_day = ? AND state IN ('waiting', 'booked') ORDER BY id
                 """), arguments: [code, today])
-            var cancelled: [Token] = []
-            for id in ids {
-                guard let token = try Token.fetch(db, id: id) else { continue }
-                let to = try TokenAction.cancel.apply(to: token.state)
-                try db.cachedStatement(sql: "UPDATE token SET state = 'cancelled', counter_id = NULL, finished_at = ? WHERE id = ?")
-                    .execute(arguments: [now.milliseconds, id])
-                guard let updated = try Token.fetch(db, id: id) else { continue }
-                events.append(try EventLog.append(db, office: code, kind: .cancelled, token: updated, from: token.state, to: to,
-                                                  actor: actor, reason: "office closed early", at: now))
+            return try tokens.map { token in
+                // Each token as the citizen's own cancel would take it, with the closing's message instead.
+                let updated = try transition(db, token, action: .cancel, kind: .cancelled, office: office, actor: actor, at: now,
+                                             reason: "office closed early", events: &events) { db, token, _ in
+                    try Self.markCancelled(db, token: token.id, at: now)
+                }
                 try Outbox.enqueue(db, .closedEarly, token: updated, extra: ["reason": reason], at: now)
-                try Outbox.withdrawReminders(db, token: id, at: now)
-                cancelled.append(updated)
+                try Outbox.withdrawReminders(db, token: token.id, at: now)
+                return updated
             }
-            return cancelled
         }
     }
 }

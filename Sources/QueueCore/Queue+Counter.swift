@@ -3,11 +3,23 @@ import GRDB
 
 extension Queue {
     /// Opens a counter, or pauses it (with a reason), or closes it. A counter attending to a citizen
-    /// cannot close until that token is completed, transferred or marked.
-    public func setCounter(_ counterID: Int64, to state: Counter.State, reason: String? = nil,
+    /// cannot close until that token is completed, transferred or marked. With `asTheDeskAllows`
+    /// (a clerk's console) the change is also held to the rules the desk offers by, checked in the
+    /// same transaction: opening an open counter or pausing a closed one is refused, not logged.
+    public func setCounter(_ counterID: Int64, to state: Counter.State, reason: String? = nil, asTheDeskAllows: Bool = false,
                            actor: Actor, at now: Date) throws -> Counter {
         try commit { db, events in
             guard var counter = try Counter.fetch(db, id: counterID) else { throw QueueError.counterNotFound(counterID) }
+            if asTheDeskAllows {
+                let action: CounterAction = switch state {
+                case .open: .open
+                case .paused: .pause
+                case .closed: .close
+                }
+                // Only the counter's state and whether someone is at it decide these three actions.
+                let busy = try tokenAtCounter(db, counterID) != nil
+                if let refusal = action.refusal(counter: counter.state, atCounter: busy, waiting: 0) { throw QueueError.counterRefused(refusal) }
+            }
             var pauseReason: String?
             if state == .paused {
                 let text = try TextInput.validated(reason ?? "", field: "reason", label: "reason for the pause", limit: 200)

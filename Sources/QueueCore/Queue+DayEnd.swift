@@ -33,14 +33,14 @@ extension Queue {
                 SELECT * FROM token WHERE office_code = ? AND service_day <= ?
                     AND state IN (\(open.map { _ in "?" }.joined(separator: ", "))) ORDER BY id LIMIT ?
                 """), arguments: StatementArguments([code, lastEndedDay] + open + [limit]))
+            guard !tokens.isEmpty else { return 0 }
+            let office = try OfficeFacts.load(db, code: code)
             for token in tokens {
-                let to = try TokenAction.expire.apply(to: token.state)
-                try db.cachedStatement(sql: "UPDATE token SET state = ?, counter_id = NULL, finished_at = ? WHERE id = ?")
-                    .execute(arguments: [to.rawValue, now.milliseconds, token.id])
-                guard let updated = try Token.fetch(db, id: token.id) else { throw QueueError.tokenNotFound }
-                let counter = try token.counterID.flatMap { try Counter.fetch(db, id: $0) }
-                events.append(try EventLog.append(db, office: code, kind: .expired, token: updated, counter: counter,
-                                                  from: token.state, to: to, actor: actor, at: now))
+                let updated = try transition(db, token, action: .expire, kind: .expired, office: office, actor: actor, at: now,
+                                             counterID: token.counterID, events: &events) { db, token, _ in
+                    try db.cachedStatement(sql: "UPDATE token SET state = 'expired', counter_id = NULL, finished_at = ? WHERE id = ?")
+                        .execute(arguments: [now.milliseconds, token.id])
+                }
                 try DayEndMessages.tokenExpired(db, token: updated, at: now)
             }
             return tokens.count

@@ -92,7 +92,7 @@ extension Queue {
     /// The citizen cancels (before being served).
     public func cancel(token tokenID: Int64, actor: Actor, at now: Date) throws -> Token {
         try transition(tokenID, action: .cancel, kind: .cancelled, actor: actor, at: now) { db, token, _ in
-            try db.cachedStatement(sql: "UPDATE token SET state = 'cancelled', counter_id = NULL, finished_at = ? WHERE id = ?").execute(arguments: [now.milliseconds, tokenID])
+            try Self.markCancelled(db, token: tokenID, at: now)
             try Outbox.enqueue(db, .cancelled, token: token, at: now)
             try Outbox.withdrawReminders(db, token: tokenID, at: now)
         }
@@ -135,14 +135,31 @@ extension Queue {
     ) throws -> Token {
         try commit { db, events in
             guard let token = try Token.fetch(db, id: tokenID) else { throw QueueError.tokenNotFound }
-            let to = try action.apply(to: token.state)
             let office = try OfficeFacts.load(db, code: token.officeCode)
-            try update(db, token, office)
-            guard let updated = try Token.fetch(db, id: tokenID) else { throw QueueError.tokenNotFound }
-            let counter = try counterID.flatMap { try Counter.fetch(db, id: $0) }
-            events.append(try EventLog.append(db, office: token.officeCode, kind: kind, token: updated, counter: counter,
-                                              from: token.state, to: to, actor: actor, reason: reason, at: now))
-            return updated
+            return try transition(db, token, action: action, kind: kind, office: office, actor: actor, at: now, reason: reason,
+                                  counterID: counterID, events: &events, update: update)
         }
+    }
+
+    /// One token's transition inside the caller's transaction: the transition table checked,
+    /// `update` applied, the event logged; the token as it now is. Changes of many tokens at once
+    /// (closing early, the day-end) take each token this way, so they write what a single change would.
+    func transition(
+        _ db: Database, _ token: Token, action: TokenAction, kind: EventKind, office: OfficeFacts, actor: Actor, at now: Date,
+        reason: String? = nil, counterID: Int64? = nil, events: inout [QueueEvent], update: (Database, Token, OfficeFacts) throws -> Void
+    ) throws -> Token {
+        let to = try action.apply(to: token.state)
+        try update(db, token, office)
+        guard let updated = try Token.fetch(db, id: token.id) else { throw QueueError.tokenNotFound }
+        let counter = try counterID.flatMap { try Counter.fetch(db, id: $0) }
+        events.append(try EventLog.append(db, office: token.officeCode, kind: kind, token: updated, counter: counter,
+                                          from: token.state, to: to, actor: actor, reason: reason, at: now))
+        return updated
+    }
+
+    /// The row of a token that no longer comes: cancelled, off any counter, finished now.
+    static func markCancelled(_ db: Database, token tokenID: Int64, at now: Date) throws {
+        try db.cachedStatement(sql: "UPDATE token SET state = 'cancelled', counter_id = NULL, finished_at = ? WHERE id = ?")
+            .execute(arguments: [now.milliseconds, tokenID])
     }
 }

@@ -36,6 +36,9 @@ public enum QueueError: Error, Sendable, Equatable {
     case bookingKeyReused
     /// Feedback is taken once, after the visit was served.
     case feedbackClosed
+    /// A clerk's counter action the desk does not offer now (opening an open counter...), with the
+    /// desk's own code and words.
+    case counterRefused(CounterRefusal)
 }
 
 extension QueueError: CustomStringConvertible {
@@ -70,6 +73,7 @@ extension QueueError: CustomStringConvertible {
         case .transferToSameQueue: "The transfer must change the service or name a counter."
         case .bookingKeyReused: "This Idempotency-Key was already used for a different booking; use a new key for a new booking."
         case .feedbackClosed: "Feedback is taken once, after the visit was served."
+        case .counterRefused(let refusal): refusal.message
         }
     }
 }

@@ -7,13 +7,26 @@ import QueueCore
 enum CounterRoutes {
     static func register(in router: inout Router, auth: StaffAuth) {
         router.add("GET", "/api/v1/counters/{counter}") { context in
-            let (counter, _) = try authorised(context, auth: auth, body: nil)
-            return JSON.response(try context.services.queue.desk(counter: counter.id, at: context.now))
+            let (counter, user) = try authorised(context, auth: auth, body: nil)
+            var desk = try context.services.queue.desk(counter: counter.id, at: context.now)
+            desk.leaveKey = LeaveKey(counterID: counter.id, staffID: user.id, from: context.now).encoded(key: auth.key)
+            return JSON.response(desk)
         }
         // The console's heartbeat while a clerk is signed in at the counter: only then does an open
         // counter count in the wait forecast.
         router.add("POST", "/api/v1/counters/{counter}/presence") { context in
             let body = try RequestBody(context.request)
+            // A closing console's beacon may come after its sign-in expired: its leave key alone says
+            // that this clerk left this counter, and can say nothing else.
+            if body["leaving"] == "true", let text = body["leave_key"] {
+                guard let id = Int64(context.parameter("counter")), let leave = LeaveKey.decode(text, key: auth.key, now: context.now),
+                      leave.counterID == id else {
+                    throw APIError(status: 401, code: "invalid_leave_key",
+                                   message: "This leave key is not valid for this counter, or has expired.", field: "leave_key")
+                }
+                try context.services.queue.leave(counter: id, actor: .staff(id: leave.staffID, username: ""), at: context.now)
+                return Response(status: 204, headers: [("Cache-Control", "no-store")])
+            }
             let (counter, user) = try authorised(context, auth: auth, body: body)
             let actor = Actor.staff(id: user.id, username: user.username)
             // `leaving`: the console is closing (a beacon from its pagehide), so the counter shows as gone at once.
@@ -68,18 +81,12 @@ enum CounterRoutes {
             }
             return token
         }
-        // The counter's own changes are held to the rules the desk offers by (the token's are held by
-        // their transitions): opening an open counter or pausing a closed one is refused, not logged.
-        if let rule = CounterAction(rawValue: action), [.open, .pause, .close].contains(rule) {
-            let desk = try queue.desk(counter: counter.id, at: now)
-            if let refusal = desk.refusals[action] {
-                throw APIError(status: 409, code: refusal.code, message: refusal.message)
-            }
-        }
+        // The counter's own changes are held to the rules the desk offers by, inside their transaction
+        // (the token's are held by their transitions).
         switch action {
-        case "open": _ = try queue.setCounter(counter.id, to: .open, actor: actor, at: now)
-        case "pause": _ = try queue.setCounter(counter.id, to: .paused, reason: body["reason"], actor: actor, at: now)
-        case "close": _ = try queue.setCounter(counter.id, to: .closed, actor: actor, at: now)
+        case "open": _ = try queue.setCounter(counter.id, to: .open, asTheDeskAllows: true, actor: actor, at: now)
+        case "pause": _ = try queue.setCounter(counter.id, to: .paused, reason: body["reason"], asTheDeskAllows: true, actor: actor, at: now)
+        case "close": _ = try queue.setCounter(counter.id, to: .closed, asTheDeskAllows: true, actor: actor, at: now)
         case "call-next": _ = try queue.callNext(counter: counter.id, actor: actor, at: now)
         case "call":
             let token = try named("Give the number of the token to call, such as NC-017.")

@@ -48,6 +48,8 @@ extension APIError {
         case .kioskNotEnrolled: (403, "kiosk_not_enrolled", "kiosk")
         case .bookingKeyReused: (422, "idempotency_key_reused", "Idempotency-Key")
         case .feedbackClosed: (409, "feedback_closed", nil)
+        // The code the desk gives the console for it (`CounterDesk.refusals`).
+        case .counterRefused(let refusal): (409, refusal.code, nil)
         }
     }
 }

@@ -28,6 +28,9 @@ public struct AppServices: Sendable {
     public var text: InterfaceText
     /// The secret the SMS gateway signs its delivery reports with; nil: reports are refused.
     public var deliveryReportSecret: [UInt8]?
+    /// How far a delivery report's `timestamp` may be from the server's clock, either way: an older
+    /// (or future-dated) signed report is refused, so a captured one cannot be sent again later.
+    public var deliveryReportWindowSeconds: Double = 300
     /// The folder `fcgi-app backup` writes to, whose newest backup health reports (nil: not reported).
     public var backups: BackupFolder?
     /// The other origins whose pages may call the citizens' API.

@@ -52,9 +52,27 @@ public struct WebApplication: Responder {
 
     public func respond(to request: Request) throws -> Response {
         let started = DispatchTime.now().uptimeNanoseconds
-        var (template, response) = answer(request)
+        let (template, answered) = answer(request)
+        var response = answered
         services.cors.decorate(&response, for: request)
-        finished(request, route: template, status: response.status, startedAt: started)
+        let status = response.status
+        let counted = { @Sendable in self.finished(request, route: template, status: status, startedAt: started) }
+        // A stream is counted once the transport admits it: one over the caps is counted only as its
+        // refusal (`refuseStream`), so that each request is one answer in the metrics.
+        switch response.body {
+        case .bytes:
+            counted()
+        case .stream(let produce):
+            response.body = .stream { stream in
+                counted()
+                produce(stream)
+            }
+        case .events(let attach):
+            response.body = .events { sink in
+                counted()
+                attach(sink)
+            }
+        }
         return response
     }
 
@@ -123,7 +141,7 @@ public struct WebApplication: Responder {
         var response = ErrorResponses.response(for: APIError(status: 503, code: "too_many_streams", message: message))
         response.headers.removeAll { $0.name == "Retry-After" }
         response.headers.append(("Retry-After", "30"))
-        // The stream's own request was counted as answered (200); its refusal is counted too.
+        // The stream's own answer was not counted (see `respond(to:)`): its refusal is what the client got.
         finished(request, route: router.template(for: request), status: response.status, startedAt: DispatchTime.now().uptimeNanoseconds)
         return response
     }

@@ -48,6 +48,9 @@ struct Serve: ParsableCommand {
     @Option(help: "A file holding the secret the SMS gateway signs delivery reports with (HMAC-SHA256); none: reports are refused (env: GUVNL_DELIVERY_REPORT_SECRET_FILE).")
     var deliveryReportSecretFile: String? = Environment.string("GUVNL_DELIVERY_REPORT_SECRET_FILE")
 
+    @Option(help: "How many seconds a delivery report's signed timestamp may be from the server's clock, either way (env: GUVNL_DELIVERY_REPORT_WINDOW_SECONDS).")
+    var deliveryReportWindowSeconds: Int = Environment.int("GUVNL_DELIVERY_REPORT_WINDOW_SECONDS") ?? 300
+
     @Option(help: """
         Other web origins whose pages may call the citizens' API (offices, slots, booking, token status), \
         comma-separated, exactly as https://host[:port]; never the staff routes (env: GUVNL_CORS_ORIGINS).
@@ -72,6 +75,9 @@ struct Serve: ParsableCommand {
         if let port = listenPort, !(1...65535).contains(port) { throw ValidationError("--port must be from 1 to 65535.") }
         guard maxBodyBytes >= 1024 else { throw ValidationError("--max-body-bytes must be at least 1024.") }
         guard (0...120).contains(shutdownGrace) else { throw ValidationError("--shutdown-grace must be 0 to 120 seconds.") }
+        guard (1...86_400).contains(deliveryReportWindowSeconds) else {
+            throw ValidationError("--delivery-report-window-seconds must be from 1 to 86400.")
+        }
         guard (1...100_000).contains(maxStreams) else { throw ValidationError("--max-streams must be from 1 to 100000.") }
         do { _ = try CORSPolicy.parse(corsOrigins) } catch { throw ValidationError("--cors-origins: \(error.description)") }
         guard (1...maxStreams).contains(maxStreamsPerAddress) else {
@@ -101,6 +107,7 @@ struct Serve: ParsableCommand {
         let metrics = ServiceMetrics(probes: .reading(appDatabase, backups: backupFolder))
         var services = AppServices(queue: Queue(database: appDatabase, metrics: metrics.factory), text: text)
         services.deliveryReportSecret = try deliveryReportSecret()
+        services.deliveryReportWindowSeconds = Double(deliveryReportWindowSeconds)
         services.backups = backupFolder
         services.cors = (try? CORSPolicy.parse(corsOrigins)) ?? CORSPolicy()  // validate() refused a bad list
 

@@ -7,6 +7,8 @@
   // `office` is the office as the server has it now (services with their names, time zone): read
   // from the API, not the static catalog.json, since managers change counters and services at run time.
   var user = null, counterID = null, desk = null, office = null, stream = null, busy = false;
+  // The desk's leave key for this counter: the closing beacon needs no sign-in with it.
+  var leaveKey = null;
   var storedCounter = "guvnl-console-counter";
 
   function show(section) {
@@ -80,6 +82,7 @@
     if (user) { localStorage.removeItem(storedCounter + ":" + user.id); }
     if (stream) { stream.close(); stream = null; }
     counterID = null;
+    leaveKey = null;
     chooseCounter(null);
   });
 
@@ -93,6 +96,7 @@
 
   function took(fresh) {
     desk = fresh;
+    if (fresh.leave_key) { leaveKey = fresh.leave_key; }
     if (desk.server_time) { clockOffset = Date.parse(desk.server_time) - Date.now(); }
     render();
   }
@@ -151,8 +155,10 @@
   function leave() {
     if (!counterID || !user || !navigator.sendBeacon) { return; }
     var csrf = (document.cookie.match(/(?:^|;\s*)gq_csrf=([^;]+)/) || [])[1] || "";
+    var said = { leaving: "true", csrf: decodeURIComponent(csrf) };
+    if (leaveKey) { said.leave_key = leaveKey; }
     navigator.sendBeacon("/api/v1/counters/" + counterID + "/presence",
-      new Blob([JSON.stringify({ leaving: "true", csrf: decodeURIComponent(csrf) })], { type: "application/json" }));
+      new Blob([JSON.stringify(said)], { type: "application/json" }));
   }
   window.addEventListener("pagehide", leave);
   // Before the sign-out request ends the session the beacon needs.

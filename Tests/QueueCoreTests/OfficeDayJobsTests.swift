@@ -34,6 +34,37 @@ struct OfficeDayJobsTests {
         #expect(try Self.jobs(fixture).runDueJobs(at: Self.mondayMorning.plus(minutes: 1)).isEmpty)
     }
 
+    @Test func everyOfficesDayEndIsRegisteredAndATickWithNothingNewWritesNothing() throws {
+        // Given the demo offices, and a first tick that registered and ran every job
+        let fixture = try QueueFixture()
+        let offices = try fixture.database.writer.read { db in try String.fetchAll(db, sql: "SELECT code FROM office ORDER BY code") }
+        #expect(offices.count >= 4)
+        _ = try Self.jobs(fixture).runDueJobs(at: Self.mondayMorning)
+        #expect(try Self.jobs(fixture).jobs().filter { $0.name == OfficeDayJobs.dayEnd }.map(\.scope).sorted() == offices)
+        // When the loop ticks again a few seconds later, with no new office and nothing due
+        let statements = Collected<String>()
+        let changesBefore = fixture.database.writer.writeWithoutTransaction { db in
+            db.trace { statements.append(contentsOf: ["\($0)"]) }
+            return db.totalChangesCount
+        }
+        let runs = try Self.jobs(fixture).runDueJobs(at: Self.mondayMorning.addingTimeInterval(5))
+        // Then it ran nothing and wrote nothing: not a statement on the writer's connection
+        let changesAfter = fixture.database.writer.writeWithoutTransaction { db in
+            db.trace(options: [], nil)
+            return db.totalChangesCount
+        }
+        #expect(runs.isEmpty)
+        #expect(statements.all == [])
+        #expect(changesAfter == changesBefore)
+        // And an office added later gets its day-end at the next tick
+        try fixture.execute("""
+            INSERT INTO office (code, discom_code, name_en, name_gu, name_hi)
+            SELECT 'ANK-NEW', discom_code, 'Anand', 'આણંદ', 'आणंद' FROM office WHERE code = 'VAD-247'
+            """)
+        _ = try Self.jobs(fixture).runDueJobs(at: Self.mondayMorning.addingTimeInterval(10))
+        #expect(try Self.jobs(fixture).jobs().filter { $0.name == OfficeDayJobs.dayEnd }.map(\.scope).sorted() == (offices + ["ANK-NEW"]).sorted())
+    }
+
     @Test func twoRunnersNeverHoldTheSameJobAtOnce() throws {
         // Given a due job
         let fixture = try QueueFixture()

@@ -141,6 +141,70 @@ struct StaffRoutesTests {
         #expect(try request("GET", "/api/v1/counters/\(try counterID("VAD-247", 2))", session: asha).status == 403)
     }
 
+    @Test func theCountersOwnActionsAreRefusedAsTheDeskSaysAndAnsweredWithTheDesk() throws {
+        // Given counter 1 of VAD-247, open, and a clerk signed in
+        let clerk = try signIn("clerk-vad-247")
+        let counter = try counterID("VAD-247", 1)
+        _ = try queue.setCounter(counter, to: .open, actor: .system, at: clock.now)
+        func press(_ action: String, _ json: [String: String] = [:]) throws -> (Int, [String: Any]) {
+            let response = try request("POST", "/api/v1/counters/\(counter)/\(action)", session: clerk, csrf: clerk.csrf, json: json)
+            return (response.status, try #require(JSONSerialization.jsonObject(with: Data(response.bodyBytes)) as? [String: Any]))
+        }
+        func error(_ answer: (Int, [String: Any])) -> (Int, String?, String?) {
+            let error = answer.1["error"] as? [String: Any]
+            return (answer.0, error?["code"] as? String, error?["message"] as? String)
+        }
+        // When it is opened again: 409 with the desk's code and words
+        #expect(error(try press("open")) == (409, "already_open", "The counter is open."))
+        // With a citizen at it, it cannot close
+        _ = try book()
+        #expect(try press("call-next").0 == 200)
+        #expect(error(try press("close")) == (409, "counter_busy", "Finish with the citizen at the counter first."))
+        // Paused, its answer is the desk, paused with the reason
+        let (status, desk) = try press("pause", ["reason": "Tea"])
+        #expect(status == 200 && desk["state"] as? String == "paused" && desk["pause_reason"] as? String == "Tea")
+        #expect((desk["actions"] as? [String])?.contains("open") == true)
+        // and pausing again is refused as the desk refuses it
+        #expect(error(try press("pause", ["reason": "Tea"])) == (409, "counter_not_open", "The counter is not open."))
+    }
+
+    @Test func aConsoleClosedAfterItsSignInExpiredStillMarksItsClerkGoneWithItsLeaveKey() throws {
+        // Given a clerk at counter 1 (open) whose console read the desk, and beat 14 minutes later
+        let clerk = try signIn("clerk-vad-247")
+        let counter = try counterID("VAD-247", 1), other = try counterID("VAD-247", 2)
+        _ = try queue.setCounter(counter, to: .open, actor: .system, at: clock.now)
+        let desk = try request("GET", "/api/v1/counters/\(counter)", session: clerk)
+        let key = try #require((try JSONSerialization.jsonObject(with: Data(desk.bodyBytes)) as? [String: Any])?["leave_key"] as? String)
+        clock.advance(14 * 60)
+        #expect(try request("POST", "/api/v1/counters/\(counter)/presence", session: clerk, csrf: clerk.csrf).status == 204)
+        func attended() throws -> Bool {
+            try queue.officeNow(office: "VAD-247", at: clock.now).counters.first { $0.number == 1 }?.unattended == false
+        }
+        // When the console closes two minutes later, after its 15-minute sign-in expired
+        clock.advance(2 * 60)
+        #expect(try attended())
+        // Then the beacon without the key is refused (as before), and the counter would stay staffed
+        #expect(try request("POST", "/api/v1/counters/\(counter)/presence", session: clerk,
+                            json: ["leaving": "true", "csrf": clerk.csrf]).status == 401)
+        #expect(try attended())
+        // And the key is refused at another counter, altered to name another clerk, or for anything but leaving
+        let presence = "/api/v1/counters/\(counter)/presence"
+        #expect(try request("POST", "/api/v1/counters/\(other)/presence", json: ["leaving": "true", "leave_key": key]).status == 401)
+        let parts = key.split(separator: ".")
+        let altered = ([parts[0], parts[1], "99"] + parts[3...]).joined(separator: ".")
+        #expect(try request("POST", presence, json: ["leaving": "true", "leave_key": altered]).status == 401)
+        #expect(try request("POST", presence, json: ["leave_key": key]).status == 401)
+        #expect(try request("POST", "/api/v1/counters/\(counter)/close", json: ["leave_key": key]).status == 401)
+        #expect(try attended())
+        // While the beacon with its key marks the clerk gone at once
+        #expect(try request("POST", presence, json: ["leaving": "true", "leave_key": key]).status == 204)
+        #expect(try !attended())
+        #expect(try queue.counter(counter, at: clock.now)?.state == .open)
+        // And a key past its working day is refused
+        clock.advance(13 * 3600)
+        #expect(try request("POST", presence, json: ["leaving": "true", "leave_key": key]).status == 401)
+    }
+
     @Test func aStateChangeWithoutItsCSRFTokenIs403() throws {
         _ = try book()
         let clerk = try signIn("clerk-vad-247")

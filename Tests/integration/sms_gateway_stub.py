@@ -1,12 +1,22 @@
 """A local stand-in for an Indian bulk-SMS HTTP gateway: form posts with sender, DLT template id,
 text and idempotency key. It can fail the first attempts of each message (503), and it keeps
 exactly what a real gateway's idempotency check would: a repeated key is answered with the first
-answer and not sent to the phone again."""
+answer and not sent to the phone again. `signed_report` writes a delivery report as the gateway
+sends it back: the body with the time it was sent, signed with the shared secret."""
+import hashlib
+import hmac
 import json
 import threading
 import time
 import urllib.parse
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+
+def signed_report(secret, report, sent_at=None):
+    """A delivery report's body (one report, or {"reports": [...]}) stamped with `sent_at` (Unix
+    seconds, now by default) and its X-Signature: HMAC-SHA256 of the exact body under `secret`."""
+    body = json.dumps({**report, "timestamp": int(time.time() if sent_at is None else sent_at)}).encode()
+    return body, "sha256=" + hmac.new(secret, body, hashlib.sha256).hexdigest()
 
 
 class SMSGatewayStub:

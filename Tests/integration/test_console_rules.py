@@ -241,6 +241,12 @@ def test_a_break_is_timed_in_the_clerks_language_and_reported_per_clerk_and_coun
         manager.quit()
 
 
+def unattended(manager, number):
+    """Whether the office's "now" (as the manager's dashboard reads it) shows counter `number` unattended."""
+    counters = staff(manager, "GET", "/api/v1/offices/VAD-247/now")["counters"]
+    return next(c for c in counters if c["number"] == number)["unattended"]
+
+
 def test_a_console_closed_shows_its_counter_as_gone_at_once(stack):
     clerk = chromium(width=1366, height=768)
     manager = chromium(width=1366, height=900)
@@ -248,22 +254,43 @@ def test_a_console_closed_shows_its_counter_as_gone_at_once(stack):
         sign_in(manager, stack, "/admin/", "manager-vad-247", "demo-manager-2026")
         wait_for(lambda: manager.find_element(By.ID, "dashboard").is_displayed())
 
-        def unattended(number):
-            counters = staff(manager, "GET", "/api/v1/offices/VAD-247/now")["counters"]
-            return next(c for c in counters if c["number"] == number)["unattended"]
         def dashboard_says_nobody_at(number):
             manager.refresh()
             rows = wait_for(lambda: manager.find_elements(By.CSS_SELECTOR, "#now-counters tr th"))
             return any(r.text.startswith(f"{number} ") and "nobody at it" in r.text for r in manager.find_elements(By.CSS_SELECTOR, "#now-counters tr")) and rows
         # Given a clerk at counter 1 (the console tells the server it is there)
         open_counter(clerk, stack, 1)
-        wait_for(lambda: not unattended(1))
+        wait_for(lambda: not unattended(manager, 1))
         assert not dashboard_says_nobody_at(1)
         # When the clerk closes the console
         clerk.get("about:blank")
         # Then the manager sees counter 1 unattended straight away (not three minutes later)
-        wait_for(lambda: unattended(1), timeout=5)
+        wait_for(lambda: unattended(manager, 1), timeout=5)
         assert dashboard_says_nobody_at(1)
+    finally:
+        clerk.quit()
+        manager.quit()
+
+
+def test_a_console_closed_after_its_sign_in_expired_still_shows_its_counter_as_gone_at_once(own_stack):
+    stack = own_stack
+    clerk = chromium(width=1366, height=768)
+    manager = chromium(width=1366, height=900)
+    try:
+        sign_in(manager, stack, "/admin/", "manager-vad-247", "demo-manager-2026")
+        wait_for(lambda: manager.find_element(By.ID, "dashboard").is_displayed())
+        # Given a clerk at counter 2 whose console has read its desk
+        open_counter(clerk, stack, 2)
+        wait_for(lambda: not unattended(manager, 2))
+        wait_for(lambda: clerk.find_element(By.ID, "desk-title").text.endswith("2"))
+        # and whose 15-minute sign-in has run out meanwhile (its access cookie gone)
+        clerk.execute_cdp_cmd("Network.deleteCookies", {"name": "gq_access", "url": stack.base + "/api/"})
+        left = clerk.execute_cdp_cmd("Network.getCookies", {"urls": [stack.base + "/api/v1/counters/"]})["cookies"]
+        assert "gq_access" not in {c["name"] for c in left}
+        # When the clerk closes the console
+        clerk.get("about:blank")
+        # Then the manager still sees counter 2 unattended straight away: the beacon's leave key needs no sign-in
+        wait_for(lambda: unattended(manager, 2), timeout=5)
     finally:
         clerk.quit()
         manager.quit()

@@ -137,6 +137,7 @@ def test_the_worker_unit_passes_systemd_analyze_verify(tmp_path):
 def test_delivery_reports_need_the_gateways_signature(tmp_path):
     import hashlib
     import hmac
+    from sms_gateway_stub import signed_report
     from stack import Stack
     secret = b"shared-with-the-gateway-0123456789"
     (tmp_path / "secret").write_bytes(secret + b"\n")
@@ -149,7 +150,7 @@ def test_delivery_reports_need_the_gateways_signature(tmp_path):
                 db.execute("INSERT INTO outbox (office_code, trigger, channel, language, recipient, params, state, provider_id, "
                            "sent_at, created_at) VALUES ('VAD-247', 'called', 'sms', 'en', '9000000001', '{}', 'sent', ?, ?, ?)",
                            (provider, now, now))
-        report = json.dumps({"id": "gw-77", "status": "DELIVRD"}).encode()
+        report, good = signed_report(secret, {"id": "gw-77", "status": "DELIVRD"})
 
         def post(body, signature=None):
             headers = {"Content-Type": "application/json", **({"X-Signature": signature} if signature else {})}
@@ -158,7 +159,6 @@ def test_delivery_reports_need_the_gateways_signature(tmp_path):
 
         # When the report comes unsigned, or signed with another secret, or its body changed after signing
         forged = "sha256=" + hmac.new(b"not-the-secret-at-all", report, hashlib.sha256).hexdigest()
-        good = "sha256=" + hmac.new(secret, report, hashlib.sha256).hexdigest()
         assert post(report) == (401, post(report)[1]) and post(report)[1]["error"]["code"] == "signature_required"
         assert post(report, forged)[1]["error"]["code"] == "bad_signature"
         assert post(report.replace(b"DELIVRD", b"UNDELIV"), good)[0] == 401
@@ -168,14 +168,54 @@ def test_delivery_reports_need_the_gateways_signature(tmp_path):
         assert outbox(stack, "provider_id = 'gw-77'")[0]["state"] == "delivered"
         # And a replayed report, or a later one contradicting it, changes nothing
         assert post(report, good) == (200, {"recorded": 0, "unknown": 1})
-        failed = json.dumps({"reports": [{"id": "gw-77", "status": "UNDELIV", "reason": "handset off"},
-                                         {"id": "gw-78", "status": "UNDELIV", "reason": "handset off"}, {"id": "gw-0", "status": "failed"}]}).encode()
-        assert post(failed, "sha256=" + hmac.new(secret, failed, hashlib.sha256).hexdigest()) == (200, {"recorded": 1, "unknown": 2})
+        failed, signature = signed_report(secret, {"reports": [{"id": "gw-77", "status": "UNDELIV", "reason": "handset off"},
+                                                               {"id": "gw-78", "status": "UNDELIV", "reason": "handset off"},
+                                                               {"id": "gw-0", "status": "failed"}]})
+        assert post(failed, signature) == (200, {"recorded": 1, "unknown": 2})
         assert outbox(stack, "provider_id = 'gw-77'")[0]["state"] == "delivered"
         # While a failure reported for a message still sent is kept with its reason, and is not counted as waiting
         row = outbox(stack, "provider_id = 'gw-78'")[0]
         assert (row["state"], row["last_error"]) == ("failed", "handset off")
         assert json.loads(stack.get("/api/healthz")[2])["worker"]["pending_messages"] == 0
+    finally:
+        stack.stop()
+
+
+def test_a_signed_delivery_report_outside_the_time_window_is_refused_and_never_applied(tmp_path):
+    from sms_gateway_stub import signed_report
+    from stack import Stack
+    secret = b"shared-with-the-gateway-0123456789"
+    (tmp_path / "secret").write_bytes(secret)
+    # Given a server that takes reports signed within 120 seconds of its clock, and a message the gateway sent as gw-90
+    stack = Stack(app_args=["--delivery-report-secret-file", str(tmp_path / "secret"),
+                            "--delivery-report-window-seconds", "120"]).start()
+    try:
+        now = int(time.time() * 1000)
+        with sqlite3.connect(stack.database) as db:
+            db.execute("INSERT INTO outbox (office_code, trigger, channel, language, recipient, params, state, provider_id, "
+                       "sent_at, created_at) VALUES ('VAD-247', 'called', 'sms', 'en', '9000000001', '{}', 'sent', 'gw-90', ?, ?)",
+                       (now, now))
+
+        def post(body, signature):
+            status, _, answer = stack.request("POST", "/api/v1/sms/delivery-reports", body=body,
+                                              headers={"Content-Type": "application/json", "X-Signature": signature})
+            return status, json.loads(answer)
+
+        # When a properly signed report comes stamped ten minutes ago, or ten minutes ahead, or without a time
+        for sent_at in (time.time() - 600, time.time() + 600):
+            status, answer = post(*signed_report(secret, {"id": "gw-90", "status": "UNDELIV", "reason": "old"}, sent_at=sent_at))
+            # Then it is refused with 400, naming the timestamp, and not applied
+            assert (status, answer["error"]["code"], answer["error"]["field"]) == (400, "report_not_fresh", "timestamp")
+        unstamped = json.dumps({"id": "gw-90", "status": "UNDELIV"}).encode()
+        import hashlib
+        import hmac
+        status, answer = post(unstamped, "sha256=" + hmac.new(secret, unstamped, hashlib.sha256).hexdigest())
+        assert (status, answer["error"]["field"]) == (400, "timestamp")
+        assert outbox(stack, "provider_id = 'gw-90'")[0]["state"] == "sent"
+        # While one stamped a minute ago is within the window and applied
+        assert post(*signed_report(secret, {"id": "gw-90", "status": "DELIVRD"}, sent_at=time.time() - 60)) == \
+            (200, {"recorded": 1, "unknown": 0})
+        assert outbox(stack, "provider_id = 'gw-90'")[0]["state"] == "delivered"
     finally:
         stack.stop()
 

@@ -126,6 +126,33 @@ def test_a_call_reaches_an_open_stream_and_its_delay_is_measured(stack):
     assert metric_value(text, "guvnl_stream_delay_seconds_count") >= 1
 
 
+def test_a_stream_refused_over_the_cap_is_counted_once_as_its_refusal():
+    # Given a server that holds at most two event streams, both taken by boards
+    stack = Stack(app_args=["--max-streams", "2", "--max-streams-per-address", "2"]).start()
+    boards = []
+    try:
+        route = {"method": "GET", "route": "/api/v1/offices/{office}/events"}
+
+        def counted(status):
+            return metric_value(stack.get("/api/metrics")[2].decode(), "guvnl_http_requests_total", status=status, **route) or 0
+
+        for _ in range(2):
+            boards.append(EventStream(stack.port, "/api/v1/offices/VAD-247/events"))
+            assert boards[-1].status == 200
+        assert wait_until(lambda: counted(200) == 2)
+        # When a third board asks for the office's stream
+        refused = EventStream(stack.port, "/api/v1/offices/VAD-247/events")
+        refused.close()
+        # Then it is refused with 503, and counted once: as the refusal, not also as an answered stream
+        assert refused.status == 503
+        assert wait_until(lambda: counted(503) == 1)
+        assert (counted(200), counted(503)) == (2, 1)
+    finally:
+        for board in boards:
+            board.close()
+        stack.stop()
+
+
 def test_metrics_are_refused_to_any_other_address(stack):
     # Given nginx's rule that only the machine itself (127.0.0.1, ::1) reads the metrics
     # When another address asks
