@@ -141,7 +141,7 @@
   // The board's voice: recorded clips (sitegen's voice.json) chained into one sentence per
   // language, in that language's order; the browser's own voice only where a clip cannot play.
   // Calls are spoken one after another, never over each other.
-  var voice = { languages: {} }, pending = [], speaking = false, silent = {};
+  var voice = { languages: {} }, pending = [], speaking = false, silent = {}, broken = {};
 
   // The clip names of a call's sentence: "NC-012" is its letters by name and its digits as printed,
   // the counter a whole number where there is a clip for it, else its digits.
@@ -186,7 +186,8 @@
       var spoken = voice.languages[language];
       var clips = spoken && spoken.sentence.every(function (name) { return name.charAt(0) === "{" || spoken.clips[name]; })
         && [0, 1, 2, 3, 4, 5, 6, 7, 8, 9].every(function (digit) { return spoken.clips["digit-" + digit]; });
-      silent[language] = !clips && !speechVoice(language);
+      // A clip that failed to play keeps its language counted as without clips.
+      silent[language] = (!clips || broken[language]) && !speechVoice(language);
     });
     showSilent();
   }
@@ -223,7 +224,7 @@
     });
     function fallBack(from) {
       if (!speakRest(language, call, names.length ? names : null, from, done)) {
-        silent[language] = true;
+        broken[language] = silent[language] = true;
         showSilent();
         done();
       }

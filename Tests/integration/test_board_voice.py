@@ -160,6 +160,29 @@ def test_a_clip_that_cannot_be_played_is_said_by_the_browsers_voice(own_stack):
         board.quit()
 
 
+def test_a_broken_clip_with_no_browser_voice_is_reported_and_the_next_language_still_speaks(own_stack):
+    stack = own_stack
+    token = book(stack, phone="9825070006")["token"]
+    clips = manifest(stack.dir / "public")["languages"]
+    # Given a Hindi clip gone from the web root, and no browser voice at all
+    (stack.dir / "public" / clips["hi"]["clips"]["token"].lstrip("/")).unlink()
+    board = open_board(stack)
+    try:
+        notice = board.find_element(By.ID, "voice-missing")
+        assert not notice.is_displayed()
+        call_next(stack, 1)
+        # Then Gujarati plays, Hindi stops at its first clip, English plays after it
+        expected = [clips["gu"]["clips"][name] for name in sentence("gu", token["number"], 1)] + [clips["hi"]["clips"]["token"]] \
+            + [clips["en"]["clips"][name] for name in sentence("en", token["number"], 1)]
+        timeline = finished(board, len(expected))
+        assert [entry.get("clip") for entry in timeline] == expected
+        # and staff are told that Hindi could not be spoken
+        wait_for(notice.is_displayed)
+        assert "No voice for Hindi" in notice.text and "English" not in notice.text
+    finally:
+        board.quit()
+
+
 def test_staff_are_told_when_a_language_has_neither_clips_nor_a_voice(own_stack, tmp_path):
     stack = own_stack
     # Given a site whose voice script has no Hindi (and a browser with no Hindi voice)
@@ -188,6 +211,7 @@ def test_staff_are_told_when_a_language_has_neither_clips_nor_a_voice(own_stack,
         assert [entry.get("clip") for entry in timeline] == expected
         assert notice.is_displayed()
         assert serious_violations(board) == []
+        board.execute_script("window.scrollTo(0, 0)")
         board.save_screenshot(str(SHOTS / "display-no-voice-1920.png"))
         print(f"screenshot: {SHOTS / 'display-no-voice-1920.png'}")
     finally:
