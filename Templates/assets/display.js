@@ -263,8 +263,16 @@
     }
   }
 
+  // A call takes some 15 s in three languages: on a busy day the board says the newest three calls
+  // waiting to be said and drops older ones (they stay on the screen), so it never falls behind for good.
+  var heldCalls = 3;
   function announce(call) {
     voices.forEach(function (language, index) { pending.push({ call: call, language: language, chime: index === 0 }); });
+    var calls = [];
+    pending.forEach(function (job) { if (calls.indexOf(job.call) < 0) { calls.push(job.call); } });
+    calls.slice(0, Math.max(0, calls.length - heldCalls)).forEach(function (old) {
+      pending = pending.filter(function (job) { return job.call !== old; });
+    });
     if (voices.length === 0) { chime(); }
     speakNext();
   }

@@ -129,6 +129,44 @@ def test_two_calls_in_quick_succession_are_spoken_one_after_the_other(stack):
         board.quit()
 
 
+def quiet(board, seconds=3.0, timeout=120):
+    """The board's timeline once it has started nothing new for `seconds` and everything has ended."""
+    deadline, last, since = time.monotonic() + timeout, -1, time.monotonic()
+    while True:
+        played = board.execute_script("return window.played")
+        if len(played) != last or any(e["end"] is None and not e.get("failed") for e in played):
+            last, since = len(played), time.monotonic()
+        elif time.monotonic() - since >= seconds:
+            return played
+        assert time.monotonic() < deadline, "the board never fell quiet"
+        time.sleep(0.25)
+
+
+def test_a_burst_of_calls_is_said_newest_three_waiting_without_falling_behind(own_stack):
+    stack = own_stack
+    numbers = [book(stack, service="bill-complaint" if n % 2 else "new-lt-connection", phone=f"98250710{n:02d}")["token"]["number"]
+               for n in range(6)]
+    board = open_board(stack)
+    try:
+        # When five calls come within a second or two (three counters, two of them calling again)
+        for counter in (1, 2, 3, 1, 2):
+            call_next(stack, counter)
+        called = wait_for(lambda: (lambda shown: len(shown) >= 5 and shown)(
+            [li.text.split()[0] for li in board.find_elements(By.CSS_SELECTOR, "#calls li")]), timeout=10)
+        played = quiet(board)
+        # Then the board says (after a sentence already under way, if any) the three newest calls in
+        # the order they came, and not the older ones it could not say in time
+        clips = manifest(stack.dir / "public")["languages"]["gu"]["clips"]
+        gujarati = {tuple(clips[name] for name in sentence("gu", number, 1)[:6]): number for number in numbers}
+        heard = [gujarati[tuple(entry["clip"] for entry in played[i:i + 6])]
+                 for i, entry in enumerate(played) if entry["clip"] == clips["token"]]
+        assert heard[-3:] == called[:3][::-1]
+        assert len(heard) <= 4, f"{heard}: the board fell behind"
+        assert not any(entry["overlapping"] for entry in played)
+    finally:
+        board.quit()
+
+
 def test_a_clip_that_cannot_be_played_is_said_by_the_browsers_voice(own_stack):
     stack = own_stack
     token = book(stack, phone="9825070004")["token"]
