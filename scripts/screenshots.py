@@ -10,7 +10,8 @@ REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO / "Tests" / "integration"))
 from browser import chromium  # noqa: E402
 from stack import Stack  # noqa: E402
-from test_staff_pages import SPEECH_RECORDER, enrol_kiosk, sign_in, wait_for  # noqa: E402
+from board_voice import RECORDER  # noqa: E402
+from test_staff_pages import enrol_kiosk, sign_in, wait_for  # noqa: E402
 from selenium.webdriver.common.by import By  # noqa: E402
 
 OUT = REPO / "var" / "screenshots"
@@ -46,7 +47,7 @@ def main():
 
         clerk = chromium(*LAPTOP)
         board = chromium(*TV)
-        board.execute_cdp_cmd("Page.addScriptToEvaluateOnNewDocument", {"source": SPEECH_RECORDER})
+        board.execute_cdp_cmd("Page.addScriptToEvaluateOnNewDocument", {"source": RECORDER})
         board.get(stack.base + "/display/?office=VAD-247")
         sign_in(clerk, stack, "/staff/", "clerk-vad-247", "demo-clerk-2026")
         wait_for(lambda: clerk.find_element(By.ID, "choose").is_displayed())

@@ -70,6 +70,7 @@ public struct SiteBuilder {
         let manager = FileManager.default
         try? manager.removeItem(at: staging)
         try manager.createDirectory(at: staging, withIntermediateDirectories: true)
+        writer.startOver()
         do {
             let assets = try copyAssets(into: staging)
             try pointManifestAtFingerprintedIcons(assets.urls, in: staging)

@@ -13,6 +13,14 @@ final class StagingWriter: @unchecked Sendable {
         try writeFile(bytes, to: file)
     }
 
+    /// Forgets the folders made so far: a new build's staging folder (same name, same process, as
+    /// `sitegen watch` rebuilds) starts empty.
+    func startOver() {
+        lock.lock()
+        folders.removeAll()
+        lock.unlock()
+    }
+
     private func ensureFolder(_ folder: String) throws {
         lock.lock()
         defer { lock.unlock() }

@@ -141,7 +141,7 @@
   // The board's voice: recorded clips (sitegen's voice.json) chained into one sentence per
   // language, in that language's order; the browser's own voice only where a clip cannot play.
   // Calls are spoken one after another, never over each other.
-  var voice = { languages: {} }, pending = [], speaking = false, silent = {};
+  var voice = { languages: {} }, pending = [], speaking = false, silent = {}, broken = {};
 
   // The clip names of a call's sentence: "NC-012" is its letters by name and its digits as printed,
   // the counter a whole number where there is a clip for it, else its digits.
@@ -186,7 +186,8 @@
       var spoken = voice.languages[language];
       var clips = spoken && spoken.sentence.every(function (name) { return name.charAt(0) === "{" || spoken.clips[name]; })
         && [0, 1, 2, 3, 4, 5, 6, 7, 8, 9].every(function (digit) { return spoken.clips["digit-" + digit]; });
-      silent[language] = !clips && !speechVoice(language);
+      // A clip that failed to play keeps its language counted as without clips.
+      silent[language] = (!clips || broken[language]) && !speechVoice(language);
     });
     showSilent();
   }
@@ -223,7 +224,7 @@
     });
     function fallBack(from) {
       if (!speakRest(language, call, names.length ? names : null, from, done)) {
-        silent[language] = true;
+        broken[language] = silent[language] = true;
         showSilent();
         done();
       }
@@ -262,8 +263,16 @@
     }
   }
 
+  // A call takes some 15 s in three languages: on a busy day the board says the newest three calls
+  // waiting to be said and drops older ones (they stay on the screen), so it never falls behind for good.
+  var heldCalls = 3;
   function announce(call) {
     voices.forEach(function (language, index) { pending.push({ call: call, language: language, chime: index === 0 }); });
+    var calls = [];
+    pending.forEach(function (job) { if (calls.indexOf(job.call) < 0) { calls.push(job.call); } });
+    calls.slice(0, Math.max(0, calls.length - heldCalls)).forEach(function (old) {
+      pending = pending.filter(function (job) { return job.call !== old; });
+    });
     if (voices.length === 0) { chime(); }
     speakNext();
   }

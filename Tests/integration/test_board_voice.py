@@ -109,22 +109,46 @@ def test_the_sound_button_is_what_lets_the_board_speak(stack):
         board.quit()
 
 
-def test_two_calls_in_quick_succession_are_spoken_one_after_the_other(stack):
-    first = book(stack, phone="9825070002")["token"]
-    second = book(stack, service="new-lt-connection", phone="9825070003")["token"]
-    clips = manifest(stack.dir / "public")["languages"]
+def quiet(board, seconds=3.0, timeout=120):
+    """The board's timeline once it has started nothing new for `seconds` and everything has ended."""
+    deadline, last, since = time.monotonic() + timeout, -1, time.monotonic()
+    while True:
+        played = board.execute_script("return window.played")
+        if len(played) != last or any(e["end"] is None and not e.get("failed") for e in played):
+            last, since = len(played), time.monotonic()
+        elif time.monotonic() - since >= seconds:
+            return played
+        assert time.monotonic() < deadline, "the board never fell quiet"
+        time.sleep(0.25)
+
+
+def test_calls_in_quick_succession_are_said_one_after_the_other_and_a_burst_keeps_the_newest_three(own_stack):
+    stack = own_stack
+    numbers = [book(stack, service="bill-complaint" if n % 2 else "new-lt-connection", phone=f"98250710{n:02d}")["token"]["number"]
+               for n in range(6)]
     board = open_board(stack)
     try:
-        # When two clerks call at once, at counters 2 and 3
-        call_next(stack, 2)
-        call_next(stack, 3)
-        # Then the first call is said in all three languages, then the second, with no overlap
-        expected = [clips[language]["clips"][name] for number, counter in ((first["number"], 2), (second["number"], 3))
+        # When five calls come within a second or two (three counters, two of them calling again)
+        for counter in (1, 2, 3, 1, 2):
+            call_next(stack, counter)
+        called = wait_for(lambda: (lambda shown: len(shown) >= 5 and shown)(
+            [(li.text.split()[0], int(li.text.split()[-1])) for li in board.find_elements(By.CSS_SELECTOR, "#calls li")]), timeout=10)
+        played = quiet(board)
+        # Then the board says (after a sentence already under way, if any) the three newest calls in
+        # the order they came, each whole in Gujarati, Hindi and English, one after the other, and
+        # not the older ones it could not say in time
+        clips = manifest(stack.dir / "public")["languages"]
+        gujarati = {tuple(clips["gu"]["clips"][name] for name in sentence("gu", number, 1)[:6]): number for number in numbers}
+        heard = [gujarati[tuple(entry["clip"] for entry in played[i:i + 6])]
+                 for i, entry in enumerate(played) if entry["clip"] == clips["gu"]["clips"]["token"]]
+        newest = called[:3][::-1]
+        assert heard[-3:] == [number for number, _ in newest]
+        assert len(heard) <= 4, f"{heard}: the board fell behind"
+        expected = [clips[language]["clips"][name] for number, counter in newest
                     for language in ("gu", "hi", "en") for name in sentence(language, number, counter)]
-        timeline = finished(board, len(expected))
-        assert [entry["clip"] for entry in timeline] == expected
-        assert not any(entry["overlapping"] for entry in timeline)
-        assert all(b["start"] >= a["end"] for a, b in zip(timeline, timeline[1:]))
+        assert [entry["clip"] for entry in played[-len(expected):]] == expected
+        assert not any(entry["overlapping"] or entry.get("failed") for entry in played)
+        assert all(b["start"] >= a["end"] for a, b in zip(played, played[1:]))
     finally:
         board.quit()
 
@@ -160,6 +184,29 @@ def test_a_clip_that_cannot_be_played_is_said_by_the_browsers_voice(own_stack):
         board.quit()
 
 
+def test_a_broken_clip_with_no_browser_voice_is_reported_and_the_next_language_still_speaks(own_stack):
+    stack = own_stack
+    token = book(stack, phone="9825070006")["token"]
+    clips = manifest(stack.dir / "public")["languages"]
+    # Given a Hindi clip gone from the web root, and no browser voice at all
+    (stack.dir / "public" / clips["hi"]["clips"]["token"].lstrip("/")).unlink()
+    board = open_board(stack)
+    try:
+        notice = board.find_element(By.ID, "voice-missing")
+        assert not notice.is_displayed()
+        call_next(stack, 1)
+        # Then Gujarati plays, Hindi stops at its first clip, English plays after it
+        expected = [clips["gu"]["clips"][name] for name in sentence("gu", token["number"], 1)] + [clips["hi"]["clips"]["token"]] \
+            + [clips["en"]["clips"][name] for name in sentence("en", token["number"], 1)]
+        timeline = finished(board, len(expected))
+        assert [entry.get("clip") for entry in timeline] == expected
+        # and staff are told that Hindi could not be spoken
+        wait_for(notice.is_displayed)
+        assert "No voice for Hindi" in notice.text and "English" not in notice.text
+    finally:
+        board.quit()
+
+
 def test_staff_are_told_when_a_language_has_neither_clips_nor_a_voice(own_stack, tmp_path):
     stack = own_stack
     # Given a site whose voice script has no Hindi (and a browser with no Hindi voice)
@@ -188,6 +235,7 @@ def test_staff_are_told_when_a_language_has_neither_clips_nor_a_voice(own_stack,
         assert [entry.get("clip") for entry in timeline] == expected
         assert notice.is_displayed()
         assert serious_violations(board) == []
+        board.execute_script("window.scrollTo(0, 0)")
         board.save_screenshot(str(SHOTS / "display-no-voice-1920.png"))
         print(f"screenshot: {SHOTS / 'display-no-voice-1920.png'}")
     finally:
