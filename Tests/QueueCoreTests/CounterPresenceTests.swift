@@ -14,6 +14,7 @@ struct CounterPresenceTests {
         let amit = Actor.staff(id: 1, username: "amit"), bhavna = Actor.staff(id: 2, username: "bhavna")
         try fixture.queue.heartbeat(counter: counter, actor: bhavna, at: now)
         try fixture.queue.heartbeat(counter: counter, actor: amit, at: now.plus(minutes: 1))
+        #expect(try fixture.queue.live.office("VAD-247", at: now).counters.first { $0.id == counter }?.isOpen == true)
         #expect(try attended(fixture, at: now.plus(minutes: 1.5)))
         // When Amit closes his console (the beacon)
         try fixture.queue.leave(counter: counter, actor: amit, at: now.plus(minutes: 1.5))
