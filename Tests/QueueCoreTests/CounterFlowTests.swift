@@ -94,7 +94,7 @@ struct CounterFlowTests {
     @Test func aSecondRejoinIsRefused() throws {
         let token = try fixture.walkIn()
         let counter = try fixture.counterID("VAD-247", 1)
-        try fixture.execute("INSERT INTO queue_policy VALUES ('VAD-247', 2, 45, 0, 3, 30, 30)")
+        try fixture.execute("INSERT INTO queue_policy VALUES ('VAD-247', 2, 45, 0, 3, 30, 30, 'original_time')")
         for minute in [0.0, 10] {
             _ = try queue.call(token: token.id, counter: counter, actor: clerk, at: start.plus(minutes: minute))
             _ = try queue.markNoShow(token: token.id, counter: counter, actor: clerk, at: start.plus(minutes: minute + 1))
