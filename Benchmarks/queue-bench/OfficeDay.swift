@@ -31,6 +31,9 @@ struct OfficeDay {
     /// What one token was told and what became of it.
     struct Record {
         let kind: String
+        let service: String
+        /// The local minute of the day it joined.
+        let joinedMinute: Int
         /// Told when it joined: the forecast's wait, the pooled rule's, whether it would be reached
         /// today, and how many people were before it.
         let estimate: Double?
@@ -44,12 +47,21 @@ struct OfficeDay {
         /// who came later was called before it (then the count at booking could not know them).
         let actualAhead: Int?
         let overtaken: Bool
+        /// Those of its own service the policy put before it when it joined, and those of its own
+        /// service really called before it (by any counter).
+        let sameAhead: Int?
+        let actualSameAhead: Int?
         /// Every later estimate of the remaining wait (forecast, pooled), against the real remaining wait.
         let later: [(estimate: Double?, pooled: Double?, range: ClosedRange<Double>?, actual: Double)]
     }
 
     struct Joined {
         let kind: String
+        let service: String
+        let candidate: QueueCandidate
+        var sameAhead: Int?
+        /// How many calls the day had made when it joined.
+        var callsBefore = 0
         let queuedAt: Date
         let position: QueuePosition?
         let pooled: Double?
@@ -84,7 +96,7 @@ struct OfficeDay {
     var noShows: Set<Int64> = []
     var records: [Record] = []
     /// Every call of the day, in order: when, which token, which counter (index), the token's service.
-    var calls: [(at: Date, token: Int64, counter: Int, joinedAt: Date)] = []
+    var calls: [(at: Date, token: Int64, counter: Int, joinedAt: Date, service: String)] = []
     var lastHeartbeat: [Int: Double] = [:]
     var lastLook = -1.0
     let clerk = Actor.staff(id: 1, username: "sim")
@@ -168,15 +180,21 @@ struct OfficeDay {
     }
 
     func record(_ id: Int64, _ entry: Joined, calledAt: Date?, counter: Int?) -> Record {
-        var actualAhead: Int?, overtaken = false
-        if let calledAt, let service = try? bench.queue.tokenForReading(id)?.serviceCode {
+        var actualAhead: Int?, actualSameAhead: Int?, overtaken = false
+        if let calledAt {
+            let service = entry.service
             let before = calls.filter { $0.at > entry.queuedAt && $0.at < calledAt && counterServices[$0.counter].contains(service) }
             actualAhead = before.count
             overtaken = before.contains { $0.joinedAt > entry.queuedAt }
+            // (every call after it joined, at the same moment too: the calls are in the order made)
+            actualSameAhead = calls[min(entry.callsBefore, calls.count)...].filter { $0.service == service }.count
         }
-        return Record(kind: entry.kind, estimate: entry.position?.estimatedWaitSeconds, pooled: entry.pooled,
+        return Record(kind: entry.kind, service: entry.service,
+                      joinedMinute: ServiceDay(entry.queuedAt, timeZone: Self.india).minuteOfDay,
+                      estimate: entry.position?.estimatedWaitSeconds, pooled: entry.pooled,
                       range: entry.position?.estimatedWaitRange, reachedToday: entry.position?.reachedToday, ahead: entry.position?.ahead,
                       actualWait: calledAt.map { $0.timeIntervalSince(entry.queuedAt) }, actualAhead: actualAhead, overtaken: overtaken,
+                      sameAhead: entry.sameAhead, actualSameAhead: actualSameAhead,
                       later: calledAt.map { called in
                           entry.later.map { ($0.estimate, $0.pooled, $0.range, called.timeIntervalSince($0.at)) }
                       } ?? [])
@@ -259,7 +277,16 @@ struct OfficeDay {
 
     mutating func join(_ token: Token, kind: String, at now: Date) throws {
         let told = try bench.queue.forecastAndPooled(office: Self.office, at: now)[token.id]
-        joined[token.id] = Joined(kind: kind, queuedAt: now, position: told?.0, pooled: told?.pooled)
+        let candidate = QueueCandidate(tokenID: token.id, priority: token.citizen.priority, kind: token.kind, queuedAt: now,
+                                       slotStartsAt: token.slotStartsAt)
+        var entry = Joined(kind: kind, service: token.serviceCode, candidate: candidate, queuedAt: now, position: told?.0, pooled: told?.pooled)
+        // Those of its own service waiting now that the policy puts before it.
+        let line = joined.values.filter { $0.service == token.serviceCode }.map(\.candidate) + [candidate]
+        let order = OrderingPolicy.order(line, priorityStreak: 0, policy: .standard, now: now,
+                                         minuteOfDay: ServiceDay(now, timeZone: Self.india).minuteOfDay)
+        entry.sameAhead = order.firstIndex { $0.tokenID == token.id }
+        entry.callsBefore = calls.count
+        joined[token.id] = entry
     }
 
     mutating func wakeIdleCounters(at minute: Double) {
@@ -287,7 +314,7 @@ struct OfficeDay {
         busy.insert(counter)
         let entry = joined.removeValue(forKey: token.id)
         if let entry { records.append(record(token.id, entry, calledAt: now, counter: counter)) }
-        calls.append((now, token.id, counter, entry?.queuedAt ?? now))
+        calls.append((now, token.id, counter, entry?.queuedAt ?? now, token.serviceCode))
         if noShows.contains(token.id) {
             schedule(minute + 1, .recall(counter: counter, token: token.id, remaining: 2))
             return

@@ -203,6 +203,13 @@ extension Queue {
     /// services would be: a clerk who finishes three citizens in seconds does not make everyone's
     /// wait collapse, and twenty real services outweigh the typical one four to one.
     static func meanServiceSeconds(_ recent: [Int64], typical: Double) -> Double {
-        (Double(recent.reduce(0, +)) / 1000 + typical * 5) / (Double(recent.count) + 5)
+        (Double(recent.reduce(0, +)) / 1000 + typicalMean(typical) * 5) / (Double(recent.count) + 5)
+    }
+
+    /// The mean service time a typical duration stands for: the catalogue's typical minutes are the
+    /// usual (median) service, and service times are skewed to the long side (log-normal, of spread
+    /// `SampledDurations.priorSigma` before there are any), so their mean is some 13 % longer.
+    static func typicalMean(_ typical: Double) -> Double {
+        typical * exp(SampledDurations.priorSigma * SampledDurations.priorSigma / 2)
     }
 }

@@ -83,16 +83,18 @@ extension Queue {
             _ = try OfficeFacts.load(db, code: code)
             try db.execute(sql: """
                 INSERT INTO queue_policy (office_code, max_priority_streak, aging_minutes, recall_limit, active_tokens_per_phone,
-                                          min_recall_seconds, break_limit_minutes) VALUES (?, ?, ?, ?, ?, ?, ?)
+                                          min_recall_seconds, break_limit_minutes, transfer_placement) VALUES (?, ?, ?, ?, ?, ?, ?, ?)
                 ON CONFLICT(office_code) DO UPDATE SET
                     max_priority_streak = excluded.max_priority_streak, aging_minutes = excluded.aging_minutes,
                     recall_limit = excluded.recall_limit, active_tokens_per_phone = excluded.active_tokens_per_phone,
-                    min_recall_seconds = excluded.min_recall_seconds, break_limit_minutes = excluded.break_limit_minutes
+                    min_recall_seconds = excluded.min_recall_seconds, break_limit_minutes = excluded.break_limit_minutes,
+                    transfer_placement = excluded.transfer_placement
                 """, arguments: [code, policy.maxPriorityStreak, policy.agingMinutes, policy.recallLimit, policy.activeTokensPerPhone,
-                                 policy.minRecallSeconds, policy.breakLimitMinutes])
+                                 policy.minRecallSeconds, policy.breakLimitMinutes, policy.transferPlacement.rawValue])
             events.append(try EventLog.append(db, office: code, kind: .policyChanged, actor: actor, reason: """
                 priority streak \(policy.maxPriorityStreak), aging \(policy.agingMinutes) min, recalls \(policy.recallLimit), \
-                tokens per phone \(policy.activeTokensPerPhone), \(policy.minRecallSeconds) s between calls, breaks up to \(policy.breakLimitMinutes) min
+                tokens per phone \(policy.activeTokensPerPhone), \(policy.minRecallSeconds) s between calls, breaks up to \(policy.breakLimitMinutes) min, \
+                transfers placed by \(policy.transferPlacement.rawValue)
                 """, at: now))
         }
     }

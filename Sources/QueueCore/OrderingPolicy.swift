@@ -27,6 +27,19 @@ public enum OrderingPolicy {
         positions(candidates, priorityStreak: priorityStreak, policy: policy, now: now, minuteOfDay: minuteOfDay).map { candidates[$0] }
     }
 
+    /// The four classes of the rule, in the order they are called.
+    public enum TurnClass: Sendable, Equatable {
+        case overdue, priority, appointment, walkIn
+    }
+
+    /// A candidate's class at the moment whose aging cutoff (`now` less `agingMinutes`) and local minute are given.
+    static func turnClass(of candidate: QueueCandidate, cutoff: Date, minuteOfDay: Int) -> TurnClass {
+        if candidate.queuedAt <= cutoff { return .overdue }
+        if candidate.priority.isPriority { return .priority }
+        if candidate.kind == .appointment, let slot = candidate.slotStartsAt, slot <= minuteOfDay { return .appointment }
+        return .walkIn
+    }
+
     /// The indices of `candidates` in calling order, the first `limit` of them if given. Candidates
     /// already in arrival order (as an office's live picture keeps them) are sorted in one pass per
     /// class, and nothing but indices is moved.
@@ -40,14 +53,11 @@ public enum OrderingPolicy {
         var overdue: [Int] = [], priority: [Int] = [], appointments: [Int] = [], walkIns: [Int] = []
         walkIns.reserveCapacity(candidates.count)
         for (index, candidate) in candidates.enumerated() {
-            if candidate.queuedAt <= cutoff {
-                overdue.append(index)
-            } else if candidate.priority.isPriority {
-                priority.append(index)
-            } else if candidate.kind == .appointment, let slot = candidate.slotStartsAt, slot <= minuteOfDay {
-                appointments.append(index)
-            } else {
-                walkIns.append(index)
+            switch turnClass(of: candidate, cutoff: cutoff, minuteOfDay: minuteOfDay) {
+            case .overdue: overdue.append(index)
+            case .priority: priority.append(index)
+            case .appointment: appointments.append(index)
+            case .walkIn: walkIns.append(index)
             }
         }
         func sortByArrival(_ list: inout [Int]) {

@@ -32,27 +32,44 @@ extension Queue {
         }
     }
 
-    /// Sends a called or serving token to another service and/or a given counter. It keeps its
-    /// original queueing time, so it does not lose its place.
+    /// Sends a called or serving token to another service and/or a given counter. Where it waits
+    /// there is the office's transfer placement (by default it keeps its original queueing time, so
+    /// it does not lose its place).
     public func transfer(token tokenID: Int64, from counterID: Int64, toService service: String?,
                          toCounter targetID: Int64?, reason: String?, actor: Actor, at now: Date) throws -> Token {
         let reason = try reason.map { try TextInput.validated($0, field: "reason", label: "reason", limit: 200) }.flatMap { $0.isEmpty ? nil : $0 }
-        return try atCounter(tokenID, counterID, action: .transfer, kind: .transferred, actor: actor, at: now, reason: reason) { db, token, _ in
+        return try atCounter(tokenID, counterID, action: .transfer, kind: .transferred, actor: actor, at: now, reason: reason) { db, token, office in
             let newService = service ?? token.serviceCode
             guard newService != token.serviceCode || targetID != nil else { throw QueueError.transferToSameQueue }
             _ = try OfferedService.load(db, office: token.officeCode, service: newService)
+            var lineServices = [newService]
             if let targetID {
                 guard let target = try Counter.fetch(db, id: targetID) else { throw QueueError.counterNotFound(targetID) }
                 guard target.officeCode == token.officeCode else { throw QueueError.counterInAnotherOffice }
                 guard target.serviceCodes.contains(newService) else {
                     throw QueueError.counterDoesNotServe(number: target.number, service: newService)
                 }
+                lineServices = target.serviceCodes
             }
+            let queuedAt = try transferredQueueTime(db, token: token, office: office, services: lineServices, counter: targetID, at: now)
             try db.cachedStatement(sql: """
                 UPDATE token SET state = 'waiting', service_code = ?, target_counter_id = ?, counter_id = NULL,
-                    called_at = NULL, started_at = NULL, recalls = 0 WHERE id = ?
-                """).execute(arguments: [newService, targetID, tokenID])
+                    called_at = NULL, started_at = NULL, recalls = 0, queued_at = ? WHERE id = ?
+                """).execute(arguments: [newService, targetID, queuedAt.milliseconds, tokenID])
         }
+    }
+
+    /// The queueing time a transferred token waits with, by the office's placement rule, among those
+    /// waiting for the new service (or for the counter it is sent to).
+    private func transferredQueueTime(_ db: Database, token: Token, office: OfficeFacts, services: [String], counter: Int64?,
+                                      at now: Date) throws -> Date {
+        let placement = office.policy.transferPlacement
+        let citizen = QueueCandidate(tokenID: token.id, priority: token.citizen.priority, kind: token.kind, queuedAt: token.queuedAt ?? now,
+                                     slotStartsAt: token.slotStartsAt)
+        // Only "front" looks at who waits there.
+        let line = placement == .front
+            ? try waitingCandidates(db, office: token.officeCode, day: token.serviceDay, services: services, counterID: counter) : []
+        return placement.queuedAt(for: citizen, line: line, policy: office.policy, now: now, minuteOfDay: office.serviceDay(now).minuteOfDay)
     }
 
     /// The citizen at the counter must fetch a document or a signature: out of the calling order,

@@ -57,14 +57,15 @@ struct OfficeFacts {
     static func load(_ db: Database, code: String) throws -> OfficeFacts {
         guard let row = try Row.fetchOne(db.cachedStatement(sql: """
             SELECT o.code, o.time_zone, p.max_priority_streak, p.aging_minutes, p.recall_limit, p.active_tokens_per_phone,
-                   p.min_recall_seconds, p.break_limit_minutes
+                   p.min_recall_seconds, p.break_limit_minutes, p.transfer_placement
             FROM office o LEFT JOIN queue_policy p ON p.office_code = o.code WHERE o.code = ?
             """), arguments: [code]) else { throw QueueError.officeNotFound(code) }
         var policy = QueuePolicy.standard
         if let streak = row["max_priority_streak"] as Int? {
             policy = QueuePolicy(maxPriorityStreak: streak, agingMinutes: row["aging_minutes"],
                                  recallLimit: row["recall_limit"], activeTokensPerPhone: row["active_tokens_per_phone"],
-                                 minRecallSeconds: row["min_recall_seconds"], breakLimitMinutes: row["break_limit_minutes"])
+                                 minRecallSeconds: row["min_recall_seconds"], breakLimitMinutes: row["break_limit_minutes"],
+                                 transferPlacement: TransferPlacement(rawValue: row["transfer_placement"]) ?? .originalTime)
         }
         return OfficeFacts(code: row["code"], timeZone: TimeZone(identifier: row["time_zone"]) ?? Self.india, policy: policy)
     }

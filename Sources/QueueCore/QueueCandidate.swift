@@ -5,7 +5,8 @@ public struct QueueCandidate: Sendable, Equatable {
     public var tokenID: Int64
     public var priority: PriorityCategory
     public var kind: TokenKind
-    /// When it joined the queue; a transfer keeps it, a rejoin resets it.
+    /// When it joined the queue (its place in its class): a rejoin resets it; a transfer sets it by
+    /// the office's `TransferPlacement` (by default it keeps it).
     public var queuedAt: Date
     /// For an appointment, the local minute of the day its slot starts.
     public var slotStartsAt: Int?

@@ -12,6 +12,8 @@ public struct QueuePolicy: Sendable, Equatable, Codable {
     public var minRecallSeconds: Int
     /// Minutes a counter's break may run before the dashboard flags it as over the office's limit.
     public var breakLimitMinutes: Int
+    /// Where a transferred citizen waits in their new queue (see `TransferPlacement`).
+    public var transferPlacement: TransferPlacement
 
     public static let standard = QueuePolicy(maxPriorityStreak: 2, agingMinutes: 45, recallLimit: 2, activeTokensPerPhone: 3)
     /// The default of `minRecallSeconds` (and of its column, see `CounterRulesMigration`).
@@ -20,12 +22,14 @@ public struct QueuePolicy: Sendable, Equatable, Codable {
     public static let standardBreakMinutes = 30
 
     public init(maxPriorityStreak: Int, agingMinutes: Int, recallLimit: Int, activeTokensPerPhone: Int,
-                minRecallSeconds: Int = QueuePolicy.standardRecallSeconds, breakLimitMinutes: Int = QueuePolicy.standardBreakMinutes) {
+                minRecallSeconds: Int = QueuePolicy.standardRecallSeconds, breakLimitMinutes: Int = QueuePolicy.standardBreakMinutes,
+                transferPlacement: TransferPlacement = .originalTime) {
         self.maxPriorityStreak = maxPriorityStreak
         self.agingMinutes = agingMinutes
         self.recallLimit = recallLimit
         self.activeTokensPerPhone = activeTokensPerPhone
         self.minRecallSeconds = minRecallSeconds
         self.breakLimitMinutes = breakLimitMinutes
+        self.transferPlacement = transferPlacement
     }
 }

@@ -22,6 +22,7 @@ enum Schema {
         migrator.registerMigration("v15-feedback", migrate: FeedbackMigration.apply)
         migrator.registerMigration("v16-push-subscriptions", migrate: PushSubscriptionsMigration.apply)
         migrator.registerMigration("v17-presence-per-clerk", migrate: PresencePerClerkMigration.apply)
+        migrator.registerMigration("v18-transfer-placement", migrate: TransferPlacementMigration.apply)
         return migrator
     }
 }

@@ -36,7 +36,7 @@ public enum TokenAction: String, Sendable, CaseIterable {
     }
 
     /// The state after the action. A recall announces the token again and leaves it called;
-    /// a transfer puts it back in a queue (another service or counter) keeping its place in time.
+    /// a transfer puts it back in a queue (another service or counter), placed by the office's rule.
     public var resultingState: TokenState {
         switch self {
         case .checkIn, .rejoin, .transfer, .resume: .waiting

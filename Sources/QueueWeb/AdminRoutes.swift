@@ -25,7 +25,8 @@ enum AdminRoutes {
                 maxPriorityStreak: try number(body, "max_priority_streak"), agingMinutes: try number(body, "aging_minutes"),
                 recallLimit: try number(body, "recall_limit"), activeTokensPerPhone: try number(body, "active_tokens_per_phone"),
                 minRecallSeconds: body["min_recall_seconds"] == nil ? current.minRecallSeconds : try number(body, "min_recall_seconds"),
-                breakLimitMinutes: body["break_limit_minutes"] == nil ? current.breakLimitMinutes : try number(body, "break_limit_minutes"))
+                breakLimitMinutes: body["break_limit_minutes"] == nil ? current.breakLimitMinutes : try number(body, "break_limit_minutes"),
+                transferPlacement: try body["transfer_placement"].map(placement) ?? current.transferPlacement)
             try context.services.queue.setPolicy(office: office, to: policy, actor: actor, at: context.now)
             return try settings(context, office: office, auth: auth)
         }
@@ -165,6 +166,15 @@ enum AdminRoutes {
     private static func number(_ body: RequestBody, _ field: String) throws -> Int {
         guard let value = body[field].flatMap({ Int($0) }) else { throw APIError.invalidField(field, "\(field) must be a whole number.") }
         return value
+    }
+
+    /// The `transfer_placement` field: one of the rules `TransferPlacement` names.
+    private static func placement(_ text: String) throws -> TransferPlacement {
+        guard let placement = TransferPlacement(rawValue: text) else {
+            let rules = TransferPlacement.allCases.map(\.rawValue).joined(separator: ", ")
+            throw APIError.invalidField("transfer_placement", "transfer_placement is one of \(rules).")
+        }
+        return placement
     }
 
     private static func settings(_ context: RequestContext, office: String, auth: StaffAuth) throws -> Response {

@@ -181,11 +181,13 @@
   var policyFields = ["max_priority_streak", "aging_minutes", "recall_limit", "active_tokens_per_phone", "min_recall_seconds", "break_limit_minutes"];
   function drawPolicy() {
     policyFields.forEach(function (field) { $(field).value = current.settings.policy[field]; });
+    $("transfer_placement").value = current.settings.policy.transfer_placement;
   }
   $("policy-form").addEventListener("submit", function (event) {
     event.preventDefault();
     var body = {};
     policyFields.forEach(function (field) { body[field] = Number($(field).value); });
+    body.transfer_placement = $("transfer_placement").value;
     change("POST", officePath("/policy"), body);
   });
 

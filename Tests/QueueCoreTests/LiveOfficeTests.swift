@@ -139,8 +139,10 @@ enum RandomQueue {
         let ms = { (date: Date) in Int64(date.timeIntervalSince1970 * 1000) }
         let day = ServiceDay(now, timeZone: TimeZone(identifier: "Asia/Kolkata") ?? .current).day
         try fixture.database.writer.write { db in
-            try db.execute(sql: "INSERT OR REPLACE INTO queue_policy VALUES ('VAD-247', ?, ?, 2, 3, 30, 30)",
-                           arguments: [Int.random(in: 1...3, using: &random), Int.random(in: 20...60, using: &random)])
+            // (with a transfer placement of each kind: the transfers the changes make land by it)
+            try db.execute(sql: "INSERT OR REPLACE INTO queue_policy VALUES ('VAD-247', ?, ?, 2, 3, 30, 30, ?)",
+                           arguments: [Int.random(in: 1...3, using: &random), Int.random(in: 20...60, using: &random),
+                                       TransferPlacement.allCases.randomElement(using: &random)?.rawValue])
             // Counters: the demo's three and up to three more, each serving a random set, in a random state
             for number in 4..<(4 + Int.random(in: 0...3, using: &random)) {
                 try db.execute(sql: "INSERT INTO counter (office_code, number, state) VALUES ('VAD-247', ?, 'closed')", arguments: [number])
@@ -293,6 +295,10 @@ struct LiveOfficeChangeTests {
             let taken = try queue.live.office("VAD-247", at: now)
             let fresh = try fixture.database.writer.read { db in try LiveOffice.load(db, office: "VAD-247", at: now) }
             #expect(taken.differences(from: fresh) == [], "seed \(seed), step \(step)")
+            // and its forecast's fast play equals a play that asks the policy at each call, whichever
+            // transfer placement put the transferred citizens where they wait
+            let plan = taken.forecastPlan(at: now).withExpectedArrivals()
+            #expect(plan.play() == ReferencePlay.play(plan), "seed \(seed), step \(step), \(taken.policy.transferPlacement)")
         }
         // and none of it needed a load
         #expect(applied > 10, "seed \(seed)")
