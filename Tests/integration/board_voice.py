@@ -13,6 +13,9 @@ window.played = [];
     var entry = { clip: new URL(this.src).pathname, start: performance.now(), end: null,
                   overlapping: window.played.some(function (e) { return e.end === null && !e.failed; }) };
     window.played.push(entry);
+    // Four times as fast: the order and the gaps are what the tests look at, not the speech itself,
+    // and a call in three languages takes about 15 s at its own pace.
+    this.playbackRate = 4;
     this.addEventListener("ended", function () { entry.end = performance.now(); }, { capture: true });
     var started = play.call(this);
     started.catch(function (error) { entry.failed = error.name; });
