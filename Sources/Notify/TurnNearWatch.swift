@@ -2,16 +2,17 @@ import Foundation
 import QueueCore
 
 /// Watches the offices' queues from the worker's process and writes "your turn is near" once a
-/// token's people-before-you fall to the threshold (a setting, default 3). It follows other
+/// token's people-before-you fall to its office's threshold (a setting, default 3). It follows other
 /// processes' commits through the events table (`LiveOffices.catchUp`): the first look covers every
 /// office, later looks only the offices that changed, and every office again each minute, since
 /// time alone moves the order (waiting ages every token).
 public final class TurnNearWatch: @unchecked Sendable {
     private let queue: Queue
-    private let threshold: Int
+    /// Every office's threshold when given (trials and tests); otherwise each office's own.
+    private let threshold: Int?
     private var lastFullLook: Date?
 
-    public init(queue: Queue, threshold: Int) {
+    public init(queue: Queue, threshold: Int? = nil) {
         self.queue = queue
         self.threshold = threshold
     }

@@ -2,17 +2,18 @@ import Foundation
 import GRDB
 
 extension Queue {
-    /// Writes "your turn is near" for the waiting tokens of `offices` that have at most `threshold`
-    /// people before them, by the office's live picture. Derived after the commits that moved the
-    /// queue (DESIGN, decision 5), so it never slows a booking or a call; the outbox's unique
-    /// (token, trigger, channel) key makes it once per token however often it is looked at.
-    /// Returns the tokens newly told.
+    /// Writes "your turn is near" for the waiting tokens of `offices` that have at most the office's
+    /// threshold of people before them (its setting, or `threshold` for every office when given), by
+    /// the office's live picture. Derived after the commits that moved the queue (DESIGN, decision
+    /// 5), so it never slows a booking or a call; the outbox's unique (token, trigger, channel) key
+    /// makes it once per token however often it is looked at. Returns the tokens newly told.
     @discardableResult
-    public func writeTurnsNear(threshold: Int, offices: some Sequence<String>, at now: Date) throws -> [Int64] {
+    public func writeTurnsNear(threshold: Int? = nil, offices: some Sequence<String>, at now: Date) throws -> [Int64] {
         var near: [(id: Int64, ahead: Int)] = []
         for office in offices {
+            let limit = try threshold ?? database.writer.read { db in try OfficeMessaging.load(db, office: office).turnNearAhead }
             let (_, positions) = try live.positions(office: office, at: now)
-            near += positions.filter { $0.value.ahead <= threshold }.map { ($0.key, $0.value.ahead) }
+            near += positions.filter { $0.value.ahead <= limit }.map { ($0.key, $0.value.ahead) }
         }
         guard !near.isEmpty else { return [] }
         return try database.writer.write { db in

@@ -21,6 +21,7 @@ enum Schema {
         migrator.registerMigration("v14-counter-rules", migrate: CounterRulesMigration.apply)
         migrator.registerMigration("v15-feedback", migrate: FeedbackMigration.apply)
         migrator.registerMigration("v16-push-subscriptions", migrate: PushSubscriptionsMigration.apply)
+        migrator.registerMigration("v17-office-messaging", migrate: OfficeMessagingMigration.apply)
         return migrator
     }
 }

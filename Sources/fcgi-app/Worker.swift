@@ -69,8 +69,8 @@ struct Worker: ParsableCommand {
     @Option(help: "A CA bundle to trust for push services' certificates instead of the system's (env: GUVNL_PUSH_CA_FILE).")
     var pushCAFile: String? = Environment.string("GUVNL_PUSH_CA_FILE")
 
-    @Option(help: "Tell a waiting citizen their turn is near when this many people or fewer are before them (env: GUVNL_TURN_NEAR_AHEAD).")
-    var turnNearAhead: Int = Environment.int("GUVNL_TURN_NEAR_AHEAD") ?? 3
+    @Option(help: "Tell a waiting citizen their turn is near when this many people or fewer are before them, at every office, instead of each office's own setting (settings page; default 3) (env: GUVNL_TURN_NEAR_AHEAD).")
+    var turnNearAhead: Int? = Environment.int("GUVNL_TURN_NEAR_AHEAD")
 
     @Option(help: "Seconds between looks at the queues for citizens whose turn is near (env: GUVNL_TURN_NEAR_EVERY).")
     var turnNearEvery: Double = Environment.double("GUVNL_TURN_NEAR_EVERY") ?? 5
@@ -125,7 +125,7 @@ struct Worker: ParsableCommand {
         if let smsURL { guard URL(string: smsURL)?.scheme?.hasPrefix("http") == true else { throw ValidationError("--sms-url must be an http(s) address.") } }
         guard (1...10).contains(smsMaxParts) else { throw ValidationError("--sms-max-parts must be from 1 to 10.") }
         guard turnNearEvery >= 0.1, turnNearEvery <= 300 else { throw ValidationError("--turn-near-every must be from 0.1 to 300 seconds.") }
-        guard (0...50).contains(turnNearAhead) else { throw ValidationError("--turn-near-ahead must be from 0 to 50.") }
+        if let turnNearAhead { guard OfficeMessaging.turnNearRange.contains(turnNearAhead) else { throw ValidationError("--turn-near-ahead must be from 0 to 50.") } }
         guard (1...1000).contains(batch) else { throw ValidationError("--batch must be from 1 to 1000.") }
         guard leaseSeconds >= 1, leaseSeconds <= 3600 else { throw ValidationError("--lease-seconds must be from 1 to 3600.") }
         guard (1...50).contains(maxAttempts) else { throw ValidationError("--max-attempts must be from 1 to 50.") }
