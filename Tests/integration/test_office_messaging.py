@@ -99,3 +99,42 @@ def test_a_manager_sets_the_threshold_and_whatsapp_on_the_settings_page(own_stac
         assert serious_violations(browser) == []
     finally:
         browser.quit()
+
+
+def test_an_office_that_chose_whatsapp_sends_template_messages_while_another_sends_sms(own_stack):
+    from sms_gateway_stub import SMSGatewayStub
+    stack = own_stack
+    open_round_the_clock(stack, "ANA-CTY")
+    admin = Staff(stack).sign_in("admin", "demo-admin-2026")
+    # Given Anand chooses WhatsApp on its settings, and Vadodara keeps SMS
+    status, body = admin.call("POST", "/api/v1/offices/ANA-CTY/messaging", {"sms_via": "whatsapp"})
+    assert status == 200 and json.loads(body)["settings"]["messaging"]["sms_via"] == "whatsapp"
+    # When a citizen books at each office, in Gujarati, and a worker has an SMS and a WhatsApp gateway
+    at_vadodara = book(stack, "9825017701")
+    at_anand = book(stack, "9825017702", office="ANA-CTY")
+    sms, whatsapp = SMSGatewayStub(), SMSGatewayStub()
+    worker = Worker(stack, "--sms-url", sms.url, "--whatsapp-url", whatsapp.url, "--turn-near-ahead", "0", name="worker-wa")
+    try:
+        wait_for(lambda: [r["state"] for r in outbox(stack, "trigger = 'booked'")] == ["sent", "sent"])
+    finally:
+        assert worker.stop() == 0
+        sms.stop()
+        whatsapp.stop()
+    # (each first in its queue is also told its turn is near: only the confirmations are looked at here)
+    confirmations = lambda gateway: [m for m in gateway.delivered.values() if "1107170000000000102" == m["template_id"]
+                                     or m["template_id"] == "msg_sms_booked"]
+    # Then Anand's confirmation reached the WhatsApp gateway as a template message in Gujarati
+    (message,) = confirmations(whatsapp)
+    assert message["whatsapp"] is True and message["to"] == "919825017702"
+    assert (message["template_id"], message["language"]) == ("msg_sms_booked", "gu")
+    assert f"તમારો ટોકન {at_anand['token']['number']} છે" in message["text"]
+    # And Vadodara's reached the SMS gateway as a form with its DLT template id
+    (text,) = confirmations(sms)
+    assert all(m.get("whatsapp") is None for m in sms.delivered.values())
+    assert all(m["whatsapp"] is True and m["to"] == "919825017702" for m in whatsapp.delivered.values())
+    assert "whatsapp" not in text and text["to"] == "919825017701" and text["template_id"] == "1107170000000000102"
+    assert f"તમારો ટોકન {at_vadodara['token']['number']} છે" in text["text"]
+    assert sms.bad == [] and whatsapp.bad == []
+    # And the outbox records each by the channel it went through
+    channels = {row["token_id"]: row["channel"] for row in outbox(stack, "trigger = 'booked'")}
+    assert channels == {at_vadodara["token"]["id"]: "sms", at_anand["token"]["id"]: "whatsapp"}
