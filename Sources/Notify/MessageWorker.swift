@@ -61,7 +61,8 @@ public final class MessageWorker: @unchecked Sendable {
                 lastLook = now()
                 do {
                     let told = try turnNear.look(at: lastLook)
-                    if told > 0 { logger.info("turn near", metadata: ["tokens": "\(told)"]) }
+                    if told.near > 0 { logger.info("turn near", metadata: ["tokens": "\(told.near)"]) }
+                    if told.unlikely > 0 { logger.info("unlikely today", metadata: ["tokens": "\(told.unlikely)"]) }
                 } catch {
                     logger.error("turn near not looked at", metadata: ["error": "\(type(of: error))"])
                 }

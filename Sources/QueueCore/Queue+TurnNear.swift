@@ -15,14 +15,32 @@ extension Queue {
             let (_, positions) = try live.positions(office: office, at: now)
             near += positions.filter { $0.value.ahead <= limit }.map { ($0.key, $0.value.ahead) }
         }
-        guard !near.isEmpty else { return [] }
+        return try tellOnce(.turnNear, near.map { ($0.id, ["ahead": String($0.ahead)]) }, at: now)
+    }
+
+    /// Writes "unlikely to be reached today" for the waiting tokens of `offices` that the office's
+    /// forecast no longer reaches before it closes (the token page says the same). Once per token:
+    /// a forecast that turns back and forth tells nobody twice.
+    @discardableResult
+    public func writeUnlikelyToday(offices: some Sequence<String>, at now: Date) throws -> [Int64] {
+        var unreached: [Int64] = []
+        for office in offices {
+            let (_, positions) = try live.positions(office: office, at: now)
+            unreached += positions.filter { $0.value.reachedToday == false }.map(\.key)
+        }
+        return try tellOnce(.unlikelyToday, unreached.map { ($0, [:]) }, at: now)
+    }
+
+    /// The trigger's message to each token still waiting that has never had it; the tokens told.
+    private func tellOnce(_ trigger: MessageTrigger, _ tokens: [(id: Int64, extra: [String: String])], at now: Date) throws -> [Int64] {
+        guard !tokens.isEmpty else { return [] }
         return try database.writer.write { db in
             var told: [Int64] = []
-            for (id, ahead) in near.sorted(by: { $0.id < $1.id }) {
-                let already = try Bool.fetchOne(db.cachedStatement(sql: "SELECT EXISTS (SELECT 1 FROM outbox WHERE token_id = ? AND trigger = 'turn_near')"),
-                                                arguments: [id]) ?? false
+            for (id, extra) in tokens.sorted(by: { $0.id < $1.id }) {
+                let already = try Bool.fetchOne(db.cachedStatement(sql: "SELECT EXISTS (SELECT 1 FROM outbox WHERE token_id = ? AND trigger = ?)"),
+                                                arguments: [id, trigger.rawValue]) ?? false
                 guard !already, let token = try Token.fetch(db, id: id), token.state == .waiting else { continue }
-                if try Outbox.enqueue(db, .turnNear, token: token, extra: ["ahead": String(ahead)], at: now) > 0 { told.append(id) }
+                if try Outbox.enqueue(db, trigger, token: token, extra: extra, at: now) > 0 { told.append(id) }
             }
             return told
         }
