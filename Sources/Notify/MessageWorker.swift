@@ -117,7 +117,7 @@ public final class MessageWorker: @unchecked Sendable {
                 body: rendered.subject.map { "\($0)\n\n\(rendered.text)" } ?? rendered.text,
                 providerID: receipt.providerID, isDelivered: receipt.isDelivered))
         } catch let failure as SendFailure {
-            return .failed(reason: failure.reason, permanent: failure.permanent)
+            return .failed(reason: failure.reason, permanent: failure.permanent, retryAfterSeconds: failure.retryAfterSeconds)
         } catch {
             return .failed(reason: "\(error)", permanent: true)
         }
@@ -135,7 +135,7 @@ public final class MessageWorker: @unchecked Sendable {
                 case .sent:
                     lock.lock(); sent += 1; lock.unlock()
                     logger.info("message sent", metadata: metadata)
-                case .failed(let reason, _):
+                case .failed(let reason, _, _):
                     logger.warning("message not sent", metadata: metadata.merging(["reason": "\(reason)"]) { $1 })
                 }
             }
