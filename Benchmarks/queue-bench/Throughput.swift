@@ -18,9 +18,17 @@ struct Throughput: ParsableCommand {
     @Option(help: "SQLite synchronous mode: full (the default, durable) or normal.")
     var synchronous: String = "full"
 
+    @Option(help: "SQLite secure_delete on the writer: off, fast or on (what erased values cost; README, \"Erasure\").")
+    var secureDelete: String = "off"
+
+    func validate() throws {
+        guard ["off", "fast", "on"].contains(secureDelete) else { throw ValidationError("--secure-delete is off, fast or on.") }
+    }
+
     func run() throws {
         let bench = try BenchDatabase(durability: AppDatabase.Durability(rawValue: synchronous) ?? .full)
         defer { bench.remove() }
+        try bench.database.writer.writeWithoutTransaction { db in try db.execute(sql: "PRAGMA secure_delete = \(secureDelete)") }
         try bench.execute("UPDATE office_service SET daily_cap = 100000")
         try bench.execute("""
             INSERT INTO counter (office_code, number, state) VALUES ('VAD-247', 9, 'open');

@@ -26,10 +26,13 @@ public struct SendReceipt: Sendable, Equatable {
 public struct SendFailure: Error, Sendable, CustomStringConvertible {
     public var reason: String
     public var permanent: Bool
+    /// The channel asked not to be tried again sooner than this (an HTTP `Retry-After`).
+    public var retryAfterSeconds: Double?
 
-    public init(_ reason: String, permanent: Bool = false) {
+    public init(_ reason: String, permanent: Bool = false, retryAfterSeconds: Double? = nil) {
         self.reason = reason
         self.permanent = permanent
+        self.retryAfterSeconds = retryAfterSeconds
     }
 
     public var description: String { reason }

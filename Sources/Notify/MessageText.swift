@@ -30,6 +30,10 @@ public struct MessageText: Sendable {
         }
         var values = message.params
         if let link = values["link"], link.hasPrefix("/") { values["link"] = baseURL + link }
+        // "Nobody / 1 person / 3 people before you", worded as the token page words it.
+        if let ahead = values["ahead"].flatMap(Int.init), let wording = string(AheadWording.key(ahead), message.language) {
+            values["ahead_text"] = Self.fill(wording, ["n": String(ahead)])
+        }
         let text = Self.fill(template, values)
         var rendered = RenderedMessage(
             outboxID: message.id, channel: message.channel, recipient: message.recipient, language: message.language,

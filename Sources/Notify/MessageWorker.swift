@@ -61,7 +61,8 @@ public final class MessageWorker: @unchecked Sendable {
                 lastLook = now()
                 do {
                     let told = try turnNear.look(at: lastLook)
-                    if told > 0 { logger.info("turn near", metadata: ["tokens": "\(told)"]) }
+                    if told.near > 0 { logger.info("turn near", metadata: ["tokens": "\(told.near)"]) }
+                    if told.unlikely > 0 { logger.info("unlikely today", metadata: ["tokens": "\(told.unlikely)"]) }
                 } catch {
                     logger.error("turn near not looked at", metadata: ["error": "\(type(of: error))"])
                 }
@@ -116,7 +117,7 @@ public final class MessageWorker: @unchecked Sendable {
                 body: rendered.subject.map { "\($0)\n\n\(rendered.text)" } ?? rendered.text,
                 providerID: receipt.providerID, isDelivered: receipt.isDelivered))
         } catch let failure as SendFailure {
-            return .failed(reason: failure.reason, permanent: failure.permanent)
+            return .failed(reason: failure.reason, permanent: failure.permanent, retryAfterSeconds: failure.retryAfterSeconds)
         } catch {
             return .failed(reason: "\(error)", permanent: true)
         }
@@ -134,7 +135,7 @@ public final class MessageWorker: @unchecked Sendable {
                 case .sent:
                     lock.lock(); sent += 1; lock.unlock()
                     logger.info("message sent", metadata: metadata)
-                case .failed(let reason, _):
+                case .failed(let reason, _, _):
                     logger.warning("message not sent", metadata: metadata.merging(["reason": "\(reason)"]) { $1 })
                 }
             }

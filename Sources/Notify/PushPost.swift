@@ -11,8 +11,15 @@ struct PushPost: Sendable {
     var caFile: String?
     var timeoutSeconds = 30
 
-    /// The answer's status code; throws `SendFailure` when no answer came (DNS, TLS, timeout).
-    func send(to endpoint: String, headers: [(String, String)], body: Data) throws(SendFailure) -> Int {
+    /// What a push service answered: its status, and how long it asked us to wait (`Retry-After`,
+    /// in seconds or as an HTTP date) when it gave one.
+    struct Answer: Sendable, Equatable {
+        var status: Int
+        var retryAfterSeconds: Double?
+    }
+
+    /// The answer; throws `SendFailure` when no answer came (DNS, TLS, timeout).
+    func send(to endpoint: String, headers: [(String, String)], body: Data) throws(SendFailure) -> Answer {
         guard let handle = curl_easy_init() else { throw SendFailure("libcurl could not start") }
         defer { curl_easy_cleanup(handle) }
         var list: UnsafeMutablePointer<curl_slist>?
@@ -40,6 +47,21 @@ struct PushPost: Sendable {
             // No address in the reason: the endpoint names the citizen's browser.
             throw SendFailure("push: \(String(cString: curl_easy_strerror(code)))")
         }
-        return guvnl_curl_response_code(handle)
+        var header: UnsafeMutablePointer<curl_header>?
+        let retryAfter = curl_easy_header(handle, "Retry-After", 0, UInt32(CURLH_HEADER), -1, &header) == CURLHE_OK
+            ? header.flatMap { Self.retryAfterSeconds(String(cString: $0.pointee.value), now: Date()) } : nil
+        return Answer(status: guvnl_curl_response_code(handle), retryAfterSeconds: retryAfter)
+    }
+
+    /// `Retry-After` as seconds from now: delta-seconds (`120`) or an HTTP date (RFC 9110, 10.2.3);
+    /// nil when it is neither.
+    static func retryAfterSeconds(_ value: String, now: Date) -> Double? {
+        let text = value.trimmingCharacters(in: .whitespaces)
+        if let seconds = Int(text) { return seconds >= 0 ? Double(seconds) : nil }
+        let format = DateFormatter()
+        format.locale = Locale(identifier: "en_US_POSIX")
+        format.timeZone = TimeZone(identifier: "GMT")
+        format.dateFormat = "EEE, dd MMM yyyy HH:mm:ss 'GMT'"
+        return format.date(from: text).map { max(0, $0.timeIntervalSince(now)) }
     }
 }

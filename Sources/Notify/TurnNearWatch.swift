@@ -2,23 +2,26 @@ import Foundation
 import QueueCore
 
 /// Watches the offices' queues from the worker's process and writes "your turn is near" once a
-/// token's people-before-you fall to the threshold (a setting, default 3). It follows other
+/// token's people-before-you fall to its office's threshold (a setting, default 3), and "unlikely
+/// to be reached today" once the forecast no longer reaches it before closing. It follows other
 /// processes' commits through the events table (`LiveOffices.catchUp`): the first look covers every
 /// office, later looks only the offices that changed, and every office again each minute, since
 /// time alone moves the order (waiting ages every token).
 public final class TurnNearWatch: @unchecked Sendable {
     private let queue: Queue
-    private let threshold: Int
+    /// Every office's threshold when given (trials and tests); otherwise each office's own.
+    private let threshold: Int?
     private var lastFullLook: Date?
 
-    public init(queue: Queue, threshold: Int) {
+    public init(queue: Queue, threshold: Int? = nil) {
         self.queue = queue
         self.threshold = threshold
     }
 
-    /// One look; returns how many tokens were newly told.
+    /// One look; returns how many tokens were newly told their turn is near, and how many that the
+    /// office is unlikely to reach them today.
     @discardableResult
-    public func look(at now: Date) throws -> Int {
+    public func look(at now: Date) throws -> (near: Int, unlikely: Int) {
         let changed = try queue.live.catchUp()
         let offices: [String]
         if lastFullLook.map({ now.timeIntervalSince($0) >= 60 }) ?? true {
@@ -27,6 +30,7 @@ public final class TurnNearWatch: @unchecked Sendable {
         } else {
             offices = changed.keys.sorted()
         }
-        return try queue.writeTurnsNear(threshold: threshold, offices: offices, at: now).count
+        return (try queue.writeTurnsNear(threshold: threshold, offices: offices, at: now).count,
+                try queue.writeUnlikelyToday(offices: offices, at: now).count)
     }
 }

@@ -47,13 +47,17 @@ public struct WebPushSender: ChannelSender {
         var retry: SendFailure?, refused: SendFailure?
         for target in targets {
             do {
-                let status = try deliver(plaintext, to: target, message: message)
+                let answer = try deliver(plaintext, to: target, message: message)
+                let status = answer.status
                 switch status {
                 case 201, 202, 200: accepted += 1
                 case 404, 410:
                     gone += 1
                     try? subscriptions.remove(endpoint: target.endpoint)
-                case 429, 500...599: retry = SendFailure("push: the push service answered \(status)")
+                case 429, 500...599:
+                    // Not sooner than the push service asked, for the slowest of the token's browsers.
+                    let asked = [retry?.retryAfterSeconds, answer.retryAfterSeconds].compactMap { $0 }.max()
+                    retry = SendFailure("push: the push service answered \(status)", retryAfterSeconds: asked)
                 default: refused = SendFailure("push: the push service refused the message (\(status))", permanent: true)
                 }
             } catch let failure as SendFailure {
@@ -68,7 +72,7 @@ public struct WebPushSender: ChannelSender {
         throw SendFailure("push: the subscription has expired (\(gone) removed)", permanent: true)
     }
 
-    private func deliver(_ plaintext: Data, to target: PushSubscription, message: RenderedMessage) throws -> Int {
+    private func deliver(_ plaintext: Data, to target: PushSubscription, message: RenderedMessage) throws -> PushPost.Answer {
         guard let url = URL(string: target.endpoint) else { throw SendFailure("push: bad endpoint", permanent: true) }
         let body = try WebPushEncryption.encrypt(plaintext, userAgentKey: target.p256dh, authSecret: target.auth)
         let urgency = message.templateKey.hasSuffix("_called") || message.templateKey.hasSuffix("_turn_near") ? "high" : "normal"

@@ -36,6 +36,9 @@ public struct AppDatabase: Sendable {
         configuration.busyMode = .timeout(5)
         configuration.prepareDatabase { db in
             try db.execute(sql: durability == .full ? "PRAGMA synchronous = FULL" : "PRAGMA synchronous = NORMAL")
+            // Erased personal data is overwritten, not left in free space (DPDP erasure; README, "Erasure"
+            // has its cost). Debian's SQLite has it on by default; other builds do not.
+            try db.execute(sql: "PRAGMA secure_delete = ON")
         }
         var database = AppDatabase(writer: try DatabasePool(path: path, configuration: configuration), path: path)
         database.lock = lock

@@ -88,10 +88,12 @@ public struct Catalog: Codable, Sendable, Equatable {
         public var slotCapacity: Int
         /// The languages the display board announces calls in, in order (`gu`, `hi`, `en`).
         public var announceLanguages: [String]?
+        /// How the office tells its citizens by default; absent in catalogues written before.
+        public var messaging: OfficeMessaging?
 
         public init(code: String, discom: String, names: LocalizedName, address: LocalizedName, mapURL: String?,
                     timeZone: String, hours: [Hours], services: [OfferedService], counters: [CounterPlan],
-                    slotMinutes: Int, slotCapacity: Int, announceLanguages: [String]? = nil) {
+                    slotMinutes: Int, slotCapacity: Int, announceLanguages: [String]? = nil, messaging: OfficeMessaging? = nil) {
             self.code = code
             self.discom = discom
             self.names = names
@@ -104,6 +106,7 @@ public struct Catalog: Codable, Sendable, Equatable {
             self.slotMinutes = slotMinutes
             self.slotCapacity = slotCapacity
             self.announceLanguages = announceLanguages
+            self.messaging = messaging
         }
     }
 

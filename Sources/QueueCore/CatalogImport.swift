@@ -105,6 +105,11 @@ public enum CatalogImport {
             }
             summary.counters += 1
         }
+        // How it tells citizens, likewise kept as the settings page left it unless the Markdown changed.
+        if let messaging = office.messaging,
+           try changedInCatalog(db, office.code, "messaging", "\(messaging.turnNearAhead) \(messaging.smsVia.rawValue)") {
+            try messaging.validated().save(db, office: office.code)
+        }
         try importSlots(db, office, services: services, summary: &summary)
         summary.offices += 1
     }

@@ -58,7 +58,8 @@ public struct Deliveries: Sendable {
     public enum Outcome: Sendable {
         case sent(Sent)
         /// `permanent` when trying again cannot help (a text the template refuses, a bad address).
-        case failed(reason: String, permanent: Bool)
+        /// `retryAfterSeconds`: the channel asked not to be tried again sooner (an HTTP `Retry-After`).
+        case failed(reason: String, permanent: Bool, retryAfterSeconds: Double? = nil)
     }
 
     /// Records the outcomes of a batch of attempts in one transaction (one commit for the batch,
@@ -82,9 +83,9 @@ public struct Deliveries: Sendable {
                         WHERE id = ? AND lease_owner = ?
                         """).execute(arguments: [state.rawValue, sent.templateKey, sent.templateID, sent.body, sent.providerID,
                                                  now.milliseconds, sent.isDelivered ? now.milliseconds : nil, entry.message.id, owner])
-                case .failed(let reason, let permanent):
+                case .failed(let reason, let permanent, let retryAfter):
                     let givesUp = permanent || entry.message.attempts >= retry.maxAttempts
-                    let next = now.addingTimeInterval(retry.delay(afterAttempts: entry.message.attempts, unit: unit))
+                    let next = now.addingTimeInterval(retry.delay(afterAttempts: entry.message.attempts, unit: unit, notSoonerThan: retryAfter))
                     state = givesUp ? .gaveUp : .failed
                     try db.cachedStatement(sql: """
                         UPDATE outbox SET state = ?, last_error = ?, next_attempt_at = ?, finished_at = ?, lease_owner = NULL, lease_until = NULL
@@ -120,9 +121,10 @@ public struct Deliveries: Sendable {
 
     /// Records one failed attempt (see `record`); the message's new state.
     @discardableResult
-    public func markFailed(_ message: OutboxMessage, owner: String, reason: String, permanent: Bool, retry: RetryPolicy,
-                           unit: Double, at now: Date) throws -> OutboxMessage.State {
-        let states = try record([(message, .failed(reason: reason, permanent: permanent))], owner: owner, retry: retry, unit: { unit }, at: now)
+    public func markFailed(_ message: OutboxMessage, owner: String, reason: String, permanent: Bool, retryAfterSeconds: Double? = nil,
+                           retry: RetryPolicy, unit: Double, at now: Date) throws -> OutboxMessage.State {
+        let states = try record([(message, .failed(reason: reason, permanent: permanent, retryAfterSeconds: retryAfterSeconds))],
+                                owner: owner, retry: retry, unit: { unit }, at: now)
         return states.first.flatMap { $0 } ?? message.state
     }
 

@@ -13,6 +13,8 @@ public enum MessageTrigger: String, Sendable, CaseIterable, Codable {
     /// An appointment's reminders: the evening before, and an hour before its slot.
     case reminderEvening = "reminder_evening"
     case reminderHour = "reminder_hour"
+    /// The forecast says the office will close before the token is reached (derived, as turn near is).
+    case unlikelyToday = "unlikely_today"
 
     /// The interface-string key of the message's text for a channel: `msg_sms_booked`,
     /// `msg_email_booked` (with `msg_email_booked_subject`).

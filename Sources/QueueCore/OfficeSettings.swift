@@ -2,7 +2,8 @@ import Foundation
 import GRDB
 
 /// What an office's administration page shows and changes: counters and their services, the
-/// appointment places of each service, holidays, the queue rules, and the office's kiosks.
+/// appointment places of each service, holidays, the queue rules, the office's kiosks, and how it
+/// tells its citizens.
 /// (Staff accounts are `StaffAccounts`'.)
 public struct OfficeSettings: Sendable, Encodable, Equatable {
     public struct CounterPlan: Sendable, Encodable, Equatable {
@@ -35,6 +36,8 @@ public struct OfficeSettings: Sendable, Encodable, Equatable {
     /// From today on.
     public var holidays: [Holiday]
     public var kiosks: [KioskDevices.Device]
+    /// How the office tells its citizens (turn-near threshold, SMS or WhatsApp).
+    public var messaging: OfficeMessaging
 }
 
 extension Queue {
@@ -66,7 +69,7 @@ extension Queue {
             }
             let kiosks = try KioskDevices.all(db, office: code)
             return OfficeSettings(office: code, policy: facts.policy, counters: counters, services: services,
-                                  holidays: holidays, kiosks: kiosks)
+                                  holidays: holidays, kiosks: kiosks, messaging: try OfficeMessaging.load(db, office: code))
         }
     }
 

@@ -38,8 +38,11 @@ enum Outbox {
         var params = try commonParams(db, token: token)
         params.merge(extra) { _, given in given }
         let json = String(decoding: try JSONEncoder.sorted.encode(params), as: UTF8.self)
+        // An office may send what citizens chose as SMS as WhatsApp template messages instead.
+        let smsVia = try OfficeMessaging.load(db, office: token.officeCode).smsVia
         var written = 0
-        for channel in channels {
+        for chosen in channels {
+            let channel = chosen == .sms ? smsVia : chosen
             // Push goes to the token's subscribed browsers (PushSubscriptions), not to an address.
             let address = channel == .push ? "push" : channel == .email ? token.citizen.email : token.citizen.phone
             guard let recipient = address, !recipient.isEmpty else { continue }

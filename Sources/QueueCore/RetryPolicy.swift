@@ -16,8 +16,12 @@ public struct RetryPolicy: Sendable, Equatable {
     }
 
     /// The wait before the next attempt after `attempts` attempts; `unit` is a random number in 0..<1.
-    public func delay(afterAttempts attempts: Int, unit: Double) -> Double {
+    /// A channel that said when to come back (`Retry-After`) is not tried sooner than that, but never
+    /// later than the longest wait: a service asking for a day does not hold a citizen's message a day.
+    public func delay(afterAttempts attempts: Int, unit: Double, notSoonerThan asked: Double? = nil) -> Double {
         let full = min(maxDelaySeconds, baseSeconds * pow(2, Double(max(0, attempts - 1))))
-        return full / 2 + full / 2 * unit
+        let backoff = full / 2 + full / 2 * unit
+        guard let asked, asked > backoff else { return backoff }
+        return min(asked, maxDelaySeconds)
     }
 }

@@ -23,6 +23,7 @@ enum Schema {
         migrator.registerMigration("v16-push-subscriptions", migrate: PushSubscriptionsMigration.apply)
         migrator.registerMigration("v17-presence-per-clerk", migrate: PresencePerClerkMigration.apply)
         migrator.registerMigration("v18-transfer-placement", migrate: TransferPlacementMigration.apply)
+        migrator.registerMigration("v19-office-messaging", migrate: OfficeMessagingMigration.apply)
         return migrator
     }
 }

@@ -54,6 +54,21 @@ enum AdminRoutes {
                                                      minutes: try number(body, "minutes"), actor: actor, at: context.now)
             return try settings(context, office: office, auth: auth)
         }
+        router.add("POST", "/api/v1/offices/{office}/messaging") { context in
+            let body = try RequestBody(context.request)
+            let (actor, office) = try managing(context, auth: auth, body: body)
+            // Either field may be left out, keeping the office's value.
+            var messaging = try context.services.queue.settings(office: office, at: context.now).messaging
+            if body["turn_near_ahead"] != nil { messaging.turnNearAhead = try number(body, "turn_near_ahead") }
+            if let via = body["sms_via"] {
+                guard let channel = MessageChannel(rawValue: via), channel == .sms || channel == .whatsapp else {
+                    throw APIError.invalidField("sms_via", "sms_via is sms or whatsapp.")
+                }
+                messaging.smsVia = channel
+            }
+            try context.services.queue.setMessaging(office: office, to: messaging, actor: actor, at: context.now)
+            return try settings(context, office: office, auth: auth)
+        }
         router.add("POST", "/api/v1/offices/{office}/slot-capacity") { context in
             let body = try RequestBody(context.request)
             let (actor, office) = try managing(context, auth: auth, body: body)

@@ -33,11 +33,7 @@ struct WaitText: Sendable {
 
     /// "Nobody", "1 person" or "{n} people before you".
     func ahead(_ count: Int, in language: String) -> String {
-        switch count {
-        case 0: text("ahead_none", in: language)
-        case 1: text("ahead_one", in: language)
-        default: fill("ahead_many", in: language, ["n": String(count)])
-        }
+        fill(AheadWording.key(count), in: language, ["n": String(count)])
     }
 
     /// The wait in each language, for screens that show several.

@@ -161,6 +161,14 @@ struct CatalogBuilder {
             guard !announce.isEmpty, announce.allSatisfy(ContentLoader.languages.contains) else {
                 throw fail(page, "announce", "announce lists the board's languages, from en, gu and hi, such as [gu, en]")
             }
+            let messaging = OfficeMessaging(turnNearAhead: meta.turnNearAhead ?? OfficeMessaging.standard.turnNearAhead,
+                                            smsVia: meta.smsVia.flatMap(MessageChannel.init(rawValue:)) ?? .sms)
+            guard OfficeMessaging.turnNearRange.contains(messaging.turnNearAhead) else {
+                throw fail(page, "turn_near_ahead", "turn_near_ahead must be 0 to 50 (people before the citizen)")
+            }
+            guard meta.smsVia == nil || ["sms", "whatsapp"].contains(meta.smsVia) else {
+                throw fail(page, "sms_via", "sms_via is sms or whatsapp")
+            }
             return Catalog.Office(
                 code: code, discom: discom,
                 names: LocalizedName(en: meta.title, gu: gujarati[stem]?.metadata.title ?? meta.title,
@@ -172,7 +180,7 @@ struct CatalogBuilder {
                 counters: counters.map {
                     Catalog.Office.CounterPlan(number: $0.number, services: $0.services.sorted(), pauses: $0.pauses, closes: $0.closes)
                 },
-                slotMinutes: slotMinutes, slotCapacity: slotCapacity, announceLanguages: announce)
+                slotMinutes: slotMinutes, slotCapacity: slotCapacity, announceLanguages: announce, messaging: messaging)
         }
     }
 

@@ -42,9 +42,15 @@ struct OfficeFrontMatter: Decodable {
     let slotCapacity: Int?
     /// The display board's announcement languages, such as `[gu, en]`.
     let announce: [String]?
+    /// "Your turn is near" once this many people or fewer are before a citizen (default 3).
+    let turnNearAhead: Int?
+    /// `sms` or `whatsapp`: how citizens who chose SMS are told (default `sms`).
+    let smsVia: String?
 
     enum CodingKeys: String, CodingKey {
         case title, code, discom, address, map, hours, services, counters, announce
+        case turnNearAhead = "turn_near_ahead"
+        case smsVia = "sms_via"
         case timeZone = "time_zone"
         case slotMinutes = "slot_minutes"
         case slotCapacity = "slot_capacity"

@@ -51,6 +51,9 @@ struct Worker: ParsableCommand {
     @Option(help: "Most SMS parts a message may take (env: GUVNL_SMS_MAX_PARTS).")
     var smsMaxParts: Int = Environment.int("GUVNL_SMS_MAX_PARTS") ?? 3
 
+    @Option(help: "A WhatsApp Business gateway's address, for offices that send their SMS-channel messages as WhatsApp template messages (settings page); none: those go through the SMS gateway (env: GUVNL_WHATSAPP_URL). Its Authorization header comes from GUVNL_WHATSAPP_AUTHORIZATION.")
+    var whatsappURL: String? = Environment.string("GUVNL_WHATSAPP_URL")
+
     @Option(help: "The mail relay: smtp://host:587 (STARTTLS required) or smtps://host:465; none: e-mail goes to the sink (env: GUVNL_SMTP_URL).")
     var smtpURL: String? = Environment.string("GUVNL_SMTP_URL")
 
@@ -69,8 +72,8 @@ struct Worker: ParsableCommand {
     @Option(help: "A CA bundle to trust for push services' certificates instead of the system's (env: GUVNL_PUSH_CA_FILE).")
     var pushCAFile: String? = Environment.string("GUVNL_PUSH_CA_FILE")
 
-    @Option(help: "Tell a waiting citizen their turn is near when this many people or fewer are before them (env: GUVNL_TURN_NEAR_AHEAD).")
-    var turnNearAhead: Int = Environment.int("GUVNL_TURN_NEAR_AHEAD") ?? 3
+    @Option(help: "Tell a waiting citizen their turn is near when this many people or fewer are before them, at every office, instead of each office's own setting (settings page; default 3) (env: GUVNL_TURN_NEAR_AHEAD).")
+    var turnNearAhead: Int? = Environment.int("GUVNL_TURN_NEAR_AHEAD")
 
     @Option(help: "Seconds between looks at the queues for citizens whose turn is near (env: GUVNL_TURN_NEAR_EVERY).")
     var turnNearEvery: Double = Environment.double("GUVNL_TURN_NEAR_EVERY") ?? 5
@@ -123,9 +126,10 @@ struct Worker: ParsableCommand {
         }
         guard mailFrom.contains("@") else { throw ValidationError("--mail-from must be an e-mail address.") }
         if let smsURL { guard URL(string: smsURL)?.scheme?.hasPrefix("http") == true else { throw ValidationError("--sms-url must be an http(s) address.") } }
+        if let whatsappURL { guard URL(string: whatsappURL)?.scheme?.hasPrefix("http") == true else { throw ValidationError("--whatsapp-url must be an http(s) address.") } }
         guard (1...10).contains(smsMaxParts) else { throw ValidationError("--sms-max-parts must be from 1 to 10.") }
         guard turnNearEvery >= 0.1, turnNearEvery <= 300 else { throw ValidationError("--turn-near-every must be from 0.1 to 300 seconds.") }
-        guard (0...50).contains(turnNearAhead) else { throw ValidationError("--turn-near-ahead must be from 0 to 50.") }
+        if let turnNearAhead { guard OfficeMessaging.turnNearRange.contains(turnNearAhead) else { throw ValidationError("--turn-near-ahead must be from 0 to 50.") } }
         guard (1...1000).contains(batch) else { throw ValidationError("--batch must be from 1 to 1000.") }
         guard leaseSeconds >= 1, leaseSeconds <= 3600 else { throw ValidationError("--lease-seconds must be from 1 to 3600.") }
         guard (1...50).contains(maxAttempts) else { throw ValidationError("--max-attempts must be from 1 to 50.") }
@@ -159,6 +163,11 @@ struct Worker: ParsableCommand {
             senders[.sms] = gateway
             senders[.whatsapp] = gateway
         }
+        if let whatsappURL, let url = URL(string: whatsappURL) {
+            senders[.whatsapp] = SMSGateway(configuration: SMSGatewayConfiguration(
+                url: url, format: .whatsapp, authorization: Environment.string("GUVNL_WHATSAPP_AUTHORIZATION"),
+                sender: templates.sender, maxParts: smsMaxParts))
+        }
         if let smtpURL {
             senders[.email] = SMTPSender(configuration: SMTPConfiguration(
                 url: smtpURL, username: smtpUsername, password: Environment.string("GUVNL_SMTP_PASSWORD"), from: mailFrom, caFile: smtpCAFile))
@@ -186,6 +195,7 @@ struct Worker: ParsableCommand {
         let jobs = try scheduledJobs(logger: logger)
         jobs?.start()
         logger.info("worker started", metadata: ["worker": "\(settings.name)", "sms_via": "\(smsURL == nil ? "sink" : "gateway")",
+                                                 "whatsapp_via": "\(whatsappURL != nil ? "whatsapp gateway" : smsURL == nil ? "sink" : "sms gateway")",
                                                  "email_via": "\(smtpURL == nil ? "sink" : "smtp")", "push": "on"])
         let signal = TerminationSignals.wait()
         logger.info("stopping after the message in hand", metadata: ["signal": "\(signal)"])

@@ -50,6 +50,7 @@
       drawCounters();
       drawSlots();
       drawTargets();
+      drawMessaging();
       drawHolidays();
       drawPolicy();
       drawStaff();
@@ -176,6 +177,16 @@
   $("holiday-form").addEventListener("submit", function (event) {
     event.preventDefault();
     change("POST", officePath("/holidays"), { day: $("holiday-day").value, reason: $("holiday-reason").value });
+  });
+
+  // How the office tells its citizens: the turn-near threshold, and SMS or WhatsApp.
+  function drawMessaging() {
+    $("turn_near_ahead").value = current.settings.messaging.turn_near_ahead;
+    $("sms_via").value = current.settings.messaging.sms_via;
+  }
+  $("messaging-form").addEventListener("submit", function (event) {
+    event.preventDefault();
+    change("POST", officePath("/messaging"), { turn_near_ahead: Number($("turn_near_ahead").value), sms_via: $("sms_via").value });
   });
 
   var policyFields = ["max_priority_streak", "aging_minutes", "recall_limit", "active_tokens_per_phone", "min_recall_seconds", "break_limit_minutes"];

@@ -60,6 +60,39 @@ struct MessageTextTests {
         #expect(counted.parts == parts)
     }
 
+    @Test(arguments: [
+        (0, "en", "GUVNL: Token BC-004: Nobody before you at વડોદરા. Please come back now."),
+        (1, "en", "GUVNL: Token BC-004: 1 person before you at વડોદરા. Please come back now."),
+        (3, "en", "GUVNL: Token BC-004: 3 people before you at વડોદરા. Please come back now."),
+        (0, "gu", "GUVNL: ટોકન BC-004: વડોદરા ખાતે તમારી પહેલાં કોઈ નથી. કૃપા કરીને હમણાં પાછા આવો."),
+        (1, "gu", "GUVNL: ટોકન BC-004: વડોદરા ખાતે તમારી પહેલાં 1 વ્યક્તિ. કૃપા કરીને હમણાં પાછા આવો."),
+        (1, "hi", "GUVNL: टोकन BC-004: वडोदरा में आपसे पहले 1 व्यक्ति. कृपया अभी वापस आएं."),
+    ])
+    func turnNearSaysNobodyOrOnePersonAndStillMatchesItsRegistration(ahead: Int, language: String, expected: String) throws {
+        // Given the registered turn-near texts and the token page's own "people before you" wording
+        let registry = SMSTemplates(sender: "GUVNLQ", templates: ["msg_sms_turn_near": [
+            "en": .init(id: "1", text: "GUVNL: Token {#var#}: {#var#} at {#var#}. Please come back now."),
+            "gu": .init(id: "2", text: "GUVNL: ટોકન {#var#}: {#var#} ખાતે {#var#}. કૃપા કરીને હમણાં પાછા આવો."),
+            "hi": .init(id: "3", text: "GUVNL: टोकन {#var#}: {#var#} में {#var#}. कृपया अभी वापस आएं."),
+        ]])
+        let strings = [
+            "en": ["msg_sms_turn_near": "GUVNL: Token {number}: {ahead_text} at {office}. Please come back now.",
+                   "ahead_none": "Nobody before you", "ahead_one": "1 person before you", "ahead_many": "{n} people before you"],
+            "gu": ["msg_sms_turn_near": "GUVNL: ટોકન {number}: {office} ખાતે {ahead_text}. કૃપા કરીને હમણાં પાછા આવો.",
+                   "ahead_none": "તમારી પહેલાં કોઈ નથી", "ahead_one": "તમારી પહેલાં 1 વ્યક્તિ", "ahead_many": "તમારી પહેલાં {n} લોકો"],
+            "hi": ["msg_sms_turn_near": "GUVNL: टोकन {number}: {office} में {ahead_text}. कृपया अभी वापस आएं.",
+                   "ahead_none": "आपसे पहले कोई नहीं", "ahead_one": "आपसे पहले 1 व्यक्ति", "ahead_many": "आपसे पहले {n} लोग"],
+        ]
+        var message = Self.message(.turnNear, .sms, language: language)
+        message.params["ahead"] = String(ahead)
+        if language == "hi" { message.params["office"] = "वडोदरा" }
+        // When the worker renders it
+        let rendered = try MessageText(strings: strings, sms: registry, baseURL: "https://q.example").render(message)
+        // Then it reads as the token page does, never "0 people", and goes with its template id
+        #expect(rendered.text == expected)
+        #expect(rendered.templateID != nil)
+    }
+
     @Test func interfaceStringsAreCheckedAgainstTheirRegistration() {
         let registered = "GUVNL: Token {#var#}, please come to counter {#var#} now. {#var#}"
         #expect(SMSTemplates.conforms("GUVNL: Token {number}, please come to counter {counter} now. {office}", template: registered))

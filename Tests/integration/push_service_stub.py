@@ -1,6 +1,8 @@
 """A local stand-in for a browser vendor's push service: HTTPS with a self-signed certificate (the
 worker is told to trust it with --push-ca-file), keeping every message it is sent with its headers.
-Endpoints under /gone/ answer 410 Gone, as a push service does for an expired subscription. It
+Endpoints under /gone/ answer 410 Gone, as a push service does for an expired subscription; those
+under /busy/ answer their first request 429 with a Retry-After, as a push service that is rate
+limiting. It
 checks nothing itself: the tests check the VAPID token and decrypt the payload, independently of the
 Swift code (cryptography and http_ece)."""
 import base64
@@ -33,6 +35,9 @@ class PushServiceStub:
                         "-subj", "/CN=127.0.0.1", "-addext", "subjectAltName=IP:127.0.0.1", "-keyout", key, "-out", self.cert],
                        check=True, capture_output=True)
         self.received = []   # (path, headers, body) of every request
+        self.times = {}      # path -> monotonic times of its requests
+        # Endpoints under /busy/ answer their first request 429 Too Many Requests with this Retry-After.
+        self.retry_after = "3"
         self.lock = threading.Lock()
         stub = self
 
@@ -41,7 +46,13 @@ class PushServiceStub:
                 body = self.rfile.read(int(self.headers.get("Content-Length", 0)))
                 with stub.lock:
                     stub.received.append((self.path, dict(self.headers.items()), body))
-                self.send_response(410 if self.path.startswith("/gone/") else 201)
+                    stub.times.setdefault(self.path, []).append(time.monotonic())
+                    busy = self.path.startswith("/busy/") and len(stub.times[self.path]) == 1
+                if busy:
+                    self.send_response(429)
+                    self.send_header("Retry-After", stub.retry_after)
+                else:
+                    self.send_response(410 if self.path.startswith("/gone/") else 201)
                 self.send_header("Content-Length", "0")
                 self.end_headers()
 

@@ -1,5 +1,5 @@
 """A local stand-in for an Indian bulk-SMS HTTP gateway: form posts with sender, DLT template id,
-text and idempotency key. It can fail the first attempts of each message (503), and it keeps
+text and idempotency key (or a WhatsApp Business template message, as JSON). It can fail the first attempts of each message (503), and it keeps
 exactly what a real gateway's idempotency check would: a repeated key is answered with the first
 answer and not sent to the phone again. `signed_report` writes a delivery report as the gateway
 sends it back: the body with the time it was sent, signed with the shared secret."""
@@ -33,7 +33,11 @@ class SMSGatewayStub:
         class Handler(BaseHTTPRequestHandler):
             def do_POST(self):
                 length = int(self.headers.get("Content-Length", 0))
-                fields = dict(urllib.parse.parse_qsl(self.rfile.read(length).decode("utf-8")))
+                raw = self.rfile.read(length).decode("utf-8")
+                if self.headers.get("Content-Type", "").startswith("application/json"):
+                    fields = stub.whatsapp_fields(json.loads(raw))
+                else:
+                    fields = dict(urllib.parse.parse_qsl(raw))
                 status, answer = stub.handle(fields, self.headers.get("Idempotency-Key"))
                 body = json.dumps(answer).encode()
                 try:
@@ -51,6 +55,19 @@ class SMSGatewayStub:
         self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
         self.url = f"http://127.0.0.1:{self.server.server_address[1]}/sms/send"
         threading.Thread(target=self.server.serve_forever, daemon=True).start()
+
+    @staticmethod
+    def whatsapp_fields(body):
+        """A WhatsApp Business template message (as the Cloud API takes it) in the form's terms, with
+        `whatsapp` set; a body of another shape lacks the fields and is refused as bad."""
+        try:
+            template = body["template"]
+            return {"whatsapp": body["messaging_product"] == "whatsapp" and body["type"] == "template", "to": body["to"],
+                    "sender": "whatsapp", "template_id": template["name"], "language": template["language"]["code"],
+                    "text": template["components"][0]["parameters"][0]["text"],
+                    "idempotency_key": body["biz_opaque_callback_data"]}
+        except (KeyError, IndexError, TypeError):
+            return {}
 
     def handle(self, fields, header_key):
         key = fields.get("idempotency_key")

@@ -288,8 +288,13 @@ def test_citizens_whose_turn_is_near_are_told_once_from_the_workers_own_look_at_
         told = lambda: sorted(r["token_id"] for r in outbox(stack, "trigger = 'turn_near'"))
         wait_for(lambda: told() == sorted(near) and all(r["state"] == "delivered" for r in outbox(stack, "trigger = 'turn_near'")))
         text = worker.sink.read_text()
-        first = next(t for t in booked if t["token"]["id"] == near[0])
-        assert f"GUVNL: Token {first['token']['number']}: {ahead(first)} people before you at Vadodara" in text
+        # And each SMS says "Nobody" or "1 person before you" as the token page does, never "0 people"
+        for token in (t for t in booked if t["token"]["id"] in near):
+            status, _, body = stack.get(f"/api/v1/tokens/{token['token']['id']}?secret={token['secret']}")
+            said = json.loads(body)["token"]["position"]["ahead_text"]
+            assert said in ("Nobody before you", "1 person before you")
+            assert f"GUVNL: Token {token['token']['number']}: {said} at Vadodara" in text
+        assert "0 people" not in text
         # And when a counter calls the first, the next citizen to reach the threshold is told, and nobody twice
         from test_staff_api import Staff, counter_id
         clerk = Staff(stack).sign_in("clerk-vad-247", "demo-clerk-2026")

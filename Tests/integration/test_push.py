@@ -6,6 +6,7 @@ independently of the Swift code, back to the Gujarati text the citizen would see
 that answers 410 makes the subscription disappear."""
 import json
 import sqlite3
+import time
 
 from push_service_stub import Browser, PushServiceStub, verified_vapid_claims
 from test_staff_api import Staff, counter_id
@@ -136,3 +137,49 @@ def test_bad_subscriptions_get_a_clear_4xx_naming_the_field(stack, tmp_path):
     assert subscribe(stack, booked, good)[0] == 201
     assert subscribe(stack, booked, {"endpoint": good["endpoint"]}, method="DELETE")[0] == 204
     assert subscriptions(stack, booked["token"]["id"]) == []
+
+
+def push_retried_after(stack, stub, tmp_path, phone_number, retry_after, *worker_args):
+    """A push whose first attempt the push service answers 429 with `retry_after`: the seconds between
+    the first attempt and the second, and the message's row once it is sent."""
+    stub.retry_after = retry_after
+    booked = book(stack, phone_number)
+    token_id = booked["token"]["id"]
+    path = f"/busy/phone-{token_id}"
+    assert subscribe(stack, booked, Browser(stub.origin + path).subscription())[0] == 201
+    # Every waiting token is near at 50 before it: the worker pushes to this one at once
+    worker = Worker(stack, "--push-ca-file", stub.cert, "--turn-near-ahead", "50", "--retry-base-seconds", "0.2",
+                    *worker_args, name=f"worker-busy-{token_id}")
+    try:
+        wait_for(lambda: len(stub.times.get(path, [])) >= 2, timeout=20)
+        row = wait_for(lambda: next((r for r in push_rows(stack, token_id).values() if r["state"] == "sent"), None))
+    finally:
+        assert worker.stop() == 0
+    first, second = stub.times[path][:2]
+    return second - first, row
+
+
+def test_push_waits_as_long_as_the_push_service_asks_with_retry_after(stack, tmp_path):
+    stub = PushServiceStub(tmp_path)
+    try:
+        # Given a push service that answers the first push 429 "Retry-After: 3", and a worker whose own
+        # backoff would try again after 0.1-0.2 s
+        gap, row = push_retried_after(stack, stub, tmp_path, "9825014404", "3", "--retry-max-seconds", "60")
+    finally:
+        stub.stop()
+    # Then the second attempt came no sooner than the 3 seconds asked, and it went through
+    assert gap >= 3, gap
+    assert row["attempts"] == 2
+
+
+def test_a_retry_after_beyond_the_backoff_limit_waits_only_the_limit(stack, tmp_path):
+    stub = PushServiceStub(tmp_path)
+    try:
+        # Given a push service that asks for an hour (as an HTTP date), and a worker whose longest wait is 2 s
+        in_an_hour = time.strftime("%a, %d %b %Y %H:%M:%S GMT", time.gmtime(time.time() + 3600))
+        gap, row = push_retried_after(stack, stub, tmp_path, "9825014405", in_an_hour, "--retry-max-seconds", "2")
+    finally:
+        stub.stop()
+    # Then the citizen's message waited the limit, not the hour (within the 20 s the helper allows)
+    assert 1 <= gap < 20, gap
+    assert row["attempts"] == 2

@@ -74,8 +74,62 @@ def test_the_gujarati_token_page_offers_push_and_the_service_worker_handles_push
             return browser.execute_async_script(notifications)
         shown = wait_for(pushed_and_shown, timeout=15)
         assert shown == [["GUVNL · ટોકન X", "કાઉન્ટર 2", f"token-{booked['token']['id']}", str(booked["token"]["id"])]]
-        # And the tap handler is there (a tap itself cannot be simulated headless)
+        # And the tap handler is there (a real tap cannot be made headless: the next test dispatches one)
         source = browser.execute_async_script("const done = arguments[0]; fetch('/sw.js').then(r => r.text()).then(done)")
         assert 'addEventListener("notificationclick"' in source
+    finally:
+        browser.quit()
+
+
+# The service worker's own code, run in a page with stand-ins for what a service worker is given
+# (`self`, `clients`, `caches`), so that its notificationclick handler can be tapped: headless
+# Chromium shows no notification to touch. Answers what the handler opened, focused and closed.
+TAP = """
+const [windows, cached, data, done] = arguments;
+(async () => {
+  const source = await (await fetch("/sw.js")).text();
+  const listeners = {}, opened = [], focused = [];
+  let closed = false;
+  const clients = {
+    matchAll: async (options) => windows.map((url) => ({ url, focus: async () => { focused.push(url); } })),
+    openWindow: async (url) => { opened.push(url); return null; },
+    claim: async () => {},
+  };
+  const caches = {
+    open: async () => ({ keys: async () => cached.map((url) => new Request(new URL(url, location.origin))) }),
+    keys: async () => [],
+  };
+  const self = { addEventListener: (type, handler) => { listeners[type] = handler; }, location: new URL("/sw.js", location.origin),
+                 clients, registration: {}, skipWaiting: () => {} };
+  new Function("self", "caches", "clients", source)(self, caches, clients);
+  let waited = null;
+  listeners.notificationclick({ notification: { close: () => { closed = true; }, data }, waitUntil: (promise) => { waited = promise; } });
+  await waited;
+  done({ opened: opened.map((url) => new URL(url, location.origin).pathname + new URL(url, location.origin).search), focused, closed });
+})().catch((error) => done({ error: String(error) }));
+"""
+
+
+def test_tapping_a_notification_opens_or_focuses_that_tokens_page(stack):
+    booked = book(stack, "9825014406")
+    token = str(booked["token"]["id"])
+    data = {"url": f"/token/?id={token}", "token": token}
+    page = f"/token/?id={token}&secret={booked['secret']}"
+    browser = chromium()
+    try:
+        # The site's CSP (script-src 'self') rightly forbids evaluating a string; this test page may
+        browser.execute_cdp_cmd("Page.setBypassCSP", {"enabled": True})
+        browser.get(stack.base + "/find/")
+        tap = lambda windows, cached, data=data: browser.execute_async_script(TAP, windows, cached, data)
+        # Given the phone visited its token page (kept in the worker's cache) and no tab shows it:
+        # a tap opens that page, with the view secret the phone already had, and closes the notification
+        assert tap([], ["/", f"/token/?id=99999&secret=other", page]) == {"opened": [page], "focused": [], "closed": True}
+        # Given a tab already shows the token's page: a tap brings that tab forward and opens nothing
+        assert tap([stack.base + "/", stack.base + page], [page]) == {"opened": [], "focused": [stack.base + page], "closed": True}
+        # Given the page is neither open nor kept (another token's is): the find page opens, never another token's
+        assert tap([stack.base + "/token/?id=99999&secret=other"], ["/token/?id=99999&secret=other"]) == {
+            "opened": ["/find/"], "focused": [], "closed": True}
+        # And a notification without a token (an old one) opens the find page too
+        assert tap([], [page], {"url": "/find/", "token": None}) == {"opened": ["/find/"], "focused": [], "closed": True}
     finally:
         browser.quit()
