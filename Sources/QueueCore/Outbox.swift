@@ -37,7 +37,7 @@ enum Outbox {
         guard !channels.isEmpty else { return 0 }
         var params = try commonParams(db, token: token)
         params.merge(extra) { _, given in given }
-        let json = String(decoding: try JSONEncoder.sorted.encode(params), as: UTF8.self)
+        let json = String(decoding: try SortedJSONEncoder().encode(params), as: UTF8.self)
         var written = 0
         for channel in channels {
             // Push goes to the token's subscribed browsers (PushSubscriptions), not to an address.
@@ -91,14 +91,5 @@ enum Outbox {
         let language = CitizenDetails.languages.contains(token.citizen.language) ? token.citizen.language : "en"
         return try String.fetchAll(db.cachedStatement(sql: "SELECT name_\(language) FROM service_document WHERE service_code = ? ORDER BY position"),
                                    arguments: [token.serviceCode]).joined(separator: "; ")
-    }
-}
-
-extension JSONEncoder {
-    /// Keys in order, so that the same values give the same text.
-    static var sorted: JSONEncoder {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        return encoder
     }
 }

@@ -1,5 +1,6 @@
 import FastCGI
 import Foundation
+import QueueCore
 
 /// JSON bodies: stable key order, no escaped slashes, never cached.
 enum JSON {

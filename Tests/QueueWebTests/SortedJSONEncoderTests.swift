@@ -50,6 +50,16 @@ struct SortedJSONEncoderTests {
         try expectSameBytes(try queue.offices(at: later), "offices")
     }
 
+    @Test func anOutboxRowsValuesAreWrittenAsBefore() throws {
+        // Given a message's values as the outbox keeps them (keys as they are, in order)
+        let values = ["number": "NC-017", "office": "વડોદરા (ગ્રામ્ય)", "link": "/token/?id=7&secret=a/b", "slot": "",
+                      "documents": "Bill; \"ID\" proof", "office_code": "VAD-247", "day": "2026-11-30"]
+        // Then they are the bytes Foundation's sorted encoder wrote for them
+        let foundation = JSONEncoder()
+        foundation.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        #expect(try SortedJSONEncoder().encode(values) == Array(try foundation.encode(values)))
+    }
+
     @Test func numbersTextDatesAndKeysAreWrittenAsFoundationWritesThem() throws {
         struct Inner: Encodable { let counterID: Int64; let waitedSeconds: Double; let URLPath: String? }
         struct Sample: Encodable {

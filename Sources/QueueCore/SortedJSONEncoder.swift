@@ -3,9 +3,12 @@ import Foundation
 /// Writes JSON the way the API always has with Foundation's `JSONEncoder` (keys in snake case and
 /// sorted, dates in ISO 8601, slashes unescaped), without its generic machinery: a counter's desk and
 /// a token's status spent more in that than in their SQL. A test holds the bytes equal to
-/// Foundation's for every answer the hot routes give.
-struct SortedJSONEncoder {
-    func encode<Value: Encodable>(_ value: Value) throws -> [UInt8] {
+/// Foundation's for every answer the hot routes give. The keys of a `[String: _]` are written as
+/// they are, as Foundation does, so an outbox row's values (keys in order, the same values the same text) are written by it too.
+public struct SortedJSONEncoder: Sendable {
+    public init() {}
+
+    public func encode<Value: Encodable>(_ value: Value) throws -> [UInt8] {
         var out: [UInt8] = []
         out.reserveCapacity(1024)
         try JSONNode.box(value).write(into: &out)
