@@ -15,7 +15,13 @@ enum RequestDecoding {
         }
         var headers: [String: String] = [:]
         for (name, value) in params where name.hasPrefix("HTTP_") {
-            headers[name.dropFirst(5).lowercased().replacingOccurrences(of: "_", with: "-")] = value
+            // Byte by byte rather than with Foundation's string replacement: a request has a dozen headers.
+            var key: [UInt8] = []
+            key.reserveCapacity(name.utf8.count)
+            for byte in name.utf8.dropFirst(5) {
+                key.append(byte == UInt8(ascii: "_") ? UInt8(ascii: "-") : (UInt8(ascii: "A")...UInt8(ascii: "Z")).contains(byte) ? byte + 32 : byte)
+            }
+            headers[String(decoding: key, as: UTF8.self)] = value
         }
         if let type = params["CONTENT_TYPE"], !type.isEmpty { headers["content-type"] = type }
         if let length = params["CONTENT_LENGTH"], !length.isEmpty { headers["content-length"] = length }

@@ -9,6 +9,8 @@ public struct AppDatabase: Sendable {
     public let path: String?
     /// Storage problems met by this process's writes, for `/api/healthz`.
     public let storageAlarm = StorageAlarm()
+    /// Sign-ins checked lately (see `StaffAccounts.user`).
+    let sessionChecks = SessionChecks()
     /// Held (shared) while this process has the database open, so that a restore waits for it.
     private var lock: DatabaseLock?
     /// Below this much free space on the database's disk, health reports the disk full: a booking
@@ -23,6 +25,8 @@ public struct AppDatabase: Sendable {
         /// `synchronous = NORMAL`: in WAL mode the last commits before a power cut may be lost
         /// (never corrupted). Faster; for benchmarks and throwaway databases.
         case normal
+
+        var pragmaValue: String { self == .full ? "FULL" : "NORMAL" }
     }
 
     /// Opens (creating if needed) the database file at `path` in WAL mode.
@@ -35,14 +39,25 @@ public struct AppDatabase: Sendable {
         // Two writers (fcgi-app and a command such as `migrate`) wait for each other instead of failing.
         configuration.busyMode = .timeout(5)
         configuration.prepareDatabase { db in
-            try db.execute(sql: durability == .full ? "PRAGMA synchronous = FULL" : "PRAGMA synchronous = NORMAL")
             // Erased personal data is overwritten, not left in free space (DPDP erasure; README, "Erasure"
             // has its cost). Debian's SQLite has it on by default; other builds do not.
             try db.execute(sql: "PRAGMA secure_delete = ON")
+            // A savepoint's journal and sorts stay in memory: on disk, SQLite made, wrote and
+            // deleted a temporary file for nearly every booking (its savepoint journal outgrew 64 KiB).
+            try db.execute(sql: "PRAGMA temp_store = MEMORY")
         }
-        var database = AppDatabase(writer: try DatabasePool(path: path, configuration: configuration), path: path)
+        let pool = try DatabasePool(path: path, configuration: configuration)
+        // Set on the writer once the pool is open: opening a pool in WAL mode sets `synchronous =
+        // NORMAL` on the writer after `prepareDatabase` has run, so setting it there had no effect.
+        try pool.writeWithoutTransaction { db in try db.execute(sql: "PRAGMA synchronous = \(durability.pragmaValue)") }
+        var database = AppDatabase(writer: pool, path: path)
         database.lock = lock
         return database
+    }
+
+    /// The writer's `synchronous` setting as SQLite reports it (2 is FULL, 1 NORMAL).
+    public func synchronousLevel() throws -> Int {
+        try writer.writeWithoutTransaction { db in try Int.fetchOne(db, sql: "PRAGMA synchronous") ?? -1 }
     }
 
     /// An in-memory database, for tests.

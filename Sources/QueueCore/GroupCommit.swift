@@ -72,7 +72,10 @@ final class GroupCommit: @unchecked Sendable {
         // The change's own time (the queue's injected clock), for the picture's age and day.
         guard let now = change.events.last?.at else { return }
         for (office, events) in Dictionary(grouping: change.events, by: \.officeCode) where !unworkable.contains(office) {
-            guard var picture = working[office] ?? live.currentPicture(office, at: now), picture.version == change.precedingEventID[office],
+            // Taken out of `working` while it changes, so that its waiting list is changed in place
+            // rather than copied once per change of the group.
+            guard var picture = working.removeValue(forKey: office) ?? live.currentPicture(office, at: now),
+                  picture.version == change.precedingEventID[office],
                   picture.apply(events, tokens: change.tokens, counters: change.counters) else {
                 working[office] = nil
                 unworkable.insert(office)
@@ -139,9 +142,15 @@ final class GroupCommit: @unchecked Sendable {
                 var appended: [QueueChange] = []
                 for job in group {
                     do {
-                        try db.inSavepoint {
+                        if group.count == 1 {
+                            // Alone in its group: its failure rolls back a transaction that holds only
+                            // it, so it needs no savepoint (nor the savepoint's journal of every page).
                             job.change = try job.work?(db)
-                            return .commit
+                        } else {
+                            try db.inSavepoint {
+                                job.change = try job.work?(db)
+                                return .commit
+                            }
                         }
                         if let change = job.change {
                             appended.append(change)
@@ -152,7 +161,7 @@ final class GroupCommit: @unchecked Sendable {
                         job.change = nil
                         // Some failures (a full disk, an I/O error) end the whole transaction:
                         // then nothing of the group stands.
-                        if !db.isInsideTransaction { throw error }
+                        if group.count == 1 || !db.isInsideTransaction { throw error }
                     }
                 }
                 guard let published = QueueChange(merging: appended) else { return }

@@ -58,8 +58,10 @@ extension LiveOffice {
         }
         // Each token where it now is: waiting in today's queue, at a counter, or out of the picture.
         for token in tokens where token.officeCode == code {
-            waiting.removeAll { $0.id == token.id }
-            expected.removeAll { $0.id == token.id }
+            // Found first, so that a newcomer (in neither list) changes neither: a removal, even of
+            // nothing, would copy a list shared with the picture's readers.
+            if let index = waitingIndex(of: token.id, queuedAt: token.queuedAt) { waiting.remove(at: index) }
+            if let index = expected.firstIndex(where: { $0.id == token.id }) { expected.remove(at: index) }
             for (index, counter) in counters.enumerated() where counter.currentTokenID == token.id {
                 counters[index] = counter.with(current: nil)
             }

@@ -37,7 +37,7 @@ enum Outbox {
         guard !channels.isEmpty else { return 0 }
         var params = try commonParams(db, token: token)
         params.merge(extra) { _, given in given }
-        let json = String(decoding: try JSONEncoder.sorted.encode(params), as: UTF8.self)
+        let json = String(decoding: try SortedJSONEncoder().encode(params), as: UTF8.self)
         // An office may send what citizens chose as SMS as WhatsApp template messages instead.
         let smsVia = try OfficeMessaging.load(db, office: token.officeCode).smsVia
         var written = 0
@@ -94,14 +94,5 @@ enum Outbox {
         let language = CitizenDetails.languages.contains(token.citizen.language) ? token.citizen.language : "en"
         return try String.fetchAll(db.cachedStatement(sql: "SELECT name_\(language) FROM service_document WHERE service_code = ? ORDER BY position"),
                                    arguments: [token.serviceCode]).joined(separator: "; ")
-    }
-}
-
-extension JSONEncoder {
-    /// Keys in order, so that the same values give the same text.
-    static var sorted: JSONEncoder {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        return encoder
     }
 }

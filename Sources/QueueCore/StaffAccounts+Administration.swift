@@ -40,7 +40,7 @@ extension StaffAccounts {
 
     /// Turns an account off (its sessions end now) or on again.
     public func setActive(_ id: Int64, _ active: Bool, actor: Actor, at now: Date) throws {
-        try database.writer.write { db in
+        try changingAccounts { try database.writer.write { db in
             guard let office = try Row.fetchOne(db, sql: "SELECT office_code FROM staff_user WHERE id = ?", arguments: [id]) else {
                 throw StaffError.invalidAccount(field: "id", reason: "There is no such member of staff.")
             }
@@ -48,7 +48,7 @@ extension StaffAccounts {
             if !active { try endSessions(db, of: id, at: now) }
             try Self.audit(db, office: office["office_code"], kind: active ? .staffActivated : .staffDeactivated, member: id,
                            actor: actor, at: now)
-        }
+        } }
     }
 
     /// A new role, office or counter for an account. Takes effect on the person's next request.
@@ -56,7 +56,7 @@ extension StaffAccounts {
         if role != .administrator, office == nil {
             throw StaffError.invalidAccount(field: "office", reason: "Counter staff and office managers belong to an office.")
         }
-        try database.writer.write { db in
+        try changingAccounts { try database.writer.write { db in
             guard let before = try Row.fetchOne(db, sql: "SELECT office_code FROM staff_user WHERE id = ?", arguments: [id]) else {
                 throw StaffError.invalidAccount(field: "id", reason: "There is no such member of staff.")
             }
@@ -74,7 +74,7 @@ extension StaffAccounts {
             for office in Set([before["office_code"] as String?, office].compactMap { $0 }) {
                 try Self.audit(db, office: office, kind: .staffAssignmentChanged, member: id, actor: actor, at: now)
             }
-        }
+        } }
     }
 
     /// A new password chosen by a manager (say, for someone who forgot theirs); their sessions end.
@@ -83,13 +83,13 @@ extension StaffAccounts {
             throw StaffError.invalidAccount(field: "password", reason: "The password needs at least 10 characters.")
         }
         let hash = try StaffCrypto.hashPassword(password)
-        try database.writer.write { db in
+        try changingAccounts { try database.writer.write { db in
             try db.execute(sql: "UPDATE staff_user SET password_hash = ? WHERE id = ?", arguments: [hash, id])
             guard db.changesCount == 1 else { throw StaffError.invalidAccount(field: "id", reason: "There is no such member of staff.") }
             try endSessions(db, of: id, at: now)
             let office = try String.fetchOne(db, sql: "SELECT office_code FROM staff_user WHERE id = ?", arguments: [id])
             try Self.audit(db, office: office, kind: .staffPasswordSet, member: id, actor: actor, at: now)
-        }
+        } }
     }
 
     private func endSessions(_ db: Database, of id: Int64, at now: Date) throws {

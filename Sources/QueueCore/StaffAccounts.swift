@@ -86,7 +86,7 @@ public struct StaffAccounts: Sendable {
 
     /// Exchanges a refresh token for a new one. A token already used revokes its whole family.
     public func refresh(_ token: String, at now: Date) throws -> Session {
-        let outcome: Result<Session, StaffError> = try database.writer.write { db in
+        let outcome: Result<Session, StaffError> = try changingAccounts { try database.writer.write { db in
             guard let row = try Row.fetchOne(db.cachedStatement(sql: "SELECT * FROM staff_session WHERE token_hash = ?"),
                                              arguments: [StaffCrypto.digest(token)]) else { return .failure(.sessionExpired) }
             let family: String = row["family"]
@@ -104,29 +104,42 @@ public struct StaffAccounts: Sendable {
             try db.cachedStatement(sql: "UPDATE staff_session SET used_at = ? WHERE id = ?").execute(arguments: [now.milliseconds, row["id"] as Int64])
             return .success(Session(user: user, refreshToken: try Self.newSession(db, user: user.id, family: family, at: now),
                                     family: family))
-        }
+        } }
         return try outcome.get()
     }
 
     /// Ends the session the refresh token belongs to (its whole family).
     public func signOut(_ token: String, at now: Date) throws {
-        try database.writer.write { db in
+        try changingAccounts { try database.writer.write { db in
             try db.cachedStatement(sql: """
                 UPDATE staff_session SET revoked_at = ? WHERE revoked_at IS NULL AND family =
                     (SELECT family FROM staff_session WHERE token_hash = ?)
                 """).execute(arguments: [now.milliseconds, StaffCrypto.digest(token)])
-        }
+        } }
     }
 
     /// An active member of staff whose sign-in (`family`) has not ended: not signed out, not
     /// revoked by a reused refresh token or a new password, not expired.
+    /// A sign-in found valid is taken as still valid for `SessionChecks.seconds` without reading
+    /// again (this process forgets that at once when it ends a session or changes an account).
     public func user(_ id: Int64, session family: String, at now: Date) throws -> StaffUser? {
-        try database.writer.read { db in
+        let checks = database.sessionChecks
+        if let known = checks.user(id, session: family, at: now) { return known }
+        let mark = checks.mark
+        let user = try database.writer.read { db in
             try StaffUser.fetch(db.cachedStatement(sql: """
                 SELECT * FROM staff_user WHERE id = ? AND is_active = 1 AND EXISTS (SELECT 1 FROM staff_session
                     WHERE family = ? AND user_id = staff_user.id AND revoked_at IS NULL AND expires_at > ?)
                 """), arguments: [id, family, now.milliseconds])?.0
         }
+        if let user { checks.remember(user, session: family, at: now, readSince: mark) }
+        return user
+    }
+
+    /// Runs a write that ends sessions or changes an account, then forgets the sign-ins checked lately.
+    func changingAccounts<T>(_ write: () throws -> T) rethrows -> T {
+        defer { database.sessionChecks.forgetAll() }
+        return try write()
     }
 
 

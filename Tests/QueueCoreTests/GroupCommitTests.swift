@@ -45,6 +45,20 @@ struct GroupCommitTests {
         #expect(taken.differences(from: fresh) == [])
     }
 
+    @Test func theWriterCommitsWithTheDurabilityAskedFor() throws {
+        // Given databases opened with full and with normal durability
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("durability-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let full = try AppDatabase.open(path: folder.appendingPathComponent("full.sqlite").path)
+        let normal = try AppDatabase.open(path: folder.appendingPathComponent("normal.sqlite").path, durability: .normal)
+        // Then the connection that commits the bookings syncs each commit to disk (FULL, 2) by default,
+        // and only when asked does not (NORMAL, 1): opening a WAL pool resets it to NORMAL otherwise
+        #expect(try full.synchronousLevel() == 2)
+        #expect(try normal.synchronousLevel() == 1)
+        // and a savepoint's journal stays in memory rather than in a temporary file per booking (MEMORY, 2)
+        #expect(try full.writer.writeWithoutTransaction { db in try Int.fetchOne(db, sql: "PRAGMA temp_store") } == 2)
+    }
+
     @Test func aGroupThatCannotCommitFailsEveryChangeInIt() throws {
         // Given the database refuses every write (as a full disk does)
         let fixture = try QueueFixture()

@@ -1,0 +1,117 @@
+import Foundation
+import QueueCore
+import Testing
+@testable import QueueWeb
+
+/// The API's answers are written by `SortedJSONEncoder`; clients (and the OpenAPI description) were
+/// written against Foundation's `JSONEncoder`: the bytes must stay the same.
+@Suite("Sorted JSON encoder")
+struct SortedJSONEncoderTests {
+    /// 11:00 IST, with milliseconds, as the queue's times are.
+    static let monday = Date(timeIntervalSince1970: 1_796_016_600.123)
+
+    private func expectSameBytes<Value: Encodable>(_ value: Value, _ label: String) throws {
+        let ours = try SortedJSONEncoder().encode(value)
+        let foundation = Array(try JSON.foundationEncoder.encode(value))
+        #expect(String(decoding: ours, as: UTF8.self) == String(decoding: foundation, as: UTF8.self), "\(label)")
+    }
+
+    @Test func aCounterDeskATokenAndTheSnapshotAreWrittenAsFoundationWritesThem() throws {
+        // Given an office with citizens waiting (names in Gujarati, one a priority), one of them called and started
+        let database = try AppDatabase.inMemory()
+        try database.migrate()
+        try DemoData.install(in: database)
+        let queue = Queue(database: database)
+        var tokens: [Token] = []
+        for (index, name) in ["આશા પટેલ", "Ravi \"R\" Shah", "रमेश\\कुमार", "Meena"].enumerated() {
+            tokens.append(try queue.book(BookingRequest(officeCode: "VAD-247", serviceCode: index % 2 == 0 ? "bill-complaint" : "new-lt-connection",
+                                                        citizen: CitizenDetails(name: name, phone: "98250\(12345 + index)",
+                                                                                priority: index == 3 ? .seniorCitizen : .none)),
+                                         at: Self.monday.addingTimeInterval(Double(index) * 61.5)))
+        }
+        let now = Self.monday.addingTimeInterval(600)
+        let counter = try #require(try queue.counterID(office: "VAD-247", number: 1))
+        let clerk = Actor.staff(id: 1, username: "clerk")
+        try queue.heartbeat(counter: counter, actor: clerk, at: now)
+        let called = try #require(try queue.callNext(counter: counter, actor: clerk, at: now))
+        _ = try queue.start(token: called.id, counter: counter, actor: clerk, at: now.addingTimeInterval(30.25))
+        try queue.setStaffNote("Bring the \"bill\"\twith the meter number / reading", token: called.id, counter: counter, actor: clerk,
+                               at: now.addingTimeInterval(31))
+        let later = now.addingTimeInterval(40)
+        // Then the counter's desk, each token's status and the office's snapshot are the same bytes
+        try expectSameBytes(try queue.desk(counter: counter, at: later), "desk")
+        let words = WaitText(text: RepositoryStrings.text)
+        for token in tokens {
+            let status = try queue.status(of: try #require(try queue.tokenForReading(token.id)), at: later)
+            try expectSameBytes(TokenView(status.token, position: status.position, counterNumber: status.counterNumber,
+                                          documents: status.requiredDocuments, words: words), "token \(token.number)")
+        }
+        try expectSameBytes(try queue.live.snapshot(office: "VAD-247", at: later), "snapshot")
+        try expectSameBytes(try queue.offices(at: later), "offices")
+    }
+
+    @Test func anOutboxRowsValuesAreWrittenAsBefore() throws {
+        // Given a message's values as the outbox keeps them (keys as they are, in order)
+        let values = ["number": "NC-017", "office": "વડોદરા (ગ્રામ્ય)", "link": "/token/?id=7&secret=a/b", "slot": "",
+                      "documents": "Bill; \"ID\" proof", "office_code": "VAD-247", "day": "2026-11-30"]
+        // Then they are the bytes Foundation's sorted encoder wrote for them
+        let foundation = JSONEncoder()
+        foundation.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        #expect(try SortedJSONEncoder().encode(values) == Array(try foundation.encode(values)))
+    }
+
+    @Test func numbersTextDatesAndKeysAreWrittenAsFoundationWritesThem() throws {
+        struct Inner: Encodable { let counterID: Int64; let waitedSeconds: Double; let URLPath: String? }
+        struct Sample: Encodable {
+            let tokenID: Int64
+            let estimatedWaitSeconds: Double?
+            let waitLowSeconds: Double
+            let ratio: Double
+            let tiny: Double
+            let huge: Double
+            let count: Int
+            let flag: Bool
+            let at: Date
+            let text: String
+            let nothing: String?
+            let explicitNull: String?
+            let byKey: [String: Int]
+            let byNumber: [Int: String]
+            let items: [Inner]
+            let nested: [[Int]]
+
+            enum CodingKeys: String, CodingKey {
+                case tokenID, estimatedWaitSeconds, waitLowSeconds, ratio, tiny, huge, count, flag, at, text, nothing, explicitNull,
+                     byKey, byNumber, items, nested
+            }
+
+            func encode(to encoder: any Encoder) throws {
+                var container = encoder.container(keyedBy: CodingKeys.self)
+                try container.encode(tokenID, forKey: .tokenID)
+                try container.encodeIfPresent(estimatedWaitSeconds, forKey: .estimatedWaitSeconds)
+                try container.encode(waitLowSeconds, forKey: .waitLowSeconds)
+                try container.encode(ratio, forKey: .ratio)
+                try container.encode(tiny, forKey: .tiny)
+                try container.encode(huge, forKey: .huge)
+                try container.encode(count, forKey: .count)
+                try container.encode(flag, forKey: .flag)
+                try container.encode(at, forKey: .at)
+                try container.encode(text, forKey: .text)
+                try container.encodeIfPresent(nothing, forKey: .nothing)
+                try container.encode(explicitNull, forKey: .explicitNull)
+                try container.encode(byKey, forKey: .byKey)
+                try container.encode(byNumber, forKey: .byNumber)
+                try container.encode(items, forKey: .items)
+                try container.encode(nested, forKey: .nested)
+            }
+        }
+        let sample = Sample(
+            tokenID: 42, estimatedWaitSeconds: 1234.5, waitLowSeconds: 600, ratio: 1.0 / 3, tiny: 0.00001, huge: 1e21, count: -7,
+            flag: true, at: Self.monday, text: "a \"quote\", a \\ backslash, a / slash,\n\r\t\u{8}\u{C}\u{1} and ગુજરાતી हिंदी",
+            nothing: nil, explicitNull: nil, byKey: ["call-next": 1, "Zeta": 2, "alpha": 3, "a_b": 4, "aB": 5],
+            byNumber: [10: "ten", 9: "nine", 100: "hundred"],
+            items: [Inner(counterID: 3, waitedSeconds: 59.999, URLPath: "/token/?id=1"), Inner(counterID: 4, waitedSeconds: 0, URLPath: nil)],
+            nested: [[1, 2], [], [3]])
+        try expectSameBytes(sample, "sample")
+    }
+}
