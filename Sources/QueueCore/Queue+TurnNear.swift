@@ -32,19 +32,36 @@ extension Queue {
     }
 
     /// The trigger's message to each token still waiting that has never had it; the tokens told.
+    /// Most candidates were told on an earlier look (a crowded office's "unlikely today" covers
+    /// thousands of tokens at every look), so they are found in one read, and the new ones are
+    /// written a batch at a time: bookings and calls wait for the write lock only that long.
     private func tellOnce(_ trigger: MessageTrigger, _ tokens: [(id: Int64, extra: [String: String])], at now: Date) throws -> [Int64] {
         guard !tokens.isEmpty else { return [] }
-        return try database.writer.write { db in
-            var told: [Int64] = []
-            for (id, extra) in tokens.sorted(by: { $0.id < $1.id }) {
-                let already = try Bool.fetchOne(db.cachedStatement(sql: "SELECT EXISTS (SELECT 1 FROM outbox WHERE token_id = ? AND trigger = ?)"),
-                                                arguments: [id, trigger.rawValue]) ?? false
-                guard !already, let token = try Token.fetch(db, id: id), token.state == .waiting else { continue }
-                if try Outbox.enqueue(db, trigger, token: token, extra: extra, at: now) > 0 { told.append(id) }
+        let ids = String(decoding: try JSONEncoder().encode(tokens.map(\.id)), as: UTF8.self)
+        let toldBefore = Set(try database.writer.read { db in
+            try Int64.fetchAll(db, sql: "SELECT token_id FROM outbox WHERE trigger = ? AND token_id IN (SELECT value FROM json_each(?))",
+                               arguments: [trigger.rawValue, ids])
+        })
+        let fresh = tokens.filter { !toldBefore.contains($0.id) }.sorted { $0.id < $1.id }
+        var told: [Int64] = []
+        for start in stride(from: 0, to: fresh.count, by: Self.tellBatch) {
+            told += try database.writer.write { db in
+                var written: [Int64] = []
+                for (id, extra) in fresh[start..<min(start + Self.tellBatch, fresh.count)] {
+                    // Checked again inside the write: another worker may have told it since the read.
+                    let already = try Bool.fetchOne(db.cachedStatement(sql: "SELECT EXISTS (SELECT 1 FROM outbox WHERE token_id = ? AND trigger = ?)"),
+                                                    arguments: [id, trigger.rawValue]) ?? false
+                    guard !already, let token = try Token.fetch(db, id: id), token.state == .waiting else { continue }
+                    if try Outbox.enqueue(db, trigger, token: token, extra: extra, at: now) > 0 { written.append(id) }
+                }
+                return written
             }
-            return told
         }
+        return told
     }
+
+    /// How many tokens one write tells at most.
+    static let tellBatch = 100
 
     /// Every office's code: where a watcher starts before it follows changes.
     public func officeCodes() throws -> [String] {

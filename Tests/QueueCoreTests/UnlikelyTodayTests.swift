@@ -55,4 +55,21 @@ struct UnlikelyTodayTests {
         #expect(Set(second).isDisjoint(with: first))
         #expect(try told() == Array(Set(first + second)).sorted())
     }
+
+    @Test func aLookWhenEveryoneUnreachedWasAlreadyToldLeavesTheWriterAlone() throws {
+        // Given twelve citizens at Surat half an hour before closing, a clerk at one counter, and a first look that told those not reached
+        let counter = try fixture.openCounter("SRT-VRC", 9, serving: ["bill-complaint"])
+        _ = try (1...12).map { try fixture.walkIn(office: "SRT-VRC", citizen: $0, at: Self.monday(18, Double($0) / 10)) }
+        try fixture.queue.heartbeat(counter: counter, actor: fixture.clerk, at: Self.monday(18, 2))
+        #expect(try !fixture.queue.writeUnlikelyToday(offices: ["SRT-VRC"], at: Self.monday(18, 2)).isEmpty)
+        // When the worker looks again and nothing has changed
+        let statements = Collected<String>()
+        fixture.database.writer.writeWithoutTransaction { db in db.trace { statements.append(contentsOf: ["\($0)"]) } }
+        let again = try fixture.queue.writeUnlikelyToday(offices: ["SRT-VRC"], at: Self.monday(18, 2.5))
+        fixture.database.writer.writeWithoutTransaction { db in db.trace(options: [], nil) }
+        // Then nobody is told twice, and not a statement ran on the writer's connection, which
+        // bookings and calls wait for (a crowded office has thousands of such tokens at every look)
+        #expect(again == [])
+        #expect(statements.all == [])
+    }
 }
