@@ -131,15 +131,14 @@ extension ForecastPlan {
                                     ahead: Array(repeating: 0, count: n), afterClosing: Array(repeating: false, count: n),
                                     idleAt: Array(repeating: nil, count: c), calls: [])
         guard c > 0 else { return result }
-        var state = PlayState(self)
+        var state = ForecastPlayState(self)
         var freeAt = counters.map { durations.freeAt($0) }
         var active = [Bool](repeating: true, count: c)
         var overtime = false
-        var callsBy = [Int32](repeating: 0, count: c)
-        // When each counter last called: a call at the same moment as a token's is not before it.
-        var lastCall = [Double](repeating: -.infinity, count: c)
-        // The counters that can serve each token (its service's, or its target), as lists of indices.
-        let servingService: [[Int]] = (0..<callSeconds.count).map { service in (0..<c).filter { counters[$0].serves[service] } }
+        var tally = CallTally(counters: c, services: callSeconds.count)
+        let servedBy: [[Int]] = counters.map { counter in counter.serves.indices.filter { counter.serves[$0] && $0 < callSeconds.count } }
+        let closesAt = counters.map(\.closesAt)
+        let hasPauses = counters.map { !$0.pauses.isEmpty }
         result.calls.reserveCapacity(n)
         while true {
             // The counter that frees up first (ties: the lower index).
@@ -158,10 +157,9 @@ extension ForecastPlan {
                 if !active.contains(true) { break }
                 continue
             }
-            let counter = counters[next]
             var t = freeAt[next]
-            if !overtime, t >= counter.closesAt { active[next] = false; continue }
-            if !overtime, let pause = counter.pauses.first(where: { $0.lowerBound <= t && t < $0.upperBound }) {
+            if !overtime, t >= closesAt[next] { active[next] = false; continue }
+            if !overtime, hasPauses[next], let pause = counters[next].pauses.first(where: { $0.lowerBound <= t && t < $0.upperBound }) {
                 freeAt[next] = pause.upperBound
                 continue
             }
@@ -175,182 +173,60 @@ extension ForecastPlan {
                 }
                 continue
             }
-            t = max(t, tokens[token].arrivesAt)
+            t = max(t, state.arrivesAt[token])
             result.callAt[token] = t
             result.counter[token] = Int32(next)
             result.afterClosing[token] = overtime
-            let serving = tokens[token].target.map { $0 >= 0 ? [$0] : [] } ?? servingService[tokens[token].service]
-            var ahead: Int32 = 0
-            for index in serving { ahead += callsBy[index] - (lastCall[index] == t ? 1 : 0) }
-            result.ahead[token] = ahead
+            let service = state.service[token]
+            result.ahead[token] = tally.before(target: state.target[token], service: service, at: t)
             if tokens[token].known {
-                callsBy[next] += 1
-                lastCall[next] = t
+                tally.record(counter: next, services: servedBy[next], at: t)
+                result.calls.append((t, Int32(next)))
             }
-            if tokens[token].known { result.calls.append((t, Int32(next))) }
-            freeAt[next] = t + durations.seconds(service: tokens[token].service, expected: callSeconds[tokens[token].service])
+            freeAt[next] = t + durations.seconds(service: service, expected: callSeconds[service])
         }
         // Tokens no counter of the play calls: those of their pool ahead in arrival order.
         for index in 0..<n where result.callAt[index] == nil {
-            let serving = tokens[index].target.map { $0 >= 0 ? [$0] : [] } ?? servingService[tokens[index].service]
-            var ahead: Int32 = 0
-            for counter in serving { ahead += callsBy[counter] }
-            result.ahead[index] = ahead
+            result.ahead[index] = tally.before(target: state.target[index], service: state.service[index], at: .infinity)
         }
         return result
     }
 }
 
-/// The tokens not yet called in a play, sorted into the policy's classes so that each counter finds
-/// its next token by moving cursors forward: every list is in the order the policy takes it, and a
-/// token a cursor passes (called, not the counter's, moved to another class) never comes back.
-private struct PlayState {
-    let plan: ForecastPlan
-    var taken: [Bool]
-    var left: Int
-    var streak: Int
-    /// Token indices: priority ones and the others in arrival order; appointments by slot.
-    let priority: [Int]
-    let others: [Int]
-    let appointments: [Int]
-    /// Per counter, a cursor into each list (and into the tokens, for the overdue ones).
-    var overdueCursor: [Int], priorityCursor: [Int], othersCursor: [Int], appointmentCursor: [Int]
-    /// Queueing times in seconds from now, by token (an expected appointment's is its arrival).
-    let queuedAt: [Double]
+/// The known calls of a play so far, by counter and by service (a call by a counter counts for
+/// every service it serves): "people before you" is the calls made before a token's own by the
+/// counters that can serve it, not counting those made at the same moment.
+private struct CallTally {
+    private var byCounter: [Int32], byService: [Int32]
+    /// The latest moment each counter and each service had a call, and how many calls then.
+    private var counterMoment: [Double], counterAtMoment: [Int32]
+    private var serviceMoment: [Double], serviceAtMoment: [Int32]
 
-    init(_ plan: ForecastPlan) {
-        self.plan = plan
-        let n = plan.tokens.count, c = plan.counters.count
-        taken = [Bool](repeating: false, count: n)
-        left = n
-        streak = plan.priorityStreak
-        queuedAt = plan.tokens.map { $0.arrivesAt > 0 ? $0.arrivesAt : $0.candidate.queuedAt.timeIntervalSince(plan.now) }
-        var priority: [Int] = [], others: [Int] = [], appointments: [Int] = []
-        for (index, token) in plan.tokens.enumerated() {
-            if token.candidate.priority.isPriority { priority.append(index) } else { others.append(index) }
-            if !token.candidate.priority.isPriority, token.candidate.kind == .appointment, token.candidate.slotStartsAt != nil {
-                appointments.append(index)
-            }
-        }
-        let tokens = plan.tokens
-        appointments.sort {
-            (tokens[$0].candidate.slotStartsAt ?? 0, tokens[$0].candidate.queuedAt, tokens[$0].candidate.tokenID)
-                < (tokens[$1].candidate.slotStartsAt ?? 0, tokens[$1].candidate.queuedAt, tokens[$1].candidate.tokenID)
-        }
-        self.priority = priority
-        self.others = others
-        self.appointments = appointments
-        overdueCursor = [Int](repeating: 0, count: c)
-        priorityCursor = overdueCursor
-        othersCursor = overdueCursor
-        appointmentCursor = overdueCursor
+    init(counters: Int, services: Int) {
+        byCounter = [Int32](repeating: 0, count: counters)
+        counterMoment = [Double](repeating: -.infinity, count: counters)
+        counterAtMoment = byCounter
+        byService = [Int32](repeating: 0, count: services)
+        serviceMoment = [Double](repeating: -.infinity, count: services)
+        serviceAtMoment = byService
     }
 
-    func eligible(_ token: Int, counter: Int) -> Bool {
-        let entry = plan.tokens[token]
-        if let target = entry.target { return target == counter }
-        return plan.counters[counter].serves[entry.service]
+    /// Calls before `t` by the token's counter (`target` >= 0), by none (a counter not in the play),
+    /// or by the counters of its service. Calls come in time order, so those at `t` are the latest.
+    func before(target: Int, service: Int, at t: Double) -> Int32 {
+        if target == ForecastPlayState.anyCounter {
+            return byService[service] - (serviceMoment[service] == t ? serviceAtMoment[service] : 0)
+        }
+        guard target >= 0 else { return 0 }
+        return byCounter[target] - (counterMoment[target] == t ? counterAtMoment[target] : 0)
     }
 
-    /// Overdue at `t`: queued `agingMinutes` or more before it.
-    func overdue(_ token: Int, at t: Double) -> Bool { queuedAt[token] <= t - Double(plan.policy.agingMinutes) * 60 }
-
-    func arrived(_ token: Int, at t: Double) -> Bool { plan.tokens[token].arrivesAt <= t }
-
-    func due(_ token: Int, at t: Double) -> Bool {
-        guard let slot = plan.tokens[token].candidate.slotStartsAt, plan.tokens[token].candidate.kind == .appointment else { return false }
-        return Double(slot) * 60 <= plan.secondsOfDay + t
-    }
-
-    /// Whether any token left could still go to this counter.
-    func hasEligible(counter: Int) -> Bool {
-        (0..<plan.tokens.count).contains { !taken[$0] && eligible($0, counter: counter) }
-    }
-
-    /// The earliest arrival after `t` of a token this counter could take.
-    func nextArrival(counter: Int, after t: Double) -> Double? {
-        var earliest: Double?
-        for index in appointments where !taken[index] && plan.tokens[index].arrivesAt > t && eligible(index, counter: counter) {
-            earliest = min(earliest ?? .infinity, plan.tokens[index].arrivesAt)
+    mutating func record(counter: Int, services: [Int], at t: Double) {
+        byCounter[counter] += 1
+        if counterMoment[counter] == t { counterAtMoment[counter] += 1 } else { counterMoment[counter] = t; counterAtMoment[counter] = 1 }
+        for service in services {
+            byService[service] += 1
+            if serviceMoment[service] == t { serviceAtMoment[service] += 1 } else { serviceMoment[service] = t; serviceAtMoment[service] = 1 }
         }
-        for index in priority where !taken[index] && plan.tokens[index].arrivesAt > t && eligible(index, counter: counter) {
-            earliest = min(earliest ?? .infinity, plan.tokens[index].arrivesAt)
-        }
-        return earliest
-    }
-
-    /// The token the policy gives this counter at `t`, marked called; nil if it has nobody.
-    mutating func take(counter: Int, at t: Double) -> Int? {
-        guard left > 0 else { return nil }
-        // 1. Overdue, oldest first, whatever the class (the tokens are in arrival order, and the
-        //    overdue ones are a prefix of them that only grows).
-        while overdueCursor[counter] < plan.tokens.count {
-            let index = overdueCursor[counter]
-            guard overdue(index, at: t), arrived(index, at: t) else { break }
-            if !taken[index] && eligible(index, counter: counter) {
-                let isPriority = plan.tokens[index].candidate.priority.isPriority
-                streak = isPriority ? streak + 1 : 0
-                return mark(index)
-            }
-            overdueCursor[counter] += 1
-        }
-        let priorityHead: Int?
-        (priorityHead, priorityCursor[counter]) = head(from: priorityCursor[counter], in: priority, counter: counter, at: t) { _ in true }
-        // 2. Priority citizens, bounded by the streak.
-        if let index = priorityHead, streak < plan.policy.maxPriorityStreak {
-            streak += 1
-            return mark(index)
-        }
-        // 3. Appointments whose slot has begun (by slot); one not yet begun stops the search, and
-        //    stays for later.
-        var cursor = appointmentCursor[counter]
-        while cursor < appointments.count {
-            let index = appointments[cursor]
-            if taken[index] || !eligible(index, counter: counter) || overdue(index, at: t) {
-                if cursor == appointmentCursor[counter] { appointmentCursor[counter] += 1 }
-                cursor += 1
-                continue
-            }
-            guard due(index, at: t), arrived(index, at: t) else { break }
-            streak = 0
-            return mark(index)
-        }
-        // 4. Walk-ins (and appointments checked in before their slot), first come first served.
-        let walkIn: Int?
-        (walkIn, othersCursor[counter]) = head(from: othersCursor[counter], in: others, counter: counter, at: t) { !due($0, at: t) }
-        if let index = walkIn {
-            streak = 0
-            return mark(index)
-        }
-        // 5. Priority citizens after all, when nobody else is left.
-        if let index = priorityHead {
-            streak += 1
-            return mark(index)
-        }
-        return nil
-    }
-
-    /// The first token of a list this counter may take now; passes for good those it never can.
-    /// Returns the token, and where the cursor now stands.
-    private func head(from start: Int, in list: [Int], counter: Int, at t: Double, where usable: (Int) -> Bool) -> (Int?, Int) {
-        var cursor = start, scan = start
-        while scan < list.count {
-            let index = list[scan]
-            let gone = taken[index] || !eligible(index, counter: counter) || overdue(index, at: t) || !usable(index)
-            if gone {
-                if scan == cursor { cursor += 1 }
-                scan += 1
-                continue
-            }
-            // Not arrived yet (an expected appointment): the ones after it have not either.
-            return (arrived(index, at: t) ? index : nil, cursor)
-        }
-        return (nil, cursor)
-    }
-
-    private mutating func mark(_ index: Int) -> Int {
-        taken[index] = true
-        left -= 1
-        return index
     }
 }
