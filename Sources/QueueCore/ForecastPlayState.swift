@@ -150,7 +150,7 @@ struct ForecastPlayState {
             scan += 1
         }
         let priorityHead: Int?
-        (priorityHead, priorityCursor[group]) = head(from: priorityCursor[group], in: priority, counter: counter, at: t, usable: false)
+        (priorityHead, priorityCursor[group]) = head(from: priorityCursor[group], priorityList: true, counter: counter, at: t)
         // 2. Priority citizens, bounded by the streak.
         if let index = priorityHead, streak < maxPriorityStreak {
             streak += 1
@@ -172,7 +172,7 @@ struct ForecastPlayState {
         }
         // 4. Walk-ins (and appointments checked in before their slot), first come first served.
         let walkIn: Int?
-        (walkIn, othersCursor[group]) = head(from: othersCursor[group], in: others, counter: counter, at: t, usable: true)
+        (walkIn, othersCursor[group]) = head(from: othersCursor[group], priorityList: false, counter: counter, at: t)
         if let index = walkIn {
             streak = 0
             return mark(index)
@@ -185,15 +185,16 @@ struct ForecastPlayState {
         return nil
     }
 
-    /// The first token of a list this counter may take now; passes for good those no counter of its
-    /// class ever can (`unlessDue`: appointments whose slot has begun leave this list).
-    /// Returns the token, and where the class's cursor now stands.
-    private func head(from start: Int, in list: [Int], counter: Int, at t: Double, usable unlessDue: Bool) -> (Int?, Int) {
+    /// The first token of the priority list, or of the others, this counter may take now; passes for
+    /// good those no counter of its class ever can (appointments whose slot has begun leave the
+    /// others). Returns the token, and where the class's cursor now stands.
+    private func head(from start: Int, priorityList: Bool, counter: Int, at t: Double) -> (Int?, Int) {
         let group = classOf[counter]
+        let count = priorityList ? priority.count : others.count
         var cursor = start, scan = start
-        while scan < list.count {
-            let index = list[scan]
-            let forAll = overdue(index, at: t) || (unlessDue && due(index, at: t)) || gone(index, forClass: group)
+        while scan < count {
+            let index = priorityList ? priority[scan] : others[scan]
+            let forAll = overdue(index, at: t) || (!priorityList && due(index, at: t)) || gone(index, forClass: group)
             if forAll || !eligible(index, counter: counter) {
                 if scan == cursor, forAll { cursor += 1 }
                 scan += 1

@@ -135,15 +135,18 @@ extension ForecastPlan {
         var freeAt = counters.map { durations.freeAt($0) }
         var active = [Bool](repeating: true, count: c)
         var overtime = false
-        var tally = CallTally(counters: c, services: callSeconds.count)
-        let servedBy: [[Int]] = counters.map { counter in counter.serves.indices.filter { counter.serves[$0] && $0 < callSeconds.count } }
+        var tally = CallTally(counters: counters, services: callSeconds.count)
         let closesAt = counters.map(\.closesAt)
         let hasPauses = counters.map { !$0.pauses.isEmpty }
+        // When each active counter can next call; infinity once it is done (the search below is the
+        // play's innermost loop: one array, one comparison a counter).
+        var nextCall = freeAt
         result.calls.reserveCapacity(n)
         while true {
             // The counter that frees up first (ties: the lower index).
-            var next = -1
-            for index in 0..<c where active[index] && (next < 0 || freeAt[index] < freeAt[next]) { next = index }
+            var next = -1, earliest = Double.infinity
+            for index in 0..<c where nextCall[index] < earliest { next = index; earliest = nextCall[index] }
+            if next < 0, let waiting = active.firstIndex(of: true) { next = waiting }  // free only at infinity
             guard next >= 0 else {
                 // Every counter is done for the day: those left are called after closing, if at all.
                 guard !overtime, state.left > 0 else { break }
@@ -153,14 +156,16 @@ extension ForecastPlan {
                 for index in 0..<c where state.hasEligible(counter: index) {
                     active[index] = true
                     freeAt[index] = stopped
+                    nextCall[index] = stopped
                 }
                 if !active.contains(true) { break }
                 continue
             }
             var t = freeAt[next]
-            if !overtime, t >= closesAt[next] { active[next] = false; continue }
+            if !overtime, t >= closesAt[next] { active[next] = false; nextCall[next] = .infinity; continue }
             if !overtime, hasPauses[next], let pause = counters[next].pauses.first(where: { $0.lowerBound <= t && t < $0.upperBound }) {
                 freeAt[next] = pause.upperBound
+                nextCall[next] = pause.upperBound
                 continue
             }
             guard let token = state.take(counter: next, at: t) else {
@@ -168,8 +173,10 @@ extension ForecastPlan {
                 // Nobody for it now: it waits for the next appointment it could take, or is done.
                 if let arrival = state.nextArrival(counter: next, after: t) {
                     freeAt[next] = arrival
+                    nextCall[next] = arrival
                 } else {
                     active[next] = false
+                    nextCall[next] = .infinity
                 }
                 continue
             }
@@ -180,10 +187,11 @@ extension ForecastPlan {
             let service = state.service[token]
             result.ahead[token] = tally.before(target: state.target[token], service: service, at: t)
             if tokens[token].known {
-                tally.record(counter: next, services: servedBy[next], at: t)
+                tally.record(counter: next, at: t)
                 result.calls.append((t, Int32(next)))
             }
             freeAt[next] = t + durations.seconds(service: service, expected: callSeconds[service])
+            nextCall[next] = freeAt[next]
         }
         // Tokens no counter of the play calls: those of their pool ahead in arrival order.
         for index in 0..<n where result.callAt[index] == nil {
@@ -201,10 +209,15 @@ private struct CallTally {
     /// The latest moment each counter and each service had a call, and how many calls then.
     private var counterMoment: [Double], counterAtMoment: [Int32]
     private var serviceMoment: [Double], serviceAtMoment: [Int32]
+    /// By counter and service (`counter * services + service`): whether it serves it.
+    private let serves: [Bool]
+    private let services: Int
 
-    init(counters: Int, services: Int) {
-        byCounter = [Int32](repeating: 0, count: counters)
-        counterMoment = [Double](repeating: -.infinity, count: counters)
+    init(counters: [ForecastPlan.Counter], services: Int) {
+        byCounter = [Int32](repeating: 0, count: counters.count)
+        counterMoment = [Double](repeating: -.infinity, count: counters.count)
+        self.services = services
+        serves = counters.flatMap { counter in (0..<services).map { $0 < counter.serves.count && counter.serves[$0] } }
         counterAtMoment = byCounter
         byService = [Int32](repeating: 0, count: services)
         serviceMoment = [Double](repeating: -.infinity, count: services)
@@ -221,10 +234,10 @@ private struct CallTally {
         return byCounter[target] - (counterMoment[target] == t ? counterAtMoment[target] : 0)
     }
 
-    mutating func record(counter: Int, services: [Int], at t: Double) {
+    mutating func record(counter: Int, at t: Double) {
         byCounter[counter] += 1
         if counterMoment[counter] == t { counterAtMoment[counter] += 1 } else { counterMoment[counter] = t; counterAtMoment[counter] = 1 }
-        for service in services {
+        for service in 0..<services where serves[counter * services + service] {
             byService[service] += 1
             if serviceMoment[service] == t { serviceAtMoment[service] += 1 } else { serviceMoment[service] = t; serviceAtMoment[service] = 1 }
         }

@@ -23,8 +23,10 @@ struct Serve: ParsableCommand {
     @Option(help: "Group to own the socket, nginx's worker group (env: GUVNL_SOCKET_GROUP).")
     var socketGroup: String?
 
-    @Option(help: "Threads accepting requests; 4-8 suit 2 cores (env: GUVNL_THREADS).")
-    var threads: Int = Environment.int("GUVNL_THREADS") ?? 6
+    // Most of a request's time is spent waiting for its group's commit to reach the disk, and a group
+    // can hold only the requests being served at once: more threads, larger groups, fewer syncs.
+    @Option(help: "Threads accepting requests; bookings arriving together share one commit, up to this many (env: GUVNL_THREADS).")
+    var threads: Int = Environment.int("GUVNL_THREADS") ?? 16
 
     @OptionGroup var database: DatabaseOption
 

@@ -85,7 +85,7 @@ class Stack:
     def start_app(self):
         args = [BIN / "fcgi-app", "serve", "--database", self.database, "--socket", self.socket,
                 "--strings", self.dir / "public" / "interface-strings.json",
-                "--max-body-bytes", str(self.app_max_body), "--threads", "4", *self.app_args]
+                "--max-body-bytes", str(self.app_max_body), *self.app_args]
         if os.geteuid() == 0:
             args += ["--socket-group", "www-data"]
         if self.app_log_file:
