@@ -117,9 +117,18 @@ struct ForecastPlayState {
 
     private func due(_ token: Int, at t: Double) -> Bool { slotBeginsAt[token] <= t }
 
-    /// Whether any token left could still go to this counter.
-    func hasEligible(counter: Int) -> Bool {
-        taken.indices.contains { !taken[$0] && eligible($0, counter: counter) }
+    /// By counter: whether any token left could still go to it (one pass over the tokens, not one
+    /// per counter: at closing time most of a long queue may be left).
+    func countersWithTokensLeft(counters: Int) -> [Bool] {
+        var services = [Bool](repeating: false, count: serviceCount)
+        var sentTo = [Bool](repeating: false, count: counters)
+        for index in taken.indices where !taken[index] {
+            let target = target[index]
+            if target == Self.anyCounter { if service[index] < serviceCount { services[service[index]] = true } } else if target >= 0 { sentTo[target] = true }
+        }
+        return (0..<counters).map { counter in
+            sentTo[counter] || (0..<serviceCount).contains { services[$0] && serves(class: classOf[counter], service: $0) }
+        }
     }
 
     /// The earliest arrival after `t` of a token this counter could take.

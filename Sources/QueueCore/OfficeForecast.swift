@@ -153,7 +153,8 @@ extension ForecastPlan {
                 overtime = true
                 // They resume from the moment the last counter stopped, so that time never runs back.
                 let stopped = freeAt.max() ?? 0
-                for index in 0..<c where state.hasEligible(counter: index) {
+                let left = state.countersWithTokensLeft(counters: c)
+                for index in 0..<c where left[index] {
                     active[index] = true
                     freeAt[index] = stopped
                     nextCall[index] = stopped
