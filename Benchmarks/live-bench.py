@@ -129,6 +129,19 @@ function request() return wrk.format("GET", paths[math.random(#paths)]) end
 """ + RESULT
 
 
+def commits(stack):
+    """The queue's commits so far and the changes they held (fcgi-app's metrics)."""
+    text = stack.get("/api/metrics")[2].decode()
+    values = {line.split()[0]: float(line.split()[1]) for line in text.splitlines()
+              if line.startswith(("guvnl_database_commits_total ", "guvnl_database_changes_total "))}
+    return values.get("guvnl_database_commits_total", 0), values.get("guvnl_database_changes_total", 0)
+
+
+def per_commit(before, after):
+    groups, changes = after[0] - before[0], after[1] - before[1]
+    return f"{changes / groups:.1f} changes a commit" if groups else "no commits"
+
+
 def rss_kib(pid):
     for line in Path(f"/proc/{pid}/status").read_text().splitlines():
         if line.startswith("VmRSS:"):
@@ -313,17 +326,20 @@ def measure_queue(target, run, args):
         script = STATUS.replace("__PATHS__", ",".join(json.dumps(path) for path in tokens)).replace("__SEED__", str(run + 1))
         show("token status", wrk(stack.base + "/", script, args.seconds, 32), note + f"; {len(tokens)} tokens read at random")
         show("office snapshot", wrk(stack.base + "/api/v1/offices/VAD-247/queue", RESULT, args.seconds, 32), note)
+        grouped = commits(stack)
         calls = wrk(stack.base + "/", COUNTER.replace("__COUNTERS__", "{" + ",".join(map(str, counters)) + "}")
                     .replace("__COOKIE__", json.dumps(cookie)).replace("__CSRF__", json.dumps(csrf)).replace("__RUN__", str(run + 1)),
                     args.seconds, len(counters), threads=len(counters))  # one wrk thread (one connection) per counter
         calls["per_second"] /= 4
         show(f"call next (each with start, complete and a booking; {len(counters)} counters)", calls,
-             note + "; rate is of calls; latency of all four")
+             note + "; rate is of calls; latency of all four; " + per_commit(grouped, commits(stack)))
         fill(stack, target, run + 10)
         staff_present(stack, counters, cookie, csrf)
         before = waiting(stack.database)
+        grouped = commits(stack)
         booked = wrk(stack.base + "/api/v1/tokens", BOOKING.replace("__RUN__", str(run + 1)), max(2, args.seconds // 2), 8)
-        show("booking", booked, f"{before} waiting at the start, {waiting(stack.database)} at the end")
+        show("booking", booked, f"{before} waiting at the start, {waiting(stack.database)} at the end; "
+             + per_commit(grouped, commits(stack)))
     finally:
         stack.stop()
 

@@ -46,6 +46,10 @@ final class GroupCommit: @unchecked Sendable {
     /// How long each change waited between asking to write and its group's transaction beginning
     /// (the queue behind the group before it, and SQLite's own write lock).
     private let writeWait: CoreMetrics.Timer
+    /// Commits and the changes they held: changes per commit is what grouping saves (each commit
+    /// waits for a sync to disk).
+    private let commits: CoreMetrics.Counter
+    private let committedChanges: CoreMetrics.Counter
 
     /// How many groups and changes have been written (changes per group is what grouping saves).
     var written: (groups: Int, changes: Int) {
@@ -58,6 +62,8 @@ final class GroupCommit: @unchecked Sendable {
         self.feed = feed
         self.live = live
         writeWait = CoreMetrics.Timer(label: "guvnl_database_write_wait_seconds", factory: metrics)
+        commits = CoreMetrics.Counter(label: "guvnl_database_commits_total", factory: metrics)
+        committedChanges = CoreMetrics.Counter(label: "guvnl_database_changes_total", factory: metrics)
     }
 
     /// The office's picture with the changes of this group so far, for a change of the group to
@@ -119,6 +125,8 @@ final class GroupCommit: @unchecked Sendable {
         groups += 1
         changes += group.count
         lock.unlock()
+        commits.increment()
+        committedChanges.increment(by: group.count)
         for other in group where other !== job { other.done.signal() }
         if let next {
             next.leads = true

@@ -85,6 +85,9 @@ struct MetricsTests {
         #expect(!text.contains("/api/random") && !text.contains(secret) && !text.contains("/api/v1/tokens/\(id)"))
         #expect(text.contains(#"guvnl_build_info{version="1.2.3-test"} 1"#))
         #expect(value(text, "guvnl_database_write_wait_seconds_count") == 1)
+        // and the booking was one change in one commit
+        #expect(value(text, "guvnl_database_commits_total") == 1)
+        #expect(value(text, "guvnl_database_changes_total") == 1)
     }
 
     @Test func aCancellationIsCountedOnceAndARefusedOneNotAtAll() throws {
