@@ -28,13 +28,31 @@ public struct CounterDesk: Sendable, Encodable {
         public var state: String
     }
 
-    public struct Waiting: Sendable, Encodable {
+    public struct Waiting: Sendable, Encodable, JSONWritable {
         public var tokenID: Int64
         public var number: String
         public var service: String
         public var priority: String
         public var kind: String
         public var waitedSeconds: Double
+
+        /// Written by hand: a desk lists 50 of them after every key press at the counter.
+        func writeJSON(into out: inout [UInt8]) throws {
+            out.append(UInt8(ascii: "{"))
+            JSONText.writeKey("kind", first: true, into: &out)
+            JSONText.writeString(kind, into: &out)
+            JSONText.writeKey("number", into: &out)
+            JSONText.writeString(number, into: &out)
+            JSONText.writeKey("priority", into: &out)
+            JSONText.writeString(priority, into: &out)
+            JSONText.writeKey("service", into: &out)
+            JSONText.writeString(service, into: &out)
+            JSONText.writeKey("token_id", into: &out)
+            out.append(contentsOf: String(tokenID).utf8)
+            JSONText.writeKey("waited_seconds", into: &out)
+            try JSONText.writeNumber(waitedSeconds, into: &out)
+            out.append(UInt8(ascii: "}"))
+        }
     }
 
     /// A citizen this counter parked, to be called back here when ready.

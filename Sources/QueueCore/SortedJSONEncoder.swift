@@ -24,24 +24,17 @@ private final class JSONScalars {
 
     init() { bytes.reserveCapacity(2048) }
 
-    func append(_ write: (inout [UInt8]) -> Void) -> JSONPart {
+    func append(_ write: (inout [UInt8]) throws -> Void) rethrows -> JSONPart {
         let start = bytes.count
-        write(&bytes)
+        try write(&bytes)
         return .scalar(start..<bytes.count)
     }
 
-    func string(_ text: String) -> JSONPart { append { JSONNode.writeString(text, into: &$0) } }
+    func string(_ text: String) -> JSONPart { append { JSONText.writeString(text, into: &$0) } }
 
     func text(_ text: String) -> JSONPart { append { $0.append(contentsOf: text.utf8) } }
 
-    func number(_ value: Double) throws -> JSONPart {
-        guard value.isFinite else {
-            throw EncodingError.invalidValue(value, .init(codingPath: [], debugDescription: "A number that is not finite."))
-        }
-        var text = value.description
-        if text.hasSuffix(".0") { text.removeLast(2) }
-        return self.text(text)
-    }
+    func number(_ value: Double) throws -> JSONPart { try append { try JSONText.writeNumber(value, into: &$0) } }
 
     func integer<I: BinaryInteger>(_ value: I) -> JSONPart { text(String(value)) }
 
@@ -75,6 +68,7 @@ private final class JSONNode {
     static func box<Value: Encodable>(_ value: Value, _ scalars: JSONScalars) throws -> JSONPart {
         switch value {
         case let text as String: return scalars.string(text)
+        case let writable as any JSONWritable: return try scalars.append { try writable.writeJSON(into: &$0) }
         case let number as Int: return scalars.integer(number)
         case let number as Int64: return scalars.integer(number)
         case let number as Int32: return scalars.integer(number)
@@ -125,7 +119,7 @@ private final class JSONNode {
             out.append(UInt8(ascii: "{"))
             for (index, entry) in object.sorted(by: { $0.key < $1.key }).enumerated() {
                 if index > 0 { out.append(UInt8(ascii: ",")) }
-                Self.writeString(entry.key, into: &out)
+                JSONText.writeString(entry.key, into: &out)
                 out.append(UInt8(ascii: ":"))
                 try entry.value.write(into: &out, scalars: scalars)
             }
@@ -142,8 +136,27 @@ private final class JSONNode {
             out.append(contentsOf: Array("{}".utf8))
         }
     }
+}
 
+/// JSON's text: strings escaped as Foundation escapes them (slashes unescaped), numbers, keys.
+enum JSONText {
     private static let hex = Array("0123456789abcdef".utf8)
+
+    static func writeNumber(_ value: Double, into out: inout [UInt8]) throws {
+        guard value.isFinite else {
+            throw EncodingError.invalidValue(value, .init(codingPath: [], debugDescription: "A number that is not finite."))
+        }
+        var text = value.description
+        if text.hasSuffix(".0") { text.removeLast(2) }
+        out.append(contentsOf: text.utf8)
+    }
+
+    /// `"key":` (a key written as it is), after a comma unless it is the object's first.
+    static func writeKey(_ key: String, first: Bool = false, into out: inout [UInt8]) {
+        if !first { out.append(UInt8(ascii: ",")) }
+        writeString(key, into: &out)
+        out.append(UInt8(ascii: ":"))
+    }
 
     static func writeString(_ text: String, into out: inout [UInt8]) {
         out.append(UInt8(ascii: "\""))
@@ -165,6 +178,13 @@ private final class JSONNode {
         }
         out.append(UInt8(ascii: "\""))
     }
+}
+
+/// A value that writes its own JSON, exactly as the encoder would write it (keys in snake case and
+/// sorted): for the many small values of a hot answer, which would otherwise each go through the
+/// `Encoder` protocol. The test against Foundation's encoder holds them to the same bytes.
+protocol JSONWritable {
+    func writeJSON(into out: inout [UInt8]) throws
 }
 
 /// `[String: Value]`, whose keys JSONEncoder writes unconverted.
