@@ -27,55 +27,18 @@ struct BusyRetryTests {
 
     @Test func aWriterThatMeetsAHeldLockGetsItAtTheNextTryAfterItIsLetGo() throws {
         // Given the queue's database, whose busy handler is ours with its sleeps recorded, and another
-        // connection (as the worker's would be) holding the write lock
+        // connection (as the worker's would be) holding the write lock, which it lets go during the third sleep
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("busy-\(UUID().uuidString)")
         defer { try? FileManager.default.removeItem(at: folder) }
         let path = folder.appendingPathComponent("queue.sqlite").path
-        let held = DispatchSemaphore(value: 0), release = DispatchSemaphore(value: 0), letGo = DispatchSemaphore(value: 0)
-        let sleeps = SleepLog()
-        var retry = BusyRetry()
-        retry.sleep = { duration in
-            // The holder lets go during the third sleep; the writer must not need a fourth.
-            if sleeps.append(duration) == 3 {
-                release.signal()
-                letGo.wait()
-            }
-        }
-        let database = try AppDatabase.open(path: path, busyRetry: retry)
-        try database.writer.write { db in try db.execute(sql: "CREATE TABLE note (text TEXT NOT NULL)") }
-        let holder = try DatabaseQueue(path: path)
-        Thread {
-            try? holder.write { db in
-                try db.execute(sql: "INSERT INTO note (text) VALUES ('holder')")
-                held.signal()
-                release.wait()
-            }
-            letGo.signal()
-        }.start()
-        held.wait()
+        try AppDatabase.open(path: path).writer.write { db in try db.execute(sql: "CREATE TABLE note (text TEXT NOT NULL)") }
+        let holder = try HeldWriteLock(path: path, writing: "INSERT INTO note (text) VALUES ('holder')")
+        let database = try AppDatabase.open(path: path, busyRetry: holder.retry(releaseOn: 3))
         // When the queue writes
         try database.writer.write { db in try db.execute(sql: "INSERT INTO note (text) VALUES ('writer')") }
-        // Then it waited in three short sleeps, and wrote after the holder's commit, which stands
-        #expect(sleeps.all.count == 3)
-        #expect(sleeps.all.allSatisfy { $0 <= .milliseconds(1) })
+        // Then it waited in three short sleeps (no fourth was needed), and wrote after the holder's commit, which stands
+        #expect(holder.sleeps.count == 3)
+        #expect(holder.sleeps.allSatisfy { $0 <= .milliseconds(1) })
         #expect(try database.writer.read { db in try String.fetchAll(db, sql: "SELECT text FROM note ORDER BY rowid") } == ["holder", "writer"])
-    }
-}
-
-/// The sleeps a busy handler asked for, from the writer's thread.
-private final class SleepLog: @unchecked Sendable {
-    private let lock = NSLock()
-    private var sleeps: [Duration] = []
-
-    /// Adds one; how many there are now.
-    func append(_ duration: Duration) -> Int {
-        lock.lock(); defer { lock.unlock() }
-        sleeps.append(duration)
-        return sleeps.count
-    }
-
-    var all: [Duration] {
-        lock.lock(); defer { lock.unlock() }
-        return sleeps
     }
 }
