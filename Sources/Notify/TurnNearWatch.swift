@@ -30,7 +30,7 @@ public final class TurnNearWatch: @unchecked Sendable {
         } else {
             offices = changed.keys.sorted()
         }
-        return (try queue.writeTurnsNear(threshold: threshold, offices: offices, at: now).count,
-                try queue.writeUnlikelyToday(offices: offices, at: now).count)
+        let told = try queue.writeDerivedMessages(threshold: threshold, offices: offices, at: now)
+        return (told.near.count, told.unlikely.count)
     }
 }

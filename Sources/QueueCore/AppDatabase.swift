@@ -30,14 +30,15 @@ public struct AppDatabase: Sendable {
     }
 
     /// Opens (creating if needed) the database file at `path` in WAL mode.
-    public static func open(path: String, durability: Durability = .full) throws -> AppDatabase {
+    public static func open(path: String, durability: Durability = .full, busyRetry: BusyRetry = .standard) throws -> AppDatabase {
         let folder = URL(fileURLWithPath: path).deletingLastPathComponent()
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         let lock = try DatabaseLock.shared(forDatabase: path)
         var configuration = Configuration()
         configuration.foreignKeysEnabled = true
-        // Two writers (fcgi-app and a command such as `migrate`) wait for each other instead of failing.
-        configuration.busyMode = .timeout(5)
+        // Two writers (fcgi-app and the worker, or a command such as `migrate`) wait for each other
+        // instead of failing, in short sleeps (BusyRetry says why not SQLite's busy timeout).
+        configuration.busyMode = busyRetry.mode
         configuration.prepareDatabase { db in
             // Erased personal data is overwritten, not left in free space (DPDP erasure; README, "Erasure"
             // has its cost). Debian's SQLite has it on by default; other builds do not.

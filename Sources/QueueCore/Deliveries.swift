@@ -8,12 +8,15 @@ public struct Deliveries: Sendable {
 
     public init(database: AppDatabase) { self.database = database }
 
-    /// Takes up to `limit` due messages for `owner` until `leaseSeconds` from now, in one
-    /// transaction: due pending or failed messages, and messages whose sender's lease ran out (a
-    /// worker killed mid-send). Two workers never hold the same message at once.
+    /// Takes up to `limit` due messages for `owner` until `leaseSeconds` from now: due pending or
+    /// failed messages, and messages whose sender's lease ran out (a worker killed mid-send). Two
+    /// workers never hold the same message at once.
+    ///
+    /// The candidates are found in a read, so that a worker with nothing to send (it looks every
+    /// poll) never takes the write lock that bookings need, and the write holds it for one update.
     public func claim(owner: String, limit: Int, leaseSeconds: Double, at now: Date) throws -> [OutboxMessage] {
         let moment = now.milliseconds
-        return try database.writer.write { db in
+        let candidates = try database.writer.read { db in
             // Lapsed leases first (those messages have waited longest), then the due, oldest due first:
             // each a range of its partial index, however many sent messages the table keeps.
             var ids = try Int64.fetchAll(db.cachedStatement(sql: """
@@ -22,17 +25,21 @@ public struct Deliveries: Sendable {
             ids += try Int64.fetchAll(db.cachedStatement(sql: """
                 SELECT id FROM outbox WHERE state IN ('pending', 'failed') AND next_attempt_at <= ? ORDER BY next_attempt_at, id LIMIT ?
                 """), arguments: [moment, limit - ids.count])
-            var claimed: [OutboxMessage] = []
-            for id in ids {
-                try db.cachedStatement(sql: """
-                    UPDATE outbox SET state = 'sending', lease_owner = ?, lease_until = ?, attempts = attempts + 1 WHERE id = ?
-                    """).execute(arguments: [owner, now.addingTimeInterval(leaseSeconds).milliseconds, id])
-                if let message = try OutboxMessage.fetchOne(db.cachedStatement(sql: "SELECT * FROM outbox WHERE id = ?"), arguments: [id]) {
-                    claimed.append(message)
-                }
-            }
-            return claimed
+            return ids
         }
+        guard !candidates.isEmpty else { return [] }
+        let ids = String(decoding: try JSONEncoder().encode(candidates), as: UTF8.self)
+        let claimed = try database.writer.write { db in
+            // Each candidate again as the write finds it: another worker may have claimed it since the read.
+            try OutboxMessage.fetchAll(db.cachedStatement(sql: """
+                UPDATE outbox SET state = 'sending', lease_owner = ?, lease_until = ?, attempts = attempts + 1
+                WHERE id IN (SELECT value FROM json_each(?))
+                    AND (state = 'sending' AND lease_until < ? OR state IN ('pending', 'failed') AND next_attempt_at <= ?)
+                RETURNING *
+                """), arguments: [owner, now.addingTimeInterval(leaseSeconds).milliseconds, ids, moment, moment])
+        }
+        let order = Dictionary(uniqueKeysWithValues: candidates.enumerated().map { ($1, $0) })
+        return claimed.sorted { order[$0.id, default: 0] < order[$1.id, default: 0] }
     }
 
     /// What was sent, as recorded against the message.

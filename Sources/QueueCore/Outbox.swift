@@ -35,11 +35,9 @@ enum Outbox {
                         due: Date? = nil, at now: Date) throws -> Int {
         let channels = try self.channels(db, token: token.id).sorted { $0.rawValue < $1.rawValue }
         guard !channels.isEmpty else { return 0 }
-        var params = try commonParams(db, token: token)
+        var (params, smsVia) = try commonParams(db, token: token)
         params.merge(extra) { _, given in given }
         let json = String(decoding: try SortedJSONEncoder().encode(params), as: UTF8.self)
-        // An office may send what citizens chose as SMS as WhatsApp template messages instead.
-        let smsVia = try OfficeMessaging.load(db, office: token.officeCode).smsVia
         var written = 0
         for chosen in channels {
             let channel = chosen == .sms ? smsVia : chosen
@@ -79,14 +77,20 @@ enum Outbox {
             """).execute(arguments: [now.milliseconds, tokenID])
     }
 
-    /// The number, and the office's and service's names in the token's language.
-    private static func commonParams(_ db: Database, token: Token) throws -> [String: String] {
+    /// The number, and the office's and service's names in the token's language; and how the office
+    /// sends what citizens chose as SMS (it may send WhatsApp template messages instead), from the
+    /// same read of the office.
+    private static func commonParams(_ db: Database, token: Token) throws -> (params: [String: String], smsVia: MessageChannel) {
         let language = CitizenDetails.languages.contains(token.citizen.language) ? token.citizen.language : "en"
-        let office = try String.fetchOne(db.cachedStatement(sql: "SELECT name_\(language) FROM office WHERE code = ?"),
-                                         arguments: [token.officeCode]) ?? token.officeCode
+        let row = try Row.fetchOne(db.cachedStatement(sql: "SELECT name_\(language) AS name, sms_via FROM office WHERE code = ?"),
+                                   arguments: [token.officeCode])
+        let name: String? = row.flatMap { $0["name"] }
+        let office = name ?? token.officeCode
+        let via: String? = row.flatMap { $0["sms_via"] }
+        let smsVia = via.flatMap(MessageChannel.init(rawValue:)) ?? OfficeMessaging.standard.smsVia
         let service = try String.fetchOne(db.cachedStatement(sql: "SELECT name_\(language) FROM service WHERE code = ?"),
                                           arguments: [token.serviceCode]) ?? token.serviceCode
-        return ["number": token.number, "office": office, "service": service, "office_code": token.officeCode, "day": token.serviceDay]
+        return (["number": token.number, "office": office, "service": service, "office_code": token.officeCode, "day": token.serviceDay], smsVia)
     }
 
     /// The documents to bring for the token's service, in its language, as one line.

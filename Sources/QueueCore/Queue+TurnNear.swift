@@ -9,13 +9,7 @@ extension Queue {
     /// makes it once per token however often it is looked at. Returns the tokens newly told.
     @discardableResult
     public func writeTurnsNear(threshold: Int? = nil, offices: some Sequence<String>, at now: Date) throws -> [Int64] {
-        var near: [(id: Int64, ahead: Int)] = []
-        for office in offices {
-            let limit = try threshold ?? database.writer.read { db in try OfficeMessaging.load(db, office: office).turnNearAhead }
-            let (_, positions) = try live.positions(office: office, at: now)
-            near += positions.filter { $0.value.ahead <= limit }.map { ($0.key, $0.value.ahead) }
-        }
-        return try tellOnce(.turnNear, near.map { ($0.id, ["ahead": String($0.ahead)]) }, at: now)
+        try writeDerivedMessages(turnNear: true, unlikelyToday: false, threshold: threshold, offices: offices, at: now).near
     }
 
     /// Writes "unlikely to be reached today" for the waiting tokens of `offices` that the office's
@@ -23,12 +17,25 @@ extension Queue {
     /// a forecast that turns back and forth tells nobody twice.
     @discardableResult
     public func writeUnlikelyToday(offices: some Sequence<String>, at now: Date) throws -> [Int64] {
-        var unreached: [Int64] = []
+        try writeDerivedMessages(turnNear: false, unlikelyToday: true, offices: offices, at: now).unlikely
+    }
+
+    /// Both messages derived from the live picture ("turn near", "unlikely today"; see the two
+    /// above) from one pass over each office's positions. The tokens newly told each.
+    @discardableResult
+    public func writeDerivedMessages(turnNear: Bool = true, unlikelyToday: Bool = true, threshold: Int? = nil,
+                                     offices: some Sequence<String>, at now: Date) throws -> (near: [Int64], unlikely: [Int64]) {
+        var near: [(id: Int64, ahead: Int)] = [], unreached: [Int64] = []
         for office in offices {
             let (_, positions) = try live.positions(office: office, at: now)
-            unreached += positions.filter { $0.value.reachedToday == false }.map(\.key)
+            if turnNear {
+                let limit = try threshold ?? database.writer.read { db in try OfficeMessaging.load(db, office: office).turnNearAhead }
+                near += positions.filter { $0.value.ahead <= limit }.map { ($0.key, $0.value.ahead) }
+            }
+            if unlikelyToday { unreached += positions.filter { $0.value.reachedToday == false }.map(\.key) }
         }
-        return try tellOnce(.unlikelyToday, unreached.map { ($0, [:]) }, at: now)
+        return (try tellOnce(.turnNear, near.map { ($0.id, ["ahead": String($0.ahead)]) }, at: now),
+                try tellOnce(.unlikelyToday, unreached.map { ($0, [:]) }, at: now))
     }
 
     /// The trigger's message to each token still waiting that has never had it; the tokens told.

@@ -91,6 +91,32 @@ struct OutboxTests {
         #expect(try deliveries.message(message.id)?.state == .sent)
     }
 
+    @Test func aWorkerWithNothingDueNeverWaitsForTheWriteLock() throws {
+        // Given an outbox with nothing due, and bookings (another connection) holding the write lock
+        let holder = try HeldWriteLock(path: fixture.path, writing: "UPDATE office SET turn_near_ahead = turn_near_ahead")
+        defer { holder.releaseNow() }
+        let worker = Deliveries(database: try AppDatabase.open(path: fixture.path, busyRetry: holder.retry()))
+        // When a worker looks for messages to send
+        let claimed = try worker.claim(owner: "w", limit: 20, leaseSeconds: 30, at: QueueFixture.mondayMorning)
+        // Then it finds none without once waiting for the lock
+        #expect(claimed.isEmpty)
+        #expect(holder.sleeps.isEmpty)
+    }
+
+    @Test func aClaimThatMeetsTheLockHeldTakesItsMessagesOnceItIsLetGo() throws {
+        // Given two due confirmations, and bookings holding the write lock until the worker's second sleep
+        _ = try fixture.walkIn(citizen: 1)
+        _ = try fixture.walkIn(citizen: 2)
+        let holder = try HeldWriteLock(path: fixture.path, writing: "UPDATE office SET turn_near_ahead = turn_near_ahead")
+        let worker = Deliveries(database: try AppDatabase.open(path: fixture.path, busyRetry: holder.retry(releaseOn: 2)))
+        // When the worker claims
+        let claimed = try worker.claim(owner: "w", limit: 20, leaseSeconds: 30, at: QueueFixture.mondayMorning.plus(minutes: 1))
+        // Then it has both, oldest first, each its first attempt, after two short sleeps
+        #expect(claimed.map(\.id) == (try outbox()).map(\.id))
+        #expect(claimed.count == 2 && claimed.allSatisfy { $0.attempts == 1 && $0.state == .sending })
+        #expect(holder.sleeps.count == 2)
+    }
+
     @Test func failuresBackOffExponentiallyThenGiveUp() throws {
         _ = try fixture.walkIn(citizen: 1)
         let retry = RetryPolicy(maxAttempts: 3, baseSeconds: 10, maxDelaySeconds: 3600)
