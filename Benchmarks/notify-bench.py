@@ -113,6 +113,7 @@ def main():
                           if mode == "with worker" else None)
                 try:
                     run = round_number * 2 + (mode == "with worker")
+                    stub_cpu = cpu()
                     for name, path, script in (("static", "/assets/icon.svg", durability.PLAIN_LUA),
                                                ("healthz", "/api/healthz", durability.PLAIN_LUA),
                                                (f"booking {mode}", "/api/v1/tokens", durability.BOOKING_LUA.replace("RUN", str(run + 1)))):
@@ -122,6 +123,8 @@ def main():
                               f"  p99 {figure['p99_ms']:6.2f} ms  non-2xx {figure['non_2xx']}  wrk CPU {figure['client_cpu']:.2f} cores",
                               flush=True)
                     if worker:
+                        print(f"         the gateway stub (this process) used {(cpu() - stub_cpu) / args.seconds:.2f} cores while the bookings ran",
+                              flush=True)
                         with sqlite3.connect(stack.database) as db:
                             total, done = db.execute("SELECT count(*), count(*) FILTER (WHERE state = 'sent') FROM outbox").fetchone()
                         print(f"         the worker had sent {done} of the {total} confirmations when the run ended", flush=True)
