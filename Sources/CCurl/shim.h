@@ -1,6 +1,6 @@
 #ifndef GUVNL_CCURL_SHIM_H
 #define GUVNL_CCURL_SHIM_H
-// libcurl from Debian's libcurl4-openssl-dev, for the worker's SMTP client. curl_easy_setopt is
+// libcurl from Debian's libcurl4-openssl-dev, for the worker's SMTP, SMS gateway and push clients. curl_easy_setopt is
 // variadic, which Swift cannot call: these typed wrappers are the only way the Swift side sets options.
 #include <curl/curl.h>
 
@@ -19,6 +19,10 @@ static inline CURLcode guvnl_curl_set_list(CURL *handle, CURLoption option, stru
 typedef size_t (*guvnl_curl_read_callback)(char *buffer, size_t size, size_t items, void *context);
 static inline CURLcode guvnl_curl_set_read_callback(CURL *handle, guvnl_curl_read_callback callback) {
     return curl_easy_setopt(handle, CURLOPT_READFUNCTION, callback);
+}
+typedef size_t (*guvnl_curl_write_callback)(char *data, size_t size, size_t items, void *context);
+static inline CURLcode guvnl_curl_set_write_callback(CURL *handle, guvnl_curl_write_callback callback) {
+    return curl_easy_setopt(handle, CURLOPT_WRITEFUNCTION, callback);
 }
 static inline long guvnl_curl_response_code(CURL *handle) {
     long code = 0;

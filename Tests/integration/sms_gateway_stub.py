@@ -31,6 +31,9 @@ class SMSGatewayStub:
         stub = self
 
         class Handler(BaseHTTPRequestHandler):
+            # Keeps the connection open between messages, as gateways do (every answer has its length).
+            protocol_version = "HTTP/1.1"
+
             def do_POST(self):
                 length = int(self.headers.get("Content-Length", 0))
                 raw = self.rfile.read(length).decode("utf-8")
