@@ -4,7 +4,7 @@ build), on a database and port of its own, side by side with the limits of the s
 file and /api/healthz), with the load client's own CPU use.
 
     swift build -c release --product fcgi-app && swift build -c release --product sitegen
-    python3 Benchmarks/live-bench.py [--waiting 200,3000] [--seconds 8] [--streams 1000,10000] [--counters 16] [--stream-kinds board,full]
+    python3 Benchmarks/live-bench.py [--waiting 200,3000] [--seconds 8] [--streams 1000,10000] [--counters 16] [--stream-kinds board,full] [--booking-connections 8,32]
 
 For each queue length, on a stack of its own: the limits (a static file, /api/healthz), token
 status (tokens read at random), the office snapshot, call-next (each of --counters counters calling,
@@ -335,11 +335,15 @@ def measure_queue(target, run, args):
              note + "; rate is of calls; latency of all four; " + per_commit(grouped, commits(stack)))
         fill(stack, target, run + 10)
         staff_present(stack, counters, cookie, csrf)
-        before = waiting(stack.database)
-        grouped = commits(stack)
-        booked = wrk(stack.base + "/api/v1/tokens", BOOKING.replace("__RUN__", str(run + 1)), max(2, args.seconds // 2), 8)
-        show("booking", booked, f"{before} waiting at the start, {waiting(stack.database)} at the end; "
-             + per_commit(grouped, commits(stack)))
+        # Citizens booking at once from 8 and from 32 phones: bookings that arrive together share a
+        # commit, so the second shows what a busier hall gets (each run's phones are new ones).
+        for index, connections in enumerate(int(value) for value in args.booking_connections.split(",") if value):
+            before = waiting(stack.database)
+            grouped = commits(stack)
+            booked = wrk(stack.base + "/api/v1/tokens", BOOKING.replace("__RUN__", str((run * 4 + index + 1) % 10)),
+                         max(2, args.seconds // 2), connections)
+            show(f"booking ({connections} connections)", booked, f"{before} waiting at the start, {waiting(stack.database)} at the end; "
+                 + per_commit(grouped, commits(stack)))
     finally:
         stack.stop()
 
@@ -350,6 +354,7 @@ def main():
     parser.add_argument("--seconds", type=int, default=8)
     parser.add_argument("--streams", default="1000")
     parser.add_argument("--counters", type=int, default=16)
+    parser.add_argument("--booking-connections", default="8,32", help="wrk connections booking at once, one run each")
     parser.add_argument("--stream-kinds", default="board,full", help="board: snapshots only, as the pages ask; full: every event too")
     args = parser.parse_args()
     if os.geteuid() == 0:
