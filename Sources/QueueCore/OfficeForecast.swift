@@ -210,15 +210,20 @@ private struct CallTally {
     /// The latest moment each counter and each service had a call, and how many calls then.
     private var counterMoment: [Double], counterAtMoment: [Int32]
     private var serviceMoment: [Double], serviceAtMoment: [Int32]
-    /// By counter and service (`counter * services + service`): whether it serves it.
-    private let serves: [Bool]
-    private let services: Int
+    /// The services each counter serves: those of counter `c` are `served[servedFrom[c]..<servedFrom[c + 1]]`.
+    private let served: [Int]
+    private let servedFrom: [Int]
 
     init(counters: [ForecastPlan.Counter], services: Int) {
         byCounter = [Int32](repeating: 0, count: counters.count)
         counterMoment = [Double](repeating: -.infinity, count: counters.count)
-        self.services = services
-        serves = counters.flatMap { counter in (0..<services).map { $0 < counter.serves.count && counter.serves[$0] } }
+        var served: [Int] = [], servedFrom = [0]
+        for counter in counters {
+            served += counter.serves.indices.filter { counter.serves[$0] && $0 < services }
+            servedFrom.append(served.count)
+        }
+        self.served = served
+        self.servedFrom = servedFrom
         counterAtMoment = byCounter
         byService = [Int32](repeating: 0, count: services)
         serviceMoment = [Double](repeating: -.infinity, count: services)
@@ -238,7 +243,8 @@ private struct CallTally {
     mutating func record(counter: Int, at t: Double) {
         byCounter[counter] += 1
         if counterMoment[counter] == t { counterAtMoment[counter] += 1 } else { counterMoment[counter] = t; counterAtMoment[counter] = 1 }
-        for service in 0..<services where serves[counter * services + service] {
+        for index in servedFrom[counter]..<servedFrom[counter + 1] {
+            let service = served[index]
             byService[service] += 1
             if serviceMoment[service] == t { serviceAtMoment[service] += 1 } else { serviceMoment[service] = t; serviceAtMoment[service] = 1 }
         }
