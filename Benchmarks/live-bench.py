@@ -272,7 +272,7 @@ def fan_out(stack, count, app_pid, path):
 def start_stack(counter_count):
     """A stack of its own on the release build, with no daily caps or booking limits in the way and
     `counter_count` open counters at VAD-247, every one serving bill complaints."""
-    stack = Stack(nginx_env={"GUVNL_BOOKING_RATE": "1000000r/s", "GUVNL_BOOKING_BURST": "1000000",
+    stack = Stack(check_logs=False, nginx_env={"GUVNL_BOOKING_RATE": "1000000r/s", "GUVNL_BOOKING_BURST": "1000000",
                              "GUVNL_CONN_PER_ADDRESS": "60000"},
                   app_args=["--max-streams", "20000", "--max-streams-per-address", "20000"])
     stack.start()

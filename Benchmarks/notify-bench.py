@@ -81,7 +81,7 @@ def main():
     parser.add_argument("--skip-dispatch", action="store_true", help="only the booking runs")
     args = parser.parse_args()
     folder = Path(tempfile.mkdtemp(prefix="gq-notify-", dir=REPO / "var" if (REPO / "var").exists() else None))
-    stack = Stack(database=folder / "queue.sqlite", nginx_env={"GUVNL_BOOKING_RATE": "1000000r/s", "GUVNL_BOOKING_BURST": "1000000"})
+    stack = Stack(check_logs=False, database=folder / "queue.sqlite", nginx_env={"GUVNL_BOOKING_RATE": "1000000r/s", "GUVNL_BOOKING_BURST": "1000000"})
     stack.start()
     gateway = SMSGatewayStub()
     try:
