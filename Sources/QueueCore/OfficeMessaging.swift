@@ -32,7 +32,12 @@ public struct OfficeMessaging: Sendable, Codable, Equatable {
     static func load(_ db: Database, office code: String) throws -> OfficeMessaging {
         guard let row = try Row.fetchOne(db.cachedStatement(sql: "SELECT turn_near_ahead, sms_via FROM office WHERE code = ?"),
                                          arguments: [code]) else { return .standard }
-        return OfficeMessaging(turnNearAhead: row["turn_near_ahead"], smsVia: MessageChannel(rawValue: row["sms_via"]) ?? .sms)
+        return OfficeMessaging(turnNearAhead: row["turn_near_ahead"], smsVia: smsVia(stored: row["sms_via"]))
+    }
+
+    /// How an office sends SMS-channel messages, from its `sms_via` column (SMS unless it says otherwise).
+    static func smsVia(stored: String?) -> MessageChannel {
+        stored.flatMap(MessageChannel.init(rawValue:)) ?? standard.smsVia
     }
 
     func save(_ db: Database, office code: String) throws {

@@ -86,8 +86,7 @@ enum Outbox {
                                    arguments: [token.officeCode])
         let name: String? = row.flatMap { $0["name"] }
         let office = name ?? token.officeCode
-        let via: String? = row.flatMap { $0["sms_via"] }
-        let smsVia = via.flatMap(MessageChannel.init(rawValue:)) ?? OfficeMessaging.standard.smsVia
+        let smsVia = OfficeMessaging.smsVia(stored: row.flatMap { $0["sms_via"] })
         let service = try String.fetchOne(db.cachedStatement(sql: "SELECT name_\(language) FROM service WHERE code = ?"),
                                           arguments: [token.serviceCode]) ?? token.serviceCode
         return (["number": token.number, "office": office, "service": service, "office_code": token.officeCode, "day": token.serviceDay], smsVia)
