@@ -8,7 +8,8 @@ import GRDB
 enum Outbox {
     /// Records the channels the citizen chose: SMS by default when a mobile number is given, e-mail
     /// when an address is; a channel without its address is dropped.
-    static func recordChannels(_ db: Database, token: Token, chosen: Set<MessageChannel>?) throws {
+    @discardableResult
+    static func recordChannels(_ db: Database, token: Token, chosen: Set<MessageChannel>?) throws -> Set<MessageChannel> {
         let citizen = token.citizen
         var channels = chosen ?? [.sms, .email]
         if citizen.phone.isEmpty { channels.subtract([.sms, .whatsapp]) }
@@ -19,6 +20,7 @@ enum Outbox {
             try db.cachedStatement(sql: "INSERT INTO token_channel (token_id, channel) VALUES (?, ?)")
                 .execute(arguments: [token.id, channel.rawValue])
         }
+        return channels
     }
 
     /// The channels a token's citizen chose.
@@ -31,9 +33,10 @@ enum Outbox {
     /// values (number, office, service). Returns how many rows were written (a trigger already
     /// written for the token writes nothing again).
     @discardableResult
+    /// `channels`: the token's channels when the caller has just recorded them (else they are read).
     static func enqueue(_ db: Database, _ trigger: MessageTrigger, token: Token, extra: [String: String] = [:],
-                        due: Date? = nil, at now: Date) throws -> Int {
-        let channels = try self.channels(db, token: token.id).sorted { $0.rawValue < $1.rawValue }
+                        due: Date? = nil, channels known: Set<MessageChannel>? = nil, at now: Date) throws -> Int {
+        let channels = try (known ?? self.channels(db, token: token.id)).sorted { $0.rawValue < $1.rawValue }
         guard !channels.isEmpty else { return 0 }
         var (params, smsVia) = try commonParams(db, token: token)
         params.merge(extra) { _, given in given }

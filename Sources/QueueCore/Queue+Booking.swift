@@ -97,28 +97,40 @@ extension Queue {
         let sequence = numbered + 1
         let number = "\(service.prefix)-\(Digits.padded(sequence, width: 3))"
         let state: TokenState = slot == nil ? .waiting : .booked
+        let kind: TokenKind = slot == nil ? .walkIn : .appointment
+        let viewHash = TokenSecrets.digest(request.secrets.view)
+        let manageHash = request.actor == .citizen ? TokenSecrets.digest(request.secrets.manage) : nil
         try db.cachedStatement(sql: """
             INSERT INTO token (view_secret_hash, manage_secret_hash, office_code, service_code, booked_service_code,
                 service_day, sequence, number, kind, state, priority, citizen_name, phone, email, consumer_number, language,
                 slot_id, slot_starts_at, queued_at, created_at)
             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
             """).execute(arguments: [
-                TokenSecrets.digest(request.secrets.view), request.actor == .citizen ? TokenSecrets.digest(request.secrets.manage) : nil,
-                office.code, service.code, service.code, day, sequence, number,
-                (slot == nil ? TokenKind.walkIn : .appointment).rawValue, state.rawValue, citizen.priority.rawValue,
+                viewHash, manageHash, office.code, service.code, service.code, day, sequence, number,
+                kind.rawValue, state.rawValue, citizen.priority.rawValue,
                 citizen.name.isEmpty ? nil : citizen.name, citizen.phone.isEmpty ? nil : citizen.phone, citizen.email, citizen.consumerNumber, citizen.language,
                 slot?.id, slot?.startsAt, slot == nil ? now.milliseconds : nil, now.milliseconds,
             ])
-        guard let token = try Token.fetch(db, id: db.lastInsertedRowID) else { throw QueueError.tokenNotFound }
+        // The row just written, as `Token(row:)` would read it back (a test holds the two equal):
+        // reading it again cost every booking a statement inside the write lock.
+        let token = Token(
+            id: db.lastInsertedRowID, viewSecretHash: viewHash, manageSecretHash: manageHash, officeCode: office.code,
+            serviceCode: service.code, bookedServiceCode: service.code, serviceDay: day, sequence: sequence, number: number,
+            kind: kind, state: state,
+            citizen: CitizenDetails(name: citizen.name, phone: citizen.phone, email: citizen.email, consumerNumber: citizen.consumerNumber,
+                                    language: citizen.language, priority: citizen.priority),
+            slotID: slot?.id, slotStartsAt: slot?.startsAt, queuedAt: slot == nil ? Date(milliseconds: now.milliseconds) : nil,
+            createdAt: Date(milliseconds: now.milliseconds), calledAt: nil, startedAt: nil, finishedAt: nil, counterID: nil,
+            targetCounterID: nil, recalls: 0, staffNote: nil, hasRejoined: false)
         events.append(try EventLog.append(db, office: office.code, kind: .booked, token: token, to: state,
                                           actor: request.actor, at: now))
-        try Outbox.recordChannels(db, token: token, chosen: request.citizen.channels)
+        let channels = try Outbox.recordChannels(db, token: token, chosen: request.citizen.channels)
         // The link carries the view capability only (DESIGN, decision 1).
         try Outbox.enqueue(db, .booked, token: token, extra: [
             "link": TokenSecrets.pagePath(token: token.id, view: request.secrets.view),
             "documents": try Outbox.documents(db, token: token),
             "slot": slot.map { Queue.clock($0.startsAt) } ?? "",
-        ], at: now)
+        ], channels: channels, at: now)
         if let slot { try Outbox.enqueueReminders(db, token: token, slotStartsAt: slot.startsAt, timeZone: office.timeZone, at: now) }
         return token
     }

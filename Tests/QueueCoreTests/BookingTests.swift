@@ -20,6 +20,32 @@ struct BookingTests {
         #expect(first.viewSecretHash != second.viewSecretHash && first.manageSecretHash != nil)
     }
 
+    @Test func theTokenABookingAnswersIsTheTokenAsStored() throws {
+        // Given bookings of every shape: a named walk-in with e-mail and consumer number, an anonymous
+        // kiosk walk-in, a priority citizen in Hindi, and an appointment
+        let now = QueueFixture.mondayMorning.addingTimeInterval(0.1234)
+        let named = CitizenDetails(name: "આશા પટેલ", phone: "9825012345", email: "asha@example.in", consumerNumber: "11223344556",
+                                   language: "gu", priority: .none, channels: [.sms, .email])
+        let anonymous = CitizenDetails(name: "", phone: "", language: "en")
+        let senior = CitizenDetails(name: "Ramesh", phone: "9825054321", language: "hi", priority: .seniorCitizen)
+        let slot = try fixture.slotID(weekday: 2, hour: 14)
+        let kiosk = try KioskDevices(database: fixture.database).enrol(office: "VAD-247", label: "Hall", by: .system, at: now)
+        let booked = [
+            try fixture.queue.book(BookingRequest(officeCode: "VAD-247", serviceCode: "bill-complaint", citizen: named), at: now),
+            try fixture.queue.book(BookingRequest(officeCode: "VAD-247", serviceCode: "bill-complaint", citizen: anonymous,
+                                                  actor: .enrolledKiosk(id: kiosk.id)),
+                                   at: now),
+            try fixture.queue.book(BookingRequest(officeCode: "VAD-247", serviceCode: "meter-complaint", citizen: senior), at: now),
+            try fixture.queue.book(BookingRequest(officeCode: "VAD-247", serviceCode: "new-lt-connection", citizen: senior,
+                                                  appointment: (slot, "2026-12-01")), at: now),
+        ]
+        // Then each answer is the row as it is read back, to the millisecond
+        for token in booked {
+            let stored = try fixture.database.writer.read { db in try Token.fetch(db, id: token.id) }
+            #expect(token == stored, "\(token.number)")
+        }
+    }
+
     @Test func bookingWritesAnEventWithoutPersonalData() throws {
         let heard = Collected<QueueEvent>()
         fixture.queue.feed.subscribe { change in heard.append(contentsOf: change.events) }
