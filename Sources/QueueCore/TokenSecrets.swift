@@ -30,7 +30,13 @@ public struct TokenSecrets: Sendable, Equatable {
 
     /// The token page's path with the view capability: what redirects, QR codes and messages carry.
     public static func pagePath(token id: Int64, view secret: String) -> String {
-        "/token/?id=\(id)&secret=\(secret.addingPercentEncoding(withAllowedCharacters: unreserved) ?? "")"
+        // Our secrets are base64url, all unreserved: the percent-encoding (a slow CharacterSet walk
+        // on every booking and status answer) is for any other text.
+        let plain = secret.utf8.allSatisfy { byte in
+            (byte >= 0x30 && byte <= 0x39) || (byte >= 0x41 && byte <= 0x5A) || (byte >= 0x61 && byte <= 0x7A)
+                || byte == UInt8(ascii: "-") || byte == UInt8(ascii: ".") || byte == UInt8(ascii: "_") || byte == UInt8(ascii: "~")
+        }
+        return "/token/?id=\(id)&secret=\(plain ? secret : secret.addingPercentEncoding(withAllowedCharacters: unreserved) ?? "")"
     }
 
     private static let unreserved = CharacterSet.alphanumerics.union(CharacterSet(charactersIn: "-._~"))

@@ -37,6 +37,23 @@ struct OutboxTests {
         #expect(params["office"]?.contains("વડોદરા") == true)
     }
 
+    @Test func everyMessageHasItsOwnIdempotencyKeyInTheGatewaysShapeGrowingWithTime() throws {
+        // Given two citizens with a mobile number and an e-mail address, booking a second apart
+        var keys: [String] = []
+        for index in 1...2 {
+            var citizen = QueueFixture.citizen(index)
+            citizen.email = "citizen\(index)@example.com"
+            _ = try fixture.queue.book(BookingRequest(officeCode: "VAD-247", serviceCode: "bill-complaint", citizen: citizen),
+                                       at: QueueFixture.mondayMorning.addingTimeInterval(Double(index)))
+            keys += try outbox().map(\.idempotencyKey).filter { !keys.contains($0) }
+        }
+        // Then each of the four messages has a key of its own: 32 lowercase hex digits, the later
+        // booking's after the earlier's (so that the key's index grows at its end)
+        #expect(keys.count == 4 && Set(keys).count == 4)
+        #expect(keys.allSatisfy { $0.count == 32 && $0.allSatisfy { "0123456789abcdef".contains($0) } })
+        #expect(keys[0...1].allSatisfy { early in keys[2...3].allSatisfy { early < $0 } })
+    }
+
     @Test func aCitizenWhoDeclinesSMSGetsNone() throws {
         var citizen = QueueFixture.citizen(6)
         citizen.channels = []
