@@ -37,21 +37,15 @@ public struct CounterDesk: Sendable, Encodable {
         public var waitedSeconds: Double
 
         /// Written by hand: a desk lists 50 of them after every key press at the counter.
-        func writeJSON(into out: inout [UInt8]) throws {
-            out.append(UInt8(ascii: "{"))
-            JSONText.writeKey("kind", first: true, into: &out)
-            JSONText.writeString(kind, into: &out)
-            JSONText.writeKey("number", into: &out)
-            JSONText.writeString(number, into: &out)
-            JSONText.writeKey("priority", into: &out)
-            JSONText.writeString(priority, into: &out)
-            JSONText.writeKey("service", into: &out)
-            JSONText.writeString(service, into: &out)
-            JSONText.writeKey("token_id", into: &out)
-            out.append(contentsOf: String(tokenID).utf8)
-            JSONText.writeKey("waited_seconds", into: &out)
-            try JSONText.writeNumber(waitedSeconds, into: &out)
-            out.append(UInt8(ascii: "}"))
+        public func writeJSON(into out: inout [UInt8]) throws {
+            var object = JSONObjectWriter(into: &out)
+            object.string("kind", kind, into: &out)
+            object.string("number", number, into: &out)
+            object.string("priority", priority, into: &out)
+            object.string("service", service, into: &out)
+            object.integer("token_id", tokenID, into: &out)
+            try object.number("waited_seconds", waitedSeconds, into: &out)
+            object.end(into: &out)
         }
     }
 

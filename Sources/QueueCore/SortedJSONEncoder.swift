@@ -81,7 +81,7 @@ private final class JSONNode {
         // Every other integer type (their own encoding asks for a single value of themselves).
         case let number as any BinaryInteger: return scalars.text(String(describing: number))
         case let flag as Bool: return scalars.boolean(flag)
-        case let date as Date: return scalars.string(date.formatted(.iso8601))
+        case let date as Date: return scalars.append { JSONText.writeDate(date, into: &$0) }
         case let url as URL: return scalars.string(url.absoluteString)
         case let data as Data: return scalars.string(data.base64EncodedString())
         case let dictionary as any StringKeyedEncodable:
@@ -139,10 +139,23 @@ private final class JSONNode {
 }
 
 /// JSON's text: strings escaped as Foundation escapes them (slashes unescaped), numbers, keys.
-enum JSONText {
+public enum JSONText {
     private static let hex = Array("0123456789abcdef".utf8)
 
-    static func writeNumber(_ value: Double, into out: inout [UInt8]) throws {
+    /// A time in ISO 8601 (seconds, UTC), as `JSONEncoder`'s `.iso8601` strategy writes it.
+    public static func writeDate(_ date: Date, into out: inout [UInt8]) {
+        writeString(date.formatted(.iso8601), into: &out)
+    }
+
+    public static func writeInteger<I: BinaryInteger>(_ value: I, into out: inout [UInt8]) {
+        out.append(contentsOf: String(value).utf8)
+    }
+
+    public static func writeBool(_ flag: Bool, into out: inout [UInt8]) {
+        out.append(contentsOf: (flag ? "true" : "false").utf8)
+    }
+
+    public static func writeNumber(_ value: Double, into out: inout [UInt8]) throws {
         guard value.isFinite else {
             throw EncodingError.invalidValue(value, .init(codingPath: [], debugDescription: "A number that is not finite."))
         }
@@ -152,13 +165,13 @@ enum JSONText {
     }
 
     /// `"key":` (a key written as it is), after a comma unless it is the object's first.
-    static func writeKey(_ key: String, first: Bool = false, into out: inout [UInt8]) {
+    public static func writeKey(_ key: String, first: Bool = false, into out: inout [UInt8]) {
         if !first { out.append(UInt8(ascii: ",")) }
         writeString(key, into: &out)
         out.append(UInt8(ascii: ":"))
     }
 
-    static func writeString(_ text: String, into out: inout [UInt8]) {
+    public static func writeString(_ text: String, into out: inout [UInt8]) {
         out.append(UInt8(ascii: "\""))
         // Most text needs no escape: copied in one piece rather than byte by byte (a desk writes
         // some 500 strings).
@@ -194,8 +207,53 @@ enum JSONText {
 /// A value that writes its own JSON, exactly as the encoder would write it (keys in snake case and
 /// sorted): for the many small values of a hot answer, which would otherwise each go through the
 /// `Encoder` protocol. The test against Foundation's encoder holds them to the same bytes.
-protocol JSONWritable {
+public protocol JSONWritable {
     func writeJSON(into out: inout [UInt8]) throws
+}
+
+/// The fields of one object written by hand, in the order given (the caller gives them sorted),
+/// leaving out nil as `encodeIfPresent` does.
+public struct JSONObjectWriter {
+    private var first = true
+
+    public init(into out: inout [UInt8]) { out.append(UInt8(ascii: "{")) }
+
+    public mutating func key(_ key: String, into out: inout [UInt8]) {
+        JSONText.writeKey(key, first: first, into: &out)
+        first = false
+    }
+
+    public mutating func string(_ key: String, _ value: String?, into out: inout [UInt8]) {
+        guard let value else { return }
+        self.key(key, into: &out)
+        JSONText.writeString(value, into: &out)
+    }
+
+    public mutating func integer<I: BinaryInteger>(_ key: String, _ value: I?, into out: inout [UInt8]) {
+        guard let value else { return }
+        self.key(key, into: &out)
+        JSONText.writeInteger(value, into: &out)
+    }
+
+    public mutating func number(_ key: String, _ value: Double?, into out: inout [UInt8]) throws {
+        guard let value else { return }
+        self.key(key, into: &out)
+        try JSONText.writeNumber(value, into: &out)
+    }
+
+    public mutating func bool(_ key: String, _ value: Bool?, into out: inout [UInt8]) {
+        guard let value else { return }
+        self.key(key, into: &out)
+        JSONText.writeBool(value, into: &out)
+    }
+
+    public mutating func date(_ key: String, _ value: Date?, into out: inout [UInt8]) {
+        guard let value else { return }
+        self.key(key, into: &out)
+        JSONText.writeDate(value, into: &out)
+    }
+
+    public func end(into out: inout [UInt8]) { out.append(UInt8(ascii: "}")) }
 }
 
 /// `[String: Value]`, whose keys JSONEncoder writes unconverted.

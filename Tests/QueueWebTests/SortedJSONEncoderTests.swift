@@ -50,6 +50,39 @@ struct SortedJSONEncoderTests {
         try expectSameBytes(try queue.offices(at: later), "offices")
     }
 
+    @Test func aTokenViewWithEveryFieldAndWithNoneOfTheOptionalOnesIsWrittenAsFoundationWritesIt() throws {
+        // Given an appointment (a slot time, no queueing time) and a walk-in with Hindi text and quotes
+        let database = try AppDatabase.inMemory()
+        try database.migrate()
+        try DemoData.install(in: database)
+        let queue = Queue(database: database)
+        let slot = try #require(try database.writer.read { db in
+            try Int64.fetchOne(db, sql: "SELECT id FROM appointment_slot WHERE office_code = 'VAD-247' AND service_code = 'new-lt-connection' AND weekday = 2")
+        })
+        let appointment = try queue.book(BookingRequest(officeCode: "VAD-247", serviceCode: "new-lt-connection",
+                                                        citizen: CitizenDetails(name: "Asha", phone: "9825012345", language: "en"),
+                                                        appointment: (slot, "2026-12-01")), at: Self.monday)
+        var walkIn = try queue.book(BookingRequest(officeCode: "VAD-247", serviceCode: "bill-complaint",
+                                                   citizen: CitizenDetails(name: "रमेश", phone: "9825054321", language: "hi")),
+                                    at: Self.monday)
+        walkIn.calledAt = Self.monday.addingTimeInterval(90.5)
+        let words = WaitText(text: RepositoryStrings.text)
+        var full = QueuePosition(ahead: 12, openCounters: 3, serviceSeconds: 300, estimatedWaitSeconds: 1234.5, likelyCounter: 2,
+                                 reachedToday: true)
+        full.estimatedWaitRange = 900.25...2400
+        let unlikely = QueuePosition(ahead: 0, openCounters: 0, serviceSeconds: 300, estimatedWaitSeconds: nil, reachedToday: false)
+        let documents = [LocalizedName(en: "Bill \"copy\"", gu: "બિલ", hi: "बिल / रसीद")]
+        // Then every shape of view is the bytes Foundation writes
+        for (label, view) in [
+            ("appointment, no position", TokenView(appointment, position: nil, counterNumber: nil, documents: [], words: words)),
+            ("walk-in, full position", TokenView(walkIn, position: full, counterNumber: 4, documents: documents, words: words)),
+            ("walk-in, unlikely today", TokenView(walkIn, position: unlikely, counterNumber: nil, documents: documents, words: words)),
+        ] {
+            try expectSameBytes(view, label)
+        }
+        #expect(TokenView(walkIn, position: full, counterNumber: 4, documents: documents, words: words).position?.waitLowSeconds == 900.25)
+    }
+
     @Test func anOutboxRowsValuesAreWrittenAsBefore() throws {
         // Given a message's values as the outbox keeps them (keys as they are, in order)
         let values = ["number": "NC-017", "office": "વડોદરા (ગ્રામ્ય)", "link": "/token/?id=7&secret=a/b", "slot": "",
