@@ -33,7 +33,7 @@ extension Queue {
     /// appointment holds a place in its slot and joins the queue at check-in.
     public func book(_ request: BookingRequest, at now: Date) throws -> Token {
         let citizen = try validatedCitizen(of: request)
-        return try commit { db, events in
+        return try commit(settled: true) { db, events in
             try insertBooking(db, request, citizen: citizen, at: now, events: &events)
         }
     }

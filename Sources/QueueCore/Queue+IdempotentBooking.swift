@@ -35,7 +35,7 @@ extension Queue {
     /// request arriving together cannot both book. The same key with a different request is refused.
     public func book(_ request: BookingRequest, key: BookingKey, at now: Date) throws -> BookingOutcome {
         let citizen = try validatedCitizen(of: request)
-        return try commit { db, events in
+        return try commit(settled: true) { db, events in
             try db.cachedStatement(sql: "DELETE FROM booking_request WHERE created_at < ?").execute(arguments: [now.addingTimeInterval(-Self.bookingKeySeconds).milliseconds])
             if let row = try Row.fetchOne(db.cachedStatement(sql: "SELECT fingerprint, token_id FROM booking_request WHERE key_hash = ?"),
                                           arguments: [key.keyHash]) {

@@ -26,11 +26,15 @@ public struct Queue: Sendable {
 
     /// Runs `change` in a savepoint of the next group transaction (see `GroupCommit`) and returns its
     /// result once the group has committed; the events it appended are published as it commits.
-    func commit<Result: Sendable>(_ change: (Database, inout [QueueEvent]) throws -> Result) throws -> Result {
+    ///
+    /// `settled`: the change returns its token (or `BookingOutcome`) as the change leaves it (a
+    /// booking's new row), so it is not read again for the picture.
+    func commit<Result: Sendable>(settled: Bool = false, _ change: (Database, inout [QueueEvent]) throws -> Result) throws -> Result {
         var result: Result?
         try group.write { db -> QueueChange? in
             var events: [QueueEvent] = []
             result = try change(db, &events)
+            let known = settled ? (result as? Token ?? (result as? BookingOutcome)?.token) : nil
             guard !events.isEmpty else { return nil }
             var preceding: [String: Int64] = [:]
             for office in Set(events.map(\.officeCode)) {
@@ -38,7 +42,9 @@ public struct Queue: Sendable {
                 preceding[office] = try Int64.fetchOne(db.cachedStatement(sql: "SELECT max(id) FROM event WHERE office_code = ? AND id < ?"),
                                                        arguments: [office, first]) ?? 0
             }
-            let tokens = try Set(events.compactMap(\.tokenID)).sorted().compactMap { try Token.fetch(db, id: $0) }
+            let tokens = try Set(events.compactMap(\.tokenID)).sorted().compactMap { id in
+                try known.flatMap { $0.id == id ? $0 : nil } ?? Token.fetch(db, id: id)
+            }
             let counters = try Set(events.compactMap(\.counterID) + tokens.compactMap(\.counterID)).sorted()
                 .compactMap { try Counter.fetch(db, id: $0) }
             return QueueChange(events: events.sorted { $0.id < $1.id }, precedingEventID: preceding, tokens: tokens, counters: counters)
