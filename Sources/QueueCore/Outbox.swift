@@ -99,13 +99,15 @@ enum Outbox {
     /// same read of the office.
     private static func commonParams(_ db: Database, token: Token) throws -> (params: [String: String], smsVia: MessageChannel) {
         let language = CitizenDetails.languages.contains(token.citizen.language) ? token.citizen.language : "en"
-        let row = try Row.fetchOne(db.cachedStatement(sql: "SELECT name_\(language) AS name, sms_via FROM office WHERE code = ?"),
-                                   arguments: [token.officeCode])
+        // One statement for both names (each written with every message, inside the write lock).
+        let row = try Row.fetchOne(db.cachedStatement(sql: """
+            SELECT o.name_\(language) AS name, o.sms_via, (SELECT name_\(language) FROM service WHERE code = ?) AS service
+            FROM office o WHERE o.code = ?
+            """), arguments: [token.serviceCode, token.officeCode])
         let name: String? = row.flatMap { $0["name"] }
         let office = name ?? token.officeCode
         let smsVia = OfficeMessaging.smsVia(stored: row.flatMap { $0["sms_via"] })
-        let service = try String.fetchOne(db.cachedStatement(sql: "SELECT name_\(language) FROM service WHERE code = ?"),
-                                          arguments: [token.serviceCode]) ?? token.serviceCode
+        let service = row.flatMap { $0["service"] as String? } ?? token.serviceCode
         return (["number": token.number, "office": office, "service": service, "office_code": token.officeCode, "day": token.serviceDay], smsVia)
     }
 

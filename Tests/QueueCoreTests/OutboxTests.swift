@@ -35,6 +35,7 @@ struct OutboxTests {
         #expect(params["link"] == TokenSecrets.pagePath(token: token.id, view: secrets.view))
         #expect(!(params.values.contains { $0.contains(secrets.manage) }))
         #expect(params["office"]?.contains("વડોદરા") == true)
+        #expect(params["service"] == "બિલ અંગે ફરિયાદ")
     }
 
     @Test func everyMessageHasItsOwnIdempotencyKeyInTheGatewaysShapeGrowingWithTime() throws {
