@@ -48,7 +48,7 @@ extension Queue {
     /// Calls the next citizen for an open counter, by the office's ordering policy; nil if nobody waits.
     /// Atomic: two counters calling at once never take the same token.
     public func callNext(counter counterID: Int64, actor: Actor, at now: Date) throws -> Token? {
-        try commit { db, events in
+        try commit(settled: true) { db, events in
             let counter = try readyCounter(db, counterID)
             let office = try OfficeFacts.load(db, code: counter.officeCode)
             let moment = office.serviceDay(now)
@@ -71,7 +71,7 @@ extension Queue {
 
     /// Calls a given waiting token to a counter (the clerk chose it out of turn).
     public func call(token tokenID: Int64, counter counterID: Int64, actor: Actor, at now: Date) throws -> Token {
-        try commit { db, events in
+        try commit(settled: true) { db, events in
             let counter = try readyCounter(db, counterID)
             guard let token = try Token.fetch(db, id: tokenID), token.officeCode == counter.officeCode else {
                 throw QueueError.tokenNotFound
@@ -93,8 +93,11 @@ extension Queue {
             WHERE id = ? AND state = 'waiting'
             """).execute(arguments: [counter.id, now.milliseconds, tokenID])
         guard db.changesCount == 1 else { throw QueueError.illegalTransition(action: .call, from: from) }
+        // The row as the update left it (the change hands it to the picture as it is: `settled`).
         token.counterID = counter.id
-        token.calledAt = now
+        token.calledAt = Date(milliseconds: now.milliseconds)
+        token.targetCounterID = nil
+        token.recalls = 0
         events.append(try EventLog.append(db, office: token.officeCode, kind: .called, token: token, counter: counter,
                                           from: from, to: .called, actor: actor, at: now))
         try Outbox.enqueue(db, .called, token: token, extra: ["counter": String(counter.number)], at: now)

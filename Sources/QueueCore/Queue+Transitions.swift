@@ -150,7 +150,7 @@ extension Queue {
         _ tokenID: Int64, action: TokenAction, kind: EventKind, actor: Actor, at now: Date, reason: String? = nil,
         counterID: Int64? = nil, update: (Database, Token, OfficeFacts) throws -> Void
     ) throws -> Token {
-        try commit { db, events in
+        try commit(settled: true) { db, events in
             guard let token = try Token.fetch(db, id: tokenID) else { throw QueueError.tokenNotFound }
             let office = try OfficeFacts.load(db, code: token.officeCode)
             return try transition(db, token, action: action, kind: kind, office: office, actor: actor, at: now, reason: reason,

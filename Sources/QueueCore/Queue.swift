@@ -34,7 +34,7 @@ public struct Queue: Sendable {
         try group.write { db -> QueueChange? in
             var events: [QueueEvent] = []
             result = try change(db, &events)
-            let known = settled ? (result as? Token ?? (result as? BookingOutcome)?.token) : nil
+            let known = settled ? result.flatMap(Self.settledToken) : nil
             guard !events.isEmpty else { return nil }
             var preceding: [String: Int64] = [:]
             for office in Set(events.map(\.officeCode)) {
@@ -51,6 +51,16 @@ public struct Queue: Sendable {
         }
         guard let result else { throw QueueError.tokenNotFound }  // not reached: no error means the change ran
         return result
+    }
+
+    /// The token a settled change returns, in whichever shape it returns it (a dynamic cast to
+    /// `Token` also unwraps a `Token?`).
+    private static func settledToken(_ result: Any) -> Token? {
+        switch result {
+        case let token as Token: token
+        case let outcome as BookingOutcome: outcome.token
+        default: nil
+        }
     }
 }
 

@@ -31,6 +31,28 @@ struct CounterFlowTests {
         #expect(rows[2]["from_state"] as String == "called")
     }
 
+    @Test func everyCounterActionAnswersTheTokenAsStored() throws {
+        // Given two citizens waiting and counter 1 (the answers go to the live picture as they are)
+        let counter = try fixture.counterID("VAD-247", 1)
+        let first = try fixture.walkIn(citizen: 1)
+        let second = try fixture.walkIn(citizen: 2)
+        func expectStored(_ token: Token?, _ label: String) throws {
+            let answered = try #require(token)
+            let stored = try fixture.database.writer.read { db in try Token.fetch(db, id: answered.id) }
+            #expect(answered == stored, "\(label)")
+        }
+        // When the clerk calls, recalls, starts, completes, calls the next out of turn and transfers them,
+        // then each answer is the row as read back
+        let at = start.addingTimeInterval(60.1237)
+        try expectStored(try queue.callNext(counter: counter, actor: clerk, at: at), "call next")
+        try expectStored(try queue.recall(token: first.id, counter: counter, actor: clerk, at: at.addingTimeInterval(40.5)), "recall")
+        try expectStored(try queue.start(token: first.id, counter: counter, actor: clerk, at: at.addingTimeInterval(80.25)), "start")
+        try expectStored(try queue.complete(token: first.id, counter: counter, actor: clerk, at: at.addingTimeInterval(300.75)), "complete")
+        try expectStored(try queue.call(token: second.id, counter: counter, actor: clerk, at: at.addingTimeInterval(301.3)), "call")
+        try expectStored(try queue.transfer(token: second.id, from: counter, toService: "meter-complaint", toCounter: nil, reason: nil,
+                                            actor: clerk, at: at.addingTimeInterval(320.9)), "transfer")
+    }
+
     @Test func nobodyWaitingGivesNoToken() throws {
         #expect(try queue.callNext(counter: try fixture.counterID("VAD-247", 1), actor: clerk, at: start) == nil)
     }
