@@ -62,6 +62,11 @@ public struct JSONLogHandler: LogHandler {
 
     /// A JSON string: quotes, backslashes and control characters escaped, the rest as it is (UTF-8).
     static func quoted(_ string: String) -> String {
+        // Most fields need no escape (one line per request): kept whole rather than rebuilt scalar
+        // by scalar. 0xE2 begins U+2028 and U+2029, which the slow path escapes.
+        if !string.utf8.contains(where: { $0 < 0x20 || $0 == UInt8(ascii: "\"") || $0 == UInt8(ascii: "\\") || $0 == 0xE2 }) {
+            return "\"" + string + "\""
+        }
         var out = "\""
         out.unicodeScalars.reserveCapacity(string.unicodeScalars.count + 2)
         for scalar in string.unicodeScalars {

@@ -31,6 +31,9 @@ struct JSONLogTests {
         #expect(object["duration_ms"] as? Double == 1.5)
         #expect(object["meta_message"] as? String == "a clash")
         #expect(((object["nested"] as? [String: Any])?["a"] as? [Any])?.count == 2)
+        // And text is kept as it is unless it must be escaped (JavaScript's line separators too)
+        #expect(JSONLogHandler.quoted("/api/v1/tokens ગુજરાતી हिंदी") == "\"/api/v1/tokens ગુજરાતી हिंदी\"")
+        #expect(JSONLogHandler.quoted("a\u{2028}b\u{2029}c ₹5") == "\"a\\u2028b\\u2029c ₹5\"")
     }
 
     @Test func theLogFileIsOpenedAgainByNameAfterItWasMovedAway() throws {
