@@ -9,7 +9,11 @@ import QueueCore
 public final class MessageWorker: @unchecked Sendable {
     public struct Settings: Sendable {
         public var name: String
+        /// The claim when the outbox is quiet; it grows with the backlog up to `largestBatch` (`ClaimPacing`).
         public var batch = 20
+        public var largestBatch = 1000
+        /// After a claim that took every due message, how long the next ones gather before the next claim.
+        public var gatherSeconds: Double = 0.2
         public var leaseSeconds: Double = 60
         public var pollSeconds: Double = 0.5
         public var heartbeatSeconds: Double = 5
@@ -56,6 +60,8 @@ public final class MessageWorker: @unchecked Sendable {
     public func run() {
         let started = now()
         var lastBeat = Date.distantPast, lastLook = Date.distantPast
+        var pacing = ClaimPacing(smallest: settings.batch, largest: settings.largestBatch, leaseSeconds: settings.leaseSeconds,
+                                 gatherSeconds: settings.gatherSeconds, pollSeconds: settings.pollSeconds)
         while !isStopping {
             if let turnNear, now().timeIntervalSince(lastLook) >= settings.turnNearSeconds {
                 lastLook = now()
@@ -76,8 +82,9 @@ public final class MessageWorker: @unchecked Sendable {
                 }
             }
             let claimed: [OutboxMessage]
+            let batchStarted = ContinuousClock.now
             do {
-                claimed = try deliveries.claim(owner: settings.name, limit: settings.batch, leaseSeconds: settings.leaseSeconds, at: now())
+                claimed = try deliveries.claim(owner: settings.name, limit: pacing.limit, leaseSeconds: settings.leaseSeconds, at: now())
             } catch {
                 logger.error("cannot claim messages", metadata: ["error": "\(type(of: error))"])
                 claimed = []
@@ -96,7 +103,10 @@ public final class MessageWorker: @unchecked Sendable {
                     logger.error("claims not given back; they lapse with their lease", metadata: ["error": "\(type(of: error))"])
                 }
             }
-            if claimed.isEmpty { pause(settings.pollSeconds) }
+            // The batch's real duration (on the monotonic clock, not `now`, which tests may hold still).
+            let took = (ContinuousClock.now - batchStarted).components
+            let pause = pacing.finished(claimed: claimed.count, seconds: Double(took.seconds) + Double(took.attoseconds) / 1e18)
+            if pause > 0 { self.pause(pause) }
         }
         try? deliveries.beat(worker: settings.name, startedAt: started, sent: sent, at: now())
     }
