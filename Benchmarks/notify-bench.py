@@ -205,6 +205,10 @@ def main():
         for name, figures in results.items():
             mean = lambda key: sum(f[key] for f in figures) / len(figures)
             print(f"| {name} | {mean('per_second'):,.0f} | {mean('p50_ms'):.2f} ms | {mean('p99_ms'):.2f} ms | {mean('client_cpu'):.2f} |")
+        # Each round's two runs are back to back, so their ratio is the least disturbed by what else runs.
+        ratios = [w["per_second"] / a["per_second"] for a, w in zip(results["booking alone"], results["booking with worker"])]
+        print("\nWith / without the worker, by round: " + ", ".join(f"{r:.0%}" for r in ratios) +
+              f"; median {sorted(ratios)[len(ratios) // 2]:.0%}")
         alone, beside = (sum(f["per_second"] for f in results[f"booking {m}"]) for m in ("alone", "with worker"))
         print(f"\nDispatch: SMS {rates['sms']:,.0f}/s, sink {rates['sink']:,.0f}/s, e-mail {rates['email']:,.0f}/s. "
               f"Bookings with the worker running: {beside / alone:.0%} of the rate without it.")

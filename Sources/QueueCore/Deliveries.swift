@@ -29,15 +29,18 @@ public struct Deliveries: Sendable {
         }
         guard !candidates.isEmpty else { return [] }
         let ids = String(decoding: try JSONEncoder().encode(candidates), as: UTF8.self)
-        let claimed = try database.writer.write { db in
+        let rows = try database.writer.write { db in
             // Each candidate again as the write finds it: another worker may have claimed it since the read.
-            try OutboxMessage.fetchAll(db.cachedStatement(sql: """
+            // Rows, decoded into messages after the commit: decoding each one's values (JSON) inside
+            // the write held the lock that bookings wait for.
+            try Row.fetchAll(db.cachedStatement(sql: """
                 UPDATE outbox SET state = 'sending', lease_owner = ?, lease_until = ?, attempts = attempts + 1
                 WHERE id IN (SELECT value FROM json_each(?))
                     AND (state = 'sending' AND lease_until < ? OR state IN ('pending', 'failed') AND next_attempt_at <= ?)
                 RETURNING *
                 """), arguments: [owner, now.addingTimeInterval(leaseSeconds).milliseconds, ids, moment, moment])
         }
+        let claimed = try rows.map(OutboxMessage.init(row:))
         let order = Dictionary(uniqueKeysWithValues: candidates.enumerated().map { ($1, $0) })
         return claimed.sorted { order[$0.id, default: 0] < order[$1.id, default: 0] }
     }
