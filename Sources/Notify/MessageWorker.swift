@@ -9,7 +9,11 @@ import QueueCore
 public final class MessageWorker: @unchecked Sendable {
     public struct Settings: Sendable {
         public var name: String
+        /// The claim when the outbox is quiet; it grows with the backlog up to `largestBatch` (`ClaimPacing`).
         public var batch = 20
+        public var largestBatch = 1000
+        /// After a claim that took every due message, how long the next ones gather before the next claim.
+        public var gatherSeconds: Double = 0.2
         public var leaseSeconds: Double = 60
         public var pollSeconds: Double = 0.5
         public var heartbeatSeconds: Double = 5
@@ -56,6 +60,9 @@ public final class MessageWorker: @unchecked Sendable {
     public func run() {
         let started = now()
         var lastBeat = Date.distantPast, lastLook = Date.distantPast
+        var unrecorded: [(message: OutboxMessage, outcome: Deliveries.Outcome)] = []
+        var pacing = ClaimPacing(smallest: settings.batch, largest: settings.largestBatch, leaseSeconds: settings.leaseSeconds,
+                                 gatherSeconds: settings.gatherSeconds, pollSeconds: settings.pollSeconds)
         while !isStopping {
             if let turnNear, now().timeIntervalSince(lastLook) >= settings.turnNearSeconds {
                 lastLook = now()
@@ -75,29 +82,48 @@ public final class MessageWorker: @unchecked Sendable {
                     logger.error("heartbeat not recorded", metadata: ["error": "\(type(of: error))"])
                 }
             }
+            // The last batch's outcomes are recorded in the same transaction as the next claim (they
+            // write the same outbox pages): one commit a batch. Nothing to record: a read finds what is
+            // due first, so an idle worker never takes the write lock.
             let claimed: [OutboxMessage]
+            let batchStarted = ContinuousClock.now
             do {
-                claimed = try deliveries.claim(owner: settings.name, limit: settings.batch, leaseSeconds: settings.leaseSeconds, at: now())
+                if unrecorded.isEmpty {
+                    claimed = try deliveries.claim(owner: settings.name, limit: pacing.limit, leaseSeconds: settings.leaseSeconds, at: now())
+                } else {
+                    let (states, next) = try deliveries.recordAndClaim(unrecorded, owner: settings.name, retry: settings.retry,
+                                                                       limit: pacing.limit, leaseSeconds: settings.leaseSeconds, at: now())
+                    note(unrecorded, states)
+                    claimed = next
+                }
             } catch {
+                if !unrecorded.isEmpty { notRecorded(unrecorded, error) }
                 logger.error("cannot claim messages", metadata: ["error": "\(type(of: error))"])
                 claimed = []
             }
+            unrecorded = []
             var outcomes: [(message: OutboxMessage, outcome: Deliveries.Outcome)] = []
             for message in claimed {
                 if isStopping { break }
                 outcomes.append((message, attempt(message)))
             }
-            record(outcomes)
-            // Stopping: what was claimed but not begun goes back at once, for the next worker.
             if outcomes.count < claimed.count {
+                // Stopping: the outcomes now, and what was claimed but not begun goes back at once, for the next worker.
+                record(outcomes)
                 do {
                     try deliveries.release(Array(claimed[outcomes.count...]), owner: settings.name)
                 } catch {
                     logger.error("claims not given back; they lapse with their lease", metadata: ["error": "\(type(of: error))"])
                 }
+            } else {
+                unrecorded = outcomes
             }
-            if claimed.isEmpty { pause(settings.pollSeconds) }
+            // The batch's real duration (on the monotonic clock, not `now`, which tests may hold still).
+            let took = (ContinuousClock.now - batchStarted).components
+            let pause = pacing.finished(claimed: claimed.count, seconds: Double(took.seconds) + Double(took.attoseconds) / 1e18)
+            if pause > 0 && !isStopping { self.pause(pause) }
         }
+        record(unrecorded)
         try? deliveries.beat(worker: settings.name, startedAt: started, sent: sent, at: now())
     }
 
@@ -123,25 +149,33 @@ public final class MessageWorker: @unchecked Sendable {
         }
     }
 
-    /// The batch's outcomes in one commit. Nothing personal is logged: ids, channels and outcomes.
+    /// The batch's outcomes in one commit of their own (when the worker stops).
     private func record(_ outcomes: [(message: OutboxMessage, outcome: Deliveries.Outcome)]) {
         guard !outcomes.isEmpty else { return }
         do {
-            let states = try deliveries.record(outcomes, owner: settings.name, retry: settings.retry, at: now())
-            for ((message, outcome), state) in zip(outcomes, states) {
-                let metadata: Logger.Metadata = ["message": "\(message.id)", "channel": "\(message.channel.rawValue)",
-                                                 "attempt": "\(message.attempts)", "state": "\(state?.rawValue ?? "lease_lost")"]
-                switch outcome {
-                case .sent:
-                    lock.lock(); sent += 1; lock.unlock()
-                    logger.info("message sent", metadata: metadata)
-                case .failed(let reason, _, _):
-                    logger.warning("message not sent", metadata: metadata.merging(["reason": "\(reason)"]) { $1 })
-                }
-            }
+            note(outcomes, try deliveries.record(outcomes, owner: settings.name, retry: settings.retry, at: now()))
         } catch {
-            // Not recorded: the leases run out and the messages are tried again (a gateway drops a repeat by its key).
-            logger.error("outcomes not recorded", metadata: ["messages": "\(outcomes.count)", "error": "\(type(of: error))"])
+            notRecorded(outcomes, error)
         }
+    }
+
+    /// Counts and logs recorded outcomes. Nothing personal is logged: ids, channels and outcomes.
+    private func note(_ outcomes: [(message: OutboxMessage, outcome: Deliveries.Outcome)], _ states: [OutboxMessage.State?]) {
+        for ((message, outcome), state) in zip(outcomes, states) {
+            let metadata: Logger.Metadata = ["message": "\(message.id)", "channel": "\(message.channel.rawValue)",
+                                             "attempt": "\(message.attempts)", "state": "\(state?.rawValue ?? "lease_lost")"]
+            switch outcome {
+            case .sent:
+                lock.lock(); sent += 1; lock.unlock()
+                logger.info("message sent", metadata: metadata)
+            case .failed(let reason, _, _):
+                logger.warning("message not sent", metadata: metadata.merging(["reason": "\(reason)"]) { $1 })
+            }
+        }
+    }
+
+    /// Not recorded: the leases run out and the messages are tried again (a gateway drops a repeat by its key).
+    private func notRecorded(_ outcomes: [(message: OutboxMessage, outcome: Deliveries.Outcome)], _ error: any Error) {
+        logger.error("outcomes not recorded", metadata: ["messages": "\(outcomes.count)", "error": "\(type(of: error))"])
     }
 }

@@ -29,8 +29,15 @@ public struct AppDatabase: Sendable {
         var pragmaValue: String { self == .full ? "FULL" : "NORMAL" }
     }
 
-    /// Opens (creating if needed) the database file at `path` in WAL mode.
-    public static func open(path: String, durability: Durability = .full, busyRetry: BusyRetry = .standard) throws -> AppDatabase {
+    /// Opens (creating if needed) the database file at `path` in WAL mode. With `checkpointsOnCommit`
+    /// false, this process's commits never checkpoint the WAL (`wal_autocheckpoint = 0`): for the
+    /// worker, whose commits fall between fcgi-app's. A checkpoint after one of them ran while
+    /// fcgi-app kept committing, so it never caught up with the log's end, the log was never started
+    /// again from its beginning, and from then on every commit of either process checkpointed and
+    /// synced the database file. fcgi-app's single writer checkpoints after its own commits (nothing
+    /// of its own commits during that), and the scheduled job truncates the log every ten minutes.
+    public static func open(path: String, durability: Durability = .full, busyRetry: BusyRetry = .standard,
+                            checkpointsOnCommit: Bool = true) throws -> AppDatabase {
         let folder = URL(fileURLWithPath: path).deletingLastPathComponent()
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         let lock = try DatabaseLock.shared(forDatabase: path)
@@ -46,6 +53,7 @@ public struct AppDatabase: Sendable {
             // A savepoint's journal and sorts stay in memory: on disk, SQLite made, wrote and
             // deleted a temporary file for nearly every booking (its savepoint journal outgrew 64 KiB).
             try db.execute(sql: "PRAGMA temp_store = MEMORY")
+            if !checkpointsOnCommit { try db.execute(sql: "PRAGMA wal_autocheckpoint = 0") }
         }
         let pool = try DatabasePool(path: path, configuration: configuration)
         // Set on the writer once the pool is open: opening a pool in WAL mode sets `synchronous =

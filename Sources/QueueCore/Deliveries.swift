@@ -15,29 +15,58 @@ public struct Deliveries: Sendable {
     /// The candidates are found in a read, so that a worker with nothing to send (it looks every
     /// poll) never takes the write lock that bookings need, and the write holds it for one update.
     public func claim(owner: String, limit: Int, leaseSeconds: Double, at now: Date) throws -> [OutboxMessage] {
-        let moment = now.milliseconds
-        let candidates = try database.writer.read { db in
-            // Lapsed leases first (those messages have waited longest), then the due, oldest due first:
-            // each a range of its partial index, however many sent messages the table keeps.
-            var ids = try Int64.fetchAll(db.cachedStatement(sql: """
-                SELECT id FROM outbox WHERE state = 'sending' AND lease_until < ? ORDER BY lease_until LIMIT ?
-                """), arguments: [moment, limit])
-            ids += try Int64.fetchAll(db.cachedStatement(sql: """
-                SELECT id FROM outbox WHERE state IN ('pending', 'failed') AND next_attempt_at <= ? ORDER BY next_attempt_at, id LIMIT ?
-                """), arguments: [moment, limit - ids.count])
-            return ids
-        }
+        let candidates = try database.writer.read { db in try Self.candidates(db, limit: limit, at: now) }
         guard !candidates.isEmpty else { return [] }
-        let ids = String(decoding: try JSONEncoder().encode(candidates), as: UTF8.self)
-        let claimed = try database.writer.write { db in
-            // Each candidate again as the write finds it: another worker may have claimed it since the read.
-            try OutboxMessage.fetchAll(db.cachedStatement(sql: """
-                UPDATE outbox SET state = 'sending', lease_owner = ?, lease_until = ?, attempts = attempts + 1
-                WHERE id IN (SELECT value FROM json_each(?))
-                    AND (state = 'sending' AND lease_until < ? OR state IN ('pending', 'failed') AND next_attempt_at <= ?)
-                RETURNING *
-                """), arguments: [owner, now.addingTimeInterval(leaseSeconds).milliseconds, ids, moment, moment])
+        let rows = try database.writer.write { db in try Self.take(db, candidates, owner: owner, leaseSeconds: leaseSeconds, at: now) }
+        return try Self.messages(rows, in: candidates)
+    }
+
+    /// Records the outcomes of a batch and claims the next due messages in one transaction: the two
+    /// write the same outbox pages, and each write transaction holds the lock bookings wait for.
+    /// The outcomes' new states (as `record` returns them) and the messages claimed.
+    public func recordAndClaim(_ outcomes: [(message: OutboxMessage, outcome: Outcome)], owner: String, retry: RetryPolicy,
+                               unit: () -> Double = { Double.random(in: 0..<1) }, limit: Int, leaseSeconds: Double,
+                               at now: Date) throws -> (states: [OutboxMessage.State?], claimed: [OutboxMessage]) {
+        let units = outcomes.map { _ in unit() }
+        let (states, candidates, rows) = try database.writer.write { db in
+            let states = try Self.write(outcomes, units: units, owner: owner, retry: retry, db, at: now)
+            let candidates = try Self.candidates(db, limit: limit, at: now)
+            return (states, candidates, candidates.isEmpty ? [] : try Self.take(db, candidates, owner: owner, leaseSeconds: leaseSeconds, at: now))
         }
+        return (states, try Self.messages(rows, in: candidates))
+    }
+
+    /// Due messages' ids, at most `limit`: lapsed leases first (those messages have waited longest),
+    /// then the due, oldest due first: each a range of its partial index, however many sent
+    /// messages the table keeps.
+    private static func candidates(_ db: Database, limit: Int, at now: Date) throws -> [Int64] {
+        let moment = now.milliseconds
+        var ids = try Int64.fetchAll(db.cachedStatement(sql: """
+            SELECT id FROM outbox WHERE state = 'sending' AND lease_until < ? ORDER BY lease_until LIMIT ?
+            """), arguments: [moment, limit])
+        ids += try Int64.fetchAll(db.cachedStatement(sql: """
+            SELECT id FROM outbox WHERE state IN ('pending', 'failed') AND next_attempt_at <= ? ORDER BY next_attempt_at, id LIMIT ?
+            """), arguments: [moment, limit - ids.count])
+        return ids
+    }
+
+    /// Leases the candidates still due as the write finds them (another worker may have claimed one
+    /// since they were found), counting the attempt. The rows, decoded after the commit: decoding each
+    /// one's values (JSON) inside the write held the lock that bookings wait for.
+    private static func take(_ db: Database, _ candidates: [Int64], owner: String, leaseSeconds: Double, at now: Date) throws -> [Row] {
+        let moment = now.milliseconds
+        let ids = String(decoding: try JSONEncoder().encode(candidates), as: UTF8.self)
+        return try Row.fetchAll(db.cachedStatement(sql: """
+            UPDATE outbox SET state = 'sending', lease_owner = ?, lease_until = ?, attempts = attempts + 1
+            WHERE id IN (SELECT value FROM json_each(?))
+                AND (state = 'sending' AND lease_until < ? OR state IN ('pending', 'failed') AND next_attempt_at <= ?)
+            RETURNING *
+            """), arguments: [owner, now.addingTimeInterval(leaseSeconds).milliseconds, ids, moment, moment])
+    }
+
+    /// The claimed rows as messages, in the candidates' order.
+    private static func messages(_ rows: [Row], in candidates: [Int64]) throws -> [OutboxMessage] {
+        let claimed = try rows.map(OutboxMessage.init(row:))
         let order = Dictionary(uniqueKeysWithValues: candidates.enumerated().map { ($1, $0) })
         return claimed.sorted { order[$0.id, default: 0] < order[$1.id, default: 0] }
     }
@@ -78,30 +107,34 @@ public struct Deliveries: Sendable {
     public func record(_ outcomes: [(message: OutboxMessage, outcome: Outcome)], owner: String, retry: RetryPolicy,
                        unit: () -> Double = { Double.random(in: 0..<1) }, at now: Date) throws -> [OutboxMessage.State?] {
         let units = outcomes.map { _ in unit() }
-        return try database.writer.write { db in
-            try zip(outcomes, units).map { entry, unit -> OutboxMessage.State? in
-                let state: OutboxMessage.State
-                switch entry.outcome {
-                case .sent(let sent):
-                    state = sent.isDelivered ? .delivered : .sent
-                    try db.cachedStatement(sql: """
-                        UPDATE outbox SET state = ?, template_key = ?, template_id = ?, body = ?, provider_id = ?, sent_at = ?,
-                            finished_at = ?, lease_owner = NULL, lease_until = NULL, next_attempt_at = NULL, last_error = NULL
-                        WHERE id = ? AND lease_owner = ?
-                        """).execute(arguments: [state.rawValue, sent.templateKey, sent.templateID, sent.body, sent.providerID,
-                                                 now.milliseconds, sent.isDelivered ? now.milliseconds : nil, entry.message.id, owner])
-                case .failed(let reason, let permanent, let retryAfter):
-                    let givesUp = permanent || entry.message.attempts >= retry.maxAttempts
-                    let next = now.addingTimeInterval(retry.delay(afterAttempts: entry.message.attempts, unit: unit, notSoonerThan: retryAfter))
-                    state = givesUp ? .gaveUp : .failed
-                    try db.cachedStatement(sql: """
-                        UPDATE outbox SET state = ?, last_error = ?, next_attempt_at = ?, finished_at = ?, lease_owner = NULL, lease_until = NULL
-                        WHERE id = ? AND lease_owner = ?
-                        """).execute(arguments: [state.rawValue, String(reason.prefix(300)), givesUp ? nil : next.milliseconds,
-                                                 givesUp ? now.milliseconds : nil, entry.message.id, owner])
-                }
-                return db.changesCount == 1 ? state : nil
+        return try database.writer.write { db in try Self.write(outcomes, units: units, owner: owner, retry: retry, db, at: now) }
+    }
+
+    /// `record`'s writes, inside the caller's transaction.
+    private static func write(_ outcomes: [(message: OutboxMessage, outcome: Outcome)], units: [Double], owner: String,
+                              retry: RetryPolicy, _ db: Database, at now: Date) throws -> [OutboxMessage.State?] {
+        try zip(outcomes, units).map { entry, unit -> OutboxMessage.State? in
+            let state: OutboxMessage.State
+            switch entry.outcome {
+            case .sent(let sent):
+                state = sent.isDelivered ? .delivered : .sent
+                try db.cachedStatement(sql: """
+                    UPDATE outbox SET state = ?, template_key = ?, template_id = ?, body = ?, provider_id = ?, sent_at = ?,
+                        finished_at = ?, lease_owner = NULL, lease_until = NULL, next_attempt_at = NULL, last_error = NULL
+                    WHERE id = ? AND lease_owner = ?
+                    """).execute(arguments: [state.rawValue, sent.templateKey, sent.templateID, sent.body, sent.providerID,
+                                             now.milliseconds, sent.isDelivered ? now.milliseconds : nil, entry.message.id, owner])
+            case .failed(let reason, let permanent, let retryAfter):
+                let givesUp = permanent || entry.message.attempts >= retry.maxAttempts
+                let next = now.addingTimeInterval(retry.delay(afterAttempts: entry.message.attempts, unit: unit, notSoonerThan: retryAfter))
+                state = givesUp ? .gaveUp : .failed
+                try db.cachedStatement(sql: """
+                    UPDATE outbox SET state = ?, last_error = ?, next_attempt_at = ?, finished_at = ?, lease_owner = NULL, lease_until = NULL
+                    WHERE id = ? AND lease_owner = ?
+                    """).execute(arguments: [state.rawValue, String(reason.prefix(300)), givesUp ? nil : next.milliseconds,
+                                             givesUp ? now.milliseconds : nil, entry.message.id, owner])
             }
+            return db.changesCount == 1 ? state : nil
         }
     }
 

@@ -38,18 +38,40 @@ public struct SMSTemplates: Sendable, Equatable {
     public func registered(_ key: String, language: String) -> Registered? { templates[key]?[language] }
 
     /// True if `text` is the registered `template` with some value in each `{#var#}`.
+    ///
+    /// Compared byte for byte in UTF-8, as the DLT platform compares: the worker checks every SMS
+    /// it sends, and comparing Gujarati and Hindi by Swift characters (grapheme breaking, canonical
+    /// equivalence) was a fifth of its CPU per message.
     public static func matches(_ text: String, template: String) -> Bool {
-        let parts = template.components(separatedBy: variable)
+        let text = Array(text.utf8), template = Array(template.utf8), marker = Array(variable.utf8)
+        var parts: [ArraySlice<UInt8>] = []
+        var start = 0
+        while let found = firstRange(of: marker, in: template[start...]) {
+            parts.append(template[start..<found.lowerBound])
+            start = found.upperBound
+        }
+        parts.append(template[start...])
         guard parts.count > 1 else { return text == template }
-        guard let first = parts.first, let last = parts.last, text.hasPrefix(first), text.hasSuffix(last),
-              text.count >= first.count + last.count else { return false }
-        var rest = text.dropFirst(first.count).dropLast(last.count)
-        for middle in parts.dropFirst().dropLast() {
-            guard !middle.isEmpty else { continue }
-            guard let found = rest.range(of: middle) else { return false }
+        let first = parts[0], last = parts[parts.count - 1]
+        guard text.count >= first.count + last.count, text.starts(with: first), text.suffix(last.count).elementsEqual(last) else { return false }
+        var rest = text[first.count..<(text.count - last.count)]
+        for middle in parts.dropFirst().dropLast() where !middle.isEmpty {
+            guard let found = firstRange(of: middle, in: rest) else { return false }
             rest = rest[found.upperBound...]
         }
         return true
+    }
+
+    /// Where `needle` first occurs in `haystack` (indices of the haystack's base), or nil.
+    private static func firstRange(of needle: some Collection<UInt8>, in haystack: ArraySlice<UInt8>) -> Range<Int>? {
+        guard let head = needle.first, needle.count <= haystack.count else { return nil }
+        var index = haystack.startIndex
+        let lastStart = haystack.endIndex - needle.count
+        while index <= lastStart {
+            if haystack[index] == head, haystack[index..<(index + needle.count)].elementsEqual(needle) { return index..<(index + needle.count) }
+            index += 1
+        }
+        return nil
     }
 
     /// True if an interface string (`{number}` placeholders) is the registered template once each

@@ -81,8 +81,11 @@ struct Worker: ParsableCommand {
     @Option(help: "This worker's name in leases and heartbeats (env: GUVNL_WORKER_NAME; default host and process id).")
     var name: String?
 
-    @Option(help: "Messages claimed at a time (env: GUVNL_WORKER_BATCH).")
+    @Option(help: "Messages claimed at a time when the outbox is quiet; while claims come back full the claim doubles, up to what half the lease sends at the gateway's pace and at most 1,000 (env: GUVNL_WORKER_BATCH).")
     var batch: Int = Environment.int("GUVNL_WORKER_BATCH") ?? 20
+
+    @Option(help: "Seconds the next messages gather after a claim that took every due one, so that a busy outbox is claimed in a few commits a second rather than one per message (env: GUVNL_WORKER_GATHER).")
+    var gatherSeconds: Double = Environment.double("GUVNL_WORKER_GATHER") ?? 0.2
 
     @Option(help: "Seconds a claim holds its messages; a worker killed mid-send leaves them to others after it (env: GUVNL_WORKER_LEASE).")
     var leaseSeconds: Double = Environment.double("GUVNL_WORKER_LEASE") ?? 60
@@ -137,6 +140,7 @@ struct Worker: ParsableCommand {
             throw ValidationError("--retry-base-seconds must be above 0 and at most --retry-max-seconds.")
         }
         guard pollSeconds >= 0.01, pollSeconds <= 60 else { throw ValidationError("--poll-seconds must be from 0.01 to 60.") }
+        guard gatherSeconds >= 0, gatherSeconds <= 5 else { throw ValidationError("--gather-seconds must be from 0 to 5.") }
     }
 
     func run() throws {
@@ -147,7 +151,8 @@ struct Worker: ParsableCommand {
         // to a power cut is claimed again after its lease, an outcome lost means a send repeated,
         // which the gateway drops by its idempotency key. Unsynced, they leave the disk to the
         // bookings, which serve commits with FULL (the next of which syncs these too).
-        let appDatabase = try AppDatabase.open(path: database.path, durability: .normal)
+        // Nor do they checkpoint the WAL (AppDatabase.open says why): fcgi-app and the scheduled job do.
+        let appDatabase = try AppDatabase.open(path: database.path, durability: .normal, checkpointsOnCommit: false)
         guard try appDatabase.health().isCurrent else {
             throw StartupError("The database \(database) needs migrating: run `fcgi-app migrate` first.")
         }
@@ -180,6 +185,7 @@ struct Worker: ParsableCommand {
         settings.batch = batch
         settings.leaseSeconds = leaseSeconds
         settings.pollSeconds = pollSeconds
+        settings.gatherSeconds = gatherSeconds
         settings.turnNearSeconds = turnNearEvery
         settings.retry = RetryPolicy(maxAttempts: maxAttempts, baseSeconds: retryBaseSeconds, maxDelaySeconds: retryMaxSeconds)
         let worker = MessageWorker(deliveries: Deliveries(database: appDatabase), text: text, senders: senders,

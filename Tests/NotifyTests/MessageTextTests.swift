@@ -101,6 +101,33 @@ struct MessageTextTests {
         #expect(!SMSTemplates.matches("GUVNL: Token A-1, please come to desk 2 now. X", template: registered))
     }
 
+    @Test(arguments: [
+        // Given a Gujarati registration, when the text keeps every fixed word, then it matches
+        ("GUVNL: ટોકન BC-004, કૃપા કરીને હમણાં કાઉન્ટર 2 પર આવો. વડોદરા", true),
+        // A value may itself be Gujarati, empty, or hold the template's own words
+        ("GUVNL: ટોકન , કૃપા કરીને હમણાં કાઉન્ટર  પર આવો. ", true),
+        ("GUVNL: ટોકન પર આવો, કૃપા કરીને હમણાં કાઉન્ટર 2 પર આવો. પર આવો.", true),
+        // A changed vowel sign, a missing word, text before the header or after a fixed end: refused
+        ("GUVNL: ટોકન BC-004, કૃપા કરીને હમણા કાઉન્ટર 2 પર આવો. વડોદરા", false),
+        ("GUVNL: ટોકન BC-004, કૃપા કરીને કાઉન્ટર 2 પર આવો. વડોદરા", false),
+        ("Re: GUVNL: ટોકન BC-004, કૃપા કરીને હમણાં કાઉન્ટર 2 પર આવો. વડોદરા", false),
+        ("GUVNL: ટોકન", false),
+    ])
+    func aGujaratiTextIsHeldToItsTemplateWordForWord(text: String, matches: Bool) {
+        let registered = Self.registry.registered("msg_sms_called", language: "gu")?.text ?? ""
+        #expect(SMSTemplates.matches(text, template: registered) == matches)
+        #expect(SMSTemplates.matches("ટોકન 2 પર આવો.", template: "ટોકન {#var#} પર આવો.") && !SMSTemplates.matches("ટોકન 2 પર આવો", template: "ટોકન {#var#} પર આવો."))
+    }
+
+    @Test func fillingLeavesUnknownAndUnclosedNamesAsWritten() {
+        // Given Gujarati and Hindi around the names, when filled, then each known name takes its value
+        #expect(MessageText.fill("ટોકન {number}, काउंटर {counter}{office}", ["number": "BC-004", "counter": "2", "office": "વડોદરા"])
+                == "ટોકન BC-004, काउंटर 2વડોદરા")
+        // and a misspelt or unclosed name shows as written, so the mistake is seen
+        #expect(MessageText.fill("ટોકન {numbr} {number", ["number": "BC-004"]) == "ટોકન {numbr} {number")
+        #expect(MessageText.fill("{{number}}", ["number": "7"]) == "{{number}}")
+    }
+
     @Test func theSinkMasksWhoAMessageIsFor() {
         #expect(OutboxMessage.masked("9825012345") == "98••••••45")
         #expect(OutboxMessage.masked("citizen@example.com") == "c•••@example.com")
