@@ -36,9 +36,9 @@ private final class JSONScalars {
 
     func number(_ value: Double) throws -> JSONPart { try append { try JSONText.writeNumber(value, into: &$0) } }
 
-    func integer<I: BinaryInteger>(_ value: I) -> JSONPart { text(String(value)) }
+    func integer<I: BinaryInteger>(_ value: I) -> JSONPart { append { JSONText.writeInteger(value, into: &$0) } }
 
-    func boolean(_ flag: Bool) -> JSONPart { text(flag ? "true" : "false") }
+    func boolean(_ flag: Bool) -> JSONPart { append { JSONText.writeBool(flag, into: &$0) } }
 
     var null: JSONPart { text("null") }
 }
