@@ -253,6 +253,35 @@ public struct JSONObjectWriter {
         JSONText.writeDate(value, into: &out)
     }
 
+    /// An array of values, each written by `write` (an empty array is written, as the encoder does).
+    public mutating func array<Element>(_ key: String, _ values: [Element], into out: inout [UInt8],
+                                        _ write: (Element, inout [UInt8]) throws -> Void) rethrows {
+        self.key(key, into: &out)
+        out.append(UInt8(ascii: "["))
+        for (index, value) in values.enumerated() {
+            if index > 0 { out.append(UInt8(ascii: ",")) }
+            try write(value, &out)
+        }
+        out.append(UInt8(ascii: "]"))
+    }
+
+    /// An array of `JSONWritable` values.
+    public mutating func array<Element: JSONWritable>(_ key: String, _ values: [Element], into out: inout [UInt8]) throws {
+        try array(key, values, into: &out) { value, out in try value.writeJSON(into: &out) }
+    }
+
+    /// An array of strings.
+    public mutating func strings(_ key: String, _ values: [String], into out: inout [UInt8]) {
+        array(key, values, into: &out) { value, out in JSONText.writeString(value, into: &out) }
+    }
+
+    /// A nested value, if present.
+    public mutating func value<Value: JSONWritable>(_ key: String, _ value: Value?, into out: inout [UInt8]) throws {
+        guard let value else { return }
+        self.key(key, into: &out)
+        try value.writeJSON(into: &out)
+    }
+
     public func end(into out: inout [UInt8]) { out.append(UInt8(ascii: "}")) }
 }
 

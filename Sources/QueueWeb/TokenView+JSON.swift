@@ -15,23 +15,10 @@ extension TokenView: JSONWritable {
         object.string("language", language, into: &out)
         object.string("number", number, into: &out)
         object.string("office", office, into: &out)
-        if let position {
-            object.key("position", into: &out)
-            try position.writeJSON(into: &out)
-        }
+        try object.value("position", position, into: &out)
         object.string("priority", priority, into: &out)
         object.date("queued_at", queuedAt, into: &out)
-        object.key("required_documents", into: &out)
-        out.append(UInt8(ascii: "["))
-        for (index, document) in requiredDocuments.enumerated() {
-            if index > 0 { out.append(UInt8(ascii: ",")) }
-            var name = JSONObjectWriter(into: &out)
-            name.string("en", document.en, into: &out)
-            name.string("gu", document.gu, into: &out)
-            name.string("hi", document.hi, into: &out)
-            name.end(into: &out)
-        }
-        out.append(UInt8(ascii: "]"))
+        try object.array("required_documents", requiredDocuments, into: &out)
         object.string("service", service, into: &out)
         object.string("service_day", serviceDay, into: &out)
         object.string("slot_starts", slotStarts, into: &out)

@@ -1,5 +1,5 @@
 import Foundation
-import QueueCore
+@testable import QueueCore
 import Testing
 @testable import QueueWeb
 
@@ -48,6 +48,42 @@ struct SortedJSONEncoderTests {
         }
         try expectSameBytes(try queue.live.snapshot(office: "VAD-247", at: later), "snapshot")
         try expectSameBytes(try queue.offices(at: later), "offices")
+    }
+
+    @Test func aDeskWithEveryOptionalFieldIsWrittenAsFoundationWritesIt() throws {
+        // Given a counter whose clerk parked one citizen (with a reason and a time), recalled another
+        // (so a recall waits: a refusal with a time) and then paused with a reason
+        let database = try AppDatabase.inMemory()
+        try database.migrate()
+        try DemoData.install(in: database)
+        let queue = Queue(database: database)
+        for (index, name) in ["આશા પટેલ", "Ravi \"R\" Shah", "रमेश\\कुमार"].enumerated() {
+            _ = try queue.book(BookingRequest(officeCode: "VAD-247", serviceCode: "bill-complaint",
+                                              citizen: CitizenDetails(name: name, phone: "98250\(12345 + index)", consumerNumber: "1122334455\(index)")),
+                               at: Self.monday.addingTimeInterval(Double(index) * 61.5))
+        }
+        let now = Self.monday.addingTimeInterval(600)
+        let counter = try #require(try queue.counterID(office: "VAD-247", number: 1))
+        let clerk = Actor.staff(id: 1, username: "clerk")
+        try queue.heartbeat(counter: counter, actor: clerk, at: now)
+        let parked = try #require(try queue.callNext(counter: counter, actor: clerk, at: now))
+        _ = try queue.park(token: parked.id, counter: counter, reason: "Fetching the \"bill\" / ID", until: now.addingTimeInterval(900.5),
+                           actor: clerk, at: now.addingTimeInterval(5))
+        let called = try #require(try queue.callNext(counter: counter, actor: clerk, at: now.addingTimeInterval(10)))
+        _ = try queue.recall(token: called.id, counter: counter, actor: clerk, at: now.addingTimeInterval(70.125))
+        var atWork = try queue.desk(counter: counter, at: now.addingTimeInterval(71))
+        #expect(atWork.current?.consumerNumber != nil && !atWork.parked.isEmpty && atWork.refusals.values.contains { $0.readyAt != nil })
+        atWork.booked = "BC-004"
+        atWork.leaveKey = "k/ey+=="
+        atWork.current?.toldOfCall = [CounterDesk.MessageStatus(channel: "sms", state: "sent"), CounterDesk.MessageStatus(channel: "email", state: "failed")]
+        _ = try queue.start(token: called.id, counter: counter, actor: clerk, at: now.addingTimeInterval(75))
+        _ = try queue.complete(token: called.id, counter: counter, actor: clerk, at: now.addingTimeInterval(80))
+        _ = try queue.setCounter(counter, to: .paused, reason: "Lunch \u{0A9C}", actor: clerk, at: now.addingTimeInterval(90.75))
+        let paused = try queue.desk(counter: counter, at: now.addingTimeInterval(95))
+        #expect(paused.pausedAt != nil && paused.pauseReason != nil)
+        // Then both desks are the bytes Foundation writes
+        try expectSameBytes(atWork, "desk at work")
+        try expectSameBytes(paused, "desk paused")
     }
 
     @Test func aTokenViewWithEveryFieldAndWithNoneOfTheOptionalOnesIsWrittenAsFoundationWritesIt() throws {
