@@ -51,6 +51,7 @@ extension LiveOffice {
         guard let counter = counters.first(where: { $0.id == id }) else { return ([], 0) }
         var serves = [Bool](repeating: false, count: serviceNumbers.count)
         for service in counter.services { if let number = serviceNumbers[service] { serves[number] = true } }
+        if let limit, let head = head(of: id, serves: serves, limit: limit, at: now) { return head }
         var eligible: [Int] = []
         eligible.reserveCapacity(waiting.count)
         for (index, entry) in waiting.enumerated()
@@ -60,6 +61,38 @@ extension LiveOffice {
         let order = OrderingPolicy.positions(eligible.map { waiting[$0].candidate }, limit: limit, priorityStreak: priorityStreak,
                                              policy: policy, now: now, minuteOfDay: ServiceDay(now, timeZone: timeZone).minuteOfDay)
         return (order.map { waiting[eligible[$0]] }, eligible.count)
+    }
+
+    /// The first `limit` a counter would call, and how many it could call, in one pass over the
+    /// waiting list and without copying it: every key press at a counter asks for its desk's head of
+    /// the queue, and a long queue made that a sort of thousands. The waiting list is in arrival
+    /// order, so each class's first `limit` are its calling order, as `OrderingPolicy.positions`
+    /// sorts them (nil, for the full sort, if the list were ever found out of that order).
+    private func head(of id: Int64, serves: [Bool], limit: Int, at now: Date) -> (order: [Waiting], count: Int)? {
+        let cutoff = now.addingTimeInterval(-Double(policy.agingMinutes) * 60)
+        let minuteOfDay = ServiceDay(now, timeZone: timeZone).minuteOfDay
+        var overdue: [Int] = [], priority: [Int] = [], appointments: [Int] = [], walkIns: [Int] = []
+        var count = 0
+        var previous: (Date, Int64)?
+        for (index, entry) in waiting.enumerated()
+        where serves[entry.serviceNumber] && (entry.targetCounter == nil || entry.targetCounter == id) {
+            let key = (entry.candidate.queuedAt, entry.id)
+            if let previous, previous > key { return nil }
+            previous = key
+            count += 1
+            switch OrderingPolicy.turnClass(of: entry.candidate, cutoff: cutoff, minuteOfDay: minuteOfDay) {
+            case .overdue: if overdue.count < limit { overdue.append(index) }
+            case .priority: if priority.count < limit { priority.append(index) }
+            case .appointment: appointments.append(index)
+            case .walkIn: if walkIns.count < limit { walkIns.append(index) }
+            }
+        }
+        appointments.sort { OrderingPolicy.appointmentOrder(waiting[$0].candidate, waiting[$1].candidate) }
+        let order = OrderingPolicy.merge(overdue: overdue, priority: priority, appointments: appointments, walkIns: walkIns,
+                                         wanted: min(limit, count), priorityStreak: priorityStreak, policy: policy) {
+            waiting[$0].candidate.priority.isPriority
+        }
+        return (order.map { waiting[$0] }, count)
     }
 
     /// The counter number of a counter id, if it is this office's.

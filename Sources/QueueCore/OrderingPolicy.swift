@@ -66,18 +66,23 @@ public enum OrderingPolicy {
         sortByArrival(&overdue)
         sortByArrival(&priority)
         sortByArrival(&walkIns)
-        appointments.sort {
-            (candidates[$0].slotStartsAt ?? 0, candidates[$0].queuedAt, candidates[$0].tokenID)
-                < (candidates[$1].slotStartsAt ?? 0, candidates[$1].queuedAt, candidates[$1].tokenID)
-        }
+        appointments.sort { appointmentOrder(candidates[$0], candidates[$1]) }
 
         let wanted = min(limit ?? candidates.count, candidates.count)
+        return merge(overdue: overdue, priority: priority, appointments: appointments, walkIns: walkIns, wanted: wanted,
+                     priorityStreak: priorityStreak, policy: policy) { candidates[$0].priority.isPriority }
+    }
+
+    /// The rule's merge of the four classes, each already in its own order, into the first `wanted`
+    /// calls. A class may hold only its first `wanted` members: no more of one class are ever taken.
+    static func merge(overdue: [Int], priority: [Int], appointments: [Int], walkIns: [Int], wanted: Int,
+                      priorityStreak: Int, policy: QueuePolicy, isPriority: (Int) -> Bool) -> [Int] {
         var result: [Int] = []
         result.reserveCapacity(wanted)
         var streak = priorityStreak
         for index in overdue where result.count < wanted {
             result.append(index)
-            streak = candidates[index].priority.isPriority ? streak + 1 : 0
+            streak = isPriority(index) ? streak + 1 : 0
         }
         var p = 0, a = 0, w = 0
         while result.count < wanted {
@@ -92,5 +97,10 @@ public enum OrderingPolicy {
             }
         }
         return result
+    }
+
+    /// Orders appointments whose slot has begun: by slot start, then check-in, then booking.
+    static func appointmentOrder(_ lhs: QueueCandidate, _ rhs: QueueCandidate) -> Bool {
+        (lhs.slotStartsAt ?? 0, lhs.queuedAt, lhs.tokenID) < (rhs.slotStartsAt ?? 0, rhs.queuedAt, rhs.tokenID)
     }
 }
