@@ -36,6 +36,11 @@ struct Picture: ParsableCommand {
         try time("load the picture", 20) { live.forget(); _ = try live.office("VAD-247", at: now) }
         try time("load it and work out every position", 20) { live.forget(); _ = try live.positions(office: "VAD-247", at: now) }
         try time("load it and work out the snapshot", 20) { live.forget(); _ = try live.snapshot(office: "VAD-247", at: now) }
+        // What each key press at a counter answers: its desk (the first 50 it would call, and the count).
+        if let counter = try bench.queue.counterID(office: "VAD-247", number: 1) {
+            _ = try bench.queue.desk(counter: counter, at: now)
+            try time("a counter's desk", 200) { _ = try bench.queue.desk(counter: counter, at: now) }
+        }
         try time("book a walk-in and read its place", 200) {
             let token = try bench.queue.book(BookingRequest(officeCode: "VAD-247", serviceCode: "bill-complaint",
                                                     citizen: CitizenDetails(name: "Citizen", phone: String(8_000_000_000 + Int.random(in: 0..<999_999_999)))), at: now)

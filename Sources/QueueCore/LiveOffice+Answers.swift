@@ -25,7 +25,7 @@ extension LiveOffice {
         let holiday = calendar.holiday(on: moment.day)
         let open = holiday == nil && calendar.isOpen(at: moment)
         var waitingByNumber = [Int](repeating: 0, count: serviceNumbers.count)
-        for entry in waiting { waitingByNumber[entry.serviceNumber] += 1 }
+        for index in waiting.indices { waitingByNumber[waiting[index].serviceNumber] += 1 }
         let newcomers = answers.newcomers(offeredServices)
         return OfficeSnapshot(
             office: code, day: moment.day, isOpenNow: open, opensAt: open ? nil : calendar.nextOpening(after: now),
@@ -54,8 +54,8 @@ extension LiveOffice {
         if let limit, let head = head(of: id, serves: serves, limit: limit, at: now) { return head }
         var eligible: [Int] = []
         eligible.reserveCapacity(waiting.count)
-        for (index, entry) in waiting.enumerated()
-        where serves[entry.serviceNumber] && (entry.targetCounter == nil || entry.targetCounter == id) {
+        for index in waiting.indices where serves[waiting[index].serviceNumber] {
+            if let target = waiting[index].targetCounter, target != id { continue }
             eligible.append(index)
         }
         let order = OrderingPolicy.positions(eligible.map { waiting[$0].candidate }, limit: limit, priorityStreak: priorityStreak,
@@ -74,13 +74,16 @@ extension LiveOffice {
         var overdue: [Int] = [], priority: [Int] = [], appointments: [Int] = [], walkIns: [Int] = []
         var count = 0
         var previous: (Date, Int64)?
-        for (index, entry) in waiting.enumerated()
-        where serves[entry.serviceNumber] && (entry.targetCounter == nil || entry.targetCounter == id) {
-            let key = (entry.candidate.queuedAt, entry.id)
+        // By index, reading only the fields needed: a copy of each entry would retain its strings.
+        for index in waiting.indices {
+            guard serves[waiting[index].serviceNumber] else { continue }
+            if let target = waiting[index].targetCounter, target != id { continue }
+            let candidate = waiting[index].candidate
+            let key = (candidate.queuedAt, candidate.tokenID)
             if let previous, previous > key { return nil }
             previous = key
             count += 1
-            switch OrderingPolicy.turnClass(of: entry.candidate, cutoff: cutoff, minuteOfDay: minuteOfDay) {
+            switch OrderingPolicy.turnClass(of: candidate, cutoff: cutoff, minuteOfDay: minuteOfDay) {
             case .overdue: if overdue.count < limit { overdue.append(index) }
             case .priority: if priority.count < limit { priority.append(index) }
             case .appointment: appointments.append(index)
@@ -259,9 +262,11 @@ public final class OfficeAnswers: @unchecked Sendable {
     private func pooledNewcomers(_ services: [String]) -> [QueuePosition] {
         let pools = services.map { service in office.serviceNumbers[service].map(PoolShape.init(ownService:)) }
         var shapes = pools.map { $0.map(shape(of:)) }
-        for entry in office.waiting where entry.targetCounter == nil {
-            for index in shapes.indices where shapes[index]?.contains(entry.serviceNumber) == true {
-                shapes[index]?.add(entry.serviceNumber, seconds: seconds)
+        let waiting = office.waiting
+        for entry in waiting.indices where waiting[entry].targetCounter == nil {
+            let service = waiting[entry].serviceNumber
+            for index in shapes.indices where shapes[index]?.contains(service) == true {
+                shapes[index]?.add(service, seconds: seconds)
             }
         }
         return zip(services, shapes).map { service, shape in

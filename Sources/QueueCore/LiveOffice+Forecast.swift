@@ -77,9 +77,10 @@ extension LiveOffice {
         }
         var tokens: [ForecastPlan.Token] = []
         tokens.reserveCapacity(waiting.count + expected.count)
-        for entry in waiting {
-            tokens.append(ForecastPlan.Token(candidate: entry.candidate, service: entry.serviceNumber,
-                                             target: entry.targetCounter.map { indexByID[$0] ?? -1 }, arrivesAt: 0))
+        // By index, reading only these fields: a copy of each entry would retain its strings.
+        for index in waiting.indices {
+            tokens.append(ForecastPlan.Token(candidate: waiting[index].candidate, service: waiting[index].serviceNumber,
+                                             target: waiting[index].targetCounter.map { indexByID[$0] ?? -1 }, arrivesAt: 0))
         }
         // Appointments booked for today and not yet here, from their slot on (one a quarter of an
         // hour late is not counted on).
