@@ -24,6 +24,7 @@ enum Schema {
         migrator.registerMigration("v17-presence-per-clerk", migrate: PresencePerClerkMigration.apply)
         migrator.registerMigration("v18-transfer-placement", migrate: TransferPlacementMigration.apply)
         migrator.registerMigration("v19-office-messaging", migrate: OfficeMessagingMigration.apply)
+        migrator.registerMigration("v20-token-write-indexes", migrate: TokenWriteIndexesMigration.apply)
         return migrator
     }
 }
