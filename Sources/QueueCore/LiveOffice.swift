@@ -168,7 +168,7 @@ public struct LiveOffice: Sendable {
             recentCalls: calls, documents: documents,
             presence: try CounterPlan.presence(db, office: code, since: dayStart),
             expected: expected,
-            pace: try OfficePace.load(db, office: code, since: dayStart, policy: facts.policy),
+            pace: try OfficePace.load(db, office: code, since: dayStart, timeZone: facts.timeZone, policy: facts.policy),
             targetMinutes: targets,
             priorityArrivals: try Row.fetchAll(db.cachedStatement(sql: """
                 SELECT service_code, queued_at FROM token WHERE office_code = ? AND service_day = ? AND priority != 'none'

@@ -17,12 +17,17 @@ struct OfficePace: Sendable, Equatable {
         OfficePace(walkSeconds: 60, noShowShare: 0.05, noShowSeconds: Double(policy.recallLimit + 1) * 60)
     }
 
-    static func load(_ db: Database, office: String, since: Date, policy: QueuePolicy) throws -> OfficePace {
-        let rows = try Row.fetchAll(db.cachedStatement(sql: """
-            SELECT state, called_at, started_at, finished_at FROM token
-            WHERE office_code = ? AND state IN ('served', 'no_show') AND finished_at >= ? AND called_at IS NOT NULL
-            ORDER BY finished_at DESC LIMIT ?
-            """), arguments: [office, since.milliseconds, window])
+    /// Today's last calls. Bounded by service day too (from the day before, for a round-the-clock
+    /// office's tokens of last night): by finish time alone it read every call the office ever had.
+    static let recentCallsSQL = """
+        SELECT state, called_at, started_at, finished_at FROM token
+        WHERE office_code = ? AND state IN ('served', 'no_show') AND service_day >= ? AND finished_at >= ? AND called_at IS NOT NULL
+        ORDER BY finished_at DESC LIMIT ?
+        """
+
+    static func load(_ db: Database, office: String, since: Date, timeZone: TimeZone, policy: QueuePolicy) throws -> OfficePace {
+        let dayBefore = ServiceDay(since.addingTimeInterval(-86_400), timeZone: timeZone).day
+        let rows = try Row.fetchAll(db.cachedStatement(sql: recentCallsSQL), arguments: [office, dayBefore, since.milliseconds, window])
         return pace(rows.map { row in
             (noShow: (row[0] as String) == TokenState.noShow.rawValue, called: row[1] as Int64, started: row[2] as Int64?, finished: row[3] as Int64)
         }, policy: policy)
