@@ -56,6 +56,20 @@ extension CounterDesk.Citizen: JSONWritable {
     }
 }
 
+/// A desk lists 50 of them after every key press at the counter.
+extension CounterDesk.Waiting: JSONWritable {
+    public func writeJSON(into out: inout [UInt8]) throws {
+        var object = JSONObjectWriter(into: &out)
+        object.string("kind", kind, into: &out)
+        object.string("number", number, into: &out)
+        object.string("priority", priority, into: &out)
+        object.string("service", service, into: &out)
+        object.integer("token_id", tokenID, into: &out)
+        try object.number("waited_seconds", waitedSeconds, into: &out)
+        object.end(into: &out)
+    }
+}
+
 extension CounterDesk.MessageStatus: JSONWritable {
     public func writeJSON(into out: inout [UInt8]) throws {
         var object = JSONObjectWriter(into: &out)

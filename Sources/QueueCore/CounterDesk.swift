@@ -28,25 +28,13 @@ public struct CounterDesk: Sendable, Encodable {
         public var state: String
     }
 
-    public struct Waiting: Sendable, Encodable, JSONWritable {
+    public struct Waiting: Sendable, Encodable {
         public var tokenID: Int64
         public var number: String
         public var service: String
         public var priority: String
         public var kind: String
         public var waitedSeconds: Double
-
-        /// Written by hand: a desk lists 50 of them after every key press at the counter.
-        public func writeJSON(into out: inout [UInt8]) throws {
-            var object = JSONObjectWriter(into: &out)
-            object.string("kind", kind, into: &out)
-            object.string("number", number, into: &out)
-            object.string("priority", priority, into: &out)
-            object.string("service", service, into: &out)
-            object.integer("token_id", tokenID, into: &out)
-            try object.number("waited_seconds", waitedSeconds, into: &out)
-            object.end(into: &out)
-        }
     }
 
     /// A citizen this counter parked, to be called back here when ready.

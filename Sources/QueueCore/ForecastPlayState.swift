@@ -63,10 +63,7 @@ struct ForecastPlayState {
             if !candidate.priority.isPriority, appointmentSlot != nil { appointments.append(index) }
         }
         let tokens = plan.tokens
-        appointments.sort {
-            (tokens[$0].candidate.slotStartsAt ?? 0, tokens[$0].candidate.queuedAt, tokens[$0].candidate.tokenID)
-                < (tokens[$1].candidate.slotStartsAt ?? 0, tokens[$1].candidate.queuedAt, tokens[$1].candidate.tokenID)
-        }
+        appointments.sort { OrderingPolicy.appointmentOrder(tokens[$0].candidate, tokens[$1].candidate) }
         self.service = service
         self.target = target
         self.arrivesAt = arrivesAt
