@@ -34,13 +34,19 @@ enum Outbox {
     /// written for the token writes nothing again).
     @discardableResult
     /// `channels`: the token's channels when the caller has just recorded them (else they are read).
+    /// `settings`: the queue's writer reads the names through its cache (else they are read here).
     static func enqueue(_ db: Database, _ trigger: MessageTrigger, token: Token, extra: [String: String] = [:],
-                        due: Date? = nil, channels known: Set<MessageChannel>? = nil, at now: Date) throws -> Int {
+                        due: Date? = nil, channels known: Set<MessageChannel>? = nil, settings: SettingsReader? = nil,
+                        at now: Date) throws -> Int {
         let channels = try (known ?? self.channels(db, token: token.id)).sorted { $0.rawValue < $1.rawValue }
         guard !channels.isEmpty else { return 0 }
-        var (params, smsVia) = try commonParams(db, token: token)
+        let names = try (settings ?? .uncached(db)).messageNames(office: token.officeCode, service: token.serviceCode,
+                                                                  language: language(of: token))
+        var params = ["number": token.number, "office": names.office, "service": names.service, "office_code": token.officeCode,
+                      "day": token.serviceDay]
         params.merge(extra) { _, given in given }
-        let json = String(decoding: try SortedJSONEncoder().encode(params), as: UTF8.self)
+        let json = paramsJSON(params)
+        let smsVia = names.smsVia
         var written = 0
         for chosen in channels {
             let channel = chosen == .sms ? smsVia : chosen
@@ -76,13 +82,15 @@ enum Outbox {
 
     /// Queues an appointment's reminders, each due at its time (the evening before, an hour before
     /// the slot); one whose time has passed already is left out.
-    static func enqueueReminders(_ db: Database, token: Token, slotStartsAt: Int, timeZone: TimeZone, at now: Date) throws {
+    static func enqueueReminders(_ db: Database, token: Token, slotStartsAt: Int, timeZone: TimeZone, settings: SettingsReader? = nil,
+                                 at now: Date) throws {
         guard let midnight = ServiceDay.midnight(of: token.serviceDay, timeZone: timeZone) else { return }
-        let extra = ["slot": Queue.clock(slotStartsAt), "documents": try documents(db, token: token)]
+        let settings = settings ?? .uncached(db)
+        let extra = ["slot": Queue.clock(slotStartsAt), "documents": try documents(settings, token: token)]
         let evening = midnight.addingTimeInterval(Double(eveningReminderHour - 24) * 3600)
         let hourBefore = midnight.addingTimeInterval(Double(slotStartsAt - 60) * 60)
-        if evening > now { try enqueue(db, .reminderEvening, token: token, extra: extra, due: evening, at: now) }
-        if hourBefore > now { try enqueue(db, .reminderHour, token: token, extra: extra, due: hourBefore, at: now) }
+        if evening > now { try enqueue(db, .reminderEvening, token: token, extra: extra, due: evening, settings: settings, at: now) }
+        if hourBefore > now { try enqueue(db, .reminderHour, token: token, extra: extra, due: hourBefore, settings: settings, at: now) }
     }
 
     /// A cancelled or moved appointment's reminders not yet sent are given up, never sent.
@@ -94,27 +102,24 @@ enum Outbox {
             """).execute(arguments: [now.milliseconds, tokenID])
     }
 
-    /// The number, and the office's and service's names in the token's language; and how the office
-    /// sends what citizens chose as SMS (it may send WhatsApp template messages instead), from the
-    /// same read of the office.
-    private static func commonParams(_ db: Database, token: Token) throws -> (params: [String: String], smsVia: MessageChannel) {
-        let language = CitizenDetails.languages.contains(token.citizen.language) ? token.citizen.language : "en"
-        // One statement for both names (each written with every message, inside the write lock).
-        let row = try Row.fetchOne(db.cachedStatement(sql: """
-            SELECT o.name_\(language) AS name, o.sms_via, (SELECT name_\(language) FROM service WHERE code = ?) AS service
-            FROM office o WHERE o.code = ?
-            """), arguments: [token.serviceCode, token.officeCode])
-        let name: String? = row.flatMap { $0["name"] }
-        let office = name ?? token.officeCode
-        let smsVia = OfficeMessaging.smsVia(stored: row.flatMap { $0["sms_via"] })
-        let service = row.flatMap { $0["service"] as String? } ?? token.serviceCode
-        return (["number": token.number, "office": office, "service": service, "office_code": token.officeCode, "day": token.serviceDay], smsVia)
+    /// The template's values as a JSON object, keys sorted (as the encoder wrote them), written by hand:
+    /// it is written with every message, inside the write lock.
+    static func paramsJSON(_ params: [String: String]) -> String {
+        var out: [UInt8] = []
+        out.reserveCapacity(256)
+        var object = JSONObjectWriter(into: &out)
+        for key in params.keys.sorted() { object.string(key, params[key], into: &out) }
+        object.end(into: &out)
+        return String(decoding: out, as: UTF8.self)
+    }
+
+    /// The language a token's messages are written in (one the templates have).
+    private static func language(of token: Token) -> String {
+        CitizenDetails.languages.contains(token.citizen.language) ? token.citizen.language : "en"
     }
 
     /// The documents to bring for the token's service, in its language, as one line.
-    static func documents(_ db: Database, token: Token) throws -> String {
-        let language = CitizenDetails.languages.contains(token.citizen.language) ? token.citizen.language : "en"
-        return try String.fetchAll(db.cachedStatement(sql: "SELECT name_\(language) FROM service_document WHERE service_code = ? ORDER BY position"),
-                                   arguments: [token.serviceCode]).joined(separator: "; ")
+    static func documents(_ settings: SettingsReader, token: Token) throws -> String {
+        try settings.documents(service: token.serviceCode, language: language(of: token))
     }
 }

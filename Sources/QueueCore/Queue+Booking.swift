@@ -73,21 +73,22 @@ extension Queue {
 
     func insertBooking(_ db: Database, _ request: BookingRequest, citizen: CitizenDetails, at now: Date,
                                events: inout [QueueEvent]) throws -> Token {
-        let office = try OfficeFacts.load(db, code: request.officeCode)
-        let service = try OfferedService.load(db, office: office.code, service: request.serviceCode)
+        let settings = try self.settings.reading(db)
+        let office = try settings.office(request.officeCode)
+        let service = try settings.service(office: office.code, service: request.serviceCode)
         if case .enrolledKiosk(let kiosk) = request.actor { try KioskDevices.requireEnrolled(db, kiosk: kiosk, office: office.code) }
         let today = office.serviceDay(now)
         let day: String
         var slot: (id: Int64, startsAt: Int)?
         if let appointment = request.appointment {
             slot = try reserveSlot(db, office: office, service: service, slotID: appointment.slotID,
-                                   day: appointment.day, today: today)
+                                   day: appointment.day, today: today, calendar: try settings.calendar(office, from: today.day))
             day = appointment.day
         } else {
-            if let reason = try office.holiday(db, day: today.day) { throw QueueError.holiday(day: today.day, reason: reason) }
-            guard try office.isOpen(db, at: today) else {
-                throw QueueError.officeClosed(opensAt: try office.nextOpening(db, after: now))
-            }
+            // The calendar from today holds today's holiday and the week ahead for the next opening.
+            let calendar = try settings.calendar(office, from: today.day)
+            if let reason = calendar.holiday(on: today.day) { throw QueueError.holiday(day: today.day, reason: reason) }
+            guard calendar.isOpen(at: today) else { throw QueueError.officeClosed(opensAt: calendar.nextOpening(after: now)) }
             day = today.day
         }
         let numbered = try Int.fetchOne(db.cachedStatement(sql: """
@@ -128,15 +129,18 @@ extension Queue {
         // The link carries the view capability only (DESIGN, decision 1).
         try Outbox.enqueue(db, .booked, token: token, extra: [
             "link": TokenSecrets.pagePath(token: token.id, view: request.secrets.view),
-            "documents": try Outbox.documents(db, token: token),
+            "documents": try Outbox.documents(settings, token: token),
             "slot": slot.map { Queue.clock($0.startsAt) } ?? "",
-        ], channels: channels, at: now)
-        if let slot { try Outbox.enqueueReminders(db, token: token, slotStartsAt: slot.startsAt, timeZone: office.timeZone, at: now) }
+        ], channels: channels, settings: settings, at: now)
+        if let slot {
+            try Outbox.enqueueReminders(db, token: token, slotStartsAt: slot.startsAt, timeZone: office.timeZone, settings: settings, at: now)
+        }
         return token
     }
 
     private func reserveSlot(
-        _ db: Database, office: OfficeFacts, service: OfferedService, slotID: Int64, day: String, today: ServiceDay
+        _ db: Database, office: OfficeFacts, service: OfferedService, slotID: Int64, day: String, today: ServiceDay,
+        calendar: OfficeCalendar
     ) throws -> (id: Int64, startsAt: Int) {
         guard service.takesAppointments else { throw QueueError.appointmentsNotOffered(service: service.code) }
         guard let weekday = ServiceDay.weekday(of: day, timeZone: office.timeZone) else {
@@ -153,7 +157,8 @@ extension Queue {
            dayMidnight.timeIntervalSince(todayMidnight) > Double(Self.bookingHorizonDays) * 86_400 + 7200 {
             throw QueueError.bookingTooFarAhead(days: Self.bookingHorizonDays)
         }
-        if let reason = try office.holiday(db, day: day) { throw QueueError.holiday(day: day, reason: reason) }
+        // The calendar holds every holiday from today on, and the day is not before today.
+        if let reason = calendar.holiday(on: day) { throw QueueError.holiday(day: day, reason: reason) }
         // Counted inside the write transaction: SQLite has one writer, so concurrent bookings
         // see each other's rows and the capacity is never exceeded.
         let booked = try Int.fetchOne(db.cachedStatement(sql: """

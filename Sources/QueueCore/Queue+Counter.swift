@@ -50,7 +50,7 @@ extension Queue {
     public func callNext(counter counterID: Int64, actor: Actor, at now: Date) throws -> Token? {
         try commit(settled: true) { db, events in
             let counter = try readyCounter(db, counterID)
-            let office = try OfficeFacts.load(db, code: counter.officeCode)
+            let office = try settings.reading(db).office(counter.officeCode)
             let moment = office.serviceDay(now)
             let next: Int64?
             if let picture = try currentPicture(db, office: office, counter: counter, at: now) {
@@ -100,7 +100,7 @@ extension Queue {
         token.recalls = 0
         events.append(try EventLog.append(db, office: token.officeCode, kind: .called, token: token, counter: counter,
                                           from: from, to: .called, actor: actor, at: now))
-        try Outbox.enqueue(db, .called, token: token, extra: ["counter": String(counter.number)], at: now)
+        try Outbox.enqueue(db, .called, token: token, extra: ["counter": String(counter.number)], settings: try settings.reading(db), at: now)
         return token
     }
 

@@ -152,7 +152,7 @@ extension Queue {
     ) throws -> Token {
         try commit(settled: true) { db, events in
             guard let token = try Token.fetch(db, id: tokenID) else { throw QueueError.tokenNotFound }
-            let office = try OfficeFacts.load(db, code: token.officeCode)
+            let office = try settings.reading(db).office(token.officeCode)
             return try transition(db, token, action: action, kind: kind, office: office, actor: actor, at: now, reason: reason,
                                   counterID: counterID, events: &events, update: update)
         }

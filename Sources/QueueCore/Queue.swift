@@ -12,6 +12,8 @@ public struct Queue: Sendable {
 
     /// Groups the changes that arrive together into one transaction.
     let group: GroupCommit
+    /// The settings bookings and calls read, kept while unchanged (see `SettingsCache`).
+    let settings = SettingsCache()
 
     /// `metrics` receives the time changes wait for the write lock (nothing is recorded by default).
     public init(database: AppDatabase, feed: QueueFeed = QueueFeed(), metrics: any MetricsFactory = NOOPMetricsHandler.instance) {
@@ -65,7 +67,7 @@ public struct Queue: Sendable {
 }
 
 /// What the queue needs to know about an office to apply its rules.
-struct OfficeFacts {
+struct OfficeFacts: Sendable {
     let code: String
     let timeZone: TimeZone
     let policy: QueuePolicy
@@ -112,7 +114,7 @@ struct OfficeFacts {
 }
 
 /// A service as one office offers it.
-struct OfferedService {
+struct OfferedService: Sendable {
     let code: String
     let prefix: String
     let dailyCap: Int

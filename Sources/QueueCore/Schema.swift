@@ -25,6 +25,7 @@ enum Schema {
         migrator.registerMigration("v18-transfer-placement", migrate: TransferPlacementMigration.apply)
         migrator.registerMigration("v19-office-messaging", migrate: OfficeMessagingMigration.apply)
         migrator.registerMigration("v20-token-write-indexes", migrate: TokenWriteIndexesMigration.apply)
+        migrator.registerMigration("v21-settings-generation", migrate: SettingsGenerationMigration.apply)
         return migrator
     }
 }
