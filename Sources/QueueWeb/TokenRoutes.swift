@@ -233,20 +233,15 @@ enum TokenRoutes {
     /// answer hands the token over.
     static func statusResponse(_ context: RequestContext, _ token: Token, status code: Int, viewSecret: String? = nil) throws -> Response {
         let status = try context.services.queue.status(of: token, at: context.now)
-        struct Answer: Encodable {
-            let token: TokenView
-            let secret: String?
-            let page: String?
-        }
         let view = TokenView(status.token, position: status.position, counterNumber: status.counterNumber,
                              documents: status.requiredDocuments, words: WaitText(text: context.services.text))
         guard let viewSecret else {
             // A status read: the same bytes for every reader until what the holder sees changes.
             return JSON.response(status: code, bytes: context.services.encodedStatuses.bytes(token.id, view) {
-                JSON.encode(Answer(token: $0, secret: nil, page: nil))
+                JSON.encode(TokenAnswer(token: $0, secret: nil, page: nil))
             })
         }
-        return JSON.response(status: code, Answer(token: view, secret: viewSecret, page: tokenPage(id: token.id, secret: viewSecret)))
+        return JSON.response(status: code, TokenAnswer(token: view, secret: viewSecret, page: tokenPage(id: token.id, secret: viewSecret)))
     }
 
     static func tokenPage(id: Int64, secret: String) -> String {

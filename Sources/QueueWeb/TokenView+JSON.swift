@@ -42,3 +42,19 @@ extension TokenView.Position: JSONWritable {
         object.end(into: &out)
     }
 }
+
+/// A token's answer: its view, and when the answer hands the token over (a booking), the view
+/// secret and the token page's address. Written by hand like the view inside it, for every booking.
+struct TokenAnswer: Encodable, JSONWritable {
+    let token: TokenView
+    let secret: String?
+    let page: String?
+
+    func writeJSON(into out: inout [UInt8]) throws {
+        var object = JSONObjectWriter(into: &out)
+        object.string("page", page, into: &out)
+        object.string("secret", secret, into: &out)
+        try object.value("token", token, into: &out)
+        object.end(into: &out)
+    }
+}

@@ -115,6 +115,9 @@ struct SortedJSONEncoderTests {
             ("walk-in, unlikely today", TokenView(walkIn, position: unlikely, counterNumber: nil, documents: documents, words: words)),
         ] {
             try expectSameBytes(view, label)
+            // And so is the answer that carries it: a booking's (secret and page) and a status read's (neither)
+            try expectSameBytes(TokenAnswer(token: view, secret: "Ab-_9/x", page: "/token/?id=7&secret=Ab-_9"), label + ", booked")
+            try expectSameBytes(TokenAnswer(token: view, secret: nil, page: nil), label + ", read")
         }
         #expect(TokenView(walkIn, position: full, counterNumber: 4, documents: documents, words: words).position?.waitLowSeconds == 900.25)
     }
