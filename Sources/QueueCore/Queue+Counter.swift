@@ -125,8 +125,8 @@ extension Queue {
     }
 
     func tokenAtCounter(_ db: Database, _ counterID: Int64) throws -> Token? {
-        try Token.fetchOne(db.cachedStatement(sql: "SELECT * FROM token WHERE counter_id = ? AND state IN ('called', 'serving')"),
-                           arguments: [counterID])
+        try Token.fetchAll(byColumns: db.cachedStatement(sql: "SELECT \(Token.columns) FROM token WHERE counter_id = ? AND state IN ('called', 'serving')"),
+                           arguments: [counterID]).first
     }
 
     /// The waiting tokens of these services that this counter may call.

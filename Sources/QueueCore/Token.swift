@@ -71,6 +71,6 @@ extension Token: FetchableRecord {
     }
 
     static func fetch(_ db: Database, id: Int64) throws -> Token? {
-        try Token.fetchOne(db.cachedStatement(sql: "SELECT * FROM token WHERE id = ?"), arguments: [id])
+        try Token.fetchAll(byColumns: db.cachedStatement(sql: "SELECT \(Token.columns) FROM token WHERE id = ?"), arguments: [id]).first
     }
 }
