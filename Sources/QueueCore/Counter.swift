@@ -12,12 +12,15 @@ public struct Counter: Sendable, Equatable, Identifiable {
     public var serviceCodes: [String]
 
     static func fetch(_ db: Database, id: Int64) throws -> Counter? {
-        guard let row = try Row.fetchOne(db.cachedStatement(sql: "SELECT * FROM counter WHERE id = ?"), arguments: [id]) else { return nil }
-        let services = try String.fetchAll(db.cachedStatement(sql: "SELECT service_code FROM counter_service WHERE counter_id = ? ORDER BY service_code"),
-                                           arguments: [id])
-        return Counter(id: row["id"], officeCode: row["office_code"], number: row["number"],
-                       state: State(rawValue: row["state"]) ?? .closed, pauseReason: row["pause_reason"],
-                       serviceCodes: services)
+        // Read by column position (`PositionalRows`): a call, start and completion read counters several times.
+        let statement = try db.cachedStatement(sql: "SELECT id, office_code, number, state, pause_reason FROM counter WHERE id = ?")
+        guard var counter = try PositionalRows.fetchAll(statement, arguments: [id], { row in
+            Counter(id: row.next() ?? 0, officeCode: row.next() ?? "", number: row.next() ?? 0,
+                    state: State(rawValue: row.next() ?? "") ?? .closed, pauseReason: row.next(), serviceCodes: [])
+        }).first else { return nil }
+        counter.serviceCodes = try String.fetchAll(
+            db.cachedStatement(sql: "SELECT service_code FROM counter_service WHERE counter_id = ? ORDER BY service_code"), arguments: [id])
+        return counter
     }
 
     static func fetch(_ db: Database, office: String, number: Int) throws -> Counter? {

@@ -130,18 +130,20 @@ extension Queue {
         // need not agree with each other, so each statement reads on its own, without a read
         // transaction's begin and end around them (the desk: 36 -> 32 us in `queue-bench picture`).
         let (told, parked, pausedAt) = try database.writer.unsafeRead { db -> ([CounterDesk.MessageStatus]?, [CounterDesk.Parked], Date?) in
+            // Read by column position (`PositionalRows`): every key press reads these.
             let told = try current.map { current in
-                try Row.fetchAll(db.cachedStatement(sql: "SELECT channel, state FROM outbox WHERE token_id = ? AND trigger = 'called' ORDER BY channel"),
-                                 arguments: [current.tokenID]).map { CounterDesk.MessageStatus(channel: $0["channel"], state: $0["state"]) }
+                try PositionalRows.fetchAll(db.cachedStatement(sql: "SELECT channel, state FROM outbox WHERE token_id = ? AND trigger = 'called' ORDER BY channel"),
+                                            arguments: [current.tokenID]) { row in
+                    CounterDesk.MessageStatus(channel: row.next() ?? "", state: row.next() ?? "")
+                }
             }
-            let parked = try Row.fetchAll(db.cachedStatement(sql: """
-                SELECT t.id, t.number, t.service_code, t.parked_until, e.reason, e.at FROM token t
+            let parked = try PositionalRows.fetchAll(db.cachedStatement(sql: """
+                SELECT t.id, t.number, t.service_code, e.reason, e.at, t.parked_until FROM token t
                 LEFT JOIN event e ON e.id = (SELECT max(id) FROM event WHERE token_id = t.id AND kind = 'parked')
                 WHERE t.office_code = ? AND t.service_day = ? AND t.state = 'parked' AND t.target_counter_id = ? ORDER BY e.id
-                """), arguments: [code, office.day, counterID]).map { row in
-                CounterDesk.Parked(tokenID: row["id"], number: row["number"], service: row["service_code"], reason: row["reason"],
-                                   parkedAt: (row["at"] as Int64?).map(Date.init(milliseconds:)),
-                                   until: (row["parked_until"] as Int64?).map(Date.init(milliseconds:)))
+                """), arguments: [code, office.day, counterID]) { row in
+                CounterDesk.Parked(tokenID: row.next() ?? 0, number: row.next() ?? "", service: row.next() ?? "", reason: row.next(),
+                                   parkedAt: row.date(), until: row.date())
             }
             // Only while paused: the newest pause of this counter, found from the office's newest events back.
             let pausedAt = counter.state != .paused ? nil : try Int64.fetchOne(db.cachedStatement(sql: """

@@ -3,8 +3,8 @@ import GRDB
 import Testing
 @testable import QueueCore
 
-@Suite("A token read by column position")
-struct TokenColumnsTests {
+@Suite("Tokens and counters read by column position")
+struct PositionalRowsTests {
     let fixture: QueueFixture
     init() throws { fixture = try QueueFixture() }
 
@@ -46,5 +46,16 @@ struct TokenColumnsTests {
         let read = Token.columns.split(separator: ",").map { $0.trimmingCharacters(in: .whitespacesAndNewlines) }
         #expect(Set(read) == Set(table))
         #expect(read.count == table.count)
+    }
+
+    @Test func aCounterReadsItsStateReasonAndServicesAsTheTableHoldsThem() throws {
+        // Given a counter paused with a reason, serving two services
+        let counter = try fixture.openCounter("VAD-247", 41, serving: ["meter-complaint", "bill-complaint"])
+        _ = try fixture.queue.setCounter(counter, to: .paused, reason: "ચા – tea", actor: fixture.clerk, at: QueueFixture.mondayMorning)
+        // Then it reads back whole, its services in order
+        let read = try #require(try fixture.database.writer.read { db in try Counter.fetch(db, id: counter) })
+        #expect(read == Counter(id: counter, officeCode: "VAD-247", number: 41, state: .paused, pauseReason: "ચા – tea",
+                                serviceCodes: ["bill-complaint", "meter-complaint"]))
+        #expect(try fixture.database.writer.read { db in try Counter.fetch(db, id: 999_999) } == nil)
     }
 }
