@@ -98,6 +98,19 @@ extension LiveOffice {
         return plan
     }
 
+    /// The office played forward once with the expected durations, as a booking's answer plays it
+    /// (`OfficeAnswers`): the plan and what the play gives.
+    func forecastPlayed(at now: Date, opening: Int64? = nil) -> (plan: ForecastPlan, result: ForecastResult) {
+        let plan = forecastPlan(at: now, opening: opening).withExpectedArrivals()
+        return (plan, plan.play())
+    }
+
+    /// How many waiting or expected citizens one play at `now` calls (for `queue-bench picture`,
+    /// which times the play without the rest of the answers).
+    public func forecastCalls(at now: Date) -> Int {
+        forecastPlayed(at: now).result.callAt.count { $0 != nil }
+    }
+
     /// Priority walk-ins per second by service, over the last two hours (or since the office
     /// opened today, but at least half an hour).
     func priorityRates(at now: Date, secondsOfDay: Double) -> [Double] {
