@@ -42,7 +42,10 @@ struct ForecastPlayState {
     private let priority: [Int]
     private let appointments: [Int]
     /// Per class, a cursor into each list (and into the tokens, for the overdue ones and the others).
-    private var overdueCursor: [Int], priorityCursor: [Int], othersCursor: [Int], appointmentCursor: [Int]
+    private struct Cursors {
+        var overdue = 0, priority = 0, others = 0, appointments = 0
+    }
+    private var cursors: ContiguousArray<Cursors>
 
     static let anyCounter = Int(Int32.min)
 
@@ -88,10 +91,7 @@ struct ForecastPlayState {
             for (index, served) in services.enumerated() where served && index < serviceCount { serves[number * serviceCount + index] = true }
         }
         classServes = serves
-        overdueCursor = [Int](repeating: 0, count: classes.count)
-        priorityCursor = overdueCursor
-        othersCursor = overdueCursor
-        appointmentCursor = overdueCursor
+        cursors = ContiguousArray(repeating: Cursors(), count: classes.count)
     }
 
     /// A token's service number.
@@ -153,9 +153,12 @@ struct ForecastPlayState {
         guard left > 0 else { return nil }
         let group = classOf[counter]
         let overdueBy = t - agingSeconds
+        // The class's cursors, written back once whatever the answer.
+        var cursor = cursors[group]
+        defer { cursors[group] = cursor }
         // 1. Overdue, oldest first, whatever the class (the tokens are in arrival order, and the
         //    overdue ones are a prefix of them that only grows).
-        var scan = overdueCursor[group]
+        var scan = cursor.overdue
         while scan < facts.count {
             let token = facts[scan]
             guard token.queuedAt <= overdueBy, token.arrivesAt <= t else { break }
@@ -163,11 +166,11 @@ struct ForecastPlayState {
                 streak = token.isPriority ? streak + 1 : 0
                 return mark(scan)
             }
-            if scan == overdueCursor[group], gone(token, forClass: group) { overdueCursor[group] += 1 }
+            if scan == cursor.overdue, gone(token, forClass: group) { cursor.overdue += 1 }
             scan += 1
         }
         let priorityHead: Int?
-        (priorityHead, priorityCursor[group]) = head(from: priorityCursor[group], priorityList: true, counter: counter, at: t)
+        (priorityHead, cursor.priority) = head(from: cursor.priority, priorityList: true, counter: counter, at: t)
         // 2. Priority citizens, bounded by the streak.
         if let index = priorityHead, streak < maxPriorityStreak {
             streak += 1
@@ -175,12 +178,12 @@ struct ForecastPlayState {
         }
         // 3. Appointments whose slot has begun (by slot); one not yet begun stops the search, and
         //    stays for later.
-        scan = appointmentCursor[group]
+        scan = cursor.appointments
         while scan < appointments.count {
             let index = appointments[scan], token = facts[index]
             let overdue = token.queuedAt <= overdueBy
             if token.taken || !eligible(token, counter: counter) || overdue {
-                if scan == appointmentCursor[group], overdue || gone(token, forClass: group) { appointmentCursor[group] += 1 }
+                if scan == cursor.appointments, overdue || gone(token, forClass: group) { cursor.appointments += 1 }
                 scan += 1
                 continue
             }
@@ -190,7 +193,7 @@ struct ForecastPlayState {
         }
         // 4. Walk-ins (and appointments checked in before their slot), first come first served.
         let walkIn: Int?
-        (walkIn, othersCursor[group]) = head(from: othersCursor[group], priorityList: false, counter: counter, at: t)
+        (walkIn, cursor.others) = head(from: cursor.others, priorityList: false, counter: counter, at: t)
         if let index = walkIn {
             streak = 0
             return mark(index)

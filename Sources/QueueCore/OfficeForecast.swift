@@ -75,12 +75,19 @@ struct ForecastPlan: Sendable {
             }
         }
         guard !arrivals.isEmpty else { return self }
+        // Those here now in their order, then everyone still to come (those this plan knows of, then
+        // the drawn ones) in the policy's arrival order (the play relies on it); in one pass, and
+        // one copy of each token (a long queue's are most of the plan).
+        var present: [Token] = [], coming: [Token] = []
+        present.reserveCapacity(tokens.count + arrivals.count)
+        for token in tokens {
+            if token.arrivesAt == 0 { present.append(token) } else if token.arrivesAt > 0 && token.known { coming.append(token) }
+        }
+        coming += arrivals
+        coming.sort { ($0.arrivesAt, $0.candidate.tokenID) < ($1.arrivesAt, $1.candidate.tokenID) }
+        present += coming
         var plan = self
-        let present = tokens.filter { $0.arrivesAt == 0 }
-        // Everyone still to come, in the policy's arrival order (the play relies on it).
-        let coming = (tokens.filter { $0.arrivesAt > 0 && $0.known } + arrivals)
-            .sorted { ($0.arrivesAt, $0.candidate.tokenID) < ($1.arrivesAt, $1.candidate.tokenID) }
-        plan.tokens = present + coming
+        plan.tokens = present
         return plan
     }
 }
