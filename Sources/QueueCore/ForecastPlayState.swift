@@ -56,22 +56,25 @@ struct ForecastPlayState {
         maxPriorityStreak = plan.policy.maxPriorityStreak
         agingSeconds = Double(plan.policy.agingMinutes) * 60
         serviceCount = plan.callSeconds.count
-        var facts = ContiguousArray<Facts>()
-        facts.reserveCapacity(n)
         var priority: [Int] = [], appointments: [Int] = []
-        plan.tokens.withUnsafeBufferPointer { tokens in
-            for index in 0..<n {
-                let token = tokens[index], candidate = token.candidate
-                let appointmentSlot = candidate.kind == .appointment ? candidate.slotStartsAt : nil
-                let isPriority = candidate.priority.isPriority
-                facts.append(Facts(queuedAt: token.arrivesAt > 0 ? token.arrivesAt : candidate.queuedAt.timeIntervalSince(plan.now),
-                                   arrivesAt: token.arrivesAt,
-                                   slotBeginsAt: appointmentSlot.map { Double($0) * 60 - plan.secondsOfDay } ?? .infinity,
-                                   service: Int32(truncatingIfNeeded: token.service),
-                                   target: token.target.map { Int32(truncatingIfNeeded: $0) } ?? Int32.min,
-                                   isPriority: isPriority, known: token.known))
-                if isPriority { priority.append(index) } else if appointmentSlot != nil { appointments.append(index) }
+        // Written in place, one record a token (no capacity check a token).
+        let facts = ContiguousArray<Facts>(unsafeUninitializedCapacity: n) { facts, written in
+            plan.tokens.withUnsafeBufferPointer { tokens in
+                for index in 0..<n {
+                    let token = tokens[index], candidate = token.candidate
+                    let appointmentSlot = candidate.kind == .appointment ? candidate.slotStartsAt : nil
+                    let isPriority = candidate.priority.isPriority
+                    facts.initializeElement(at: index, to: Facts(
+                        queuedAt: token.arrivesAt > 0 ? token.arrivesAt : candidate.queuedAt.timeIntervalSince(plan.now),
+                        arrivesAt: token.arrivesAt,
+                        slotBeginsAt: appointmentSlot.map { Double($0) * 60 - plan.secondsOfDay } ?? .infinity,
+                        service: Int32(truncatingIfNeeded: token.service),
+                        target: token.target.map { Int32(truncatingIfNeeded: $0) } ?? Int32.min,
+                        isPriority: isPriority, known: token.known))
+                    if isPriority { priority.append(index) } else if appointmentSlot != nil { appointments.append(index) }
+                }
             }
+            written = n
         }
         if appointments.count > 1 {
             let tokens = plan.tokens

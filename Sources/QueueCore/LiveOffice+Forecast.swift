@@ -75,12 +75,17 @@ extension LiveOffice {
                                                 pauses: pauses.map { seconds($0.lowerBound)...seconds($0.upperBound) }, closesAt: closes,
                                                 busy: busy))
         }
-        var tokens: [ForecastPlan.Token] = []
-        tokens.reserveCapacity(waiting.count + expected.count)
-        // By index, reading only these fields: a copy of each entry would retain its strings.
-        for index in waiting.indices {
-            tokens.append(ForecastPlan.Token(candidate: waiting[index].candidate, service: waiting[index].serviceNumber,
-                                             target: waiting[index].targetCounter.map { indexByID[$0] ?? -1 }, arrivesAt: 0))
+        // The waiting written in place (no capacity check a token), room left for the expected.
+        var tokens = [ForecastPlan.Token](unsafeUninitializedCapacity: waiting.count + expected.count) { tokens, written in
+            // By index, reading only these fields: a copy of each entry would retain its strings.
+            waiting.withUnsafeBufferPointer { waiting in
+                for index in waiting.indices {
+                    tokens.initializeElement(at: index, to: ForecastPlan.Token(
+                        candidate: waiting[index].candidate, service: waiting[index].serviceNumber,
+                        target: waiting[index].targetCounter.map { indexByID[$0] ?? -1 }, arrivesAt: 0))
+                }
+            }
+            written = waiting.count
         }
         // Appointments booked for today and not yet here, from their slot on (one a quarter of an
         // hour late is not counted on).

@@ -252,6 +252,7 @@ private struct CallTally {
         return byCounter[target].before(t)
     }
 
+    @inline(__always)
     mutating func record(counter: Int, at t: Double) {
         byCounter[counter].record(t)
         let services = servedFrom[counter]..<servedFrom[counter + 1]
