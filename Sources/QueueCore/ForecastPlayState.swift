@@ -7,7 +7,8 @@ import Foundation
 /// The play runs once per change of an office (decision 4: "people before you" follows every
 /// change), so it must not cost a pass over the queue per counter. Counters that serve the same
 /// services share their cursors (a token gone for one of them is gone for all: time only moves
-/// forward in a play), and what the policy asks of a token is kept in flat arrays.
+/// forward in a play), and what the policy asks of a token is kept in one flat array of records
+/// (`Facts`), built once a play from the plan's tokens without copying their candidates.
 struct ForecastPlayState {
     /// What the play asks of a token, in one record (the policy's questions about a token read one
     /// cache line, not one array each). Seconds are from the plan's `now`.
