@@ -21,19 +21,21 @@ struct ForecastRange: Sendable {
     }
 
     static func work(_ plan: ForecastPlan, office: LiveOffice, seed: UInt64) -> ForecastRange {
-        var times = [[Double]](repeating: [], count: plan.tokens.prefix { $0.arrivesAt == 0 }.count)
+        // The tokens here now come first in every drawn plan, at the same indices.
+        let present = plan.tokens.prefix { $0.arrivesAt == 0 }.count
+        // By token, its call time in each play: token `i`'s are `times[i * plays ..< (i + 1) * plays]`
+        // (one array for the whole range, not one growing array a token).
+        var times = [Double](repeating: 0, count: present * plays)
         let services = plan.callSeconds.count
         var idle = [[Double]](repeating: [], count: services)
         var durations = SampledDurations(office: office, plan: plan, seed: seed)
         var arrivals = SeededRandom(seed: seed &+ 1)
         let serving = (0..<services).map { service in plan.counters.indices.filter { plan.counters[$0].serves[service] } }
-        // The tokens here now come first in every drawn plan, at the same indices.
-        let present = plan.tokens.prefix { $0.arrivesAt == 0 }.count
-        for _ in 0..<plays {
+        for play in 0..<plays {
             let result = plan.drawingArrivals(&arrivals).play(durations: &durations)
             for index in 0..<present {
                 // Not reached today counts as later than any time of the day.
-                times[index].append(result.afterClosing[index] ? .infinity : result.callAt[index] ?? .infinity)
+                times[index * plays + play] = result.afterClosing[index] ? .infinity : result.callAt[index] ?? .infinity
             }
             for service in 0..<services where !serving[service].isEmpty {
                 idle[service].append(serving[service].compactMap { result.idleAt[$0] }.min() ?? .infinity)
@@ -41,19 +43,19 @@ struct ForecastRange: Sendable {
         }
         var tokens: [Int64: (range: ClosedRange<Double>, median: Double)] = [:]
         for index in 0..<present {
-            if let range = interval(&times[index]) { tokens[plan.tokens[index].candidate.tokenID] = range }
+            if let range = interval(&times[index * plays ..< (index + 1) * plays]) { tokens[plan.tokens[index].candidate.tokenID] = range }
         }
         var newcomers: [Int: (range: ClosedRange<Double>, median: Double)] = [:]
-        for service in 0..<services { if let range = interval(&idle[service]) { newcomers[service] = range } }
+        for service in 0..<services { if let range = interval(&idle[service][...]) { newcomers[service] = range } }
         return ForecastRange(tokens: tokens, newcomers: newcomers, version: office.version, computedAt: plan.now)
     }
 
     /// The 10th to 90th percentile and the median, if they fall within the day.
-    private static func interval(_ values: inout [Double]) -> (range: ClosedRange<Double>, median: Double)? {
+    private static func interval(_ values: inout ArraySlice<Double>) -> (range: ClosedRange<Double>, median: Double)? {
         guard !values.isEmpty else { return nil }
         values.sort()
-        let sorted = values
-        let at = { (share: Double) in sorted[Int((Double(sorted.count - 1) * share).rounded())] }
+        let sorted = values, first = values.startIndex
+        let at = { (share: Double) in sorted[first + Int((Double(sorted.count - 1) * share).rounded())] }
         let low = at(0.1), high = at(0.9)
         return high.isFinite ? (low...high, at(0.5)) : nil
     }

@@ -212,10 +212,9 @@ public final class OfficeAnswers: @unchecked Sendable {
     /// The office played forward, once. Called with the lock held.
     private func forecast() -> (plan: ForecastPlan, result: ForecastResult) {
         if let played { return played }
-        let plan = office.forecastPlan(at: now, opening: opening).withExpectedArrivals()
-        let result = plan.play()
-        played = (plan, result)
-        return (plan, result)
+        let answer = office.forecastPlayed(at: now, opening: opening)
+        played = answer
+        return answer
     }
 
     /// Every waiting token's place and wait.

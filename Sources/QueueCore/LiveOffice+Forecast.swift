@@ -75,12 +75,17 @@ extension LiveOffice {
                                                 pauses: pauses.map { seconds($0.lowerBound)...seconds($0.upperBound) }, closesAt: closes,
                                                 busy: busy))
         }
-        var tokens: [ForecastPlan.Token] = []
-        tokens.reserveCapacity(waiting.count + expected.count)
-        // By index, reading only these fields: a copy of each entry would retain its strings.
-        for index in waiting.indices {
-            tokens.append(ForecastPlan.Token(candidate: waiting[index].candidate, service: waiting[index].serviceNumber,
-                                             target: waiting[index].targetCounter.map { indexByID[$0] ?? -1 }, arrivesAt: 0))
+        // The waiting written in place (no capacity check a token), room left for the expected.
+        var tokens = [ForecastPlan.Token](unsafeUninitializedCapacity: waiting.count + expected.count) { tokens, written in
+            // By index, reading only these fields: a copy of each entry would retain its strings.
+            waiting.withUnsafeBufferPointer { waiting in
+                for index in waiting.indices {
+                    tokens.initializeElement(at: index, to: ForecastPlan.Token(
+                        candidate: waiting[index].candidate, service: waiting[index].serviceNumber,
+                        target: waiting[index].targetCounter.map { indexByID[$0] ?? -1 }, arrivesAt: 0))
+                }
+            }
+            written = waiting.count
         }
         // Appointments booked for today and not yet here, from their slot on (one a quarter of an
         // hour late is not counted on).
@@ -96,6 +101,19 @@ extension LiveOffice {
         plan.priorityRates = priorityRates(at: now, secondsOfDay: secondsOfDay)
         plan.arrivalsUntil = officeCloses
         return plan
+    }
+
+    /// The office played forward once with the expected durations, as a booking's answer plays it
+    /// (`OfficeAnswers`): the plan and what the play gives.
+    func forecastPlayed(at now: Date, opening: Int64? = nil) -> (plan: ForecastPlan, result: ForecastResult) {
+        let plan = forecastPlan(at: now, opening: opening).withExpectedArrivals()
+        return (plan, plan.play())
+    }
+
+    /// How many waiting or expected citizens one play at `now` calls (for `queue-bench picture`,
+    /// which times the play without the rest of the answers).
+    public func forecastCalls(at now: Date) -> Int {
+        forecastPlayed(at: now).result.callAt.count { $0 != nil }
     }
 
     /// Priority walk-ins per second by service, over the last two hours (or since the office

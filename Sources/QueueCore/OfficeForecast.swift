@@ -75,12 +75,19 @@ struct ForecastPlan: Sendable {
             }
         }
         guard !arrivals.isEmpty else { return self }
+        // Those here now in their order, then everyone still to come (those this plan knows of, then
+        // the drawn ones) in the policy's arrival order (the play relies on it); in one pass, and
+        // one copy of each token (a long queue's are most of the plan).
+        var present: [Token] = [], coming: [Token] = []
+        present.reserveCapacity(tokens.count + arrivals.count)
+        for token in tokens {
+            if token.arrivesAt == 0 { present.append(token) } else if token.arrivesAt > 0 && token.known { coming.append(token) }
+        }
+        coming += arrivals
+        coming.sort { ($0.arrivesAt, $0.candidate.tokenID) < ($1.arrivesAt, $1.candidate.tokenID) }
+        present += coming
         var plan = self
-        let present = tokens.filter { $0.arrivesAt == 0 }
-        // Everyone still to come, in the policy's arrival order (the play relies on it).
-        let coming = (tokens.filter { $0.arrivesAt > 0 && $0.known } + arrivals)
-            .sorted { ($0.arrivesAt, $0.candidate.tokenID) < ($1.arrivesAt, $1.candidate.tokenID) }
-        plan.tokens = present + coming
+        plan.tokens = present
         return plan
     }
 }
@@ -138,14 +145,12 @@ extension ForecastPlan {
         var tally = CallTally(counters: counters, services: callSeconds.count)
         let closesAt = counters.map(\.closesAt)
         let hasPauses = counters.map { !$0.pauses.isEmpty }
-        // When each active counter can next call; infinity once it is done (the search below is the
-        // play's innermost loop: one array, one comparison a counter).
-        var nextCall = freeAt
+        // When each active counter can next call; infinity once it is done.
+        var nextCall = ForecastNextCalls(freeAt)
         result.calls.reserveCapacity(n)
         while true {
             // The counter that frees up first (ties: the lower index).
-            var next = -1, earliest = Double.infinity
-            for index in 0..<c where nextCall[index] < earliest { next = index; earliest = nextCall[index] }
+            var next = nextCall.first?.counter ?? -1
             if next < 0, let waiting = active.firstIndex(of: true) { next = waiting }  // free only at infinity
             guard next >= 0 else {
                 // Every counter is done for the day: those left are called after closing, if at all.
@@ -157,16 +162,16 @@ extension ForecastPlan {
                 for index in 0..<c where left[index] {
                     active[index] = true
                     freeAt[index] = stopped
-                    nextCall[index] = stopped
+                    nextCall.set(index, stopped)
                 }
                 if !active.contains(true) { break }
                 continue
             }
             var t = freeAt[next]
-            if !overtime, t >= closesAt[next] { active[next] = false; nextCall[next] = .infinity; continue }
+            if !overtime, t >= closesAt[next] { active[next] = false; nextCall.set(next, .infinity); continue }
             if !overtime, hasPauses[next], let pause = counters[next].pauses.first(where: { $0.lowerBound <= t && t < $0.upperBound }) {
                 freeAt[next] = pause.upperBound
-                nextCall[next] = pause.upperBound
+                nextCall.set(next, pause.upperBound)
                 continue
             }
             guard let token = state.take(counter: next, at: t) else {
@@ -174,29 +179,30 @@ extension ForecastPlan {
                 // Nobody for it now: it waits for the next appointment it could take, or is done.
                 if let arrival = state.nextArrival(counter: next, after: t) {
                     freeAt[next] = arrival
-                    nextCall[next] = arrival
+                    nextCall.set(next, arrival)
                 } else {
                     active[next] = false
-                    nextCall[next] = .infinity
+                    nextCall.set(next, .infinity)
                 }
                 continue
             }
-            t = max(t, state.arrivesAt[token])
+            let facts = state.facts[token]
+            t = max(t, facts.arrivesAt)
             result.callAt[token] = t
             result.counter[token] = Int32(next)
             result.afterClosing[token] = overtime
-            let service = state.service[token]
-            result.ahead[token] = tally.before(target: state.target[token], service: service, at: t)
-            if tokens[token].known {
+            let service = Int(facts.service)
+            result.ahead[token] = tally.before(target: Int(facts.target), service: service, at: t)
+            if facts.known {
                 tally.record(counter: next, at: t)
                 result.calls.append((t, Int32(next)))
             }
             freeAt[next] = t + durations.seconds(service: service, expected: callSeconds[service])
-            nextCall[next] = freeAt[next]
+            nextCall.set(next, freeAt[next])
         }
         // Tokens no counter of the play calls: those of their pool ahead in arrival order.
         for index in 0..<n where result.callAt[index] == nil {
-            result.ahead[index] = tally.before(target: state.target[index], service: state.service[index], at: .infinity)
+            result.ahead[index] = tally.before(target: state.target(index), service: state.service(index), at: .infinity)
         }
         return result
     }
@@ -206,47 +212,54 @@ extension ForecastPlan {
 /// every service it serves): "people before you" is the calls made before a token's own by the
 /// counters that can serve it, not counting those made at the same moment.
 private struct CallTally {
-    private var byCounter: [Int32], byService: [Int32]
-    /// The latest moment each counter and each service had a call, and how many calls then.
-    private var counterMoment: [Double], counterAtMoment: [Int32]
-    private var serviceMoment: [Double], serviceAtMoment: [Int32]
+    /// Calls so far, the latest moment of one, and how many were made then.
+    private struct Count {
+        var calls: Int32 = 0
+        var moment = -Double.infinity
+        var atMoment: Int32 = 0
+
+        /// Calls before `t`, when no call so far was later than `t`.
+        func before(_ t: Double) -> Int32 { calls - (moment == t ? atMoment : 0) }
+
+        mutating func record(_ t: Double) {
+            calls += 1
+            if moment == t { atMoment += 1 } else { moment = t; atMoment = 1 }
+        }
+    }
+
+    private var byCounter: ContiguousArray<Count>, byService: ContiguousArray<Count>
     /// The services each counter serves: those of counter `c` are `served[servedFrom[c]..<servedFrom[c + 1]]`.
-    private let served: [Int]
-    private let servedFrom: [Int]
+    private let served: ContiguousArray<Int>
+    private let servedFrom: ContiguousArray<Int>
 
     init(counters: [ForecastPlan.Counter], services: Int) {
-        byCounter = [Int32](repeating: 0, count: counters.count)
-        counterMoment = [Double](repeating: -.infinity, count: counters.count)
-        var served: [Int] = [], servedFrom = [0]
+        byCounter = ContiguousArray(repeating: Count(), count: counters.count)
+        var served = ContiguousArray<Int>(), servedFrom: ContiguousArray = [0]
         for counter in counters {
             served += counter.serves.indices.filter { counter.serves[$0] && $0 < services }
             servedFrom.append(served.count)
         }
         self.served = served
         self.servedFrom = servedFrom
-        counterAtMoment = byCounter
-        byService = [Int32](repeating: 0, count: services)
-        serviceMoment = [Double](repeating: -.infinity, count: services)
-        serviceAtMoment = byService
+        byService = ContiguousArray(repeating: Count(), count: services)
     }
 
     /// Calls before `t` by the token's counter (`target` >= 0), by none (a counter not in the play),
     /// or by the counters of its service. Calls come in time order, so those at `t` are the latest.
     func before(target: Int, service: Int, at t: Double) -> Int32 {
-        if target == ForecastPlayState.anyCounter {
-            return byService[service] - (serviceMoment[service] == t ? serviceAtMoment[service] : 0)
-        }
+        if target == ForecastPlayState.anyCounter { return byService[service].before(t) }
         guard target >= 0 else { return 0 }
-        return byCounter[target] - (counterMoment[target] == t ? counterAtMoment[target] : 0)
+        return byCounter[target].before(t)
     }
 
+    @inline(__always)
     mutating func record(counter: Int, at t: Double) {
-        byCounter[counter] += 1
-        if counterMoment[counter] == t { counterAtMoment[counter] += 1 } else { counterMoment[counter] = t; counterAtMoment[counter] = 1 }
-        for index in servedFrom[counter]..<servedFrom[counter + 1] {
-            let service = served[index]
-            byService[service] += 1
-            if serviceMoment[service] == t { serviceAtMoment[service] += 1 } else { serviceMoment[service] = t; serviceAtMoment[service] = 1 }
+        byCounter[counter].record(t)
+        let services = servedFrom[counter]..<servedFrom[counter + 1]
+        served.withUnsafeBufferPointer { served in
+            byService.withUnsafeMutableBufferPointer { byService in
+                for index in services { byService[served[index]].record(t) }
+            }
         }
     }
 }
