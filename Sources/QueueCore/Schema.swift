@@ -26,6 +26,7 @@ enum Schema {
         migrator.registerMigration("v19-office-messaging", migrate: OfficeMessagingMigration.apply)
         migrator.registerMigration("v20-token-write-indexes", migrate: TokenWriteIndexesMigration.apply)
         migrator.registerMigration("v21-settings-generation", migrate: SettingsGenerationMigration.apply)
+        migrator.registerMigration("v22-check-lists", migrate: CheckListsMigration.apply)
         return migrator
     }
 }
