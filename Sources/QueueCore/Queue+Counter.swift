@@ -50,7 +50,8 @@ extension Queue {
     public func callNext(counter counterID: Int64, actor: Actor, at now: Date) throws -> Token? {
         try commit(settled: true) { db, events in
             let counter = try readyCounter(db, counterID)
-            let office = try settings.reading(db).office(counter.officeCode)
+            let settings = try self.settings.reading(db)
+            let office = try settings.office(counter.officeCode)
             let moment = office.serviceDay(now)
             let next: Int64?
             if let picture = try currentPicture(db, office: office, counter: counter, at: now) {
@@ -65,7 +66,7 @@ extension Queue {
                                            now: now, minuteOfDay: moment.minuteOfDay)?.tokenID
             }
             guard let next else { return nil }
-            return try call(db, tokenID: next, counter: counter, actor: actor, at: now, events: &events)
+            return try call(db, tokenID: next, counter: counter, actor: actor, settings: settings, at: now, events: &events)
         }
     }
 
@@ -79,12 +80,14 @@ extension Queue {
             guard counter.serviceCodes.contains(token.serviceCode) else {
                 throw QueueError.counterDoesNotServe(number: counter.number, service: token.serviceCode)
             }
-            return try call(db, tokenID: tokenID, counter: counter, actor: actor, at: now, events: &events)
+            return try call(db, tokenID: tokenID, counter: counter, actor: actor, settings: try settings.reading(db), at: now,
+                            events: &events)
         }
     }
 
-    func call(_ db: Database, tokenID: Int64, counter: Counter, actor: Actor, at now: Date,
-                      events: inout [QueueEvent]) throws -> Token {
+    /// `settings`: the transaction's settings reader (the caller has usually read the office through it).
+    func call(_ db: Database, tokenID: Int64, counter: Counter, actor: Actor, settings: SettingsReader, at now: Date,
+              events: inout [QueueEvent]) throws -> Token {
         guard var token = try Token.fetch(db, id: tokenID) else { throw QueueError.tokenNotFound }
         let from = token.state
         token.state = try TokenAction.call.apply(to: from)
@@ -100,7 +103,7 @@ extension Queue {
         token.recalls = 0
         events.append(try EventLog.append(db, office: token.officeCode, kind: .called, token: token, counter: counter,
                                           from: from, to: .called, actor: actor, at: now))
-        try Outbox.enqueue(db, .called, token: token, extra: ["counter": String(counter.number)], settings: try settings.reading(db), at: now)
+        try Outbox.enqueue(db, .called, token: token, extra: ["counter": String(counter.number)], settings: settings, at: now)
         return token
     }
 

@@ -23,7 +23,8 @@ extension Queue {
             }
             let booked = try insertBooking(db, request, citizen: checked, at: now, events: &events)
             guard serveNow else { return booked }
-            var token = try call(db, tokenID: booked.id, counter: counter, actor: actor, at: now, events: &events)
+            var token = try call(db, tokenID: booked.id, counter: counter, actor: actor, settings: try settings.reading(db), at: now,
+                                 events: &events)
             let from = token.state
             token.state = try TokenAction.start.apply(to: from)
             try db.cachedStatement(sql: "UPDATE token SET state = 'serving', started_at = ? WHERE id = ?")
