@@ -109,7 +109,7 @@ extension Queue {
         // Who waits, in calling order: from the office's live picture, not recomputed per desk.
         let (order, count) = office.callingOrder(counter: counterID, limit: CounterDesk.shownWaiting, at: now)
         let waiting = order.map { entry in
-            CounterDesk.Waiting(tokenID: entry.id, number: entry.number, service: entry.service,
+            CounterDesk.Waiting(tokenID: entry.id, number: office.number(of: entry), service: office.serviceCode(of: entry),
                                 priority: entry.candidate.priority.rawValue, kind: entry.candidate.kind.rawValue,
                                 waitedSeconds: now.timeIntervalSince(entry.candidate.queuedAt))
         }

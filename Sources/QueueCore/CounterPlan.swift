@@ -37,16 +37,17 @@ public enum CounterPlan {
     }
 
     /// Today's appointments booked and not yet checked in, by slot, without personal data.
-    static func expectedAppointments(_ db: Database, office: String, day: String) throws -> [LiveOffice.Waiting] {
+    /// (With their service codes: the live picture numbers the services once all are known.)
+    static func expectedAppointments(_ db: Database, office: String, day: String) throws
+        -> [(candidate: QueueCandidate, number: String, service: String)] {
         try Row.fetchAll(db.cachedStatement(sql: """
             SELECT id, number, service_code, priority, slot_starts_at, created_at FROM token
             WHERE office_code = ? AND service_day = ? AND state = 'booked' AND slot_starts_at IS NOT NULL
             ORDER BY slot_starts_at, id
             """), arguments: [office, day]).map { row in
-            LiveOffice.Waiting(
-                candidate: QueueCandidate(tokenID: row[0], priority: PriorityCategory(rawValue: row[3]) ?? .none, kind: .appointment,
-                                          queuedAt: Date(milliseconds: row[5]), slotStartsAt: row[4]),
-                number: row[1], service: row[2], serviceNumber: 0, targetCounter: nil)
+            (QueueCandidate(tokenID: row[0], priority: PriorityCategory(rawValue: row[3]) ?? .none, kind: .appointment,
+                            queuedAt: Date(milliseconds: row[5]), slotStartsAt: row[4]),
+             row[1], row[2])
         }
     }
 }

@@ -72,16 +72,20 @@ extension LiveOffice {
             }
             if token.state == .waiting, token.serviceDay == day, let queuedAt = token.queuedAt {
                 guard serviceSeconds[token.serviceCode] != nil, let serviceNumber = serviceNumbers[token.serviceCode] else { return false }
-                insertWaiting(Waiting(
+                let entry = Waiting(
                     candidate: QueueCandidate(tokenID: token.id, priority: token.citizen.priority, kind: token.kind,
                                               queuedAt: queuedAt, slotStartsAt: token.slotStartsAt),
-                    number: token.number, service: token.serviceCode, serviceNumber: serviceNumber, targetCounter: token.targetCounterID))
+                    number: token.number, serviceNumber: serviceNumber, targetCounter: token.targetCounterID)
+                keepNumber(token.number, of: entry)
+                insertWaiting(entry)
             } else if token.state == .booked, token.serviceDay == day, let slot = token.slotStartsAt {
                 guard let serviceNumber = serviceNumbers[token.serviceCode] else { return false }
-                expected.append(Waiting(
+                let entry = Waiting(
                     candidate: QueueCandidate(tokenID: token.id, priority: token.citizen.priority, kind: .appointment,
                                               queuedAt: token.createdAt, slotStartsAt: slot),
-                    number: token.number, service: token.serviceCode, serviceNumber: serviceNumber, targetCounter: nil))
+                    number: token.number, serviceNumber: serviceNumber, targetCounter: nil)
+                keepNumber(token.number, of: entry)
+                expected.append(entry)
                 expected.sort { ($0.candidate.slotStartsAt ?? 0, $0.id) < ($1.candidate.slotStartsAt ?? 0, $1.id) }
             } else if token.state == .called || token.state == .serving, let counterID = token.counterID,
                       let index = counters.firstIndex(where: { $0.id == counterID }) {

@@ -14,8 +14,9 @@ extension LiveOffice {
         var earliest: [String: Date] = [:]
         var counts: [String: Int] = [:]
         for token in waiting {
-            counts[token.service, default: 0] += 1
-            earliest[token.service] = min(earliest[token.service] ?? token.candidate.queuedAt, token.candidate.queuedAt)
+            let service = serviceCode(of: token)
+            counts[service, default: 0] += 1
+            earliest[service] = min(earliest[service] ?? token.candidate.queuedAt, token.candidate.queuedAt)
         }
         var queues: [String: ServiceQueue] = [:]
         for service in Set(offeredServices).union(counts.keys) {

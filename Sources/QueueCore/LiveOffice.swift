@@ -29,17 +29,37 @@ public struct LiveOffice: Sendable {
         var isBusy: Bool { currentTokenID != nil }
     }
 
-    /// A waiting token, without personal data.
+    /// A waiting token, without personal data. Plain bytes (no `String`), so that copying the
+    /// waiting list is copying memory (`InlineText` says why): its service is a number, whose code
+    /// `LiveOffice.serviceCode(of:)` gives, and so is its token number (`LiveOffice.number(of:)`).
     struct Waiting: Sendable, Equatable {
         let candidate: QueueCandidate
-        let number: String
-        let service: String
+        /// Nil for a number too long to hold in place, then kept in the picture's `longNumbers`.
+        let numberText: InlineText?
         /// The service's number in `serviceNumbers`, so that the answers index arrays by it.
         var serviceNumber: Int
         /// Set by a transfer to a given counter: only that counter calls it.
         let targetCounter: Int64?
 
         var id: Int64 { candidate.tokenID }
+
+        init(candidate: QueueCandidate, number: String, serviceNumber: Int, targetCounter: Int64?) {
+            self.candidate = candidate
+            numberText = InlineText(number)
+            self.serviceNumber = serviceNumber
+            self.targetCounter = targetCounter
+        }
+    }
+
+    /// A waiting (or expected) token's number.
+    func number(of entry: Waiting) -> String { entry.numberText?.string ?? longNumbers[entry.id] ?? "" }
+
+    /// A waiting (or expected) token's service code.
+    func serviceCode(of entry: Waiting) -> String { serviceCodes[entry.serviceNumber] }
+
+    /// Notes a token's number where `number(of:)` finds it, if it is too long to hold in place.
+    mutating func keepNumber(_ number: String, of entry: Waiting) {
+        if entry.numberText == nil { longNumbers[entry.id] = number }
     }
 
     public let code: String
@@ -61,6 +81,10 @@ public struct LiveOffice: Sendable {
     let offeredServices: [String]
     /// Every service the picture can meet (offered, served at a counter, waited for), numbered.
     let serviceNumbers: [String: Int]
+    /// The codes of `serviceNumbers`, by number.
+    let serviceCodes: [String]
+    /// Token numbers too long for `InlineText`, by token id (none that this project makes).
+    var longNumbers: [Int64: String] = [:]
     /// Recent mean service time per service (the last `serviceTimeWindow` services, or the
     /// service's typical duration before there are three), for every service the answers can need.
     var serviceSeconds: [String: Double]
@@ -113,33 +137,39 @@ public struct LiveOffice: Sendable {
                     pauses: CounterPlan.pauses(row["pauses"]), closesAt: row["closes_at"])
         }
         // The longest part of a load, read by column position with a cached statement.
-        var waiting: [Waiting] = []
+        // Read first with their service codes: the services are numbered once all are known.
+        var waitingRows: [(entry: QueueCandidate, number: String, service: String, target: Int64?)] = []
         let rows = try Row.fetchCursor(db.cachedStatement(sql: """
             SELECT id, number, service_code, priority, kind, queued_at, slot_starts_at, target_counter_id FROM token
             WHERE office_code = ? AND service_day = ? AND state = 'waiting'
             """), arguments: [code, day])
         while let row = try rows.next() {
             let priority: String = row[3], kind: String = row[4]
-            waiting.append(Waiting(
-                candidate: QueueCandidate(tokenID: row[0], priority: PriorityCategory(rawValue: priority) ?? .none,
-                                          kind: kind == "appointment" ? .appointment : .walkIn,
-                                          queuedAt: Date(milliseconds: row[5]), slotStartsAt: row[6]),
-                number: row[1], service: row[2], serviceNumber: 0, targetCounter: row[7]))
+            waitingRows.append((QueueCandidate(tokenID: row[0], priority: PriorityCategory(rawValue: priority) ?? .none,
+                                               kind: kind == "appointment" ? .appointment : .walkIn,
+                                               queuedAt: Date(milliseconds: row[5]), slotStartsAt: row[6]),
+                                row[1], row[2], row[7]))
         }
         // In arrival order (sorted here: the index gives them by service, and SQLite would sort in a temporary tree).
-        waiting.sort { ($0.candidate.queuedAt, $0.id) < ($1.candidate.queuedAt, $1.id) }
+        waitingRows.sort { ($0.entry.queuedAt, $0.entry.tokenID) < ($1.entry.queuedAt, $1.entry.tokenID) }
         var targets: [String: Int] = [:]
         for row in try Row.fetchAll(db.cachedStatement(sql: "SELECT service_code, target_minutes FROM office_service WHERE office_code = ? ORDER BY 1"),
                                     arguments: [code]) {
             targets[row[0]] = row[1]
         }
         let offered = targets.keys.sorted()
-        var expected = try CounterPlan.expectedAppointments(db, office: code, day: day)
-        let needed = Set(offered).union(waiting.map(\.service)).union(counters.flatMap(\.services))
-            .union(counters.compactMap(\.currentService)).union(expected.map(\.service))
+        let expectedRows = try CounterPlan.expectedAppointments(db, office: code, day: day)
+        let needed = Set(offered).union(waitingRows.map(\.service)).union(counters.flatMap(\.services))
+            .union(counters.compactMap(\.currentService)).union(expectedRows.map(\.service))
         let numbers = Dictionary(uniqueKeysWithValues: needed.sorted().enumerated().map { ($0.element, $0.offset) })
-        for index in waiting.indices { waiting[index].serviceNumber = numbers[waiting[index].service] ?? 0 }
-        for index in expected.indices { expected[index].serviceNumber = numbers[expected[index].service] ?? 0 }
+        var longNumbers: [Int64: String] = [:]
+        let entry = { (candidate: QueueCandidate, number: String, service: String, target: Int64?) -> Waiting in
+            let entry = Waiting(candidate: candidate, number: number, serviceNumber: numbers[service] ?? 0, targetCounter: target)
+            if entry.numberText == nil { longNumbers[candidate.tokenID] = number }
+            return entry
+        }
+        let waiting = waitingRows.map { entry($0.entry, $0.number, $0.service, $0.target) }
+        let expected = expectedRows.map { entry($0.candidate, $0.number, $0.service, nil) }
         var times: [String: [Int64]] = [:], typical: [String: Double] = [:], seconds: [String: Double] = [:]
         for service in needed.sorted() {
             times[service] = try Queue.recentServiceTimes(db, office: code, service: service)
@@ -164,6 +194,7 @@ public struct LiveOffice: Sendable {
         return LiveOffice(
             code: code, version: version, day: day, loadedAt: now, policy: facts.policy,
             calendar: try facts.calendar(db, from: day), counters: counters, waiting: waiting, offeredServices: offered, serviceNumbers: numbers,
+            serviceCodes: needed.sorted(), longNumbers: longNumbers,
             serviceSeconds: seconds, recentServiceTimes: times, typicalSeconds: typical, priorityStreak: try Queue.priorityStreak(db, office: code, limit: facts.policy.maxPriorityStreak),
             recentCalls: calls, documents: documents,
             presence: try CounterPlan.presence(db, office: code, since: dayStart),

@@ -37,13 +37,13 @@ extension LiveOffice {
         let newcomers = answers.newcomers(offeredServices)
         let positions = answers.allPositions()
         var unreached: [String: Int] = [:]
-        for entry in waiting where positions[entry.id]?.reachedToday == false { unreached[entry.service, default: 0] += 1 }
+        for entry in waiting where positions[entry.id]?.reachedToday == false { unreached[serviceCode(of: entry), default: 0] += 1 }
         let services = zip(offeredServices, newcomers).map { code, newcomer in
             let target = targetMinutes[code] ?? 30
             let wait = newcomer.estimatedWaitSeconds.map { $0 / 60 }
             return OfficeOutlook.Service(code: code, targetMinutes: target, forecastWaitMinutes: wait,
                                          overTarget: newcomer.reachedToday == false || (wait ?? 0) > Double(target)
-                                             || (wait == nil && waiting.contains { $0.service == code }),
+                                             || (wait == nil && (serviceNumbers[code].map { number in waiting.contains { $0.serviceNumber == number } } ?? false)),
                                          unreachedToday: unreached[code] ?? 0)
         }
         // For each service over its target, the counters not serving now that could serve it.

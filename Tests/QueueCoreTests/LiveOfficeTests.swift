@@ -319,7 +319,11 @@ extension LiveOffice {
         for (a, b) in zip(counters, other.counters) { check("counter \(a.number)", a, b) }
         check("counter count", counters.count, other.counters.count)
         check("waiting", waiting.map(\.id), other.waiting.map(\.id))
-        for (a, b) in zip(waiting, other.waiting) where a.id == b.id { check("waiting \(a.number)", a, b) }
+        for (a, b) in zip(waiting, other.waiting) where a.id == b.id {
+            check("waiting \(number(of: a))", a, b)
+            check("waiting \(number(of: a)) number", number(of: a), other.number(of: b))
+            check("waiting \(number(of: a)) service", serviceCode(of: a), other.serviceCode(of: b))
+        }
         check("priority streak", priorityStreak, other.priorityStreak)
         check("recent calls", recentCalls, other.recentCalls)
         check("recent service times", recentServiceTimes, other.recentServiceTimes)
