@@ -8,9 +8,11 @@ import GRDB
 /// and each caller is answered after that shared commit, never before. What the group appended is
 /// published to the queue's feed as the transaction commits, as one change.
 ///
-/// No thread of its own: the first caller to find no group being written writes the next group
-/// (everything waiting by then, its own change included), then hands the turn to the first
-/// caller that arrived meanwhile.
+/// The groups are written by a thread of their own, started when a change finds none and ending
+/// after `idleSeconds` without one, so that the next group begins as soon as the last has committed.
+/// (Before, the caller that found no group being written wrote the next one, then handed the turn
+/// to a caller that arrived meanwhile: the write lock then waited for that thread to be woken and
+/// scheduled between groups, a quarter of the time with 32 booking connections on two cores.)
 ///
 /// While a group is written, each office's live picture is brought forward change by change, so
 /// that a change deciding from the picture (call next) sees the changes before it in the group;
@@ -25,8 +27,6 @@ final class GroupCommit: @unchecked Sendable {
         let arrived = DispatchTime.now()
         var failure: (any Error)?
         var change: QueueChange?
-        /// Set when this caller is to write the next group.
-        var leads = false
 
         init(_ work: @escaping (Database) throws -> QueueChange?) { self.work = work }
     }
@@ -38,9 +38,13 @@ final class GroupCommit: @unchecked Sendable {
     /// picture could not be brought forward. Used only by the group's writer, inside its transaction.
     private var working: [String: LiveOffice] = [:]
     private var unworkable: Set<String> = []
-    private let lock = NSLock()
+    /// Guards `waiting`, `writing` and the counts; the writer thread waits on it for changes.
+    private let lock = NSCondition()
     private var waiting: [Job] = []
+    /// Whether the writer thread runs.
     private var writing = false
+    /// How long the writer thread waits for another change before it ends.
+    static let idleSeconds = 1.0
     private var groups = 0
     private var changes = 0
     /// How long each change waited between asking to write and its group's transaction beginning
@@ -99,38 +103,43 @@ final class GroupCommit: @unchecked Sendable {
             let job = Job(work)
             lock.lock()
             waiting.append(job)
-            let leads = !writing
-            writing = true
-            lock.unlock()
-            if !leads {
-                job.done.wait()
-                if job.leads { writeGroups(from: job) }
+            if writing {
+                lock.signal()
             } else {
-                writeGroups(from: job)
+                writing = true
+                let thread = Thread { [self] in writeGroups() }
+                thread.name = "group-commit"
+                thread.start()
             }
+            lock.unlock()
+            job.done.wait()
             if let failure = job.failure { throw failure }
         }
     }
 
-    /// Writes the group that holds `job`, then passes the turn on.
-    private func writeGroups(from job: Job) {
-        lock.lock()
-        let group = waiting
-        waiting = []
-        lock.unlock()
-        write(group)
-        lock.lock()
-        let next = waiting.first
-        if next == nil { writing = false }
-        groups += 1
-        changes += group.count
-        lock.unlock()
-        commits.increment()
-        committedChanges.increment(by: group.count)
-        for other in group where other !== job { other.done.signal() }
-        if let next {
-            next.leads = true
-            next.done.signal()
+    /// The writer thread: writes everything waiting as one group, again and again, until no change
+    /// has come for `idleSeconds`.
+    private func writeGroups() {
+        while true {
+            lock.lock()
+            while waiting.isEmpty {
+                if !lock.wait(until: Date(timeIntervalSinceNow: Self.idleSeconds)) && waiting.isEmpty {
+                    writing = false
+                    lock.unlock()
+                    return
+                }
+            }
+            let group = waiting
+            waiting = []
+            lock.unlock()
+            write(group)
+            lock.lock()
+            groups += 1
+            changes += group.count
+            lock.unlock()
+            commits.increment()
+            committedChanges.increment(by: group.count)
+            for job in group { job.done.signal() }
         }
     }
 
