@@ -275,20 +275,26 @@ def start_stack(counter_count):
     stack = Stack(check_logs=False, nginx_env={"GUVNL_BOOKING_RATE": "1000000r/s", "GUVNL_BOOKING_BURST": "1000000",
                              "GUVNL_CONN_PER_ADDRESS": "60000"},
                   app_args=["--max-streams", "20000", "--max-streams-per-address", "20000"])
-    stack.start()
-    stack.app.send_signal(15)
-    stack.app.wait(timeout=20)
-    with sqlite3.connect(stack.database) as db:
-        db.execute("UPDATE office_service SET daily_cap = 100000")
-        db.execute("UPDATE queue_policy SET active_tokens_per_phone = 20")
-        existing = db.execute("SELECT max(number) FROM counter WHERE office_code = 'VAD-247'").fetchone()[0]
-        for number in range(existing + 1, counter_count + 1):
-            db.execute("INSERT INTO counter (office_code, number, state) VALUES ('VAD-247', ?, 'open')", (number,))
-        counters = [row[0] for row in db.execute("SELECT id FROM counter WHERE office_code = 'VAD-247' ORDER BY number")]
-        for counter in counters:
-            db.execute("INSERT OR IGNORE INTO counter_service VALUES (?, 'bill-complaint')", (counter,))
-    stack.start_app()
-    stack.wait_until_up()
+    # Stopped here if it does not come up: the caller has no stack to stop yet, and a stack left
+    # running would hold its port and take CPU from the next run's figures.
+    try:
+        stack.start()
+        stack.app.send_signal(15)
+        stack.app.wait(timeout=20)
+        with sqlite3.connect(stack.database) as db:
+            db.execute("UPDATE office_service SET daily_cap = 100000")
+            db.execute("UPDATE queue_policy SET active_tokens_per_phone = 20")
+            existing = db.execute("SELECT max(number) FROM counter WHERE office_code = 'VAD-247'").fetchone()[0]
+            for number in range(existing + 1, counter_count + 1):
+                db.execute("INSERT INTO counter (office_code, number, state) VALUES ('VAD-247', ?, 'open')", (number,))
+            counters = [row[0] for row in db.execute("SELECT id FROM counter WHERE office_code = 'VAD-247' ORDER BY number")]
+            for counter in counters:
+                db.execute("INSERT OR IGNORE INTO counter_service VALUES (?, 'bill-complaint')", (counter,))
+        stack.start_app()
+        stack.wait_until_up()
+    except BaseException:
+        stack.stop()
+        raise
     return stack, counters[:counter_count]
 
 
