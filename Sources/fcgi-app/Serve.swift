@@ -24,9 +24,12 @@ struct Serve: ParsableCommand {
     var socketGroup: String?
 
     // Most of a request's time is spent waiting for its group's commit to reach the disk, and a group
-    // can hold only the requests being served at once: more threads, larger groups, fewer syncs.
+    // can hold only the requests being served at once: more threads, larger groups, fewer syncs and
+    // fewer plays of the forecast a booking. 32: bookings from 32 phones at once, from 3,000 waiting,
+    // 2,730-2,862 -> 3,342-3,362/s against 16 (live-bench, 2026-12-06); the counters' loop (16
+    // connections) gave 0-15 % less in some runs (README, "The live picture, through nginx").
     @Option(help: "Threads accepting requests; bookings arriving together share one commit, up to this many (env: GUVNL_THREADS).")
-    var threads: Int = Environment.int("GUVNL_THREADS") ?? 16
+    var threads: Int = Environment.int("GUVNL_THREADS") ?? 32
 
     @OptionGroup var database: DatabaseOption
 
