@@ -25,11 +25,12 @@ struct Serve: ParsableCommand {
 
     // Most of a request's time is spent waiting for its group's commit to reach the disk, and a group
     // can hold only the requests being served at once: more threads, larger groups, fewer syncs and
-    // fewer plays of the forecast a booking. 32: bookings from 32 phones at once, from 3,000 waiting,
-    // 2,730-2,862 -> 3,342-3,362/s against 16 (live-bench, 2026-12-06); the counters' loop (16
-    // connections) gave 0-15 % less in some runs (README, "The live picture, through nginx").
+    // fewer plays of the forecast a booking. But every thread serving shares the two cores, so the
+    // slowest reads wait longer: 24 (live-bench, 2026-12-06, 3,000 waiting; README, "The live
+    // picture, through nginx"): bookings from 32 phones 2,747-2,871/s with 16, 3,131-3,273 with 24,
+    // 3,485-3,590 with 32; token status p99 4.4-5.7 ms, 7.3 ms, 10.0-12.3 ms (its aim: under 10).
     @Option(help: "Threads accepting requests; bookings arriving together share one commit, up to this many (env: GUVNL_THREADS).")
-    var threads: Int = Environment.int("GUVNL_THREADS") ?? 32
+    var threads: Int = Environment.int("GUVNL_THREADS") ?? 24
 
     @OptionGroup var database: DatabaseOption
 
