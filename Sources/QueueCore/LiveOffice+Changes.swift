@@ -75,16 +75,14 @@ extension LiveOffice {
                 let entry = Waiting(
                     candidate: QueueCandidate(tokenID: token.id, priority: token.citizen.priority, kind: token.kind,
                                               queuedAt: queuedAt, slotStartsAt: token.slotStartsAt),
-                    number: token.number, serviceNumber: serviceNumber, targetCounter: token.targetCounterID)
-                keepNumber(token.number, of: entry)
+                    number: token.number, serviceNumber: serviceNumber, targetCounter: token.targetCounterID, longNumbers: &longNumbers)
                 insertWaiting(entry)
             } else if token.state == .booked, token.serviceDay == day, let slot = token.slotStartsAt {
                 guard let serviceNumber = serviceNumbers[token.serviceCode] else { return false }
                 let entry = Waiting(
                     candidate: QueueCandidate(tokenID: token.id, priority: token.citizen.priority, kind: .appointment,
                                               queuedAt: token.createdAt, slotStartsAt: slot),
-                    number: token.number, serviceNumber: serviceNumber, targetCounter: nil)
-                keepNumber(token.number, of: entry)
+                    number: token.number, serviceNumber: serviceNumber, targetCounter: nil, longNumbers: &longNumbers)
                 expected.append(entry)
                 expected.sort { ($0.candidate.slotStartsAt ?? 0, $0.id) < ($1.candidate.slotStartsAt ?? 0, $1.id) }
             } else if token.state == .called || token.state == .serving, let counterID = token.counterID,

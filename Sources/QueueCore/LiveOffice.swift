@@ -43,11 +43,14 @@ public struct LiveOffice: Sendable {
 
         var id: Int64 { candidate.tokenID }
 
-        init(candidate: QueueCandidate, number: String, serviceNumber: Int, targetCounter: Int64?) {
+        /// A number too long to hold in place goes into `longNumbers` (the picture's).
+        init(candidate: QueueCandidate, number: String, serviceNumber: Int, targetCounter: Int64?,
+             longNumbers: inout [Int64: String]) {
             self.candidate = candidate
             numberText = InlineText(number)
             self.serviceNumber = serviceNumber
             self.targetCounter = targetCounter
+            if numberText == nil { longNumbers[candidate.tokenID] = number }
         }
     }
 
@@ -57,10 +60,6 @@ public struct LiveOffice: Sendable {
     /// A waiting (or expected) token's service code.
     func serviceCode(of entry: Waiting) -> String { serviceCodes[entry.serviceNumber] }
 
-    /// Notes a token's number where `number(of:)` finds it, if it is too long to hold in place.
-    mutating func keepNumber(_ number: String, of entry: Waiting) {
-        if entry.numberText == nil { longNumbers[entry.id] = number }
-    }
 
     public let code: String
     /// The newest events row id of this office when it was loaded.
@@ -161,17 +160,19 @@ public struct LiveOffice: Sendable {
         let expectedRows = try CounterPlan.expectedAppointments(db, office: code, day: day)
         let needed = Set(offered).union(waitingRows.map(\.service)).union(counters.flatMap(\.services))
             .union(counters.compactMap(\.currentService)).union(expectedRows.map(\.service))
-        let numbers = Dictionary(uniqueKeysWithValues: needed.sorted().enumerated().map { ($0.element, $0.offset) })
+        let codes = needed.sorted()
+        let numbers = Dictionary(uniqueKeysWithValues: codes.enumerated().map { ($0.element, $0.offset) })
         var longNumbers: [Int64: String] = [:]
-        let entry = { (candidate: QueueCandidate, number: String, service: String, target: Int64?) -> Waiting in
-            let entry = Waiting(candidate: candidate, number: number, serviceNumber: numbers[service] ?? 0, targetCounter: target)
-            if entry.numberText == nil { longNumbers[candidate.tokenID] = number }
-            return entry
+        let waiting = waitingRows.map {
+            Waiting(candidate: $0.entry, number: $0.number, serviceNumber: numbers[$0.service] ?? 0, targetCounter: $0.target,
+                    longNumbers: &longNumbers)
         }
-        let waiting = waitingRows.map { entry($0.entry, $0.number, $0.service, $0.target) }
-        let expected = expectedRows.map { entry($0.candidate, $0.number, $0.service, nil) }
+        let expected = expectedRows.map {
+            Waiting(candidate: $0.candidate, number: $0.number, serviceNumber: numbers[$0.service] ?? 0, targetCounter: nil,
+                    longNumbers: &longNumbers)
+        }
         var times: [String: [Int64]] = [:], typical: [String: Double] = [:], seconds: [String: Double] = [:]
-        for service in needed.sorted() {
+        for service in codes {
             times[service] = try Queue.recentServiceTimes(db, office: code, service: service)
             typical[service] = try Queue.typicalSeconds(db, service: service)
             seconds[service] = Queue.meanServiceSeconds(times[service] ?? [], typical: typical[service] ?? 600)
@@ -194,7 +195,7 @@ public struct LiveOffice: Sendable {
         return LiveOffice(
             code: code, version: version, day: day, loadedAt: now, policy: facts.policy,
             calendar: try facts.calendar(db, from: day), counters: counters, waiting: waiting, offeredServices: offered, serviceNumbers: numbers,
-            serviceCodes: needed.sorted(), longNumbers: longNumbers,
+            serviceCodes: codes, longNumbers: longNumbers,
             serviceSeconds: seconds, recentServiceTimes: times, typicalSeconds: typical, priorityStreak: try Queue.priorityStreak(db, office: code, limit: facts.policy.maxPriorityStreak),
             recentCalls: calls, documents: documents,
             presence: try CounterPlan.presence(db, office: code, since: dayStart),
