@@ -8,8 +8,9 @@ file and /api/healthz), with the load client's own CPU use.
 
 For each queue length, on a stack of its own: the limits (a static file, /api/healthz), token
 status (tokens read at random), the office snapshot, call-next (each of --counters counters calling,
-starting and completing in turn, and a citizen booking, so that the queue keeps its length) and
-booking. Then one booking fanned out to many office streams (the delay until each stream has it,
+starting and completing in turn, and a citizen booking, so that the queue keeps its length; then
+the same with the console's "done, next", which completes and calls in one request, with a booking
+and, on a stack of its own filled beyond the queue length, without) and booking. Then one booking fanned out to many office streams (the delay until each stream has it,
 and memory per stream in fcgi-app and nginx), and /api/healthz while those streams are open and
 bookings arrive at 100/s. wrk is the HTTP load client (Debian's package)."""
 import argparse
@@ -69,6 +70,43 @@ function request()
   local action = ({"call-next", "start", "complete"})[step]
   return wrk.format("POST", "/api/v1/counters/" .. counter .. "/" .. action,
     {["Content-Type"] = "application/json", ["Cookie"] = __COOKIE__, ["X-CSRF-Token"] = __CSRF__}, "{}")
+end
+""" + RESULT
+
+# The same clerks with the console's "done, next" (one request completes the citizen and calls the
+# next): each clerk starts serving whoever is called and then presses "done, next", and calls next
+# when nobody is at the counter, as the desk each answer returns says (so that a request wrk loses
+# at a reconnection cannot leave the steps out of turn); with __BOOK__ 1 a citizen books after each
+# "done, next", so that the queue keeps its length, and with 0 the queue shortens.
+DONE_NEXT = """
+local next_id = 0
+local action = "call-next"
+local booked = 0
+local book_next = false
+function setup(thread) next_id = next_id + 1; thread:set("counter", (__COUNTERS__)[next_id]); thread:set("id", next_id) end
+local sent = nil
+function request()
+  if book_next then
+    book_next = false
+    sent = "booking"
+    booked = booked + 1
+    local body = '{"office":"VAD-247","service":"bill-complaint","name":"Bench","phone":"' ..
+      string.format("6%d%02d%06d", __RUN__, id, booked) .. '"}'
+    return wrk.format("POST", "/api/v1/tokens", {["Content-Type"] = "application/json"}, body)
+  end
+  sent = action
+  return wrk.format("POST", "/api/v1/counters/" .. counter .. "/" .. action,
+    {["Content-Type"] = "application/json", ["Cookie"] = __COOKIE__, ["X-CSRF-Token"] = __CSRF__}, "{}")
+end
+function response(status, headers, body)
+  if sent == "booking" then return end
+  if status == 200 and string.find(body, '"current":null', 1, true) then action = "call-next"
+  elseif status == 200 and string.find(body, '"state":"called"', 1, true) then action = "start"
+  elseif status == 200 then action = "complete-and-call-next"
+  elseif string.find(body, "counter_busy", 1, true) then action = "start"
+  elseif string.find(body, "not_in_this_state", 1, true) then action = "complete-and-call-next"
+  else action = "call-next" end
+  book_next = status == 200 and __BOOK__ == 1 and sent == "complete-and-call-next"
 end
 """ + RESULT
 
@@ -298,6 +336,12 @@ def start_stack(counter_count):
     return stack, counters[:counter_count]
 
 
+def clerks(script, counters, cookie, csrf, run):
+    """A clerks' wrk script for these counters, signed in with this cookie."""
+    return (script.replace("__COUNTERS__", "{" + ",".join(map(str, counters)) + "}").replace("__COOKIE__", json.dumps(cookie))
+            .replace("__CSRF__", json.dumps(csrf)).replace("__RUN__", str(run % 10)))
+
+
 def sign_in(stack):
     status, headers, body = stack.request("POST", "/api/v1/auth/login", headers={"Content-Type": "application/json"},
                                           body=b'{"username":"manager-vad-247","password":"demo-manager-2026"}')
@@ -333,12 +377,17 @@ def measure_queue(target, run, args):
         show("token status", wrk(stack.base + "/", script, args.seconds, 32), note + f"; {len(tokens)} tokens read at random")
         show("office snapshot", wrk(stack.base + "/api/v1/offices/VAD-247/queue", RESULT, args.seconds, 32), note)
         grouped = commits(stack)
-        calls = wrk(stack.base + "/", COUNTER.replace("__COUNTERS__", "{" + ",".join(map(str, counters)) + "}")
-                    .replace("__COOKIE__", json.dumps(cookie)).replace("__CSRF__", json.dumps(csrf)).replace("__RUN__", str(run + 1)),
+        calls = wrk(stack.base + "/", clerks(COUNTER, counters, cookie, csrf, run + 1),
                     args.seconds, len(counters), threads=len(counters))  # one wrk thread (one connection) per counter
         calls["per_second"] /= 4
         show(f"call next (each with start, complete and a booking; {len(counters)} counters)", calls,
              note + "; rate is of calls; latency of all four; " + per_commit(grouped, commits(stack)))
+        grouped = commits(stack)
+        done_next = wrk(stack.base + "/", clerks(DONE_NEXT.replace("__BOOK__", "1"), counters, cookie, csrf, run + 3),
+                        args.seconds, len(counters), threads=len(counters))
+        done_next["per_second"] /= 3
+        show(f"call next by \"done, next\" (each with start and a booking; {len(counters)} counters)", done_next,
+             f"{waiting(stack.database)} waiting at the end; rate is of calls; latency of all three; " + per_commit(grouped, commits(stack)))
         # Citizens booking at once from 8 and from 32 phones: bookings that arrive together share a
         # commit, so the second shows what a busier hall gets (each run's phones are new ones). Each
         # run starts from `target` waiting, as the aim has it: the second on a stack of its own,
@@ -356,6 +405,21 @@ def measure_queue(target, run, args):
                          max(2, args.seconds // 2), connections)
             show(f"booking ({connections} connections)", booked, f"{before} waiting at the start, {waiting(stack.database)} at the end; "
                  + per_commit(grouped, commits(stack)))
+        # "Done, next" with nobody booking meanwhile, as FQM's pull was measured: on a stack of its
+        # own filled with enough beyond `target` that it never calls from fewer (by the rate above).
+        stack.stop()
+        stack, counters = start_stack(args.counters)
+        cookie, csrf = sign_in(stack)
+        fill(stack, target + int(done_next["per_second"] * 1.8 * args.seconds), run + 20)
+        staff_present(stack, counters, cookie, csrf)
+        before = waiting(stack.database)
+        grouped = commits(stack)
+        drained = wrk(stack.base + "/", clerks(DONE_NEXT.replace("__BOOK__", "0"), counters, cookie, csrf, run + 4),
+                      args.seconds, len(counters), threads=len(counters))
+        drained["per_second"] /= 2
+        show(f"call next by \"done, next\" (each with start; nobody booking; {len(counters)} counters)", drained,
+             f"{before} waiting at the start, {waiting(stack.database)} at the end; rate is of calls; latency of both; "
+             + per_commit(grouped, commits(stack)))
     finally:
         stack.stop()
 

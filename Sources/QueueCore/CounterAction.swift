@@ -9,6 +9,8 @@ public enum CounterAction: String, Sendable, CaseIterable {
     /// Calls a given waiting citizen out of turn.
     case call
     case recall, start, complete
+    /// "Done, next": completes the citizen being served and calls the next, in one step.
+    case completeAndCallNext = "complete-and-call-next"
     case noShow = "no-show"
     case transfer
     case park
@@ -18,7 +20,7 @@ public enum CounterAction: String, Sendable, CaseIterable {
         switch self {
         case .recall: .recall
         case .start: .start
-        case .complete: .complete
+        case .complete, .completeAndCallNext: .complete
         case .noShow: .markNoShow
         case .transfer: .transfer
         case .park: .park
@@ -49,7 +51,11 @@ public enum CounterAction: String, Sendable, CaseIterable {
             guard action.allowedFrom.contains(citizen.state) else {
                 return CounterRefusal(QueueError.illegalTransition(action: action, from: citizen.state))
             }
-            return policy.refusal(of: action, recalls: citizen.recalls, calledAt: citizen.calledAt, at: now).map(CounterRefusal.init)
+            if let refusal = policy.refusal(of: action, recalls: citizen.recalls, calledAt: citizen.calledAt, at: now) {
+                return CounterRefusal(refusal)
+            }
+            // Calling next needs an open counter; a paused one completes with "done" alone.
+            return self == .completeAndCallNext && state != .open ? CounterRefusal(QueueError.counterNotOpen(number: 0)) : nil
         }
         return refusal(counter: state, atCounter: citizen != nil, waiting: waiting)
     }

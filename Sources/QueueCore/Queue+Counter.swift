@@ -52,22 +52,49 @@ extension Queue {
             let counter = try readyCounter(db, counterID)
             let settings = try self.settings.reading(db)
             let office = try settings.office(counter.officeCode)
-            let moment = office.serviceDay(now)
-            let next: Int64?
-            if let picture = try currentPicture(db, office: office, counter: counter, at: now) {
-                // Nothing has changed since the office's picture: the head of its order for this
-                // counter is what the database would give, without reading the whole queue.
-                next = picture.callingOrder(counter: counterID, limit: 1, at: now).order.first?.id
-            } else {
-                let candidates = try waitingCandidates(db, office: office.code, day: moment.day,
-                                                       services: counter.serviceCodes, counterID: counterID)
-                let streak = try Self.priorityStreak(db, office: office.code, limit: office.policy.maxPriorityStreak)
-                next = OrderingPolicy.next(from: candidates, priorityStreak: streak, policy: office.policy,
-                                           now: now, minuteOfDay: moment.minuteOfDay)?.tokenID
-            }
-            guard let next else { return nil }
+            guard let next = try nextToCall(db, counter: counter, office: office, at: now) else { return nil }
             return try call(db, tokenID: next, counter: counter, actor: actor, settings: settings, at: now, events: &events)
         }
+    }
+
+    /// The clerk's "done, next": service of the citizen at the counter is done and the counter calls
+    /// the next citizen, in one transaction, so one key press does both and no other counter's call
+    /// comes between. The counter must be open (a paused counter completes with `complete` alone);
+    /// `called` is nil when nobody waits for it.
+    public func completeAndCallNext(token tokenID: Int64, counter counterID: Int64, actor: Actor, at now: Date) throws -> CounterTurn {
+        try commit(settled: true) { db, events in
+            guard let token = try Token.fetch(db, id: tokenID) else { throw QueueError.tokenNotFound }
+            guard token.counterID == counterID else { throw QueueError.illegalTransition(action: .complete, from: token.state) }
+            guard let counter = try Counter.fetch(db, id: counterID) else { throw QueueError.counterNotFound(counterID) }
+            guard counter.state == .open else { throw QueueError.counterNotOpen(number: counter.number) }
+            let settings = try self.settings.reading(db)
+            let office = try settings.office(counter.officeCode)
+            // Chosen before the completion is logged: a completion moves no waiting citizen and is
+            // not a call, so the order is the same after it, and the office's picture, if current
+            // until now, still gives its head.
+            let next = try nextToCall(db, counter: counter, office: office, at: now)
+            let completed = try transition(db, token, action: .complete, kind: .completed, office: office, actor: actor, at: now,
+                                           counterID: counterID, events: &events) { db, token, _ in
+                try Self.markServed(db, token: token, at: now)
+            }
+            let called = try next.map { try call(db, tokenID: $0, counter: counter, actor: actor, settings: settings, at: now, events: &events) }
+            return CounterTurn(completed: completed, called: called)
+        }
+    }
+
+    /// The waiting token the office's ordering policy gives this counter next, as this transaction reads the queue.
+    private func nextToCall(_ db: Database, counter: Counter, office: OfficeFacts, at now: Date) throws -> Int64? {
+        if let picture = try currentPicture(db, office: office, counter: counter, at: now) {
+            // Nothing has changed since the office's picture: the head of its order for this
+            // counter is what the database would give, without reading the whole queue.
+            return picture.callingOrder(counter: counter.id, limit: 1, at: now).order.first?.id
+        }
+        let moment = office.serviceDay(now)
+        let candidates = try waitingCandidates(db, office: office.code, day: moment.day,
+                                               services: counter.serviceCodes, counterID: counter.id)
+        let streak = try Self.priorityStreak(db, office: office.code, limit: office.policy.maxPriorityStreak)
+        return OrderingPolicy.next(from: candidates, priorityStreak: streak, policy: office.policy,
+                                   now: now, minuteOfDay: moment.minuteOfDay)?.tokenID
     }
 
     /// Calls a given waiting token to a counter (the clerk chose it out of turn).
@@ -179,4 +206,11 @@ extension Queue {
               let tokenID = try live.office(office, at: now).counters.first(where: { $0.id == counterID })?.currentTokenID else { return nil }
         return try live.token(tokenID)
     }
+}
+
+/// What a "done, next" did at a counter: the citizen whose service is done, and the one called
+/// next (nil when nobody waited for the counter).
+public struct CounterTurn: Sendable {
+    public let completed: Token
+    public let called: Token?
 }

@@ -19,9 +19,14 @@ extension Queue {
 
     /// Service is done.
     public func complete(token tokenID: Int64, counter counterID: Int64, actor: Actor, at now: Date) throws -> Token {
-        try atCounter(tokenID, counterID, action: .complete, kind: .completed, actor: actor, at: now) { db, _, _ in
-            try db.cachedStatement(sql: "UPDATE token SET state = 'served', finished_at = ? WHERE id = ?").execute(arguments: [now.milliseconds, tokenID])
+        try atCounter(tokenID, counterID, action: .complete, kind: .completed, actor: actor, at: now) { db, token, _ in
+            try Self.markServed(db, token: token, at: now)
         }
+    }
+
+    /// The row of a token whose service is done (`complete`, and "done, next").
+    static func markServed(_ db: Database, token: Token, at now: Date) throws {
+        try db.cachedStatement(sql: "UPDATE token SET state = 'served', finished_at = ? WHERE id = ?").execute(arguments: [now.milliseconds, token.id])
     }
 
     /// The citizen did not come after the recall limit was reached (and the interval since the last call passed).

@@ -29,14 +29,14 @@ public struct Queue: Sendable {
     /// Runs `change` in a savepoint of the next group transaction (see `GroupCommit`) and returns its
     /// result once the group has committed; the events it appended are published as it commits.
     ///
-    /// `settled`: the change returns its token (or `BookingOutcome`) as the change leaves it (a
+    /// `settled`: the change returns its token (or `BookingOutcome`, or `CounterTurn`) as the change leaves it (a
     /// booking's new row), so it is not read again for the picture.
     func commit<Result: Sendable>(settled: Bool = false, _ change: (Database, inout [QueueEvent]) throws -> Result) throws -> Result {
         var result: Result?
         try group.write { db -> QueueChange? in
             var events: [QueueEvent] = []
             result = try change(db, &events)
-            let known = settled ? result.flatMap(Self.settledToken) : nil
+            let known = settled ? result.map(Self.settledTokens) ?? [] : []
             guard !events.isEmpty else { return nil }
             var preceding: [String: Int64] = [:]
             for office in Set(events.map(\.officeCode)) {
@@ -45,7 +45,7 @@ public struct Queue: Sendable {
                                                        arguments: [office, first]) ?? 0
             }
             let tokens = try Set(events.compactMap(\.tokenID)).sorted().compactMap { id in
-                try known.flatMap { $0.id == id ? $0 : nil } ?? Token.fetch(db, id: id)
+                try known.first { $0.id == id } ?? Token.fetch(db, id: id)
             }
             let counters = try Set(events.compactMap(\.counterID) + tokens.compactMap(\.counterID)).sorted()
                 .compactMap { try Counter.fetch(db, id: $0) }
@@ -55,13 +55,14 @@ public struct Queue: Sendable {
         return result
     }
 
-    /// The token a settled change returns, in whichever shape it returns it (a dynamic cast to
+    /// The tokens a settled change returns, in whichever shape it returns them (a dynamic cast to
     /// `Token` also unwraps a `Token?`).
-    private static func settledToken(_ result: Any) -> Token? {
+    private static func settledTokens(_ result: Any) -> [Token] {
         switch result {
-        case let token as Token: token
-        case let outcome as BookingOutcome: outcome.token
-        default: nil
+        case let token as Token: [token]
+        case let outcome as BookingOutcome: [outcome.token]
+        case let turn as CounterTurn: [turn.completed] + (turn.called.map { [$0] } ?? [])
+        default: []
         }
     }
 }

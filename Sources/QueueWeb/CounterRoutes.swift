@@ -37,7 +37,8 @@ enum CounterRoutes {
             }
             return Response(status: 204, headers: [("Cache-Control", "no-store")])
         }
-        for action in ["open", "pause", "close", "call-next", "call", "recall", "start", "complete", "no-show", "transfer", "note",
+        for action in ["open", "pause", "close", "call-next", "call", "recall", "start", "complete",
+                       "complete-and-call-next", "no-show", "transfer", "note",
                        "walk-in", "park", "resume"] {
             router.add("POST", "/api/v1/counters/{counter}/\(action)") { context in
                 let body = try RequestBody(context.request)
@@ -96,6 +97,7 @@ enum CounterRoutes {
         case "recall": _ = try queue.recall(token: try current().id, counter: counter.id, actor: actor, at: now)
         case "start": _ = try queue.start(token: try current().id, counter: counter.id, actor: actor, at: now)
         case "complete": _ = try queue.complete(token: try current().id, counter: counter.id, actor: actor, at: now)
+        case "complete-and-call-next": _ = try queue.completeAndCallNext(token: try current().id, counter: counter.id, actor: actor, at: now)
         case "no-show": _ = try queue.markNoShow(token: try current().id, counter: counter.id, actor: actor, at: now)
         case "transfer":
             var target: Int64?

@@ -7,12 +7,13 @@ import QueueCore
 struct CounterCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "counter",
-        abstract: "Open, pause or close a counter, or act on its token (call-next, recall, start, complete, no-show).")
+        abstract: "Open, pause or close a counter, or act on its token (call-next, recall, start, complete, complete-and-call-next, no-show).")
 
     enum Action: String, ExpressibleByArgument, CaseIterable {
         case open, pause, close
         case callNext = "call-next"
         case recall, start, complete
+        case completeAndCallNext = "complete-and-call-next"
         case noShow = "no-show"
     }
 
@@ -49,6 +50,13 @@ struct CounterCommand: ParsableCommand {
                     return
                 }
                 print("\(token.number) called to counter \(number)")
+            case .completeAndCallNext:
+                guard let token = try queue.tokenAt(counter: counter) else {
+                    throw StartupError("Counter \(number) is not attending to anyone.")
+                }
+                let turn = try queue.completeAndCallNext(token: token.id, counter: counter, actor: actor, at: now)
+                print("\(turn.completed.number): \(turn.completed.state.rawValue)")
+                print(turn.called.map { "\($0.number) called to counter \(number)" } ?? "nobody is waiting for counter \(number)")
             case .recall, .start, .complete, .noShow:
                 guard let token = try queue.tokenAt(counter: counter) else {
                     throw StartupError("Counter \(number) is not attending to anyone.")

@@ -449,7 +449,7 @@
 
   // Single-key shortcuts, except while typing in a field. A clerk may turn them off (WCAG 2.1.4:
   // speech input and stray key presses must not act at the counter); the choice stays on this device.
-  var keys = { n: "call-next", r: "recall", s: "start", c: "complete", x: "no-show", t: "transfer", p: "pause" };
+  var keys = { n: "call-next", r: "recall", s: "start", c: "complete", d: "complete-and-call-next", x: "no-show", t: "transfer", p: "pause" };
   var shortcutsSetting = "guvnl-console-shortcuts";
   function shortcutsOn() { return localStorage.getItem(shortcutsSetting) !== "off"; }
   function showShortcuts() {

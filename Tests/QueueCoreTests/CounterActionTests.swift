@@ -11,7 +11,7 @@ struct CounterActionTests {
     /// Where counter 1 of VAD-247 (open, serves complaints) stands, reached by a clerk's own steps.
     enum Scene: String, CaseIterable, CustomStringConvertible {
         case nobodyAtCounter, nobodyWaiting, calledJustNow, calledLongAgo, recalledToTheLimitJustNow,
-             recalledToTheLimitLongAgo, serving, paused, closed
+             recalledToTheLimitLongAgo, serving, servingThenPaused, paused, closed
         var description: String { rawValue }
     }
 
@@ -38,9 +38,12 @@ struct CounterActionTests {
             _ = try queue.recall(token: token.id, counter: counter, actor: clerk, at: start.addingTimeInterval(40))
             _ = try queue.recall(token: token.id, counter: counter, actor: clerk, at: start.addingTimeInterval(80))
             return (counter, start.addingTimeInterval(scene == .recalledToTheLimitJustNow ? 85 : 120))
-        case .serving:
+        case .serving, .servingThenPaused:
             let token = try call()
             _ = try queue.start(token: token.id, counter: counter, actor: clerk, at: start.addingTimeInterval(20))
+            if scene == .servingThenPaused {
+                _ = try queue.setCounter(counter, to: .paused, reason: "Tea break", actor: clerk, at: start.addingTimeInterval(25))
+            }
             return (counter, start.addingTimeInterval(30))
         case .paused:
             _ = try queue.setCounter(counter, to: .paused, reason: "Tea break", actor: clerk, at: start)
@@ -61,12 +64,13 @@ struct CounterActionTests {
             case .call:
                 guard let waiting = try queue.todaysToken(office: "VAD-247", number: "BC-002", at: now) else { return false }
                 _ = try queue.call(token: waiting.id, counter: counter, actor: clerk, at: now)
-            case .recall, .start, .complete, .noShow, .transfer, .park:
+            case .recall, .start, .complete, .completeAndCallNext, .noShow, .transfer, .park:
                 guard let token = try queue.tokenAt(counter: counter, at: now) else { return false }
                 switch action {
                 case .recall: _ = try queue.recall(token: token.id, counter: counter, actor: clerk, at: now)
                 case .start: _ = try queue.start(token: token.id, counter: counter, actor: clerk, at: now)
                 case .complete: _ = try queue.complete(token: token.id, counter: counter, actor: clerk, at: now)
+                case .completeAndCallNext: _ = try queue.completeAndCallNext(token: token.id, counter: counter, actor: clerk, at: now)
                 case .noShow: _ = try queue.markNoShow(token: token.id, counter: counter, actor: clerk, at: now)
                 case .park: _ = try queue.park(token: token.id, counter: counter, reason: "missing document", until: nil, actor: clerk, at: now)
                 default: _ = try queue.transfer(token: token.id, from: counter, toService: "meter-complaint", toCounter: nil,

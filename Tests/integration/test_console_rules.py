@@ -10,7 +10,7 @@ from browser import chromium
 from test_staff_pages import book, enrol_kiosk, sign_in, wait_for
 
 # The actions the console has buttons for (calling a given citizen is a button in each waiting row).
-BUTTONS = {"open", "pause", "close", "call-next", "recall", "start", "complete", "no-show", "transfer", "park"}
+BUTTONS = {"open", "pause", "close", "call-next", "recall", "start", "complete", "complete-and-call-next", "no-show", "transfer", "park"}
 STAFF_REQUEST = """
 const [method, url, body, done] = arguments;
 StaffSession.request(method, url, body === null ? undefined : body).then(done, failure => done({ok: false, failure: String(failure)}));
@@ -69,7 +69,8 @@ def set_policy(clerk, seconds):
 
 
 def test_the_console_offers_exactly_what_the_server_allows_in_every_state(stack):
-    token = book(stack, service="new-lt-connection", phone="9825000401")["token"]
+    booked = book(stack, service="new-lt-connection", phone="9825000401")
+    token = booked["token"]
     clerk = chromium(width=1366, height=768)
     try:
         counter = open_counter(clerk, stack, 3)
@@ -98,11 +99,21 @@ def test_the_console_offers_exactly_what_the_server_allows_in_every_state(stack)
         press(clerk, "r")
         wait_for(lambda: "2" in clerk.find_element(By.CSS_SELECTOR, "#current .facts").text.split("Called again")[1])
         assert agrees(clerk, counter) == {"start", "transfer", "park", "no-show", "pause"}
-        # Serving: complete and transfer
+        # Serving: done, "done, next" and transfer
         press(clerk, "s")
         wait_for(lambda: "serving" in clerk.find_element(By.CSS_SELECTOR, "#current .current-state").get_attribute("class"))
-        assert agrees(clerk, counter) == {"complete", "transfer", "park", "pause"}
+        assert agrees(clerk, counter) == {"complete", "complete-and-call-next", "transfer", "park", "pause"}
         assert not clerk.find_element(By.ID, "called-ago").is_displayed()
+        # D ("done, next") completes the citizen and calls the one who booked meanwhile, in one key
+        second = book(stack, service="new-lt-connection", phone="9825000403")["token"]
+        wait_for(lambda: second["number"] in clerk.find_element(By.ID, "waiting-list").text)
+        press(clerk, "d")
+        at_counter(clerk, second["number"])
+        assert agrees(clerk, counter) == {"start", "transfer", "park", "recall", "pause"}
+        status, _, body = stack.get(f"/api/v1/tokens/{token['id']}?secret={booked['secret']}")
+        assert status == 200 and json.loads(body)["token"]["state"] == "served"
+        press(clerk, "s")
+        wait_for(lambda: "serving" in clerk.find_element(By.CSS_SELECTOR, "#current .current-state").get_attribute("class"))
         press(clerk, "c")
         wait_for(lambda: clerk.find_element(By.CSS_SELECTOR, "#current .nobody"))
         # Nobody waiting: no call next, and N says why
