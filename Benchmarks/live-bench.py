@@ -104,7 +104,8 @@ function response(status, headers, body)
   elseif status == 200 and string.find(body, '"state":"called"', 1, true) then action = "start"
   elseif status == 200 then action = "complete-and-call-next"
   elseif string.find(body, "counter_busy", 1, true) then action = "start"
-  elseif string.find(body, "not_in_this_state", 1, true) then action = "complete-and-call-next"
+  elseif string.find(body, "illegal_transition", 1, true) then
+    action = sent == "start" and "complete-and-call-next" or "start"
   else action = "call-next" end
   book_next = status == 200 and __BOOK__ == 1 and sent == "complete-and-call-next"
 end
