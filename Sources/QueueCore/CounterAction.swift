@@ -54,8 +54,9 @@ public enum CounterAction: String, Sendable, CaseIterable {
             if let refusal = policy.refusal(of: action, recalls: citizen.recalls, calledAt: citizen.calledAt, at: now) {
                 return CounterRefusal(refusal)
             }
-            // Calling next needs an open counter; a paused one completes with "done" alone.
-            return self == .completeAndCallNext && state != .open ? CounterRefusal(QueueError.counterNotOpen(number: 0)) : nil
+            // Calling next needs an open counter; a paused one completes with "done" alone, and the
+            // clerk is told so (not to open the counter, which would end their break).
+            return self == .completeAndCallNext && state != .open ? .doneAloneWhileNotOpen : nil
         }
         return refusal(counter: state, atCounter: citizen != nil, waiting: waiting)
     }
@@ -95,6 +96,11 @@ public struct CounterRefusal: Sendable, Encodable, Equatable {
         self.message = message
         self.readyAt = readyAt
     }
+
+    /// "Done, next" on a counter that is not open: the citizen is completed with "done" (C) alone.
+    static let doneAloneWhileNotOpen = CounterRefusal(
+        code: "counter_not_open_use_done",
+        message: "The counter is not open: finish with Done (C); open the counter to call the next citizen.")
 
     init(_ error: QueueError) {
         switch error {

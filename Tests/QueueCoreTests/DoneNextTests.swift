@@ -100,7 +100,8 @@ struct DoneNextTests {
         _ = try fixture.queue.setCounter(counter, to: .paused, reason: "Tea break", actor: fixture.clerk, at: start.plus(minutes: 3))
         // When the clerk presses "done, next", then it is refused and changes nothing
         let desk = try fixture.queue.desk(counter: counter, at: start.plus(minutes: 4))
-        #expect(desk.refusals["complete-and-call-next"]?.code == "counter_not_open" && desk.actions.contains("complete"))
+        // (with a reason that sends the clerk to "done", not to opening the counter and ending the break)
+        #expect(desk.refusals["complete-and-call-next"]?.code == "counter_not_open_use_done" && desk.actions.contains("complete"))
         #expect(throws: QueueError.counterNotOpen(number: 1)) {
             try fixture.queue.completeAndCallNext(token: token.id, counter: counter, actor: fixture.clerk, at: start.plus(minutes: 4))
         }
@@ -167,5 +168,62 @@ struct DoneNextTests {
             try Int.fetchOne(db, sql: "SELECT count(*) FROM token WHERE office_code = 'VAD-247' AND state = 'served'")
         }
         #expect(served == 200)
+    }
+
+    /// Two offices alike, each with counter 1 serving BC-001 of three walk-ins since 11:02; in one the
+    /// clerk presses done then call next at 11:09, in the other "done, next"; then BC-002 is started
+    /// at 11:10 and done at 11:15 in both.
+    func bothWays() throws -> (keys: QueueFixture, doneNext: QueueFixture) {
+        let keys = try QueueFixture(), doneNext = try QueueFixture()
+        for fixture in [keys, doneNext] {
+            let (counter, first) = try serving(fixture, waiting: 3)
+            let second: Token
+            if fixture === keys {
+                _ = try fixture.queue.complete(token: first.id, counter: counter, actor: fixture.clerk, at: start.plus(minutes: 9))
+                second = try #require(try fixture.queue.callNext(counter: counter, actor: fixture.clerk, at: start.plus(minutes: 9)))
+            } else {
+                second = try #require(try fixture.queue.completeAndCallNext(token: first.id, counter: counter, actor: fixture.clerk,
+                                                                            at: start.plus(minutes: 9)).called)
+            }
+            _ = try fixture.queue.start(token: second.id, counter: counter, actor: fixture.clerk, at: start.plus(minutes: 10))
+            _ = try fixture.queue.complete(token: second.id, counter: counter, actor: fixture.clerk, at: start.plus(minutes: 15))
+        }
+        return (keys, doneNext)
+    }
+
+    @Test func aCitizenDoneByDoneNextCountsAndTimesAsByDone() throws {
+        // Given the same morning worked with C then N, and with D
+        let (keys, doneNext) = try bothWays()
+        let later = start.plus(minutes: 20)
+        // When the manager reads the day's report, then it is the same: served, by clerk, service
+        // minutes, each counter's busy time
+        let byKeys = try keys.queue.report(office: "VAD-247", from: "2026-11-30", to: "2026-11-30", at: later)
+        let byDoneNext = try doneNext.queue.report(office: "VAD-247", from: "2026-11-30", to: "2026-11-30", at: later)
+        #expect(byDoneNext.totals.served == 2 && byDoneNext.byClerk.first?.served == 2)
+        #expect(byDoneNext == byKeys)
+        // And the forecast learnt the same service times (7 and 5 minutes), in its picture as from the table
+        let picture = try doneNext.queue.live.office("VAD-247", at: later)
+        #expect(picture.recentServiceTimes["bill-complaint"] == [300_000, 420_000])
+        #expect(picture.recentServiceTimes == (try keys.queue.live.office("VAD-247", at: later)).recentServiceTimes)
+        let fresh = try doneNext.database.writer.read { db in try LiveOffice.load(db, office: "VAD-247", at: later) }
+        #expect(picture.differences(from: fresh) == [])
+        // And the citizen still waiting is told the same wait
+        let third = try #require(try doneNext.queue.todaysToken(office: "VAD-247", number: "BC-003", at: later))
+        #expect(try doneNext.queue.position(of: third.id, at: later)?.serviceSeconds
+                == (try keys.queue.position(of: third.id, at: later))?.serviceSeconds)
+    }
+
+    @Test func theCitizenCalledByDoneNextIsToldAsByCallNext() throws {
+        // Given the same morning worked with C then N, and with D
+        let (keys, doneNext) = try bothWays()
+        // When the outbox is read, then BC-002's "called" messages are the same, to counter 1
+        func called(_ fixture: QueueFixture) throws -> [String] {
+            try fixture.database.writer.read { db in
+                try OutboxMessage.fetchAll(db, sql: "SELECT * FROM outbox WHERE trigger = 'called' ORDER BY id")
+            }.map { "\($0.tokenID ?? 0) \($0.channel) \($0.language) \($0.recipient) \($0.params.sorted { $0.key < $1.key }) \($0.state)" }
+        }
+        let told = try called(doneNext)
+        #expect(told.count == 2 && told.allSatisfy { $0.contains("\"counter\", value: \"1\"") })
+        #expect(told == (try called(keys)))
     }
 }
