@@ -23,7 +23,7 @@ def book(stack, service):
     status, _, body = stack.request("POST", "/api/v1/tokens", body=json.dumps(fields).encode(),
                                     headers={"Content-Type": "application/json"})
     assert status == 201, body
-    return json.loads(body)["token"]
+    return json.loads(body)
 
 
 def add_user(stack, username, role, office, counter=None):
@@ -91,17 +91,21 @@ def serving(stack, clerk, counter, service, waiting):
             break
     tokens = [book(stack, service) for _ in range(waiting)]
     if not tokens:
-        return []
+        return tokens
     status, body = clerk.call("POST", f"/api/v1/counters/{counter}/call-next")
-    assert status == 200 and json.loads(body)["current"]["number"] == tokens[0]["number"], body
+    assert status == 200 and json.loads(body)["current"]["number"] == tokens[0]["token"]["number"], body
     assert clerk.call("POST", f"/api/v1/counters/{counter}/start")[0] == 200
-    return [t["number"] for t in tokens]
+    return tokens
+
+
+def numbers(booked):
+    return [b["token"]["number"] for b in booked]
 
 
 def test_done_next_is_refused_to_whoever_may_not_act_at_the_counter_and_to_bad_input(stack):
     counter = counter_id(stack, "VAD-247", 3)
     clerk = Staff(stack).sign_in("clerk-vad-247", "demo-clerk-2026")
-    first, second = serving(stack, clerk, counter, "new-lt-connection", 2)
+    first, second = numbers(serving(stack, clerk, counter, "new-lt-connection", 2))
     before = last_event_id(stack)
     path = f"/api/v1/counters/{counter}/{DONE_NEXT}"
     # Signed out; a clerk of another office; a manager of another office; a clerk assigned to
@@ -136,7 +140,7 @@ def test_two_consoles_at_one_counter_pressing_d_and_d_or_n_at_once_leave_one_cit
     one = Staff(stack).sign_in("clerk-vad-247", "demo-clerk-2026")
     other = Staff(stack).sign_in("manager-vad-247", "demo-manager-2026")
     for _ in range(4):
-        first, second, third = serving(stack, one, counter, "new-lt-connection", 3)
+        first, second, third = numbers(serving(stack, one, counter, "new-lt-connection", 3))
         # When one console of counter 3 presses D as the other presses D (or N) at the same moment
         answers = at_once(lambda: one.call("POST", f"/api/v1/counters/{counter}/{DONE_NEXT}", {}),
                           lambda: other.call("POST", f"/api/v1/counters/{counter}/{other_key}", {}))
@@ -153,7 +157,7 @@ def test_done_next_as_a_manager_pauses_the_counter_calls_nobody_onto_a_paused_co
     clerk = Staff(stack).sign_in("clerk-vad-247", "demo-clerk-2026")
     manager = Staff(stack).sign_in("manager-vad-247", "demo-manager-2026")
     for _ in range(4):
-        first, second = serving(stack, clerk, counter, "new-lt-connection", 2)
+        first, second = numbers(serving(stack, clerk, counter, "new-lt-connection", 2))
         answers = at_once(lambda: clerk.call("POST", f"/api/v1/counters/{counter}/{DONE_NEXT}", {}),
                           lambda: manager.call("POST", f"/api/v1/counters/{counter}/pause", {"reason": "meeting"}))
         # The pause always lands; D either came first (and called the second citizen) or was refused
@@ -176,23 +180,27 @@ def test_done_next_at_one_counter_as_another_calls_never_gives_one_citizen_to_bo
     manager = Staff(stack).sign_in("manager-vad-247", "demo-manager-2026")
     for _ in range(4):
         serving(stack, manager, two, "reconnection", 0)
-        numbers = serving(stack, clerk, one, "reconnection", 3)
+        waited = numbers(serving(stack, clerk, one, "reconnection", 3))
         # Counter 2 (also serving reconnections) calls next as counter 1 presses D
         answers = at_once(lambda: clerk.call("POST", f"/api/v1/counters/{one}/{DONE_NEXT}", {}),
                           lambda: manager.call("POST", f"/api/v1/counters/{two}/call-next", {}))
         assert [status for status, _ in answers] == [200, 200], answers
         at = at_counters(stack)
         # Each counter has one of the two who waited, a different one
-        assert len(at.get(1, [])) == 1 and len(at.get(2, [])) == 1 and set(at[1] + at[2]) == set(numbers[1:]), at
-        assert state_of(stack, numbers[0]) == "served"
+        assert len(at.get(1, [])) == 1 and len(at.get(2, [])) == 1 and set(at[1] + at[2]) == set(waited[1:]), at
+        assert state_of(stack, waited[0]) == "served"
 
 
 def test_the_office_stream_carries_the_completion_then_the_call(stack):
     counter = counter_id(stack, "VAD-247", 3)
     clerk = Staff(stack).sign_in("clerk-vad-247", "demo-clerk-2026")
-    first, second = serving(stack, clerk, counter, "new-lt-connection", 2)
+    booked = serving(stack, clerk, counter, "new-lt-connection", 2)
+    first, second = numbers(booked)
+    # Each citizen follows their own token too
+    own = [EventStream(stack.port, f"/api/v1/tokens/{b['token']['id']}/events?secret={b['secret']}") for b in booked]
     stream = EventStream(stack.port, "/api/v1/offices/VAD-247/events")
     try:
+        assert [json.loads(s.next_event()[0]["data"])["state"] for s in own] == ["serving", "waiting"]
         while stream.next_event()[0].get("event") != "snapshot":
             pass
         assert clerk.call("POST", f"/api/v1/counters/{counter}/{DONE_NEXT}", {})[0] == 200
@@ -210,9 +218,14 @@ def test_the_office_stream_carries_the_completion_then_the_call(stack):
             assert [(e["event"], int(e["id"])) for e in again] == [("completed", ids[0]), ("called", ids[1])]
         finally:
             resumed.close()
+        # And the first citizen's own stream says served and ends; the second's says called, to counter 3
+        assert json.loads(own[0].next_event()[0]["data"])["state"] == "served" and own[0].wait_for_end()
+        told = json.loads(own[1].next_event()[0]["data"])
+        assert told["state"] == "called" and told["counter"] == 3
         # And the public snapshot shows the second citizen at counter 3, with no personal data
         snapshot = json.loads(stack.get("/api/v1/offices/VAD-247/queue")[2])
         at3 = next(c for c in snapshot["counters"] if c["number"] == 3)
         assert json.dumps(at3).count(second) >= 1 and "Kiran" not in json.dumps(snapshot)
     finally:
-        stream.close()
+        for each in [stream, *own]:
+            each.close()
