@@ -49,6 +49,8 @@ public enum CounterAction: String, Sendable, CaseIterable {
         if let action = tokenAction {
             guard let citizen else { return CounterRefusal(code: "nobody_at_counter", message: "Nobody is at the counter.") }
             guard action.allowedFrom.contains(citizen.state) else {
+                // Done (C or D) before the citizen has come: the clerk is told what comes first.
+                if action == .complete && citizen.state == .called { return .notStartedYet }
                 return CounterRefusal(QueueError.illegalTransition(action: action, from: citizen.state))
             }
             if let refusal = policy.refusal(of: action, recalls: citizen.recalls, calledAt: citizen.calledAt, at: now) {
@@ -101,6 +103,10 @@ public struct CounterRefusal: Sendable, Encodable, Equatable {
     static let doneAloneWhileNotOpen = CounterRefusal(
         code: "counter_not_open_use_done",
         message: "The counter is not open: finish with Done (C); open the counter to call the next citizen.")
+
+    /// Done (C, or "done, next") while the citizen is only called: service has not begun.
+    static let notStartedYet = CounterRefusal(
+        code: "not_started", message: "The citizen has not come to the counter yet: press Start serving (S) when they do.")
 
     init(_ error: QueueError) {
         switch error {

@@ -109,7 +109,8 @@ struct CounterActionTests {
         #expect(desk.actions.contains("transfer") && desk.actions.contains("start") && desk.actions.contains("recall"))
         // And a no-show is not offered before the recalls are used (the console used to offer it)
         #expect(desk.refusals["no-show"]?.code == "recalls_remaining")
-        #expect(!desk.actions.contains("complete") && desk.refusals["complete"]?.code == "not_in_this_state")
+        // And done waits for service to begin, saying so (start serving first)
+        #expect(!desk.actions.contains("complete") && desk.refusals["complete"]?.code == "not_started")
     }
 
     @Test func recallsAndANoShowWaitTheOfficesInterval() throws {

@@ -71,7 +71,7 @@ def test_a_clerk_uses_done_next_in_their_language(stack, language, width):
         at_counter(clerk, first)
         wait_for(lambda: not button(clerk).is_enabled())
         press(clerk, "d")
-        assert message(clerk) == t["console_refusal_not_in_this_state"]
+        assert message(clerk) == t["console_refusal_not_started"]
         shot(clerk, f"{name}-called")
         # Serving: D is offered, and fits the screen
         press(clerk, "s")
