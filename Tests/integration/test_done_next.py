@@ -132,6 +132,8 @@ def test_done_next_is_refused_to_whoever_may_not_act_at_the_counter_and_to_bad_i
     # While the counter's own clerk is heard
     status, body = clerk.call("POST", path, {})
     assert status == 200 and json.loads(body)["current"]["number"] == second
+    # And the citizen it called is told by SMS, as "call next" would tell them
+    assert [m["channel"] for m in json.loads(body)["current"]["told_of_call"]] == ["sms"]
 
 
 @pytest.mark.parametrize("other_key, refused", [(DONE_NEXT, ("code", "illegal_transition")), ("call-next", ("reason", "counter_busy"))])
