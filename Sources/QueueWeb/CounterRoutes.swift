@@ -80,6 +80,20 @@ enum CounterRoutes {
             guard let token = try queue.tokenAt(counter: counter.id, at: now) else {
                 throw APIError(status: 409, code: "no_citizen_at_counter", message: "Counter \(counter.number) is not attending to anyone.")
             }
+            // The console names the citizen its desk shows: if another console at this counter has
+            // moved on since, the key acts on nobody rather than on a citizen the clerk has not seen.
+            // (The change itself then acts on this token only, so a change between here and its
+            // transaction is refused by the transition's own checks.)
+            if let expected = body["expected_token_id"] {
+                guard let id = Int64(expected) else {
+                    throw APIError.invalidField("expected_token_id", "expected_token_id must be the id of the token the desk shows.")
+                }
+                guard id == token.id else {
+                    throw APIError(status: 409, code: "desk_out_of_date",
+                                   message: "Counter \(counter.number) is now attending to \(token.number), not the citizen this desk showed.",
+                                   field: "expected_token_id")
+                }
+            }
             return token
         }
         // The counter's own changes are held to the rules the desk offers by, inside their transaction

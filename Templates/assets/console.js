@@ -331,13 +331,18 @@
     });
   }
 
+  // The actions on the citizen at the counter: each names the citizen this desk shows, so that a
+  // key pressed on a desk another console has moved on from acts on nobody (desk_out_of_date).
+  var onTheCitizen = ["recall", "start", "complete", "complete-and-call-next", "no-show", "transfer", "park", "note"];
   function act(action, body, done) {
     if (busy || !counterID) { return; }
     busy = true;
+    body = body || {};
+    if (desk && desk.current && onTheCitizen.indexOf(action) >= 0) { body.expected_token_id = desk.current.token_id; }
     say("");
     $("notice").textContent = "";
     // The answer is the new desk: one read for a key press. Only a failure reads it again.
-    api("POST", "/api/v1/counters/" + counterID + "/" + action, body || {}).then(function (answer) {
+    api("POST", "/api/v1/counters/" + counterID + "/" + action, body).then(function (answer) {
       busy = false;
       if (answer.ok && answer.body && answer.body.counter_id) { took(answer.body); if (done) { done(answer.body); } return; }
       if (!answer.ok) { say(StaffSession.errorText(answer)); }

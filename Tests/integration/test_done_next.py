@@ -231,3 +231,31 @@ def test_the_office_stream_carries_the_completion_then_the_call(stack):
     finally:
         for each in [stream, *own]:
             each.close()
+
+
+def test_a_key_pressed_on_a_desk_another_console_moved_on_from_acts_on_nobody(stack):
+    # Given counter 3 serving a citizen, seen by two consoles at that counter
+    counter = counter_id(stack, "VAD-247", 3)
+    first_console = Staff(stack).sign_in("clerk-vad-247", "demo-clerk-2026")
+    second_console = Staff(stack).sign_in("clerk-vad-247", "demo-clerk-2026")
+    first, second, third = numbers(serving(stack, first_console, counter, "new-lt-connection", 3))
+    shown = json.loads(first_console.call("GET", f"/api/v1/counters/{counter}")[1])["current"]
+    assert shown["number"] == first
+    # When the second console finishes that citizen and starts serving the next one
+    assert second_console.call("POST", f"/api/v1/counters/{counter}/{DONE_NEXT}", {"expected_token_id": shown["token_id"]})[0] == 200
+    assert second_console.call("POST", f"/api/v1/counters/{counter}/start")[0] == 200
+    before = last_event_id(stack)
+    # Then done, "done, next", no-show or a transfer pressed on the first console's old desk acts on
+    # nobody, and says that its desk was out of date
+    for action, fields in [("complete", {}), (DONE_NEXT, {}), ("no-show", {}), ("transfer", {"service": "bill-complaint"})]:
+        status, body = first_console.call("POST", f"/api/v1/counters/{counter}/{action}", {**fields, "expected_token_id": shown["token_id"]})
+        error = json.loads(body)["error"]
+        assert status == 409 and error["code"] == "desk_out_of_date" and second in error["message"], (action, body)
+    assert last_event_id(stack) == before
+    assert state_of(stack, second) == "serving" and state_of(stack, third) == "waiting" and state_of(stack, first) == "served"
+    # And an id that is not a number is a 400 naming the field, while the desk's own id is taken
+    status, body = first_console.call("POST", f"/api/v1/counters/{counter}/complete", {"expected_token_id": "NC-001"})
+    assert status == 400 and json.loads(body)["error"]["field"] == "expected_token_id"
+    current = json.loads(first_console.call("GET", f"/api/v1/counters/{counter}")[1])["current"]
+    status, body = first_console.call("POST", f"/api/v1/counters/{counter}/{DONE_NEXT}", {"expected_token_id": current["token_id"]})
+    assert status == 200 and json.loads(body)["current"]["number"] == third
