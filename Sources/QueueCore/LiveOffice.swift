@@ -60,7 +60,6 @@ public struct LiveOffice: Sendable {
     /// A waiting (or expected) token's service code.
     func serviceCode(of entry: Waiting) -> String { serviceCodes[entry.serviceNumber] }
 
-
     public let code: String
     /// The newest events row id of this office when it was loaded.
     public internal(set) var version: Int64

@@ -50,24 +50,24 @@ struct CounterCommand: ParsableCommand {
                     return
                 }
                 print("\(token.number) called to counter \(number)")
-            case .completeAndCallNext:
+            case .recall, .start, .complete, .completeAndCallNext, .noShow:
                 guard let token = try queue.tokenAt(counter: counter) else {
                     throw StartupError("Counter \(number) is not attending to anyone.")
                 }
-                let turn = try queue.completeAndCallNext(token: token.id, counter: counter, actor: actor, at: now)
-                print("\(turn.completed.number): \(turn.completed.state.rawValue)")
-                print(turn.called.map { "\($0.number) called to counter \(number)" } ?? "nobody is waiting for counter \(number)")
-            case .recall, .start, .complete, .noShow:
-                guard let token = try queue.tokenAt(counter: counter) else {
-                    throw StartupError("Counter \(number) is not attending to anyone.")
-                }
-                let result: Token = switch action {
-                case .recall: try queue.recall(token: token.id, counter: counter, actor: actor, at: now)
-                case .start: try queue.start(token: token.id, counter: counter, actor: actor, at: now)
-                case .complete: try queue.complete(token: token.id, counter: counter, actor: actor, at: now)
-                default: try queue.markNoShow(token: token.id, counter: counter, actor: actor, at: now)
+                let result: Token
+                var then: String?  // "done, next" also says whom it called
+                switch action {
+                case .recall: result = try queue.recall(token: token.id, counter: counter, actor: actor, at: now)
+                case .start: result = try queue.start(token: token.id, counter: counter, actor: actor, at: now)
+                case .complete: result = try queue.complete(token: token.id, counter: counter, actor: actor, at: now)
+                case .completeAndCallNext:
+                    let turn = try queue.completeAndCallNext(token: token.id, counter: counter, actor: actor, at: now)
+                    result = turn.completed
+                    then = turn.called.map { "\($0.number) called to counter \(number)" } ?? "nobody is waiting for counter \(number)"
+                default: result = try queue.markNoShow(token: token.id, counter: counter, actor: actor, at: now)
                 }
                 print("\(result.number): \(result.state.rawValue)")
+                if let then { print(then) }
             }
         } catch let error as QueueError {
             throw StartupError(error.description)
