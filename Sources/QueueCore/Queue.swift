@@ -15,13 +15,19 @@ public struct Queue: Sendable {
     /// The settings bookings and calls read, kept while unchanged (see `SettingsCache`).
     let settings = SettingsCache()
 
-    /// `metrics` receives the time changes wait for the write lock (nothing is recorded by default).
-    public init(database: AppDatabase, feed: QueueFeed = QueueFeed(), metrics: any MetricsFactory = NOOPMetricsHandler.instance) {
+    /// `metrics` receives the time changes wait for the write lock (nothing is recorded by default);
+    /// `writerNice`, the priority the thread writing every change asks for (0: the process's own).
+    public init(database: AppDatabase, feed: QueueFeed = QueueFeed(), metrics: any MetricsFactory = NOOPMetricsHandler.instance,
+                writerNice: Int32 = 0) {
         self.database = database
         self.feed = feed
         live = LiveOffices(database: database, feed: feed)
-        group = GroupCommit(writer: database.writer, feed: feed, live: live, metrics: metrics)
+        group = GroupCommit(writer: database.writer, feed: feed, live: live, metrics: metrics, writerNice: writerNice)
     }
+
+    /// Whether this process may give the writer thread the priority `nice` (root, CAP_SYS_NICE, or
+    /// an RLIMIT_NICE that allows it: systemd's `LimitNICE=`).
+    public static func canRaiseWriter(to nice: Int32) -> Bool { GroupCommit.canRaise(to: nice) }
 
     /// How many transactions the queue's changes took, and how many changes (for the benchmarks).
     public var groupsWritten: (groups: Int, changes: Int) { group.written }

@@ -115,4 +115,30 @@ extension GroupCommitTests {
         let written = fixture.queue.groupsWritten
         #expect(written.groups < written.changes)
     }
+
+    @Test func theWriterThreadAsksForItsPriorityAndWritesEvenWhenRefused() throws {
+        // Given a queue whose writer asks for nice -5 (no other thread of this process is at -5)
+        let fixture = try QueueFixture()
+        let queue = Queue(database: fixture.database, writerNice: -5)
+        #expect(Self.threadNices().filter { $0 == -5 }.isEmpty)
+        // When a citizen books
+        let token = try queue.book(BookingRequest(officeCode: "VAD-247", serviceCode: "bill-complaint",
+                                                  citizen: QueueFixture.citizen(1)), at: QueueFixture.mondayMorning)
+        // Then the booking is written, and the writer thread (alive for a second after) runs at -5
+        // where this process may raise a thread (root in CI), and at the process's own where it may not
+        #expect(try queue.token(token.id)?.state == .waiting)
+        let raised = Self.threadNices().filter { $0 == -5 }.count
+        #expect(raised == (Queue.canRaiseWriter(to: -5) ? 1 : 0))
+    }
+
+    /// The nice value of each thread of this process (field 19 of /proc/self/task/*/stat).
+    private static func threadNices() -> [Int] {
+        let tasks = (try? FileManager.default.contentsOfDirectory(atPath: "/proc/self/task")) ?? []
+        return tasks.compactMap { task in
+            guard let stat = try? String(contentsOfFile: "/proc/self/task/\(task)/stat", encoding: .utf8),
+                  let close = stat.lastIndex(of: ")") else { return nil }
+            let fields = stat[stat.index(after: close)...].split(separator: " ")
+            return fields.count > 16 ? Int(fields[16]) : nil
+        }
+    }
 }
