@@ -63,31 +63,53 @@ extension LiveOffice {
         return (order.map { waiting[eligible[$0]] }, eligible.count)
     }
 
-    /// The first `limit` a counter would call, and how many it could call, in one pass over the
-    /// waiting list and without copying it: every key press at a counter asks for its desk's head of
-    /// the queue, and a long queue made that a sort of thousands. The waiting list is in arrival
-    /// order, so each class's first `limit` are its calling order, as `OrderingPolicy.positions`
-    /// sorts them (nil, for the full sort, if the list were ever found out of that order).
+    /// The first `limit` a counter would call, and how many it could call, without copying the
+    /// waiting list or passing over all of it: every key press at a counter asks for its desk's head
+    /// of the queue, and a pass over thousands was a cost growing with the queue. The list is in
+    /// arrival order, so each class's first `limit` are its calling order, as
+    /// `OrderingPolicy.positions` sorts them; the pass stops once it has the first `limit` walk-ins
+    /// and wants no more overdue ones, and takes the priority citizens and appointments beyond from
+    /// `unusual` (nil, for the full sort, if the list were ever found out of arrival order).
     private func head(of id: Int64, serves: [Bool], limit: Int, at now: Date) -> (order: [Waiting], count: Int)? {
         let cutoff = now.addingTimeInterval(-Double(policy.agingMinutes) * 60)
         let minuteOfDay = ServiceDay(now, timeZone: timeZone).minuteOfDay
         var overdue: [Int] = [], priority: [Int] = [], appointments: [Int] = [], walkIns: [Int] = []
-        var count = 0
-        var previous: (Date, Int64)?
-        // By index, reading only the fields needed: a copy of each entry would retain its strings.
-        for index in waiting.indices {
-            guard serves[waiting[index].serviceNumber] else { continue }
-            if let target = waiting[index].targetCounter, target != id { continue }
-            let candidate = waiting[index].candidate
-            let key = (candidate.queuedAt, candidate.tokenID)
-            if let previous, previous > key { return nil }
-            previous = key
-            count += 1
-            switch OrderingPolicy.turnClass(of: candidate, cutoff: cutoff, minuteOfDay: minuteOfDay) {
+        func take(_ index: Int) {
+            switch OrderingPolicy.turnClass(of: waiting[index].candidate, cutoff: cutoff, minuteOfDay: minuteOfDay) {
             case .overdue: if overdue.count < limit { overdue.append(index) }
             case .priority: if priority.count < limit { priority.append(index) }
             case .appointment: appointments.append(index)
             case .walkIn: if walkIns.count < limit { walkIns.append(index) }
+            }
+        }
+        func callable(_ entry: Waiting) -> Bool {
+            serves[entry.serviceNumber] && (entry.targetCounter == nil || entry.targetCounter == id)
+        }
+        // How many it could call: those of its services, less those sent to another counter.
+        var count = 0
+        for (number, waitingFor) in waitingPerService.enumerated() where serves[number] { count += waitingFor }
+        for entry in unusual where serves[entry.serviceNumber] && !callable(entry) { count -= 1 }
+        var previous: (Date, Int64)?
+        var stopped = false
+        // By index, reading only the fields needed: a copy of each entry would retain its strings.
+        for index in waiting.indices where callable(waiting[index]) {
+            let candidate = waiting[index].candidate
+            let key = (candidate.queuedAt, candidate.tokenID)
+            if let previous, previous > key { return nil }
+            previous = key
+            take(index)
+            if walkIns.count >= limit, overdue.count >= limit || candidate.queuedAt > cutoff {
+                stopped = true
+                break
+            }
+        }
+        // Past where the pass stopped, only a priority citizen or an appointment can still come first.
+        if stopped, let last = previous {
+            var next = Self.insertionIndex(of: last, in: unusual)
+            if next < unusual.count, unusual[next].id == last.1 { next += 1 }
+            for entry in unusual[next...] where callable(entry) {
+                guard let index = waitingIndex(of: entry.id, queuedAt: entry.candidate.queuedAt) else { return nil }
+                take(index)
             }
         }
         appointments.sort { OrderingPolicy.appointmentOrder(waiting[$0].candidate, waiting[$1].candidate) }
@@ -107,11 +129,7 @@ extension LiveOffice {
     /// queueing time is known).
     func waitingIndex(of id: Int64, queuedAt: Date?) -> Int? {
         if let queuedAt {
-            var low = 0, high = waiting.count
-            while low < high {
-                let middle = (low + high) / 2
-                if (waiting[middle].candidate.queuedAt, waiting[middle].id) < (queuedAt, id) { low = middle + 1 } else { high = middle }
-            }
+            let low = Self.insertionIndex(of: (queuedAt, id), in: waiting)
             if low < waiting.count, waiting[low].id == id { return low }
         }
         return waiting.firstIndex { $0.id == id }

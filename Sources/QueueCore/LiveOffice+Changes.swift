@@ -64,7 +64,7 @@ extension LiveOffice {
             // Found first, so that a newcomer (in neither list) changes neither: a removal, even of
             // nothing, would copy a list shared with the picture's readers.
             if !booked.contains(token.id) {
-                if let index = waitingIndex(of: token.id, queuedAt: token.queuedAt) { waiting.remove(at: index) }
+                if let index = waitingIndex(of: token.id, queuedAt: token.queuedAt) { removeWaiting(at: index) }
                 if let index = expected.firstIndex(where: { $0.id == token.id }) { expected.remove(at: index) }
             }
             for (index, counter) in counters.enumerated() where counter.currentTokenID == token.id {
@@ -91,21 +91,6 @@ extension LiveOffice {
             }
         }
         return true
-    }
-
-    /// Puts a token into the waiting list at its place in arrival order (a newcomer is last: no search).
-    mutating func insertWaiting(_ entry: Waiting) {
-        let key = (entry.candidate.queuedAt, entry.id)
-        if let last = waiting.last, (last.candidate.queuedAt, last.id) > key {
-            var low = 0, high = waiting.count
-            while low < high {
-                let middle = (low + high) / 2
-                if (waiting[middle].candidate.queuedAt, waiting[middle].id) < key { low = middle + 1 } else { high = middle }
-            }
-            waiting.insert(entry, at: low)
-        } else {
-            waiting.append(entry)
-        }
     }
 }
 

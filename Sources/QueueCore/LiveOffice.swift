@@ -73,8 +73,13 @@ public struct LiveOffice: Sendable {
     /// By number.
     var counters: [Counter]
     /// In arrival order (queueing time, then id), the order the policy sorts within each class: kept
-    /// so, sorting a class is a pass over it.
+    /// so, sorting a class is a pass over it. Changed only by `insertWaiting` and `removeWaiting`,
+    /// which keep the two lists below with it.
     var waiting: [Waiting]
+    /// How many wait for each service, by service number (see `LiveOffice+WaitingIndex`).
+    var waitingPerService: [Int] = []
+    /// The waiting priority citizens, appointments and tokens sent to a counter, in arrival order.
+    var unusual: [Waiting] = []
     /// The services the office offers, sorted.
     let offeredServices: [String]
     /// Every service the picture can meet (offered, served at a counter, waited for), numbered.
@@ -191,7 +196,7 @@ public struct LiveOffice: Sendable {
             documents[row["service_code"], default: []].append(LocalizedName(en: row["name_en"], gu: row["name_gu"], hi: row["name_hi"]))
         }
         let dayStart = ServiceDay.midnight(of: day, timeZone: facts.timeZone) ?? now
-        return LiveOffice(
+        var office = LiveOffice(
             code: code, version: version, day: day, loadedAt: now, policy: facts.policy,
             calendar: try facts.calendar(db, from: day), counters: counters, waiting: waiting, offeredServices: offered, serviceNumbers: numbers,
             serviceCodes: codes, longNumbers: longNumbers,
@@ -205,6 +210,8 @@ public struct LiveOffice: Sendable {
                 SELECT service_code, queued_at FROM token WHERE office_code = ? AND service_day = ? AND priority != 'none'
                     AND kind = 'walk_in' AND queued_at IS NOT NULL ORDER BY queued_at
                 """), arguments: [code, day]).map { PriorityArrival(service: $0[0], at: Date(milliseconds: $0[1])) })
+        office.indexWaiting()
+        return office
     }
 }
 

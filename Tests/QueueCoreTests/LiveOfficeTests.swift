@@ -298,6 +298,16 @@ struct LiveOfficeChangeTests {
             let taken = try queue.live.office("VAD-247", at: now)
             let fresh = try fixture.database.writer.read { db in try LiveOffice.load(db, office: "VAD-247", at: now) }
             #expect(taken.differences(from: fresh) == [], "seed \(seed), step \(step)")
+            // and each counter's head of the queue, as a desk and call next take it, is the start of
+            // its full calling order
+            for counter in taken.counters {
+                let full = taken.callingOrder(counter: counter.id, at: now)
+                for limit in [1, 3] {
+                    let head = taken.callingOrder(counter: counter.id, limit: limit, at: now)
+                    #expect(head.order.map(\.id) == Array(full.order.prefix(limit)).map(\.id) && head.count == full.count,
+                            "seed \(seed), step \(step), counter \(counter.number), limit \(limit)")
+                }
+            }
             // and its forecast's fast play equals a play that asks the policy at each call, whichever
             // transfer placement put the transferred citizens where they wait
             let plan = taken.forecastPlan(at: now).withExpectedArrivals()
@@ -324,6 +334,12 @@ extension LiveOffice {
             check("waiting \(number(of: a)) number", number(of: a), other.number(of: b))
             check("waiting \(number(of: a)) service", serviceCode(of: a), other.serviceCode(of: b))
         }
+        // (by service code: a picture brought forward keeps the numbering it was loaded with)
+        let perService = { (office: LiveOffice) in
+            Dictionary(uniqueKeysWithValues: zip(office.serviceCodes, office.waitingPerService).filter { $0.1 != 0 })
+        }
+        check("waiting per service", perService(self), perService(other))
+        check("unusual", unusual.map(\.id), other.unusual.map(\.id))
         check("priority streak", priorityStreak, other.priorityStreak)
         check("recent calls", recentCalls, other.recentCalls)
         check("recent service times", recentServiceTimes, other.recentServiceTimes)

@@ -1,0 +1,52 @@
+import Foundation
+
+/// The waiting list's two companions, kept with it so that a counter's head of the queue (each key
+/// press's desk, each call) is found without a pass over thousands: how many wait for each service,
+/// and the few entries a pass in arrival order cannot stop before (see `LiveOffice.head`).
+extension LiveOffice {
+    /// Whether an entry can go before those who came earlier, or be left for another counter: a
+    /// priority citizen, an appointment, a token sent to a counter. Everyone else is called in
+    /// arrival order within their class.
+    static func isUnusual(_ entry: Waiting) -> Bool {
+        entry.candidate.priority.isPriority || entry.candidate.kind == .appointment || entry.targetCounter != nil
+    }
+
+    /// Builds the companions from the waiting list (a load).
+    mutating func indexWaiting() {
+        waitingPerService = [Int](repeating: 0, count: serviceCodes.count)
+        unusual = []
+        for entry in waiting {
+            waitingPerService[entry.serviceNumber] += 1
+            if Self.isUnusual(entry) { unusual.append(entry) }
+        }
+    }
+
+    /// Puts a token into the waiting list at its place in arrival order (a newcomer is last: no search).
+    mutating func insertWaiting(_ entry: Waiting) {
+        let key = (entry.candidate.queuedAt, entry.id)
+        if let last = waiting.last, (last.candidate.queuedAt, last.id) > key {
+            waiting.insert(entry, at: Self.insertionIndex(of: key, in: waiting))
+        } else {
+            waiting.append(entry)
+        }
+        waitingPerService[entry.serviceNumber] += 1
+        if Self.isUnusual(entry) { unusual.insert(entry, at: Self.insertionIndex(of: key, in: unusual)) }
+    }
+
+    /// Takes the entry at `index` out of the waiting list.
+    mutating func removeWaiting(at index: Int) {
+        let entry = waiting.remove(at: index)
+        waitingPerService[entry.serviceNumber] -= 1
+        if Self.isUnusual(entry), let at = unusual.firstIndex(where: { $0.id == entry.id }) { unusual.remove(at: at) }
+    }
+
+    /// The first index of `list` (in arrival order) whose entry does not come before `key`.
+    static func insertionIndex(of key: (Date, Int64), in list: [Waiting]) -> Int {
+        var low = 0, high = list.count
+        while low < high {
+            let middle = (low + high) / 2
+            if (list[middle].candidate.queuedAt, list[middle].id) < key { low = middle + 1 } else { high = middle }
+        }
+        return low
+    }
+}
