@@ -108,7 +108,7 @@ extension LiveOffice {
             var next = Self.insertionIndex(of: last, in: unusual)
             if next < unusual.count, unusual[next].id == last.1 { next += 1 }
             for entry in unusual[next...] where callable(entry) {
-                guard let index = waitingIndex(of: entry.id, queuedAt: entry.candidate.queuedAt) else { return nil }
+                guard let index = arrivalIndex(of: entry.id, queuedAt: entry.candidate.queuedAt) else { return nil }
                 take(index)
             }
         }
@@ -126,13 +126,15 @@ extension LiveOffice {
     }
 
     /// The index of a waiting token in `waiting` (kept in arrival order: a binary search when its
-    /// queueing time is known).
+    /// queueing time is known; else, or if a reader's token is older than the picture, a pass).
     func waitingIndex(of id: Int64, queuedAt: Date?) -> Int? {
-        if let queuedAt {
-            let low = Self.insertionIndex(of: (queuedAt, id), in: waiting)
-            if low < waiting.count, waiting[low].id == id { return low }
-        }
-        return waiting.firstIndex { $0.id == id }
+        queuedAt.flatMap { arrivalIndex(of: id, queuedAt: $0) } ?? waiting.firstIndex { $0.id == id }
+    }
+
+    /// The index of the entry of (queueing time, id) in `waiting`, if there is one: a binary search.
+    func arrivalIndex(of id: Int64, queuedAt: Date) -> Int? {
+        let low = Self.insertionIndex(of: (queuedAt, id), in: waiting)
+        return low < waiting.count && waiting[low].id == id ? low : nil
     }
 }
 

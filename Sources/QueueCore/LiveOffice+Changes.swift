@@ -57,14 +57,16 @@ extension LiveOffice {
             counters[index].pauseReason = counter.pauseReason
         }
         // Each token where it now is: waiting in today's queue, at a counter, or out of the picture.
-        // A token booked by this change is in neither list, and is not looked for (a token whose
-        // queueing time changed is found only by a pass over the queue).
+        // A token booked by this change is in neither list, and is not looked for. A waiting token is
+        // found by its queueing time alone, never by a pass over the queue: no change alters the
+        // queueing time of a token while it waits (transfer, rejoin and check-in set it as the token
+        // comes back from a counter, a no-show or a booking), so one not found there is not waiting.
         let booked = Set(events.lazy.filter { $0.eventKind == .booked }.compactMap(\.tokenID))
         for token in tokens where token.officeCode == code {
             // Found first, so that a newcomer (in neither list) changes neither: a removal, even of
             // nothing, would copy a list shared with the picture's readers.
             if !booked.contains(token.id) {
-                if let index = waitingIndex(of: token.id, queuedAt: token.queuedAt) { removeWaiting(at: index) }
+                if let queuedAt = token.queuedAt, let index = arrivalIndex(of: token.id, queuedAt: queuedAt) { removeWaiting(at: index) }
                 if let index = expected.firstIndex(where: { $0.id == token.id }) { expected.remove(at: index) }
             }
             for (index, counter) in counters.enumerated() where counter.currentTokenID == token.id {

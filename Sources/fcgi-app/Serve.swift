@@ -36,10 +36,10 @@ struct Serve: ParsableCommand {
     // for a core about a third of the time in a busy counter loop (README, "The writer's priority").
     @Option(help: """
         Priority (nice, -20 to 0) of the thread that writes every booking and counter action; below 0 \
-        needs root, CAP_SYS_NICE or a high enough RLIMIT_NICE (systemd: LimitNICE=-10); 0 leaves it \
+        needs root, CAP_SYS_NICE or a high enough RLIMIT_NICE (systemd: LimitNICE=-15); 0 leaves it \
         at the process's own (env: GUVNL_WRITER_NICE).
         """)
-    var writerNice: Int = Environment.int("GUVNL_WRITER_NICE") ?? -10
+    var writerNice: Int = Environment.int("GUVNL_WRITER_NICE") ?? -15
 
     @OptionGroup var database: DatabaseOption
 
