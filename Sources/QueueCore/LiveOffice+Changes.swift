@@ -58,15 +58,19 @@ extension LiveOffice {
         }
         // Each token where it now is: waiting in today's queue, at a counter, or out of the picture.
         // A token booked by this change is in neither list, and is not looked for. A waiting token is
-        // found by its queueing time alone, never by a pass over the queue: no change alters the
-        // queueing time of a token while it waits (transfer, rejoin and check-in set it as the token
-        // comes back from a counter, a no-show or a booking), so one not found there is not waiting.
+        // found by its queueing time, not by a pass over the queue: no change alters the queueing time
+        // of a token while it waits (transfer, rejoin and check-in set it as the token comes back
+        // from a counter, a no-show or a booking). Only a token that left the queue in this change and
+        // came back to it with a new time (a group's changes taken in at once) is looked for by a pass.
         let booked = Set(events.lazy.filter { $0.eventKind == .booked }.compactMap(\.tokenID))
         for token in tokens where token.officeCode == code {
             // Found first, so that a newcomer (in neither list) changes neither: a removal, even of
             // nothing, would copy a list shared with the picture's readers.
             if !booked.contains(token.id) {
-                if let queuedAt = token.queuedAt, let index = arrivalIndex(of: token.id, queuedAt: queuedAt) { removeWaiting(at: index) }
+                if let index = token.queuedAt.flatMap({ arrivalIndex(of: token.id, queuedAt: $0) })
+                    ?? (leftQueue(token.id, in: events) ? waiting.firstIndex { $0.id == token.id } : nil) {
+                    removeWaiting(at: index)
+                }
                 if let index = expected.firstIndex(where: { $0.id == token.id }) { expected.remove(at: index) }
             }
             for (index, counter) in counters.enumerated() where counter.currentTokenID == token.id {
@@ -93,6 +97,13 @@ extension LiveOffice {
             }
         }
         return true
+    }
+}
+
+extension LiveOffice {
+    /// Whether the events move the token out of the waiting state.
+    func leftQueue(_ token: Int64, in events: [QueueEvent]) -> Bool {
+        events.contains { $0.tokenID == token && $0.fromState == TokenState.waiting.rawValue }
     }
 }
 

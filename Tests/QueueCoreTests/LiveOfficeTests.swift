@@ -222,6 +222,40 @@ enum RandomQueue {
     }
 }
 
+/// A group's changes taken in at once (as the queue's feed hears them): a citizen called and sent
+/// back to the queue with a new queueing time within them leaves no trace of their old place.
+@Suite("The live picture taking a group in")
+struct LiveOfficeGroupTests {
+    @Test func aCitizenCalledAndSentBackWithANewTimeInOneGroupIsWaitingOnceAtTheNewPlace() throws {
+        // Given an office where a transferred citizen joins the new queue now, three waiting, and its picture
+        let fixture = try QueueFixture()
+        let morning = QueueFixture.mondayMorning
+        var policy = try fixture.queue.settings(office: "VAD-247", at: morning).policy
+        policy.transferPlacement = .now
+        try fixture.queue.setPolicy(office: "VAD-247", to: policy, actor: fixture.clerk, at: morning)
+        let first = try fixture.walkIn(citizen: 1, at: morning)
+        _ = try fixture.walkIn(citizen: 2, at: morning.addingTimeInterval(60))
+        _ = try fixture.walkIn("meter-complaint", citizen: 3, at: morning.addingTimeInterval(120))
+        let now = morning.addingTimeInterval(600)
+        let before = try fixture.database.writer.read { db in try LiveOffice.load(db, office: "VAD-247", at: now) }
+        // When counter 1 calls the first, starts and sends them to meter complaints (three changes)
+        let counter = try fixture.counterID("VAD-247", 1)
+        #expect(try fixture.queue.callNext(counter: counter, actor: fixture.clerk, at: now)?.id == first.id)
+        _ = try fixture.queue.start(token: first.id, counter: counter, actor: fixture.clerk, at: now)
+        let sent = try fixture.queue.transfer(token: first.id, from: counter, toService: "meter-complaint", toCounter: nil, reason: nil,
+                                              actor: fixture.clerk, at: now.addingTimeInterval(30))
+        #expect(sent.queuedAt != first.queuedAt)
+        // and the picture takes them in at once, with the token and counter as the last left them
+        let events = try fixture.queue.events(office: "VAD-247", after: before.version)
+        let counterNow = try #require(try fixture.database.writer.read { db in try QueueCore.Counter.fetch(db, id: counter) })
+        let taken = try #require(before.applying(events, tokens: [sent], counters: [counterNow]))
+        // Then the citizen waits once, at the new place, as a fresh load has them
+        let fresh = try fixture.database.writer.read { db in try LiveOffice.load(db, office: "VAD-247", at: now.addingTimeInterval(30)) }
+        #expect(taken.waiting.filter { $0.id == first.id }.count == 1)
+        #expect(taken.differences(from: fresh) == [])
+    }
+}
+
 /// A change committed in this process is taken into the office's picture without loading it again,
 /// and the picture it makes is the one a fresh load would give.
 @Suite("The live picture taking changes in")
