@@ -135,9 +135,11 @@ extension Queue {
     }
 
     /// The office's live picture, if it shows the database as this transaction reads it: no event
-    /// since its version, the same rules, the counter with the same services, today.
+    /// since its version, the same rules, the counter with the same services, today. (A group's
+    /// picture is brought forward from the group's first change: a group that straddles the
+    /// office's midnight would otherwise hold yesterday's queue, which nobody calls from today.)
     private func currentPicture(_ db: Database, office: OfficeFacts, counter: Counter, at now: Date) throws -> LiveOffice? {
-        guard let picture = group.picture(office.code, at: now), picture.policy == office.policy,
+        guard let picture = group.picture(office.code, at: now), picture.day == office.serviceDay(now).day, picture.policy == office.policy,
               picture.counters.first(where: { $0.id == counter.id })?.services == counter.serviceCodes else { return nil }
         let newest = try Int64.fetchOne(db.cachedStatement(sql: "SELECT max(id) FROM event WHERE office_code = ?"),
                                         arguments: [office.code]) ?? 0
