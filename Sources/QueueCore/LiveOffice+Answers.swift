@@ -68,8 +68,9 @@ extension LiveOffice {
     /// of the queue, and a pass over thousands was a cost growing with the queue. The list is in
     /// arrival order, so each class's first `limit` are its calling order, as
     /// `OrderingPolicy.positions` sorts them; the pass stops once it has the first `limit` walk-ins
-    /// and wants no more overdue ones, and takes the priority citizens and appointments beyond from
-    /// `unusual` (nil, for the full sort, if the list were ever found out of arrival order).
+    /// (every overdue token came before them: overdue is by queueing time), and takes the priority
+    /// citizens and appointments beyond from `unusual` (nil, for the full sort, if the list were ever
+    /// found out of arrival order).
     private func head(of id: Int64, serves: [Bool], limit: Int, at now: Date) -> (order: [Waiting], count: Int)? {
         let cutoff = now.addingTimeInterval(-Double(policy.agingMinutes) * 60)
         let minuteOfDay = ServiceDay(now, timeZone: timeZone).minuteOfDay
@@ -98,7 +99,7 @@ extension LiveOffice {
             if let previous, previous > key { return nil }
             previous = key
             take(index)
-            if walkIns.count >= limit, overdue.count >= limit || candidate.queuedAt > cutoff {
+            if walkIns.count >= limit {
                 stopped = true
                 break
             }

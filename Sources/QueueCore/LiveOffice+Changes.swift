@@ -67,10 +67,10 @@ extension LiveOffice {
             // Found first, so that a newcomer (in neither list) changes neither: a removal, even of
             // nothing, would copy a list shared with the picture's readers.
             if !booked.contains(token.id) {
-                if let index = token.queuedAt.flatMap({ arrivalIndex(of: token.id, queuedAt: $0) })
-                    ?? (leftQueue(token.id, in: events) ? waiting.firstIndex { $0.id == token.id } : nil) {
-                    removeWaiting(at: index)
-                }
+                let index = leftQueue(token.id, in: events)
+                    ? waitingIndex(of: token.id, queuedAt: token.queuedAt)
+                    : token.queuedAt.flatMap { arrivalIndex(of: token.id, queuedAt: $0) }
+                if let index { removeWaiting(at: index) }
                 if let index = expected.firstIndex(where: { $0.id == token.id }) { expected.remove(at: index) }
             }
             for (index, counter) in counters.enumerated() where counter.currentTokenID == token.id {

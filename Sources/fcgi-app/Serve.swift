@@ -121,13 +121,13 @@ struct Serve: ParsableCommand {
         // The queue records into the same registry that /api/metrics writes out.
         let backupFolder = BackupFolder(directory: backups.url)
         let metrics = ServiceMetrics(probes: .reading(appDatabase, backups: backupFolder))
-        var writerNice = Int32(writerNice)
-        if writerNice != 0, !Queue.canRaiseWriter(to: writerNice) {
+        var nice = Int32(writerNice)
+        if nice != 0, !Queue.canRaiseWriter(to: nice) {
             logger.warning("the writer's priority cannot be raised: it writes at the process's own", metadata: [
-                "writer_nice": "\(writerNice)", "remedy": "LimitNICE=\(writerNice) in the service, or GUVNL_WRITER_NICE=0 to silence this"])
-            writerNice = 0
+                "writer_nice": "\(nice)", "remedy": "LimitNICE=\(nice) in the service, or GUVNL_WRITER_NICE=0 to silence this"])
+            nice = 0
         }
-        var services = AppServices(queue: Queue(database: appDatabase, metrics: metrics.factory, writerNice: writerNice), text: text)
+        var services = AppServices(queue: Queue(database: appDatabase, metrics: metrics.factory, writerNice: nice), text: text)
         services.deliveryReportSecret = try deliveryReportSecret()
         services.deliveryReportWindowSeconds = Double(deliveryReportWindowSeconds)
         services.backups = backupFolder
