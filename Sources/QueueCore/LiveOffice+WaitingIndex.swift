@@ -41,8 +41,8 @@ extension LiveOffice {
     }
 
     /// The first index of `list` (in arrival order) whose entry does not come before `key`.
-    static func insertionIndex(of key: (Date, Int64), in list: [Waiting]) -> Int {
-        var low = 0, high = list.count
+    static func insertionIndex<List: RandomAccessCollection<Waiting>>(of key: (Date, Int64), in list: List) -> Int where List.Index == Int {
+        var low = list.startIndex, high = list.endIndex
         while low < high {
             let middle = (low + high) / 2
             if (list[middle].candidate.queuedAt, list[middle].id) < key { low = middle + 1 } else { high = middle }

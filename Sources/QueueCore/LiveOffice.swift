@@ -75,7 +75,7 @@ public struct LiveOffice: Sendable {
     /// In arrival order (queueing time, then id), the order the policy sorts within each class: kept
     /// so, sorting a class is a pass over it. Changed only by `insertWaiting` and `removeWaiting`,
     /// which keep the two lists below with it.
-    var waiting: [Waiting]
+    var waiting: WaitingList
     /// How many wait for each service, by service number (see `LiveOffice+WaitingIndex`).
     var waitingPerService: [Int] = []
     /// The waiting priority citizens, appointments and tokens sent to a counter, in arrival order.
@@ -198,7 +198,7 @@ public struct LiveOffice: Sendable {
         let dayStart = ServiceDay.midnight(of: day, timeZone: facts.timeZone) ?? now
         var office = LiveOffice(
             code: code, version: version, day: day, loadedAt: now, policy: facts.policy,
-            calendar: try facts.calendar(db, from: day), counters: counters, waiting: waiting, offeredServices: offered, serviceNumbers: numbers,
+            calendar: try facts.calendar(db, from: day), counters: counters, waiting: WaitingList(waiting), offeredServices: offered, serviceNumbers: numbers,
             serviceCodes: codes, longNumbers: longNumbers,
             serviceSeconds: seconds, recentServiceTimes: times, typicalSeconds: typical, priorityStreak: try Queue.priorityStreak(db, office: code, limit: facts.policy.maxPriorityStreak),
             recentCalls: calls, documents: documents,

@@ -1,0 +1,48 @@
+import Foundation
+import Testing
+@testable import QueueCore
+
+@Suite("The live picture's waiting list")
+struct WaitingListTests {
+    static func entry(_ id: Int64) -> LiveOffice.Waiting {
+        var numbers: [Int64: String] = [:]
+        return LiveOffice.Waiting(candidate: QueueCandidate(tokenID: id, queuedAt: Date(timeIntervalSince1970: Double(id))),
+                                  number: "BC-\(id)", serviceNumber: Int(id % 3), targetCounter: nil, longNumbers: &numbers)
+    }
+
+    /// Random insertions and removals anywhere (mostly at the front, as calls take them, and at the
+    /// end, as newcomers join) leave it equal to a plain array given the same, at every step, and a
+    /// copy taken midway keeps what it held.
+    @Test(arguments: 1...8) func itHoldsWhatAnArrayWouldThroughAnyInsertionsAndRemovals(seed: UInt64) {
+        var random = SeededRandom(seed: seed)
+        var model: [LiveOffice.Waiting] = (0..<200).map { Self.entry($0) }
+        var list = WaitingList(model)
+        var next: Int64 = 1_000
+        var copy: (WaitingList, [LiveOffice.Waiting])?
+        for step in 0..<3_000 {
+            let roll = Int.random(in: 0..<10, using: &random)
+            if model.isEmpty || roll < 3 {
+                let at = roll == 0 || model.isEmpty ? model.count : Int.random(in: 0...model.count, using: &random)
+                model.insert(Self.entry(next), at: at)
+                list.insert(Self.entry(next), at: at)
+                next += 1
+            } else {
+                let at = roll < 7 ? Int.random(in: 0..<min(3, model.count), using: &random) : Int.random(in: 0..<model.count, using: &random)
+                #expect(list.remove(at: at) == model.remove(at: at))
+            }
+            if step == 1_500 { copy = (list, model) }
+            #expect(Array(list) == model)
+            #expect(list.withUnsafeBufferPointer { Array($0) } == model)
+        }
+        #expect(Array(copy!.0) == copy!.1)
+    }
+
+    @Test func takingTheFrontAgainAndAgainEmptiesItInOrder() {
+        var list = WaitingList((0..<1_000).map { Self.entry($0) })
+        for id in 0..<1_000 { #expect(list.remove(at: 0).id == Int64(id)) }
+        #expect(list.isEmpty)
+        list.append(Self.entry(5))
+        list.insert(Self.entry(4), at: 0)
+        #expect(list.map(\.id) == [4, 5])
+    }
+}
