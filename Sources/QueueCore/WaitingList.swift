@@ -10,6 +10,8 @@ import Foundation
 /// storage, which each write group's first change copies, is never more than twice the list).
 /// Entries are plain bytes (`LiveOffice.Waiting`), so the free places hold nothing to release.
 struct WaitingList: RandomAccessCollection, Sendable, Equatable {
+    typealias Indices = Range<Int>
+
     private var storage: [LiveOffice.Waiting]
     private var start = 0
 
