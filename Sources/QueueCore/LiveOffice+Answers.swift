@@ -67,10 +67,12 @@ extension LiveOffice {
     /// waiting list or passing over all of it: every key press at a counter asks for its desk's head
     /// of the queue, and a pass over thousands was a cost growing with the queue. The list is in
     /// arrival order, so each class's first `limit` are its calling order, as
-    /// `OrderingPolicy.positions` sorts them; the pass stops once it has the first `limit` walk-ins
-    /// (every overdue token came before them: overdue is by queueing time), and takes the priority
-    /// citizens and appointments beyond from `unusual` (nil, for the full sort, if the list were ever
-    /// found out of arrival order).
+    /// `OrderingPolicy.positions` sorts them. The pass stops once it has the first `limit` overdue
+    /// tokens (they go before everyone else, so they are the head: in a long queue most of those
+    /// waiting are overdue, and the pass went over all of them), or else the first `limit` walk-ins
+    /// (every overdue token came before them: overdue is by queueing time), and then takes the
+    /// priority citizens and appointments beyond from `unusual` (nil, for the full sort, if the list
+    /// were ever found out of arrival order).
     private func head(of id: Int64, serves: [Bool], limit: Int, at now: Date) -> (order: [Waiting], count: Int)? {
         let cutoff = now.addingTimeInterval(-Double(policy.agingMinutes) * 60)
         let minuteOfDay = ServiceDay(now, timeZone: timeZone).minuteOfDay
@@ -99,13 +101,14 @@ extension LiveOffice {
             if let previous, previous > key { return nil }
             previous = key
             take(index)
-            if walkIns.count >= limit {
+            if overdue.count >= limit || walkIns.count >= limit {
                 stopped = true
                 break
             }
         }
-        // Past where the pass stopped, only a priority citizen or an appointment can still come first.
-        if stopped, let last = previous {
+        // Past where the pass stopped, only a priority citizen or an appointment can still come first
+        // (unless the head is all overdue).
+        if stopped, overdue.count < limit, let last = previous {
             var next = Self.insertionIndex(of: last, in: unusual)
             if next < unusual.count, unusual[next].id == last.1 { next += 1 }
             for entry in unusual[next...] where callable(entry) {
