@@ -10,9 +10,11 @@ For each queue length, on a stack of its own: the limits (a static file, /api/he
 status (tokens read at random), the office snapshot, call-next (each of --counters counters calling,
 starting and completing in turn, and a citizen booking, so that the queue keeps its length; then
 the same with the console's "done, next", which completes and calls in one request, with a booking
-and, on a stack of its own filled beyond the queue length, without) and booking. Then one booking fanned out to many office streams (the delay until each stream has it,
-and memory per stream in fcgi-app and nginx), and /api/healthz while those streams are open and
-bookings arrive at 100/s. wrk is the HTTP load client (Debian's package)."""
+and, on a stack of its own filled beyond the queue length, without, then again with everyone
+having joined three hours before, as in a long queue, so that all are overdue) and booking. Then
+one booking fanned out to many office streams (the delay until each stream has it, and memory per
+stream in fcgi-app and nginx), and /api/healthz while those streams are open and bookings arrive
+at 100/s. wrk is the HTTP load client (Debian's package)."""
 import argparse
 import json
 import os
@@ -422,6 +424,26 @@ def measure_queue(target, run, args):
         show(f"call next by \"done, next\" (each with start; nobody booking; {len(counters)} counters)", drained,
              f"{before} waiting at the start, {waiting(stack.database)} at the end; rate is of calls; latency of both; "
              + per_commit(grouped, commits(stack)))
+        # The same when the queue has waited a while, as a long one has: everyone joined three hours
+        # before (so all are overdue under the aging rule, which puts them before everyone else).
+        stack.stop()
+        stack, counters = start_stack(args.counters)
+        fill(stack, target + int(drained["per_second"] * 1.5 * args.seconds), run + 30)
+        stack.app.send_signal(15)
+        stack.app.wait(timeout=20)
+        with sqlite3.connect(stack.database) as db:
+            db.execute("UPDATE token SET queued_at = queued_at - 3 * 3600 * 1000 WHERE state = 'waiting'")
+        stack.start_app()
+        stack.wait_until_up()
+        cookie, csrf = sign_in(stack)
+        staff_present(stack, counters, cookie, csrf)
+        before = waiting(stack.database)
+        grouped = commits(stack)
+        aged = wrk(stack.base + "/", clerks(DONE_NEXT.replace("__BOOK__", "0"), counters, cookie, csrf, run + 5),
+                   args.seconds, len(counters), threads=len(counters))
+        aged["per_second"] /= 2
+        show(f"the same, everyone waiting three hours already (all overdue)", aged,
+             f"{before} waiting at the start, {waiting(stack.database)} at the end; " + per_commit(grouped, commits(stack)))
     finally:
         stack.stop()
 
