@@ -412,38 +412,38 @@ def measure_queue(target, run, args):
         # own filled with enough beyond `target` that it never calls from fewer (by the rate above:
         # without bookings between them, calls come up to twice as fast).
         stack.stop()
-        stack, counters = start_stack(args.counters)
-        cookie, csrf = sign_in(stack)
-        fill(stack, target + int(done_next["per_second"] * 3 * args.seconds), run + 20)
-        staff_present(stack, counters, cookie, csrf)
-        before = waiting(stack.database)
-        grouped = commits(stack)
-        drained = wrk(stack.base + "/", clerks(DONE_NEXT.replace("__BOOK__", "0"), counters, cookie, csrf, run + 4),
-                      args.seconds, len(counters), threads=len(counters))
-        drained["per_second"] /= 2
-        show(f"call next by \"done, next\" (each with start; nobody booking; {len(counters)} counters)", drained,
-             f"{before} waiting at the start, {waiting(stack.database)} at the end; rate is of calls; latency of both; "
-             + per_commit(grouped, commits(stack)))
+        drained, note = drain(args, target + int(done_next["per_second"] * 3 * args.seconds), run + 20)
+        show(f"call next by \"done, next\" (each with start; nobody booking; {len(counters)} counters)", drained, note)
         # The same when the queue has waited a while, as a long one has: everyone joined three hours
         # before (so all are overdue under the aging rule, which puts them before everyone else).
+        aged, note = drain(args, target + int(drained["per_second"] * 1.5 * args.seconds), run + 30, aged_hours=3)
+        show("the same, everyone waiting three hours already (all overdue)", aged, note)
+    finally:
         stack.stop()
-        stack, counters = start_stack(args.counters)
-        fill(stack, target + int(drained["per_second"] * 1.5 * args.seconds), run + 30)
-        stack.app.send_signal(15)
-        stack.app.wait(timeout=20)
-        with sqlite3.connect(stack.database) as db:
-            db.execute("UPDATE token SET queued_at = queued_at - 3 * 3600 * 1000 WHERE state = 'waiting'")
-        stack.start_app()
-        stack.wait_until_up()
+
+
+def drain(args, fill_to, run, aged_hours=0):
+    """The clerks' "done, next" loop with nobody booking, on a stack of its own filled to `fill_to`
+    waiting (everyone having joined `aged_hours` before): the figure, and its note."""
+    stack, counters = start_stack(args.counters)
+    try:
+        fill(stack, fill_to, run)
+        if aged_hours:
+            stack.app.send_signal(15)
+            stack.app.wait(timeout=20)
+            with sqlite3.connect(stack.database) as db:
+                db.execute("UPDATE token SET queued_at = queued_at - ? WHERE state = 'waiting'", (aged_hours * 3600 * 1000,))
+            stack.start_app()
+            stack.wait_until_up()
         cookie, csrf = sign_in(stack)
         staff_present(stack, counters, cookie, csrf)
         before = waiting(stack.database)
         grouped = commits(stack)
-        aged = wrk(stack.base + "/", clerks(DONE_NEXT.replace("__BOOK__", "0"), counters, cookie, csrf, run + 5),
-                   args.seconds, len(counters), threads=len(counters))
-        aged["per_second"] /= 2
-        show(f"the same, everyone waiting three hours already (all overdue)", aged,
-             f"{before} waiting at the start, {waiting(stack.database)} at the end; " + per_commit(grouped, commits(stack)))
+        result = wrk(stack.base + "/", clerks(DONE_NEXT.replace("__BOOK__", "0"), counters, cookie, csrf, run),
+                     args.seconds, len(counters), threads=len(counters))
+        result["per_second"] /= 2
+        return result, (f"{before} waiting at the start, {waiting(stack.database)} at the end; rate is of calls; latency of both; "
+                        + per_commit(grouped, commits(stack)))
     finally:
         stack.stop()
 
