@@ -94,7 +94,6 @@ extension LiveOffice {
         for entry in unusual where serves[entry.serviceNumber] && !callable(entry) { count -= 1 }
         var previous: (Date, Int64)?
         var stopped = false
-        // By index, reading only the fields needed: a copy of each entry would retain its strings.
         for index in waiting.indices where callable(waiting[index]) {
             let candidate = waiting[index].candidate
             let key = (candidate.queuedAt, candidate.tokenID)
@@ -137,8 +136,7 @@ extension LiveOffice {
 
     /// The index of the entry of (queueing time, id) in `waiting`, if there is one: a binary search.
     func arrivalIndex(of id: Int64, queuedAt: Date) -> Int? {
-        let low = Self.insertionIndex(of: (queuedAt, id), in: waiting)
-        return low < waiting.count && waiting[low].id == id ? low : nil
+        Self.index(of: (queuedAt, id), in: waiting)
     }
 }
 

@@ -37,7 +37,7 @@ extension LiveOffice {
     mutating func removeWaiting(at index: Int) {
         let entry = waiting.remove(at: index)
         waitingPerService[entry.serviceNumber] -= 1
-        if Self.isUnusual(entry), let at = unusual.firstIndex(where: { $0.id == entry.id }) { unusual.remove(at: at) }
+        if Self.isUnusual(entry), let at = Self.index(of: (entry.candidate.queuedAt, entry.id), in: unusual) { unusual.remove(at: at) }
     }
 
     /// The first index of `list` (in arrival order) whose entry does not come before `key`.
@@ -48,5 +48,11 @@ extension LiveOffice {
             if (list[middle].candidate.queuedAt, list[middle].id) < key { low = middle + 1 } else { high = middle }
         }
         return low
+    }
+
+    /// The index of the entry of `key` (queueing time, id) in `list` (in arrival order), if it is there.
+    static func index<List: RandomAccessCollection<Waiting>>(of key: (Date, Int64), in list: List) -> Int? where List.Index == Int {
+        let low = insertionIndex(of: key, in: list)
+        return low < list.endIndex && list[low].id == key.1 ? low : nil
     }
 }
