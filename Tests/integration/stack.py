@@ -104,6 +104,13 @@ class Stack:
                 raise RuntimeError("fcgi-app did not start:\n" + self.app_log.read_text())
             time.sleep(0.05)
 
+    def restart_app(self):
+        """fcgi-app stopped and started again, as after an edit of the database it reads only at start."""
+        self.app.terminate()
+        self.app.wait()
+        self.socket.unlink(missing_ok=True)
+        self.start_app()
+
     def app_pid(self):
         """The pid of fcgi-app itself (under the supervisor, its child)."""
         if not self.supervised:

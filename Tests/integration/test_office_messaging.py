@@ -18,10 +18,7 @@ def open_round_the_clock(stack, office):
         db.executemany("INSERT INTO office_hours VALUES (?, ?, 0, 1440)", [(office, day) for day in range(1, 8)])
     subprocess.run([BIN / "fcgi-app", "counter", "open", "--office", office, "--number", "1", "--database", stack.database],
                    check=True, capture_output=True)
-    stack.app.terminate()
-    stack.app.wait()
-    stack.socket.unlink(missing_ok=True)
-    stack.start_app()
+    stack.restart_app()
 
 
 def ahead(stack, token):
