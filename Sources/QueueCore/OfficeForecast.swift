@@ -67,7 +67,11 @@ struct ForecastPlan: Sendable {
     private func withArrivals(_ times: (Double, Double) -> [Double]) -> ForecastPlan {
         var arrivals: [Token] = []
         for (service, rate) in priorityRates.enumerated() where rate > 0 {
-            for t in times(rate, arrivalsUntil) {
+            for time in times(rate, arrivalsUntil) {
+                // To the millisecond, as every time in the queue is: two services' arrivals a rounding
+                // apart (7,199.999... and 7,200 s) are then one moment to the play's order and to the
+                // policy's (which takes the lower id first) alike.
+                let t = (time * 1000).rounded() / 1000
                 // Ids above every real one: at the same time, the policy takes the real citizen first.
                 arrivals.append(Token(candidate: QueueCandidate(tokenID: Int64.max / 2 + Int64(arrivals.count), priority: .seniorCitizen,
                                                                 queuedAt: now.addingTimeInterval(t)),
