@@ -38,7 +38,7 @@ public struct CounterDesk: Sendable, Encodable {
     }
 
     /// A citizen this counter parked, to be called back here when ready.
-    public struct Parked: Sendable, Encodable {
+    public struct Parked: Sendable, Encodable, Equatable {
         public var tokenID: Int64
         public var number: String
         public var service: String
@@ -83,6 +83,17 @@ public struct CounterDesk: Sendable, Encodable {
     public static let shownWaiting = 50
 }
 
+extension CounterDesk {
+    /// Whether the citizen was told of their call, per channel they chose.
+    static func toldOfCall(_ db: Database, token: Int64) throws -> [MessageStatus] {
+        // Read by column position (`PositionalRows`): every key press with a citizen at the counter needs it.
+        try PositionalRows.fetchAll(db.cachedStatement(sql: "SELECT channel, state FROM outbox WHERE token_id = ? AND trigger = 'called' ORDER BY channel"),
+                                    arguments: [token]) { row in
+            MessageStatus(channel: row.next() ?? "", state: row.next() ?? "")
+        }
+    }
+}
+
 extension Queue {
     /// A counter as its office's live picture has it (no read when the picture is current).
     public func counter(_ counterID: Int64, at now: Date = Date()) throws -> Counter? {
@@ -93,8 +104,9 @@ extension Queue {
     }
 
     /// What the clerk at a counter sees: from the office's live picture and the kept tokens, so that
-    /// the answer to a key press reads nothing the change did not already bring.
-    public func desk(counter counterID: Int64, at now: Date) throws -> CounterDesk {
+    /// the answer to a key press reads nothing the change did not already bring. `answering`: the
+    /// token a key press's change has just left at this counter, whose told state that change read.
+    public func desk(counter counterID: Int64, answering: Int64? = nil, at now: Date) throws -> CounterDesk {
         guard let code = try live.office(ofCounter: counterID) else { throw QueueError.counterNotFound(counterID) }
         let office = try live.office(code, at: now)
         guard let counter = office.counters.first(where: { $0.id == counterID }) else { throw QueueError.counterNotFound(counterID) }
@@ -125,36 +137,18 @@ extension Queue {
                 actions.append(action.rawValue)
             }
         }
-        // What the picture does not keep: whether the citizen at the counter has heard of the call
-        // (indexed), who is parked for this counter, and since when it is paused. Three facts that
-        // need not agree with each other, so each statement reads on its own, without a read
-        // transaction's begin and end around them (the desk: 36 -> 32 us in `queue-bench picture`).
-        let (told, parked, pausedAt) = try database.writer.unsafeRead { db -> ([CounterDesk.MessageStatus]?, [CounterDesk.Parked], Date?) in
-            // Read by column position (`PositionalRows`): every key press reads these.
-            let told = try current.map { current in
-                try PositionalRows.fetchAll(db.cachedStatement(sql: "SELECT channel, state FROM outbox WHERE token_id = ? AND trigger = 'called' ORDER BY channel"),
-                                            arguments: [current.tokenID]) { row in
-                    CounterDesk.MessageStatus(channel: row.next() ?? "", state: row.next() ?? "")
-                }
-            }
-            let parked = try PositionalRows.fetchAll(db.cachedStatement(sql: """
-                SELECT t.id, t.number, t.service_code, e.reason, e.at, t.parked_until FROM token t
-                LEFT JOIN event e ON e.id = (SELECT max(id) FROM event WHERE token_id = t.id AND kind = 'parked')
-                WHERE t.office_code = ? AND t.service_day = ? AND t.state = 'parked' AND t.target_counter_id = ? ORDER BY e.id
-                """), arguments: [code, office.day, counterID]) { row in
-                CounterDesk.Parked(tokenID: row.next() ?? 0, number: row.next() ?? "", service: row.next() ?? "", reason: row.next(),
-                                   parkedAt: row.date(), until: row.date())
-            }
-            // Only while paused: the newest pause of this counter, found from the office's newest events back.
-            let pausedAt = counter.state != .paused ? nil : try Int64.fetchOne(db.cachedStatement(sql: """
-                SELECT at FROM event WHERE office_code = ? AND counter_id = ? AND kind = 'counter_paused' ORDER BY id DESC LIMIT 1
-                """), arguments: [code, counterID]).map(Date.init(milliseconds:))
-            return (told, parked, pausedAt)
+        // What the picture does not keep: whether the citizen at the counter has heard of the call.
+        // The worker (another process) moves a message on without an event, so this is read unless
+        // the key press's own change read it: one indexed statement, without a read transaction's
+        // begin and end around it.
+        let told = try current.map { current in
+            if current.tokenID == answering, let known = live.toldAsCommitted(current.tokenID) { return known }
+            return try database.writer.unsafeRead { db in try CounterDesk.toldOfCall(db, token: current.tokenID) }
         }
         if let told { current?.toldOfCall = told }
         return CounterDesk(counterID: counterID, office: code, number: counter.number,
-                           state: counter.state.rawValue, pauseReason: counter.pauseReason, pausedAt: pausedAt, services: counter.services,
-                           current: current, waiting: waiting, waitingCount: count, parked: parked, version: office.version,
+                           state: counter.state.rawValue, pauseReason: counter.pauseReason, pausedAt: counter.pausedAt, services: counter.services,
+                           current: current, waiting: waiting, waitingCount: count, parked: office.parked[counterID] ?? [], version: office.version,
                            actions: actions, refusals: refusals, serverTime: now)
     }
 }

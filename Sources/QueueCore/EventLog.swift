@@ -20,6 +20,6 @@ enum EventLog {
         return QueueEvent(
             id: id, officeCode: office, kind: kind.rawValue, tokenID: token?.id, tokenNumber: token?.number,
             serviceCode: token?.serviceCode, counterID: counter?.id, counterNumber: counter?.number,
-            fromState: from?.rawValue, toState: to?.rawValue, at: at, actorIsStaff: actor.isStaff)
+            fromState: from?.rawValue, toState: to?.rawValue, at: at, actorIsStaff: actor.isStaff, reason: reason)
     }
 }

@@ -231,13 +231,15 @@ extension QueueChange {
     init?(merging changes: [QueueChange]) {
         guard !changes.isEmpty else { return nil }
         var preceding: [String: Int64] = [:]
-        var tokens: [Int64: Token] = [:], counters: [Int64: Counter] = [:]
+        var tokens: [Int64: Token] = [:], counters: [Int64: Counter] = [:], told: [Int64: [CounterDesk.MessageStatus]] = [:]
         for change in changes {
             for (office, id) in change.precedingEventID where preceding[office] == nil { preceding[office] = id }
             for token in change.tokens { tokens[token.id] = token }
             for counter in change.counters { counters[counter.id] = counter }
+            // A later change's token without a told state has left the counter: its earlier one goes.
+            for token in change.tokens { told[token.id] = change.toldOfCall[token.id] }
         }
         self.init(events: changes.flatMap(\.events).sorted { $0.id < $1.id }, precedingEventID: preceding,
-                  tokens: tokens.values.sorted { $0.id < $1.id }, counters: counters.values.sorted { $0.id < $1.id })
+                  tokens: tokens.values.sorted { $0.id < $1.id }, counters: counters.values.sorted { $0.id < $1.id }, toldOfCall: told)
     }
 }

@@ -35,6 +35,10 @@ extension LiveOffice {
                     guard let typical = typicalSeconds[service] else { return false }
                     serviceSeconds[service] = Queue.meanServiceSeconds(recentServiceTimes[service] ?? [], typical: typical)
                 }
+            case .counterPaused:
+                if let index = counters.firstIndex(where: { $0.id == event.counterID }) {
+                    counters[index].pausedAt = Date(milliseconds: event.at.milliseconds)
+                }
             case .booked:
                 if let token = tokens.first(where: { $0.id == event.tokenID }), token.citizen.priority.isPriority, token.kind == .walkIn,
                    let queuedAt = token.queuedAt, token.serviceDay == day {
@@ -55,6 +59,7 @@ extension LiveOffice {
                   counters[index].services == counter.serviceCodes else { return false }
             counters[index].state = counter.state
             counters[index].pauseReason = counter.pauseReason
+            if counter.state != .paused { counters[index].pausedAt = nil }
         }
         // Each token where it now is: waiting in today's queue, at a counter, or out of the picture.
         // A token booked by this change is in neither list, and is not looked for. A waiting token is
@@ -73,6 +78,7 @@ extension LiveOffice {
                 if let index { removeWaiting(at: index) }
                 if let index = expected.firstIndex(where: { $0.id == token.id }) { expected.remove(at: index) }
             }
+            guard takeParked(token, events: events) else { return false }
             for (index, counter) in counters.enumerated() where counter.currentTokenID == token.id {
                 counters[index] = counter.with(current: nil)
             }

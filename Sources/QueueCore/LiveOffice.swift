@@ -21,6 +21,8 @@ public struct LiveOffice: Sendable {
         /// The service of the token at it, and since when it is there (called, or being served).
         var currentService: String?
         var currentSince: Date?
+        /// While paused: since when (the console's break timer).
+        var pausedAt: Date?
         /// Its planned day: pauses and closing time, minutes of the local day (see `CounterPlanMigration`).
         let pauses: [ClosedRange<Int>]
         let closesAt: Int?
@@ -107,6 +109,8 @@ public struct LiveOffice: Sendable {
     var pace: OfficePace
     /// Each offered service's wait target in minutes (the manager's dashboard holds the forecast to it).
     let targetMinutes: [String: Int]
+    /// The citizens each counter parked today, by counter id, in the order they were parked.
+    var parked: [Int64: [CounterDesk.Parked]]
     /// Today's priority walk-ins as they joined (service, time): they go before those waiting, so
     /// the forecast expects more of them at the rate they came lately.
     var priorityArrivals: [PriorityArrival]
@@ -128,7 +132,9 @@ public struct LiveOffice: Sendable {
                    (SELECT group_concat(service_code) FROM (SELECT service_code FROM counter_service WHERE counter_id = c.id ORDER BY 1)) AS services,
                    (SELECT group_concat(starts_at || '-' || ends_at) FROM (SELECT starts_at, ends_at FROM counter_pause WHERE counter_id = c.id ORDER BY 1)) AS pauses,
                    t.id AS token_id, t.number AS token, t.state AS token_state, t.service_code AS token_service,
-                   coalesce(t.started_at, t.called_at) AS token_since
+                   coalesce(t.started_at, t.called_at) AS token_since,
+                   CASE WHEN c.state = 'paused' THEN (SELECT at FROM event WHERE office_code = c.office_code AND counter_id = c.id
+                       AND kind = 'counter_paused' ORDER BY id DESC LIMIT 1) END AS paused_at
             FROM counter c LEFT JOIN token t ON t.counter_id = c.id AND t.state IN ('called', 'serving')
             WHERE c.office_code = ? ORDER BY c.number
             """), arguments: [code]).map { row in
@@ -137,6 +143,7 @@ public struct LiveOffice: Sendable {
                     services: ((row["services"] as String?) ?? "").split(separator: ",").map(String.init),
                     currentTokenID: row["token_id"], currentNumber: row["token"], currentState: row["token_state"],
                     currentService: row["token_service"], currentSince: (row["token_since"] as Int64?).map(Date.init(milliseconds:)),
+                    pausedAt: (row["paused_at"] as Int64?).map(Date.init(milliseconds:)),
                     pauses: CounterPlan.pauses(row["pauses"]), closesAt: row["closes_at"])
         }
         // The longest part of a load, read by column position with a cached statement.
@@ -206,6 +213,7 @@ public struct LiveOffice: Sendable {
             expected: expected,
             pace: try OfficePace.load(db, office: code, since: dayStart, timeZone: facts.timeZone, policy: facts.policy),
             targetMinutes: targets,
+            parked: try Self.loadParked(db, office: code, day: day),
             priorityArrivals: try Row.fetchAll(db.cachedStatement(sql: """
                 SELECT service_code, queued_at FROM token WHERE office_code = ? AND service_day = ? AND priority != 'none'
                     AND kind = 'walk_in' AND queued_at IS NOT NULL ORDER BY queued_at

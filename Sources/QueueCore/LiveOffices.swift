@@ -60,6 +60,9 @@ public final class LiveOffices: @unchecked Sendable {
     private var loadCount = 0
     /// Each counter's office (a counter never moves to another office).
     private var counterOffices: [Int64: String] = [:]
+    /// Whether the citizens at counters were told of their call, as the last change of each token
+    /// in this process saw it (see `toldAsCommitted`).
+    private var toldAtCommit: [Int64: [CounterDesk.MessageStatus]] = [:]
 
     /// How many times a picture was loaded from the database (rather than a change taken in).
     public var loads: Int {
@@ -283,6 +286,17 @@ public final class LiveOffices: @unchecked Sendable {
         entry.snapshot = nil
     }
 
+    /// Whether a citizen at a counter was told of their call, as the last change to their token in
+    /// this process saw it: for the desk answering that change's own key press. The worker moves a
+    /// message on without an event, so any later look reads the outbox (`Queue.desk`).
+    func toldAsCommitted(_ token: Int64) -> [CounterDesk.MessageStatus]? {
+        lock.lock(); defer { lock.unlock() }
+        return toldAtCommit[token]
+    }
+
+    /// At most this many told states are kept (one per counter is the usual).
+    static let toldKept = 10_000
+
     /// The most events one catch-up reads.
     static let catchUpLimit = 10_000
 
@@ -303,6 +317,9 @@ public final class LiveOffices: @unchecked Sendable {
         }
         lock.lock()
         defer { lock.unlock() }
+        // Tokens another process moved away from a counter are never heard of here: a bound.
+        if toldAtCommit.count > Self.toldKept { toldAtCommit = [:] }
+        for token in change.tokens { toldAtCommit[token.id] = change.toldOfCall[token.id] }
         for (office, events) in Dictionary(grouping: change.events, by: \.officeCode) {
             newest[office] = max(newest[office] ?? 0, events.map(\.id).max() ?? 0)
             guard let entry = entries[office], let picture = entry.office, picture.version == change.precedingEventID[office] else { continue }

@@ -18,6 +18,8 @@ public struct QueueEvent: Sendable, Equatable, Codable {
     public var at: Date
     /// Made by a signed-in clerk (kept in process for the counters' presence; never published).
     public var actorIsStaff = false
+    /// The reason the actor gave (a parked citizen's errand, for the clerk's desk): staff-only, never published.
+    public var reason: String? = nil
 
     enum CodingKeys: String, CodingKey {
         case id, officeCode, kind, tokenID, tokenNumber, serviceCode, counterID, counterNumber, fromState, toState, at

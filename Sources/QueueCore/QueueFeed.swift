@@ -48,4 +48,7 @@ public struct QueueChange: Sendable {
     /// nothing here is sent anywhere.
     let tokens: [Token]
     let counters: [Counter]
+    /// For each token the change leaves at a counter (called or being served): whether the citizen
+    /// was told of the call, as the transaction saw it (see `LiveOffices.toldAsCommitted`).
+    var toldOfCall: [Int64: [CounterDesk.MessageStatus]] = [:]
 }

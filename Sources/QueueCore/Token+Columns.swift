@@ -7,7 +7,7 @@ extension Token {
     static let columns = """
         id, view_secret_hash, manage_secret_hash, office_code, service_code, booked_service_code, service_day, sequence, \
         number, kind, state, citizen_name, phone, email, consumer_number, language, priority, slot_id, slot_starts_at, \
-        queued_at, created_at, called_at, started_at, finished_at, counter_id, target_counter_id, recalls, staff_note, has_rejoined
+        queued_at, created_at, called_at, started_at, finished_at, counter_id, target_counter_id, recalls, staff_note, has_rejoined, parked_until
         """
 
     /// The token of a row that selects `Token.columns`.
@@ -40,6 +40,7 @@ extension Token {
         recalls = reader.next() ?? 0
         staffNote = reader.next()
         hasRejoined = reader.next() ?? false
+        parkedUntil = reader.date()
     }
 
     /// The tokens a statement selecting `Token.columns` finds with these arguments.

@@ -34,6 +34,8 @@ public struct Token: Sendable, Equatable, Identifiable {
     /// Staff only: the clerks' note, kept through transfers.
     public var staffNote: String?
     public var hasRejoined: Bool
+    /// While parked: when the clerk expects the citizen back, if they said.
+    public var parkedUntil: Date?
 }
 
 extension Token: FetchableRecord {
@@ -68,6 +70,7 @@ extension Token: FetchableRecord {
         recalls = row["recalls"]
         staffNote = row["staff_note"]
         hasRejoined = row["has_rejoined"]
+        parkedUntil = date("parked_until")
     }
 
     static func fetch(_ db: Database, id: Int64) throws -> Token? {

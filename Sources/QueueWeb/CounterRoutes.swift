@@ -43,9 +43,9 @@ enum CounterRoutes {
             router.add("POST", "/api/v1/counters/{counter}/\(action)") { context in
                 let body = try RequestBody(context.request)
                 let (counter, user) = try authorised(context, auth: auth, body: body)
-                let booked = try perform(action, at: counter, by: user, body: body, context: context)
-                var desk = try context.services.queue.desk(counter: counter.id, at: context.now)
-                desk.booked = booked
+                let done = try perform(action, at: counter, by: user, body: body, context: context)
+                var desk = try context.services.queue.desk(counter: counter.id, answering: done.atCounter, at: context.now)
+                desk.booked = done.booked
                 return JSON.response(desk)
             }
         }
@@ -62,9 +62,17 @@ enum CounterRoutes {
         return (counter, user)
     }
 
-    /// Performs a counter action; the number of the token it booked, for a walk-in.
+    /// What a counter action did that its answer shows: the number of the token it booked, for a
+    /// walk-in; and the token it left at the counter, when its change read whether that citizen was
+    /// told of their call (a call, recall or start), so that the desk need not read it again.
+    private struct Done {
+        var booked: String? = nil
+        var atCounter: Int64? = nil
+    }
+
+    /// Performs a counter action.
     private static func perform(_ action: String, at counter: Counter, by user: StaffUser, body: RequestBody,
-                                context: RequestContext) throws -> String? {
+                                context: RequestContext) throws -> Done {
         let queue = context.services.queue
         let actor = Actor.staff(id: user.id, username: user.username)
         let now = context.now
@@ -102,16 +110,17 @@ enum CounterRoutes {
         case "open": _ = try queue.setCounter(counter.id, to: .open, asTheDeskAllows: true, actor: actor, at: now)
         case "pause": _ = try queue.setCounter(counter.id, to: .paused, reason: body["reason"], asTheDeskAllows: true, actor: actor, at: now)
         case "close": _ = try queue.setCounter(counter.id, to: .closed, asTheDeskAllows: true, actor: actor, at: now)
-        case "call-next": _ = try queue.callNext(counter: counter.id, actor: actor, at: now)
+        case "call-next": return Done(atCounter: try queue.callNext(counter: counter.id, actor: actor, at: now)?.id)
         case "call":
             let token = try named("Give the number of the token to call, such as NC-017.")
-            _ = try queue.call(token: token.id, counter: counter.id, actor: actor, at: now)
+            return Done(atCounter: try queue.call(token: token.id, counter: counter.id, actor: actor, at: now).id)
         case "note":
             try queue.setStaffNote(body["note"] ?? "", token: try current().id, counter: counter.id, actor: actor, at: now)
-        case "recall": _ = try queue.recall(token: try current().id, counter: counter.id, actor: actor, at: now)
-        case "start": _ = try queue.start(token: try current().id, counter: counter.id, actor: actor, at: now)
+        case "recall": return Done(atCounter: try queue.recall(token: try current().id, counter: counter.id, actor: actor, at: now).id)
+        case "start": return Done(atCounter: try queue.start(token: try current().id, counter: counter.id, actor: actor, at: now).id)
         case "complete": _ = try queue.complete(token: try current().id, counter: counter.id, actor: actor, at: now)
-        case "complete-and-call-next": _ = try queue.completeAndCallNext(token: try current().id, counter: counter.id, actor: actor, at: now)
+        case "complete-and-call-next":
+            return Done(atCounter: try queue.completeAndCallNext(token: try current().id, counter: counter.id, actor: actor, at: now).called?.id)
         case "no-show": _ = try queue.markNoShow(token: try current().id, counter: counter.id, actor: actor, at: now)
         case "transfer":
             var target: Int64?
@@ -139,11 +148,12 @@ enum CounterRoutes {
             // Serve at once (the default), or add to the queue ("queue").
             let serve = body["serve"] ?? "now"
             guard serve == "now" || serve == "queue" else { throw APIError.invalidField("serve", "serve must be now or queue.") }
-            return try queue.walkInAtCounter(counter.id, service: try body.required("service", "Choose the service."),
-                                             citizen: try TokenRoutes.citizen(from: body), serveNow: serve == "now", actor: actor, at: now).number
+            return Done(booked: try queue.walkInAtCounter(counter.id, service: try body.required("service", "Choose the service."),
+                                                          citizen: try TokenRoutes.citizen(from: body), serveNow: serve == "now",
+                                                          actor: actor, at: now).number)
         default:
             throw APIError.notFound("Unknown counter action \(action).")
         }
-        return nil
+        return Done()
     }
 }

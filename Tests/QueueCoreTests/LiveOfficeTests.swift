@@ -280,7 +280,7 @@ struct LiveOfficeChangeTests {
             let busy = counters.filter(\.isBusy).randomElement(using: &random)
             let waiting = picture.waiting.randomElement(using: &random)
             do {
-                switch Int.random(in: 0..<13, using: &random) {
+                switch Int.random(in: 0..<15, using: &random) {
                 case 0, 1:
                     _ = try fixture.walkIn(services.randomElement(using: &random) ?? "bill-complaint", citizen: 100 + step,
                                            priority: Int.random(in: 0..<4, using: &random) == 0 ? .seniorCitizen : .none, at: now)
@@ -321,6 +321,17 @@ struct LiveOfficeChangeTests {
                         try Int64.fetchOne(db, sql: "SELECT id FROM token WHERE state = 'no_show' AND has_rejoined = 0 ORDER BY random() LIMIT 1")
                     }
                     if let missed { _ = try queue.rejoin(token: missed, actor: fixture.clerk, at: now) }
+                case 12:
+                    // The citizen at a counter is sent for a document, said to be back in ten minutes or not
+                    if let busy, let token = busy.currentTokenID {
+                        _ = try queue.park(token: token, counter: busy.id, reason: "Bring the sale deed", until: Bool.random(using: &random)
+                                           ? now.addingTimeInterval(600) : nil, actor: fixture.clerk, at: now)
+                    }
+                case 13:
+                    let parked = taken(picture.parked)
+                    if let (counter, token) = parked.randomElement(using: &random) {
+                        _ = try queue.resume(token: token, counter: counter, actor: fixture.clerk, at: now)
+                    }
                 default:
                     if let busy, let token = busy.currentTokenID { _ = try queue.recall(token: token, counter: busy.id, actor: fixture.clerk, at: now) }
                 }
@@ -353,6 +364,11 @@ struct LiveOfficeChangeTests {
     }
 }
 
+/// Each parked citizen's counter and token.
+private func taken(_ parked: [Int64: [CounterDesk.Parked]]) -> [(Int64, Int64)] {
+    parked.sorted { $0.key < $1.key }.flatMap { counter, list in list.map { (counter, $0.tokenID) } }
+}
+
 extension LiveOffice {
     /// What differs from another picture, but when each was loaded: empty when they are the same queue.
     func differences(from other: LiveOffice) -> [String] {
@@ -374,6 +390,7 @@ extension LiveOffice {
         }
         check("waiting per service", perService(self), perService(other))
         check("unusual", unusual.map(\.id), other.unusual.map(\.id))
+        check("parked", parked, other.parked)
         check("priority streak", priorityStreak, other.priorityStreak)
         check("recent calls", recentCalls, other.recentCalls)
         check("recent service times", recentServiceTimes, other.recentServiceTimes)
