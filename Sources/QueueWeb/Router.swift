@@ -15,8 +15,7 @@ struct Router: Sendable {
         let handler: Handler
         /// As registered (`/api/v1/tokens/{id}`): the label metrics and logs name the route by.
         let template: String
-
-        var parameterCount: Int { pattern.filter { if case .parameter = $0 { true } else { false } }.count }
+        let parameterCount: Int
     }
 
     private enum Segment: Sendable, Equatable {
@@ -24,7 +23,9 @@ struct Router: Sendable {
         case parameter(String)
     }
 
-    private var routes: [Route] = []
+    /// By their number of segments, each list in the order the routes were added: a path is tried
+    /// only against the patterns of its length (every request is matched).
+    private var routes: [Int: [Route]] = [:]
 
     /// The routes as `METHOD /pattern`, for the OpenAPI check and the docs.
     private(set) var descriptions: [String] = []
@@ -34,7 +35,9 @@ struct Router: Sendable {
             part.hasPrefix("{") && part.hasSuffix("}")
                 ? .parameter(String(part.dropFirst().dropLast())) : .literal(String(part))
         }
-        routes.append(Route(method: method, pattern: segments, handler: handler, template: pattern))
+        let parameters = segments.filter { if case .parameter = $0 { true } else { false } }.count
+        routes[segments.count, default: []].append(Route(method: method, pattern: segments, handler: handler, template: pattern,
+                                                         parameterCount: parameters))
         descriptions.append("\(method) \(pattern)")
     }
 
@@ -44,10 +47,10 @@ struct Router: Sendable {
 
     /// The handler, path parameters and route template for a request, or the error to answer with.
     func match(_ request: Request) -> Result<RouteMatch, RoutingFailure> {
-        let parts = request.path.split(separator: "/", omittingEmptySubsequences: false).map(String.init)
+        let parts = request.path.split(separator: "/", omittingEmptySubsequences: false)
         // The resource is the most literal pattern that fits: `/api/v1/tokens/lookup` rather than
         // `/api/v1/tokens/{id}` with id "lookup", so that GET there is 405 (use POST), not a bad id.
-        let fitting = routes.compactMap { route in bind(route.pattern, to: parts).map { (route, $0) } }
+        let fitting = (routes[parts.count] ?? []).compactMap { route in bind(route.pattern, to: parts).map { (route, $0) } }
         let fewest = fitting.map { $0.0.parameterCount }.min()
         var allowed: [String] = []
         for (route, parameters) in fitting where route.parameterCount == fewest {
@@ -72,15 +75,17 @@ struct Router: Sendable {
         }
     }
 
-    private func bind(_ pattern: [Segment], to parts: [String]) -> [String: String]? {
+    private func bind(_ pattern: [Segment], to parts: [Substring]) -> [String: String]? {
         guard pattern.count == parts.count else { return nil }
+        // The literal segments first: most patterns of a path's length differ there, and are left
+        // before any parameter is decoded.
+        for (segment, part) in zip(pattern, parts) {
+            if case .literal(let text) = segment, text != part { return nil }
+        }
         var parameters: [String: String] = [:]
         for (segment, part) in zip(pattern, parts) {
-            switch segment {
-            case .literal(let text):
-                guard text == part else { return nil }
-            case .parameter(let name):
-                guard let value = PercentDecoding.decode(part), !value.isEmpty, value != ".", value != ".." else { return nil }
+            if case .parameter(let name) = segment {
+                guard let value = PercentDecoding.decode(String(part)), !value.isEmpty, value != ".", value != ".." else { return nil }
                 parameters[name] = value
             }
         }
