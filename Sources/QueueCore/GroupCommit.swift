@@ -234,10 +234,12 @@ extension QueueChange {
         var tokens: [Int64: Token] = [:], counters: [Int64: Counter] = [:], told: [Int64: [CounterDesk.MessageStatus]] = [:]
         for change in changes {
             for (office, id) in change.precedingEventID where preceding[office] == nil { preceding[office] = id }
-            for token in change.tokens { tokens[token.id] = token }
-            for counter in change.counters { counters[counter.id] = counter }
             // A later change's token without a told state has left the counter: its earlier one goes.
-            for token in change.tokens { told[token.id] = change.toldOfCall[token.id] }
+            for token in change.tokens {
+                tokens[token.id] = token
+                told[token.id] = change.toldOfCall[token.id]
+            }
+            for counter in change.counters { counters[counter.id] = counter }
         }
         self.init(events: changes.flatMap(\.events).sorted { $0.id < $1.id }, precedingEventID: preceding,
                   tokens: tokens.values.sorted { $0.id < $1.id }, counters: counters.values.sorted { $0.id < $1.id }, toldOfCall: told)
