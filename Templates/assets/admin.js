@@ -44,7 +44,12 @@
   function signedIn(who) {
     var first = StaffSession.managedOffice(who, catalog, choose);
     if (!first) { return; }
-    choose(first).then(function () { $("from").value = $("to").value = today(); loadReport(); });
+    // Today's report unless the manager chose days while the office was still loading.
+    choose(first).then(function () {
+      if (!$("from").value) { $("from").value = today(); }
+      if (!$("to").value) { $("to").value = today(); }
+      loadReport();
+    });
   }
 
   function choose(code) {

@@ -41,7 +41,9 @@ def sign_in(browser, stack, page, username, password):
     browser.find_element(By.CSS_SELECTOR, "#sign-in button[type=submit]").click()
 
 
-def wait_for(condition, timeout=5.0):
+def wait_for(condition, timeout=15.0):
+    """The condition's value once it holds. Generous: a debug build on a loaded CI machine is slow,
+    and a page that never gets there still fails."""
     deadline = time.monotonic() + timeout
     while True:
         try:
