@@ -161,8 +161,12 @@ def push_retried_after(stack, stub, tmp_path, phone_number, retry_after, *worker
         texts = [browser.decrypt(body)["body"] for body in bodies]
         return [at for at, text in zip(times, texts) if texts and text == texts[0]]
 
+    def retried():
+        attempts = attempts_of_the_refused_message()
+        return attempts if len(attempts) >= 2 else None
+
     try:
-        attempts = wait_for(lambda: (lambda a: a if len(a) >= 2 else None)(attempts_of_the_refused_message()), timeout=20)
+        attempts = wait_for(retried, timeout=20)
         row = wait_for(lambda: next((r for r in push_rows(stack, token_id).values() if r["state"] == "sent" and r["attempts"] > 1), None))
     finally:
         assert worker.stop() == 0
