@@ -75,8 +75,8 @@ struct Router: Sendable {
         }
     }
 
+    /// `parts` has the pattern's length: the routes are kept by it.
     private func bind(_ pattern: [Segment], to parts: [Substring]) -> [String: String]? {
-        guard pattern.count == parts.count else { return nil }
         // The literal segments first: most patterns of a path's length differ there, and are left
         // before any parameter is decoded.
         for (segment, part) in zip(pattern, parts) {

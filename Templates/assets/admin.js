@@ -44,8 +44,10 @@
   function signedIn(who) {
     var first = StaffSession.managedOffice(who, catalog, choose);
     if (!first) { return; }
-    // Today's report unless the manager chose days while the office was still loading.
+    // Today's report, unless the manager chose days while the office was loading (`choose` has
+    // loaded theirs then).
     choose(first).then(function () {
+      if ($("from").value && $("to").value) { return; }
       if (!$("from").value) { $("from").value = today(); }
       if (!$("to").value) { $("to").value = today(); }
       loadReport();
