@@ -38,7 +38,8 @@ enum RequestDecoding {
 
     /// The declared body length, if the request declares one.
     static func declaredBodyLength(_ params: [String: String]) -> Int? {
-        params["CONTENT_LENGTH"].flatMap { Int($0.trimmingCharacters(in: .whitespaces)) }
+        // nginx sends plain digits (or nothing); Foundation's trimming only for anything else.
+        params["CONTENT_LENGTH"].flatMap { $0.isEmpty ? nil : Int($0) ?? Int($0.trimmingCharacters(in: .whitespaces)) }
     }
 }
 

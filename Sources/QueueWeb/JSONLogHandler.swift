@@ -32,13 +32,26 @@ public struct JSONLogHandler: LogHandler {
 
     /// The fixed fields first, then the metadata by key (a key that repeats a fixed field is prefixed).
     static func line(time: Date, level: Logger.Level, message: String, logger: String, metadata: Logger.Metadata) -> String {
-        var text = "{\"time\":\"\(timestamp(time))\",\"level\":\"\(level.rawValue)\",\"message\":"
-        text += quoted(message) + ",\"logger\":" + quoted(logger)
+        var text = "{\"time\":\""
+        text.reserveCapacity(256)
+        text += timestamp(time)
+        text += "\",\"level\":\""
+        text += level.rawValue
+        text += "\",\"message\":"
+        text += quoted(message)
+        text += ",\"logger\":"
+        text += quoted(logger)
         for (key, value) in metadata.sorted(by: { $0.key < $1.key }) {
-            let name = ["time", "level", "message", "logger"].contains(key) ? "meta_" + key : key
-            text += "," + quoted(name) + ":" + encode(value)
+            text += ","
+            switch key {
+            case "time", "level", "message", "logger": text += quoted("meta_" + key)
+            default: text += quoted(key)
+            }
+            text += ":"
+            text += encode(value)
         }
-        return text + "}\n"
+        text += "}\n"
+        return text
     }
 
     private static func encode(_ value: Logger.MetadataValue) -> String {

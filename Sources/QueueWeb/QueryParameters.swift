@@ -28,23 +28,33 @@ public struct QueryParameters: Sendable {
 enum PercentDecoding {
     /// Decodes `%XX` escapes; nil if an escape is malformed or the bytes are not UTF-8.
     static func decode(_ text: String) -> String? {
-        var bytes: [UInt8] = []
-        var iterator = Array(text.utf8).makeIterator()
-        while let byte = iterator.next() {
-            if byte == UInt8(ascii: "%") {
-                guard let high = iterator.next().flatMap(hexValue), let low = iterator.next().flatMap(hexValue)
-                else { return nil }
-                bytes.append(high << 4 | low)
-            } else {
-                bytes.append(byte)
-            }
-        }
-        return String(validating: bytes, as: UTF8.self)
+        decode(text, plusIsSpace: false)
     }
 
     /// Form encoding also writes a space as `+`.
     static func decodeFormComponent(_ text: String) -> String? {
-        decode(String(text.map { $0 == "+" ? " " : $0 }))
+        decode(text, plusIsSpace: true)
+    }
+
+    /// Byte by byte: every query and form field goes through here (a mapping by Character took
+    /// a twentieth of a token status read).
+    private static func decode(_ text: String, plusIsSpace: Bool) -> String? {
+        let percent = UInt8(ascii: "%"), plus = UInt8(ascii: "+")
+        // Most components hold nothing to decode (a token's view secret, a language code).
+        guard text.utf8.contains(where: { $0 == percent || (plusIsSpace && $0 == plus) }) else { return text }
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(text.utf8.count)
+        var iterator = text.utf8.makeIterator()
+        while let byte = iterator.next() {
+            if byte == percent {
+                guard let high = iterator.next().flatMap(hexValue), let low = iterator.next().flatMap(hexValue)
+                else { return nil }
+                bytes.append(high << 4 | low)
+            } else {
+                bytes.append(plusIsSpace && byte == plus ? UInt8(ascii: " ") : byte)
+            }
+        }
+        return String(validating: bytes, as: UTF8.self)
     }
 
     private static func hexValue(_ byte: UInt8) -> UInt8? {

@@ -159,6 +159,11 @@ struct WebApplicationTests {
         #expect(query["bad"] == "")
         #expect(query["x"] == "1")
         #expect(query["missing"] == nil)
+        // An encoded plus is a plus; in a path a plus stays one; a cut or non-UTF-8 escape is refused
+        #expect(QueryParameters("q=1%2B1+%3D+2")["q"] == "1+1 = 2")
+        #expect(PercentDecoding.decode("/a+b%20c") == "/a+b c")
+        #expect(PercentDecoding.decode("%4") == nil && PercentDecoding.decode("%FF") == nil)
+        #expect(PercentDecoding.decodeFormComponent("plain-secret_1") == "plain-secret_1")
     }
 }
 
