@@ -32,9 +32,9 @@ public struct MessageText: Sendable {
         if let link = values["link"], link.hasPrefix("/") { values["link"] = baseURL + link }
         // "Nobody / 1 person / 3 people before you", worded as the token page words it.
         if let ahead = values["ahead"].flatMap(Int.init), let wording = string(AheadWording.key(ahead), message.language) {
-            values["ahead_text"] = Self.fill(wording, ["n": String(ahead)])
+            values["ahead_text"] = Wording.fill(wording, ["n": String(ahead)])
         }
-        let text = Self.fill(template, values)
+        let text = Wording.fill(template, values)
         var rendered = RenderedMessage(
             outboxID: message.id, channel: message.channel, recipient: message.recipient, language: message.language,
             officeCode: message.officeCode, templateKey: key, templateID: nil, subject: nil, text: text,
@@ -50,9 +50,9 @@ public struct MessageText: Sendable {
             rendered.templateID = registered.id
         case .email:
             let subject = string(key + "_subject", message.language) ?? "GUVNL Queue"
-            rendered.subject = Self.fill(subject, values)
+            rendered.subject = Wording.fill(subject, values)
         case .push:
-            rendered.subject = Self.fill(string("msg_push_title", message.language) ?? "GUVNL · {number}", values)
+            rendered.subject = Wording.fill(string("msg_push_title", message.language) ?? "GUVNL · {number}", values)
         }
         return rendered
     }
@@ -60,26 +60,5 @@ public struct MessageText: Sendable {
     /// The string in the language, or in English when the language lacks it.
     private func string(_ key: String, _ language: String) -> String? {
         tables[language]?[key] ?? tables["en"]?[key]
-    }
-
-    /// `{name}` replaced by its value; an unknown name is left as written, so a mistake shows.
-    /// Scanned in UTF-8 (braces are ASCII, so never inside a Gujarati or Hindi letter's bytes): by
-    /// Swift characters, the grapheme breaking of every Gujarati text cost the worker per message.
-    static func fill(_ template: String, _ values: [String: String]) -> String {
-        let bytes = Array(template.utf8)
-        var result: [UInt8] = []
-        result.reserveCapacity(bytes.count + 64)
-        var index = 0
-        while index < bytes.count {
-            guard bytes[index] == UInt8(ascii: "{"), let close = bytes[index...].firstIndex(of: UInt8(ascii: "}")) else {
-                result.append(bytes[index])
-                index += 1
-                continue
-            }
-            let name = String(decoding: bytes[(index + 1)..<close], as: UTF8.self)
-            if let value = values[name] { result.append(contentsOf: value.utf8) } else { result.append(contentsOf: bytes[index...close]) }
-            index = close + 1
-        }
-        return String(decoding: result, as: UTF8.self)
     }
 }

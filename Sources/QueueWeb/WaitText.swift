@@ -68,29 +68,7 @@ struct WaitText: Sendable {
     }
 
     private func fill(_ key: String, in language: String, _ values: [String: String]) -> String {
-        Self.fill(text(key, in: language), values)
-    }
-
-    /// The wording with each `{name}` it holds replaced by its value; other braces are kept. Byte
-    /// by byte rather than with Foundation's `replacingOccurrences` (through NSString) or by
-    /// Character (grapheme breaking of Gujarati and Hindi): the token status says its wait on every
-    /// read, and that took a tenth of the read's time.
-    static func fill(_ wording: String, _ values: [String: String]) -> String {
-        let bytes = Array(wording.utf8)
-        var result: [UInt8] = []
-        result.reserveCapacity(bytes.count + 8)
-        var index = 0
-        while index < bytes.count {
-            if bytes[index] == UInt8(ascii: "{"), let close = bytes[(index + 1)...].firstIndex(of: UInt8(ascii: "}")),
-               let value = values[String(decoding: bytes[(index + 1)..<close], as: UTF8.self)] {
-                result.append(contentsOf: value.utf8)
-                index = close + 1
-            } else {
-                result.append(bytes[index])
-                index += 1
-            }
-        }
-        return String(decoding: result, as: UTF8.self)
+        Wording.fill(text(key, in: language), values)
     }
 }
 

@@ -121,11 +121,11 @@ struct MessageTextTests {
 
     @Test func fillingLeavesUnknownAndUnclosedNamesAsWritten() {
         // Given Gujarati and Hindi around the names, when filled, then each known name takes its value
-        #expect(MessageText.fill("ટોકન {number}, काउंटर {counter}{office}", ["number": "BC-004", "counter": "2", "office": "વડોદરા"])
+        #expect(Wording.fill("ટોકન {number}, काउंटर {counter}{office}", ["number": "BC-004", "counter": "2", "office": "વડોદરા"])
                 == "ટોકન BC-004, काउंटर 2વડોદરા")
         // and a misspelt or unclosed name shows as written, so the mistake is seen
-        #expect(MessageText.fill("ટોકન {numbr} {number", ["number": "BC-004"]) == "ટોકન {numbr} {number")
-        #expect(MessageText.fill("{{number}}", ["number": "7"]) == "{{number}}")
+        #expect(Wording.fill("ટોકન {numbr} {number", ["number": "BC-004"]) == "ટોકન {numbr} {number")
+        #expect(Wording.fill("{{number}}", ["number": "7"]) == "{{number}}")
     }
 
     @Test func theSinkMasksWhoAMessageIsFor() {

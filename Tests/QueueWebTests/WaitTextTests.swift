@@ -46,15 +46,6 @@ struct WaitTextTests {
         #expect(text.wait(position(90, range: 70...125), in: "gu") == "1\u{00A0}કલાક\u{00A0}10\u{00A0}મિનિટ – 2\u{00A0}કલાક\u{00A0}5\u{00A0}મિનિટ")
     }
 
-    @Test func aWordingTakesItsValuesByNameAndKeepsOtherBraces() {
-        #expect(WaitText.fill("{a}–{b} મિનિટ", ["a": "35", "b": "70"]) == "35–70 મિનિટ")
-        #expect(WaitText.fill("{h} h {m} min, {h} again", ["h": "1", "m": "20"]) == "1 h 20 min, 1 again")
-        // A name it does not know, or a brace left open, stays as it is written
-        #expect(WaitText.fill("{x} {n} {", ["n": "4"]) == "{x} 4 {")
-        #expect(WaitText.fill("{{n}}", ["n": "4"]) == "{4}")
-        #expect(WaitText.fill("no values", [:]) == "no values")
-    }
-
     @Test func noEstimateSaysNothingAndAnUnreachableOneSaysSo() {
         #expect(words.wait(position(nil), in: "en") == nil)
         #expect(words.wait(position(400, today: false), in: "en") == "unlikely to be reached today")
