@@ -23,11 +23,15 @@ public struct JSONLogHandler: LogHandler {
     }
 
     public func log(event: LogEvent) {
-        var fields = metadata
-        if let provided = metadataProvider?.get() { fields.merge(provided) { _, new in new } }
-        if let own = event.metadata { fields.merge(own) { _, new in new } }
-        output.write(Array(Self.line(time: Date(), level: event.level, message: event.message.description,
-                                     logger: label, metadata: fields).utf8))
+        var fields = event.metadata ?? [:]
+        // The entry's own metadata wins over the provider's, which wins over the handler's; most
+        // entries (a request's line) have only their own.
+        if !metadata.isEmpty || metadataProvider != nil {
+            fields = metadata
+            if let provided = metadataProvider?.get() { fields.merge(provided) { _, new in new } }
+            if let own = event.metadata { fields.merge(own) { _, new in new } }
+        }
+        output.write(Self.line(time: Date(), level: event.level, message: event.message.description, logger: label, metadata: fields))
     }
 
     /// The fixed fields first, then the metadata by key (a key that repeats a fixed field is prefixed).

@@ -36,9 +36,10 @@ public final class LogOutput: @unchecked Sendable {
         close(old)
     }
 
-    func write(_ line: [UInt8]) {
+    func write(_ line: String) {
+        var line = line
         lock.lock(); defer { lock.unlock() }
-        line.withUnsafeBytes { buffer in
+        line.withUTF8 { buffer in
             guard let start = buffer.baseAddress else { return }
             var offset = 0
             while offset < buffer.count {

@@ -59,6 +59,26 @@ struct JSONLogTests {
         for line in (old + new).split(separator: "\n") { _ = try parse(String(line) + "\n") }
     }
 
+    @Test func anEntrysOwnMetadataWinsOverTheLoggersAndBothAreWritten() throws {
+        // Given a logger with metadata of its own, writing to a file
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("guvnl-log-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let path = folder.appendingPathComponent("fcgi-app.log").path
+        let output = try LogOutput(path: path)
+        var logger = Logger(label: "fcgi-app") { JSONLogHandler(label: $0, output: output) }
+        logger[metadataKey: "component"] = "worker"
+        logger[metadataKey: "office"] = "VAD-247"
+        // When an entry names one of the same keys, and another logger has none of its own
+        logger.info("sent", metadata: ["office": "SUR-01", "request_id": "r1"])
+        Logger(label: "fcgi-app") { JSONLogHandler(label: $0, output: output) }.info("request", metadata: ["request_id": "r2"])
+        // Then the entry's value is written, beside the logger's other field
+        let lines = try String(contentsOfFile: path, encoding: .utf8).split(separator: "\n").map { try parse(String($0) + "\n") }
+        #expect(lines.count == 2)
+        #expect(lines[0]["office"] as? String == "SUR-01" && lines[0]["component"] as? String == "worker" && lines[0]["request_id"] as? String == "r1")
+        #expect(lines[1]["request_id"] as? String == "r2" && lines[1]["component"] == nil)
+    }
+
     @Test func aLogFileThatCannotBeOpenedIsAClearError() {
         #expect(throws: LogOutputError.self) { try LogOutput(path: "/nonexistent-folder/fcgi-app.log") }
     }
