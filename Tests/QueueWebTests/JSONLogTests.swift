@@ -36,47 +36,50 @@ struct JSONLogTests {
         #expect(JSONLogHandler.quoted("a\u{2028}b\u{2029}c ₹5") == "\"a\\u2028b\\u2029c ₹5\"")
     }
 
-    @Test func theLogFileIsOpenedAgainByNameAfterItWasMovedAway() throws {
-        // Given a handler writing to a file
+    /// A log file in a folder of its own, removed afterwards.
+    func withLogFile(_ body: (_ path: String, _ output: LogOutput) throws -> Void) throws {
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("guvnl-log-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: folder) }
         let path = folder.appendingPathComponent("fcgi-app.log").path
-        let output = try LogOutput(path: path)
-        var logger = Logger(label: "fcgi-app") { JSONLogHandler(label: $0, output: output) }
-        logger.logLevel = .info
-        logger.info("before", metadata: ["request_id": "one"])
-        // When logrotate moves it away and the process is told to reopen
-        try FileManager.default.moveItem(atPath: path, toPath: path + ".1")
-        logger.info("still the old file")
-        try output.reopen()
-        logger.info("after", metadata: ["request_id": "two"])
-        // Then the old lines stay in the moved file and the new ones go to a new file of that name
-        let old = try String(contentsOfFile: path + ".1", encoding: .utf8)
-        let new = try String(contentsOfFile: path, encoding: .utf8)
-        #expect(old.contains("\"before\"") && old.contains("still the old file") && !old.contains("\"after\""))
-        #expect(new.split(separator: "\n").count == 1 && new.contains("\"request_id\":\"two\""))
-        for line in (old + new).split(separator: "\n") { _ = try parse(String(line) + "\n") }
+        try body(path, try LogOutput(path: path))
+    }
+
+    @Test func theLogFileIsOpenedAgainByNameAfterItWasMovedAway() throws {
+        try withLogFile { path, output in
+            // Given a handler writing to a file
+            var logger = Logger(label: "fcgi-app") { JSONLogHandler(label: $0, output: output) }
+            logger.logLevel = .info
+            logger.info("before", metadata: ["request_id": "one"])
+            // When logrotate moves it away and the process is told to reopen
+            try FileManager.default.moveItem(atPath: path, toPath: path + ".1")
+            logger.info("still the old file")
+            try output.reopen()
+            logger.info("after", metadata: ["request_id": "two"])
+            // Then the old lines stay in the moved file and the new ones go to a new file of that name
+            let old = try String(contentsOfFile: path + ".1", encoding: .utf8)
+            let new = try String(contentsOfFile: path, encoding: .utf8)
+            #expect(old.contains("\"before\"") && old.contains("still the old file") && !old.contains("\"after\""))
+            #expect(new.split(separator: "\n").count == 1 && new.contains("\"request_id\":\"two\""))
+            for line in (old + new).split(separator: "\n") { _ = try parse(String(line) + "\n") }
+        }
     }
 
     @Test func anEntrysOwnMetadataWinsOverTheLoggersAndBothAreWritten() throws {
-        // Given a logger with metadata of its own, writing to a file
-        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("guvnl-log-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(at: folder) }
-        let path = folder.appendingPathComponent("fcgi-app.log").path
-        let output = try LogOutput(path: path)
-        var logger = Logger(label: "fcgi-app") { JSONLogHandler(label: $0, output: output) }
-        logger[metadataKey: "component"] = "worker"
-        logger[metadataKey: "office"] = "VAD-247"
-        // When an entry names one of the same keys, and another logger has none of its own
-        logger.info("sent", metadata: ["office": "SUR-01", "request_id": "r1"])
-        Logger(label: "fcgi-app") { JSONLogHandler(label: $0, output: output) }.info("request", metadata: ["request_id": "r2"])
-        // Then the entry's value is written, beside the logger's other field
-        let lines = try String(contentsOfFile: path, encoding: .utf8).split(separator: "\n").map { try parse(String($0) + "\n") }
-        #expect(lines.count == 2)
-        #expect(lines[0]["office"] as? String == "SUR-01" && lines[0]["component"] as? String == "worker" && lines[0]["request_id"] as? String == "r1")
-        #expect(lines[1]["request_id"] as? String == "r2" && lines[1]["component"] == nil)
+        try withLogFile { path, output in
+            // Given a logger with metadata of its own, writing to a file
+            var logger = Logger(label: "fcgi-app") { JSONLogHandler(label: $0, output: output) }
+            logger[metadataKey: "component"] = "worker"
+            logger[metadataKey: "office"] = "VAD-247"
+            // When an entry names one of the same keys, and another logger has none of its own
+            logger.info("sent", metadata: ["office": "SUR-01", "request_id": "r1"])
+            Logger(label: "fcgi-app") { JSONLogHandler(label: $0, output: output) }.info("request", metadata: ["request_id": "r2"])
+            // Then the entry's value is written, beside the logger's other field
+            let lines = try String(contentsOfFile: path, encoding: .utf8).split(separator: "\n").map { try parse(String($0) + "\n") }
+            #expect(lines.count == 2)
+            #expect(lines[0]["office"] as? String == "SUR-01" && lines[0]["component"] as? String == "worker" && lines[0]["request_id"] as? String == "r1")
+            #expect(lines[1]["request_id"] as? String == "r2" && lines[1]["component"] == nil)
+        }
     }
 
     @Test func aLogFileThatCannotBeOpenedIsAClearError() {
