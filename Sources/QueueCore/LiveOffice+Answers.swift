@@ -9,7 +9,9 @@ extension LiveOffice {
     }
 
     /// The answers of this picture at a moment, each worked out when first asked for.
-    func answers(at now: Date, range: ForecastRange? = nil) -> OfficeAnswers { OfficeAnswers(self, at: now, range: range) }
+    func answers(at now: Date, range: ForecastRange? = nil, lastPlay: LastPlay? = nil) -> OfficeAnswers {
+        OfficeAnswers(self, at: now, range: range, lastPlay: lastPlay)
+    }
 
     /// Where every waiting token stands (see `OfficeAnswers`).
     func positions(at now: Date) -> [Int64: QueuePosition] { answers(at: now).allPositions() }
@@ -162,12 +164,15 @@ public final class OfficeAnswers: @unchecked Sendable {
 
     /// Plays one more counter as if a clerk sat down at it now (the manager's "what if").
     private let opening: Int64?
+    /// The office's last play, which this version's may extend (newcomers only) and then replace.
+    private let lastPlay: LastPlay?
 
-    init(_ office: LiveOffice, at now: Date, range: ForecastRange? = nil, opening: Int64? = nil) {
+    init(_ office: LiveOffice, at now: Date, range: ForecastRange? = nil, opening: Int64? = nil, lastPlay: LastPlay? = nil) {
         self.office = office
         self.now = now
         self.range = range
         self.opening = opening
+        self.lastPlay = opening == nil ? lastPlay : nil
         minuteOfDay = ServiceDay(now, timeZone: office.timeZone).minuteOfDay
         var seconds = [Double](repeating: 600, count: office.serviceNumbers.count)
         var open = [[LiveOffice.Counter]](repeating: [], count: office.serviceNumbers.count)
@@ -231,12 +236,21 @@ public final class OfficeAnswers: @unchecked Sendable {
         return pool.place[index] >= 0 ? pool.position(ahead: Int(pool.place[index])).estimatedWaitSeconds : nil
     }
 
-    /// The office played forward, once. Called with the lock held.
+    /// The office played forward, once: the last play with this version's newcomers added when
+    /// that is the same (a booking's answer, see `ForecastPlan.playExtending`), else in full. Its
+    /// times are then from the last play's moment, at most `LastPlay.longest` before this one.
+    /// Called with the lock held.
     private func forecast() -> (plan: ForecastPlan, result: ForecastResult) {
         if let played { return played }
-        let answer = office.forecastPlayed(at: now, opening: opening)
-        played = answer
-        return answer
+        var answer: (plan: ForecastPlan, result: ForecastResult)?
+        if let last = lastPlay?.extendable(before: office.version, at: now) {
+            let plan = office.forecastPlan(at: last.plan.now).withExpectedArrivals()
+            answer = plan.playExtending(last.plan, last.result).map { (plan, $0) }
+        }
+        let found = answer ?? office.forecastPlayed(at: now, opening: opening)
+        lastPlay?.keep(version: office.version, found)
+        played = found
+        return found
     }
 
     /// Every waiting token's place and wait.

@@ -24,6 +24,8 @@ public final class LiveOffices: @unchecked Sendable {
         var rangeInFlight = false
         /// How long the office's last drawn plays took (wall time), for spacing the next ones.
         var rangeSeconds: Double = 0
+        /// The last mean play, which the next versions' answers extend with their newcomers.
+        let lastPlay = LastPlay()
     }
 
     /// The sampled plays of an office are coalesced: at most this often while it changes, and at
@@ -129,7 +131,7 @@ public final class LiveOffices: @unchecked Sendable {
     }
 
     private func answers(_ office: LiveOffice, at now: Date) -> OfficeAnswers {
-        answer(office, at: now, \.answers) { $0.answers(at: now, range: range(office, at: now)) }
+        answer(office, at: now, \.answers) { $0.answers(at: now, range: range(office, at: now), lastPlay: entry(office.code).lastPlay) }
     }
 
     /// The office's forecast range: the one kept while recent enough; once the office has changed

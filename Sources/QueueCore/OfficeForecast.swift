@@ -109,6 +109,10 @@ struct ForecastResult: Sendable, Equatable {
     var idleAt: [Double?]
     /// Every call of a known token in the play, in order: (seconds, counter index).
     var calls: [(at: Double, counter: Int32)]
+    /// When the counters went on after closing for those left (the moment the last one stopped),
+    /// if they did; and by counter, when it then had nobody left (nil if it never went on).
+    var overtimeFrom: Double? = nil
+    var overtimeIdleAt: [Double?] = []
 
     static func == (a: ForecastResult, b: ForecastResult) -> Bool {
         a.callAt == b.callAt && a.counter == b.counter && a.ahead == b.ahead && a.afterClosing == b.afterClosing && a.idleAt == b.idleAt
@@ -162,6 +166,8 @@ extension ForecastPlan {
                 overtime = true
                 // They resume from the moment the last counter stopped, so that time never runs back.
                 let stopped = freeAt.max() ?? 0
+                result.overtimeFrom = stopped
+                result.overtimeIdleAt = Array(repeating: nil, count: c)
                 let left = state.countersWithTokensLeft(counters: c)
                 for index in 0..<c where left[index] {
                     active[index] = true
@@ -180,6 +186,7 @@ extension ForecastPlan {
             }
             guard let token = state.take(counter: next, at: t) else {
                 if !overtime, result.idleAt[next] == nil { result.idleAt[next] = t }
+                if overtime { result.overtimeIdleAt[next] = t }
                 // Nobody for it now: it waits for the next appointment it could take, or is done.
                 if let arrival = state.nextArrival(counter: next, after: t) {
                     freeAt[next] = arrival

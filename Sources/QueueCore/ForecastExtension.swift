@@ -1,0 +1,129 @@
+import Foundation
+
+/// A booking's answer without playing the whole office again.
+///
+/// Every booking makes a new version of its office, and its answer (the newcomer's place and wait)
+/// came from a play of that version in full: at 3,000 waiting and more, a third of a booking's time.
+/// When the office is only walk-ins and the new version differs from the last one played, at the
+/// same moment, by walk-ins joined behind everyone, the play of the old version stands: nobody in it
+/// can be displaced by a newcomer. A counter takes a newcomer only once it has nobody older to call,
+/// and without priority citizens, appointments or citizens still to come, nobody older turns up for
+/// it later. So the newcomers are played on their own from the moment each counter went idle (after
+/// closing, when the old play went on after it and none of the newcomers' counters had gone idle
+/// before), and added to the old play. When any of that does not hold, this answers nil and the
+/// office is played in full (`ForecastExtensionTests` holds the two equal on random offices).
+extension ForecastPlan {
+    func playExtending(_ earlier: ForecastPlan, _ played: ForecastResult) -> ForecastResult? {
+        let old = earlier.tokens.count, n = tokens.count
+        guard n > old, played.callAt.count == old, earlier.now == now, earlier.secondsOfDay == secondsOfDay,
+              earlier.policy == policy, earlier.callSeconds == callSeconds, sameCounters(as: earlier),
+              !priorityRates.contains(where: { $0 > 0 }), !earlier.priorityRates.contains(where: { $0 > 0 }) else { return nil }
+        // The same tokens in the same order, each called (none sent to a counter not in the play).
+        guard !played.callAt.contains(nil) else { return nil }
+        var lastQueued = -Double.infinity
+        for index in 0..<old {
+            let token = tokens[index]
+            guard Self.isPlainWalkIn(token), token.candidate == earlier.tokens[index].candidate, token.service == earlier.tokens[index].service,
+                  token.target == earlier.tokens[index].target else { return nil }
+            lastQueued = max(lastQueued, token.candidate.queuedAt.timeIntervalSince(now))
+        }
+        // The newcomers: walk-ins for any counter of their service, behind everyone already there.
+        var services = Set<Int>()
+        for index in old..<n {
+            let token = tokens[index]
+            let queued = token.candidate.queuedAt.timeIntervalSince(now)
+            guard Self.isPlainWalkIn(token), token.target == nil, queued >= lastQueued else { return nil }
+            lastQueued = queued
+            services.insert(token.service)
+        }
+        let serving = counters.indices.filter { index in services.contains { counters[index].serves.indices.contains($0) && counters[index].serves[$0] } }
+        // The newcomers played alone, from the moment each counter had nobody older left.
+        let alone: ForecastPlan
+        if let stopped = played.overtimeFrom {
+            // The old play went on after closing. Only when none of the newcomers' counters had
+            // nobody left before closing (so none would have called a newcomer then, and the moment
+            // the last counter stopped stays the same): then they are called after closing, each
+            // counter taking them once it has nobody older, or from that moment if it had nobody then.
+            guard serving.allSatisfy({ played.idleAt[$0] == nil }) else { return nil }
+            alone = playedAlone(tokens[old...], freeAt: { played.overtimeIdleAt[$0] ?? stopped }, closing: false)
+        } else {
+            // Every counter free from when it had nobody left; one that closed before never is.
+            alone = playedAlone(tokens[old...], freeAt: { played.idleAt[$0] ?? .infinity }, closing: true)
+        }
+        let added = alone.play()
+        guard !added.afterClosing.contains(true), !added.callAt.contains(nil) else { return nil }
+        var result = played
+        result.callAt += added.callAt
+        result.counter += added.counter
+        if played.overtimeFrom == nil {
+            result.afterClosing += added.afterClosing
+            result.idleAt = added.idleAt
+        } else {
+            result.afterClosing += added.afterClosing.map { _ in true }
+            result.overtimeIdleAt = added.idleAt
+        }
+        // Before a newcomer: the newcomers called before it (the play alone counted them), and the
+        // old play's calls before it by the counters that serve its service.
+        for (offset, callAt) in added.callAt.enumerated() {
+            guard let t = callAt else { return nil }
+            let service = alone.tokens[offset].service
+            let serves = counters.map { $0.serves.indices.contains(service) && $0.serves[service] }
+            var before = added.ahead[offset]
+            for call in played.calls where call.at < t && serves[Int(call.counter)] { before += 1 }
+            result.ahead.append(before)
+        }
+        result.calls += added.calls
+        return result
+    }
+
+    /// The same office with only these tokens, each counter free from `freeAt(index)`; without
+    /// `closing`, as after closing time (no pauses, no closing).
+    private func playedAlone(_ newcomers: ArraySlice<Token>, freeAt: (Int) -> Double, closing: Bool) -> ForecastPlan {
+        ForecastPlan(now: now, secondsOfDay: secondsOfDay, policy: policy, priorityStreak: priorityStreak,
+                     counters: counters.indices.map { index in
+                         let counter = counters[index]
+                         return Counter(id: counter.id, serves: counter.serves, freeAt: freeAt(index),
+                                        pauses: closing ? counter.pauses : [], closesAt: closing ? counter.closesAt : .infinity,
+                                        busy: counter.busy)
+                     },
+                     tokens: Array(newcomers), callSeconds: callSeconds)
+    }
+
+    /// Present now, expected by nobody's rate, not priority and not an appointment.
+    private static func isPlainWalkIn(_ token: Token) -> Bool {
+        token.known && token.arrivesAt == 0 && token.candidate.kind == .walkIn && !token.candidate.priority.isPriority
+    }
+
+    private func sameCounters(as earlier: ForecastPlan) -> Bool {
+        counters.count == earlier.counters.count && zip(counters, earlier.counters).allSatisfy { a, b in
+            a.id == b.id && a.serves == b.serves && a.freeAt == b.freeAt && a.pauses == b.pauses && a.closesAt == b.closesAt
+                && a.busy?.service == b.busy?.service && a.busy?.elapsed == b.busy?.elapsed && a.busy?.called == b.busy?.called
+        }
+    }
+}
+
+/// An office's last mean play, kept so that the answers of the versions after it can add their
+/// newcomers to it (`ForecastPlan.playExtending`) instead of playing the office again.
+final class LastPlay: @unchecked Sendable {
+    /// How long one play serves the versions after it: the times it gives are from its own moment,
+    /// and decision 4 has forecast times worked out again at most this late.
+    static let longest: Double = 0.2
+
+    private let lock = NSLock()
+    private var kept: (version: Int64, plan: ForecastPlan, result: ForecastResult)?
+
+    /// The play to extend for a version at `now`, if a recent one of an older version is kept.
+    func extendable(before version: Int64, at now: Date) -> (plan: ForecastPlan, result: ForecastResult)? {
+        lock.lock(); defer { lock.unlock() }
+        guard let kept, kept.version < version else { return nil }
+        let age = now.timeIntervalSince(kept.plan.now)
+        return age >= 0 && age < Self.longest ? (kept.plan, kept.result) : nil
+    }
+
+    /// Keeps a version's play, unless a newer one's is kept already.
+    func keep(version: Int64, _ played: (plan: ForecastPlan, result: ForecastResult)) {
+        lock.lock(); defer { lock.unlock() }
+        if let kept, kept.version > version { return }
+        kept = (version, played.plan, played.result)
+    }
+}
