@@ -60,7 +60,9 @@ extension ForecastPlan {
             result.idleAt = added.idleAt
         } else {
             result.afterClosing += added.afterClosing.map { _ in true }
-            result.overtimeIdleAt = added.idleAt
+            // The newcomers' counters go on after closing now (those that did not have nobody from
+            // the moment the last counter stopped); the others as they were.
+            for index in serving { result.overtimeIdleAt[index] = added.idleAt[index] }
         }
         // Before a newcomer: the newcomers called before it (the play alone counted them), and the
         // old play's calls before it by the counters that serve its service.

@@ -243,7 +243,9 @@ public final class OfficeAnswers: @unchecked Sendable {
     private func forecast() -> (plan: ForecastPlan, result: ForecastResult) {
         if let played { return played }
         var answer: (plan: ForecastPlan, result: ForecastResult)?
-        if let last = lastPlay?.extendable(before: office.version, at: now) {
+        // Never across midnight: the last play's moment is then of another service day.
+        if let last = lastPlay?.extendable(before: office.version, at: now),
+           ServiceDay(last.plan.now, timeZone: office.timeZone).day == office.day {
             let plan = office.forecastPlan(at: last.plan.now).withExpectedArrivals()
             answer = plan.playExtending(last.plan, last.result).map { (plan, $0) }
         }

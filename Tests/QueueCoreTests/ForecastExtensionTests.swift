@@ -50,6 +50,36 @@ struct ForecastExtensionTests {
         #expect(Self.calls(extended) == Self.calls(full), "seed \(seed)")
     }
 
+    /// Bookings one after another: each version's play extends the last one's (itself extended).
+    @Test(arguments: 0..<200)
+    func newcomersOneAfterAnotherStayAsAPlayOfTheWholeOffice(seed: Int) {
+        let (earlier, whole) = Self.offices(seed: seed)
+        var plan = earlier, played = earlier.play()
+        for count in (earlier.tokens.count + 1)...whole.tokens.count {
+            let next = ForecastPlan(now: whole.now, secondsOfDay: whole.secondsOfDay, policy: whole.policy, priorityStreak: whole.priorityStreak,
+                                    counters: whole.counters, tokens: Array(whole.tokens[..<count]), callSeconds: whole.callSeconds)
+            guard let extended = next.playExtending(plan, played) else { return }
+            let full = next.play()
+            #expect(extended == full && Self.calls(extended) == Self.calls(full), "seed \(seed), \(count) tokens")
+            #expect(extended.overtimeFrom == full.overtimeFrom && extended.overtimeIdleAt == full.overtimeIdleAt, "seed \(seed), \(count) tokens")
+            (plan, played) = (next, extended)
+        }
+    }
+
+    @Test func aPlayIsExtendedOnlyByLaterVersionsAndForAFifthOfASecond() {
+        let (earlier, _) = Self.offices(seed: 3)
+        let memo = LastPlay()
+        memo.keep(version: 10, (earlier, earlier.play()))
+        #expect(memo.extendable(before: 11, at: earlier.now.addingTimeInterval(0.15)) != nil)
+        // Not by the same or an older version, not 200 ms later, not before its moment
+        #expect(memo.extendable(before: 10, at: earlier.now) == nil)
+        #expect(memo.extendable(before: 11, at: earlier.now.addingTimeInterval(0.2)) == nil)
+        #expect(memo.extendable(before: 11, at: earlier.now.addingTimeInterval(-0.01)) == nil)
+        // and an older version's play never replaces a newer one's
+        memo.keep(version: 9, (earlier, earlier.play()))
+        #expect(memo.extendable(before: 10, at: earlier.now) == nil)
+    }
+
     @Test func mostWalkInOfficesAreAnsweredWithoutAWholePlay() {
         // (so that the check above is made on 150 offices or more, 60 of them going on after
         // closing). Those that are not: someone sent to a counter not in the play, or a newcomer's
