@@ -15,9 +15,9 @@ import Foundation
 extension ForecastPlan {
     func playExtending(_ earlier: ForecastPlan, _ played: ForecastResult) -> ForecastResult? {
         let old = earlier.tokens.count, n = tokens.count
-        guard n > old, played.callAt.count == old, earlier.now == now, earlier.secondsOfDay == secondsOfDay,
-              earlier.policy == policy, earlier.callSeconds == callSeconds, sameCounters(as: earlier),
-              !priorityRates.contains(where: { $0 > 0 }), !earlier.priorityRates.contains(where: { $0 > 0 }) else { return nil }
+        guard n > old, played.callAt.count == old, earlier.mayBeExtended, mayBeExtended, earlier.now == now,
+              earlier.secondsOfDay == secondsOfDay, earlier.policy == policy, earlier.callSeconds == callSeconds,
+              sameCounters(as: earlier) else { return nil }
         // The same tokens in the same order, each called (none sent to a counter not in the play).
         guard !played.callAt.contains(nil) else { return nil }
         var lastQueued = -Double.infinity
@@ -89,6 +89,13 @@ extension ForecastPlan {
                                         busy: counter.busy)
                      },
                      tokens: Array(newcomers), callSeconds: callSeconds)
+    }
+
+    /// False when a glance shows the plan cannot be extended (priority walk-ins expected at a rate,
+    /// or citizens still to come, who are last in its tokens): then the next version's plan is not
+    /// even built for trying, and the office is played in full at once.
+    var mayBeExtended: Bool {
+        !priorityRates.contains(where: { $0 > 0 }) && (tokens.last?.arrivesAt ?? 0) == 0
     }
 
     /// Present now, expected by nobody's rate, not priority and not an appointment.

@@ -244,7 +244,7 @@ public final class OfficeAnswers: @unchecked Sendable {
         if let played { return played }
         var answer: (plan: ForecastPlan, result: ForecastResult)?
         // Never across midnight: the last play's moment is then of another service day.
-        if let last = lastPlay?.extendable(before: office.version, at: now),
+        if let last = lastPlay?.extendable(before: office.version, at: now), last.plan.mayBeExtended,
            ServiceDay(last.plan.now, timeZone: office.timeZone).day == office.day {
             let plan = office.forecastPlan(at: last.plan.now).withExpectedArrivals()
             answer = plan.playExtending(last.plan, last.result).map { (plan, $0) }
