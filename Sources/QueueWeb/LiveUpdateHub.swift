@@ -48,6 +48,9 @@ final class LiveUpdateHub: @unchecked Sendable {
         let sink: any EventSink
         var token: Token
         var lastView: TokenView?
+        /// Changes came while the stream was starting, perhaps written out before it joined: its
+        /// token is read again at the next broadcast (set before it joins, then only by the broadcaster).
+        var mayHaveMissed = false
         init(_ sink: any EventSink, token: Token) { self.sink = sink; self.token = token }
     }
 
@@ -193,14 +196,23 @@ final class LiveUpdateHub: @unchecked Sendable {
     /// served or cancelled.
     func follow(token: Token, sink: any EventSink) throws {
         let channel = try self.channel(token.officeCode)
-        let follower = TokenFollower(sink, token: token)
         channel.lock.lock()
         let seen = channel.latest
         channel.lock.unlock()
+        // The token as of `seen` or later (the live picture has every change the hub has heard):
+        // the request read it earlier, and a call in between would otherwise never reach the page.
+        let follower = TokenFollower(sink, token: try queue.tokenForReading(token.id) ?? token)
         guard try sendStatus(follower, id: seen, prefix: Self.retry) else { return }
         channel.lock.lock()
         channel.tokens.append(follower)
+        // A change since `seen` may have been written to the followers before this one joined.
+        let behind = channel.latest > seen
+        if behind {
+            follower.mayHaveMissed = true
+            channel.hasLaggard = true
+        }
         channel.lock.unlock()
+        if behind { signalChange() }
     }
 
     /// Sends the token's status if it changed; false once the stream is over (closed, or the token final).
@@ -426,8 +438,9 @@ final class LiveUpdateHub: @unchecked Sendable {
         // Token streams: a token's own row is read again only when an event concerns it.
         let concerned = Set(sinceFrom.compactMap(\.tokenID))
         for follower in tokens {
-            if concerned.contains(follower.token.id), let changed = try? queue.tokenForReading(follower.token.id) {
+            if concerned.contains(follower.token.id) || follower.mayHaveMissed, let changed = try? queue.tokenForReading(follower.token.id) {
                 follower.token = changed
+                follower.mayHaveMissed = false
             }
             _ = try? sendStatus(follower, id: to)
         }

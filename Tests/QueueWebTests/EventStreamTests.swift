@@ -95,6 +95,27 @@ struct EventStreamTests {
         vadodara.leave()
     }
 
+    @Test func aTokenCalledWhileItsStreamWasStartingIsSentCalled() throws {
+        // Given a booked token, read as its stream's request reads it, and then called; the call
+        // already written out to the office's followers
+        let (queue, app) = try Self.world()
+        let board = ObservedStream(leaveAfter: 10)
+        try Self.open(app, "/api/v1/offices/VAD-247/events", client: board)
+        try board.waitForWrites(1)
+        let asRead = try Self.book(queue)
+        try board.waitForWrites(2)
+        _ = try queue.call(token: asRead.id, counter: 1, actor: .system, at: Self.now)
+        try board.waitForWrites(3)
+        // When the token's stream starts with the token as its request read it
+        let page = ObservedStream(leaveAfter: 10)
+        try app.hub.follow(token: asRead, sink: page)
+        // Then its first status is the call, not the wait the request saw
+        try page.waitForWrites(1)
+        #expect(page.text.contains("event: status\n") && page.text.contains("\"state\":\"called\""))
+        page.leave()
+        board.leave()
+    }
+
     @Test func theAuditLogsKindsNeverReachThePublicStream() throws {
         // Given an office stream
         let (queue, app) = try Self.world()
