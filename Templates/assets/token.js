@@ -12,9 +12,13 @@
   var first = true;
   var source = new EventSource("/api/v1/tokens/" + encodeURIComponent(id) + "/events?secret=" + encodeURIComponent(secret));
   source.addEventListener("status", function (event) {
-    // The first message is the state the page already shows.
-    if (first) { first = false; return; }
     var view = JSON.parse(event.data);
+    // The first message is the token as the stream opened: what the page shows, unless the token
+    // changed in between (a citizen called while their page was still opening its stream).
+    if (first) {
+      first = false;
+      if (view.state === state) { return; }
+    }
     if (view.state === "called" && state !== "called" && navigator.vibrate) { navigator.vibrate([400, 150, 400]); }
     location.reload();
   });

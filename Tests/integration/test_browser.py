@@ -4,6 +4,7 @@ import subprocess
 import time
 
 from browser import chromium, open_under_service_worker
+from metrics import token_streams_open, wait_for_token_streams
 from stack import BIN
 
 
@@ -15,33 +16,95 @@ def wait_for_token_page(browser):
         time.sleep(0.2)
 
 
+def counter(stack, action):
+    """A clerk's action at counter 3 (which serves new connections only), from another process."""
+    return subprocess.run([BIN / "fcgi-app", "counter", action, "--office", "VAD-247", "--number", "3",
+                           "--database", str(stack.database)], capture_output=True, text=True)
+
+
+def next_at_counter_3(stack, phone):
+    """A new-connection citizen next at counter 3, with nobody there: whoever is at it or waits is served first."""
+    counter(stack, "start")
+    counter(stack, "complete")
+    while "called" in counter(stack, "call-next").stdout:
+        counter(stack, "start")
+        counter(stack, "complete")
+    fields = {"office": "VAD-247", "service": "new-lt-connection", "name": "Asha", "phone": phone, "language": "en"}
+    return json.loads(stack.request("POST", "/api/v1/tokens", body=json.dumps(fields).encode(),
+                                    headers={"Content-Type": "application/json"})[2])
+
+
+def wait_for_the_call(browser, called_at):
+    # The page updates itself (well before its 30-second fallback refresh)
+    while "It is your turn" not in browser.page_source:
+        assert time.monotonic() - called_at < 15, "the page did not update"
+        time.sleep(0.2)
+    assert browser.find_element("css selector", ".your-turn strong").text == "3"
+
+
 def test_the_token_page_shows_the_call_within_seconds_without_a_manual_refresh(stack):
-    # Serve whoever waits at counter 3 first, so that our citizen is next
-    while True:
-        out = subprocess.run([BIN / "fcgi-app", "counter", "call-next", "--office", "VAD-247", "--number", "3",
-                              "--database", str(stack.database)], capture_output=True, text=True).stdout
-        if "called" not in out:
-            break
-        for action in ("start", "complete"):
-            subprocess.run([BIN / "fcgi-app", "counter", action, "--office", "VAD-247", "--number", "3",
-                            "--database", str(stack.database)], capture_output=True)
-    fields = {"office": "VAD-247", "service": "new-lt-connection", "name": "Asha", "phone": "9811122233", "language": "en"}
-    answer = json.loads(stack.request("POST", "/api/v1/tokens", body=json.dumps(fields).encode(),
-                                      headers={"Content-Type": "application/json"})[2])
+    answer = next_at_counter_3(stack, "9811122233")
+    streams = token_streams_open(stack)
     browser = chromium()
     try:
         browser.get(stack.base + answer["page"])
         assert browser.find_element("css selector", ".token-number").text == answer["token"]["number"]
         assert answer["token"]["position"]["ahead_text"] in browser.page_source  # "Nobody before you"
-        time.sleep(1)  # the event stream is open
+        wait_for_token_streams(stack, streams + 1)  # the page's event stream is open
         called_at = time.monotonic()
-        subprocess.run([BIN / "fcgi-app", "counter", "call-next", "--office", "VAD-247", "--number", "3",
-                        "--database", str(stack.database)], check=True, capture_output=True)
-        # The page updates itself (well before its 30-second fallback refresh)
-        while "It is your turn" not in browser.page_source:
-            assert time.monotonic() - called_at < 10, "the page did not update"
-            time.sleep(0.2)
-        assert browser.find_element("css selector", ".your-turn strong").text == "3"
+        assert counter(stack, "call-next").returncode == 0
+        wait_for_the_call(browser, called_at)
+    finally:
+        browser.quit()
+
+
+# Put in every page before its own scripts: event streams that open only when the test says so, as
+# on a slow phone network (the page's script is the same; its EventSource opens late).
+LATE_STREAMS = """
+(() => {
+  const Real = window.EventSource, held = [];
+  class Late {
+    constructor(url, options) {
+      this.listeners = [];
+      this.real = null;
+      held.push(() => {
+        this.real = new Real(url, options);
+        for (const [type, listener] of this.listeners) { this.real.addEventListener(type, listener); }
+      });
+    }
+    addEventListener(type, listener) {
+      this.listeners.push([type, listener]);
+      if (this.real) { this.real.addEventListener(type, listener); }
+    }
+    get readyState() { return this.real ? this.real.readyState : 0; }
+    close() { if (this.real) { this.real.close(); } }
+  }
+  Late.CONNECTING = 0; Late.OPEN = 1; Late.CLOSED = 2;
+  window.EventSource = Late;
+  window.openHeldStreams = () => { held.splice(0).forEach((open) => open()); return true; };
+})();
+"""
+
+
+def test_a_call_made_while_the_token_page_was_still_opening_its_stream_reaches_it(stack):
+    # Given a token page whose event stream has not opened yet
+    answer = next_at_counter_3(stack, "9811122234")
+    browser = chromium()
+    try:
+        browser.execute_cdp_cmd("Page.addScriptToEvaluateOnNewDocument", {"source": LATE_STREAMS})
+        browser.get(stack.base + answer["page"])
+        assert browser.find_element("css selector", ".token-number").text == answer["token"]["number"]
+        assert "It is your turn" not in browser.page_source
+        # When the citizen is called, and only then the stream opens (its first status is the call)
+        called_at = time.monotonic()
+        assert counter(stack, "call-next").returncode == 0
+        status = f"/api/v1/tokens/{answer['token']['id']}?secret={answer['secret']}"
+        while json.loads(stack.get(status)[2])["token"]["state"] != "called":  # (heard from the other process)
+            assert time.monotonic() - called_at < 10, "the server did not hear of the call"
+            time.sleep(0.05)
+        assert browser.execute_script("return window.openHeldStreams()")
+        # Then the page shows the call
+        wait_for_the_call(browser, called_at)
     finally:
         browser.quit()
 

@@ -15,6 +15,7 @@ from pathlib import Path
 
 import pytest
 
+from metrics import metric_value
 from sse import EventStream
 from stack import REPO, Stack, free_port
 from test_staff_api import Staff, counter_id
@@ -51,19 +52,6 @@ def next_named(stream, name):
         fields, _ = stream.next_event()
         if fields.get("event") == name:
             return fields
-
-
-def metric_value(text, name, **labels):
-    """The value of the series `name{labels}` in a Prometheus text exposition, or None."""
-    for line in text.splitlines():
-        if line.startswith("#") or not line.startswith(name):
-            continue
-        series, _, value = line.rpartition(" ")
-        found_name, _, label_text = series.partition("{")
-        pairs = dict(re.findall(r'(\w+)="((?:[^"\\]|\\.)*)"', label_text))
-        if found_name == name and all(pairs.get(key) == str(wanted) for key, wanted in labels.items()):
-            return float(value)
-    return None
 
 
 # Metrics

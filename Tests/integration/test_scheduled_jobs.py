@@ -8,6 +8,7 @@ import time
 from datetime import datetime, timedelta, timezone
 
 from browser import chromium
+from metrics import token_streams_open, wait_for_token_streams
 from worker import Worker, wait_for
 from stack import BIN
 
@@ -42,11 +43,12 @@ def test_a_waiting_token_expires_at_day_end_and_its_page_says_so(own_stack):
     english = book(stack, "9825044402", "en")
     assert jobs(stack, "run").returncode == 0
     assert stack.get(gujarati["page"])[0] == 200
+    streams = token_streams_open(stack)
     browser = chromium()
     try:
         browser.get(stack.base + english["page"])
         assert browser.find_element("css selector", ".token-number").text == english["token"]["number"]
-        time.sleep(1)  # the event stream is open
+        wait_for_token_streams(stack, streams + 1)  # the page's event stream is open
         # When the jobs run with the clock just past midnight in India
         ran = jobs(stack, "run", "--testing-clock", after_midnight_in_india())
         assert ran.returncode == 0, ran.stderr
