@@ -125,7 +125,10 @@ struct MessageTextTests {
                 == "ટોકન BC-004, काउंटर 2વડોદરા")
         // and a misspelt or unclosed name shows as written, so the mistake is seen
         #expect(Wording.fill("ટોકન {numbr} {number", ["number": "BC-004"]) == "ટોકન {numbr} {number")
-        #expect(Wording.fill("{{number}}", ["number": "7"]) == "{{number}}")
+        // and a stray brace is text: the name after it is still filled (a typo keeps the value)
+        #expect(Wording.fill("{{number}}", ["number": "7"]) == "{7}")
+        #expect(Wording.fill("{ wait {m} min", ["m": "35"]) == "{ wait 35 min")
+        #expect(Wording.fill("{m}} {", ["m": "35"]) == "35} {")
     }
 
     @Test func theSinkMasksWhoAMessageIsFor() {
