@@ -80,8 +80,9 @@ public struct JSONLogHandler: LogHandler {
     /// A JSON string: quotes, backslashes and control characters escaped, the rest as it is (UTF-8).
     static func quoted(_ string: String) -> String {
         // Most fields need no escape (one line per request): kept whole rather than rebuilt scalar
-        // by scalar. 0xE2 begins U+2028 and U+2029, which the slow path escapes.
-        if !string.utf8.contains(where: { $0 < 0x20 || $0 == UInt8(ascii: "\"") || $0 == UInt8(ascii: "\\") || $0 == 0xE2 }) {
+        // by scalar. 0xC2 begins the C1 controls, 0xE2 the line separators and bidi controls, which
+        // the slow path escapes.
+        if !string.utf8.contains(where: { $0 < 0x20 || $0 == 0x7F || $0 == UInt8(ascii: "\"") || $0 == UInt8(ascii: "\\") || $0 == 0xC2 || $0 == 0xE2 }) {
             return "\"" + string + "\""
         }
         var out = "\""
@@ -93,7 +94,10 @@ public struct JSONLogHandler: LogHandler {
             case "\n": out += "\\n"
             case "\r": out += "\\r"
             case "\t": out += "\\t"
-            case _ where scalar.value < 0x20 || scalar.value == 0x2028 || scalar.value == 0x2029:
+            // Controls, and what would make a terminal or viewer show the line otherwise than it is:
+            // DEL and the C1 controls (U+0085 is a line break to some), line separators, bidi overrides.
+            case _ where scalar.value < 0x20 || (0x7F...0x9F).contains(scalar.value) || scalar.value == 0x2028 || scalar.value == 0x2029
+                || (0x202A...0x202E).contains(scalar.value) || (0x2066...0x2069).contains(scalar.value):
                 let hex = String(scalar.value, radix: 16)
                 out += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
             default: out.unicodeScalars.append(scalar)

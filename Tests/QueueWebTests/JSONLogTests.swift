@@ -34,6 +34,8 @@ struct JSONLogTests {
         // And text is kept as it is unless it must be escaped (JavaScript's line separators too)
         #expect(JSONLogHandler.quoted("/api/v1/tokens ગુજરાતી हिंदी") == "\"/api/v1/tokens ગુજરાતી हिंदी\"")
         #expect(JSONLogHandler.quoted("a\u{2028}b\u{2029}c ₹5") == "\"a\\u2028b\\u2029c ₹5\"")
+        // and so are the controls a terminal would act on and the bidi overrides (a path that reads backwards)
+        #expect(JSONLogHandler.quoted("a\u{85}b\u{9B}c\u{7F}d\u{202E}e\u{2067}f\u{A0}g") == "\"a\\u0085b\\u009bc\\u007fd\\u202ee\\u2067f\u{A0}g\"")
     }
 
     /// A log file in a folder of its own, removed afterwards.
