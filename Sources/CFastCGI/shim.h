@@ -34,6 +34,34 @@ static inline int guvnl_epoll_wait(int epoll, uint64_t *tags, int *readable, int
     return count;
 }
 
+// The workers' connections: the listening socket, level-triggered (any waiting worker may accept),
+// and each connection nginx keeps between requests, one event at a time (EPOLLONESHOT: one worker
+// takes its next request, and gives it back afterwards).
+
+/// Watches the listening socket for connections.
+static inline int guvnl_epoll_watch_listener(int epoll, int fd) {
+    struct epoll_event event;
+    event.events = EPOLLIN;
+    event.data.u64 = (uint64_t)fd;
+    return epoll_ctl(epoll, EPOLL_CTL_ADD, fd, &event);
+}
+
+/// Gives a kept connection back: the next worker to wait is woken when nginx sends on it (or closes it).
+static inline int guvnl_epoll_rearm(int epoll, int fd) {
+    struct epoll_event event;
+    event.events = EPOLLIN | EPOLLRDHUP | EPOLLONESHOT;
+    event.data.u64 = (uint64_t)fd;
+    if (epoll_ctl(epoll, EPOLL_CTL_MOD, fd, &event) == 0) return 0;
+    if (errno != ENOENT) return -1;
+    return epoll_ctl(epoll, EPOLL_CTL_ADD, fd, &event);
+}
+
+/// Waits for one ready descriptor; returns it, or -1 (the timeout passed, or a signal came).
+static inline int guvnl_epoll_next(int epoll, int timeout) {
+    struct epoll_event event;
+    return epoll_wait(epoll, &event, 1, timeout) == 1 ? (int)event.data.u64 : -1;
+}
+
 /// Sends without raising SIGPIPE; returns the bytes sent, or -1 with errno set.
 static inline long guvnl_send(int fd, const void *bytes, unsigned long count) {
     return (long)send(fd, bytes, count, MSG_NOSIGNAL | MSG_DONTWAIT);

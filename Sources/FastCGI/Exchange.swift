@@ -1,16 +1,22 @@
 import CFastCGI
 import Glibc
 
-/// One accepted FastCGI request: owns libfcgi's request record and its connection.
-/// Used by one thread at a time: the accepting worker, then (for a stream) the stream's thread.
+/// One FastCGI request on a connection the server accepted (or nginx kept from an earlier request):
+/// owns libfcgi's request record and, until it is given back, the connection.
+/// Used by one thread at a time: the worker, then (for a stream) the stream's thread.
 final class Exchange: @unchecked Sendable {
     private let raw: UnsafeMutablePointer<FCGX_Request>
     private var isAccepted = false
     private var isFinished = false
 
-    init(listeningSocket: Int32) {
+    init(connection: Int32) {
         raw = UnsafeMutablePointer<FCGX_Request>.allocate(capacity: 1)
-        FCGX_InitRequest(raw, listeningSocket, 0)
+        // No listening socket: libfcgi reads this connection's next request, and when there is none
+        // (nginx closed it) closes it and fails instead of accepting another.
+        FCGX_InitRequest(raw, -1, 0)
+        raw.pointee.ipcFd = connection
+        // So that the finishing libfcgi does before reading keeps the connection open.
+        raw.pointee.keepConnection = 1
     }
 
     deinit {
@@ -18,17 +24,26 @@ final class Exchange: @unchecked Sendable {
         raw.deallocate()
     }
 
-    /// Blocks until nginx sends a request; false when accepting failed (or the socket was shut down).
+    /// Reads the request (its parameters); false when the connection brought none: then libfcgi
+    /// has closed it.
     func accept() -> Bool {
         isAccepted = FCGX_Accept_r(raw) >= 0
         return isAccepted
     }
 
-    /// Ends the request and closes its connection; safe to call more than once.
+    /// Ends the request, and closes its connection unless nginx asked to keep it; safe to call more than once.
     func finish() {
         guard isAccepted, !isFinished else { return }
         isFinished = true
         FCGX_Finish_r(raw)
+    }
+
+    /// The connection, once the request is finished, when nginx keeps it for another request: the
+    /// caller owns it from then on.
+    func takeKeptConnection() -> Int32? {
+        guard isFinished, raw.pointee.ipcFd >= 0 else { return nil }
+        defer { raw.pointee.ipcFd = -1 }
+        return raw.pointee.ipcFd
     }
 
     /// Hands the connection over (for an event stream whose head is written and flushed): libfcgi's
@@ -41,6 +56,11 @@ final class Exchange: @unchecked Sendable {
         raw.pointee.ipcFd = -1
         isFinished = true
         return (fd, requestID)
+    }
+
+    /// Closes the connection if finishing left it open for nginx (where it is not given back).
+    func closeKeptConnection() {
+        if let connection = takeKeptConnection() { close(connection) }
     }
 
     /// The CGI meta-variables nginx sent (`REQUEST_METHOD`, `HTTP_*`, ...).

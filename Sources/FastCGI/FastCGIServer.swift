@@ -2,8 +2,15 @@ import CFastCGI
 import Foundation
 import Logging
 
-/// A FastCGI server: worker threads accept requests from nginx and hand them to a `Responder`;
+/// A FastCGI server: worker threads take requests from nginx and hand them to a `Responder`;
 /// streamed responses move to a thread of their own so that a worker is never held by a stream.
+///
+/// nginx may keep a connection for its next requests (`fastcgi_keep_conn on`, with an upstream
+/// `keepalive` pool), which spares both sides a connect, an accept and a lingering close per
+/// request. A kept connection waits in an epoll set, not on a thread: libfcgi's own loop would
+/// hold a worker on each idle connection, and with more kept connections than workers, requests
+/// sent on the others would wait. So the workers wait on one epoll set holding the listening socket
+/// and every idle kept connection, and take whichever has something first.
 public final class FastCGIServer: @unchecked Sendable {
     private let configuration: ServerConfiguration
     private let responder: any Responder
@@ -11,6 +18,11 @@ public final class FastCGIServer: @unchecked Sendable {
     private let lifecycle = ServerLifecycle()
     private let workers = DispatchGroup()
     private var listeningSocket: Int32 = -1
+    /// The epoll set the workers wait on: the listening socket and the idle kept connections.
+    private var connections: Int32 = -1
+    /// Kept connections waiting in that set for their next request (closed at stop).
+    private var idle: Set<Int32> = []
+    private let idleLock = NSLock()
     /// The unix socket file this server made (device and inode), to notice when it is deleted or replaced.
     private var socketFile: SocketListener.FileIdentity?
     private let onSocketLost: @Sendable () -> Void
@@ -35,6 +47,12 @@ public final class FastCGIServer: @unchecked Sendable {
         signal(SIGPIPE, SIG_IGN)
         streamLoop = try StreamLoop()
         listeningSocket = try SocketListener.open(configuration)
+        // Non-blocking: every waiting worker may be woken for one connection, and only one gets it.
+        _ = fcntl(listeningSocket, F_SETFL, fcntl(listeningSocket, F_GETFL) | O_NONBLOCK)
+        connections = epoll_create1(Int32(EPOLL_CLOEXEC))
+        guard connections >= 0, guvnl_epoll_watch_listener(connections, listeningSocket) == 0 else {
+            throw FastCGIServerError.cannotListen(configuration.address, errno: errno)
+        }
         if case .unixSocket(let path) = configuration.address {
             socketFile = SocketListener.identity(of: path)
             startSocketWatchdog(path)
@@ -56,12 +74,20 @@ public final class FastCGIServer: @unchecked Sendable {
     /// Stops accepting, lets in-flight requests finish and open streams end, then closes the socket.
     public func stop() {
         guard lifecycle.beginStopping() else { return }
-        // Wakes the workers blocked in accept(2): it fails with EINVAL and libfcgi returns.
-        // (Not FCGX_ShutdownPending: its flag is process-wide and would stop every later server.)
+        // Wakes the workers waiting for a connection: the shut socket stays readable, and its
+        // accept(2) fails. (Not FCGX_ShutdownPending: its flag is process-wide and would stop every
+        // later server.)
         shutdown(listeningSocket, Int32(SHUT_RDWR))
         let deadline = Date(timeIntervalSinceNow: configuration.shutdownGraceSeconds)
         if workers.wait(timeout: .now() + configuration.shutdownGraceSeconds) == .timedOut {
             logger.warning("workers still busy at the end of the shutdown grace period")
+        } else {
+            // No worker can be taking one of them now.
+            idleLock.lock()
+            for connection in idle { close(connection) }
+            idle = []
+            idleLock.unlock()
+            close(connections)
         }
         // Event streams end at once, properly, so that their clients reconnect to the next server.
         streamLoop?.closeAll(until: deadline)
@@ -101,29 +127,58 @@ public final class FastCGIServer: @unchecked Sendable {
 
     private func acceptLoop() {
         while !lifecycle.isStopping {
-            let exchange = Exchange(listeningSocket: listeningSocket)
-            guard exchange.accept() else {
-                if lifecycle.isStopping { break }
-                logger.error("accept failed", metadata: ["errno": "\(errno)"])
-                _ = lifecycle.waitWhileServing(seconds: 0.05)
-                continue
+            // (A second at most, so that a stop is seen even if its wake-up went to another worker.)
+            let ready = guvnl_epoll_next(connections, 1000)
+            guard ready >= 0 else { continue }
+            let connection: Int32
+            if ready == listeningSocket {
+                connection = accept(listeningSocket, nil, nil)
+                guard connection >= 0 else {
+                    let error = errno
+                    // Another worker took it, or the client left before it was accepted.
+                    if error == EAGAIN || error == EWOULDBLOCK || error == EINTR || error == ECONNABORTED { continue }
+                    if lifecycle.isStopping { break }
+                    logger.error("accept failed", metadata: ["errno": "\(error)"])
+                    _ = lifecycle.waitWhileServing(seconds: 0.05)
+                    continue
+                }
+            } else {
+                idleLock.lock()
+                idle.remove(ready)
+                idleLock.unlock()
+                connection = ready
             }
-            serve(exchange)
+            let exchange = Exchange(connection: connection)
+            // No request on it: nginx closed a kept connection (libfcgi has closed our end).
+            guard exchange.accept() else { continue }
+            if serve(exchange), let kept = exchange.takeKeptConnection() { keep(kept) }
         }
     }
 
-    private func serve(_ exchange: Exchange) {
+    /// Puts a kept connection in the set the workers wait on, until nginx sends its next request.
+    private func keep(_ connection: Int32) {
+        idleLock.lock()
+        defer { idleLock.unlock() }
+        guard !lifecycle.isStopping else { close(connection); return }
+        // In the set before it is armed: the worker woken for it takes it out under this lock.
+        idle.insert(connection)
+        if guvnl_epoll_rearm(connections, connection) != 0 {
+            idle.remove(connection)
+            close(connection)
+        }
+    }
+
+    /// Serves one request; true when it was finished here (not handed to a stream).
+    private func serve(_ exchange: Exchange) -> Bool {
         let params = exchange.parameters()
         let limit = configuration.maxBodyBytes
         if let declared = RequestDecoding.declaredBodyLength(params), declared > limit {
             let request = RequestDecoding.request(from: params, body: [])
-            send(responder.rejectOversizedBody(of: request, limit: limit), to: exchange, for: request)
-            return
+            return send(responder.rejectOversizedBody(of: request, limit: limit), to: exchange, for: request)
         }
         guard let body = exchange.readBody(limit: limit) else {
             let request = RequestDecoding.request(from: params, body: [])
-            send(responder.rejectOversizedBody(of: request, limit: limit), to: exchange, for: request)
-            return
+            return send(responder.rejectOversizedBody(of: request, limit: limit), to: exchange, for: request)
         }
         let request = RequestDecoding.request(from: params, body: body)
         let response: Response
@@ -136,15 +191,18 @@ public final class FastCGIServer: @unchecked Sendable {
             ])
             response = responder.internalError(for: request, error: error)
         }
-        send(response, to: exchange, for: request)
+        return send(response, to: exchange, for: request)
     }
 
-    private func send(_ response: Response, to exchange: Exchange, for request: Request) {
+    /// Sends a response; true when the request was finished here (not handed to a stream).
+    @discardableResult
+    private func send(_ response: Response, to exchange: Exchange, for request: Request) -> Bool {
         switch response.body {
         case .bytes(let bytes):
             exchange.write(ResponseHead.serialize(response, contentLength: bytes.count))
             exchange.write(bytes)
             exchange.finish()
+            return true
         case .stream, .events:
             // The client as nginx's limits count it (an IPv6 address by its /64), else its address.
             let address = request.gatewayVariables["CLIENT_KEY"].flatMap { $0.isEmpty ? nil : $0 } ?? request.remoteAddress
@@ -158,13 +216,14 @@ public final class FastCGIServer: @unchecked Sendable {
             guard exchange.write(ResponseHead.serialize(response, contentLength: nil), flush: true) else {
                 exchange.finish()
                 lifecycle.streamClosed(from: address)
-                return
+                return true
             }
             switch response.body {
             case .stream(let produce): startStream(exchange, produce, from: address)
             case .events(let attach): hand(exchange, to: attach, from: address)
             case .bytes: break
             }
+            return false
         }
     }
 
@@ -173,6 +232,7 @@ public final class FastCGIServer: @unchecked Sendable {
         let lifecycle = self.lifecycle
         guard let loop = streamLoop, let (fd, requestID) = exchange.detach() else {
             exchange.finish()
+            exchange.closeKeptConnection()
             lifecycle.streamClosed(from: address)
             return
         }
@@ -202,6 +262,8 @@ public final class FastCGIServer: @unchecked Sendable {
         let thread = Thread { [lifecycle] in
             produce(stream)
             exchange.finish()
+            // A stream's connection is not given back, even if nginx would keep it.
+            exchange.closeKeptConnection()
             lifecycle.streamClosed(from: address)
         }
         thread.stackSize = configuration.streamStackBytes

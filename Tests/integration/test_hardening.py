@@ -228,9 +228,10 @@ def test_event_streams_beyond_the_caps_are_a_clear_503_and_other_addresses_go_on
 def test_a_deleted_socket_file_makes_the_app_restart_and_serve_again(supervised_stack):
     stack = supervised_stack
     first = stack.app_pid()
-    # When the socket file disappears (nginx then answers 503: it cannot connect)
+    # When the socket file disappears (nginx cannot open new connections to it: those get 503,
+    # while the connections it keeps to fcgi-app may still be answered until fcgi-app exits)
     os.unlink(stack.socket)
-    assert stack.get("/api/healthz")[0] == 503
+    assert stack.get("/api/healthz")[0] in (200, 503)
     # Then fcgi-app notices, exits, and its supervisor starts it again on a new socket
     deadline = time.monotonic() + 15
     while time.monotonic() < deadline:
