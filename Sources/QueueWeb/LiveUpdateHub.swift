@@ -31,7 +31,7 @@ final class LiveUpdateHub: @unchecked Sendable {
     /// streams the interval between broadcasts grows (a change after a quiet spell still goes at
     /// once), so that a flood of changes to a crowded office cannot take the server's bandwidth.
     static let fanOutBytesPerSecond = 16.0 * 1024 * 1024
-    /// An idle stream gets a comment this often, which keeps proxies from closing it.
+    /// An idle stream gets a ping this often, which keeps proxies from closing it and tells its page it lives.
     static let heartbeatSeconds = 15.0
     static let retry = Array("retry: 3000\n".utf8)
 
@@ -173,15 +173,17 @@ final class LiveUpdateHub: @unchecked Sendable {
     func follow(office: String, sink: any EventSink, resumeAfter: Int64?, snapshotsOnly: Bool = false) throws {
         let channel = try self.channel(office)
         var bytes = Self.retry
-        let upTo: Int64
-        if let resumeAfter {
+        var upTo: Int64
+        channel.lock.lock()
+        upTo = channel.latest
+        channel.lock.unlock()
+        // A client resuming gets the events it missed, unless it takes snapshots alone (the snapshot
+        // is all it needs), or its id is one the office has not reached (made up, or from before a
+        // restore): then it starts afresh, else it would hear nothing until the office got there.
+        if let resumeAfter, !snapshotsOnly, resumeAfter <= upTo {
             let (messages, through) = try self.messages(office: office, after: resumeAfter)
-            if !snapshotsOnly { for message in messages { bytes += message.text } }
+            for message in messages { bytes += message.text }
             upTo = through
-        } else {
-            channel.lock.lock()
-            upTo = channel.latest
-            channel.lock.unlock()
         }
         try sink.send(bytes + snapshotMessage(office: office, id: upTo, at: now()))
         channel.lock.lock()
@@ -394,15 +396,24 @@ final class LiveUpdateHub: @unchecked Sendable {
         let heardAt = channel.heardAt
         channel.heardAt = nil
         channel.lock.unlock()
+        var written = false
         defer {
-            if let heardAt, !offices.isEmpty || !tokens.isEmpty {
+            if written, let heardAt, !offices.isEmpty || !tokens.isEmpty {
                 let now = DispatchTime.now().uptimeNanoseconds
                 streamDelay.recordNanoseconds(Int64(now - min(now, heardAt)))
             }
         }
         let office = channel.office
         let moment = now()
-        guard let snapshot = try? snapshotMessage(office: office, id: to, at: moment) else { return }
+        guard let snapshot = try? snapshotMessage(office: office, id: to, at: moment) else {
+            // Nothing was written: the followers are still owed these changes, tried again next time.
+            channel.lock.lock()
+            if channel.broadcastUpTo == to { channel.broadcastUpTo = from }
+            channel.heardAt = channel.heardAt ?? heardAt
+            channel.lock.unlock()
+            return
+        }
+        written = true
         channel.lock.lock()
         channel.lastSnapshotSent = snapshot
         channel.lock.unlock()
@@ -492,7 +503,11 @@ final class LiveUpdateHub: @unchecked Sendable {
         if let channel = channels[office] {
             lock.unlock()
             channel.waitUntilReady()
-            return channel
+            // Made by a caller whose read failed, and dropped: its followers would hear nothing.
+            lock.lock()
+            let kept = channels[office] === channel
+            lock.unlock()
+            return kept ? channel : try self.channel(office)
         }
         let channel = Channel(office: office)
         channels[office] = channel

@@ -18,8 +18,10 @@ struct ServerSentEvent: Sendable {
         return lines.joined(separator: "\n") + "\n\n"
     }
 
-    /// A comment line: keeps an idle connection open and reveals a departed client.
-    static let heartbeat = ": heartbeat\n\n"
+    /// Every 15 s on every stream: keeps an idle connection open and reveals a departed client. An
+    /// event, not a comment, so that a page can tell a quiet stream from one a network dropped
+    /// without a word (a browser never passes comments on).
+    static let heartbeat = "event: ping\ndata: {}\n\n"
 
     static let headers: [(name: String, value: String)] = [
         ("Content-Type", "text/event-stream; charset=utf-8"),

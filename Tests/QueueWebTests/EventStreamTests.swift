@@ -134,6 +134,20 @@ struct EventStreamTests {
         #expect(EventKind.allCases.filter(\.isPublic).allSatisfy { !$0.rawValue.hasPrefix("staff") && !$0.rawValue.hasPrefix("kiosk") })
     }
 
+    @Test func aLastEventIDTheOfficeHasNotReachedStartsTheStreamAfresh() throws {
+        // Given a client coming back with an id beyond the office's newest (made up, or from before a restore)
+        let (queue, app) = try Self.world()
+        let client = ObservedStream(leaveAfter: 10)
+        try Self.open(app, "/api/v1/offices/VAD-247/events", headers: ["Last-Event-ID": "1000000000"], client: client)
+        try client.waitForWrites(1)
+        // When a citizen books
+        let token = try Self.book(queue)
+        // Then the stream hears of it, as a fresh one would
+        try client.waitUntil { $0.contains("event: booked\n") && $0.contains("\"token\":\"\(token.number)\"") }
+        #expect(client.text.hasPrefix("retry: 3000\nid: "))
+        client.leave()
+    }
+
     @Test func lastEventIDResumesExactlyEvenFromBeforeWhatMemoryHolds() throws {
         // Given an office whose memory of recent events has overflowed
         let (queue, app) = try Self.world()

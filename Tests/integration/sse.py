@@ -29,7 +29,8 @@ class EventStream:
         return block
 
     def next_event(self):
-        """The next event (comments skipped) as a dict of its fields, with the time it arrived."""
+        """The next event (comments and the server's 15-second pings skipped) as a dict of its fields,
+        with the time it arrived."""
         while True:
             block = self._read_until(b"\n\n").decode()
             fields = {}
@@ -39,7 +40,7 @@ class EventStream:
                 name, _, value = line.partition(":")
                 value = value[1:] if value.startswith(" ") else value
                 fields[name] = fields[name] + "\n" + value if name == "data" and name in fields else value
-            if fields:
+            if fields and fields.get("event") != "ping":
                 return fields, time.monotonic()
 
     def wait_for_end(self):
