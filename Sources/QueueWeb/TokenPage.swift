@@ -14,6 +14,15 @@ enum TokenPage {
 
     /// The page for a holder of a view secret; the cancel button only on the device that booked.
     /// - Parameter language: the language the citizen switched the page to, else the token's.
+    /// What the page shows that its script checks the stream's first status against (the same
+    /// values the status carries): the state, the counter, and the place in the queue.
+    static func shownAttributes(_ status: TokenStatus) -> String {
+        var attributes = " data-state=\"\(status.token.state.rawValue)\""
+        if let counter = status.counterNumber { attributes += " data-counter=\"\(counter)\"" }
+        if let ahead = status.position?.ahead { attributes += " data-ahead=\"\(ahead)\"" }
+        return attributes
+    }
+
     static func render(_ status: TokenStatus, office: OfficeSummary?, secret: String, canManage: Bool,
                        text interfaceText: InterfaceText, language asked: String? = nil, appointment: Appointment? = nil,
                        feedbackGiven: Bool = false) -> Response {
@@ -100,7 +109,7 @@ enum TokenPage {
             + script("register_js", "/assets/register.js")
         return HTMLDocument.response(
             language: language, title: "\(token.number) · \(text.title)", text: interfaceText, head: head,
-            bodyAttributes: " data-state=\"\(token.state.rawValue)\"", body: """
+            bodyAttributes: Self.shownAttributes(status), body: """
             \(HTMLDocument.header(language: language, text: interfaceText,
                                   languageLinks: "/token/?id=\(token.id)&amp;\(query)&amp;lang="))
             <main id="main" class="token-page">

@@ -63,12 +63,15 @@
     searchAudit(false);
     // The office's time zone first: the report's days and every time shown are the office's.
     return api("GET", "/api/v1/offices/" + encodeURIComponent(code)).then(function (answer) {
-      if (answer.ok) { zone = answer.body.time_zone; }
+      if (answer.ok && code === office) { zone = answer.body.time_zone; }
     }).catch(function () {}).then(function () { if ($("from").value) { loadReport(); } });
   }
 
+  // Each answer is for the office it was asked of: one that comes after the manager chose another is dropped.
   function refreshNow() {
+    var asked = office;
     api("GET", "/api/v1/offices/" + encodeURIComponent(office) + "/now").then(function (answer) {
+      if (asked !== office) { return; }
       if (!answer.ok) { say(StaffSession.errorText(answer)); return; }
       var now = answer.body;
       $("open-state").textContent = "(" + (now.is_open_now ? words.open : words.closed) + ")";
@@ -106,6 +109,8 @@
     if (stream) { stream.close(); }
     if (!window.EventSource) { return; }
     stream = new EventSource("/api/v1/offices/" + encodeURIComponent(office) + "/events?only=snapshot");
+    var watched = stream;
+    PageKit.watchStream(stream, function () { if (stream === watched) { follow(); refreshNow(); } });
     var pending = null;
     // A snapshot follows every change at the office.
     stream.addEventListener("snapshot", function () {
@@ -126,7 +131,9 @@
 
   function loadReport() {
     FeedbackPanel.load(office, query());
+    var asked = office;
     api("GET", "/api/v1/offices/" + encodeURIComponent(office) + "/report?" + query()).then(function (answer) {
+      if (asked !== office) { return; }
       if (!answer.ok) { say(StaffSession.errorText(answer)); return; }
       say("");
       showReport(answer.body);
@@ -283,7 +290,9 @@
       if ($(pair[1]).value) { params.set(pair[0], $(pair[1]).value.trim()); }
     });
     if (more && auditNext) { params.set("before", auditNext); }
+    var asked = office;
     api("GET", "/api/v1/offices/" + encodeURIComponent(office) + "/audit?" + params.toString()).then(function (answer) {
+      if (asked !== office) { return; }
       if (!answer.ok) { say(StaffSession.errorText(answer)); return; }
       var body = $("audit");
       if (!more) { body.textContent = ""; }

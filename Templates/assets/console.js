@@ -91,10 +91,21 @@
     localStorage.setItem(storedCounter + ":" + user.id, String(id));
     show("desk");
     beat();
-    refresh().then(function () { if (desk) { follow(desk.office); } });
+    // Until the desk is read once (the server may be restarting), tried again every few seconds:
+    // the office's stream follows from it.
+    var start = function () {
+      refresh().then(function (signedOut) {
+        if (counterID !== id) { return; }
+        if (desk && desk.counter_id === id) { follow(desk.office); } else if (!signedOut) { setTimeout(start, 5000); }
+      });
+    };
+    start();
   }
 
   function took(fresh) {
+    // An answer older than the desk shown (a read sent before the clerk's own action came back
+    // after it) would bring back the citizen just called.
+    if (desk && fresh.counter_id === desk.counter_id && fresh.version < desk.version) { return; }
     desk = fresh;
     if (fresh.leave_key) { leaveKey = fresh.leave_key; }
     if (desk.server_time) { clockOffset = Date.parse(desk.server_time) - Date.now(); }
@@ -104,12 +115,13 @@
   function refresh() {
     return api("GET", "/api/v1/counters/" + counterID).then(function (answer) {
       if (!answer.ok) {
-        if (answer.status === 401) { show("sign-in"); }
         say(StaffSession.errorText(answer));
-        return;
+        if (answer.status === 401) { show("sign-in"); return true; }
+        return false;
       }
       took(answer.body);
-    }).catch(function () { say(words.offline); });
+      return false;
+    }).catch(function () { say(words.offline); return false; });
   }
 
   // Any change at the office (another counter calling, a new booking) can change this desk.
@@ -117,6 +129,9 @@
     if (stream) { stream.close(); }
     if (!window.EventSource) { setInterval(refresh, 5000); return; }
     stream = new EventSource("/api/v1/offices/" + encodeURIComponent(office) + "/events?only=snapshot");
+    var watched = stream;
+    // A dead stream is opened again, and the desk read at once (changes may have gone unheard).
+    PageKit.watchStream(stream, function () { if (stream === watched) { follow(office); refresh(); } });
     var pending = null;
     // A snapshot follows every change at the office; one this desk already reflects (the clerk's own
     // action, whose answer was the new desk) costs no read.
@@ -136,7 +151,7 @@
     });
   }
   // Waiting times grow between changes.
-  setInterval(function () { if (desk && !busy) { refresh(); } }, 30000);
+  setInterval(function () { if (counterID && !busy) { refresh(); } }, 30000);
 
   // Presence: while the clerk is here (the console on screen, or used in the last ten minutes) the
   // server is told every minute, so that this counter counts in the citizens' wait forecast. Without

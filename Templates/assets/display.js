@@ -5,7 +5,7 @@
   "use strict";
   var $ = PageKit.byID, words = PageKit.words(), element = PageKit.element;
   var office = new URLSearchParams(location.search).get("office");
-  var entry = null, catalog = null, heard = null, stream = null, retry = 1000, watchdog = null;
+  var entry = null, catalog = null, heard = null, stream = null, retry = 1000, watchdog = null, lostAt = null;
   var voices = ["gu", "en"];
   var locales = { gu: "gu-IN", hi: "hi-IN", en: "en-IN" };
 
@@ -300,12 +300,22 @@
   function connect() {
     if (stream) { stream.close(); }
     stream = new EventSource("/api/v1/offices/" + encodeURIComponent(office) + "/events?only=snapshot");
+    PageKit.watchStream(stream, function () {
+      if (lostAt === null) { lostAt = Date.now(); }
+      status(words["gu.reconnecting"] + " " + words["en.reconnecting"]);
+      connect();
+    });
     stream.addEventListener("snapshot", function (event) {
       retry = 1000;
       status("");
+      // Back after more than a minute away: the calls made meanwhile are shown, not called out
+      // (the citizens they were for have heard of them, or gone).
+      if (lostAt !== null && Date.now() - lostAt > 60000) { heard = null; }
+      lostAt = null;
       render(JSON.parse(event.data));
     });
     stream.addEventListener("error", function () {
+      if (lostAt === null) { lostAt = Date.now(); }
       status(words["gu.reconnecting"] + " " + words["en.reconnecting"]);
       // A closed stream (the server or nginx answered with an error) is not retried by the browser.
       if (stream.readyState === EventSource.CLOSED) {

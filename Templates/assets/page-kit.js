@@ -41,5 +41,20 @@ var PageKit = (function () {
     if (day(when) === day(new Date())) { return time; }
     return when.toLocaleDateString(lang + "-IN", { timeZone: "Asia/Kolkata", weekday: "long", day: "numeric", month: "long" }) + " " + time;
   }
-  return { byID: byID, words: words, element: element, say: say, localName: localName, catalogName: catalogName, opening: opening };
+  // The server pings every stream every 15 s: one silent for 45 s while open is dead (a network
+  // that dropped it without a word, a device that slept), and `onSilent` opens it again.
+  function watchStream(stream, onSilent) {
+    var heard = Date.now();
+    var mark = function () { heard = Date.now(); };
+    ["open", "ping", "snapshot", "status"].forEach(function (kind) { stream.addEventListener(kind, mark); });
+    var timer = setInterval(function () {
+      if (stream.readyState === EventSource.CLOSED) { clearInterval(timer); return; }
+      if (stream.readyState === EventSource.OPEN && Date.now() - heard > 45000) {
+        clearInterval(timer);
+        stream.close();
+        onSilent();
+      }
+    }, 15000);
+  }
+  return { byID: byID, words: words, watchStream: watchStream, element: element, say: say, localName: localName, catalogName: catalogName, opening: opening };
 })();

@@ -8,20 +8,42 @@
   var params = new URLSearchParams(location.search);
   var id = params.get("id"), secret = params.get("secret");
   if (!id || !secret || !window.EventSource) { return; }
-  var state = document.body.getAttribute("data-state");
+  var body = document.body;
+  var state = body.getAttribute("data-state");
+  // What the page shows, as the stream's statuses say it.
+  var shows = function (view) {
+    return view.state === state && String(view.counter == null ? "" : view.counter) === (body.getAttribute("data-counter") || "")
+      && String(view.position ? view.position.ahead : "") === (body.getAttribute("data-ahead") || "");
+  };
+  // The service worker's copy of the page, shown offline: once the stream opens, the network is back.
+  var offlineCopy = body.hasAttribute("data-offline");
   var first = true;
   var source = new EventSource("/api/v1/tokens/" + encodeURIComponent(id) + "/events?secret=" + encodeURIComponent(secret));
   source.addEventListener("status", function (event) {
     var view = JSON.parse(event.data);
     // The first message is the token as the stream opened: what the page shows, unless the token
-    // changed in between (a citizen called while their page was still opening its stream).
+    // changed in between (a citizen called while their page was still opening its stream, or the
+    // queue moved). Such a catch-up reload happens at most once in ten seconds, so that a page and a
+    // stream that disagree can never reload each other without end.
     if (first) {
       first = false;
-      if (view.state === state) { return; }
+      if (!offlineCopy) {
+        if (shows(view)) { return; }
+        var key = "guvnl-token-caught-up", now = Date.now(), last = 0;
+        try { last = Number(sessionStorage.getItem(key)) || 0; sessionStorage.setItem(key, String(now)); } catch (unavailable) { /* no guard kept */ }
+        if (now - last < 10000) { return; }
+      }
     }
     if (view.state === "called" && state !== "called" && navigator.vibrate) { navigator.vibrate([400, 150, 400]); }
     location.reload();
   });
+  // The server pings every stream every 15 s: one silent for 45 s while open is dead (a network
+  // that dropped it without a word, a phone that slept): the page is read afresh.
+  var heard = Date.now();
+  ["open", "ping", "status"].forEach(function (kind) { source.addEventListener(kind, function () { heard = Date.now(); }); });
+  setInterval(function () {
+    if (source.readyState === EventSource.OPEN && Date.now() - heard > 45000) { source.close(); location.reload(); }
+  }, 15000);
   var failures = 0;
   source.addEventListener("error", function () {
     // The browser reconnects by itself after a dropped connection; if it keeps failing, or the

@@ -60,10 +60,11 @@ async function withOfflineNote(cached) {
   const fetchedAt = new Date(cached.headers.get("X-Fetched-At") || Date.now());
   const time = fetchedAt.toLocaleTimeString(lang === "en" ? "en-IN" : lang + "-IN", { hour: "2-digit", minute: "2-digit" });
   const note = '<p class="notice offline" role="status">' + (OFFLINE_NOTE[lang] || OFFLINE_NOTE.en).replace("{time}", time) + "</p>";
-  // The page would refresh itself or reload on events: an offline copy stays still.
+  // Without JavaScript the page would refresh itself: an offline copy stays still. With it, the
+  // token's script sees the copy marked as one and reloads the page once its stream opens again.
   const page = html.replace('<main id="main" class="token-page">', '<main id="main" class="token-page">' + note)
     .replace(/<noscript><meta http-equiv="refresh"[^<]*<\/noscript>/, "")
-    .replace(/<script src="\/assets\/token.js"[^<]*<\/script>/, "");
+    .replace("<body", "<body data-offline");
   return new Response(page, { status: 200, headers: { "Content-Type": "text/html; charset=utf-8" } });
 }
 
