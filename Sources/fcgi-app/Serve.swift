@@ -26,11 +26,12 @@ struct Serve: ParsableCommand {
     // Most of a request's time is spent waiting for its group's commit to reach the disk, and a group
     // can hold only the requests being served at once: more threads, larger groups, fewer syncs and
     // fewer plays of the forecast a booking. But every thread serving shares the two cores, so the
-    // slowest reads wait longer: 24 (live-bench, 2026-12-06, 3,000 waiting; README, "The live
-    // picture, through nginx"): bookings from 32 phones 2,747-2,871/s with 16, 3,131-3,273 with 24,
-    // 3,485-3,590 with 32; token status p99 4.4-5.7 ms, 7.3 ms, 10.0-12.3 ms (its aim: under 10).
-    @Option(help: "Threads accepting requests; bookings arriving together share one commit, up to this many (env: GUVNL_THREADS).")
-    var threads: Int = Environment.int("GUVNL_THREADS") ?? 24
+    // slowest reads wait longer. Since nginx keeps its connections (2026-12-07), no thread sits in
+    // a lingering close, so more of them compute at once: 10 (README, "Tenth stop"): token status
+    // p99 9.3-15.0 ms with 10 against 14-39 ms with 24, bookings from 32 phones and "done, next"
+    // within the spread of 12 and 24.
+    @Option(help: "Threads serving requests; bookings arriving together share one commit, up to this many (env: GUVNL_THREADS).")
+    var threads: Int = Environment.int("GUVNL_THREADS") ?? 10
 
     // Every change waits for the one thread that writes them, and at the normal priority it waited
     // for a core about a third of the time in a busy counter loop (README, "The writer's priority").
