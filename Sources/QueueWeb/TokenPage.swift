@@ -12,8 +12,6 @@ enum TokenPage {
         var move: AppointmentOffer?
     }
 
-    /// The page for a holder of a view secret; the cancel button only on the device that booked.
-    /// - Parameter language: the language the citizen switched the page to, else the token's.
     /// What the page shows that its script checks the stream's first status against (the same
     /// values the status carries): the state, the counter, and the place in the queue.
     static func shownAttributes(_ status: TokenStatus) -> String {
@@ -23,6 +21,8 @@ enum TokenPage {
         return attributes
     }
 
+    /// The page for a holder of a view secret; the cancel button only on the device that booked.
+    /// - Parameter language: the language the citizen switched the page to, else the token's.
     static func render(_ status: TokenStatus, office: OfficeSummary?, secret: String, canManage: Bool,
                        text interfaceText: InterfaceText, language asked: String? = nil, appointment: Appointment? = nil,
                        feedbackGiven: Bool = false) -> Response {

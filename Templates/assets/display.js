@@ -297,14 +297,16 @@
       .catch(function () {});
   }
 
+  // The stream dropped (or went silent): noted, and said on the board.
+  function lost() {
+    if (lostAt === null) { lostAt = Date.now(); }
+    status(words["gu.reconnecting"] + " " + words["en.reconnecting"]);
+  }
+
   function connect() {
     if (stream) { stream.close(); }
     stream = new EventSource("/api/v1/offices/" + encodeURIComponent(office) + "/events?only=snapshot");
-    PageKit.watchStream(stream, function () {
-      if (lostAt === null) { lostAt = Date.now(); }
-      status(words["gu.reconnecting"] + " " + words["en.reconnecting"]);
-      connect();
-    });
+    PageKit.watchStream(stream, function () { lost(); connect(); });
     stream.addEventListener("snapshot", function (event) {
       retry = 1000;
       status("");
@@ -315,8 +317,7 @@
       render(JSON.parse(event.data));
     });
     stream.addEventListener("error", function () {
-      if (lostAt === null) { lostAt = Date.now(); }
-      status(words["gu.reconnecting"] + " " + words["en.reconnecting"]);
+      lost();
       // A closed stream (the server or nginx answered with an error) is not retried by the browser.
       if (stream.readyState === EventSource.CLOSED) {
         clearTimeout(watchdog);
