@@ -28,6 +28,8 @@ public final class FastCGIServer: @unchecked Sendable {
     private let onSocketLost: @Sendable () -> Void
     /// Holds the event streams (`Response.Body.events`).
     private var streamLoop: StreamLoop?
+    /// How many workers may start a request at once (nil: all of them).
+    private let slots: ComputeSlots?
 
     /// `onSocketLost` is called (once, from a watchdog thread) if the unix socket's file disappears
     /// or is replaced while serving: nginx can no longer reach this server, which should then exit
@@ -38,6 +40,8 @@ public final class FastCGIServer: @unchecked Sendable {
         self.responder = responder
         self.logger = logger
         self.onSocketLost = onSocketLost
+        let computing = configuration.computingThreads
+        slots = computing > 0 && computing < configuration.threads ? ComputeSlots(computing) : nil
     }
 
     /// Opens the socket and starts the worker threads; returns at once.
@@ -126,7 +130,9 @@ public final class FastCGIServer: @unchecked Sendable {
     }
 
     private func acceptLoop() {
+        defer { slots?.giveBack() }
         while !lifecycle.isStopping {
+            guard slots?.take(unless: { lifecycle.isStopping }) ?? true, !lifecycle.isStopping else { break }
             // (A second at most, so that a stop is seen even if its wake-up went to another worker.)
             let ready = guvnl_epoll_next(connections, 1000)
             guard ready >= 0 else { continue }

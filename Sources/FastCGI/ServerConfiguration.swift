@@ -1,8 +1,11 @@
 /// How a `FastCGIServer` listens, how many threads accept requests, and its limits.
 public struct ServerConfiguration: Sendable {
     public var address: ListenAddress
-    /// Threads that each loop accepting requests; 4-8 suffice on 2 cores.
+    /// Threads that each loop taking requests: many, since a request waiting for a commit holds one.
     public var threads: Int
+    /// How many of those may start a request while the others' requests wait for a commit or
+    /// finish after it (`ComputeSlots`); 0, or as many as `threads`: no limit.
+    public var computingThreads: Int
     /// Request bodies larger than this are answered 413 without being read.
     public var maxBodyBytes: Int
     /// Permission bits of the unix socket: nginx's worker user needs read and write.
@@ -21,13 +24,14 @@ public struct ServerConfiguration: Sendable {
     public var maxStreamsPerAddress: Int
 
     public init(
-        address: ListenAddress, threads: Int = 6, maxBodyBytes: Int = 64 * 1024,
+        address: ListenAddress, threads: Int = 6, computingThreads: Int = 0, maxBodyBytes: Int = 64 * 1024,
         socketMode: UInt32 = 0o660, socketGroup: String? = nil,
         shutdownGraceSeconds: Double = 5, streamStackBytes: Int = 512 * 1024,
         maxStreams: Int = 12_000, maxStreamsPerAddress: Int = 300
     ) {
         self.address = address
         self.threads = threads
+        self.computingThreads = computingThreads
         self.maxBodyBytes = maxBodyBytes
         self.socketMode = socketMode
         self.socketGroup = socketGroup
