@@ -11,6 +11,8 @@ public struct AppDatabase: Sendable {
     public let storageAlarm = StorageAlarm()
     /// Sign-ins checked lately (see `StaffAccounts.user`).
     let sessionChecks = SessionChecks()
+    /// What a thread does before it waits to write (see `write`).
+    public let writeWait = WriteWait()
     /// Held (shared) while this process has the database open, so that a restore waits for it.
     private var lock: DatabaseLock?
     /// Below this much free space on the database's disk, health reports the disk full: a booking
@@ -67,6 +69,14 @@ public struct AppDatabase: Sendable {
     /// The writer's `synchronous` setting as SQLite reports it (2 is FULL, 1 NORMAL).
     public func synchronousLevel() throws -> Int {
         try writer.writeWithoutTransaction { db in try Int.fetchOne(db, sql: "PRAGMA synchronous") ?? -1 }
+    }
+
+    /// Runs `updates` in a transaction of the one writer, once `writeWait` has been told that this
+    /// thread waits: the writer may be busy with a group of bookings, and the commit waits for the
+    /// disk. Every write on a request's path goes through here (or through the queue's group commit).
+    public func write<T>(_ updates: (Database) throws -> T) throws -> T {
+        writeWait.willWait()
+        return try writer.write(updates)
     }
 
     /// An in-memory database, for tests.

@@ -67,6 +67,7 @@ public struct BackupStore: Sendable {
     private func copy(_ database: AppDatabase, to partial: URL) throws {
         DurableFile.removeDatabaseFiles(at: partial)
         let destination = try DatabaseQueue(path: partial.path)
+        database.writeWait.willWait()
         try database.writer.backup(to: destination)
         // One file on its own: a restore or an inspection needs no -wal beside it.
         try destination.writeWithoutTransaction { db in try db.execute(sql: "PRAGMA journal_mode = DELETE") }

@@ -15,7 +15,7 @@ public enum CatalogImport {
         guard catalog.version == Catalog.formatVersion else {
             throw CatalogError.unsupportedVersion(catalog.version)
         }
-        return try database.writer.write { db in
+        return try database.write { db in
             var summary = Summary()
             for discom in catalog.discoms {
                 try db.execute(sql: """

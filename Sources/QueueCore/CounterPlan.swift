@@ -57,7 +57,7 @@ extension Queue {
     /// (no event: presence is not part of the audit log).
     public func heartbeat(counter counterID: Int64, actor: Actor, at now: Date) throws {
         guard case .staff(let staff, _) = actor else { return }
-        let office = try database.writer.write { db -> String? in
+        let office = try database.write { db -> String? in
             guard let office = try String.fetchOne(db.cachedStatement(sql: "SELECT office_code FROM counter WHERE id = ?"),
                                                    arguments: [counterID]) else { return nil }
             try CounterPlan.seen(db, counter: counterID, staff: staff, at: now)
@@ -72,7 +72,7 @@ extension Queue {
     /// this clerk's presence goes; an action there later marks them present again.
     public func leave(counter counterID: Int64, actor: Actor, at now: Date) throws {
         guard case .staff(let staff, _) = actor else { return }
-        let left = try database.writer.write { db -> (office: String, left: Bool, stillSeen: Date?)? in
+        let left = try database.write { db -> (office: String, left: Bool, stillSeen: Date?)? in
             guard let office = try String.fetchOne(db.cachedStatement(sql: "SELECT office_code FROM counter WHERE id = ?"),
                                                    arguments: [counterID]) else { return nil }
             try db.cachedStatement(sql: "UPDATE counter_presence SET seen_at = 0 WHERE counter_id = ? AND staff_id = ?")

@@ -17,7 +17,7 @@ public struct Deliveries: Sendable {
     public func claim(owner: String, limit: Int, leaseSeconds: Double, at now: Date) throws -> [OutboxMessage] {
         let candidates = try database.writer.read { db in try Self.candidates(db, limit: limit, at: now) }
         guard !candidates.isEmpty else { return [] }
-        let rows = try database.writer.write { db in try Self.take(db, candidates, owner: owner, leaseSeconds: leaseSeconds, at: now) }
+        let rows = try database.write { db in try Self.take(db, candidates, owner: owner, leaseSeconds: leaseSeconds, at: now) }
         return try Self.messages(rows, in: candidates)
     }
 
@@ -28,7 +28,7 @@ public struct Deliveries: Sendable {
                                unit: () -> Double = { Double.random(in: 0..<1) }, limit: Int, leaseSeconds: Double,
                                at now: Date) throws -> (states: [OutboxMessage.State?], claimed: [OutboxMessage]) {
         let units = outcomes.map { _ in unit() }
-        let (states, candidates, rows) = try database.writer.write { db in
+        let (states, candidates, rows) = try database.write { db in
             let states = try Self.write(outcomes, units: units, owner: owner, retry: retry, db, at: now)
             let candidates = try Self.candidates(db, limit: limit, at: now)
             return (states, candidates, candidates.isEmpty ? [] : try Self.take(db, candidates, owner: owner, leaseSeconds: leaseSeconds, at: now))
@@ -107,7 +107,7 @@ public struct Deliveries: Sendable {
     public func record(_ outcomes: [(message: OutboxMessage, outcome: Outcome)], owner: String, retry: RetryPolicy,
                        unit: () -> Double = { Double.random(in: 0..<1) }, at now: Date) throws -> [OutboxMessage.State?] {
         let units = outcomes.map { _ in unit() }
-        return try database.writer.write { db in try Self.write(outcomes, units: units, owner: owner, retry: retry, db, at: now) }
+        return try database.write { db in try Self.write(outcomes, units: units, owner: owner, retry: retry, db, at: now) }
     }
 
     /// `record`'s writes, inside the caller's transaction.
@@ -142,7 +142,7 @@ public struct Deliveries: Sendable {
     /// for any worker, the claim not counted as an attempt.
     public func release(_ messages: [OutboxMessage], owner: String) throws {
         guard !messages.isEmpty else { return }
-        try database.writer.write { db in
+        try database.write { db in
             for message in messages {
                 try db.cachedStatement(sql: """
                     UPDATE outbox SET state = 'pending', attempts = attempts - 1, lease_owner = NULL, lease_until = NULL
@@ -172,7 +172,7 @@ public struct Deliveries: Sendable {
     /// key): delivered, or failed with the gateway's reason, once: only a message still `sent` takes it, so a
     /// replayed or repeated report changes nothing. False if no such message matches.
     public func recordReport(messageRef: String, delivered: Bool, reason: String?, at now: Date) throws -> Bool {
-        try database.writer.write { db in
+        try database.write { db in
             try db.cachedStatement(sql: """
                 UPDATE outbox SET state = ?, last_error = ?, finished_at = ?
                 WHERE (provider_id = ? OR idempotency_key = ?) AND state = 'sent' AND sent_at IS NOT NULL
@@ -184,7 +184,7 @@ public struct Deliveries: Sendable {
 
     /// Notes that `worker` is alive, and how many messages it has sent since it started.
     public func beat(worker: String, startedAt: Date, sent: Int, at now: Date) throws {
-        try database.writer.write { db in
+        try database.write { db in
             try db.cachedStatement(sql: """
                 INSERT INTO worker_heartbeat (worker, started_at, beat_at, sent) VALUES (?, ?, ?, ?)
                 ON CONFLICT (worker) DO UPDATE SET started_at = excluded.started_at, beat_at = excluded.beat_at, sent = excluded.sent

@@ -95,7 +95,7 @@ public enum DemoData {
 
     /// Writes the demo discoms, services and offices; running it again changes nothing.
     public static func install(in database: AppDatabase) throws {
-        try database.writer.write { db in
+        try database.write { db in
             for discom in discoms {
                 try db.execute(sql: """
                     INSERT INTO discom (code, name_en, name_gu, name_hi) VALUES (?, ?, ?, ?)

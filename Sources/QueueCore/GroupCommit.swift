@@ -39,6 +39,9 @@ final class GroupCommit: @unchecked Sendable {
     private let writer: any DatabaseWriter
     /// The nice value the writer thread asks for (0: the process's own).
     private let writerNice: Int32
+    /// Called on the caller's thread before it waits for its group (the server gives back the
+    /// thread's compute slot: `ComputeSlots`).
+    private let beforeWaiting: @Sendable () -> Void
     private let feed: QueueFeed
     private let live: LiveOffices
     /// The offices' pictures as the group's transaction has them so far, and the offices whose
@@ -68,9 +71,11 @@ final class GroupCommit: @unchecked Sendable {
         return (groups, changes)
     }
 
-    init(writer: any DatabaseWriter, feed: QueueFeed, live: LiveOffices, metrics: any MetricsFactory, writerNice: Int32 = 0) {
+    init(writer: any DatabaseWriter, feed: QueueFeed, live: LiveOffices, metrics: any MetricsFactory, writerNice: Int32 = 0,
+         beforeWaiting: @escaping @Sendable () -> Void = {}) {
         self.writer = writer
         self.writerNice = writerNice
+        self.beforeWaiting = beforeWaiting
         self.feed = feed
         self.live = live
         writeWait = CoreMetrics.Timer(label: "guvnl_database_write_wait_seconds", factory: metrics)
@@ -120,6 +125,7 @@ final class GroupCommit: @unchecked Sendable {
                 thread.start()
             }
             lock.unlock()
+            beforeWaiting()
             job.done.wait()
             if let failure = job.failure { throw failure }
         }

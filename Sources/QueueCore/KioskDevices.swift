@@ -22,7 +22,7 @@ public struct KioskDevices: Sendable {
         guard !label.isEmpty else {
             throw QueueError.invalidField(field: "label", reason: "Name the kiosk in 1 to 60 characters, such as \"Hall entrance\".")
         }
-        return try database.writer.write { db in
+        return try database.write { db in
             _ = try OfficeFacts.load(db, code: office)
             var enrolledBy: Int64?
             if case .staff(let id, _) = actor { enrolledBy = id }
@@ -34,7 +34,7 @@ public struct KioskDevices: Sendable {
     }
 
     public func revoke(_ id: Int64, by actor: Actor, at now: Date) throws {
-        try database.writer.write { db in
+        try database.write { db in
             guard let device = try Self.fetch(db, id: id), !device.isRevoked else { throw QueueError.kioskNotEnrolled }
             try db.cachedStatement(sql: "UPDATE kiosk_device SET revoked_at = ? WHERE id = ?").execute(arguments: [now.milliseconds, id])
             _ = try EventLog.append(db, office: device.office, kind: .kioskRevoked, actor: actor,

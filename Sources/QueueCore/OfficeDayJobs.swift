@@ -104,7 +104,7 @@ public struct OfficeDayJobs: Sendable {
                                                        eventsBefore: cutoff)
             return (erased, Self.nextRetention(after: now))
         case Self.purge:
-            return (try queue.database.writer.write { db in try Housekeeping.purge(db, at: now) }, now.addingTimeInterval(3600))
+            return (try queue.database.write { db in try Housekeeping.purge(db, at: now) }, now.addingTimeInterval(3600))
         case Self.checkpoint:
             return (try Housekeeping.checkpoint(queue.database.writer), now.addingTimeInterval(600))
         default:

@@ -12,7 +12,7 @@ public struct PushKeys: Sendable {
 
     /// The signing key, made on first use.
     public func signingKey(at now: Date) throws -> P256.Signing.PrivateKey {
-        let raw = try database.writer.write { db -> Data in
+        let raw = try database.write { db -> Data in
             if let key = try Data.fetchOne(db.cachedStatement(sql: "SELECT private_key FROM push_key WHERE id = 1")) { return key }
             let made = P256.Signing.PrivateKey().rawRepresentation
             try db.cachedStatement(sql: "INSERT INTO push_key (id, private_key, created_at) VALUES (1, ?, ?)")

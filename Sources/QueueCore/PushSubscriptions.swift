@@ -14,7 +14,7 @@ public struct PushSubscriptions: Sendable {
     /// Keeps the subscription for the token (the same endpoint again updates its keys); returns its id.
     @discardableResult
     public func subscribe(token tokenID: Int64, endpoint: String, p256dh: Data, auth: Data, at now: Date) throws -> Int64 {
-        try database.writer.write { db in
+        try database.write { db in
             try db.cachedStatement(sql: """
                 INSERT INTO push_subscription (token_id, endpoint, p256dh, auth, created_at) VALUES (?, ?, ?, ?, ?)
                 ON CONFLICT (token_id, endpoint) DO UPDATE SET p256dh = excluded.p256dh, auth = excluded.auth,
@@ -34,7 +34,7 @@ public struct PushSubscriptions: Sendable {
     /// Removes the token's subscription at `endpoint`; true if there was one.
     @discardableResult
     public func unsubscribe(token tokenID: Int64, endpoint: String) throws -> Bool {
-        try database.writer.write { db in
+        try database.write { db in
             try db.cachedStatement(sql: "DELETE FROM push_subscription WHERE token_id = ? AND endpoint = ?").execute(arguments: [tokenID, endpoint])
             let removed = db.changesCount > 0
             try Self.dropChannelIfUnused(db, token: tokenID)
@@ -45,7 +45,7 @@ public struct PushSubscriptions: Sendable {
     /// Removes an endpoint the push service no longer knows (it answered 404 or 410), for every
     /// token that browser followed.
     public func remove(endpoint: String) throws {
-        try database.writer.write { db in
+        try database.write { db in
             let tokens = try Int64.fetchAll(db.cachedStatement(sql: "SELECT token_id FROM push_subscription WHERE endpoint = ?"),
                                             arguments: [endpoint])
             try db.cachedStatement(sql: "DELETE FROM push_subscription WHERE endpoint = ?").execute(arguments: [endpoint])

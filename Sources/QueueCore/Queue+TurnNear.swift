@@ -52,7 +52,7 @@ extension Queue {
         let fresh = tokens.filter { !toldBefore.contains($0.id) }.sorted { $0.id < $1.id }
         var told: [Int64] = []
         for start in stride(from: 0, to: fresh.count, by: Self.tellBatch) {
-            told += try database.writer.write { db in
+            told += try database.write { db in
                 var written: [Int64] = []
                 for (id, extra) in fresh[start..<min(start + Self.tellBatch, fresh.count)] {
                     // Checked again inside the write: another worker may have told it since the read.

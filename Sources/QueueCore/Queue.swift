@@ -17,12 +17,14 @@ public struct Queue: Sendable {
 
     /// `metrics` receives the time changes wait for the write lock (nothing is recorded by default);
     /// `writerNice`, the priority the thread writing every change asks for (0: the process's own).
+    /// A change's thread tells the database's `writeWait` before it waits for its group's commit.
     public init(database: AppDatabase, feed: QueueFeed = QueueFeed(), metrics: any MetricsFactory = NOOPMetricsHandler.instance,
                 writerNice: Int32 = 0) {
         self.database = database
         self.feed = feed
         live = LiveOffices(database: database, feed: feed)
-        group = GroupCommit(writer: database.writer, feed: feed, live: live, metrics: metrics, writerNice: writerNice)
+        group = GroupCommit(writer: database.writer, feed: feed, live: live, metrics: metrics, writerNice: writerNice,
+                            beforeWaiting: { [wait = database.writeWait] in wait.willWait() })
     }
 
     /// Whether this process may give the writer thread the priority `nice` (root, CAP_SYS_NICE, or

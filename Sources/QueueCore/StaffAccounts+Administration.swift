@@ -40,7 +40,7 @@ extension StaffAccounts {
 
     /// Turns an account off (its sessions end now) or on again.
     public func setActive(_ id: Int64, _ active: Bool, actor: Actor, at now: Date) throws {
-        try changingAccounts { try database.writer.write { db in
+        try changingAccounts { try database.write { db in
             guard let office = try Row.fetchOne(db, sql: "SELECT office_code FROM staff_user WHERE id = ?", arguments: [id]) else {
                 throw StaffError.invalidAccount(field: "id", reason: "There is no such member of staff.")
             }
@@ -56,7 +56,7 @@ extension StaffAccounts {
         if role != .administrator, office == nil {
             throw StaffError.invalidAccount(field: "office", reason: "Counter staff and office managers belong to an office.")
         }
-        try changingAccounts { try database.writer.write { db in
+        try changingAccounts { try database.write { db in
             guard let before = try Row.fetchOne(db, sql: "SELECT office_code FROM staff_user WHERE id = ?", arguments: [id]) else {
                 throw StaffError.invalidAccount(field: "id", reason: "There is no such member of staff.")
             }
@@ -83,7 +83,7 @@ extension StaffAccounts {
             throw StaffError.invalidAccount(field: "password", reason: "The password needs at least 10 characters.")
         }
         let hash = try StaffCrypto.hashPassword(password)
-        try changingAccounts { try database.writer.write { db in
+        try changingAccounts { try database.write { db in
             try db.execute(sql: "UPDATE staff_user SET password_hash = ? WHERE id = ?", arguments: [hash, id])
             guard db.changesCount == 1 else { throw StaffError.invalidAccount(field: "id", reason: "There is no such member of staff.") }
             try endSessions(db, of: id, at: now)

@@ -40,7 +40,7 @@ public struct StaffAccounts: Sendable {
             throw StaffError.invalidAccount(field: "office", reason: "Counter staff and office managers belong to an office.")
         }
         let hash = try StaffCrypto.hashPassword(password)
-        return try database.writer.write { db in
+        return try database.write { db in
             if let office { _ = try OfficeFacts.load(db, code: office) }
             var counterID: Int64?
             if let counterNumber {
@@ -69,14 +69,14 @@ public struct StaffAccounts: Sendable {
     public func signIn(username: String, password: String, from address: String, at now: Date) throws -> Session {
         let name = username.lowercased()
         let client = ClientAddress.limitKey(address)
-        let found = try database.writer.write { db -> (StaffUser, hash: String)? in
+        let found = try database.write { db -> (StaffUser, hash: String)? in
             try Self.beginAttempt(db, username: name, address: client, at: now)
             return try StaffUser.fetch(db.cachedStatement(sql: "SELECT * FROM staff_user WHERE username = ?"), arguments: [name])
         }
         // The hash is checked even for an unknown name, so timing does not reveal which names exist.
         let valid = StaffCrypto.verifyPassword(password, against: found?.hash ?? Self.decoyHash)
         guard let (user, _) = found, valid, user.isActive else { throw StaffError.invalidCredentials }
-        return try database.writer.write { db in
+        return try database.write { db in
             try db.cachedStatement(sql: "DELETE FROM sign_in_attempt WHERE username = ? AND address = ?").execute(arguments: [name, client])
             let family = StaffCrypto.randomToken(bytes: 16)
             let token = try Self.newSession(db, user: user.id, family: family, at: now)
@@ -86,7 +86,7 @@ public struct StaffAccounts: Sendable {
 
     /// Exchanges a refresh token for a new one. A token already used revokes its whole family.
     public func refresh(_ token: String, at now: Date) throws -> Session {
-        let outcome: Result<Session, StaffError> = try changingAccounts { try database.writer.write { db in
+        let outcome: Result<Session, StaffError> = try changingAccounts { try database.write { db in
             guard let row = try Row.fetchOne(db.cachedStatement(sql: "SELECT * FROM staff_session WHERE token_hash = ?"),
                                              arguments: [StaffCrypto.digest(token)]) else { return .failure(.sessionExpired) }
             let family: String = row["family"]
@@ -110,7 +110,7 @@ public struct StaffAccounts: Sendable {
 
     /// Ends the session the refresh token belongs to (its whole family).
     public func signOut(_ token: String, at now: Date) throws {
-        try changingAccounts { try database.writer.write { db in
+        try changingAccounts { try database.write { db in
             try db.cachedStatement(sql: """
                 UPDATE staff_session SET revoked_at = ? WHERE revoked_at IS NULL AND family =
                     (SELECT family FROM staff_session WHERE token_hash = ?)
@@ -145,7 +145,7 @@ public struct StaffAccounts: Sendable {
 
     /// The 32-byte key that signs access tokens, made on first use and shared by every process.
     public func signingKey(at now: Date) throws -> [UInt8] {
-        try database.writer.write { db in
+        try database.write { db in
             if let key = try Data.fetchOne(db.cachedStatement(sql: "SELECT key FROM signing_key WHERE id = 1")) { return Array(key) }
             let key = StaffCrypto.randomBytes(32)
             try db.cachedStatement(sql: "INSERT INTO signing_key (id, key, created_at) VALUES (1, ?, ?)").execute(arguments: [Data(key), now.milliseconds])

@@ -73,7 +73,7 @@ extension Queue {
     /// the first cannot be read back, since only its digest is kept.
     public func grantView(of tokenID: Int64, at now: Date) throws -> String {
         let secret = StaffCrypto.randomToken(bytes: 16)
-        try database.writer.write { db in
+        try database.write { db in
             try db.cachedStatement(sql: "INSERT INTO token_view_grant (secret_hash, token_id, granted_at) VALUES (?, ?, ?)").execute(arguments: [TokenSecrets.digest(secret), tokenID, now.milliseconds])
             try db.cachedStatement(sql: """
                 DELETE FROM token_view_grant WHERE token_id = ? AND secret_hash NOT IN

@@ -131,6 +131,29 @@ extension GroupCommitTests {
         #expect(raised == (Queue.canRaiseWriter(to: -5) ? 1 : 0))
     }
 
+    @Test func eachChangeSaysItWaitsOnItsOwnThreadBeforeItWaitsForItsCommit() throws {
+        // Given a database that notes which thread says it waits to write (the server then gives
+        // back the thread's compute slot)
+        let fixture = try QueueFixture()
+        let said = Collected<String>()
+        fixture.database.writeWait.set { said.append(contentsOf: [Thread.current.name ?? "?"]) }
+        // When three threads each book once
+        ConcurrencyTests.concurrently(3) { thread in
+            Thread.current.name = "citizen-\(thread)"
+            _ = try? fixture.queue.book(BookingRequest(officeCode: "VAD-247", serviceCode: "bill-complaint",
+                                                       citizen: QueueFixture.citizen(thread + 1)), at: QueueFixture.mondayMorning)
+        }
+        // Then each said so once, on its own thread, never on the writer's
+        #expect(said.all.sorted() == ["citizen-0", "citizen-1", "citizen-2"])
+        // And a write outside the queue's group commits (a clerk's heartbeat) says so too
+        let counter = try fixture.counterID("VAD-247", 1)
+        ConcurrencyTests.concurrently(1) { _ in
+            Thread.current.name = "clerk"
+            try? fixture.queue.heartbeat(counter: counter, actor: .staff(id: 1, username: "amit"), at: QueueFixture.mondayMorning)
+        }
+        #expect(said.all.filter { $0 == "clerk" }.count == 1)
+    }
+
     /// The nice value of each thread of this process (field 19 of /proc/self/task/*/stat).
     private static func threadNices() -> [Int] {
         let tasks = (try? FileManager.default.contentsOfDirectory(atPath: "/proc/self/task")) ?? []
