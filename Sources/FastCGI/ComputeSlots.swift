@@ -20,6 +20,7 @@ public final class ComputeSlots: @unchecked Sendable {
     /// Waits for a slot unless the calling thread holds one; it holds it until `giveBack` or
     /// `yieldCurrent`. A worker keeps its slot from one request to the next: handing it to another
     /// thread after every request cost each token status a wake-up and a switch.
+    ///
     /// False, holding none, once `stopping` says so: waits in turns of a second, so that a stop is
     /// seen even while every slot is held by a long request.
     func take(unless stopping: () -> Bool) -> Bool {

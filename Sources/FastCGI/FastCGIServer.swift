@@ -72,6 +72,7 @@ public final class FastCGIServer: @unchecked Sendable {
         }
         logger.info("listening", metadata: [
             "address": "\(configuration.address)", "threads": "\(configuration.threads)",
+            "computing_threads": "\(slots == nil ? configuration.threads : configuration.computingThreads)",
         ])
     }
 

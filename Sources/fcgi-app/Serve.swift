@@ -37,7 +37,7 @@ struct Serve: ParsableCommand {
         Of those, how many compute at once, apart from those waiting for a commit; 0: all of them \
         (env: GUVNL_COMPUTING_THREADS; default: twice the cores).
         """)
-    var computingThreads: Int = Environment.int("GUVNL_COMPUTING_THREADS") ?? 2 * ProcessInfo.processInfo.activeProcessorCount
+    var computingThreads: Int = Environment.int("GUVNL_COMPUTING_THREADS") ?? min(64, 2 * ProcessInfo.processInfo.activeProcessorCount)
 
     // Every change waits for the one thread that writes them, and at the normal priority it waited
     // for a core about a third of the time in a busy counter loop (README, "The writer's priority").
