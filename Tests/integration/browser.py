@@ -26,3 +26,11 @@ def open_under_service_worker(browser, page, timeout=15):
         assert time.monotonic() < deadline, "the service worker did not take control"
         time.sleep(0.3)
     browser.get(page)
+
+
+def option_values(browser, select_id, enabled_only=False):
+    """The values of a select's options, read in one step: the page may replace the options between
+    a lookup of the elements and a read of each (a stale element), while it follows the office."""
+    return browser.execute_script(
+        "return [...document.querySelectorAll('#' + arguments[0] + ' option')]"
+        ".filter(o => !arguments[1] || !(o.disabled || o.closest('select').disabled)).map(o => o.value)", select_id, enabled_only)

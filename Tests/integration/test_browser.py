@@ -3,7 +3,7 @@ import json
 import subprocess
 import time
 
-from browser import chromium, open_under_service_worker
+from browser import chromium, open_under_service_worker, option_values
 from metrics import token_streams_open, wait_for_token_streams
 from stack import BIN
 
@@ -137,14 +137,14 @@ def test_with_javascript_the_booking_form_offers_the_offices_services_and_its_fr
         deadline = time.monotonic() + 5
         catalog = json.loads(stack.get("/catalog.json")[2])
         offered = sorted(s["code"] for s in next(o for o in catalog["offices"] if o["code"] == "SRT-VRC")["services"])
-        while sorted(o.get_attribute("value") for o in browser.find_elements("css selector", "#service option")) != offered:
+        while sorted(option_values(browser, "service")) != offered:
             assert time.monotonic() < deadline, "the service list did not follow the office"
             time.sleep(0.1)
         assert Select(browser.find_element("id", "office")).first_selected_option.get_attribute("value") == "SRT-VRC"
         # A walk-in service shows no choice of day; one with appointments does
         Select(browser.find_element("id", "office")).select_by_value("VAD-247")
         deadline = time.monotonic() + 5
-        while "bill-complaint" not in [o.get_attribute("value") for o in browser.find_elements("css selector", "#service option")]:
+        while "bill-complaint" not in option_values(browser, "service"):
             assert time.monotonic() < deadline, "the service list did not follow the office"
             time.sleep(0.05)
         Select(browser.find_element("id", "service")).select_by_value("bill-complaint")
@@ -153,7 +153,7 @@ def test_with_javascript_the_booking_form_offers_the_offices_services_and_its_fr
         assert browser.find_element("id", "when").is_displayed()
         browser.find_element("css selector", "input[name=when][value=appointment]").click()
         deadline = time.monotonic() + 5
-        while not [o for o in browser.find_elements("css selector", "#slot option") if o.is_enabled()]:
+        while not option_values(browser, "slot", enabled_only=True):
             assert time.monotonic() < deadline, browser.find_element("id", "slot-status").text
             time.sleep(0.1)
         chosen = Select(browser.find_element("id", "slot")).first_selected_option.text

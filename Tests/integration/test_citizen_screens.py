@@ -9,7 +9,7 @@ import urllib.request
 from pathlib import Path
 
 import pytest
-from browser import chromium
+from browser import chromium, option_values
 from test_accessibility import violations as serious_violations
 
 SHOTS = Path(__file__).resolve().parents[2] / "var" / "screenshots" / "citizen"
@@ -121,7 +121,7 @@ def test_with_javascript_the_office_booking_page_keeps_its_office_and_services(s
     browser.get(stack.base + "/gu/book/vad-247/?office=SRT-VRC")
     time.sleep(1)  # the catalogue is loaded
     assert browser.find_element("css selector", "input[name=office]").get_attribute("value") == "VAD-247"
-    assert sorted(o.get_attribute("value") for o in browser.find_elements("css selector", "#service option")) == offered
+    assert sorted(option_values(browser, "service")) == offered
     screenshot(browser, "book-office-gu")
 
 
@@ -372,7 +372,7 @@ def test_the_booking_form_says_which_offices_are_closed_before_sending(stack, br
     # When the citizen chooses the closed office and a service it takes appointments for
     Select(browser.find_element(By.ID, "office")).select_by_value("GNR-CTY")
     deadline = time.monotonic() + 5
-    while "name-change" not in [o.get_attribute("value") for o in browser.find_elements(By.CSS_SELECTOR, "#service option")]:
+    while "name-change" not in option_values(browser, "service"):
         assert time.monotonic() < deadline
         time.sleep(0.1)
     Select(browser.find_element(By.ID, "service")).select_by_value("name-change")
@@ -389,7 +389,7 @@ def test_the_booking_form_says_which_offices_are_closed_before_sending(stack, br
     # (its first free times are from the day it opens again, not today's)
     assert browser.find_element(By.ID, "date").get_attribute("value") > gandhinagar_closed_today
     deadline = time.monotonic() + 5
-    while not [o for o in browser.find_elements(By.CSS_SELECTOR, "#slot option") if o.is_enabled()]:
+    while not option_values(browser, "slot", enabled_only=True):
         assert time.monotonic() < deadline, browser.find_element(By.ID, "slot-status").text
         time.sleep(0.1)
     assert serious_violations(browser) == []
@@ -571,7 +571,7 @@ def book_appointment_at_closed_office(stack, browser, phone, javascript):
     browser.find_element(By.ID, "phone").send_keys(phone)
     if javascript:  # wait for the times the page loads
         deadline = time.monotonic() + 5
-        while not [o for o in browser.find_elements(By.CSS_SELECTOR, "#slot option") if o.is_enabled()]:
+        while not option_values(browser, "slot", enabled_only=True):
             assert time.monotonic() < deadline
             time.sleep(0.1)
     # (the page may still be redrawing the form from what it loaded: take the button it shows now)
