@@ -21,7 +21,7 @@ final class QueueFixture: @unchecked Sendable {
     }
 
     deinit {
-        for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: path + suffix) }
+        for suffix in ["", "-wal", "-shm", ".lock"] { try? FileManager.default.removeItem(atPath: path + suffix) }
     }
 
     /// Writes straight to the database, around the queue (as an import would): the live pictures

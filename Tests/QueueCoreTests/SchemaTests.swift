@@ -80,7 +80,7 @@ struct SchemaTests {
 
     @Test func aDatabaseFileOpensInWALMode() throws {
         let path = FileManager.default.temporaryDirectory.appendingPathComponent("gq-\(UUID().uuidString).sqlite").path
-        defer { for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: path + suffix) } }
+        defer { for suffix in ["", "-wal", "-shm", ".lock"] { try? FileManager.default.removeItem(atPath: path + suffix) } }
         let database = try AppDatabase.open(path: path)
         try database.migrate()
         let mode = try database.writer.read { db in try String.fetchOne(db, sql: "PRAGMA journal_mode") }

@@ -14,8 +14,9 @@ struct HealthReportTests {
         let database = try AppDatabase.inMemory()
         try database.migrate()
         var services = AppServices(database: database, now: { now })
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("health-backups-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: folder) }
         if let times {
-            let folder = FileManager.default.temporaryDirectory.appendingPathComponent("health-backups-\(UUID().uuidString)")
             try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
             for time in times { try Data().write(to: folder.appendingPathComponent(Backup.fileName(for: time))) }
             // A backup still being written never counts
