@@ -82,7 +82,7 @@ extension StaffAccounts {
         guard password.count >= 10 else {
             throw StaffError.invalidAccount(field: "password", reason: "The password needs at least 10 characters.")
         }
-        let hash = try StaffCrypto.hashPassword(password)
+        let hash = try hashed(password)
         try changingAccounts { try database.write { db in
             try db.execute(sql: "UPDATE staff_user SET password_hash = ? WHERE id = ?", arguments: [hash, id])
             guard db.changesCount == 1 else { throw StaffError.invalidAccount(field: "id", reason: "There is no such member of staff.") }

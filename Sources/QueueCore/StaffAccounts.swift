@@ -11,7 +11,13 @@ public struct StaffAccounts: Sendable {
     public static let freeFailures = 3
     public static let maxDelaySeconds = 300
 
-    public init(database: AppDatabase) { self.database = database }
+    /// Where passwords are hashed and checked (bounded, at a lower priority: `PasswordHashing`).
+    public let hashing: PasswordHashing
+
+    public init(database: AppDatabase, hashing: PasswordHashing = .shared) {
+        self.database = database
+        self.hashing = hashing
+    }
 
     /// A new sign-in, or a refresh: the person and their new refresh token.
     public struct Session: Sendable {
@@ -39,7 +45,7 @@ public struct StaffAccounts: Sendable {
         if role != .administrator, office == nil {
             throw StaffError.invalidAccount(field: "office", reason: "Counter staff and office managers belong to an office.")
         }
-        let hash = try StaffCrypto.hashPassword(password)
+        let hash = try hashed(password)
         return try database.write { db in
             if let office { _ = try OfficeFacts.load(db, code: office) }
             var counterID: Int64?
@@ -69,18 +75,30 @@ public struct StaffAccounts: Sendable {
     public func signIn(username: String, password: String, from address: String, at now: Date) throws -> Session {
         let name = username.lowercased()
         let client = ClientAddress.limitKey(address)
-        let found = try database.write { db -> (StaffUser, hash: String)? in
-            try Self.beginAttempt(db, username: name, address: client, at: now)
-            return try StaffUser.fetch(db.cachedStatement(sql: "SELECT * FROM staff_user WHERE username = ?"), arguments: [name])
+        // A place for the password check first: a sign-in refused as busy is not counted.
+        let (found, valid) = try hashing.withPlace { place in
+            let found = try database.write { db -> (StaffUser, hash: String)? in
+                try Self.beginAttempt(db, username: name, address: client, at: now)
+                return try StaffUser.fetch(db.cachedStatement(sql: "SELECT * FROM staff_user WHERE username = ?"), arguments: [name])
+            }
+            // The hash is checked even for an unknown name, so timing does not reveal which names exist.
+            return (found, place.run(beforeWaiting: database.writeWait.willWait) {
+                StaffCrypto.verifyPassword(password, against: found?.hash ?? Self.decoyHash)
+            })
         }
-        // The hash is checked even for an unknown name, so timing does not reveal which names exist.
-        let valid = StaffCrypto.verifyPassword(password, against: found?.hash ?? Self.decoyHash)
         guard let (user, _) = found, valid, user.isActive else { throw StaffError.invalidCredentials }
         return try database.write { db in
             try db.cachedStatement(sql: "DELETE FROM sign_in_attempt WHERE username = ? AND address = ?").execute(arguments: [name, client])
             let family = StaffCrypto.randomToken(bytes: 16)
             let token = try Self.newSession(db, user: user.id, family: family, at: now)
             return Session(user: user, refreshToken: token, family: family)
+        }
+    }
+
+    /// A new password's hash, made by `hashing`.
+    func hashed(_ password: String) throws -> String {
+        try hashing.withPlace { place in
+            try place.run(beforeWaiting: database.writeWait.willWait) { Result { try StaffCrypto.hashPassword(password) } }.get()
         }
     }
 

@@ -9,4 +9,6 @@ public enum StaffError: Error, Sendable, Equatable {
     case invalidAccount(field: String, reason: String)
     case usernameTaken
     case hashingFailed
+    /// Too many sign-ins (or new passwords) wait for the password hashing already: try again in a moment.
+    case signInBusy
 }

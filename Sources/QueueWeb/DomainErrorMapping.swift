@@ -71,6 +71,9 @@ extension APIError {
             self.init(status: 409, code: "username_taken", message: "That username is taken.", field: "username")
         case .hashingFailed:
             self.init(status: 503, code: "unavailable", message: "Sign-in is unavailable just now; try again.")
+        case .signInBusy:
+            self.init(status: 503, code: "busy", message: "Many people are signing in at once; try again in a moment.",
+                      reason: "sign_in_busy")
         }
     }
 }

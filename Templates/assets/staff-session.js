@@ -42,15 +42,22 @@ var StaffSession = (function () {
       out.hidden = false;
       onSignedIn(user);
     }
+    // When many sign in at once (a shift starting) the server may ask to try again in a second:
+    // the form does so by itself a few times, saying why it waits.
+    function attempt(credentials, tries) {
+      request("POST", "/api/v1/auth/login", credentials).then(function (answer) {
+        var busy = answer.status === 503 && answer.body && answer.body.error && answer.body.error.reason === "sign_in_busy";
+        if (!answer.ok) { say(errorText(answer)); }
+        if (busy && tries > 1) { setTimeout(function () { attempt(credentials, tries - 1); }, 1000 + Math.random() * 1000); return; }
+        password.value = "";
+        if (!answer.ok) { return; }
+        say("");
+        enter(answer.body.user);
+      }).catch(function () { say(offline); });
+    }
     form.addEventListener("submit", function (event) {
       event.preventDefault();
-      request("POST", "/api/v1/auth/login", { username: document.getElementById("username").value, password: password.value })
-        .then(function (answer) {
-          password.value = "";
-          if (!answer.ok) { say(errorText(answer)); return; }
-          say("");
-          enter(answer.body.user);
-        }).catch(function () { say(offline); });
+      attempt({ username: document.getElementById("username").value, password: password.value }, 5);
     });
     out.addEventListener("click", function () {
       request("POST", "/api/v1/auth/logout").then(function () { location.reload(); });

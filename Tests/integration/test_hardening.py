@@ -6,6 +6,7 @@ import re
 import signal
 import subprocess
 import tempfile
+import threading
 import time
 
 import pytest
@@ -223,6 +224,35 @@ def test_event_streams_beyond_the_caps_are_a_clear_503_and_other_addresses_go_on
         for stream in streams:
             stream.close()
         stack.stop()
+
+
+def test_a_burst_of_sign_ins_is_told_to_try_again_at_once_and_the_clerk_gets_in(stack):
+    # Given 40 wrong sign-ins sent at once, each under a name of its own (as a flood spread over
+    # names would be; nginx here lets them all through)
+    json_headers = {"Content-Type": "application/json"}
+    start = threading.Barrier(40)
+    answers = []
+
+    def attempt(index):
+        start.wait()
+        answers.append(stack.request("POST", "/api/v1/auth/login", headers=json_headers, source="127.0.0.41",
+                                     body=json.dumps({"username": f"nobody-{index}", "password": "a-wrong-password"}).encode()))
+
+    senders = [threading.Thread(target=attempt, args=(index,)) for index in range(40)]
+    for sender in senders:
+        sender.start()
+    for sender in senders:
+        sender.join()
+    # Then each is answered at once as wrong, or as busy: 503, try again in a second, worded by its reason
+    assert sorted({status for status, _, _ in answers}) == [401, 503]
+    for status, headers, body in answers:
+        if status == 503:
+            assert {name.lower(): value for name, value in headers.items()}["retry-after"] == "1"
+            assert error_of(body)["code"] == "busy" and error_of(body)["reason"] == "sign_in_busy"
+    # and the clerk signing in from the same address just after gets in
+    status, _, body = stack.request("POST", "/api/v1/auth/login", headers=json_headers, source="127.0.0.41",
+                                    body=json.dumps({"username": "clerk-vad-247", "password": "demo-clerk-2026"}).encode())
+    assert status == 200, body
 
 
 def test_a_deleted_socket_file_makes_the_app_restart_and_serve_again(supervised_stack):
