@@ -34,7 +34,12 @@
         if (now - last < 10000) { return; }
       }
     }
-    if (view.state === "called" && state !== "called" && navigator.vibrate) { navigator.vibrate([400, 150, 400]); }
+    // Called: the phone buzzes (where the citizen has touched the page: browsers allow it only
+    // then), and the page reloads once the buzz is over, since leaving the page would cut it short.
+    if (view.state === "called" && state !== "called" && navigator.vibrate && navigator.vibrate([400, 150, 400])) {
+      setTimeout(function () { location.reload(); }, 1000);
+      return;
+    }
     location.reload();
   });
   // The server pings every stream every 15 s: one silent for 45 s while open is dead (a network

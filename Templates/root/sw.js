@@ -78,6 +78,9 @@ self.addEventListener("push", (event) => {
     body: message.body || "",
     tag: message.tag || "guvnl",
     renotify: true,
+    // A buzz with each message (a call, a turn near): the citizen may be out of the hall, the
+    // phone in a pocket. Unlike the token page's own, a notification's needs no touch first.
+    vibrate: [400, 150, 400],
     icon: "/assets/icon-192.png",
     lang: message.lang,
     data: { url: message.url || "/find/", token: message.token ? String(message.token) : null },

@@ -58,6 +58,39 @@ def test_the_token_page_shows_the_call_within_seconds_without_a_manual_refresh(s
         browser.quit()
 
 
+# Put in every page before its own scripts: a phone's vibration motor, as the browser allows it once
+# the citizen has touched the page; each buzz asked for is noted with its time, and so is each page
+# load, across the page's reloads.
+BUZZ_RECORDER = """
+(() => {
+  const note = (what) => sessionStorage.setItem("noted", (sessionStorage.getItem("noted") || "") + what + "@" + Date.now() + " ");
+  note("load");
+  navigator.vibrate = (pattern) => { note("buzz:" + JSON.stringify(pattern)); return true; };
+})();
+"""
+
+
+def test_when_called_the_phone_buzzes_and_the_page_waits_for_the_buzz_before_it_reloads(stack):
+    answer = next_at_counter_3(stack, "9811122234")
+    streams = token_streams_open(stack)
+    browser = chromium()
+    try:
+        browser.execute_cdp_cmd("Page.addScriptToEvaluateOnNewDocument", {"source": BUZZ_RECORDER})
+        browser.get(stack.base + answer["page"])
+        wait_for_token_streams(stack, streams + 1)
+        # When the citizen is called
+        called_at = time.monotonic()
+        assert counter(stack, "call-next").returncode == 0
+        wait_for_the_call(browser, called_at)
+        # Then the phone buzzed once, and the page reloaded only once the buzz (0.95 s) was over:
+        # a reload at once would have cut it short
+        noted = [entry.split("@") for entry in browser.execute_script("return sessionStorage.getItem('noted')").split()]
+        assert [what for what, _ in noted] == ["load", "buzz:[400,150,400]", "load"]
+        assert int(noted[2][1]) - int(noted[1][1]) >= 950
+    finally:
+        browser.quit()
+
+
 # Put in every page before its own scripts: event streams that open only when the test says so, as
 # on a slow phone network (the page's script is the same; its EventSource opens late).
 LATE_STREAMS = """

@@ -110,6 +110,42 @@ const [windows, cached, data, done] = arguments;
 """
 
 
+# The service worker's push handler, run the same way: what it asked the browser to show.
+PUSHED = """
+const [message, done] = arguments;
+(async () => {
+  const source = await (await fetch("/sw.js")).text();
+  const listeners = {}, shown = [];
+  const registration = { showNotification: async (title, options) => { shown.push({ title, options }); } };
+  const self = { addEventListener: (type, handler) => { listeners[type] = handler; }, location: new URL("/sw.js", location.origin),
+                 clients: {}, registration, skipWaiting: () => {} };
+  new Function("self", "caches", "clients", source)(self, {}, {});
+  let waited = null;
+  listeners.push({ data: { json: () => message, text: () => JSON.stringify(message) }, waitUntil: (promise) => { waited = promise; } });
+  await waited;
+  done(shown);
+})().catch((error) => done([{ error: String(error) }]));
+"""
+
+
+def test_a_message_buzzes_the_phone_and_replaces_the_tokens_last_one(stack):
+    browser = chromium()
+    try:
+        browser.execute_cdp_cmd("Page.setBypassCSP", {"enabled": True})
+        browser.get(stack.base + "/find/")
+        # When a message about token 42 arrives (its call, say)
+        message = {"title": "GUVNL · ટોકન BC-007", "body": "કાઉન્ટર 2 પર આવો", "tag": "token-42", "url": "/token/?id=42", "token": 42}
+        shown = browser.execute_async_script(PUSHED, message)
+        # Then one notification is shown, which buzzes the phone in its pocket (no touch of a page
+        # needed, unlike the token page's own buzz), replacing the token's last one and saying so
+        assert len(shown) == 1 and shown[0]["title"] == message["title"]
+        options = shown[0]["options"]
+        assert options["vibrate"] == [400, 150, 400]
+        assert options["tag"] == "token-42" and options["renotify"] is True and options["body"] == message["body"]
+    finally:
+        browser.quit()
+
+
 def test_tapping_a_notification_opens_or_focuses_that_tokens_page(stack):
     booked = book(stack, "9825014406")
     token = str(booked["token"]["id"])
