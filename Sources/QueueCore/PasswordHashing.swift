@@ -6,7 +6,7 @@ import Foundation
 /// fell from 20,000/s to 580/s (README, "Sign-in hashing").
 ///
 /// So passwords are hashed here, on at most `threads` threads of their own at a lower priority
-/// (nice 10: when the cores are busy, citizens' requests go first), with at most `waitingLimit`
+/// (nice 10 below the process: when the cores are busy, citizens' requests go first), with at most `waitingLimit`
 /// sign-ins waiting for them. Beyond that a sign-in is refused at once as busy (503, try again in a
 /// second) before its attempt is counted, so that a flood of sign-ins holds only a few request
 /// threads and a few hashes' memory.
@@ -101,8 +101,11 @@ public final class PasswordHashing: @unchecked Sendable {
 
     /// A hashing thread: runs the jobs in the order they came, until none has come for `idleSeconds`.
     private func hash() {
-        // Raising one's own nice value needs no privilege (on Linux, of the calling thread only).
-        GroupCommit.setThreadNice(nice)
+        // `nice` below the process's priority, whatever that is (raising one's own nice value needs
+        // no privilege; on Linux it is the calling thread's).
+        errno = 0
+        let own = getpriority(__priority_which_t(PRIO_PROCESS.rawValue), 0)
+        GroupCommit.setThreadNice(min(19, (errno == 0 ? own : 0) + nice))
         lock.lock()
         while true {
             while queue.isEmpty {

@@ -97,8 +97,12 @@ public struct StaffAccounts: Sendable {
 
     /// A new password's hash, made by `hashing`.
     func hashed(_ password: String) throws -> String {
-        try hashing.withPlace { place in
-            try place.run(beforeWaiting: database.writeWait.willWait) { Result { try StaffCrypto.hashPassword(password) } }.get()
+        do {
+            return try hashing.withPlace { place in
+                try place.run(beforeWaiting: database.writeWait.willWait) { Result { try StaffCrypto.hashPassword(password) } }.get()
+            }
+        } catch StaffError.signInBusy {
+            throw StaffError.passwordBusy
         }
     }
 
@@ -201,6 +205,9 @@ public struct StaffAccounts: Sendable {
             """).execute(arguments: [username, address, failures, now.addingTimeInterval(Double(delay)).milliseconds, now.milliseconds])
     }
 
-    /// A valid hash of a random password, verified against when the name is unknown.
-    private static let decoyHash: String = (try? StaffCrypto.hashPassword(StaffCrypto.randomToken())) ?? ""
+    /// A valid hash (libsodium's interactive limits, as every staff hash) of a random password
+    /// nobody kept, verified against when the name is unknown. A constant: made at run time, a
+    /// failed first hash would have left it empty for the process's life, and unknown names would
+    /// then have been answered at once while known ones took a check's time.
+    static let decoyHash = "$argon2id$v=19$m=65536,t=2,p=1$GPtuGkG9IEXzUr6CJCJWcg$U+hPcXhlx5T4VwP3ImkkgW3ImObgYwsrN8PuyG/1B/w"
 }

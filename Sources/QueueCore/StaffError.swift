@@ -9,6 +9,8 @@ public enum StaffError: Error, Sendable, Equatable {
     case invalidAccount(field: String, reason: String)
     case usernameTaken
     case hashingFailed
-    /// Too many sign-ins (or new passwords) wait for the password hashing already: try again in a moment.
+    /// Too many sign-ins wait for the password checks already: try again in a moment.
     case signInBusy
+    /// The same for a new password (an account made or a password set): nothing was saved.
+    case passwordBusy
 }

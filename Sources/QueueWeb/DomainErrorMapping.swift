@@ -74,6 +74,8 @@ extension APIError {
         case .signInBusy:
             self.init(status: 503, code: "busy", message: "Many people are signing in at once; try again in a moment.",
                       reason: "sign_in_busy")
+        case .passwordBusy:
+            self.init(status: 503, code: "busy", message: "The server is very busy, so nothing was saved. Please try again in a few seconds.")
         }
     }
 }

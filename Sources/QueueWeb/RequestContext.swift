@@ -35,6 +35,8 @@ public struct AppServices: Sendable {
     public var backups: BackupFolder?
     /// The other origins whose pages may call the citizens' API.
     public var cors = CORSPolicy()
+    /// Where staff passwords are checked: the process's one, bounded (`PasswordHashing`).
+    public var passwordHashing = PasswordHashing.shared
     /// Token statuses and office snapshots as JSON, encoded once per change.
     let encodedStatuses = EncodedOnce<Int64, TokenView>(capacity: 50_000)
     let encodedSnapshots = EncodedOnce<String, OfficeSnapshot>(capacity: 1_000)

@@ -27,7 +27,7 @@ public struct WebApplication: Responder {
         var router = Router()
         HealthRoutes.register(in: &router)
         DeliveryReportRoutes.register(in: &router)
-        let accounts = StaffAccounts(database: services.database)
+        let accounts = StaffAccounts(database: services.database, hashing: services.passwordHashing)
         // Without a key (an unmigrated database) nobody can sign in; health reports the migrations.
         let auth = StaffAuth(accounts: accounts, key: (try? accounts.signingKey(at: services.now())) ?? StaffCrypto.randomBytes(32))
         OfficeRoutes.register(in: &router)

@@ -43,21 +43,33 @@ var StaffSession = (function () {
       onSignedIn(user);
     }
     // When many sign in at once (a shift starting) the server may ask to try again in a second:
-    // the form does so by itself a few times, saying why it waits.
-    function attempt(credentials, tries) {
+    // the form does so by itself, twice at most (production nginx lets an address send three
+    // sign-ins at once), saying why it waits. One sign-in at a time: the button waits for it, and
+    // a retry still pending when the clerk signs in anew is dropped.
+    var button = form.querySelector("button[type=submit]"), attempt = 0, retry = null;
+    function send(credentials, tries, mine) {
       request("POST", "/api/v1/auth/login", credentials).then(function (answer) {
+        if (mine !== attempt) { return; }
         var busy = answer.status === 503 && answer.body && answer.body.error && answer.body.error.reason === "sign_in_busy";
         if (!answer.ok) { say(errorText(answer)); }
-        if (busy && tries > 1) { setTimeout(function () { attempt(credentials, tries - 1); }, 1000 + Math.random() * 1000); return; }
-        password.value = "";
+        if (busy && tries > 1) {
+          retry = setTimeout(function () { retry = null; send(credentials, tries - 1, mine); }, 1000 + Math.random() * 1000);
+          return;
+        }
+        button.disabled = false;
+        // A busy answer checked nothing: the password stays for the clerk to send again.
+        if (!busy) { password.value = ""; }
         if (!answer.ok) { return; }
         say("");
         enter(answer.body.user);
-      }).catch(function () { say(offline); });
+      }).catch(function () { if (mine === attempt) { button.disabled = false; say(offline); } });
     }
     form.addEventListener("submit", function (event) {
       event.preventDefault();
-      attempt({ username: document.getElementById("username").value, password: password.value }, 5);
+      if (retry) { clearTimeout(retry); retry = null; }
+      attempt += 1;
+      button.disabled = true;
+      send({ username: document.getElementById("username").value, password: password.value }, 3, attempt);
     });
     out.addEventListener("click", function () {
       request("POST", "/api/v1/auth/logout").then(function () { location.reload(); });

@@ -17,7 +17,7 @@ struct ErrorWordingTests {
         .kioskNotEnrolled, .bookingKeyReused, .feedbackClosed,
     ]
     static let signInRefusals: [StaffError] = [.invalidCredentials, .tooManyAttempts(retryAfter: 60), .sessionExpired, .refreshReused,
-                                               .usernameTaken, .hashingFailed, .signInBusy]
+                                               .usernameTaken, .hashingFailed, .signInBusy, .passwordBusy]
 
     /// The key a page looks up first, as Templates/error-text.mustache does.
     static func key(_ error: APIError) -> String {

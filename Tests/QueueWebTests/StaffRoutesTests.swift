@@ -35,7 +35,11 @@ struct StaffRoutesTests {
         try DemoStaff.install(in: database)
         queue = Queue(database: database)
         let clock = self.clock
-        app = WebApplication(services: AppServices(queue: queue, now: { clock.now }), logger: Logger(label: "test"))
+        var services = AppServices(queue: queue, now: { clock.now })
+        // Checks of its own, with room for every guess sent at once (the process's are shared by
+        // the suites running beside this one)
+        services.passwordHashing = PasswordHashing(threads: 2, waitingLimit: 32)
+        app = WebApplication(services: services, logger: Logger(label: "test"))
     }
 
     func request(_ method: String, _ path: String, session: Session? = nil, csrf: String? = nil,

@@ -374,6 +374,8 @@ def test_a_sign_in_told_busy_says_why_and_tries_again_by_itself(stack):
         while browser.find_element(By.ID, "message").text != strings(stack, "gu")["error_sign_in_busy"]:
             assert time.monotonic() < deadline, browser.find_element(By.ID, "message").text
             time.sleep(0.02)
+        # while its button waits (a second press cannot start a second sign-in)
+        assert not browser.find_element(By.CSS_SELECTOR, "#sign-in button[type=submit]").is_enabled()
         # and signs in by itself a moment later, without the clerk pressing again
         deadline = time.monotonic() + 10
         while not browser.find_element(By.ID, "sign-out").is_displayed():
