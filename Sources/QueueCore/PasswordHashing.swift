@@ -2,14 +2,14 @@ import Foundation
 
 /// Where staff passwords are hashed and checked. Argon2id takes 64 MiB and about 60 ms of a core
 /// each time, on purpose. Run on the request threads (which had given their compute slot back while
-/// the attempt was counted), 32 wrong sign-ins at once took both cores and 1.6 GiB: token statuses
-/// fell from 20,000/s to 580/s (README, "Sign-in hashing").
+/// the attempt was counted), 32 connections of wrong sign-ins took both cores and 1.4-1.8 GiB:
+/// token statuses fell from 20,000/s to under 500/s (README, "Sign-in hashing").
 ///
 /// So passwords are hashed here, on at most `threads` threads of their own at a lower priority
-/// (nice 10 below the process: when the cores are busy, citizens' requests go first), with at most `waitingLimit`
-/// sign-ins waiting for them. Beyond that a sign-in is refused at once as busy (503, try again in a
-/// second) before its attempt is counted, so that a flood of sign-ins holds only a few request
-/// threads and a few hashes' memory.
+/// (`nice` below the process's: when the cores are busy, citizens' requests go first), with at
+/// most `waitingLimit` sign-ins waiting for them. Beyond that a sign-in is refused at once as busy
+/// (503, try again in a second) before its attempt is counted, so that a flood of sign-ins holds
+/// only a few request threads and a few hashes' memory.
 public final class PasswordHashing: @unchecked Sendable {
     /// The process's hashing: every `StaffAccounts` shares it, so the limits are the process's.
     public static let shared = PasswordHashing()
