@@ -11,7 +11,8 @@ public enum DemoStaff {
     /// Creates the demo accounts that do not exist yet: an administrator, a clerk for every office
     /// in the database, and a manager for the round-the-clock office.
     public static func install(in database: AppDatabase, at now: Date = Date()) throws {
-        let accounts = StaffAccounts(database: database)
+        // Hashing of its own, one account at a time: never refused as busy for others' sign-ins.
+        let accounts = StaffAccounts(database: database, hashing: PasswordHashing(threads: 1, waitingLimit: 0))
         var wanted: [(String, String, String, StaffRole, String?)] = [("admin", "Demo Administrator", adminPassword, .administrator, nil)]
         let offices = try database.writer.read { db in
             try Row.fetchAll(db, sql: "SELECT code, name_en FROM office ORDER BY code").map { ($0["code"] as String, $0["name_en"] as String) }
