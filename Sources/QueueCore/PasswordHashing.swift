@@ -57,13 +57,13 @@ public final class PasswordHashing: @unchecked Sendable {
         }
     }
 
-    /// Runs `body` with a place, or throws `StaffError.signInBusy` at once when `threads` plus
-    /// `waitingLimit` sign-ins hold places already.
-    func withPlace<T>(_ body: (Place) throws -> T) throws -> T {
+    /// Runs `body` with a place, or throws `busy` at once when `threads` plus `waitingLimit`
+    /// sign-ins hold places already.
+    func withPlace<T>(refusing busy: StaffError = .signInBusy, _ body: (Place) throws -> T) throws -> T {
         lock.lock()
         guard placesHeld < threads + waitingLimit else {
             lock.unlock()
-            throw StaffError.signInBusy
+            throw busy
         }
         placesHeld += 1
         lock.unlock()

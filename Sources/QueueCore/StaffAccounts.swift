@@ -97,12 +97,8 @@ public struct StaffAccounts: Sendable {
 
     /// A new password's hash, made by `hashing`.
     func hashed(_ password: String) throws -> String {
-        do {
-            return try hashing.withPlace { place in
-                try place.run(beforeWaiting: database.writeWait.willWait) { Result { try StaffCrypto.hashPassword(password) } }.get()
-            }
-        } catch StaffError.signInBusy {
-            throw StaffError.passwordBusy
+        try hashing.withPlace(refusing: .passwordBusy) { place in
+            try place.run(beforeWaiting: database.writeWait.willWait) { Result { try StaffCrypto.hashPassword(password) } }.get()
         }
     }
 

@@ -11,13 +11,17 @@ public struct APIError: Error, Sendable, Equatable {
     /// Where one code covers several refusals (`illegal_transition`, `counter_conflict`), which one:
     /// pages word the refusal in their own language by it, never by the English `message`.
     public var reason: String?
+    /// Seconds to wait before trying again, sent as `Retry-After` (a 503 without them says 5 when
+    /// busy, else 60).
+    public var retryAfter: Int?
 
-    public init(status: Int, code: String, message: String, field: String? = nil, reason: String? = nil) {
+    public init(status: Int, code: String, message: String, field: String? = nil, reason: String? = nil, retryAfter: Int? = nil) {
         self.status = status
         self.code = code
         self.message = message
         self.field = field
         self.reason = reason
+        self.retryAfter = retryAfter
     }
 
     public static func notFound(_ message: String) -> APIError {

@@ -19,9 +19,7 @@ enum AuthRoutes {
                 session = try auth.accounts.signIn(username: username, password: password,
                                                    from: context.clientKey, at: context.now)
             } catch let error as StaffError {
-                var response = ErrorResponses.response(for: APIError(error))
-                if case .tooManyAttempts(let seconds) = error { response.headers.append(("Retry-After", String(seconds))) }
-                return response
+                return ErrorResponses.response(for: APIError(error))
             }
             return signedIn(session, auth: auth, now: context.now)
         }

@@ -60,7 +60,8 @@ extension APIError {
         case .invalidCredentials:
             self.init(status: 401, code: "invalid_credentials", message: "The username or password is not right.")
         case .tooManyAttempts(let seconds):
-            self.init(status: 429, code: "too_many_attempts", message: "Too many failed sign-ins; try again in \(seconds) seconds.")
+            self.init(status: 429, code: "too_many_attempts", message: "Too many failed sign-ins; try again in \(seconds) seconds.",
+                      retryAfter: seconds)
         case .sessionExpired:
             self.init(status: 401, code: "session_expired", message: "Your session has ended; please sign in again.")
         case .refreshReused:
@@ -72,8 +73,9 @@ extension APIError {
         case .hashingFailed:
             self.init(status: 503, code: "unavailable", message: "Sign-in is unavailable just now; try again.")
         case .signInBusy:
+            // A sign-in waits only for a few others' password checks (`PasswordHashing`).
             self.init(status: 503, code: "busy", message: "Many people are signing in at once; try again in a moment.",
-                      reason: "sign_in_busy")
+                      reason: "sign_in_busy", retryAfter: 1)
         case .passwordBusy:
             self.init(status: 503, code: "busy", message: "The server is very busy, so nothing was saved. Please try again in a few seconds.")
         }

@@ -23,10 +23,8 @@ enum ErrorResponses {
             status: error.status,
             Envelope(error: .init(code: error.code, message: error.message, field: error.field, reason: error.reason, requestID: nil)))
         if error.status == 405 { response.headers.append(("Allow", allow.joined(separator: ", "))) }
-        if error.status == 503 {
-            // A sign-in waits only for a few others' password checks (`PasswordHashing`).
-            let seconds = error.reason == "sign_in_busy" ? "1" : error.code == "busy" ? "5" : "60"
-            response.headers.append(("Retry-After", seconds))
+        if let seconds = error.retryAfter ?? (error.status == 503 ? (error.code == "busy" ? 5 : 60) : nil) {
+            response.headers.append(("Retry-After", String(seconds)))
         }
         return response
     }
