@@ -51,7 +51,9 @@ final class LiveUpdateHub: @unchecked Sendable {
         /// Changes came while the stream was starting, perhaps written out before it joined: its
         /// token is read again at the next broadcast (set before it joins, then only by the broadcaster).
         var mayHaveMissed = false
-        init(_ sink: any EventSink, token: Token) { self.sink = sink; self.token = token }
+        /// The language of the page the stream serves (its wait and place in words), if not the token's.
+        let language: String?
+        init(_ sink: any EventSink, token: Token, language: String?) { self.sink = sink; self.token = token; self.language = language }
     }
 
     private final class Channel: @unchecked Sendable {
@@ -195,15 +197,15 @@ final class LiveUpdateHub: @unchecked Sendable {
     }
 
     /// Starts a token stream: its status now, then whenever it changes; it ends once the token is
-    /// served or cancelled.
-    func follow(token: Token, sink: any EventSink) throws {
+    /// served or cancelled. Its words are in `language` (the page's) when given, else the token's.
+    func follow(token: Token, sink: any EventSink, language: String? = nil) throws {
         let channel = try self.channel(token.officeCode)
         channel.lock.lock()
         let seen = channel.latest
         channel.lock.unlock()
         // The token as of `seen` or later (the live picture has every change the hub has heard):
         // the request read it earlier, and a call in between would otherwise never reach the page.
-        let follower = TokenFollower(sink, token: try queue.tokenForReading(token.id) ?? token)
+        let follower = TokenFollower(sink, token: try queue.tokenForReading(token.id) ?? token, language: language)
         guard try sendStatus(follower, id: seen, prefix: Self.retry) else { return }
         channel.lock.lock()
         channel.tokens.append(follower)
@@ -221,7 +223,7 @@ final class LiveUpdateHub: @unchecked Sendable {
     private func sendStatus(_ follower: TokenFollower, id: Int64, prefix: [UInt8] = []) throws -> Bool {
         let status = try queue.status(of: follower.token, at: now())
         let view = TokenView(status.token, position: status.position, counterNumber: status.counterNumber,
-                             documents: status.requiredDocuments, words: words)
+                             documents: status.requiredDocuments, words: words, wordsIn: follower.language)
         if view != follower.lastView {
             let event = ServerSentEvent(id: String(id), event: "status", data: String(decoding: JSON.encode(view), as: UTF8.self))
             try follower.sink.send(prefix + Array(event.text.utf8))

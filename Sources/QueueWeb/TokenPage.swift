@@ -36,22 +36,8 @@ enum TokenPage {
         let state: String
         switch token.state {
         case .waiting:
-            let words = WaitText(text: interfaceText)
-            let estimate: String
-            if let position = status.position, position.reachedToday == false {
-                // An appointment on another day only for a service that takes appointments.
-                let key = service?.takesAppointments == true ? "token_unlikely_today" : "token_unlikely_today_walk_in"
-                estimate = "<p class=\"unlikely\" role=\"status\"><strong>\(HTML.escape(interfaceText(key, in: language)))</strong></p>"
-            } else if let position = status.position, position.openCounters > 0, let wait = words.wait(position, in: language) {
-                let counter = position.likelyCounter.map { " <span class=\"likely\">(\(HTML.escape(interfaceText("token_likely_counter", in: language).replacingOccurrences(of: "{n}", with: String($0)))))</span>" } ?? ""
-                estimate = "<p><span class=\"label\">\(text.estimate)</span> <strong>\(HTML.escape(wait))</strong>\(counter)</p>"
-            } else {
-                estimate = "<p>\(text.noCounter)</p>"
-            }
-            state = """
-                <p class="ahead"><strong>\(HTML.escape(words.ahead(status.position?.ahead ?? 0, in: language)))</strong></p>
-                \(estimate)
-                """
+            state = waitingState(status.position, takesAppointments: service?.takesAppointments == true,
+                                 language: language, text: interfaceText)
         case .booked:
             // "Monday 7 December, 10:30–11:30", in the page's language.
             let day = CalendarText(text: interfaceText).day(token.serviceDay, in: language)
@@ -117,7 +103,7 @@ enum TokenPage {
             <p class="token-number">\(HTML.escape(token.number))</p>
             <p>\(text.service): <strong>\(service.map { local($0.names) } ?? HTML.escape(token.serviceCode))</strong><br>
             \(text.office): <strong>\(office.map { local($0.names) } ?? HTML.escape(token.officeCode))</strong></p>
-            <div class="token-state">\(state)</div>
+            <div class="token-state" aria-live="polite"\(token.state == .waiting ? waitingWords(takesAppointments: service?.takesAppointments == true, language: language, text: interfaceText) : "")>\(state)</div>
             \(documents)
             \(active ? "<p><img class=\"qr\" src=\"/api/v1/tokens/\(token.id)/qr.svg?\(query)\" alt=\"\(text.qr)\" width=\"160\" height=\"160\"></p>" : "")
             \(active ? PushOffer.html(language: language, text: interfaceText) : "")
@@ -126,6 +112,40 @@ enum TokenPage {
             \(active ? "<p class=\"small\">\(text.refresh)</p>" : "")
             </main>
             """, headers: [("Referrer-Policy", "no-referrer")])
+    }
+
+    /// A waiting token's place and wait. token.js builds the same from each new status of the
+    /// stream while the token keeps waiting (so the page does not reload at every call in the
+    /// office): keep the two alike.
+    private static func waitingState(_ position: QueuePosition?, takesAppointments: Bool, language: String,
+                                     text: InterfaceText) -> String {
+        let words = WaitText(text: text)
+        let ahead = "<p class=\"ahead\"><strong>\(HTML.escape(words.ahead(position?.ahead ?? 0, in: language)))</strong></p>"
+        let phrase = waitingPhrases(takesAppointments: takesAppointments, language: language, text: text)
+        if let position, position.reachedToday == false {
+            return ahead + "<p class=\"unlikely\" role=\"status\"><strong>\(HTML.escape(phrase.unlikely))</strong></p>"
+        }
+        if let position, position.openCounters > 0, let wait = words.wait(position, in: language) {
+            let counter = position.likelyCounter.map {
+                " <span class=\"likely\">(\(HTML.escape(phrase.likely.replacingOccurrences(of: "{n}", with: String($0)))))</span>"
+            } ?? ""
+            return ahead + "<p><span class=\"label\">\(HTML.escape(phrase.estimate))</span> <strong>\(HTML.escape(wait))</strong>\(counter)</p>"
+        }
+        return ahead + "<p>\(HTML.escape(phrase.noCounter))</p>"
+    }
+
+    /// The fixed words of a waiting token's state, for the page and (as attributes) for token.js.
+    private static func waitingPhrases(takesAppointments: Bool, language: String, text: InterfaceText)
+        -> (unlikely: String, estimate: String, likely: String, noCounter: String) {
+        // An appointment on another day only for a service that takes appointments.
+        (text(takesAppointments ? "token_unlikely_today" : "token_unlikely_today_walk_in", in: language),
+         text("token_estimate", in: language), text("token_likely_counter", in: language), text("token_no_counter", in: language))
+    }
+
+    private static func waitingWords(takesAppointments: Bool, language: String, text: InterfaceText) -> String {
+        let phrase = waitingPhrases(takesAppointments: takesAppointments, language: language, text: text)
+        return " data-unlikely=\"\(HTML.escape(phrase.unlikely))\" data-estimate=\"\(HTML.escape(phrase.estimate))\""
+            + " data-likely=\"\(HTML.escape(phrase.likely))\" data-no-counter=\"\(HTML.escape(phrase.noCounter))\""
     }
 
     /// One tap rates the visit (each rating is its own submit button); a comment, if any, goes with it.

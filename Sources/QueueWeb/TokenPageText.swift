@@ -1,13 +1,12 @@
 /// The words of the token page in the token's language, from the interface strings, escaped for HTML.
 struct TokenPageText {
-    let title, service, office, estimate, noEstimate, noCounter, appointment, checkIn, serving,
+    let title, service, office, appointment, checkIn, serving,
         served, noShow, cancelled, expired, documents, refresh, qr, cancel, cancelQuestion, cancelYes, cancelElsewhere, day, bookAgain,
         yourTurn, goNow, findAgain, find, addCalendar, move, moveYes, moveNone: String
 
     init(_ text: InterfaceText, language: String) {
         let word = { (key: String) in HTML.escape(text("token_" + key, in: language)) }
         title = word("title"); service = word("service"); office = word("office");
-        estimate = word("estimate"); noEstimate = word("no_estimate"); noCounter = word("no_counter")
         appointment = word("appointment"); checkIn = word("check_in"); serving = word("serving")
         served = word("served"); noShow = word("no_show"); cancelled = word("cancelled"); expired = word("expired"); documents = word("documents")
         refresh = word("refresh"); qr = word("qr"); cancel = word("cancel"); cancelQuestion = word("cancel_question"); cancelYes = word("cancel_yes")

@@ -38,7 +38,10 @@ struct TokenView: Encodable, Equatable, Sendable {
     let queuedAt: Date?
     let requiredDocuments: [LocalizedName]
 
-    init(_ token: Token, position: QueuePosition?, counterNumber: Int?, documents: [LocalizedName], words: WaitText) {
+    /// - Parameter wordsIn: the language of the wait and place in words, when not the token's (a page
+    ///   the citizen switched to another language).
+    init(_ token: Token, position: QueuePosition?, counterNumber: Int?, documents: [LocalizedName], words: WaitText,
+         wordsIn: String? = nil) {
         id = token.id
         number = token.number
         office = token.officeCode
@@ -49,7 +52,7 @@ struct TokenView: Encodable, Equatable, Sendable {
         priority = token.citizen.priority.rawValue
         language = token.citizen.language
         slotStarts = token.slotStartsAt.map { Digits.padded($0 / 60, width: 2) + ":" + Digits.padded($0 % 60, width: 2) }
-        let language = token.citizen.language
+        let language = wordsIn ?? token.citizen.language
         self.position = position.map {
             Position(ahead: $0.ahead, openCounters: $0.openCounters, estimatedWaitSeconds: $0.estimatedWaitSeconds,
                      waitLowSeconds: $0.estimatedWaitRange?.lowerBound, waitHighSeconds: $0.estimatedWaitRange?.upperBound,

@@ -1,6 +1,9 @@
-// The token page, live: the server renders the page (in the citizen's language); this script only
-// listens to the token's event stream and reloads the page when something changed. Without
-// JavaScript, a <noscript> refresh does the same every 30 seconds.
+// The token page, live: the server renders the page (in the citizen's language); this script
+// listens to the token's event stream. While the token keeps waiting, it writes the new place and
+// wait into the page (a call anywhere in the office moves everyone, and a reload for each would
+// cost the server a page and a new stream per waiting citizen, and the page the citizen's touch
+// that lets it buzz); when the token's state changes, it reloads the page. Without JavaScript, a
+// <noscript> refresh does the same every 30 seconds.
 (function () {
   "use strict";
   // A token page after booking: the next booking from this tab is a new one (see booking.js).
@@ -18,17 +21,60 @@
   // The service worker's copy of the page, shown offline: once the stream opens, the network is back.
   var offlineCopy = body.hasAttribute("data-offline");
   var first = true;
-  var source = new EventSource("/api/v1/tokens/" + encodeURIComponent(id) + "/events?secret=" + encodeURIComponent(secret));
+  // The place and wait in words come in the page's language (the citizen may have switched it).
+  var source = new EventSource("/api/v1/tokens/" + encodeURIComponent(id) + "/events?secret=" + encodeURIComponent(secret)
+    + "&lang=" + encodeURIComponent(document.documentElement.lang || "en"));
+  var box = document.querySelector(".token-state");
+  var element = function (tag, className, text) {
+    var made = document.createElement(tag);
+    if (className) { made.className = className; }
+    if (text != null) { made.textContent = text; }
+    return made;
+  };
+  // A waiting token's place and wait, as the server renders them (TokenPage.waitingState: keep
+  // the two alike); false when the page cannot show this status without a reload.
+  var showWaiting = function (view) {
+    var position = view.position, words = box && box.dataset;
+    if (view.state !== "waiting" || state !== "waiting" || !position || !words || words.estimate == null) { return false; }
+    var ahead = element("p", "ahead"), line;
+    ahead.appendChild(element("strong", null, position.ahead_text));
+    if (position.reached_today === false) {
+      line = element("p", "unlikely");
+      line.setAttribute("role", "status");
+      line.appendChild(element("strong", null, words.unlikely));
+    } else if (position.open_counters > 0 && position.wait_text) {
+      line = element("p");
+      line.appendChild(element("span", "label", words.estimate));
+      line.appendChild(document.createTextNode(" "));
+      line.appendChild(element("strong", null, position.wait_text));
+      if (position.likely_counter != null) {
+        line.appendChild(document.createTextNode(" "));
+        line.appendChild(element("span", "likely", "(" + words.likely.replace("{n}", String(position.likely_counter)) + ")"));
+      }
+    } else {
+      line = element("p", null, words.noCounter);
+    }
+    box.replaceChildren(ahead, line);
+    body.setAttribute("data-ahead", String(position.ahead));
+    keepOfflineCopy();
+    return true;
+  };
+  // The service worker keeps the page to show offline (sw.js): given the page as it now stands, its
+  // copy is as fresh as what the citizen last saw, without the server rendering it again.
+  var keepOfflineCopy = function () {
+    var worker = navigator.serviceWorker && navigator.serviceWorker.controller;
+    if (worker) { worker.postMessage({ kind: "token-page", url: location.href, html: "<!DOCTYPE html>\n" + document.documentElement.outerHTML }); }
+  };
   source.addEventListener("status", function (event) {
     var view = JSON.parse(event.data);
     // The first message is the token as the stream opened: what the page shows, unless the token
-    // changed in between (a citizen called while their page was still opening its stream, or the
-    // queue moved). Such a catch-up reload happens at most once in ten seconds, so that a page and a
-    // stream that disagree can never reload each other without end.
+    // changed in between (a citizen called while their page was still opening its stream). Such a
+    // catch-up reload happens at most once in ten seconds, so that a page and a stream that
+    // disagree can never reload each other without end.
     if (first) {
       first = false;
       if (!offlineCopy) {
-        if (shows(view)) { return; }
+        if (showWaiting(view) || shows(view)) { return; }
         var key = "guvnl-token-caught-up", now = Date.now(), last = 0;
         try { last = Number(sessionStorage.getItem(key)) || 0; sessionStorage.setItem(key, String(now)); } catch (unavailable) { /* no guard kept */ }
         if (now - last < 10000) { return; }
@@ -40,7 +86,7 @@
       setTimeout(function () { location.reload(); }, 1000);
       return;
     }
-    location.reload();
+    if (!showWaiting(view)) { location.reload(); }
   });
   // The server pings every stream every 15 s: one silent for 45 s while open is dead (a network
   // that dropped it without a word, a phone that slept): the page is read afresh.

@@ -1,7 +1,8 @@
 // GUVNL Queue service worker.
 // - The shell (home and booking pages in three languages, styles, scripts, icons) is cached on install.
 // - Pages are fetched from the network first; what was visited is kept and shown when offline.
-// - A citizen's token page is kept too and, offline, shown with the time it was last updated.
+// - A citizen's token page is kept too (and again each time its script updates it in place) and,
+//   offline, shown with the time it was last updated.
 // - Live /api/ answers are never cached or served from a cache.
 "use strict";
 const CACHE = "guvnl-queue-v1";
@@ -67,6 +68,16 @@ async function withOfflineNote(cached) {
     .replace("<body", "<body data-offline");
   return new Response(page, { status: 200, headers: { "Content-Type": "text/html; charset=utf-8" } });
 }
+
+// A token page updated in place (token.js) hands over its new state, kept as its offline copy.
+self.addEventListener("message", (event) => {
+  const data = event.data || {};
+  if (data.kind !== "token-page" || typeof data.html !== "string" || typeof data.url !== "string") { return; }
+  const url = new URL(data.url, self.location.origin);
+  if (url.origin !== self.location.origin || url.pathname !== "/token/") { return; }
+  const headers = { "Content-Type": "text/html; charset=utf-8", "X-Fetched-At": new Date().toISOString() };
+  event.waitUntil(caches.open(CACHE).then((cache) => cache.put(url.href, new Response(data.html, { headers }))));
+});
 
 // Web Push (the token page's "Notify me on this phone"): the server's message, decrypted by the
 // browser, is {title, body, tag, url, token}. One tag per token, so a newer message replaces the

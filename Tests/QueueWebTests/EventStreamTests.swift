@@ -116,6 +116,31 @@ struct EventStreamTests {
         board.leave()
     }
 
+    @Test func aTokenStreamSpeaksTheLanguageItsPageAsksFor() throws {
+        // Given a Gujarati citizen's token, its page switched to English
+        let (queue, _) = try Self.world()
+        let app = WebApplication(services: AppServices(queue: queue, text: RepositoryStrings.text, now: { Self.now }),
+                                 logger: Logger(label: "test"))
+        let secrets = TokenSecrets.random()
+        let token = try Self.book(queue, secrets: secrets)
+        #expect(token.citizen.language == "gu")
+        let english = ObservedStream(leaveAfter: 1)
+        try Self.open(app, "/api/v1/tokens/\(token.id)/events?secret=\(secrets.view)&lang=en", client: english)
+        let own = ObservedStream(leaveAfter: 1)
+        try Self.open(app, "/api/v1/tokens/\(token.id)/events?secret=\(secrets.view)", client: own)
+        // Then the place in words comes in English on the one and in Gujarati on the other
+        try english.waitForWrites(1)
+        try own.waitForWrites(1)
+        #expect(english.text.contains("\"ahead_text\":\"Nobody before you\""))
+        #expect(own.text.contains("\"ahead_text\":\"તમારી પહેલાં કોઈ નથી\""))
+        // And a language the site does not have is refused, naming the field
+        let refused = try app.respond(to: Request(method: "GET", path: "/api/v1/tokens/\(token.id)/events",
+                                                  query: "secret=\(secrets.view)&lang=fr", headers: [:]))
+        #expect(refused.status == 400)
+        guard case .bytes(let body) = refused.body else { Issue.record("no body"); return }
+        #expect(String(decoding: body, as: UTF8.self).contains("\"field\":\"lang\""))
+    }
+
     @Test func theAuditLogsKindsNeverReachThePublicStream() throws {
         // Given an office stream
         let (queue, app) = try Self.world()

@@ -1,7 +1,9 @@
 """In a real browser: the token page follows the queue live."""
 import json
+import re
 import subprocess
 import time
+from html import unescape
 
 from browser import chromium, open_under_service_worker, option_values
 from metrics import token_streams_open, wait_for_token_streams
@@ -87,6 +89,64 @@ def test_when_called_the_phone_buzzes_and_the_page_waits_for_the_buzz_before_it_
         noted = [entry.split("@") for entry in browser.execute_script("return sessionStorage.getItem('noted')").split()]
         assert [what for what, _ in noted] == ["load", "buzz:[400,150,400]", "load"]
         assert int(noted[2][1]) - int(noted[1][1]) >= 950
+    finally:
+        browser.quit()
+
+
+def two_at_counter_3(stack, phones):
+    """Two new-connection citizens next at counter 3, the second behind the first."""
+    first = next_at_counter_3(stack, phones[0])
+    fields = {"office": "VAD-247", "service": "new-lt-connection", "name": "Bhavna", "phone": phones[1], "language": "en"}
+    second = json.loads(stack.request("POST", "/api/v1/tokens", body=json.dumps(fields).encode(),
+                                      headers={"Content-Type": "application/json"})[2])
+    return first, second
+
+
+def rendered_state(stack, page):
+    """The lines of a token page's state (place, wait), as the server renders the page now."""
+    html = stack.get(page)[2].decode()
+    box = re.search(r'<div class="token-state"[^>]*>(.*?)</div>', html, re.S).group(1)
+    return [unescape(re.sub(r"<[^>]+>", "", line)) for line in re.findall(r"<p[^>]*>(.*?)</p>", box, re.S)]
+
+
+SHOWN_STATE = "return [...document.querySelectorAll('.token-state p')].map(p => p.textContent)"
+
+
+def test_while_waiting_the_token_page_follows_the_queue_in_place_in_its_own_language(stack):
+    # Given an English-speaking citizen second at counter 3, their page switched to Gujarati
+    first, second = two_at_counter_3(stack, ("9811122241", "9811122242"))
+    page = second["page"] + "&lang=gu"
+    streams = token_streams_open(stack)
+    browser = chromium()
+    try:
+        browser.execute_cdp_cmd("Page.addScriptToEvaluateOnNewDocument", {"source": BUZZ_RECORDER})
+        browser.get(stack.base + page)
+        assert browser.execute_script(SHOWN_STATE)[0] == "તમારી પહેલાં 1 વ્યક્તિ"
+        wait_for_token_streams(stack, streams + 1)
+        # When the citizen before them is called
+        called_at = time.monotonic()
+        assert counter(stack, "call-next").returncode == 0
+        while browser.execute_script(SHOWN_STATE)[0] != "તમારી પહેલાં કોઈ નથી":
+            assert time.monotonic() - called_at < 15, browser.execute_script(SHOWN_STATE)
+            time.sleep(0.2)
+        # Then the page says so, still in Gujarati, as the server would render it now, without
+        # having reloaded (which would have cost the server a page and a stream, and the page the
+        # touch that lets it buzz)
+        assert browser.execute_script(SHOWN_STATE) == rendered_state(stack, page)
+        assert browser.find_element("tag name", "body").get_attribute("data-ahead") == "0"
+        noted = browser.execute_script("return sessionStorage.getItem('noted')").split()
+        assert [entry.split("@")[0] for entry in noted] == ["load"]
+        # And when they are called in turn, the phone buzzes and the page shows the call
+        counter(stack, "start")
+        counter(stack, "complete")
+        called_at = time.monotonic()
+        assert counter(stack, "call-next").returncode == 0
+        while "/assets/" not in browser.page_source or "your-turn" not in browser.page_source:
+            assert time.monotonic() - called_at < 15, "the page did not show the call"
+            time.sleep(0.2)
+        assert browser.find_element("css selector", ".your-turn strong").text == "3"
+        noted = browser.execute_script("return sessionStorage.getItem('noted')").split()
+        assert [entry.split("@")[0] for entry in noted] == ["load", "buzz:[400,150,400]", "load"]
     finally:
         browser.quit()
 
@@ -222,6 +282,37 @@ def test_offline_the_token_page_shows_the_last_copy_with_its_time_and_api_answer
         assert "તમે ઓફલાઇન છો" in note
         # And an API answer is never served from a cache
         assert browser.execute_async_script(fetch_api) == "failed"
+    finally:
+        browser.quit()
+        subprocess.run(stack.nginx_command(), capture_output=True)
+        stack.wait_until_up()
+
+
+def test_offline_the_token_page_shows_what_it_last_showed_online_though_it_never_reloaded(stack):
+    # Given a citizen second at counter 3 whose page is open under the service worker
+    first, second = two_at_counter_3(stack, ("9811122251", "9811122252"))
+    page = stack.base + second["page"]
+    streams = token_streams_open(stack)
+    browser = chromium()
+    try:
+        open_under_service_worker(browser, page)
+        assert browser.execute_script(SHOWN_STATE)[0] == "1 person before you"
+        # When the citizen before them is called, and the page moves them up in place
+        wait_for_token_streams(stack, streams + 1)
+        called_at = time.monotonic()
+        assert counter(stack, "call-next").returncode == 0
+        kept = ("const done = arguments[0]; caches.open('guvnl-queue-v1').then(c => c.match(location.href))"
+                ".then(r => r ? r.text() : '').then(done)")
+        while "Nobody before you" not in browser.execute_async_script(kept):
+            assert time.monotonic() - called_at < 15, browser.execute_script(SHOWN_STATE)
+            time.sleep(0.2)
+        # And then the network goes
+        subprocess.run(stack.nginx_command("-s", "stop"), check=True, capture_output=True)
+        time.sleep(0.5)
+        browser.get(page)
+        # Then the offline copy shows where they stood when the network went, not when the page loaded
+        assert browser.find_element("css selector", ".offline").text.startswith("You are offline")
+        assert browser.execute_script(SHOWN_STATE)[0] == "Nobody before you"
     finally:
         browser.quit()
         subprocess.run(stack.nginx_command(), capture_output=True)
