@@ -37,7 +37,11 @@ if [ "$kind" = production ]; then
     # Per client address (a kiosk: per kiosk). A waiting hall behind one address is one client.
     booking_rate=${GUVNL_BOOKING_RATE:-10r/m}; booking_burst=${GUVNL_BOOKING_BURST:-5}
     kiosk_rate=${GUVNL_KIOSK_RATE:-60r/m}
-    signin_rate=${GUVNL_SIGNIN_RATE:-5r/m}; signin_burst=${GUVNL_SIGNIN_BURST:-3}
+    # Sign-in: an office's clerks reach us from one address (its NAT) and come in together at
+    # opening, so the burst holds a whole office, with the staff form's tries again when fcgi-app's
+    # password checks are all taken; a guesser still gets 5 a minute after it (and fcgi-app's
+    # back-off per name and address).
+    signin_rate=${GUVNL_SIGNIN_RATE:-5r/m}; signin_burst=${GUVNL_SIGNIN_BURST:-30}
     lookup_rate=${GUVNL_LOOKUP_RATE:-20r/m}; lookup_burst=${GUVNL_LOOKUP_BURST:-10}
     conn_per_address=${GUVNL_CONN_PER_ADDRESS:-1000}
 else
