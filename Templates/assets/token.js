@@ -32,10 +32,11 @@
     return made;
   };
   // A waiting token's place and wait, as the server renders them (TokenPage.waitingState: keep
-  // the two alike); false when the page cannot show this status without a reload.
+  // the two alike); false when the page cannot show this status without a reload (an offline
+  // copy is always read afresh once its stream opens: the network is back).
   var showWaiting = function (view) {
     var position = view.position, words = box && box.dataset;
-    if (view.state !== "waiting" || state !== "waiting" || !position || !words || words.estimate == null) { return false; }
+    if (offlineCopy || view.state !== "waiting" || state !== "waiting" || !position || !words || words.estimate == null) { return false; }
     var ahead = element("p", "ahead"), line;
     ahead.appendChild(element("strong", null, position.ahead_text));
     if (position.reached_today === false) {
@@ -54,9 +55,13 @@
     } else {
       line = element("p", null, words.noCounter);
     }
-    box.replaceChildren(ahead, line);
-    body.setAttribute("data-ahead", String(position.ahead));
-    keepOfflineCopy();
+    // Only what changed is written (and handed to the offline copy): most first statuses change nothing.
+    var shown = Array.prototype.map.call(box.querySelectorAll("p"), function (p) { return p.textContent; });
+    if (shown.join("\n") !== [ahead.textContent, line.textContent].join("\n")) {
+      box.replaceChildren(ahead, line);
+      body.setAttribute("data-ahead", String(position.ahead));
+      keepOfflineCopy();
+    }
     return true;
   };
   // The service worker keeps the page to show offline (sw.js): given the page as it now stands, its

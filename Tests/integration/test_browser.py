@@ -313,6 +313,14 @@ def test_offline_the_token_page_shows_what_it_last_showed_online_though_it_never
         # Then the offline copy shows where they stood when the network went, not when the page loaded
         assert browser.find_element("css selector", ".offline").text.startswith("You are offline")
         assert browser.execute_script(SHOWN_STATE)[0] == "Nobody before you"
+        # And once the network is back, the page reads itself afresh: the offline note goes
+        subprocess.run(stack.nginx_command(), check=True, capture_output=True)
+        stack.wait_until_up()
+        back = time.monotonic()
+        while browser.find_elements("css selector", ".offline"):
+            assert time.monotonic() - back < 60, "the offline copy stayed after the network came back"
+            time.sleep(0.5)
+        assert browser.execute_script(SHOWN_STATE)[0] == "Nobody before you"
     finally:
         browser.quit()
         subprocess.run(stack.nginx_command(), capture_output=True)
