@@ -103,7 +103,7 @@ extension ForecastPlan {
         token.known && token.arrivesAt == 0 && token.candidate.kind == .walkIn && !token.candidate.priority.isPriority
     }
 
-    private func sameCounters(as earlier: ForecastPlan) -> Bool {
+    func sameCounters(as earlier: ForecastPlan) -> Bool {
         counters.count == earlier.counters.count && zip(counters, earlier.counters).allSatisfy { a, b in
             a.id == b.id && a.serves == b.serves && a.freeAt == b.freeAt && a.pauses == b.pauses && a.closesAt == b.closesAt
                 && a.busy?.service == b.busy?.service && a.busy?.elapsed == b.busy?.elapsed && a.busy?.called == b.busy?.called
@@ -112,27 +112,35 @@ extension ForecastPlan {
 }
 
 /// An office's last mean play, kept so that the answers of the versions after it can add their
-/// newcomers to it (`ForecastPlan.playExtending`) instead of playing the office again.
+/// newcomers to it (`ForecastPlan.playExtending`, or `playResuming` from its mark) instead of
+/// playing the office again.
 final class LastPlay: @unchecked Sendable {
     /// How long one play serves the versions after it: the times it gives are from its own moment,
     /// and decision 4 has forecast times worked out again at most this late.
     static let longest: Double = 0.2
 
+    /// A play: its plan, its result, and where it may be taken up again (`ForecastPlan.run`).
+    struct Played: Sendable {
+        let plan: ForecastPlan
+        let result: ForecastResult
+        var mark: ForecastProgress? = nil
+    }
+
     private let lock = NSLock()
-    private var kept: (version: Int64, plan: ForecastPlan, result: ForecastResult)?
+    private var kept: (version: Int64, played: Played)?
 
     /// The play to extend for a version at `now`, if a recent one of an older version is kept.
-    func extendable(before version: Int64, at now: Date) -> (plan: ForecastPlan, result: ForecastResult)? {
+    func extendable(before version: Int64, at now: Date) -> Played? {
         lock.lock(); defer { lock.unlock() }
         guard let kept, kept.version < version else { return nil }
-        let age = now.timeIntervalSince(kept.plan.now)
-        return age >= 0 && age < Self.longest ? (kept.plan, kept.result) : nil
+        let age = now.timeIntervalSince(kept.played.plan.now)
+        return age >= 0 && age < Self.longest ? kept.played : nil
     }
 
     /// Keeps a version's play, unless a newer one's is kept already.
-    func keep(version: Int64, _ played: (plan: ForecastPlan, result: ForecastResult)) {
+    func keep(version: Int64, _ played: Played) {
         lock.lock(); defer { lock.unlock() }
         if let kept, kept.version > version { return }
-        kept = (version, played.plan, played.result)
+        kept = (version, played)
     }
 }

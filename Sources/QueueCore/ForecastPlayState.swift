@@ -40,13 +40,15 @@ struct ForecastPlayState {
     private let classServes: [Bool]
     /// Token indices: priority ones in arrival order; appointments by slot. The others are the
     /// tokens not priority, in arrival order: `facts` itself, passing the priority ones.
-    private let priority: [Int]
+    private var priority: [Int]
     private let appointments: [Int]
     /// Per class, a cursor into each list (and into the tokens, for the overdue ones and the others).
-    private struct Cursors {
+    struct Cursors {
         var overdue = 0, priority = 0, others = 0, appointments = 0
     }
     private var cursors: ContiguousArray<Cursors>
+    /// Whether the last `take` gave a priority citizen only because the counter had nobody else.
+    private(set) var tookAfterAll = false
 
     static let anyCounter = Int(Int32.min)
 
@@ -62,17 +64,9 @@ struct ForecastPlayState {
         let facts = ContiguousArray<Facts>(unsafeUninitializedCapacity: n) { facts, written in
             plan.tokens.withUnsafeBufferPointer { tokens in
                 for index in 0..<n {
-                    let token = tokens[index], candidate = token.candidate
-                    let appointmentSlot = candidate.kind == .appointment ? candidate.slotStartsAt : nil
-                    let isPriority = candidate.priority.isPriority
-                    facts.initializeElement(at: index, to: Facts(
-                        queuedAt: token.arrivesAt > 0 ? token.arrivesAt : candidate.queuedAt.timeIntervalSince(plan.now),
-                        arrivesAt: token.arrivesAt,
-                        slotBeginsAt: appointmentSlot.map { Double($0) * 60 - plan.secondsOfDay } ?? .infinity,
-                        service: Int32(truncatingIfNeeded: token.service),
-                        target: token.target.map { Int32(truncatingIfNeeded: $0) } ?? Int32.min,
-                        isPriority: isPriority, known: token.known))
-                    if isPriority { priority.append(index) } else if appointmentSlot != nil { appointments.append(index) }
+                    let record = Self.facts(tokens[index], in: plan)
+                    facts.initializeElement(at: index, to: record)
+                    if record.isPriority { priority.append(index) } else if record.slotBeginsAt < .infinity { appointments.append(index) }
                 }
             }
             written = n
@@ -97,6 +91,58 @@ struct ForecastPlayState {
         classServes = serves
         cursors = ContiguousArray(repeating: Cursors(), count: classes.count)
     }
+
+    /// What the play asks of a token of the plan.
+    @inline(__always)
+    static func facts(_ token: ForecastPlan.Token, in plan: ForecastPlan) -> Facts {
+        let candidate = token.candidate
+        let appointmentSlot = candidate.kind == .appointment ? candidate.slotStartsAt : nil
+        return Facts(queuedAt: token.arrivesAt > 0 ? token.arrivesAt : candidate.queuedAt.timeIntervalSince(plan.now),
+                     arrivesAt: token.arrivesAt,
+                     slotBeginsAt: appointmentSlot.map { Double($0) * 60 - plan.secondsOfDay } ?? .infinity,
+                     service: Int32(truncatingIfNeeded: token.service),
+                     target: token.target.map { Int32(truncatingIfNeeded: $0) } ?? Int32.min,
+                     isPriority: candidate.priority.isPriority, known: token.known)
+    }
+
+    /// What one `take` by a counter changes, kept so that it can be undone (`ForecastPlan.run`
+    /// marks the moment before a take that a newcomer could have changed).
+    struct Saved {
+        let group: Int
+        let cursors: Cursors
+        let streak: Int
+        let left: Int
+    }
+
+    func saved(counter: Int) -> Saved {
+        let group = classOf[counter]
+        return Saved(group: group, cursors: cursors[group], streak: streak, left: left)
+    }
+
+    /// The state as it was before the take `saved` was made before, which gave `token`.
+    mutating func restore(_ saved: Saved, untaking token: Int?) {
+        if let token { facts[token].taken = false }
+        cursors[saved.group] = saved.cursors
+        streak = saved.streak
+        left = saved.left
+    }
+
+    /// Newcomers (walk-ins, not priority, present now, behind everyone present) put into the play
+    /// after its first `present` tokens, as a plan with them would have them: the tokens expected
+    /// later move up, and no cursor stands past the newcomers.
+    mutating func insert(_ newcomers: [Facts], at present: Int) {
+        let added = newcomers.count
+        facts.insert(contentsOf: newcomers, at: present)
+        for index in priority.indices where priority[index] >= present { priority[index] += added }
+        for group in cursors.indices {
+            cursors[group].overdue = min(cursors[group].overdue, present)
+            cursors[group].others = min(cursors[group].others, present)
+        }
+        left += added
+    }
+
+    /// Whether any appointment is among the tokens (a play with them is never resumed).
+    var hasAppointments: Bool { !appointments.isEmpty }
 
     /// A token's service number.
     func service(_ token: Int) -> Int { Int(facts[token].service) }
@@ -154,6 +200,7 @@ struct ForecastPlayState {
     /// The token the policy gives this counter at `t`, marked called; nil if it has nobody.
     /// (Overdue at `t`: queued `agingMinutes` or more before it, `queuedAt <= t - agingSeconds`.)
     mutating func take(counter: Int, at t: Double) -> Int? {
+        tookAfterAll = false
         guard left > 0 else { return nil }
         let group = classOf[counter]
         let overdueBy = t - agingSeconds
@@ -205,6 +252,7 @@ struct ForecastPlayState {
         // 5. Priority citizens after all, when nobody else is left.
         if let index = priorityHead {
             streak += 1
+            tookAfterAll = true
             return mark(index)
         }
         return nil

@@ -237,22 +237,27 @@ public final class OfficeAnswers: @unchecked Sendable {
     }
 
     /// The office played forward, once: the last play with this version's newcomers added when
-    /// that is the same (a booking's answer, see `ForecastPlan.playExtending`), else in full. Its
-    /// times are then from the last play's moment, at most `LastPlay.longest` before this one.
+    /// that is the same (a booking's answer, see `ForecastPlan.playExtending` and
+    /// `playResuming`), else in full. Its times are then from the last play's moment, at most
+    /// `LastPlay.longest` before this one.
     /// Called with the lock held.
     private func forecast() -> (plan: ForecastPlan, result: ForecastResult) {
         if let played { return played }
-        var answer: (plan: ForecastPlan, result: ForecastResult)?
+        var answer: LastPlay.Played?
         // Never across midnight: the last play's moment is then of another service day.
-        if let last = lastPlay?.extendable(before: office.version, at: now), last.plan.mayBeExtended,
+        if let last = lastPlay?.extendable(before: office.version, at: now),
            ServiceDay(last.plan.now, timeZone: office.timeZone).day == office.day {
             let plan = office.forecastPlan(at: last.plan.now).withExpectedArrivals()
-            answer = plan.playExtending(last.plan, last.result).map { (plan, $0) }
+            if last.plan.mayBeExtended, let result = plan.playExtending(last.plan, last.result) {
+                answer = LastPlay.Played(plan: plan, result: result)
+            } else if let mark = last.mark, let resumed = plan.playResuming(last.plan, from: mark) {
+                answer = LastPlay.Played(plan: plan, result: resumed.result, mark: resumed.mark)
+            }
         }
-        let found = answer ?? office.forecastPlayed(at: now, opening: opening)
+        let found = answer ?? office.forecastPlayedMarking(at: now, opening: opening)
         lastPlay?.keep(version: office.version, found)
-        played = found
-        return found
+        played = (found.plan, found.result)
+        return (found.plan, found.result)
     }
 
     /// Every waiting token's place and wait.

@@ -110,6 +110,13 @@ extension LiveOffice {
         return (plan, plan.play())
     }
 
+    /// The same, with the play's mark, so that the next versions' answers can take it up again.
+    func forecastPlayedMarking(at now: Date, opening: Int64? = nil) -> LastPlay.Played {
+        let plan = forecastPlan(at: now, opening: opening).withExpectedArrivals()
+        let (result, mark) = plan.playMarking()
+        return LastPlay.Played(plan: plan, result: result, mark: mark)
+    }
+
     /// How many waiting or expected citizens one play at `now` calls (for `queue-bench picture`,
     /// which times the play without the rest of the answers).
     public func forecastCalls(at now: Date) -> Int {

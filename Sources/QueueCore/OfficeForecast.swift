@@ -141,88 +141,162 @@ extension ForecastPlan {
     /// Plays the office forward. Counters keep calling after their closing time while tokens they
     /// serve are left (marked `afterClosing`), so that every token has an honest place.
     func play<D: ForecastDurations>(durations: inout D) -> ForecastResult {
+        guard var progress = start(durations: &durations) else { return emptyResult() }
+        var unused: ForecastProgress?
+        run(&progress, durations: &durations, marking: nil, mark: &unused)
+        return finish(progress)
+    }
+
+    /// The play with mean durations, and the moment in it up to which newcomers joining behind
+    /// everyone would change nothing (`playResuming`), if it has one.
+    func playMarking() -> (ForecastResult, ForecastProgress?) {
+        var durations = ExpectedDurations()
+        guard var progress = start(durations: &durations) else { return (emptyResult(), nil) }
+        var mark: ForecastProgress?
+        run(&progress, durations: &durations, marking: presentCount, mark: &mark)
+        return (finish(progress), mark)
+    }
+
+    /// How many tokens are here now (the first of `tokens`; those expected later follow).
+    var presentCount: Int { tokens.firstIndex { $0.arrivesAt != 0 } ?? tokens.count }
+
+    private func emptyResult() -> ForecastResult {
+        let n = tokens.count
+        return ForecastResult(callAt: Array(repeating: nil, count: n), counter: Array(repeating: -1, count: n),
+                              ahead: Array(repeating: 0, count: n), afterClosing: Array(repeating: false, count: n), idleAt: [], calls: [])
+    }
+
+    private func start<D: ForecastDurations>(durations: inout D) -> ForecastProgress? {
         let n = tokens.count, c = counters.count
+        guard c > 0 else { return nil }
         var result = ForecastResult(callAt: Array(repeating: nil, count: n), counter: Array(repeating: -1, count: n),
                                     ahead: Array(repeating: 0, count: n), afterClosing: Array(repeating: false, count: n),
                                     idleAt: Array(repeating: nil, count: c), calls: [])
-        guard c > 0 else { return result }
-        var state = ForecastPlayState(self)
-        var freeAt = counters.map { durations.freeAt($0) }
-        var active = [Bool](repeating: true, count: c)
-        var overtime = false
-        var tally = CallTally(counters: counters, services: callSeconds.count)
+        result.calls.reserveCapacity(n)
+        let freeAt = counters.map { durations.freeAt($0) }
+        // When each active counter can next call; infinity once it is done.
+        return ForecastProgress(state: ForecastPlayState(self), result: result, freeAt: freeAt,
+                                active: [Bool](repeating: true, count: c), overtime: false,
+                                tally: CallTally(counters: counters, services: callSeconds.count), nextCall: ForecastNextCalls(freeAt))
+    }
+
+    /// The play's loop, from where `progress` stands to the end. With `marking` (how many tokens
+    /// are here now), `mark` gets the progress as it stood just before the first step a newcomer
+    /// (a walk-in joining behind everyone here, for any service) could have changed: a counter
+    /// having nobody (it would take the newcomer), taking a priority citizen only for want of
+    /// anyone else (it would take the newcomer), taking someone not here now once a newcomer could
+    /// be overdue (it would take the overdue newcomer first), or the counters going on after
+    /// closing without every one of them (one with only newcomers left would go on too).
+    func run<D: ForecastDurations>(_ p: inout ForecastProgress, durations: inout D, marking present: Int?,
+                                   mark: inout ForecastProgress?) {
+        let c = counters.count
         let closesAt = counters.map(\.closesAt)
         let hasPauses = counters.map { !$0.pauses.isEmpty }
-        // When each active counter can next call; infinity once it is done.
-        var nextCall = ForecastNextCalls(freeAt)
-        result.calls.reserveCapacity(n)
+        var marking = present != nil
+        let present = present ?? 0
+        // A newcomer queues no earlier than the last one here (`playResuming` checks): it may be
+        // overdue from then on.
+        var lastQueued = -Double.infinity
+        if marking { for index in 0..<present { lastQueued = max(lastQueued, p.state.facts[index].queuedAt) } }
+        let newcomerOverdueAt = lastQueued + Double(policy.agingMinutes) * 60
         while true {
             // The counter that frees up first (ties: the lower index).
-            var next = nextCall.first?.counter ?? -1
-            if next < 0, let waiting = active.firstIndex(of: true) { next = waiting }  // free only at infinity
+            var next = p.nextCall.first?.counter ?? -1
+            if next < 0, let waiting = p.active.firstIndex(of: true) { next = waiting }  // free only at infinity
             guard next >= 0 else {
                 // Every counter is done for the day: those left are called after closing, if at all.
-                guard !overtime, state.left > 0 else { break }
-                overtime = true
+                guard !p.overtime, p.state.left > 0 else { break }
+                let left = p.state.countersWithTokensLeft(counters: c)
+                if marking, left.contains(false) { mark = p; marking = false }
+                p.overtime = true
                 // They resume from the moment the last counter stopped, so that time never runs back.
-                let stopped = freeAt.max() ?? 0
-                result.overtimeFrom = stopped
-                result.overtimeIdleAt = Array(repeating: nil, count: c)
-                let left = state.countersWithTokensLeft(counters: c)
+                let stopped = p.freeAt.max() ?? 0
+                p.result.overtimeFrom = stopped
+                p.result.overtimeIdleAt = Array(repeating: nil, count: c)
                 for index in 0..<c where left[index] {
-                    active[index] = true
-                    freeAt[index] = stopped
-                    nextCall.set(index, stopped)
+                    p.active[index] = true
+                    p.freeAt[index] = stopped
+                    p.nextCall.set(index, stopped)
                 }
-                if !active.contains(true) { break }
+                if !p.active.contains(true) { break }
                 continue
             }
-            var t = freeAt[next]
-            if !overtime, t >= closesAt[next] { active[next] = false; nextCall.set(next, .infinity); continue }
-            if !overtime, hasPauses[next], let pause = counters[next].pauses.first(where: { $0.lowerBound <= t && t < $0.upperBound }) {
-                freeAt[next] = pause.upperBound
-                nextCall.set(next, pause.upperBound)
+            var t = p.freeAt[next]
+            if !p.overtime, t >= closesAt[next] { p.active[next] = false; p.nextCall.set(next, .infinity); continue }
+            if !p.overtime, hasPauses[next], let pause = counters[next].pauses.first(where: { $0.lowerBound <= t && t < $0.upperBound }) {
+                p.freeAt[next] = pause.upperBound
+                p.nextCall.set(next, pause.upperBound)
                 continue
             }
-            guard let token = state.take(counter: next, at: t) else {
-                if !overtime, result.idleAt[next] == nil { result.idleAt[next] = t }
-                if overtime { result.overtimeIdleAt[next] = t }
+            var taken: Int?
+            if marking {
+                let saved = p.state.saved(counter: next)
+                taken = p.state.take(counter: next, at: t)
+                if taken == nil || p.state.tookAfterAll || (t >= newcomerOverdueAt && taken! >= present) {
+                    // The progress just before this take, kept; then the take again, as it was.
+                    p.state.restore(saved, untaking: taken)
+                    mark = p
+                    marking = false
+                    taken = p.state.take(counter: next, at: t)
+                }
+            } else {
+                taken = p.state.take(counter: next, at: t)
+            }
+            guard let token = taken else {
+                if !p.overtime, p.result.idleAt[next] == nil { p.result.idleAt[next] = t }
+                if p.overtime { p.result.overtimeIdleAt[next] = t }
                 // Nobody for it now: it waits for the next appointment it could take, or is done.
-                if let arrival = state.nextArrival(counter: next, after: t) {
-                    freeAt[next] = arrival
-                    nextCall.set(next, arrival)
+                if let arrival = p.state.nextArrival(counter: next, after: t) {
+                    p.freeAt[next] = arrival
+                    p.nextCall.set(next, arrival)
                 } else {
-                    active[next] = false
-                    nextCall.set(next, .infinity)
+                    p.active[next] = false
+                    p.nextCall.set(next, .infinity)
                 }
                 continue
             }
-            let facts = state.facts[token]
+            let facts = p.state.facts[token]
             t = max(t, facts.arrivesAt)
-            result.callAt[token] = t
-            result.counter[token] = Int32(next)
-            result.afterClosing[token] = overtime
+            p.result.callAt[token] = t
+            p.result.counter[token] = Int32(next)
+            p.result.afterClosing[token] = p.overtime
             let service = Int(facts.service)
-            result.ahead[token] = tally.before(target: Int(facts.target), service: service, at: t)
+            p.result.ahead[token] = p.tally.before(target: Int(facts.target), service: service, at: t)
             if facts.known {
-                tally.record(counter: next, at: t)
-                result.calls.append((t, Int32(next)))
+                p.tally.record(counter: next, at: t)
+                p.result.calls.append((t, Int32(next)))
             }
-            freeAt[next] = t + durations.seconds(service: service, expected: callSeconds[service])
-            nextCall.set(next, freeAt[next])
+            p.freeAt[next] = t + durations.seconds(service: service, expected: callSeconds[service])
+            p.nextCall.set(next, p.freeAt[next])
         }
+    }
+
+    func finish(_ progress: ForecastProgress) -> ForecastResult {
+        var result = progress.result
         // Tokens no counter of the play calls: those of their pool ahead in arrival order.
-        for index in 0..<n where result.callAt[index] == nil {
-            result.ahead[index] = tally.before(target: state.target(index), service: state.service(index), at: .infinity)
+        for index in 0..<tokens.count where result.callAt[index] == nil {
+            result.ahead[index] = progress.tally.before(target: progress.state.target(index), service: progress.state.service(index), at: .infinity)
         }
         return result
     }
 }
 
+/// A play under way: everything its loop carries from one call to the next, so that a play can be
+/// taken up again from a moment of it (`ForecastPlan.playResuming`).
+struct ForecastProgress: Sendable {
+    var state: ForecastPlayState
+    var result: ForecastResult
+    var freeAt: [Double]
+    var active: [Bool]
+    var overtime: Bool
+    var tally: CallTally
+    var nextCall: ForecastNextCalls
+}
+
 /// The known calls of a play so far, by counter and by service (a call by a counter counts for
 /// every service it serves): "people before you" is the calls made before a token's own by the
 /// counters that can serve it, not counting those made at the same moment.
-private struct CallTally {
+struct CallTally {
     /// Calls so far, the latest moment of one, and how many were made then.
     private struct Count {
         var calls: Int32 = 0

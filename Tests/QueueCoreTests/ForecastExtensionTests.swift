@@ -69,14 +69,14 @@ struct ForecastExtensionTests {
     @Test func aPlayIsExtendedOnlyByLaterVersionsAndForAFifthOfASecond() {
         let (earlier, _) = Self.offices(seed: 3)
         let memo = LastPlay()
-        memo.keep(version: 10, (earlier, earlier.play()))
+        memo.keep(version: 10, LastPlay.Played(plan: earlier, result: earlier.play()))
         #expect(memo.extendable(before: 11, at: earlier.now.addingTimeInterval(0.15)) != nil)
         // Not by the same or an older version, not 200 ms later, not before its moment
         #expect(memo.extendable(before: 10, at: earlier.now) == nil)
         #expect(memo.extendable(before: 11, at: earlier.now.addingTimeInterval(0.2)) == nil)
         #expect(memo.extendable(before: 11, at: earlier.now.addingTimeInterval(-0.01)) == nil)
         // and an older version's play never replaces a newer one's
-        memo.keep(version: 9, (earlier, earlier.play()))
+        memo.keep(version: 9, LastPlay.Played(plan: earlier, result: earlier.play()))
         #expect(memo.extendable(before: 10, at: earlier.now) == nil)
     }
 
