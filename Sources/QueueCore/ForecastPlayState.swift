@@ -132,7 +132,13 @@ struct ForecastPlayState {
     /// later move up, and no cursor stands past the newcomers.
     mutating func insert(_ newcomers: [Facts], at present: Int) {
         let added = newcomers.count
-        facts.insert(contentsOf: newcomers, at: present)
+        // In one pass: the facts are most often shared with the play they were marked in.
+        var all = ContiguousArray<Facts>()
+        all.reserveCapacity(facts.count + added)
+        all += facts[..<present]
+        all += newcomers
+        all += facts[present...]
+        facts = all
         for index in priority.indices where priority[index] >= present { priority[index] += added }
         for group in cursors.indices {
             cursors[group].overdue = min(cursors[group].overdue, present)
