@@ -198,7 +198,7 @@ extension ForecastPlan {
         // overdue from then on.
         var lastQueued = -Double.infinity
         if marking { for index in 0..<present { lastQueued = max(lastQueued, p.state.facts[index].queuedAt) } }
-        let newcomerOverdueAt = lastQueued + Double(policy.agingMinutes) * 60
+        let agingSeconds = Double(policy.agingMinutes) * 60
         while true {
             // The counter that frees up first (ties: the lower index).
             var next = p.nextCall.first?.counter ?? -1
@@ -232,7 +232,9 @@ extension ForecastPlan {
             if marking {
                 let saved = p.state.saved(counter: next)
                 taken = p.state.take(counter: next, at: t)
-                if taken == nil || p.state.tookAfterAll || (t >= newcomerOverdueAt && taken! >= present) {
+                // (Overdue as `take` reckons it, to the last bit: `t >= lastQueued + aging` can differ
+                // from it by a rounding.)
+                if taken == nil || p.state.tookAfterAll || (lastQueued <= t - agingSeconds && taken! >= present) {
                     // The progress just before this take, kept; then the take again, as it was.
                     p.state.restore(saved, untaking: taken)
                     mark = p

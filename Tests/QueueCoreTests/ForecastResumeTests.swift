@@ -118,6 +118,33 @@ struct ForecastResumeTests {
         #expect(Self.same(resumed.result, whole.play()))
     }
 
+    /// A newcomer queued with the last one here becomes overdue when `take` says so, to the last
+    /// bit: at a call time one step below "queued + aging", whose difference from the aging rounds
+    /// to "queued", the newcomer is overdue and goes before the senior citizen expected earlier.
+    /// (Found by a reviewer: the mark once compared `t >= queued + aging`, which that time fails.)
+    @Test func aNewcomerOverdueByARoundingIsOverdueForTheMarkToo() {
+        let now = QueueFixture.mondayMorning
+        let queued = now.addingTimeInterval(-476.5).timeIntervalSince(now), aging = 600.0
+        let t = (queued + aging).nextDown
+        #expect(queued <= t - aging && !(t >= queued + aging))
+        func office(_ tokens: [ForecastPlan.Token]) -> ForecastPlan {
+            var plan = ForecastPlan(now: now, secondsOfDay: 11 * 3600,
+                                    policy: QueuePolicy(maxPriorityStreak: 2, agingMinutes: 10, recallLimit: 2, activeTokensPerPhone: 3),
+                                    priorityStreak: 0,
+                                    counters: [ForecastPlan.Counter(id: 1, serves: [true], freeAt: 0, pauses: [], closesAt: .infinity)],
+                                    tokens: tokens, callSeconds: [t])
+            plan.priorityRates = [1.0 / 100]
+            plan.arrivalsUntil = 150
+            return plan.withExpectedArrivals()
+        }
+        let waiting = ForecastPlan.Token(candidate: QueueCandidate(tokenID: 1, queuedAt: now.addingTimeInterval(queued)), service: 0, target: nil, arrivesAt: 0)
+        let newcomer = ForecastPlan.Token(candidate: QueueCandidate(tokenID: 2, queuedAt: now.addingTimeInterval(queued)), service: 0, target: nil, arrivesAt: 0)
+        let earlier = office([waiting]), whole = office([waiting, newcomer])
+        let (_, mark) = earlier.playMarking()
+        guard let mark, let resumed = whole.playResuming(earlier, from: mark) else { Issue.record("not taken up again"); return }
+        #expect(resumed.result.callAt[1] == t && Self.same(resumed.result, whole.play()))
+    }
+
     @Test func aDifferentOfficeOrAnAppointmentMeansAWholePlay() {
         let (earlier, whole) = Self.offices(seed: 4)
         let (_, mark) = earlier.playMarking()
