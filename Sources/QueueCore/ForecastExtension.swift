@@ -15,9 +15,7 @@ import Foundation
 extension ForecastPlan {
     func playExtending(_ earlier: ForecastPlan, _ played: ForecastResult) -> ForecastResult? {
         let old = earlier.tokens.count, n = tokens.count
-        guard n > old, played.callAt.count == old, earlier.mayBeExtended, mayBeExtended, earlier.now == now,
-              earlier.secondsOfDay == secondsOfDay, earlier.policy == policy, earlier.callSeconds == callSeconds,
-              sameCounters(as: earlier) else { return nil }
+        guard n > old, played.callAt.count == old, earlier.mayBeExtended, mayBeExtended, sameOffice(as: earlier) else { return nil }
         // The same tokens in the same order, each called (none sent to a counter not in the play).
         guard !played.callAt.contains(nil) else { return nil }
         var lastQueued = -Double.infinity
@@ -103,7 +101,14 @@ extension ForecastPlan {
         token.known && token.arrivesAt == 0 && token.candidate.kind == .walkIn && !token.candidate.priority.isPriority
     }
 
-    func sameCounters(as earlier: ForecastPlan) -> Bool {
+    /// Played at the same moment, by the same rules and counters, with the same call times: the
+    /// plans' tokens are all that may differ.
+    func sameOffice(as earlier: ForecastPlan) -> Bool {
+        earlier.now == now && earlier.secondsOfDay == secondsOfDay && earlier.policy == policy && earlier.callSeconds == callSeconds
+            && sameCounters(as: earlier)
+    }
+
+    private func sameCounters(as earlier: ForecastPlan) -> Bool {
         counters.count == earlier.counters.count && zip(counters, earlier.counters).allSatisfy { a, b in
             a.id == b.id && a.serves == b.serves && a.freeAt == b.freeAt && a.pauses == b.pauses && a.closesAt == b.closesAt
                 && a.busy?.service == b.busy?.service && a.busy?.elapsed == b.busy?.elapsed && a.busy?.called == b.busy?.called

@@ -10,9 +10,8 @@ import Foundation
 extension ForecastPlan {
     func playResuming(_ earlier: ForecastPlan, from mark: ForecastProgress) -> (result: ForecastResult, mark: ForecastProgress?)? {
         let present = earlier.presentCount, added = tokens.count - earlier.tokens.count
-        guard added > 0, earlier.now == now, earlier.secondsOfDay == secondsOfDay, earlier.policy == policy,
-              earlier.priorityStreak == priorityStreak, earlier.callSeconds == callSeconds, earlier.priorityRates == priorityRates,
-              earlier.arrivalsUntil == arrivalsUntil, sameCounters(as: earlier), !mark.state.hasAppointments,
+        guard added > 0, sameOffice(as: earlier), earlier.priorityStreak == priorityStreak, earlier.priorityRates == priorityRates,
+              earlier.arrivalsUntil == arrivalsUntil, !mark.state.hasAppointments,
               mark.state.facts.count == earlier.tokens.count else { return nil }
         // The same walk-ins here, in the same order (the mark assumed newcomers behind the last of them).
         var lastQueued = -Double.infinity

@@ -26,10 +26,7 @@ enum EventStreamRoutes {
         router.add("GET", "/api/v1/tokens/{id}/events") { context in
             let token = try TokenAccess.viewed(context, secret: context.query["secret"])
             // The token page asks for its own language, which the citizen may have switched to.
-            let language = try context.query["lang"].map { asked in
-                guard CitizenDetails.languages.contains(asked) else { throw APIError.invalidField("lang", "lang must be en, gu or hi.") }
-                return asked
-            }
+            let language = try context.query.language()
             return Response(status: 200, headers: ServerSentEvent.headers, body: .events { sink in
                 do { try hub.follow(token: token, sink: sink, language: language) } catch { sink.close() }
             })

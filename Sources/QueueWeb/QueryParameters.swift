@@ -1,3 +1,5 @@
+import QueueCore
+
 /// The decoded parameters of a query string or an `application/x-www-form-urlencoded` body.
 public struct QueryParameters: Sendable {
     private var values: [(String, String)] = []
@@ -21,6 +23,13 @@ public struct QueryParameters: Sendable {
     /// The first value given for `name`.
     public subscript(name: String) -> String? {
         values.first { $0.0 == name }?.1
+    }
+
+    /// The site language asked for by `lang`, if any; one the site does not have is refused, naming the field.
+    func language() throws -> String? {
+        guard let asked = self["lang"] else { return nil }
+        guard CitizenDetails.languages.contains(asked) else { throw APIError.invalidField("lang", "lang must be en, gu or hi.") }
+        return asked
     }
 }
 

@@ -22,8 +22,7 @@ enum ReportRoutes {
                 throw APIError.invalidField("table", "table must be one of \(tables.joined(separator: ", ")).")
             }
             // Service names in the dashboard's language, as a manager reads them (codes mean nothing in Excel).
-            let language = context.query["lang"] ?? "en"
-            guard ["en", "gu", "hi"].contains(language) else { throw APIError.invalidField("lang", "lang must be en, gu or hi.") }
+            let language = try context.query.language() ?? "en"
             let services = try context.services.queue.office(office, at: context.now).services
             let names = Dictionary(services.map { ($0.code, $0.names.named(language)) }, uniquingKeysWith: { first, _ in first })
             return csv(try report(context, office: office), table: table, name: { names[$0] ?? $0 })

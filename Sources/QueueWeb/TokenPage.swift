@@ -33,11 +33,11 @@ enum TokenPage {
             HTML.escape(name.named(language))
         }
         let service = office?.services.first { $0.code == token.serviceCode }
+        let waiting = waitingPhrases(takesAppointments: service?.takesAppointments == true, language: language, text: interfaceText)
         let state: String
         switch token.state {
         case .waiting:
-            state = waitingState(status.position, takesAppointments: service?.takesAppointments == true,
-                                 language: language, text: interfaceText)
+            state = waitingState(status.position, phrase: waiting, language: language, text: interfaceText)
         case .booked:
             // "Monday 7 December, 10:30–11:30", in the page's language.
             let day = CalendarText(text: interfaceText).day(token.serviceDay, in: language)
@@ -103,7 +103,7 @@ enum TokenPage {
             <p class="token-number">\(HTML.escape(token.number))</p>
             <p>\(text.service): <strong>\(service.map { local($0.names) } ?? HTML.escape(token.serviceCode))</strong><br>
             \(text.office): <strong>\(office.map { local($0.names) } ?? HTML.escape(token.officeCode))</strong></p>
-            <div class="token-state" aria-live="polite"\(token.state == .waiting ? waitingWords(takesAppointments: service?.takesAppointments == true, language: language, text: interfaceText) : "")>\(state)</div>
+            <div class="token-state" aria-live="polite"\(token.state == .waiting ? waitingWords(waiting) : "")>\(state)</div>
             \(documents)
             \(active ? "<p><img class=\"qr\" src=\"/api/v1/tokens/\(token.id)/qr.svg?\(query)\" alt=\"\(text.qr)\" width=\"160\" height=\"160\"></p>" : "")
             \(active ? PushOffer.html(language: language, text: interfaceText) : "")
@@ -117,11 +117,10 @@ enum TokenPage {
     /// A waiting token's place and wait. token.js builds the same from each new status of the
     /// stream while the token keeps waiting (so the page does not reload at every call in the
     /// office): keep the two alike.
-    private static func waitingState(_ position: QueuePosition?, takesAppointments: Bool, language: String,
+    private static func waitingState(_ position: QueuePosition?, phrase: WaitingPhrases, language: String,
                                      text: InterfaceText) -> String {
         let words = WaitText(text: text)
         let ahead = "<p class=\"ahead\"><strong>\(HTML.escape(words.ahead(position?.ahead ?? 0, in: language)))</strong></p>"
-        let phrase = waitingPhrases(takesAppointments: takesAppointments, language: language, text: text)
         if let position, position.reachedToday == false {
             return ahead + "<p class=\"unlikely\" role=\"status\"><strong>\(HTML.escape(phrase.unlikely))</strong></p>"
         }
@@ -135,16 +134,16 @@ enum TokenPage {
     }
 
     /// The fixed words of a waiting token's state, for the page and (as attributes) for token.js.
-    private static func waitingPhrases(takesAppointments: Bool, language: String, text: InterfaceText)
-        -> (unlikely: String, estimate: String, likely: String, noCounter: String) {
+    private typealias WaitingPhrases = (unlikely: String, estimate: String, likely: String, noCounter: String)
+
+    private static func waitingPhrases(takesAppointments: Bool, language: String, text: InterfaceText) -> WaitingPhrases {
         // An appointment on another day only for a service that takes appointments.
         (text(takesAppointments ? "token_unlikely_today" : "token_unlikely_today_walk_in", in: language),
          text("token_estimate", in: language), text("token_likely_counter", in: language), text("token_no_counter", in: language))
     }
 
-    private static func waitingWords(takesAppointments: Bool, language: String, text: InterfaceText) -> String {
-        let phrase = waitingPhrases(takesAppointments: takesAppointments, language: language, text: text)
-        return " data-unlikely=\"\(HTML.escape(phrase.unlikely))\" data-estimate=\"\(HTML.escape(phrase.estimate))\""
+    private static func waitingWords(_ phrase: WaitingPhrases) -> String {
+        " data-unlikely=\"\(HTML.escape(phrase.unlikely))\" data-estimate=\"\(HTML.escape(phrase.estimate))\""
             + " data-likely=\"\(HTML.escape(phrase.likely))\" data-no-counter=\"\(HTML.escape(phrase.noCounter))\""
     }
 
