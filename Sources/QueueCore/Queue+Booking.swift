@@ -75,6 +75,7 @@ extension Queue {
                                events: inout [QueueEvent]) throws -> Token {
         let settings = try self.settings.reading(db)
         let office = try settings.office(request.officeCode)
+        let now = try Self.bookingTime(db, office: office.code, requested: now)
         let service = try settings.service(office: office.code, service: request.serviceCode)
         if case .enrolledKiosk(let kiosk) = request.actor { try KioskDevices.requireEnrolled(db, kiosk: kiosk, office: office.code) }
         let today = office.serviceDay(now)
@@ -137,6 +138,23 @@ extension Queue {
         }
         return token
     }
+
+    /// The moment a booking is written at: the request's own, or the office's latest booking's if
+    /// that is later by a moment. Requests that come together are written one after another, not
+    /// always in the order they came; without this, a walk-in asked for a millisecond earlier but
+    /// written later would join ahead of a citizen already told their place, and that citizen
+    /// would have one more person before them than they were told. A later booking by more than
+    /// `reorderSeconds` is a clock set back, not a reordering: the request's own time stands then.
+    static func bookingTime(_ db: Database, office: String, requested now: Date) throws -> Date {
+        guard let latest = try Int64.fetchOne(db.cachedStatement(sql: """
+            SELECT at FROM event WHERE office_code = ? AND kind = 'booked' ORDER BY id DESC LIMIT 1
+            """), arguments: [office]),
+            latest > now.milliseconds, Double(latest - now.milliseconds) <= reorderSeconds * 1000 else { return now }
+        return Date(milliseconds: latest)
+    }
+
+    /// How far apart two bookings written out of order can have been asked for.
+    static let reorderSeconds: Double = 5
 
     private func reserveSlot(
         _ db: Database, office: OfficeFacts, service: OfferedService, slotID: Int64, day: String, today: ServiceDay,

@@ -62,6 +62,21 @@ struct BookingTests {
         #expect(!encoded.contains(token.viewSecretHash))
     }
 
+    @Test func aBookingWrittenAfterAnotherJoinsBehindItThoughAskedForAMomentBefore() throws {
+        // Given a walk-in told its place, and a request asked for 3 ms before it but written after it
+        let now = QueueFixture.mondayMorning
+        let first = try fixture.walkIn(citizen: 1, at: now)
+        let ahead = try #require(try fixture.queue.position(of: first.id, at: now)).ahead
+        let second = try fixture.walkIn(citizen: 2, at: now.addingTimeInterval(-0.003))
+        // Then the later one joins behind it (at the same moment), and the first still has as many before it
+        #expect(second.queuedAt == first.queuedAt)
+        #expect(try fixture.queue.position(of: first.id, at: now)?.ahead == ahead)
+        #expect(try fixture.queue.position(of: second.id, at: now)?.ahead == ahead + 1)
+        // and a clock set back by a minute is not a reordering: the request's own time stands.
+        let third = try fixture.walkIn(citizen: 3, at: now.plus(minutes: -1))
+        #expect(third.queuedAt == now.plus(minutes: -1))
+    }
+
     @Test func theNumberSequenceRestartsAtMidnightInIndia() throws {
         // 23:59 IST on 30 November is 18:29 UTC; 00:01 IST on 1 December is 18:31 UTC.
         let beforeMidnight = try #require(ISO8601DateFormatter().date(from: "2026-11-30T18:29:00Z"))
