@@ -123,6 +123,8 @@ final class LastPlay: @unchecked Sendable {
     /// How long one play serves the versions after it: the times it gives are from its own moment,
     /// and decision 4 has forecast times worked out again at most this late.
     static let longest: Double = 0.2
+    /// How long it still serves them while one answer plays the office afresh (`extendable`).
+    static let stalest: Double = 1
 
     /// A play: its plan, its result, and where it may be taken up again (`ForecastPlan.run`).
     struct Played: Sendable {
@@ -133,19 +135,36 @@ final class LastPlay: @unchecked Sendable {
 
     private let lock = NSLock()
     private var kept: (version: Int64, played: Played)?
+    /// Whether an answer is playing the office afresh, the kept play being older than `longest`.
+    private var refreshing = false
 
-    /// The play to extend for a version at `now`, if a recent one of an older version is kept.
+    /// The play to extend for a version at `now`, if one of an older version is kept and recent
+    /// enough; nil when the office must be played in full. Once the kept play is older than
+    /// `longest`, the first answer to ask plays the office afresh, and the others go on from the
+    /// kept play meanwhile (up to `stalest`): when every answer of those moments played in full,
+    /// each booking written during the fresh play was held up by a play of its own.
     func extendable(before version: Int64, at now: Date) -> Played? {
         lock.lock(); defer { lock.unlock() }
         guard let kept, kept.version < version else { return nil }
         let age = now.timeIntervalSince(kept.played.plan.now)
-        return age >= 0 && age < Self.longest ? kept.played : nil
+        guard age >= 0 else { return nil }
+        if age < Self.longest { return kept.played }
+        if !refreshing {
+            refreshing = true
+            return nil
+        }
+        return age < Self.stalest ? kept.played : nil
     }
 
-    /// Keeps a version's play, unless a newer one's is kept already.
+    /// Keeps a version's play when it is of a later moment than the kept one (a fresh play), or of
+    /// the same moment and a newer version.
     func keep(version: Int64, _ played: Played) {
         lock.lock(); defer { lock.unlock() }
-        if let kept, kept.version > version { return }
+        if let kept {
+            let was = kept.played.plan.now, now = played.plan.now
+            guard now > was || (now == was && version > kept.version) else { return }
+            if now > was { refreshing = false }
+        }
         kept = (version, played)
     }
 }

@@ -71,13 +71,36 @@ struct ForecastExtensionTests {
         let memo = LastPlay()
         memo.keep(version: 10, LastPlay.Played(plan: earlier, result: earlier.play()))
         #expect(memo.extendable(before: 11, at: earlier.now.addingTimeInterval(0.15)) != nil)
-        // Not by the same or an older version, not 200 ms later, not before its moment
+        // Not by the same or an older version, not before its moment
         #expect(memo.extendable(before: 10, at: earlier.now) == nil)
-        #expect(memo.extendable(before: 11, at: earlier.now.addingTimeInterval(0.2)) == nil)
         #expect(memo.extendable(before: 11, at: earlier.now.addingTimeInterval(-0.01)) == nil)
-        // and an older version's play never replaces a newer one's
+        // and an older version's play of the same moment never replaces a newer one's
         memo.keep(version: 9, LastPlay.Played(plan: earlier, result: earlier.play()))
         #expect(memo.extendable(before: 10, at: earlier.now) == nil)
+    }
+
+    @Test func oneAnswerPlaysAfreshOnceThePlayIsOld() {
+        let (earlier, _) = Self.offices(seed: 3)
+        let memo = LastPlay()
+        memo.keep(version: 10, LastPlay.Played(plan: earlier, result: earlier.play()))
+        // 200 ms on, the first answer to ask plays the office afresh; those asking meanwhile go on
+        // from the kept play, until a second has gone.
+        #expect(memo.extendable(before: 11, at: earlier.now.addingTimeInterval(0.2)) == nil)
+        #expect(memo.extendable(before: 12, at: earlier.now.addingTimeInterval(0.3)) != nil)
+        #expect(memo.extendable(before: 12, at: earlier.now.addingTimeInterval(1)) == nil)
+        // Its fresh play is kept although later versions were answered meanwhile, and the next
+        // answer older than 200 ms plays afresh again.
+        let fresh = ForecastPlan(now: earlier.now.addingTimeInterval(0.25), secondsOfDay: earlier.secondsOfDay + 0.25, policy: earlier.policy,
+                                 priorityStreak: earlier.priorityStreak, counters: earlier.counters, tokens: earlier.tokens,
+                                 callSeconds: earlier.callSeconds)
+        memo.keep(version: 12, LastPlay.Played(plan: earlier, result: earlier.play()))
+        memo.keep(version: 11, LastPlay.Played(plan: fresh, result: fresh.play()))
+        #expect(memo.extendable(before: 12, at: fresh.now.addingTimeInterval(0.1))?.plan.now == fresh.now)
+        #expect(memo.extendable(before: 12, at: fresh.now.addingTimeInterval(0.2)) == nil)
+        #expect(memo.extendable(before: 13, at: fresh.now.addingTimeInterval(0.2)) != nil)
+        // A play of an earlier moment never replaces it.
+        memo.keep(version: 20, LastPlay.Played(plan: earlier, result: earlier.play()))
+        #expect(memo.extendable(before: 21, at: fresh.now.addingTimeInterval(0.1))?.plan.now == fresh.now)
     }
 
     @Test func mostWalkInOfficesAreAnsweredWithoutAWholePlay() {
