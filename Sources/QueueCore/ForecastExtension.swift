@@ -156,10 +156,14 @@ final class LastPlay: @unchecked Sendable {
         return age < Self.stalest ? kept.played : nil
     }
 
+    /// How many answers were worked out from a kept play rather than in full (for the tests).
+    private(set) var takenUp = 0
+
     /// Keeps a version's play when it is of a later moment than the kept one (a fresh play), or of
-    /// the same moment and a newer version.
-    func keep(version: Int64, _ played: Played) {
+    /// the same moment and a newer version. `takenUp`: it was worked out from the kept one.
+    func keep(version: Int64, _ played: Played, takenUp: Bool = false) {
         lock.lock(); defer { lock.unlock() }
+        if takenUp { self.takenUp += 1 }
         if let kept {
             let was = kept.played.plan.now, now = played.plan.now
             guard now > was || (now == was && version > kept.version) else { return }

@@ -24,6 +24,7 @@ struct ForecastPlayState {
         let isPriority: Bool
         /// False for a citizen the forecast only expects (`ForecastPlan.Token.known`).
         let known: Bool
+        let isWalkIn: Bool
         var taken = false
     }
 
@@ -102,7 +103,7 @@ struct ForecastPlayState {
                      slotBeginsAt: appointmentSlot.map { Double($0) * 60 - plan.secondsOfDay } ?? .infinity,
                      service: Int32(truncatingIfNeeded: token.service),
                      target: token.target.map { Int32(truncatingIfNeeded: $0) } ?? Int32.min,
-                     isPriority: candidate.priority.isPriority, known: token.known)
+                     isPriority: candidate.priority.isPriority, known: token.known, isWalkIn: candidate.kind == .walkIn)
     }
 
     /// What one `take` by a counter changes, kept so that it can be undone (`ForecastPlan.run`

@@ -9,18 +9,20 @@ import Foundation
 /// played in full (`ForecastResumeTests` holds the two equal on random offices).
 extension ForecastPlan {
     func playResuming(_ earlier: ForecastPlan, from mark: ForecastProgress) -> (result: ForecastResult, mark: ForecastProgress?)? {
-        let present = earlier.presentCount, added = tokens.count - earlier.tokens.count
+        // Those here at the earlier play's moment: all walk-ins (its mark made one pass over them).
+        guard let here = mark.here, here.walkInsOnly else { return nil }
+        let present = here.count, added = tokens.count - earlier.tokens.count
         guard added > 0, sameOffice(as: earlier), earlier.priorityStreak == priorityStreak, earlier.priorityRates == priorityRates,
               earlier.arrivalsUntil == arrivalsUntil, !mark.state.hasAppointments,
               mark.state.facts.count == earlier.tokens.count else { return nil }
-        // The same walk-ins here, in the same order (the mark assumed newcomers behind the last of them).
-        var lastQueued = -Double.infinity
-        for index in 0..<present {
+        // The same walk-ins here, in the same order (the mark assumed newcomers behind the last of
+        // them): looked at one by one past those known the same (one waiting list, appended to).
+        for index in min(sharedWaiting(with: earlier), present)..<present {
             let token = tokens[index], was = earlier.tokens[index]
             guard token.known, token.arrivesAt == 0, token.candidate.kind == .walkIn, token.candidate == was.candidate,
                   token.service == was.service, token.target == was.target else { return nil }
-            lastQueued = max(lastQueued, token.candidate.queuedAt.timeIntervalSince(now))
         }
+        var lastQueued = here.lastQueued
         // The newcomers: walk-ins here now, not priority, for any counter of their service, behind everyone.
         var newcomers: [ForecastPlayState.Facts] = []
         newcomers.reserveCapacity(added)
@@ -40,6 +42,7 @@ extension ForecastPlan {
         var progress = mark
         progress.state.insert(newcomers, at: present)
         progress.result.insert(added, at: present)
+        progress.here = ForecastProgress.Here(count: present + added, lastQueued: lastQueued, walkInsOnly: true)
         var durations = ExpectedDurations()
         var next: ForecastProgress?
         run(&progress, durations: &durations, marking: present + added, mark: &next)

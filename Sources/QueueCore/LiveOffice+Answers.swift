@@ -239,7 +239,7 @@ public final class OfficeAnswers: @unchecked Sendable {
     /// The office played forward, once: the last play with this version's newcomers added when
     /// that is the same (a booking's answer, see `ForecastPlan.playExtending` and
     /// `playResuming`), else in full. Its times are then from the last play's moment, at most
-    /// `LastPlay.longest` before this one.
+    /// `LastPlay.longest` before this one (`LastPlay.stalest` while another answer plays afresh).
     /// Called with the lock held.
     private func forecast() -> (plan: ForecastPlan, result: ForecastResult) {
         if let played { return played }
@@ -247,7 +247,7 @@ public final class OfficeAnswers: @unchecked Sendable {
         // Never across midnight: the last play's moment is then of another service day.
         if let last = lastPlay?.extendable(before: office.version, at: now),
            ServiceDay(last.plan.now, timeZone: office.timeZone).day == office.day {
-            let plan = office.forecastPlan(at: last.plan.now).withExpectedArrivals()
+            let plan = office.forecastPlan(at: last.plan.now, reusing: last.plan).withExpectedArrivals()
             if last.plan.mayBeExtended, let result = plan.playExtending(last.plan, last.result) {
                 answer = LastPlay.Played(plan: plan, result: result)
             } else if let mark = last.mark, let resumed = plan.playResuming(last.plan, from: mark) {
@@ -255,7 +255,7 @@ public final class OfficeAnswers: @unchecked Sendable {
             }
         }
         let found = answer ?? office.forecastPlayedMarking(at: now, opening: opening)
-        lastPlay?.keep(version: office.version, found)
+        lastPlay?.keep(version: office.version, found, takenUp: answer != nil)
         played = (found.plan, found.result)
         return (found.plan, found.result)
     }

@@ -28,7 +28,10 @@ extension LiveOffice {
     /// The plan the forecast plays: counters able to call today with their planned pauses and
     /// closing, the waiting tokens in arrival order, then the appointments expected later.
     /// `opening` plays one more counter as if a clerk sat down at it now (for the manager's advice).
-    func forecastPlan(at now: Date, opening: Int64? = nil) -> ForecastPlan {
+    /// `reusing` a plan made earlier from this waiting list when it was shorter (and with the same
+    /// counters), its waiting tokens are taken as they are and only the newcomers' are made: a
+    /// busy office has a version per booking, and most of a long queue's plan is its tokens.
+    func forecastPlan(at now: Date, opening: Int64? = nil, reusing earlier: ForecastPlan? = nil) -> ForecastPlan {
         let moment = ServiceDay(now, timeZone: timeZone)
         let secondsOfDay = now.timeIntervalSince(ServiceDay.midnight(of: moment.day, timeZone: timeZone) ?? now)
         let minute = Double(moment.minuteOfDay)
@@ -75,11 +78,22 @@ extension LiveOffice {
                                                 pauses: pauses.map { seconds($0.lowerBound)...seconds($0.upperBound) }, closesAt: closes,
                                                 busy: busy))
         }
+        let source = ForecastPlan.WaitingSource(revision: waitingRevision, count: waiting.count)
+        var reused = 0
+        if let earlier, let was = earlier.waitingSource, was.revision == source.revision, was.count <= source.count,
+           was.count <= earlier.tokens.count, earlier.counters.map(\.id) == planned.map(\.id) {
+            reused = was.count
+        }
         // The waiting written in place (no capacity check a token), room left for the expected.
         var tokens = [ForecastPlan.Token](unsafeUninitializedCapacity: waiting.count + expected.count) { tokens, written in
+            if let earlier, reused > 0 {
+                earlier.tokens.withUnsafeBufferPointer { was in
+                    _ = tokens.baseAddress!.initialize(from: was.baseAddress!, count: reused)
+                }
+            }
             // By index, reading only these fields: a copy of each entry would retain its strings.
             waiting.withUnsafeBufferPointer { waiting in
-                for index in waiting.indices {
+                for index in reused..<waiting.count {
                     tokens.initializeElement(at: index, to: ForecastPlan.Token(
                         candidate: waiting[index].candidate, service: waiting[index].serviceNumber,
                         target: waiting[index].targetCounter.map { indexByID[$0] ?? -1 }, arrivesAt: 0))
@@ -100,6 +114,7 @@ extension LiveOffice {
                                 tokens: tokens, callSeconds: secondsByService.map { pace.callSeconds(serviceSeconds: $0) })
         plan.priorityRates = priorityRates(at: now, secondsOfDay: secondsOfDay)
         plan.arrivalsUntil = officeCloses
+        plan.waitingSource = source
         return plan
     }
 

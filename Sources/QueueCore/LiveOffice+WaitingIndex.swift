@@ -1,4 +1,8 @@
 import Foundation
+import Synchronization
+
+/// The last waiting-list revision given out, by any picture of this process.
+private let waitingRevisions = Atomic<Int64>(0)
 
 /// The waiting list's two companions, kept with it so that a counter's head of the queue (each key
 /// press's desk, each call) is found without a pass over thousands: how many wait for each service,
@@ -21,11 +25,15 @@ extension LiveOffice {
         }
     }
 
+    /// A revision no waiting list of this process had.
+    static func newWaitingRevision() -> Int64 { waitingRevisions.add(1, ordering: .relaxed).newValue }
+
     /// Puts a token into the waiting list at its place in arrival order (a newcomer is last: no search).
     mutating func insertWaiting(_ entry: Waiting) {
         let key = (entry.candidate.queuedAt, entry.id)
         if let last = waiting.last, (last.candidate.queuedAt, last.id) > key {
             waiting.insert(entry, at: Self.insertionIndex(of: key, in: waiting))
+            waitingRevision = Self.newWaitingRevision()
         } else {
             waiting.append(entry)
         }
@@ -36,6 +44,7 @@ extension LiveOffice {
     /// Takes the entry at `index` out of the waiting list.
     mutating func removeWaiting(at index: Int) {
         let entry = waiting.remove(at: index)
+        waitingRevision = Self.newWaitingRevision()
         waitingPerService[entry.serviceNumber] -= 1
         if Self.isUnusual(entry), let at = Self.index(of: (entry.candidate.queuedAt, entry.id), in: unusual) { unusual.remove(at: at) }
     }

@@ -78,6 +78,10 @@ public struct LiveOffice: Sendable {
     /// so, sorting a class is a pass over it. Changed only by `insertWaiting` and `removeWaiting`,
     /// which keep the two lists below with it.
     var waiting: WaitingList
+    /// Changes when the waiting list changes other than by a newcomer joining at its end (a new one
+    /// for each load, too), so that a forecast plan made from the list can be made again from the
+    /// last one's tokens and the newcomers' alone (`forecastPlan(at:reusing:)`).
+    var waitingRevision = LiveOffice.newWaitingRevision()
     /// How many wait for each service, by service number (see `LiveOffice+WaitingIndex`).
     var waitingPerService: [Int] = []
     /// The waiting priority citizens, appointments and tokens sent to a counter, in arrival order.

@@ -49,22 +49,44 @@ struct ForecastPlan: Sendable {
     /// Priority walk-ins expected per second, by service number, until `arrivalsUntil`.
     var priorityRates: [Double] = []
     var arrivalsUntil: Double = 0
+    /// The live picture's waiting list the first tokens were made from, if they were.
+    var waitingSource: WaitingSource? = nil
+
+    /// A waiting list as it stood: its revision (`LiveOffice.waitingRevision`: the same one only
+    /// ever grows at its end) and how many it held.
+    struct WaitingSource: Sendable, Equatable {
+        let revision: Int64
+        let count: Int
+    }
+
+    /// How many of the first tokens are known to be the earlier plan's without a look at each: both
+    /// were made from one waiting list, the earlier when it was shorter. (The same counters, which
+    /// `sameOffice` checks, give the same indices to tokens sent to one.)
+    func sharedWaiting(with earlier: ForecastPlan) -> Int {
+        guard let mine = waitingSource, let theirs = earlier.waitingSource, mine.revision == theirs.revision,
+              theirs.count <= mine.count else { return 0 }
+        return theirs.count
+    }
 
     /// The plan with the expected priority walk-ins evenly spread at their rates.
-    func withExpectedArrivals() -> ForecastPlan {
-        withArrivals { rate, until in stride(from: 1 / rate, to: until, by: 1 / rate).map { $0 } }
+    consuming func withExpectedArrivals() -> ForecastPlan {
+        var plan = consume self
+        plan.addArrivals { rate, until in stride(from: 1 / rate, to: until, by: 1 / rate).map { $0 } }
+        return plan
     }
 
     /// The plan with priority walk-ins drawn as they come (a Poisson process at each rate).
     func drawingArrivals(_ random: inout SeededRandom) -> ForecastPlan {
-        withArrivals { rate, until in
+        var plan = self
+        plan.addArrivals { rate, until in
             var times: [Double] = [], t = random.exponential(rate: rate)
             while t < until { times.append(t); t += random.exponential(rate: rate) }
             return times
         }
+        return plan
     }
 
-    private func withArrivals(_ times: (Double, Double) -> [Double]) -> ForecastPlan {
+    private mutating func addArrivals(_ times: (Double, Double) -> [Double]) {
         var arrivals: [Token] = []
         for (service, rate) in priorityRates.enumerated() where rate > 0 {
             for time in times(rate, arrivalsUntil) {
@@ -78,21 +100,21 @@ struct ForecastPlan: Sendable {
                                       service: service, target: nil, arrivesAt: t, known: false))
             }
         }
-        guard !arrivals.isEmpty else { return self }
+        guard !arrivals.isEmpty else { return }
         // Those here now in their order, then everyone still to come (those this plan knows of, then
-        // the drawn ones) in the policy's arrival order (the play relies on it); in one pass, and
-        // one copy of each token (a long queue's are most of the plan).
-        var present: [Token] = [], coming: [Token] = []
-        present.reserveCapacity(tokens.count + arrivals.count)
-        for token in tokens {
-            if token.arrivesAt == 0 { present.append(token) } else if token.arrivesAt > 0 && token.known { coming.append(token) }
+        // the drawn ones) in the policy's arrival order (the play relies on it). Those here first
+        // stay where they are: a long queue's are most of the plan, and the expected plan is built
+        // once per version of a busy office.
+        let present = presentCount
+        var here: [Token] = [], coming: [Token] = []
+        for token in tokens[present...] {
+            if token.arrivesAt == 0 { here.append(token) } else if token.arrivesAt > 0 && token.known { coming.append(token) }
         }
         coming += arrivals
         coming.sort { ($0.arrivesAt, $0.candidate.tokenID) < ($1.arrivesAt, $1.candidate.tokenID) }
-        present += coming
-        var plan = self
-        plan.tokens = present
-        return plan
+        tokens.removeSubrange(present...)
+        tokens += here
+        tokens += coming
     }
 }
 
@@ -195,9 +217,9 @@ extension ForecastPlan {
         var marking = present != nil
         let present = present ?? 0
         // A newcomer queues no earlier than the last one here (`playResuming` checks): it may be
-        // overdue from then on.
-        var lastQueued = -Double.infinity
-        if marking { for index in 0..<present { lastQueued = max(lastQueued, p.state.facts[index].queuedAt) } }
+        // overdue from then on. Carried in the progress (a resumed play knows it already).
+        if marking && p.here?.count != present { p.here = ForecastProgress.Here(p.state, count: present) }
+        let lastQueued = p.here?.lastQueued ?? -.infinity
         let agingSeconds = Double(policy.agingMinutes) * 60
         while true {
             // The counter that frees up first (ties: the lower index).
@@ -293,6 +315,35 @@ struct ForecastProgress: Sendable {
     var overtime: Bool
     var tally: CallTally
     var nextCall: ForecastNextCalls
+    /// What a marking play knows of the tokens here at its moment (one pass over them, made once
+    /// and carried on by each resumption rather than made again per version).
+    var here: Here? = nil
+
+    struct Here: Sendable, Equatable {
+        /// How many: the first `count` tokens of the play.
+        var count: Int
+        /// The latest queueing time among them (seconds from the plan's `now`).
+        var lastQueued: Double
+        /// Whether every one is a walk-in (no appointment), as the plan knows them.
+        var walkInsOnly: Bool
+
+        init(count: Int, lastQueued: Double, walkInsOnly: Bool) {
+            self.count = count
+            self.lastQueued = lastQueued
+            self.walkInsOnly = walkInsOnly
+        }
+
+        init(_ state: ForecastPlayState, count: Int) {
+            self.count = count
+            lastQueued = -.infinity
+            walkInsOnly = true
+            for index in 0..<count {
+                let token = state.facts[index]
+                lastQueued = max(lastQueued, token.queuedAt)
+                walkInsOnly = walkInsOnly && token.isWalkIn && token.known && token.arrivesAt == 0
+            }
+        }
+    }
 }
 
 /// The known calls of a play so far, by counter and by service (a call by a counter counts for

@@ -270,7 +270,8 @@ struct LiveOfficeChangeTests {
         _ = try queue.live.office("VAD-247", at: now)
         let loadsBefore = queue.live.loads
         let services = ["bill-complaint", "meter-complaint", "new-lt-connection", "reconnection"]
-        var applied = 0
+        var applied = 0, reused = 0
+        var earlierPlans: [ForecastPlan] = []
         // When random changes are made through the queue, as clerks and citizens make them
         for step in 0..<40 {
             now = now.addingTimeInterval(Double(Int.random(in: 0...1, using: &random)))
@@ -357,10 +358,26 @@ struct LiveOfficeChangeTests {
             // transfer placement put the transferred citizens where they wait
             let plan = taken.forecastPlan(at: now).withExpectedArrivals()
             #expect(plan.play() == ReferencePlay.play(plan), "seed \(seed), step \(step), \(taken.policy.transferPlacement)")
+            // and a plan made from an earlier one's tokens (when the waiting list only grew since) is
+            // the plan made afresh, whichever earlier one
+            for earlier in earlierPlans {
+                let remade = taken.forecastPlan(at: now, reusing: earlier).withExpectedArrivals()
+                #expect(remade.tokens.map(Self.described) == plan.tokens.map(Self.described), "seed \(seed), step \(step)")
+                if plan.sharedWaiting(with: earlier) > 0 { reused += 1 }
+            }
+            earlierPlans.append(plan)
         }
         // and none of it needed a load
-        #expect(applied > 10, "seed \(seed)")
+        #expect(applied > 10 && reused > 0, "seed \(seed)")
         #expect(queue.live.loads == loadsBefore, "seed \(seed)")
+    }
+}
+
+extension LiveOfficeChangeTests {
+    static func described(_ token: ForecastPlan.Token) -> String {
+        let candidate = token.candidate
+        return "\(candidate.tokenID) \(candidate.priority.rawValue) \(candidate.kind.rawValue) \(candidate.queuedAt.timeIntervalSince1970) "
+            + "\(candidate.slotStartsAt.map(String.init) ?? "-") \(token.service) \(token.target.map(String.init) ?? "-") \(token.arrivesAt) \(token.known)"
     }
 }
 
