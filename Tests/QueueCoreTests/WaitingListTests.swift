@@ -13,10 +13,11 @@ struct WaitingListTests {
     /// Random insertions and removals anywhere (mostly at the front, as calls take them, and at the
     /// end, as newcomers join) leave it equal to a plain array given the same, at every step, and a
     /// copy taken midway keeps what it held.
+    /// (In chunks of 4 to 64, so that chunks fill, split, empty and merge.)
     @Test(arguments: 1...8) func itHoldsWhatAnArrayWouldThroughAnyInsertionsAndRemovals(seed: UInt64) {
         var random = SeededRandom(seed: seed)
         var model: [LiveOffice.Waiting] = (0..<200).map { Self.entry($0) }
-        var list = WaitingList(model)
+        var list = WaitingList(model, chunkSize: [4, 7, 16, 64][Int(seed) % 4])
         var next: Int64 = 1_000
         var copy: (WaitingList, [LiveOffice.Waiting])?
         for step in 0..<3_000 {
@@ -32,7 +33,14 @@ struct WaitingListTests {
             }
             if step == 1_500 { copy = (list, model) }
             #expect(Array(list) == model)
-            #expect(list.withUnsafeBufferPointer { Array($0) } == model)
+            #expect(list.indices.map { list[$0] } == model)
+            var runs: [LiveOffice.Waiting] = []
+            let from = model.isEmpty ? 0 : Int.random(in: 0..<model.count, using: &random)
+            list.forEachRun(from: from) { first, run in
+                #expect(first == from + runs.count)
+                runs += run
+            }
+            #expect(runs == Array(model[from...]))
         }
         #expect(Array(copy!.0) == copy!.1)
     }
