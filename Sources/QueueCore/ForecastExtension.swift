@@ -78,7 +78,7 @@ extension ForecastPlan {
 
     /// The same office with only these tokens, each counter free from `freeAt(index)`; without
     /// `closing`, as after closing time (no pauses, no closing).
-    private func playedAlone(_ newcomers: ArraySlice<Token>, freeAt: (Int) -> Double, closing: Bool) -> ForecastPlan {
+    private func playedAlone(_ newcomers: Slice<ChunkedList<Token>>, freeAt: (Int) -> Double, closing: Bool) -> ForecastPlan {
         ForecastPlan(now: now, secondsOfDay: secondsOfDay, policy: policy, priorityStreak: priorityStreak,
                      counters: counters.indices.map { index in
                          let counter = counters[index]

@@ -63,9 +63,9 @@ struct ForecastPlayState {
         var priority: [Int] = [], appointments: [Int] = []
         // Written in place, one record a token (no capacity check a token).
         let facts = ContiguousArray<Facts>(unsafeUninitializedCapacity: n) { facts, written in
-            plan.tokens.withUnsafeBufferPointer { tokens in
-                for index in 0..<n {
-                    let record = Self.facts(tokens[index], in: plan)
+            plan.tokens.forEachRun { first, tokens in
+                for offset in tokens.indices {
+                    let index = first + offset, record = Self.facts(tokens[offset], in: plan)
                     facts.initializeElement(at: index, to: record)
                     if record.isPriority { priority.append(index) } else if record.slotBeginsAt < .infinity { appointments.append(index) }
                 }

@@ -84,26 +84,18 @@ extension LiveOffice {
            was.count <= earlier.tokens.count, earlier.counters.map(\.id) == planned.map(\.id) {
             reused = was.count
         }
-        // Room for the priority walk-ins the plan will expect (`withExpectedArrivals`), so that adding
-        // them does not copy every token into a larger buffer.
-        let rates = priorityRates(at: now, secondsOfDay: secondsOfDay)
-        let arriving = rates.reduce(0) { $0 + ($1 > 0 ? Int((officeCloses * $1).rounded(.up)) : 0) }
-        // The waiting written in place (no capacity check a token), room left for the expected.
-        var tokens = [ForecastPlan.Token](unsafeUninitializedCapacity: waiting.count + expected.count + max(0, arriving)) { tokens, written in
-            if let earlier, reused > 0 {
-                earlier.tokens.withUnsafeBufferPointer { was in
-                    _ = tokens.baseAddress!.initialize(from: was.baseAddress!, count: reused)
-                }
+        // The waiting list's tokens: the earlier plan's as they are (sharing its chunks), then the
+        // newcomers' made from the list, reading only these fields.
+        var tokens = ChunkedList<ForecastPlan.Token>()
+        if let earlier, reused > 0 {
+            tokens = earlier.tokens
+            tokens.removeSubrange(reused...)
+        }
+        waiting.forEachRun(from: reused) { _, run in
+            for entry in run {
+                tokens.append(ForecastPlan.Token(candidate: entry.candidate, service: entry.serviceNumber,
+                                                 target: entry.targetCounter.map { indexByID[$0] ?? -1 }, arrivesAt: 0))
             }
-            // Run by run of the list's memory, reading only these fields.
-            waiting.forEachRun(from: reused) { first, run in
-                for offset in run.indices {
-                    tokens.initializeElement(at: first + offset, to: ForecastPlan.Token(
-                        candidate: run[offset].candidate, service: run[offset].serviceNumber,
-                        target: run[offset].targetCounter.map { indexByID[$0] ?? -1 }, arrivesAt: 0))
-                }
-            }
-            written = waiting.count
         }
         // Appointments booked for today and not yet here, from their slot on (one a quarter of an
         // hour late is not counted on).
@@ -116,7 +108,7 @@ extension LiveOffice {
         }
         var plan = ForecastPlan(now: now, secondsOfDay: secondsOfDay, policy: policy, priorityStreak: priorityStreak, counters: planned,
                                 tokens: tokens, callSeconds: secondsByService.map { pace.callSeconds(serviceSeconds: $0) })
-        plan.priorityRates = rates
+        plan.priorityRates = priorityRates(at: now, secondsOfDay: secondsOfDay)
         plan.arrivalsUntil = officeCloses
         plan.waitingSource = source
         return plan

@@ -42,13 +42,31 @@ struct ForecastPlan: Sendable {
     let policy: QueuePolicy
     let priorityStreak: Int
     let counters: [Counter]
-    /// Waiting tokens in arrival order, then those expected later (appointments, priority walk-ins), by arrival.
-    var tokens: [Token]
+    /// Waiting tokens in arrival order, then those expected later (appointments, priority walk-ins),
+    /// by arrival. In chunks: a version's plan shares the last one's (`ChunkedList`).
+    var tokens: ChunkedList<Token>
     /// Expected seconds from one call to the next, by service number.
     let callSeconds: [Double]
     /// Priority walk-ins expected per second, by service number, until `arrivalsUntil`.
     var priorityRates: [Double] = []
     var arrivalsUntil: Double = 0
+    init(now: Date, secondsOfDay: Double, policy: QueuePolicy, priorityStreak: Int, counters: [Counter], tokens: ChunkedList<Token>,
+         callSeconds: [Double]) {
+        self.now = now
+        self.secondsOfDay = secondsOfDay
+        self.policy = policy
+        self.priorityStreak = priorityStreak
+        self.counters = counters
+        self.tokens = tokens
+        self.callSeconds = callSeconds
+    }
+
+    init(now: Date, secondsOfDay: Double, policy: QueuePolicy, priorityStreak: Int, counters: [Counter], tokens: [Token],
+         callSeconds: [Double]) {
+        self.init(now: now, secondsOfDay: secondsOfDay, policy: policy, priorityStreak: priorityStreak, counters: counters,
+                  tokens: ChunkedList(tokens), callSeconds: callSeconds)
+    }
+
     /// The live picture's waiting list the first tokens were made from, if they were.
     var waitingSource: WaitingSource? = nil
 
@@ -180,7 +198,11 @@ extension ForecastPlan {
     }
 
     /// How many tokens are here now (the first of `tokens`; those expected later follow).
-    var presentCount: Int { tokens.firstIndex { $0.arrivesAt != 0 } ?? tokens.count }
+    var presentCount: Int {
+        // Past the waiting list's tokens (all here), which are most of a long queue's.
+        let waiting = Swift.min(waitingSource?.count ?? 0, tokens.count)
+        return tokens[waiting...].firstIndex { $0.arrivesAt != 0 } ?? tokens.count
+    }
 
     private func emptyResult() -> ForecastResult {
         let n = tokens.count

@@ -13,7 +13,7 @@ struct WaitingListTests {
     /// Random insertions and removals anywhere (mostly at the front, as calls take them, and at the
     /// end, as newcomers join) leave it equal to a plain array given the same, at every step, and a
     /// copy taken midway keeps what it held.
-    /// (In chunks of 4 to 64, so that chunks fill, split, empty and merge.)
+    /// (In chunks of 4 to 64, so that chunks fill, split, empty and merge; and cut short now and then.)
     @Test(arguments: 1...8) func itHoldsWhatAnArrayWouldThroughAnyInsertionsAndRemovals(seed: UInt64) {
         var random = SeededRandom(seed: seed)
         var model: [LiveOffice.Waiting] = (0..<200).map { Self.entry($0) }
@@ -22,7 +22,22 @@ struct WaitingListTests {
         var copy: (WaitingList, [LiveOffice.Waiting])?
         for step in 0..<3_000 {
             let roll = Int.random(in: 0..<10, using: &random)
-            if model.isEmpty || roll < 3 {
+            if step % 97 == 96 {
+                // Now and then (as a forecast plan's tokens are): cut short, an entry replaced, some appended
+                let keep = Int.random(in: 0...model.count, using: &random)
+                model.removeSubrange(keep...)
+                list.removeSubrange(keep...)
+                if !model.isEmpty {
+                    let at = Int.random(in: 0..<model.count, using: &random)
+                    model[at] = Self.entry(next)
+                    list[at] = Self.entry(next)
+                    next += 1
+                }
+                let more = (0..<Int.random(in: 0...40, using: &random)).map { Self.entry(next + Int64($0)) }
+                next += Int64(more.count)
+                model += more
+                list += more
+            } else if model.isEmpty || roll < 3 {
                 let at = roll == 0 || model.isEmpty ? model.count : Int.random(in: 0...model.count, using: &random)
                 model.insert(Self.entry(next), at: at)
                 list.insert(Self.entry(next), at: at)

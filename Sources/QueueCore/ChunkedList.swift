@@ -1,16 +1,19 @@
 import Foundation
 
-/// The live picture's waiting list: the entries in chunks of a few hundred, so that changing a
-/// picture that readers share copies one chunk, not the whole queue.
+/// The live picture's waiting list (and a forecast plan's tokens): a list in chunks of a few
+/// hundred, so that changing a copy that readers share copies one chunk, not the whole queue.
 ///
 /// The group commit's writer brings the office's picture forward with each group's changes while
 /// readers keep answering from the installed one, so the first change of each group copied the
 /// whole list: 2.7 MB at 27,000 waiting, a sixth of the writer's time in a booking rush, and every
 /// booking waits for that one thread. Now a copy shares every chunk, and a change copies the chunk
 /// it falls in (a newcomer: the last; a call: one near the front) and the list of chunks.
-/// Entries are plain bytes (`LiveOffice.Waiting`), so a chunk is copied as memory.
-struct WaitingList: RandomAccessCollection, Sendable, Equatable {
-    typealias Element = LiveOffice.Waiting
+/// Entries are plain bytes (`LiveOffice.Waiting`), so a chunk is copied as memory. A forecast
+/// plan's tokens are kept the same way: each booking's plan is the last one's with the newcomers'
+/// tokens added (`LiveOffice.forecastPlan(at:reusing:)`), and copying 27,000 tokens was 2 MB a version.
+typealias WaitingList = ChunkedList<LiveOffice.Waiting>
+
+struct ChunkedList<Element>: RandomAccessCollection {
     typealias Indices = Range<Int>
 
     /// The entries in order, chunk by chunk; no chunk is empty, none holds more than `2 * chunkSize`.
@@ -22,7 +25,7 @@ struct WaitingList: RandomAccessCollection, Sendable, Equatable {
     let chunkSize: Int
 
     init(_ entries: [Element] = [], chunkSize: Int = 512) {
-        precondition(chunkSize > 0, "WaitingList: chunks hold at least one entry")
+        precondition(chunkSize > 0, "ChunkedList: chunks hold at least one entry")
         self.chunkSize = chunkSize
         chunks = stride(from: 0, to: entries.count, by: chunkSize).map { Array(entries[$0..<Swift.min($0 + chunkSize, entries.count)]) }
         starts = chunks.indices.map { $0 * chunkSize }
@@ -33,12 +36,17 @@ struct WaitingList: RandomAccessCollection, Sendable, Equatable {
     var endIndex: Int { total }
 
     subscript(position: Int) -> Element {
-        precondition(position >= 0 && position < total, "WaitingList: index out of range")
-        let chunk = chunk(of: position)
-        return chunks[chunk][position - starts[chunk]]
+        get {
+            precondition(position >= 0 && position < total, "ChunkedList: index out of range")
+            let chunk = chunk(of: position)
+            return chunks[chunk][position - starts[chunk]]
+        }
+        set {
+            precondition(position >= 0 && position < total, "ChunkedList: index out of range")
+            let chunk = chunk(of: position)
+            chunks[chunk][position - starts[chunk]] = newValue
+        }
     }
-
-    static func == (lhs: WaitingList, rhs: WaitingList) -> Bool { lhs.elementsEqual(rhs) }
 
     /// Chunk by chunk, without looking each entry up.
     struct Iterator: IteratorProtocol {
@@ -83,8 +91,32 @@ struct WaitingList: RandomAccessCollection, Sendable, Equatable {
         total += 1
     }
 
+    init<Entries: Sequence<Element>>(_ entries: Entries, chunkSize: Int = 512) {
+        self.init(Array(entries), chunkSize: chunkSize)
+    }
+
+    mutating func append<Entries: Sequence<Element>>(contentsOf entries: Entries) {
+        for entry in entries { append(entry) }
+    }
+
+    static func += <Entries: Sequence<Element>>(list: inout ChunkedList, entries: Entries) { list.append(contentsOf: entries) }
+
+    /// Keeps the first `count` entries.
+    mutating func removeSubrange(_ range: PartialRangeFrom<Int>) {
+        let count = range.lowerBound
+        precondition(count >= 0 && count <= total, "ChunkedList.removeSubrange: index out of range")
+        guard count < total else { return }
+        let chunk = chunk(of: count)
+        let keep = count - starts[chunk]
+        let first = keep == 0 ? chunk : chunk + 1
+        chunks.removeSubrange(first...)
+        starts.removeSubrange(first...)
+        if keep > 0 { chunks[chunk].removeSubrange(keep...) }
+        total = count
+    }
+
     mutating func insert(_ entry: Element, at index: Int) {
-        precondition(index >= 0 && index <= total, "WaitingList.insert: index out of range")
+        precondition(index >= 0 && index <= total, "ChunkedList.insert: index out of range")
         guard index < total else { return append(entry) }
         let chunk = chunk(of: index)
         chunks[chunk].insert(entry, at: index - starts[chunk])
@@ -100,7 +132,7 @@ struct WaitingList: RandomAccessCollection, Sendable, Equatable {
 
     @discardableResult
     mutating func remove(at index: Int) -> Element {
-        precondition(index >= 0 && index < total, "WaitingList.remove: index out of range")
+        precondition(index >= 0 && index < total, "ChunkedList.remove: index out of range")
         let chunk = chunk(of: index)
         let entry = chunks[chunk].remove(at: index - starts[chunk])
         for later in (chunk + 1)..<starts.count { starts[later] -= 1 }
@@ -127,4 +159,10 @@ struct WaitingList: RandomAccessCollection, Sendable, Equatable {
         while chunk + 1 < chunks.count && starts[chunk + 1] <= position { chunk += 1 }
         return chunk
     }
+}
+
+extension ChunkedList: Sendable where Element: Sendable {}
+
+extension ChunkedList: Equatable where Element: Equatable {
+    static func == (lhs: ChunkedList, rhs: ChunkedList) -> Bool { lhs.elementsEqual(rhs) }
 }
