@@ -18,11 +18,14 @@ extension ForecastPlan {
         guard n > old, played.callAt.count == old, earlier.mayBeExtended, mayBeExtended, sameOffice(as: earlier) else { return nil }
         // The same tokens in the same order, each called (none sent to a counter not in the play).
         guard !played.callAt.contains(nil) else { return nil }
+        // Side by side in one pass (the tokens are in chunks: a look-up by index is a search); those
+        // known the same (one waiting list, appended to) are not compared.
+        let shared = sharedWaiting(with: earlier)
         var lastQueued = -Double.infinity
+        var mine = tokens.makeIterator(), theirs = earlier.tokens.makeIterator()
         for index in 0..<old {
-            let token = tokens[index]
-            guard Self.isPlainWalkIn(token), token.candidate == earlier.tokens[index].candidate, token.service == earlier.tokens[index].service,
-                  token.target == earlier.tokens[index].target else { return nil }
+            guard let token = mine.next(), let was = theirs.next(), Self.isPlainWalkIn(token) else { return nil }
+            guard index < shared || (token.candidate == was.candidate && token.service == was.service && token.target == was.target) else { return nil }
             lastQueued = max(lastQueued, token.candidate.queuedAt.timeIntervalSince(now))
         }
         // The newcomers: walk-ins for any counter of their service, behind everyone already there.

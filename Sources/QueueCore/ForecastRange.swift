@@ -22,7 +22,11 @@ struct ForecastRange: Sendable {
 
     static func work(_ plan: ForecastPlan, office: LiveOffice, seed: UInt64) -> ForecastRange {
         // The tokens here now come first in every drawn plan, at the same indices.
-        let present = plan.tokens.prefix { $0.arrivesAt == 0 }.count
+        var present = 0
+        for token in plan.tokens {
+            guard token.arrivesAt == 0 else { break }
+            present += 1
+        }
         // By token, its call time in each play: token `i`'s are `times[i * plays ..< (i + 1) * plays]`
         // (one array for the whole range, not one growing array a token).
         var times = [Double](repeating: 0, count: present * plays)
@@ -42,8 +46,10 @@ struct ForecastRange: Sendable {
             }
         }
         var tokens: [Int64: (range: ClosedRange<Double>, median: Double)] = [:]
+        var here = plan.tokens.makeIterator()
         for index in 0..<present {
-            if let range = interval(&times[index * plays ..< (index + 1) * plays]) { tokens[plan.tokens[index].candidate.tokenID] = range }
+            guard let token = here.next() else { break }
+            if let range = interval(&times[index * plays ..< (index + 1) * plays]) { tokens[token.candidate.tokenID] = range }
         }
         var newcomers: [Int: (range: ClosedRange<Double>, median: Double)] = [:]
         for service in 0..<services { if let range = interval(&idle[service][...]) { newcomers[service] = range } }

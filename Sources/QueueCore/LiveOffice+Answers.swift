@@ -27,7 +27,7 @@ extension LiveOffice {
         let holiday = calendar.holiday(on: moment.day)
         let open = holiday == nil && calendar.isOpen(at: moment)
         var waitingByNumber = [Int](repeating: 0, count: serviceNumbers.count)
-        for index in waiting.indices { waitingByNumber[waiting[index].serviceNumber] += 1 }
+        for entry in waiting { waitingByNumber[entry.serviceNumber] += 1 }
         let newcomers = answers.newcomers(offeredServices)
         return OfficeSnapshot(
             office: code, day: moment.day, isOpenNow: open, opensAt: open ? nil : calendar.nextOpening(after: now),
@@ -56,8 +56,8 @@ extension LiveOffice {
         if let limit, let head = head(of: id, serves: serves, limit: limit, at: now) { return head }
         var eligible: [Int] = []
         eligible.reserveCapacity(waiting.count)
-        for index in waiting.indices where serves[waiting[index].serviceNumber] {
-            if let target = waiting[index].targetCounter, target != id { continue }
+        for (index, entry) in waiting.enumerated() where serves[entry.serviceNumber] {
+            if let target = entry.targetCounter, target != id { continue }
             eligible.append(index)
         }
         let order = OrderingPolicy.positions(eligible.map { waiting[$0].candidate }, limit: limit, priorityStreak: priorityStreak,
@@ -96,8 +96,8 @@ extension LiveOffice {
         for entry in unusual where serves[entry.serviceNumber] && !callable(entry) { count -= 1 }
         var previous: (Date, Int64)?
         var stopped = false
-        for index in waiting.indices where callable(waiting[index]) {
-            let candidate = waiting[index].candidate
+        for (index, entry) in waiting.enumerated() where callable(entry) {
+            let candidate = entry.candidate
             let key = (candidate.queuedAt, candidate.tokenID)
             if let previous, previous > key { return nil }
             previous = key
@@ -305,8 +305,8 @@ public final class OfficeAnswers: @unchecked Sendable {
         let pools = services.map { service in office.serviceNumbers[service].map(PoolShape.init(ownService:)) }
         var shapes = pools.map { $0.map(shape(of:)) }
         let waiting = office.waiting
-        for entry in waiting.indices where waiting[entry].targetCounter == nil {
-            let service = waiting[entry].serviceNumber
+        for entry in waiting where entry.targetCounter == nil {
+            let service = entry.serviceNumber
             for index in shapes.indices where shapes[index]?.contains(service) == true {
                 shapes[index]?.add(service, seconds: seconds)
             }
@@ -346,18 +346,24 @@ public final class OfficeAnswers: @unchecked Sendable {
         if let known = pools[key] { return known }
         let shape = shape(of: PoolShape(ownService: key.service))
         let waiting = office.waiting
-        var candidates: [Int] = []
+        // Each candidate's index, candidacy and service, read in one pass (the list is in chunks:
+        // a look-up by index is a search).
+        var candidates: [Int] = [], entries: [QueueCandidate] = [], services: [Int] = []
         candidates.reserveCapacity(waiting.count)
         for (index, entry) in waiting.enumerated() where shape.inPool[entry.serviceNumber] {
             let eligible = key.target == nil ? entry.targetCounter == nil : (entry.targetCounter == nil || entry.targetCounter == key.target)
-            if eligible { candidates.append(index) }
+            if eligible {
+                candidates.append(index)
+                entries.append(entry.candidate)
+                services.append(entry.serviceNumber)
+            }
         }
-        let order = OrderingPolicy.positions(candidates.map { waiting[$0].candidate }, priorityStreak: office.priorityStreak,
-                                             policy: office.policy, now: now, minuteOfDay: minuteOfDay).map { candidates[$0] }
+        let order = OrderingPolicy.positions(entries, priorityStreak: office.priorityStreak,
+                                             policy: office.policy, now: now, minuteOfDay: minuteOfDay)
         var work = [Double](repeating: 0, count: order.count + 1)
         var place = [Int32](repeating: -1, count: waiting.count)
-        for (ahead, index) in order.enumerated() {
-            let service = waiting[index].serviceNumber
+        for (ahead, position) in order.enumerated() {
+            let index = candidates[position], service = services[position]
             work[ahead + 1] = work[ahead] + seconds[service] * shape.share[service]
             place[index] = Int32(ahead)
         }
