@@ -91,10 +91,6 @@ struct ChunkedList<Element>: RandomAccessCollection {
         total += 1
     }
 
-    init<Entries: Sequence<Element>>(_ entries: Entries, chunkSize: Int = 512) {
-        self.init(Array(entries), chunkSize: chunkSize)
-    }
-
     mutating func append<Entries: Sequence<Element>>(contentsOf entries: Entries) {
         for entry in entries { append(entry) }
     }

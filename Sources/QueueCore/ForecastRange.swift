@@ -22,11 +22,7 @@ struct ForecastRange: Sendable {
 
     static func work(_ plan: ForecastPlan, office: LiveOffice, seed: UInt64) -> ForecastRange {
         // The tokens here now come first in every drawn plan, at the same indices.
-        var present = 0
-        for token in plan.tokens {
-            guard token.arrivesAt == 0 else { break }
-            present += 1
-        }
+        let present = plan.presentCount
         // By token, its call time in each play: token `i`'s are `times[i * plays ..< (i + 1) * plays]`
         // (one array for the whole range, not one growing array a token).
         var times = [Double](repeating: 0, count: present * plays)

@@ -80,9 +80,8 @@ extension LiveOffice {
         }
         let source = ForecastPlan.WaitingSource(revision: waitingRevision, count: waiting.count)
         var reused = 0
-        if let earlier, let was = earlier.waitingSource, was.revision == source.revision, was.count <= source.count,
-           was.count <= earlier.tokens.count, earlier.counters.map(\.id) == planned.map(\.id) {
-            reused = was.count
+        if let earlier, earlier.counters.map(\.id) == planned.map(\.id) {
+            reused = min(source.shared(with: earlier.waitingSource), earlier.tokens.count)
         }
         // The waiting list's tokens: the earlier plan's as they are (sharing its chunks), then the
         // newcomers' made from the list, reading only these fields.

@@ -50,23 +50,6 @@ struct ForecastPlan: Sendable {
     /// Priority walk-ins expected per second, by service number, until `arrivalsUntil`.
     var priorityRates: [Double] = []
     var arrivalsUntil: Double = 0
-    init(now: Date, secondsOfDay: Double, policy: QueuePolicy, priorityStreak: Int, counters: [Counter], tokens: ChunkedList<Token>,
-         callSeconds: [Double]) {
-        self.now = now
-        self.secondsOfDay = secondsOfDay
-        self.policy = policy
-        self.priorityStreak = priorityStreak
-        self.counters = counters
-        self.tokens = tokens
-        self.callSeconds = callSeconds
-    }
-
-    init(now: Date, secondsOfDay: Double, policy: QueuePolicy, priorityStreak: Int, counters: [Counter], tokens: [Token],
-         callSeconds: [Double]) {
-        self.init(now: now, secondsOfDay: secondsOfDay, policy: policy, priorityStreak: priorityStreak, counters: counters,
-                  tokens: ChunkedList(tokens), callSeconds: callSeconds)
-    }
-
     /// The live picture's waiting list the first tokens were made from, if they were.
     var waitingSource: WaitingSource? = nil
 
@@ -75,16 +58,19 @@ struct ForecastPlan: Sendable {
     struct WaitingSource: Sendable, Equatable {
         let revision: Int64
         let count: Int
+
+        /// How many of this list's first entries are those of an earlier state of it: all of the
+        /// earlier's when it is the same list, shorter then; none otherwise.
+        func shared(with earlier: WaitingSource?) -> Int {
+            guard let earlier, earlier.revision == revision, earlier.count <= count else { return 0 }
+            return earlier.count
+        }
     }
 
     /// How many of the first tokens are known to be the earlier plan's without a look at each: both
     /// were made from one waiting list, the earlier when it was shorter. (The same counters, which
     /// `sameOffice` checks, give the same indices to tokens sent to one.)
-    func sharedWaiting(with earlier: ForecastPlan) -> Int {
-        guard let mine = waitingSource, let theirs = earlier.waitingSource, mine.revision == theirs.revision,
-              theirs.count <= mine.count else { return 0 }
-        return theirs.count
-    }
+    func sharedWaiting(with earlier: ForecastPlan) -> Int { waitingSource?.shared(with: earlier.waitingSource) ?? 0 }
 
     /// The plan with the expected priority walk-ins evenly spread at their rates.
     consuming func withExpectedArrivals() -> ForecastPlan {
@@ -133,6 +119,15 @@ struct ForecastPlan: Sendable {
         tokens.removeSubrange(present...)
         tokens += here
         tokens += coming
+    }
+}
+
+extension ForecastPlan {
+    /// A plan of tokens given as an array (the tests' and the simulation's).
+    init(now: Date, secondsOfDay: Double, policy: QueuePolicy, priorityStreak: Int, counters: [Counter], tokens: [Token],
+         callSeconds: [Double]) {
+        self.init(now: now, secondsOfDay: secondsOfDay, policy: policy, priorityStreak: priorityStreak, counters: counters,
+                  tokens: ChunkedList(tokens), callSeconds: callSeconds)
     }
 }
 
@@ -348,22 +343,19 @@ struct ForecastProgress: Sendable {
         var lastQueued: Double
         /// Whether every one is a walk-in (no appointment), as the plan knows them.
         var walkInsOnly: Bool
+    }
+}
 
-        init(count: Int, lastQueued: Double, walkInsOnly: Bool) {
-            self.count = count
-            self.lastQueued = lastQueued
-            self.walkInsOnly = walkInsOnly
-        }
-
-        init(_ state: ForecastPlayState, count: Int) {
-            self.count = count
-            lastQueued = -.infinity
-            walkInsOnly = true
-            for index in 0..<count {
-                let token = state.facts[index]
-                lastQueued = max(lastQueued, token.queuedAt)
-                walkInsOnly = walkInsOnly && token.isWalkIn && token.known && token.arrivesAt == 0
-            }
+extension ForecastProgress.Here {
+    /// One pass over the first `count` tokens of a play.
+    init(_ state: ForecastPlayState, count: Int) {
+        self.count = count
+        lastQueued = -.infinity
+        walkInsOnly = true
+        for index in 0..<count {
+            let token = state.facts[index]
+            lastQueued = max(lastQueued, token.queuedAt)
+            walkInsOnly = walkInsOnly && token.isWalkIn && token.known && token.arrivesAt == 0
         }
     }
 }
