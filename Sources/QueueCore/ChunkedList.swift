@@ -126,6 +126,34 @@ struct ChunkedList<Element>: RandomAccessCollection {
         }
     }
 
+    /// Puts `entries` in before `index` (a forecast's newcomers, before the citizens it only expects).
+    mutating func insert(contentsOf entries: [Element], at index: Int) {
+        precondition(index >= 0 && index <= total, "ChunkedList.insert: index out of range")
+        guard index < total else { return append(contentsOf: entries) }
+        guard !entries.isEmpty else { return }
+        let chunk = chunk(of: index)
+        var grown = chunks[chunk]
+        grown.insert(contentsOf: entries, at: index - starts[chunk])
+        for later in (chunk + 1)..<starts.count { starts[later] += entries.count }
+        total += entries.count
+        guard grown.count > 2 * chunkSize else {
+            chunks[chunk] = grown
+            return
+        }
+        // Too long for one chunk: cut into chunks of `chunkSize` (the last one longer, up to twice).
+        let first = starts[chunk]
+        var pieces: [[Element]] = [], pieceStarts: [Int] = []
+        var from = 0
+        while from < grown.count {
+            let to = grown.count - from < 2 * chunkSize ? grown.count : from + chunkSize
+            pieces.append(Array(grown[from..<to]))
+            pieceStarts.append(first + from)
+            from = to
+        }
+        chunks.replaceSubrange(chunk...chunk, with: pieces)
+        starts.replaceSubrange(chunk...chunk, with: pieceStarts)
+    }
+
     @discardableResult
     mutating func remove(at index: Int) -> Element {
         precondition(index >= 0 && index < total, "ChunkedList.remove: index out of range")
@@ -158,6 +186,26 @@ struct ChunkedList<Element>: RandomAccessCollection {
 }
 
 extension ChunkedList: Sendable where Element: Sendable {}
+
+extension ChunkedList where Element: Comparable {
+    /// How many entries are below `value`, in a list kept in ascending order: a binary search over
+    /// the chunks' first entries, then one in the chunk before the first not below.
+    func count(below value: Element) -> Int {
+        var low = 0, high = chunks.count
+        while low < high {
+            let middle = (low + high) / 2
+            if chunks[middle][0] < value { low = middle + 1 } else { high = middle }
+        }
+        guard low > 0 else { return 0 }
+        let chunk = chunks[low - 1]
+        var first = 0, last = chunk.count
+        while first < last {
+            let middle = (first + last) / 2
+            if chunk[middle] < value { first = middle + 1 } else { last = middle }
+        }
+        return starts[low - 1] + first
+    }
+}
 
 extension ChunkedList: Equatable where Element: Equatable {
     static func == (lhs: ChunkedList, rhs: ChunkedList) -> Bool { lhs.elementsEqual(rhs) }

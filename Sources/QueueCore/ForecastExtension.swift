@@ -15,23 +15,26 @@ import Foundation
 extension ForecastPlan {
     func playExtending(_ earlier: ForecastPlan, _ played: ForecastResult) -> ForecastResult? {
         let old = earlier.tokens.count, n = tokens.count
-        guard n > old, played.callAt.count == old, earlier.mayBeExtended, mayBeExtended, sameOffice(as: earlier) else { return nil }
+        guard n > old, played.byToken.count == old, earlier.mayBeExtended, mayBeExtended, sameOffice(as: earlier) else { return nil }
         // The same tokens in the same order, each called (none sent to a counter not in the play).
-        guard !played.callAt.contains(nil) else { return nil }
-        // Side by side in one pass (the tokens are in chunks: a look-up by index is a search); those
-        // known the same (one waiting list, appended to) are not compared.
+        guard played.uncalled == 0 else { return nil }
+        // All walk-ins here now, none priority, and the latest of them to queue: known from the
+        // last extension, or found in one pass (once per fresh play).
+        let walkIns = played.plainWalkIns ?? earlier.plainWalkIns()
+        guard walkIns.count == old else { return nil }
+        // Those past the ones known the same (one waiting list, appended to) compared side by side.
         let shared = sharedWaiting(with: earlier)
-        var lastQueued = -Double.infinity
-        var mine = tokens.makeIterator(), theirs = earlier.tokens.makeIterator()
-        for index in 0..<old {
-            guard let token = mine.next(), let was = theirs.next(), Self.isPlainWalkIn(token) else { return nil }
-            guard index < shared || (token.candidate == was.candidate && token.service == was.service && token.target == was.target) else { return nil }
-            lastQueued = max(lastQueued, token.candidate.queuedAt.timeIntervalSince(now))
+        if shared < old {
+            var theirs = earlier.tokens[shared...].makeIterator()
+            for token in tokens[shared..<old] {
+                guard let was = theirs.next(), token.candidate == was.candidate, token.service == was.service,
+                      token.target == was.target else { return nil }
+            }
         }
+        var lastQueued = walkIns.lastQueued
         // The newcomers: walk-ins for any counter of their service, behind everyone already there.
         var services = Set<Int>()
-        for index in old..<n {
-            let token = tokens[index]
+        for token in tokens[old...] {
             let queued = token.candidate.queuedAt.timeIntervalSince(now)
             guard Self.isPlainWalkIn(token), token.target == nil, queued >= lastQueued else { return nil }
             lastQueued = queued
@@ -52,31 +55,42 @@ extension ForecastPlan {
             alone = playedAlone(tokens[old...], freeAt: { played.idleAt[$0] ?? .infinity }, closing: true)
         }
         let added = alone.play()
-        guard !added.afterClosing.contains(true), !added.callAt.contains(nil) else { return nil }
+        guard added.uncalled == 0, !added.byToken.contains(where: \.afterClosing) else { return nil }
         var result = played
-        result.callAt += added.callAt
-        result.counter += added.counter
         if played.overtimeFrom == nil {
-            result.afterClosing += added.afterClosing
             result.idleAt = added.idleAt
         } else {
-            result.afterClosing += added.afterClosing.map { _ in true }
             // The newcomers' counters go on after closing now (those that did not have nobody from
             // the moment the last counter stopped); the others as they were.
             for index in serving { result.overtimeIdleAt[index] = added.idleAt[index] }
         }
         // Before a newcomer: the newcomers called before it (the play alone counted them), and the
         // old play's calls before it by the counters that serve its service.
-        for (offset, callAt) in added.callAt.enumerated() {
-            guard let t = callAt else { return nil }
-            let service = alone.tokens[offset].service
-            let serves = counters.map { $0.serves.indices.contains(service) && $0.serves[service] }
-            var before = added.ahead[offset]
-            for call in played.calls where call.at < t && serves[Int(call.counter)] { before += 1 }
-            result.ahead.append(before)
+        var servingService: [Int: [Int]] = [:]
+        for (call, token) in zip(added.byToken, alone.tokens) {
+            guard let t = call.at else { return nil }
+            let by = servingService[token.service] ?? counters.indices.filter { counters[$0].serves.indices.contains(token.service) && counters[$0].serves[token.service] }
+            servingService[token.service] = by
+            var made = call
+            made.ahead += Int32(played.calls(before: t, by: by))
+            made.afterClosing = played.overtimeFrom != nil
+            result.byToken.append(made)
         }
-        result.calls += added.calls
+        for counter in counters.indices { result.callTimes[counter] += added.callTimes[counter] }
+        result.plainWalkIns = (n, lastQueued)
         return result
+    }
+
+    /// How many of the first tokens are walk-ins here now (none priority) before any other, and
+    /// the latest queueing time among them.
+    func plainWalkIns() -> (count: Int, lastQueued: Double) {
+        var count = 0, lastQueued = -Double.infinity
+        for token in tokens {
+            guard Self.isPlainWalkIn(token) else { break }
+            count += 1
+            lastQueued = max(lastQueued, token.candidate.queuedAt.timeIntervalSince(now))
+        }
+        return (count, lastQueued)
     }
 
     /// The same office with only these tokens, each counter free from `freeAt(index)`; without

@@ -25,11 +25,14 @@ struct ForecastPlayState {
         /// False for a citizen the forecast only expects (`ForecastPlan.Token.known`).
         let known: Bool
         let isWalkIn: Bool
-        var taken = false
     }
 
-    /// By token, in the plan's order.
+    /// By token, in the plan's order. They never change in a play: a play resumed from a mark
+    /// shares them with the mark until it puts its newcomers in.
     private(set) var facts: ContiguousArray<Facts>
+    /// By token: whether a counter of the play took it (apart, so that the play after a mark
+    /// copies a byte a token, not the facts).
+    private var taken: ContiguousArray<Bool>
     var left: Int
     var streak: Int
     private let maxPriorityStreak: Int
@@ -77,6 +80,7 @@ struct ForecastPlayState {
             appointments.sort { OrderingPolicy.appointmentOrder(tokens[$0].candidate, tokens[$1].candidate) }
         }
         self.facts = facts
+        taken = ContiguousArray(repeating: false, count: n)
         self.priority = priority
         self.appointments = appointments
         var classes: [[Bool]: Int] = [:]
@@ -122,7 +126,7 @@ struct ForecastPlayState {
 
     /// The state as it was before the take `saved` was made before, which gave `token`.
     mutating func restore(_ saved: Saved, untaking token: Int?) {
-        if let token { facts[token].taken = false }
+        if let token { taken[token] = false }
         cursors[saved.group] = saved.cursors
         streak = saved.streak
         left = saved.left
@@ -140,6 +144,7 @@ struct ForecastPlayState {
         all += newcomers
         all += facts[present...]
         facts = all
+        taken.insert(contentsOf: repeatElement(false, count: added), at: present)
         for index in priority.indices where priority[index] >= present { priority[index] += added }
         for group in cursors.indices {
             cursors[group].overdue = min(cursors[group].overdue, present)
@@ -160,17 +165,15 @@ struct ForecastPlayState {
     /// Whether the counters of a class serve a service.
     func serves(class number: Int, service: Int) -> Bool { classServes[number * serviceCount + service] }
 
-    func eligible(_ token: Int, counter: Int) -> Bool { eligible(facts[token], counter: counter) }
-
     private func eligible(_ token: Facts, counter: Int) -> Bool {
         let sentTo = Int(token.target)
         return sentTo == Self.anyCounter ? serves(class: classOf[counter], service: Int(token.service)) : sentTo == counter
     }
 
-    /// Whether no counter of a class can ever take the token (called, not its service, or sent to
-    /// a counter of another class, or to none in the play).
-    private func gone(_ token: Facts, forClass number: Int) -> Bool {
-        if token.taken { return true }
+    /// Whether no counter of a class can ever take the token at `index` (called, not its service,
+    /// or sent to a counter of another class, or to none in the play).
+    private func gone(_ index: Int, _ token: Facts, forClass number: Int) -> Bool {
+        if taken[index] { return true }
         let sentTo = Int(token.target)
         if sentTo == Self.anyCounter { return !serves(class: number, service: Int(token.service)) }
         return sentTo < 0 || classOf[sentTo] != number
@@ -181,7 +184,7 @@ struct ForecastPlayState {
     func countersWithTokensLeft(counters: Int) -> [Bool] {
         var services = [Bool](repeating: false, count: serviceCount)
         var sentTo = [Bool](repeating: false, count: counters)
-        for token in facts where !token.taken {
+        for (index, token) in facts.enumerated() where !taken[index] {
             let target = Int(token.target), service = Int(token.service)
             if target == Self.anyCounter { if service < serviceCount { services[service] = true } } else if target >= 0 { sentTo[target] = true }
         }
@@ -196,7 +199,7 @@ struct ForecastPlayState {
         for list in [appointments, priority] {
             for index in list {
                 let token = facts[index]
-                if !token.taken && token.arrivesAt > t && eligible(token, counter: counter) {
+                if !taken[index] && token.arrivesAt > t && eligible(token, counter: counter) {
                     earliest = min(earliest ?? .infinity, token.arrivesAt)
                 }
             }
@@ -220,11 +223,11 @@ struct ForecastPlayState {
         while scan < facts.count {
             let token = facts[scan]
             guard token.queuedAt <= overdueBy, token.arrivesAt <= t else { break }
-            if !token.taken && eligible(token, counter: counter) {
+            if !taken[scan] && eligible(token, counter: counter) {
                 streak = token.isPriority ? streak + 1 : 0
                 return mark(scan)
             }
-            if scan == cursor.overdue, gone(token, forClass: group) { cursor.overdue += 1 }
+            if scan == cursor.overdue, gone(scan, token, forClass: group) { cursor.overdue += 1 }
             scan += 1
         }
         let priorityHead: Int?
@@ -240,8 +243,8 @@ struct ForecastPlayState {
         while scan < appointments.count {
             let index = appointments[scan], token = facts[index]
             let overdue = token.queuedAt <= overdueBy
-            if token.taken || !eligible(token, counter: counter) || overdue {
-                if scan == cursor.appointments, overdue || gone(token, forClass: group) { cursor.appointments += 1 }
+            if taken[index] || !eligible(token, counter: counter) || overdue {
+                if scan == cursor.appointments, overdue || gone(index, token, forClass: group) { cursor.appointments += 1 }
                 scan += 1
                 continue
             }
@@ -278,7 +281,7 @@ struct ForecastPlayState {
             let index = priorityList ? priority[scan] : scan
             let token = facts[index]
             let forAll = token.queuedAt <= overdueBy || (!priorityList && (token.isPriority || token.slotBeginsAt <= t))
-                || gone(token, forClass: group)
+                || gone(index, token, forClass: group)
             if forAll || !eligible(token, counter: counter) {
                 if scan == cursor, forAll { cursor += 1 }
                 scan += 1
@@ -291,7 +294,7 @@ struct ForecastPlayState {
     }
 
     private mutating func mark(_ index: Int) -> Int {
-        facts[index].taken = true
+        taken[index] = true
         left -= 1
         return index
     }

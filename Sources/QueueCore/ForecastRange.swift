@@ -33,9 +33,9 @@ struct ForecastRange: Sendable {
         let serving = (0..<services).map { service in plan.counters.indices.filter { plan.counters[$0].serves[service] } }
         for play in 0..<plays {
             let result = plan.drawingArrivals(&arrivals).play(durations: &durations)
-            for index in 0..<present {
+            for (index, call) in result.byToken.prefix(present).enumerated() {
                 // Not reached today counts as later than any time of the day.
-                times[index * plays + play] = result.afterClosing[index] ? .infinity : result.callAt[index] ?? .infinity
+                times[index * plays + play] = call.afterClosing ? .infinity : call.at ?? .infinity
             }
             for service in 0..<services where !serving[service].isEmpty {
                 idle[service].append(serving[service].compactMap { result.idleAt[$0] }.min() ?? .infinity)

@@ -53,9 +53,7 @@ extension ForecastPlan {
 extension ForecastResult {
     /// Room for tokens put into the play after its first `at` (none of them called yet).
     mutating func insert(_ count: Int, at index: Int) {
-        callAt.insert(contentsOf: repeatElement(nil, count: count), at: index)
-        counter.insert(contentsOf: repeatElement(-1, count: count), at: index)
-        ahead.insert(contentsOf: repeatElement(0, count: count), at: index)
-        afterClosing.insert(contentsOf: repeatElement(false, count: count), at: index)
+        byToken.insert(contentsOf: Array(repeating: Call(), count: count), at: index)
+        uncalled += count
     }
 }

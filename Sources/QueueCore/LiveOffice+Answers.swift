@@ -199,14 +199,14 @@ public final class OfficeAnswers: @unchecked Sendable {
             guard pool.place[index] >= 0 else { return nil }
             return QueuePosition(ahead: Int(pool.place[index]), openCounters: 0, serviceSeconds: own, estimatedWaitSeconds: nil)
         }
-        guard let callAt = result.callAt[index] else {
-            return QueuePosition(ahead: Int(result.ahead[index]), openCounters: serving, serviceSeconds: own, estimatedWaitSeconds: nil,
+        let call = result.byToken[index]
+        guard let callAt = call.at else {
+            return QueuePosition(ahead: Int(call.ahead), openCounters: serving, serviceSeconds: own, estimatedWaitSeconds: nil,
                                  reachedToday: false)
         }
-        let counter = Int(result.counter[index])
-        var position = QueuePosition(ahead: Int(result.ahead[index]), openCounters: serving, serviceSeconds: own,
-                                     estimatedWaitSeconds: result.afterClosing[index] ? nil : callAt,
-                                     likelyCounter: office.counterNumber(plan.counters[counter].id), reachedToday: !result.afterClosing[index])
+        var position = QueuePosition(ahead: Int(call.ahead), openCounters: serving, serviceSeconds: own,
+                                     estimatedWaitSeconds: call.afterClosing ? nil : callAt,
+                                     likelyCounter: office.counterNumber(plan.counters[Int(call.counter)].id), reachedToday: !call.afterClosing)
         if position.estimatedWaitSeconds != nil { drawn(range?.tokens[tokenID], into: &position) }
         return position
     }
@@ -287,8 +287,7 @@ public final class OfficeAnswers: @unchecked Sendable {
                 return QueuePosition(ahead: pooled.ahead, openCounters: 0, serviceSeconds: pooled.serviceSeconds, estimatedWaitSeconds: nil)
             }
             let idle = serving.compactMap { result.idleAt[$0] }.min()
-            var ahead = 0
-            for call in result.calls where serving.contains(Int(call.counter)) && (idle.map { call.at < $0 } ?? true) { ahead += 1 }
+            let ahead = result.calls(before: idle ?? .infinity, by: serving)
             var position = QueuePosition(ahead: ahead, openCounters: serving.count, serviceSeconds: seconds[number], estimatedWaitSeconds: idle,
                                          likelyCounter: idle.flatMap { idle in
                                              serving.first { result.idleAt[$0] == idle }.flatMap { office.counterNumber(plan.counters[$0].id) }

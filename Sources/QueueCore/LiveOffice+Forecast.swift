@@ -130,7 +130,8 @@ extension LiveOffice {
     /// How many waiting or expected citizens one play at `now` calls (for `queue-bench picture`,
     /// which times the play without the rest of the answers).
     public func forecastCalls(at now: Date) -> Int {
-        forecastPlayed(at: now).result.callAt.count { $0 != nil }
+        let result = forecastPlayed(at: now).result
+        return result.byToken.count - result.uncalled
     }
 
     /// Priority walk-ins per second by service, over the last two hours (or since the office

@@ -132,25 +132,51 @@ extension ForecastPlan {
 }
 
 struct ForecastResult: Sendable, Equatable {
-    /// By token index: seconds until its call, or nil if no counter of the play calls it.
-    var callAt: [Double?]
-    /// By token index: the counter (index) that calls it, -1 if none.
-    var counter: [Int32]
-    /// By token index: tokens called before it (not at the same moment) by the counters that can serve it.
-    var ahead: [Int32]
-    /// By token index: called only after its counters' closing time.
-    var afterClosing: [Bool]
+    /// A token's call in the play.
+    struct Call: Sendable, Equatable {
+        /// Seconds until it, or nil if no counter of the play calls the token.
+        var at: Double?
+        /// The counter (index) that makes it, -1 if none.
+        var counter: Int32 = -1
+        /// Tokens called before it (not at the same moment) by the counters that can serve it.
+        var ahead: Int32 = 0
+        /// Made only after its counters' closing time.
+        var afterClosing = false
+    }
+
+    /// By token index. In chunks, as the plan's tokens are: the next version's answer adds its
+    /// newcomers to a copy of this, and a copy shares every chunk but those it changes.
+    var byToken: ChunkedList<Call>
     /// By counter index: the first moment it has nobody to call (nil if it never has before closing).
     var idleAt: [Double?]
-    /// Every call of a known token in the play, in order: (seconds, counter index).
-    var calls: [(at: Double, counter: Int32)]
+    /// By counter index: the moments of its calls of known tokens, in order (how many a counter
+    /// made before a moment is a binary search).
+    var callTimes: [ChunkedList<Double>]
+    /// How many tokens no counter of the play calls.
+    var uncalled = 0
     /// When the counters went on after closing for those left (the moment the last one stopped),
     /// if they did; and by counter, when it then had nobody left (nil if it never went on).
     var overtimeFrom: Double? = nil
     var overtimeIdleAt: [Double?] = []
+    /// What an extension by newcomers knows of the tokens without a pass over them: how many of the
+    /// first are walk-ins here now (none priority), and the latest queueing time among them.
+    var plainWalkIns: (count: Int, lastQueued: Double)? = nil
+
+    /// With every token uncalled, for `tokens` tokens and `counters` counters.
+    init(tokens: Int, counters: Int) {
+        byToken = ChunkedList(Array(repeating: Call(), count: tokens))
+        idleAt = Array(repeating: nil, count: counters)
+        callTimes = Array(repeating: ChunkedList(), count: counters)
+        uncalled = tokens
+    }
+
+    /// Calls before `t` by these counters (by index).
+    func calls(before t: Double, by counters: some Sequence<Int>) -> Int {
+        counters.reduce(0) { $0 + callTimes[$1].count(below: t) }
+    }
 
     static func == (a: ForecastResult, b: ForecastResult) -> Bool {
-        a.callAt == b.callAt && a.counter == b.counter && a.ahead == b.ahead && a.afterClosing == b.afterClosing && a.idleAt == b.idleAt
+        a.byToken == b.byToken && a.idleAt == b.idleAt
     }
 }
 
@@ -199,19 +225,12 @@ extension ForecastPlan {
         return tokens[waiting...].firstIndex { $0.arrivesAt != 0 } ?? tokens.count
     }
 
-    private func emptyResult() -> ForecastResult {
-        let n = tokens.count
-        return ForecastResult(callAt: Array(repeating: nil, count: n), counter: Array(repeating: -1, count: n),
-                              ahead: Array(repeating: 0, count: n), afterClosing: Array(repeating: false, count: n), idleAt: [], calls: [])
-    }
+    private func emptyResult() -> ForecastResult { ForecastResult(tokens: tokens.count, counters: 0) }
 
     private func start<D: ForecastDurations>(durations: inout D) -> ForecastProgress? {
         let n = tokens.count, c = counters.count
         guard c > 0 else { return nil }
-        var result = ForecastResult(callAt: Array(repeating: nil, count: n), counter: Array(repeating: -1, count: n),
-                                    ahead: Array(repeating: 0, count: n), afterClosing: Array(repeating: false, count: n),
-                                    idleAt: Array(repeating: nil, count: c), calls: [])
-        result.calls.reserveCapacity(n)
+        let result = ForecastResult(tokens: n, counters: c)
         let freeAt = counters.map { durations.freeAt($0) }
         // When each active counter can next call; infinity once it is done.
         return ForecastProgress(state: ForecastPlayState(self), result: result, freeAt: freeAt,
@@ -298,14 +317,13 @@ extension ForecastPlan {
             }
             let facts = p.state.facts[token]
             t = max(t, facts.arrivesAt)
-            p.result.callAt[token] = t
-            p.result.counter[token] = Int32(next)
-            p.result.afterClosing[token] = p.overtime
             let service = Int(facts.service)
-            p.result.ahead[token] = p.tally.before(target: Int(facts.target), service: service, at: t)
+            let ahead = p.tally.before(target: Int(facts.target), service: service, at: t)
+            p.result.byToken[token] = ForecastResult.Call(at: t, counter: Int32(next), ahead: ahead, afterClosing: p.overtime)
+            p.result.uncalled -= 1
             if facts.known {
                 p.tally.record(counter: next, at: t)
-                p.result.calls.append((t, Int32(next)))
+                p.result.callTimes[next].append(t)
             }
             p.freeAt[next] = t + durations.seconds(service: service, expected: callSeconds[service])
             p.nextCall.set(next, p.freeAt[next])
@@ -314,9 +332,11 @@ extension ForecastPlan {
 
     func finish(_ progress: ForecastProgress) -> ForecastResult {
         var result = progress.result
-        // Tokens no counter of the play calls: those of their pool ahead in arrival order.
-        for index in 0..<tokens.count where result.callAt[index] == nil {
-            result.ahead[index] = progress.tally.before(target: progress.state.target(index), service: progress.state.service(index), at: .infinity)
+        // Tokens no counter of the play calls: those of their pool ahead in arrival order (a pass
+        // only when there are any: a resumed play is most often of a queue called to the last).
+        guard result.uncalled > 0 else { return result }
+        for index in 0..<tokens.count where result.byToken[index].at == nil {
+            result.byToken[index].ahead = progress.tally.before(target: progress.state.target(index), service: progress.state.service(index), at: .infinity)
         }
         return result
     }

@@ -37,7 +37,7 @@ struct ForecastExtensionTests {
     }
 
     static func calls(_ result: ForecastResult) -> [String] {
-        result.calls.map { "\($0.at)@\($0.counter)" }.sorted()
+        result.callList
     }
 
     @Test(arguments: 0..<500)

@@ -47,7 +47,7 @@ struct ForecastResumeTests {
     }
 
     static func same(_ a: ForecastResult, _ b: ForecastResult) -> Bool {
-        a == b && a.calls.map { "\($0.at)@\($0.counter)" } == b.calls.map { "\($0.at)@\($0.counter)" }
+        a == b && a.callList == b.callList && a.uncalled == b.uncalled
             && a.overtimeFrom == b.overtimeFrom && a.overtimeIdleAt == b.overtimeIdleAt
     }
 
@@ -90,7 +90,7 @@ struct ForecastResumeTests {
             guard let mark, whole.playResuming(earlier, from: mark) != nil else { continue }
             resumed += 1
             if played.overtimeFrom != nil { afterClosing += 1 }
-            if mark.result.calls.count * 2 >= played.calls.count { late += 1 }
+            if mark.result.callList.count * 2 >= played.callList.count { late += 1 }
         }
         #expect(resumed >= 300 && afterClosing >= 50 && late >= 150, "\(resumed) of 600, \(afterClosing) going on after closing, \(late) from past half their calls")
     }

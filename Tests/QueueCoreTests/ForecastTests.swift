@@ -107,10 +107,9 @@ struct ForecastTests {
 enum ReferencePlay {
     static func play(_ plan: ForecastPlan) -> ForecastResult {
         let n = plan.tokens.count, c = plan.counters.count
-        var result = ForecastResult(callAt: Array(repeating: nil, count: n), counter: Array(repeating: -1, count: n),
-                                    ahead: Array(repeating: 0, count: n), afterClosing: Array(repeating: false, count: n),
-                                    idleAt: Array(repeating: nil, count: c), calls: [])
-        guard c > 0 else { return result }
+        guard c > 0 else { return ForecastResult(tokens: n, counters: 0) }
+        var result = ForecastResult(tokens: n, counters: c)
+        var calls: [(at: Double, counter: Int32)] = []
         var taken = Set<Int>()
         var freeAt = plan.counters.map(\.freeAt), active = [Bool](repeating: true, count: c), overtime = false
         var streak = plan.priorityStreak
@@ -154,16 +153,18 @@ enum ReferencePlay {
             }
             streak = chosen.priority.isPriority ? streak + 1 : 0
             taken.insert(token)
-            result.callAt[token] = t
-            result.counter[token] = Int32(next)
-            result.afterClosing[token] = overtime
             // The known tokens its counters called before it in the play, but not at the same moment
-            result.ahead[token] = Int32(result.calls.filter { $0.at != t && serving(token).contains(Int($0.counter)) }.count)
-            if plan.tokens[token].known { result.calls.append((t, Int32(next))) }
-            if plan.tokens[token].known { callsBy[next] += 1 }
+            let ahead = Int32(calls.filter { $0.at != t && serving(token).contains(Int($0.counter)) }.count)
+            result.byToken[token] = ForecastResult.Call(at: t, counter: Int32(next), ahead: ahead, afterClosing: overtime)
+            result.uncalled -= 1
+            if plan.tokens[token].known {
+                calls.append((t, Int32(next)))
+                result.callTimes[next].append(t)
+                callsBy[next] += 1
+            }
             freeAt[next] = t + plan.callSeconds[plan.tokens[token].service]
         }
-        for index in 0..<n where result.callAt[index] == nil { result.ahead[index] = serving(index).map { callsBy[$0] }.reduce(0, +) }
+        for index in 0..<n where result.byToken[index].at == nil { result.byToken[index].ahead = serving(index).map { callsBy[$0] }.reduce(0, +) }
         return result
     }
 }

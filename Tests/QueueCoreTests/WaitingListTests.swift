@@ -37,6 +37,14 @@ struct WaitingListTests {
                 next += Int64(more.count)
                 model += more
                 list += more
+            } else if step % 89 == 88 {
+                // Several at once anywhere (a forecast's newcomers, before those it expects): up to
+                // three chunks' worth, so that one chunk must be cut into several.
+                let at = Int.random(in: 0...model.count, using: &random)
+                let more = (0..<Int.random(in: 0...(3 * list.chunkSize), using: &random)).map { Self.entry(next + Int64($0)) }
+                next += Int64(more.count)
+                model.insert(contentsOf: more, at: at)
+                list.insert(contentsOf: more, at: at)
             } else if model.isEmpty || roll < 3 {
                 let at = roll == 0 || model.isEmpty ? model.count : Int.random(in: 0...model.count, using: &random)
                 model.insert(Self.entry(next), at: at)
@@ -58,6 +66,18 @@ struct WaitingListTests {
             #expect(runs == Array(model[from...]))
         }
         #expect(Array(copy!.0) == copy!.1)
+    }
+
+    /// How many of an ascending list are below a value, as a count over an array gives it.
+    @Test func itCountsThoseBelowAValueAsAPassWould() {
+        var random = SeededRandom(seed: 7)
+        var times: [Double] = []
+        for _ in 0..<2_000 { times.append((times.last ?? 0) + Double(Int.random(in: 0...3, using: &random))) }
+        let list = ChunkedList(times, chunkSize: 16)
+        for value in [-1.0, 0, 0.5] + (0..<200).map({ _ in Double(Int.random(in: 0...6_100, using: &random)) }) {
+            #expect(list.count(below: value) == times.count { $0 < value }, "below \(value)")
+        }
+        #expect(ChunkedList<Double>().count(below: 1) == 0)
     }
 
     @Test func takingTheFrontAgainAndAgainEmptiesItInOrder() {
