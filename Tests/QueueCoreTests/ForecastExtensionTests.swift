@@ -66,6 +66,29 @@ struct ForecastExtensionTests {
         }
     }
 
+    /// What an extension passes on to the next one (the latest queueing time among the walk-ins)
+    /// takes its newcomers in: one who queued before the last newcomer is not put behind them.
+    @Test func aNewcomerWhoQueuedBeforeTheLastOneIsNotPutBehindThem() {
+        var checked = 0
+        for seed in 0..<40 {
+            let (earlier, _) = Self.offices(seed: seed)
+            guard let last = earlier.tokens.map(\.candidate.queuedAt).max() else { continue }
+            func newcomer(_ id: Int64, _ seconds: Double) -> ForecastPlan.Token {
+                ForecastPlan.Token(candidate: QueueCandidate(tokenID: id, queuedAt: last.addingTimeInterval(seconds)), service: 0, target: nil,
+                                   arrivesAt: 0)
+            }
+            func with(_ newcomers: [ForecastPlan.Token]) -> ForecastPlan {
+                ForecastPlan(now: earlier.now, secondsOfDay: earlier.secondsOfDay, policy: earlier.policy, priorityStreak: earlier.priorityStreak,
+                             counters: earlier.counters, tokens: Array(earlier.tokens) + newcomers, callSeconds: earlier.callSeconds)
+            }
+            let one = with([newcomer(9001, 60)])
+            guard let extended = one.playExtending(earlier, earlier.play()) else { continue }
+            #expect(with([newcomer(9001, 60), newcomer(9002, 30)]).playExtending(one, extended) == nil, "seed \(seed)")
+            checked += 1
+        }
+        #expect(checked >= 10, "\(checked) of 40")
+    }
+
     @Test func aPlayIsExtendedOnlyByLaterVersionsAndForAFifthOfASecond() {
         let (earlier, _) = Self.offices(seed: 3)
         let memo = LastPlay()
