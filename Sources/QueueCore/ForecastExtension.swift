@@ -66,11 +66,12 @@ extension ForecastPlan {
         }
         // Before a newcomer: the newcomers called before it (the play alone counted them), and the
         // old play's calls before it by the counters that serve its service.
-        var servingService: [Int: [Int]] = [:]
+        var servers: [Int: [Int]] = [:]
         for (call, token) in zip(added.byToken, alone.tokens) {
             guard let t = call.at else { return nil }
-            let by = servingService[token.service] ?? counters.indices.filter { counters[$0].serves.indices.contains(token.service) && counters[$0].serves[token.service] }
-            servingService[token.service] = by
+            let service = token.service
+            let by = servers[service] ?? counters.indices.filter { counters[$0].serves.indices.contains(service) && counters[$0].serves[service] }
+            servers[service] = by
             var made = call
             made.ahead += Int32(played.calls(before: t, by: by))
             made.afterClosing = played.overtimeFrom != nil
