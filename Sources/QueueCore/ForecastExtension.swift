@@ -40,7 +40,7 @@ extension ForecastPlan {
             lastQueued = queued
             services.insert(token.service)
         }
-        let serving = counters.indices.filter { index in services.contains { counters[index].serves.indices.contains($0) && counters[index].serves[$0] } }
+        let serving = Set(services.flatMap(counterIndices(serving:)))
         // The newcomers played alone, from the moment each counter had nobody older left.
         let alone: ForecastPlan
         if let stopped = played.overtimeFrom {
@@ -66,14 +66,10 @@ extension ForecastPlan {
         }
         // Before a newcomer: the newcomers called before it (the play alone counted them), and the
         // old play's calls before it by the counters that serve its service.
-        var servers: [Int: [Int]] = [:]
         for (call, token) in zip(added.byToken, alone.tokens) {
             guard let t = call.at else { return nil }
-            let service = token.service
-            let by = servers[service] ?? counters.indices.filter { counters[$0].serves.indices.contains(service) && counters[$0].serves[service] }
-            servers[service] = by
             var made = call
-            made.ahead += Int32(played.calls(before: t, by: by))
+            made.ahead += Int32(played.calls(before: t, by: counterIndices(serving: token.service)))
             made.afterClosing = played.overtimeFrom != nil
             result.byToken.append(made)
         }

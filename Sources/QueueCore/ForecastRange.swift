@@ -30,7 +30,7 @@ struct ForecastRange: Sendable {
         var idle = [[Double]](repeating: [], count: services)
         var durations = SampledDurations(office: office, plan: plan, seed: seed)
         var arrivals = SeededRandom(seed: seed &+ 1)
-        let serving = (0..<services).map { service in plan.counters.indices.filter { plan.counters[$0].serves[service] } }
+        let serving = (0..<services).map(plan.counterIndices(serving:))
         for play in 0..<plays {
             let result = plan.drawingArrivals(&arrivals).play(durations: &durations)
             for (index, call) in result.byToken.prefix(present).enumerated() {

@@ -281,7 +281,7 @@ public final class OfficeAnswers: @unchecked Sendable {
         lock.unlock()
         let pooled = pooledNewcomers(services)
         return zip(services, pooled).map { service, pooled in
-            let serving = office.serviceNumbers[service].map { number in plan.counters.indices.filter { plan.counters[$0].serves[number] } } ?? []
+            let serving = office.serviceNumbers[service].map(plan.counterIndices(serving:)) ?? []
             guard let number = office.serviceNumbers[service], !serving.isEmpty else {
                 // No counter can serve it now: its place, and no estimate.
                 return QueuePosition(ahead: pooled.ahead, openCounters: 0, serviceSeconds: pooled.serviceSeconds, estimatedWaitSeconds: nil)

@@ -225,6 +225,11 @@ extension ForecastPlan {
         return tokens[waiting...].firstIndex { $0.arrivesAt != 0 } ?? tokens.count
     }
 
+    /// The counters (by index) that serve a service.
+    func counterIndices(serving service: Int) -> [Int] {
+        counters.indices.filter { counters[$0].serves.indices.contains(service) && counters[$0].serves[service] }
+    }
+
     private func emptyResult() -> ForecastResult { ForecastResult(tokens: tokens.count, counters: 0) }
 
     private func start<D: ForecastDurations>(durations: inout D) -> ForecastProgress? {
