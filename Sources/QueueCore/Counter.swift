@@ -12,15 +12,19 @@ public struct Counter: Sendable, Equatable, Identifiable {
     public var serviceCodes: [String]
 
     static func fetch(_ db: Database, id: Int64) throws -> Counter? {
-        // Read by column position (`PositionalRows`): a call, start and completion read counters several times.
-        let statement = try db.cachedStatement(sql: "SELECT id, office_code, number, state, pause_reason FROM counter WHERE id = ?")
-        guard var counter = try PositionalRows.fetchAll(statement, arguments: [id], { row in
+        // Read by column position (`PositionalRows`), services and all in one statement: a call, start
+        // and completion read counters several times. (Service codes are `[a-z0-9-]`, the schema's
+        // check: a comma joins them safely.)
+        let statement = try db.cachedStatement(sql: """
+            SELECT id, office_code, number, state, pause_reason,
+                   (SELECT group_concat(service_code) FROM counter_service WHERE counter_id = counter.id)
+            FROM counter WHERE id = ?
+            """)
+        return try PositionalRows.fetchAll(statement, arguments: [id], { row in
             Counter(id: row.next() ?? 0, officeCode: row.next() ?? "", number: row.next() ?? 0,
-                    state: State(rawValue: row.next() ?? "") ?? .closed, pauseReason: row.next(), serviceCodes: [])
-        }).first else { return nil }
-        counter.serviceCodes = try String.fetchAll(
-            db.cachedStatement(sql: "SELECT service_code FROM counter_service WHERE counter_id = ? ORDER BY service_code"), arguments: [id])
-        return counter
+                    state: State(rawValue: row.next() ?? "") ?? .closed, pauseReason: row.next(),
+                    serviceCodes: (row.next() as String?).map { $0.split(separator: ",").map(String.init).sorted() } ?? [])
+        }).first
     }
 
     static func fetch(_ db: Database, office: String, number: Int) throws -> Counter? {

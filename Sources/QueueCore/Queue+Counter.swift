@@ -74,7 +74,8 @@ extension Queue {
             // until now, still gives its head.
             let next = try nextToCall(db, counter: counter, office: office, at: now)
             let completed = try transition(db, token, action: .complete, kind: .completed, office: office, actor: actor, at: now,
-                                           counterID: counterID, events: &events) { db, token, _ in
+                                           counterID: counterID, counter: counter, applied: { Self.served(&$0, at: now) },
+                                           events: &events) { db, token, _ in
                 try Self.markServed(db, token: token, at: now)
             }
             let called = try next.map { try call(db, tokenID: $0, counter: counter, actor: actor, settings: settings, at: now, events: &events) }

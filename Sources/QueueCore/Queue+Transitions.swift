@@ -12,14 +12,18 @@ extension Queue {
 
     /// The citizen has come to the counter: service begins.
     public func start(token tokenID: Int64, counter counterID: Int64, actor: Actor, at now: Date) throws -> Token {
-        try atCounter(tokenID, counterID, action: .start, kind: .started, actor: actor, at: now) { db, _, _ in
+        try atCounter(tokenID, counterID, action: .start, kind: .started, actor: actor, at: now, applied: { token in
+            token.state = .serving
+            token.startedAt = Date(milliseconds: now.milliseconds)
+        }) { db, _, _ in
             try db.cachedStatement(sql: "UPDATE token SET state = 'serving', started_at = ? WHERE id = ?").execute(arguments: [now.milliseconds, tokenID])
         }
     }
 
     /// Service is done.
     public func complete(token tokenID: Int64, counter counterID: Int64, actor: Actor, at now: Date) throws -> Token {
-        try atCounter(tokenID, counterID, action: .complete, kind: .completed, actor: actor, at: now) { db, token, _ in
+        try atCounter(tokenID, counterID, action: .complete, kind: .completed, actor: actor, at: now, applied: { Self.served(&$0, at: now) }) {
+            db, token, _ in
             try Self.markServed(db, token: token, at: now)
         }
     }
@@ -27,6 +31,12 @@ extension Queue {
     /// The row of a token whose service is done (`complete`, and "done, next").
     static func markServed(_ db: Database, token: Token, at now: Date) throws {
         try db.cachedStatement(sql: "UPDATE token SET state = 'served', finished_at = ? WHERE id = ?").execute(arguments: [now.milliseconds, token.id])
+    }
+
+    /// What `markServed` does to the row, for the token in hand.
+    static func served(_ token: inout Token, at now: Date) {
+        token.state = .served
+        token.finishedAt = Date(milliseconds: now.milliseconds)
     }
 
     /// The citizen did not come after the recall limit was reached (and the interval since the last call passed).
@@ -141,9 +151,9 @@ extension Queue {
     /// A transition made at a counter: the token must be at that counter.
     private func atCounter(
         _ tokenID: Int64, _ counterID: Int64, action: TokenAction, kind: EventKind, actor: Actor, at now: Date,
-        reason: String? = nil, update: (Database, Token, OfficeFacts) throws -> Void
+        reason: String? = nil, applied: ((inout Token) -> Void)? = nil, update: (Database, Token, OfficeFacts) throws -> Void
     ) throws -> Token {
-        try transition(tokenID, action: action, kind: kind, actor: actor, at: now, reason: reason, counterID: counterID) {
+        try transition(tokenID, action: action, kind: kind, actor: actor, at: now, reason: reason, counterID: counterID, applied: applied) {
             db, token, office in
             guard token.counterID == counterID else { throw QueueError.illegalTransition(action: action, from: token.state) }
             try update(db, token, office)
@@ -153,27 +163,40 @@ extension Queue {
     /// Checks the transition table, applies `update`, and logs the event, in one transaction.
     private func transition(
         _ tokenID: Int64, action: TokenAction, kind: EventKind, actor: Actor, at now: Date, reason: String? = nil,
-        counterID: Int64? = nil, update: (Database, Token, OfficeFacts) throws -> Void
+        counterID: Int64? = nil, applied: ((inout Token) -> Void)? = nil, update: (Database, Token, OfficeFacts) throws -> Void
     ) throws -> Token {
         try commit(settled: true) { db, events in
             guard let token = try Token.fetch(db, id: tokenID) else { throw QueueError.tokenNotFound }
             let office = try settings.reading(db).office(token.officeCode)
             return try transition(db, token, action: action, kind: kind, office: office, actor: actor, at: now, reason: reason,
-                                  counterID: counterID, events: &events, update: update)
+                                  counterID: counterID, applied: applied, events: &events, update: update)
         }
     }
 
     /// One token's transition inside the caller's transaction: the transition table checked,
     /// `update` applied, the event logged; the token as it now is. Changes of many tokens at once
     /// (closing early, the day-end) take each token this way, so they write what a single change would.
+    /// `applied`: what `update` does to the row, where the caller knows it exactly (a start, a
+    /// completion), so that the row is not read back; `counter`: the counter `counterID` names, if
+    /// the caller has read it in this transaction.
     func transition(
         _ db: Database, _ token: Token, action: TokenAction, kind: EventKind, office: OfficeFacts, actor: Actor, at now: Date,
-        reason: String? = nil, counterID: Int64? = nil, events: inout [QueueEvent], update: (Database, Token, OfficeFacts) throws -> Void
+        reason: String? = nil, counterID: Int64? = nil, counter known: Counter? = nil, applied: ((inout Token) -> Void)? = nil,
+        events: inout [QueueEvent], update: (Database, Token, OfficeFacts) throws -> Void
     ) throws -> Token {
         let to = try action.apply(to: token.state)
         try update(db, token, office)
-        guard let updated = try Token.fetch(db, id: token.id) else { throw QueueError.tokenNotFound }
-        let counter = try counterID.flatMap { try Counter.fetch(db, id: $0) }
+        let updated: Token
+        if let applied {
+            var changed = token
+            applied(&changed)
+            updated = changed
+        } else {
+            guard let read = try Token.fetch(db, id: token.id) else { throw QueueError.tokenNotFound }
+            updated = read
+        }
+        let counter: Counter?
+        if let known, known.id == counterID { counter = known } else { counter = try counterID.flatMap { try Counter.fetch(db, id: $0) } }
         events.append(try EventLog.append(db, office: token.officeCode, kind: kind, token: updated, counter: counter,
                                           from: token.state, to: to, actor: actor, reason: reason, at: now))
         return updated
