@@ -23,7 +23,12 @@ final class LiveUpdateHub: @unchecked Sendable {
     }
 
     /// How many recent public events each office keeps in memory for resuming streams.
-    static let recentCapacity = 1024
+    static let recentCapacity = 512
+    /// A client resuming from further back than this many bytes of events starts afresh (its
+    /// snapshot alone): a replay must fit what a stream may leave unsent
+    /// (`StreamLoop.maximumBacklogBytes`), else the stream is cut and the client comes back for the
+    /// same replay again, and one request must not read an office's whole history.
+    static let resumeLimitBytes = 192 * 1024
     /// An office's streams are written to at most this often: changes that come closer together go
     /// out together, so a busy office costs each stream a few writes a second, not one per change.
     static let coalescingSeconds = 0.2
@@ -181,9 +186,10 @@ final class LiveUpdateHub: @unchecked Sendable {
         channel.lock.unlock()
         // A client resuming gets the events it missed, unless it takes snapshots alone (the snapshot
         // is all it needs), or its id is one the office has not reached (made up, or from before a
-        // restore): then it starts afresh, else it would hear nothing until the office got there.
-        if let resumeAfter, !snapshotsOnly, resumeAfter <= upTo {
-            let (messages, through) = try self.messages(office: office, after: resumeAfter)
+        // restore), or it missed more than a replay holds: then it starts afresh, else it would hear
+        // nothing until the office got there (or be sent more than its stream may hold).
+        if let resumeAfter, !snapshotsOnly, resumeAfter <= upTo,
+           let (messages, through) = try self.messages(office: office, after: resumeAfter, limitBytes: Self.resumeLimitBytes) {
             for message in messages { bytes += message.text }
             upTo = through
         }
@@ -242,21 +248,34 @@ final class LiveUpdateHub: @unchecked Sendable {
     /// The office's public events after `id` and the newest id they bring the stream to: from memory,
     /// or from the events table for a client resuming from before what memory holds.
     func messages(office: String, after id: Int64) throws -> (messages: [Message], upTo: Int64) {
+        // (No limit: nil is not returned.)
+        try messages(office: office, after: id, limitBytes: nil) ?? ([], id)
+    }
+
+    /// The same, or nil once their text passes `limitBytes` (the table is then read no further).
+    func messages(office: String, after id: Int64, limitBytes: Int?) throws -> (messages: [Message], upTo: Int64)? {
+        let limit = limitBytes ?? .max
         let channel = try self.channel(office)
         channel.lock.lock()
         if id >= channel.floor {
             let start = Self.firstIndex(in: channel.recent, after: id)
-            let result = (Array(channel.recent[start...]), max(id, channel.latest))
+            let recent = Array(channel.recent[start...])
+            let result = (recent, max(id, channel.latest))
             channel.lock.unlock()
-            return result
+            return recent.reduce(0) { $0 + $1.text.count } > limit ? nil : result
         }
         channel.lock.unlock()
         var messages: [Message] = []
-        var upTo = id
+        var upTo = id, bytes = 0
         // The table, a page at a time, until it has given everything up to what memory holds.
         while true {
             let events = try queue.events(office: office, after: upTo)
-            messages += events.filter { $0.eventKind?.isPublic == true }.map(Self.message)
+            for event in events where event.eventKind?.isPublic == true {
+                let message = Self.message(event)
+                bytes += message.text.count
+                if bytes > limit { return nil }
+                messages.append(message)
+            }
             upTo = events.last?.id ?? upTo
             channel.lock.lock()
             let floor = channel.floor
@@ -267,7 +286,7 @@ final class LiveUpdateHub: @unchecked Sendable {
         let reachesMemory = upTo >= channel.floor
         channel.lock.unlock()
         guard reachesMemory else { return (messages, upTo) }
-        let (rest, through) = try self.messages(office: office, after: upTo)
+        guard let (rest, through) = try self.messages(office: office, after: upTo, limitBytes: limitBytes.map { $0 - bytes }) else { return nil }
         return (messages + rest.filter { $0.id > upTo }, max(upTo, through))
     }
 

@@ -204,6 +204,40 @@ struct EventStreamTests {
         #expect(booked.map { $0.components(separatedBy: "\"token\":\"")[1].prefix { $0 != "\"" } }.map(String.init) == numbers)
         #expect(resumed.text.hasSuffix("\n\n") && resumed.text.components(separatedBy: "\n\n").dropLast().last?.contains("event: snapshot") == true)
     }
+
+    @Test func aClientThatMissedMoreThanAReplayHoldsStartsAfreshWithTheSnapshot() throws {
+        // Given a client that saw an office's stream, then missed more events than one replay may send
+        let (queue, app) = try Self.world()
+        try queue.database.writer.write { db in try db.execute(sql: "UPDATE office_service SET daily_cap = 10000") }
+        let start = try queue.latestEventID(office: "VAD-247")
+        let counter = try #require(try queue.counterID(office: "VAD-247", number: 1))
+        var missedBytes = 0, counted = start, index = 0
+        while missedBytes <= LiveUpdateHub.resumeLimitBytes {
+            let token = try Self.book(queue, phone: String(9_800_000_000 + index))
+            _ = try queue.call(token: token.id, counter: counter, actor: .system, at: Self.now)
+            _ = try queue.start(token: token.id, counter: counter, actor: .system, at: Self.now)
+            _ = try queue.complete(token: token.id, counter: counter, actor: .system, at: Self.now)
+            let events = try queue.events(office: "VAD-247", after: counted)
+            missedBytes += events.filter { $0.eventKind?.isPublic == true }.reduce(0) { $0 + LiveUpdateHub.message($1).text.count }
+            counted = events.last?.id ?? counted
+            index += 1
+        }
+        // When it comes back with the last id it saw
+        let resumed = ObservedStream(leaveAfter: 100)
+        try Self.open(app, "/api/v1/offices/VAD-247/events", headers: ["Last-Event-ID": String(start)], client: resumed)
+        try resumed.waitForWrites(1)
+        resumed.leave()
+        // Then its stream starts afresh: the office's snapshot as of now, and none of the missed events
+        let last = try queue.latestEventID(office: "VAD-247")
+        #expect(resumed.text.hasPrefix("retry: 3000\nid: \(last)\nevent: snapshot\n"))
+        #expect(!resumed.text.contains("event: booked\n"))
+        // And a client that missed less still gets every event it missed (the limit is what a replay may hold)
+        let recent = ObservedStream(leaveAfter: 100)
+        try Self.open(app, "/api/v1/offices/VAD-247/events", headers: ["Last-Event-ID": String(last - 8)], client: recent)
+        try recent.waitForWrites(1)
+        recent.leave()
+        #expect(recent.text.contains("event: completed\n") && recent.text.contains("id: \(last)\nevent: snapshot\n"))
+    }
 }
 
 /// A stream's client that records what it is sent, lets a test wait for it, and leaves after a number
