@@ -27,7 +27,11 @@ public struct CounterSchedule: Sendable, Equatable {
     /// error names the field and what is wrong.
     public static func parse(pauses: [String], closes: String?) throws -> CounterSchedule {
         var parsed: [Pause] = []
-        for text in pauses.map({ $0.trimmingCharacters(in: .whitespaces) }) where !text.isEmpty {
+        let written = pauses.map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+        guard written.count <= maximumPauses else {
+            throw QueueError.invalidField(field: "pauses", reason: "A counter may have at most \(maximumPauses) pauses a day.")
+        }
+        for text in written {
             // As people write them: "13:30 - 14:00", "13:30–14:00", "13.30-14.00".
             let written = text.replacingOccurrences(of: "–", with: "-")
                 .replacingOccurrences(of: #"\s*-\s*"#, with: "-", options: .regularExpression)
@@ -37,9 +41,11 @@ public struct CounterSchedule: Sendable, Equatable {
             guard bounds.count == 2, let start = Queue.minutes(ofClock: bounds[0]), let end = Queue.minutes(ofClock: bounds[1]), start < end else {
                 throw QueueError.invalidField(field: "pauses", reason: "\"\(text)\" is not a pause like 13:30-14:00 Lunch.")
             }
-            let reason = parts.count > 1 ? parts[1].trimmingCharacters(in: .whitespaces) : "Break"
-            guard (1...100).contains(reason.count) else {
-                throw QueueError.invalidField(field: "pauses", reason: "The reason of a pause is up to 100 characters.")
+            // Counted as the database counts (`counter_pause` holds 1 to 100), and held to the rules of
+            // every other text a person types (no control or direction-changing characters).
+            let reason = try TextInput.validated(parts.count > 1 ? parts[1] : "Break", field: "pauses", label: "reason of a pause", limit: 100)
+            guard !reason.isEmpty else {
+                throw QueueError.invalidField(field: "pauses", reason: "Give the reason of the pause \"\(text)\".")
             }
             parsed.append(Pause(startsAt: start, endsAt: end, reason: reason))
         }
@@ -57,10 +63,21 @@ public struct CounterSchedule: Sendable, Equatable {
         return CounterSchedule(pauses: parsed, closesAt: closesAt)
     }
 
-    /// As the audit log and the settings page show it.
+    /// How many pauses a counter's day may have.
+    public static let maximumPauses = 12
+
+    /// As the settings page shows it.
     public var summary: String {
         let pauseText = pauses.isEmpty ? "no pauses" : pauses.map(\.text).joined(separator: ", ")
         return pauseText + (closesAt.map { ", closes \(Queue.clock($0))" } ?? "")
+    }
+
+    /// The summary as the audit log keeps it (an event's reason is at most 200 characters): cut
+    /// short with an ellipsis where the pauses' reasons make it longer; the settings keep it whole.
+    var auditSummary: String {
+        let whole = summary
+        guard TextInput.length(whole) > 200 else { return whole }
+        return String(String.UnicodeScalarView(whole.unicodeScalars.prefix(199))) + "…"
     }
 
     static func load(_ db: Database, counter: Int64) throws -> CounterSchedule {
@@ -88,7 +105,7 @@ extension Queue {
             }
             try schedule.save(db, counter: counter.id)
             events.append(try EventLog.append(db, office: code, kind: .counterScheduleChanged, counter: counter, actor: actor,
-                                              reason: schedule.summary, at: now))
+                                              reason: schedule.auditSummary, at: now))
         }
     }
 }

@@ -53,6 +53,29 @@ struct AdminRoutesTests {
         #expect(try staff.queue.settings(office: "VAD-247", at: staff.clock.now).counters[1].closes == "22:00")
     }
 
+    @Test func longOrOddPauseReasonsAreRefusedOrKeptWholeNeverAServerError() throws {
+        let manager = try staff.signIn("manager-vad-247", DemoStaff.managerPassword)
+        let path = "/api/v1/offices/VAD-247/counters/2/schedule"
+        // Given three pauses whose reasons are each the longest allowed (their summary is longer than an audit entry holds)
+        let long = String(repeating: "L", count: 100)
+        let day = ["pauses": "10:00-10:10 \(long)\n11:00-11:10 \(long)\n12:00-12:10 \(long)"]
+        // Then they are saved whole
+        let saved = try post(path, manager, day)
+        #expect(saved.status == 200)
+        #expect(try staff.queue.settings(office: "VAD-247", at: staff.clock.now).counters[1].pauses.map { $0.count } == [112, 112, 112])
+        // When a reason is too long as the database counts it (a letter with four accents, a hundred times),
+        // has a control or direction-changing character, or there are more pauses than a day holds
+        let accented = String(repeating: "a\u{301}\u{302}\u{303}\u{304}", count: 100)
+        let many = (0..<(CounterSchedule.maximumPauses + 1)).map { String(format: "%02d:00-%02d:10 Tea", 8 + $0, 8 + $0) }.joined(separator: "\n")
+        for pauses in ["10:00-10:10 \(accented)", "10:00-10:10 Tea\u{7}", "10:00-10:10 \u{202E}aeT", many] {
+            let refused = try post(path, manager, ["pauses": pauses])
+            // Then each is refused, naming the field, and what was saved stays
+            #expect(refused.status == 400)
+            #expect(try WebApplicationTests.error(refused)["field"] as? String == "pauses")
+        }
+        #expect(try staff.queue.settings(office: "VAD-247", at: staff.clock.now).counters[1].pauses.count == 3)
+    }
+
     @Test func managersLookAfterTheirCounterStaffAndAnAccountTurnedOffIsOutAtOnce() throws {
         let manager = try staff.signIn("manager-vad-247", DemoStaff.managerPassword)
         let account = ["username": "nita", "name": "Nita Shah", "password": "a fine long password", "office": "VAD-247"]
