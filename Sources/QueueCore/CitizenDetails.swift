@@ -87,6 +87,9 @@ extension CitizenDetails {
     static func isPlausibleEmail(_ text: String) -> Bool {
         // Counted in scalars, as the database's CHECK counts.
         guard TextInput.length(text) <= 254, !text.contains(" ") else { return false }
+        // None of the characters that delimit addresses in a mail header or an SMTP command
+        // (`To: <...>`, `RCPT TO:<...>`): an address with one could name another recipient.
+        guard !text.contains(where: { "<>,;:\"()[]\\".contains($0) }) else { return false }
         let parts = text.split(separator: "@", omittingEmptySubsequences: false)
         guard parts.count == 2, !parts[0].isEmpty, parts[0].unicodeScalars.count <= 64 else { return false }
         let domain = parts[1]

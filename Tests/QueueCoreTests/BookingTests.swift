@@ -146,6 +146,9 @@ struct BookingTests {
         (CitizenDetails(name: "Asha", phone: "98250१२३४५"), "phone"),
         (CitizenDetails(name: "Asha", phone: "9825012345", email: "asha@"), "email"),
         (CitizenDetails(name: "Asha", phone: "9825012345", email: "a b@example.com"), "email"),
+        // Characters that delimit addresses in a mail header or an SMTP command: another recipient
+        (CitizenDetails(name: "Asha", phone: "9825012345", email: "asha@example.com>,<root"), "email"),
+        (CitizenDetails(name: "Asha", phone: "9825012345", email: "a<b>@example.com"), "email"),
         (CitizenDetails(name: "Asha", phone: "9825012345", consumerNumber: "12AB5"), "consumer_number"),
         (CitizenDetails(name: "Asha", phone: "9825012345", consumerNumber: "1234"), "consumer_number"),
         (CitizenDetails(name: "Asha", phone: "9825012345", language: "fr"), "language"),
