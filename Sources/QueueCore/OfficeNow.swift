@@ -42,13 +42,15 @@ extension Queue {
         return try database.writer.read { db in
             let facts = try OfficeFacts.load(db, code: code)
             let dayStart = ServiceDay.midnight(of: snapshot.day, timeZone: facts.timeZone) ?? now
+            // Who is at each counter: the clerk seen there last today (a console's heartbeat or key
+            // press; one who left is no longer seen). Not the last event's author: a manager saving
+            // the counter's schedule is not at it.
             let staff = try Dictionary(Row.fetchAll(db.cachedStatement(sql: """
-                SELECT e.counter_id, s.display_name FROM event e
-                JOIN staff_user s ON e.actor LIKE 'staff:' || s.id || ':%'
-                WHERE e.id IN (SELECT max(id) FROM event WHERE office_code = ? AND at >= ? AND counter_id IS NOT NULL
-                               AND actor LIKE 'staff:%' GROUP BY counter_id)
+                SELECT p.counter_id, s.display_name FROM counter_presence p
+                JOIN counter c ON c.id = p.counter_id JOIN staff_user s ON s.id = p.staff_id
+                WHERE c.office_code = ? AND p.seen_at >= ? ORDER BY p.seen_at, p.staff_id
                 """), arguments: [code, dayStart.milliseconds]).map { (($0["counter_id"] as Int64), ($0["display_name"] as String)) },
-                uniquingKeysWith: { first, _ in first })
+                uniquingKeysWith: { _, later in later })
             let oldest = try Dictionary(Row.fetchAll(db.cachedStatement(sql: """
                 SELECT service_code, min(queued_at) AS oldest FROM token
                 WHERE office_code = ? AND service_day = ? AND state = 'waiting' GROUP BY service_code

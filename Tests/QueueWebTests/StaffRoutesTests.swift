@@ -172,6 +172,25 @@ struct StaffRoutesTests {
         #expect(error(try press("pause", ["reason": "Tea"])) == (409, "counter_not_open", "The counter is not open."))
     }
 
+    @Test func theDashboardNamesTheClerkAtTheCounterNotTheManagerWhoPlannedItsDay() throws {
+        // Given a clerk at counter 1 who took a short break there
+        let clerk = try signIn("clerk-vad-247")
+        let manager = try signIn("manager-vad-247", DemoStaff.managerPassword)
+        let counter = try counterID("VAD-247", 1)
+        _ = try queue.setCounter(counter, to: .open, actor: .system, at: clock.now)
+        #expect(try request("POST", "/api/v1/counters/\(counter)/pause", session: clerk, csrf: clerk.csrf, json: ["reason": "Tea"]).status == 200)
+        #expect(try request("POST", "/api/v1/counters/\(counter)/open", session: clerk, csrf: clerk.csrf).status == 200)
+        func atCounter() throws -> String? { try queue.officeNow(office: "VAD-247", at: clock.now).counters.first { $0.number == 1 }?.staff }
+        let clerkName = try #require(try atCounter())
+        // When the manager then saves counter 1's planned pauses from the settings page
+        clock.advance(60)
+        #expect(try request("POST", "/api/v1/offices/VAD-247/counters/1/schedule", session: manager, csrf: manager.csrf,
+                            json: ["pauses": "13:30-14:00 Lunch"]).status == 200)
+        // Then the dashboard still names the clerk at counter 1
+        #expect(try atCounter() == clerkName)
+        #expect(!clerkName.lowercased().contains("manager"))
+    }
+
     @Test func aConsoleClosedAfterItsSignInExpiredStillMarksItsClerkGoneWithItsLeaveKey() throws {
         // Given a clerk at counter 1 (open) whose console read the desk, and beat 14 minutes later
         let clerk = try signIn("clerk-vad-247")
