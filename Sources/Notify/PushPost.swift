@@ -9,7 +9,11 @@ import Glibc
 /// name one, as for the SMTP relay.
 struct PushPost: Sendable {
     var caFile: String?
-    var timeoutSeconds = 30
+    /// A push service answers within a second or two. A browser's endpoint is the citizen's to
+    /// give, and the worker sends one message at a time: an address that never answers must not
+    /// hold everyone's messages for long.
+    var connectTimeoutSeconds = 5
+    var timeoutSeconds = 10
 
     /// What a push service answered: its status, and how long it asked us to wait (`Retry-After`,
     /// in seconds or as an HTTP date) when it gave one.
@@ -39,6 +43,7 @@ struct PushPost: Sendable {
             guvnl_curl_set_list(handle, CURLOPT_HTTPHEADER, list)
             guvnl_curl_set_pointer(handle, CURLOPT_WRITEDATA, UnsafeMutableRawPointer(sink))
             if let caFile { guvnl_curl_set_string(handle, CURLOPT_CAINFO, caFile) }
+            guvnl_curl_set_long(handle, CURLOPT_CONNECTTIMEOUT, connectTimeoutSeconds)
             guvnl_curl_set_long(handle, CURLOPT_TIMEOUT, timeoutSeconds)
             guvnl_curl_set_long(handle, CURLOPT_NOSIGNAL, 1)
             return curl_easy_perform(handle)

@@ -45,7 +45,14 @@ public struct WebPushSender: ChannelSender {
         do { plaintext = try encoder.encode(payload) } catch { throw SendFailure("push: payload not encoded", permanent: true) }
         var accepted = 0, gone = 0
         var retry: SendFailure?, refused: SendFailure?
+        let began = Date()
         for target in targets {
+            // One message's browsers together get a budget: past it the rest wait for the retry, so
+            // that a token with several endpoints that never answer cannot hold the worker long.
+            if Date().timeIntervalSince(began) > Self.budgetSeconds {
+                retry = retry ?? SendFailure("push: out of time for this message's other browsers")
+                break
+            }
             do {
                 let answer = try deliver(plaintext, to: target, message: message)
                 let status = answer.status
@@ -71,6 +78,9 @@ public struct WebPushSender: ChannelSender {
         if let refused { throw refused }
         throw SendFailure("push: the subscription has expired (\(gone) removed)", permanent: true)
     }
+
+    /// How long one message may spend on its browsers in one attempt (each try is up to `PushPost.timeoutSeconds`).
+    static let budgetSeconds = 12.0
 
     private func deliver(_ plaintext: Data, to target: PushSubscription, message: RenderedMessage) throws -> PushPost.Answer {
         guard let url = URL(string: target.endpoint) else { throw SendFailure("push: bad endpoint", permanent: true) }

@@ -85,7 +85,7 @@ extension AppDatabase {
     public func eraseCitizen(office: String, day: String, number: String, at now: Date) throws -> Int {
         try writer.write { db in
             let ids = try Int64.fetchAll(db.cachedStatement(sql: "SELECT id FROM token WHERE office_code = ? AND service_day = ? AND number = ?"),
-                                         arguments: [office, day, number.uppercased()])
+                                         arguments: [office, day, TokenNumber.canonical(number)])
             return try PersonalDataErasure.erase(db, tokens: ids, actor: .system, at: now)
         }
     }

@@ -144,7 +144,7 @@ extension Queue {
         try database.writer.read { db in
             let facts = try OfficeFacts.load(db, code: office)
             return try Token.fetchOne(db.cachedStatement(sql: "SELECT * FROM token WHERE office_code = ? AND service_day = ? AND number = ?"),
-                                      arguments: [office, facts.serviceDay(now).day, number.uppercased()])
+                                      arguments: [office, facts.serviceDay(now).day, TokenNumber.canonical(number)])
         }
     }
 

@@ -35,7 +35,7 @@ extension Queue {
             return try Token.fetchOne(db.cachedStatement(sql: """
                 SELECT * FROM token WHERE office_code = ? AND number = ? AND phone = ? AND service_day >= ?
                 ORDER BY service_day LIMIT 1
-                """), arguments: [office, number.uppercased(), mobile, facts.serviceDay(now).day])
+                """), arguments: [office, TokenNumber.canonical(number), mobile, facts.serviceDay(now).day])
         }
     }
 }

@@ -80,7 +80,7 @@ enum CounterRoutes {
         func named(_ hint: String) throws -> Token {
             let number = try body.required("token", hint)
             guard let token = try queue.todaysToken(office: counter.officeCode, number: number, at: now) else {
-                throw APIError(status: 404, code: "token_not_found", message: "No token \(number.uppercased()) today.", field: "token")
+                throw APIError(status: 404, code: "token_not_found", message: "No token \(TokenNumber.canonical(number)) today.", field: "token")
             }
             return token
         }

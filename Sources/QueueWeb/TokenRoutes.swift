@@ -33,7 +33,7 @@ enum TokenRoutes {
             let phone = try body.required("phone", "Enter the mobile number you booked with.")
             guard let token = try context.services.queue.lookup(office: office, number: number, phone: phone, at: context.now) else {
                 throw APIError(status: 404, code: "token_not_found",
-                               message: "No token \(number.uppercased()) booked with that mobile number at \(office) today or later.")
+                               message: "No token \(TokenNumber.canonical(number)) booked with that mobile number at \(office) today or later.")
             }
             // Found again: a view secret only. Cancelling stays with the device that booked.
             let secret = try context.services.queue.grantView(of: token.id, at: context.now)
