@@ -69,12 +69,41 @@
         showWhen();
       }).catch(function () { officeNow = null; statusBox.hidden = true; });
   }
+  // The snapshot's word on a service: how many wait, and the wait for someone joining now.
+  function serviceNow(code) {
+    return officeNow && (officeNow.services || []).filter(function (entry) { return entry.code === code; })[0];
+  }
+  function waitWords(now) {
+    var words = text("waiting").replace("{n}", String(now.waiting));
+    var lang = form.getAttribute("data-lang");
+    if (now.wait_text && now.wait_text[lang]) { words += " · " + text("wait").replace("{wait}", now.wait_text[lang]); }
+    return words;
+  }
+  // Each service choice says how many wait and how long, while the office is open, as the office page does.
+  function markServices() {
+    Array.prototype.forEach.call(service.options, function (option) {
+      var name = option.getAttribute("data-name") || option.textContent;
+      option.setAttribute("data-name", name);
+      var now = officeNow && officeNow.is_open_now ? serviceNow(option.value) : null;
+      option.textContent = now ? name + " (" + waitWords(now) + ")" : name;
+    });
+  }
   function showOfficeState(takesAppointments) {
     var closed = !!(officeNow && officeNow.is_open_now === false);
     statusBox.hidden = !officeNow;
     nowChoice.disabled = closed;
     if (!officeNow) { return; }
-    if (!closed) { statusBox.textContent = text("open"); return; }
+    markServices();
+    if (!closed) {
+      // Said before the citizen books: the office will likely not reach someone joining now today.
+      var now = serviceNow(service.value);
+      if (now && now.reached_today === false) {
+        statusBox.textContent = text(takesAppointments ? "unlikely-appointment" : "unlikely-walk-in");
+      } else {
+        statusBox.textContent = text("open") + (now ? " " + waitWords(now) + "." : "");
+      }
+      return;
+    }
     var opens = officeNow.opens_at ? PageKit.opening(new Date(officeNow.opens_at)) : "";
     statusBox.textContent = text("closed").replace("{opens}", opens) + " " +
       (takesAppointments ? text("closed-appointment") : text("closed-walk-in"));

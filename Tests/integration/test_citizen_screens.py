@@ -122,6 +122,14 @@ def test_with_javascript_the_office_booking_page_keeps_its_office_and_services(s
     time.sleep(1)  # the catalogue is loaded
     assert browser.find_element("css selector", "input[name=office]").get_attribute("value") == "VAD-247"
     assert sorted(option_values(browser, "service")) == offered
+    # And, the office being open, each service says how many wait before the citizen books, as the office page does
+    words = strings(stack, "gu")
+    snapshot = json.loads(stack.get("/api/v1/offices/VAD-247/queue")[2])
+    said = {s["code"]: "(" + words["office_now_waiting"].replace("{n}", str(s["waiting"])) for s in snapshot["services"]}
+    deadline = time.monotonic() + 5
+    while not all(said[o.get_attribute("value")] in o.text for o in browser.find_elements("css selector", "#service option")):
+        assert time.monotonic() < deadline, [o.text for o in browser.find_elements("css selector", "#service option")]
+        time.sleep(0.1)
     screenshot(browser, "book-office-gu")
 
 
