@@ -22,9 +22,9 @@ public struct MessageText: Sendable {
     }
 
     public func render(_ message: OutboxMessage) throws(Unrenderable) -> RenderedMessage {
-        let key = message.trigger.templateKey(for: message.channel)
+        let key = variant(message.trigger.templateKey(for: message.channel), message)
         // Push without texts of its own says what the SMS says (editors may add `msg_push_*`).
-        let fallbackKey = message.channel == .push ? message.trigger.templateKey(for: .sms) : key
+        let fallbackKey = message.channel == .push ? variant(message.trigger.templateKey(for: .sms), message) : key
         guard let template = string(key, message.language) ?? string(fallbackKey, message.language) else {
             throw Unrenderable(description: "no text \(key) in the interface strings")
         }
@@ -49,12 +49,24 @@ public struct MessageText: Sendable {
             }
             rendered.templateID = registered.id
         case .email:
-            let subject = string(key + "_subject", message.language) ?? "GUVNL Queue"
+            let subject = string(key + "_subject", message.language)
+                ?? string(message.trigger.templateKey(for: .email) + "_subject", message.language) ?? "GUVNL Queue"
             rendered.subject = Wording.fill(subject, values)
         case .push:
             rendered.subject = Wording.fill(string("msg_push_title", message.language) ?? "GUVNL · {number}", values)
         }
         return rendered
+    }
+
+    /// The text for a service without appointments (`_walk_in`), where the message says so
+    /// (`appointments: no`: "unlikely today" would otherwise offer an appointment there is none of)
+    /// and that text exists (for an SMS, registered with DLT); else the message's own.
+    private func variant(_ key: String, _ message: OutboxMessage) -> String {
+        guard message.params["appointments"] == "no" else { return key }
+        let walkIn = key + "_walk_in"
+        guard string(walkIn, message.language) != nil else { return key }
+        if key.hasPrefix("msg_sms_"), sms.registered(walkIn, language: message.language) == nil { return key }
+        return walkIn
     }
 
     /// The string in the language, or in English when the language lacks it.

@@ -59,6 +59,12 @@ extension Queue {
                     let already = try Bool.fetchOne(db.cachedStatement(sql: "SELECT EXISTS (SELECT 1 FROM outbox WHERE token_id = ? AND trigger = ?)"),
                                                     arguments: [id, trigger.rawValue]) ?? false
                     guard !already, let token = try Token.fetch(db, id: id), token.state == .waiting else { continue }
+                    var extra = extra
+                    // "Unlikely today" offers an appointment on another day only where the service has them.
+                    if trigger == .unlikelyToday, try !(Bool.fetchOne(db.cachedStatement(sql: "SELECT takes_appointments FROM service WHERE code = ?"),
+                                                                         arguments: [token.serviceCode]) ?? false) {
+                        extra["appointments"] = "no"
+                    }
                     if try Outbox.enqueue(db, trigger, token: token, extra: extra, at: now) > 0 { written.append(id) }
                 }
                 return written

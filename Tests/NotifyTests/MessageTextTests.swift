@@ -38,6 +38,36 @@ struct MessageTextTests {
         #expect(throws: MessageText.Unrenderable.self) { try text.render(Self.message(.called, .sms, language: "en")) }
     }
 
+    @Test func unlikelyTodayOffersAnAppointmentOnlyWhereTheServiceHasThem() throws {
+        let registry = SMSTemplates(sender: "GUVNLQ", templates: [
+            "msg_sms_unlikely_today": ["en": .init(id: "1107000000000000801", text: "GUVNL: Token {#var#}: book an appointment for another day.")],
+            "msg_sms_unlikely_today_walk_in": ["en": .init(id: "1107000000000000804", text: "GUVNL: Token {#var#}: come back another day, early.")],
+        ])
+        let strings = ["en": ["msg_sms_unlikely_today": "GUVNL: Token {number}: book an appointment for another day.",
+                              "msg_sms_unlikely_today_walk_in": "GUVNL: Token {number}: come back another day, early.",
+                              "msg_email_unlikely_today_subject": "Token {number}: unlikely today",
+                              "msg_email_unlikely_today": "Token {number}: book an appointment.",
+                              "msg_email_unlikely_today_walk_in": "Token {number}: come back early."]]
+        let text = MessageText(strings: strings, sms: registry, baseURL: "https://queue.example")
+        func message(_ channel: MessageChannel, appointments: String?) -> OutboxMessage {
+            var message = Self.message(.unlikelyToday, channel, language: "en")
+            message.params["appointments"] = appointments
+            return message
+        }
+        // Given a walk-in-only service's message, the SMS and the e-mail say to come back early
+        let sms = try text.render(message(.sms, appointments: "no"))
+        #expect(sms.text == "GUVNL: Token BC-004: come back another day, early." && sms.templateID == "1107000000000000804")
+        let mail = try text.render(message(.email, appointments: "no"))
+        #expect(mail.text == "Token BC-004: come back early." && mail.subject == "Token BC-004: unlikely today")
+        // And a service with appointments keeps offering one
+        #expect(try text.render(message(.sms, appointments: nil)).templateID == "1107000000000000801")
+        // And without a registered walk-in template the SMS still goes, with the registered text
+        let unregistered = MessageText(strings: strings, sms: SMSTemplates(sender: "GUVNLQ", templates: [
+            "msg_sms_unlikely_today": registry.registered("msg_sms_unlikely_today", language: "en").map { ["en": $0] } ?? [:]]),
+                                       baseURL: "https://queue.example")
+        #expect(try unregistered.render(message(.sms, appointments: "no")).templateID == "1107000000000000801")
+    }
+
     @Test func anEmailHasASubjectAndAnAbsoluteLink() throws {
         let text = MessageText(strings: Self.strings, sms: Self.registry, baseURL: "https://queue.example/")
         let rendered = try text.render(Self.message(.booked, .email, language: "hi"))

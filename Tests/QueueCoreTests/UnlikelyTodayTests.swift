@@ -42,6 +42,8 @@ struct UnlikelyTodayTests {
             try OutboxMessage.fetchOne(db, sql: "SELECT * FROM outbox WHERE trigger = 'unlikely_today' ORDER BY id LIMIT 1")
         })
         #expect(message.channel == .sms && message.trigger.templateKey(for: .sms) == "msg_sms_unlikely_today")
+        // (saying that bill complaints take no appointments, so that it offers none: MessageTextTests)
+        #expect(message.params["appointments"] == "no")
         // When clerks come to the two other counters, the forecast reaches some of them again; nobody new is told
         for other in others { try fixture.queue.heartbeat(counter: other, actor: fixture.clerk, at: Self.monday(18, 3)) }
         let reachedAgain = try unreached(at: Self.monday(18, 3))

@@ -12,7 +12,9 @@ from worker import Worker, wait_for
 
 SAID = {"en": "is unlikely to reach you before it closes today", "gu": "તમારો વારો આવે તેવી શક્યતા ઓછી છે",
         "hi": "आपकी बारी आने की संभावना कम है"}
-DLT = {"en": "1107170000000000801", "gu": "1107170000000000802", "hi": "1107170000000000803"}
+# Bill complaints take no appointments: their message is the walk-in one (come back early), with its own registration.
+DLT = {"en": "1107170000000000804", "gu": "1107170000000000805", "hi": "1107170000000000806"}
+NO_APPOINTMENT = {"en": "come back another day, early", "gu": "બીજા દિવસે વહેલા આવો", "hi": "किसी और दिन जल्दी आएँ"}
 
 
 def reached_today(stack, token):
@@ -65,7 +67,8 @@ def test_citizens_the_office_will_not_reach_today_are_told_once_in_their_languag
         for token in unreached:
             number, language = token["token"]["number"], token["token"]["language"]
             (entry,) = [e for e in entries if "[msg_sms_unlikely_today" in e and f" {number}" in e]
-            assert SAID[language] in entry and f"[msg_sms_unlikely_today DLT {DLT[language]}]" in entry
+            assert SAID[language] in entry and f"[msg_sms_unlikely_today_walk_in DLT {DLT[language]}]" in entry
+            assert NO_APPOINTMENT[language] in entry and "appointment" not in entry.split("\n", 1)[1]
         # When the counter's closing moves to later, then back, the forecast turns back and forth
         assert clerk.call("POST", f"/api/v1/counters/{counter}/presence")[0] in (200, 204)
         closes_in(manager, zone, 1, 180)
