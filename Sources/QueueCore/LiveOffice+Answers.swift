@@ -34,7 +34,7 @@ extension LiveOffice {
             holiday: holiday, lastEventID: version,
             counters: counters.map { counter in
                 OfficeSnapshot.CounterNow(id: counter.id, number: counter.number, state: counter.state.rawValue,
-                                          pauseReason: counter.pauseReason, services: counter.services,
+                                          pauseReason: OfficeSnapshot.publicPauseReason(counter.pauseReason), services: counter.services,
                                           token: counter.currentNumber, tokenState: counter.currentState)
             },
             services: zip(offeredServices, newcomers).map { service, newcomer in

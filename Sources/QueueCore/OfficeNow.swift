@@ -61,7 +61,9 @@ extension Queue {
             return OfficeNow(
                 office: code, day: snapshot.day, isOpenNow: snapshot.isOpenNow,
                 counters: snapshot.counters.map { counter in
-                    OfficeNow.CounterNow(number: counter.number, state: counter.state, pauseReason: counter.pauseReason,
+                    // The reason as typed (the public snapshot gives the console's reasons only).
+                    OfficeNow.CounterNow(number: counter.number, state: counter.state,
+                                         pauseReason: picture.counters.first { $0.id == counter.id }?.pauseReason ?? counter.pauseReason,
                                          pausedAt: counter.state == "paused" ? running[counter.number]?.startedAt : nil,
                                          overBreakLimit: counter.state == "paused" && running[counter.number]?.overLimit == true,
                                          token: counter.token, tokenState: counter.tokenState, staff: staff[counter.id],

@@ -172,6 +172,27 @@ struct StaffRoutesTests {
         #expect(error(try press("pause", ["reason": "Tea"])) == (409, "counter_not_open", "The counter is not open."))
     }
 
+    @Test func aPauseReasonTypedThroughTheAPIStaysWithStaffTheConsolesReasonsArePublic() throws {
+        // Given a clerk at counter 1 who pauses through the API with a reason that names a citizen
+        let clerk = try signIn("clerk-vad-247")
+        let counter = try counterID("VAD-247", 1)
+        _ = try queue.setCounter(counter, to: .open, actor: .system, at: clock.now)
+        #expect(try request("POST", "/api/v1/counters/\(counter)/pause", session: clerk, csrf: clerk.csrf,
+                            json: ["reason": "with Ramesh Patel 9812345678"]).status == 200)
+        func publicReason() throws -> Any? {
+            let snapshot = try JSONSerialization.jsonObject(with: Data(try request("GET", "/api/v1/offices/VAD-247/queue").bodyBytes)) as? [String: Any]
+            return (snapshot?["counters"] as? [[String: Any]])?.first { $0["number"] as? Int == 1 }?["pause_reason"]
+        }
+        // Then anyone reading the office's snapshot sees the counter paused, without the reason
+        #expect(try publicReason() == nil)
+        // And the dashboard still shows it to staff
+        #expect(try queue.officeNow(office: "VAD-247", at: clock.now).counters.first { $0.number == 1 }?.pauseReason == "with Ramesh Patel 9812345678")
+        // When the clerk pauses with one of the console's reasons, the public snapshot gives it
+        #expect(try request("POST", "/api/v1/counters/\(counter)/open", session: clerk, csrf: clerk.csrf).status == 200)
+        #expect(try request("POST", "/api/v1/counters/\(counter)/pause", session: clerk, csrf: clerk.csrf, json: ["reason": "tea break"]).status == 200)
+        #expect(try publicReason() as? String == "tea break")
+    }
+
     @Test func theDashboardNamesTheClerkAtTheCounterNotTheManagerWhoPlannedItsDay() throws {
         // Given a clerk at counter 1 who took a short break there
         let clerk = try signIn("clerk-vad-247")
