@@ -140,7 +140,10 @@
   }
   function failed(answer) {
     if (answer.body && answer.body.error && answer.body.error.code === "kiosk_not_enrolled") { show("step-setup"); clearTimeout(idle); return; }
-    say(ErrorText.of(answer.body && answer.body.error, words.offline));
+    var error = answer.body && answer.body.error;
+    // At the kiosk the office is fixed and the token number optional: "check the office" would mislead.
+    var checkingIn = !$("step-check-in").hidden;
+    say(checkingIn && error && error.code === "token_not_found" ? words.check_in_none : ErrorText.of(error, words.offline));
     var field = answer.body && answer.body.error && answer.body.error.field;
     var input = field === "phone" ? ($("step-check-in").hidden ? $("kiosk-phone") : $("check-in-phone"))
       : field === "consumer_number" ? $("kiosk-consumer") : null;
