@@ -196,7 +196,14 @@
         slot.appendChild(option);
       });
       status.textContent = free > 0 ? "" : whyNoTimes(answer.body.slots);
-      var firstFree = Array.prototype.filter.call(slot.options, function (option) { return !option.disabled; })[0];
+      // Chosen for the citizen: the first free time not yet begun (one ending in a minute is no
+      // choice), else the first free one.
+      var now = date.value === localDay(0)
+        ? new Date().toLocaleTimeString("en-GB", { timeZone: facts().time_zone, hour: "2-digit", minute: "2-digit", hourCycle: "h23" }) : "";
+      var starts = {};
+      answer.body.slots.forEach(function (item) { starts[String(item.id)] = item.starts; });
+      var choosable = Array.prototype.filter.call(slot.options, function (option) { return !option.disabled; });
+      var firstFree = choosable.filter(function (option) { return (starts[option.value] || "") > now; })[0] || choosable[0];
       if (firstFree) { slot.value = firstFree.value; }
     }).catch(function () {
       if (mine === request) { status.textContent = text("failed"); }

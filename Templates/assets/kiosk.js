@@ -195,7 +195,8 @@
     // Which counters serve the citizen, as the office's counters are set now.
     var counters = ((snapshot && snapshot.counters) || []).filter(function (c) { return c.services.indexOf(token.service) >= 0; })
       .map(function (c) { return c.number; });
-    $("ticket-counters").textContent = counters.length ? words.counters.replace("{list}", counters.join(", ")) : "";
+    $("ticket-counters").textContent = counters.length
+      ? (counters.length > 1 ? words.counters_many : words.counters).replace("{list}", counters.join(", ")) : "";
     var qr = $("ticket-qr");
     // A check-in by mobile number hands out no secret, so its ticket has no QR code of the token page.
     qr.hidden = !answer.secret;

@@ -148,7 +148,7 @@ def test_a_touch_only_kiosk_checks_in_with_its_number_pad_and_prints_the_check_i
         # Then the ticket has the time of the check-in, not of the booking, and the counters that serve it
         assert kiosk.find_element(By.ID, "ticket-number").text == number
         assert kiosk.find_element(By.ID, "ticket-time").text in {before, kiosk.execute_script(clock)}
-        assert kiosk.find_element(By.ID, "ticket-counters").text == "Served at counter 2, 3"
+        assert kiosk.find_element(By.ID, "ticket-counters").text == "Served at counters 2, 3"
     finally:
         kiosk.quit()
 
