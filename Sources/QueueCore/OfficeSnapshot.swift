@@ -65,11 +65,11 @@ extension OfficeSnapshot {
     /// The reasons a clerk's console offers for a pause, which anyone may read on the public snapshot.
     public static let publicPauseReasons: Set<String> = ["lunch", "tea break", "system down", "meeting"]
 
-    /// A pause's reason as the public snapshot gives it: one of the console's reasons, or none. The
-    /// API takes any text, and a reason typed there ("with a citizen about his disconnection")
-    /// may name someone; staff still read it on the dashboard.
+    /// A pause's reason as the public snapshot gives it: one of the console's reasons (as written,
+    /// "Lunch" too), or none. The API takes any text, and a reason typed there ("with a citizen
+    /// about his disconnection") may name someone; staff still read it on the dashboard.
     static func publicPauseReason(_ reason: String?) -> String? {
-        guard let reason = reason?.lowercased(), publicPauseReasons.contains(reason) else { return nil }
+        guard let reason, publicPauseReasons.contains(reason.lowercased()) else { return nil }
         return reason
     }
 }

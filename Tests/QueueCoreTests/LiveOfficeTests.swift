@@ -158,7 +158,8 @@ enum RandomQueue {
                 }
                 let state = ["open", "open", "open", "paused", "closed"].randomElement(using: &random) ?? "open"
                 try db.execute(sql: "UPDATE counter SET state = ?, pause_reason = ? WHERE id = ?",
-                               arguments: [state, state == "paused" ? "Lunch" : nil, counter])
+                               arguments: [state, state == "paused" ? ["Lunch", "tea break", "with Ramesh about his bill"].randomElement(using: &random) : nil,
+                                           counter])
                 // A clerk seen there lately, long ago, or never
                 if Int.random(in: 0..<4, using: &random) > 0 {
                     try db.execute(sql: "INSERT INTO counter_presence VALUES (?, 1, ?)",

@@ -76,7 +76,9 @@ struct ReferenceAnswers {
                 WHERE c.office_code = ? ORDER BY c.number
                 """, arguments: [code]).map { row in
                 OfficeSnapshot.CounterNow(
-                    id: row["id"], number: row["number"], state: row["state"], pauseReason: row["pause_reason"],
+                    // The console's reasons only: anything else typed stays with staff.
+                    id: row["id"], number: row["number"], state: row["state"],
+                    pauseReason: (row["pause_reason"] as String?).flatMap { ["lunch", "tea break", "system down", "meeting"].contains($0.lowercased()) ? $0 : nil },
                     services: ((row["services"] as String?) ?? "").split(separator: ",").map(String.init),
                     token: row["token"], tokenState: row["token_state"])
             }
