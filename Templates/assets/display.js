@@ -75,24 +75,66 @@
         { timeZone: zone, weekday: "long", hour: "2-digit", minute: "2-digit", hour12: false })) : "";
       return words[pair[0] + ".office_closed"] + opens;
     }).join(" · "));
-    showServicePage();
+    fit();
     announceNew(snapshot.last_calls);
   }
 
-  // An office with more services than the screen holds shows them a page at a time, turning every
-  // 8 seconds; the longest queues come first.
-  var servicePage = 0;
-  function showServicePage() {
-    var rows = $("services").rows;
-    if (rows.length === 0) { return; }
+  // Everything the board shows is on the screen: a TV across a hall has nobody to scroll it. The
+  // oldest recent calls give way (down to the newest three) until the waiting section has room for
+  // its first rows (four, or as many services as there are); then the services are shown a page at
+  // a time, as many rows as the room left holds, turning every 8 seconds, the longest queues first.
+  // Measured again on every snapshot, when the screen or the board's other parts change size (a
+  // notice, a status line) and when the fonts have loaded.
+  var servicePage = 0, servicePages = [];
+  var keptCalls = 3, wantedRows = 4;
+  function fit() {
+    var board = document.querySelector(".board"), services = $("services");
+    var calls = $("calls").children, rows = services.rows;
+    Array.prototype.forEach.call(calls, function (call) { call.hidden = false; });
     Array.prototype.forEach.call(rows, function (row) { row.hidden = false; });
-    var top = $("services").getBoundingClientRect().top, rowHeight = rows[0].getBoundingClientRect().height || 1;
-    var perPage = Math.max(3, Math.floor((window.innerHeight - top - 16) / rowHeight));
-    var pages = Math.ceil(rows.length / perPage);
-    if (servicePage >= pages) { servicePage = 0; }
-    Array.prototype.forEach.call(rows, function (row, index) { row.hidden = Math.floor(index / perPage) !== servicePage; });
+    // A pixel spare for the rows' rounded edges and borders.
+    var bottom = board.getBoundingClientRect().bottom - 2;
+    var heights = Array.prototype.map.call(rows, function (row) { return row.getBoundingClientRect().height; });
+    function room(count) {
+      return services.getBoundingClientRect().top + heights.slice(0, count).reduce(function (a, b) { return a + b; }, 0) <= bottom;
+    }
+    var shown = calls.length;
+    function drop(keep, need) {
+      while (shown > keep && (!room(need) || calls[shown - 1].getBoundingClientRect().bottom > bottom)) {
+        shown -= 1;
+        calls[shown].hidden = true;
+      }
+    }
+    drop(keptCalls, Math.min(rows.length, wantedRows));
+    // A screen too small for that: the newest call and one row, rather than anything off the screen.
+    drop(1, Math.min(rows.length, 1));
+    var top = services.getBoundingClientRect().top, used = 0, page = [];
+    servicePages = [];
+    heights.forEach(function (height, index) {
+      if (page.length && top + used + height > bottom) { servicePages.push(page); page = []; used = 0; }
+      page.push(index);
+      used += height;
+    });
+    if (page.length) { servicePages.push(page); }
+    showServicePage();
+  }
+  function showServicePage() {
+    if (servicePage >= servicePages.length) { servicePage = 0; }
+    var page = servicePages[servicePage] || [];
+    Array.prototype.forEach.call($("services").rows, function (row, index) { row.hidden = page.indexOf(index) < 0; });
   }
   setInterval(function () { servicePage += 1; showServicePage(); }, 8000);
+  if (window.ResizeObserver) {
+    var resized = new ResizeObserver(function () { fit(); });
+    resized.observe(document.querySelector(".board"));
+    resized.observe(document.querySelector(".serving"));
+  } else {
+    window.addEventListener("resize", fit);
+  }
+  if (document.fonts && document.fonts.addEventListener) {
+    document.fonts.ready.then(fit);
+    document.fonts.addEventListener("loadingdone", fit);
+  }
 
   // Calls newer than the last one heard; the first snapshot after loading only sets the mark.
   function announceNew(calls) {

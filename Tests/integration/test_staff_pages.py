@@ -108,17 +108,72 @@ def test_a_clerk_calls_next_and_the_board_shows_and_speaks_it_within_a_second(st
         clerk.quit()
 
 
-def test_a_small_board_shows_the_services_a_page_at_a_time(stack):
+# What the board shows, and whether any of it is off the screen (a TV across a hall has nobody to scroll it).
+BOARD_ON_SCREEN = """
+const shown = e => !e.hidden && e.getClientRects().length > 0;
+const parts = [...document.querySelectorAll('#counters .tile, #calls li, #services tr, #notices, .board h2')].filter(shown);
+return {scrolls: document.documentElement.scrollHeight > innerHeight || document.documentElement.scrollWidth > innerWidth,
+        off: parts.filter(e => e.getBoundingClientRect().bottom > innerHeight + 0.5).map(e => e.textContent.slice(0, 40)),
+        calls: [...document.querySelectorAll('#calls li')].filter(shown).length,
+        rows: [...document.querySelectorAll('#services tr')].filter(shown).map(row => row.textContent)};
+"""
+
+
+def test_the_board_fits_its_screen_with_every_counter_busy_and_many_calls(own_stack):
+    stack = own_stack
+    services = ("bill-complaint", "meter-complaint", "new-lt-connection", "reconnection")
+    for index in range(16):
+        book(stack, service=services[index % 4], phone=f"98250007{index:02d}")
+    # Given the three counters each calling three citizens in turn (nine calls, the board keeps eight)
+    for _ in range(3):
+        for number in (1, 2, 3):
+            for action in ("start", "complete", "call-next"):
+                subprocess.run([BIN / "fcgi-app", "counter", action, "--office", "VAD-247", "--number", str(number),
+                                "--database", stack.database], capture_output=True)
+    board = chromium(width=1920, height=1080)
+    try:
+        board.get(stack.base + "/display/?office=VAD-247")
+        wait_for(lambda: len(board.find_elements(By.CSS_SELECTOR, "#calls li")) == 8)
+        for name in ("en", "gu", "hi"):
+            if name != "en":
+                board.get(stack.base + f"/{name}/display/?office=VAD-247")
+                wait_for(lambda: len(board.find_elements(By.CSS_SELECTOR, "#calls li")) == 8)
+            # The screen as the TV's: exactly its size, landscape, smaller, and portrait
+            for width, height in ((1920, 1080), (1280, 720), (1080, 1920)):
+                board.execute_cdp_cmd("Emulation.setDeviceMetricsOverride",
+                                      {"width": width, "height": height, "deviceScaleFactor": 1, "mobile": False})
+                time.sleep(0.5)
+                state = wait_for(lambda: (lambda s: s if not s["off"] else None)(board.execute_script(BOARD_ON_SCREEN)), timeout=5)
+                # Then nothing is off the screen, and it still shows the newest calls and every service waited for
+                assert not state["scrolls"], (name, width, height)
+                assert state["calls"] >= 3 and len(state["rows"]) == len(services), (name, width, height, state)
+                board.save_screenshot(str(SHOTS / f"display-{name}-{width}x{height}.png"))
+    finally:
+        board.quit()
+
+
+# Rows taller than the board was laid out for (an office with many services, long waits in words):
+# the services no longer fit.
+TALL_ROWS = """
+document.addEventListener("DOMContentLoaded", () => { document.querySelector(".waits").style.fontSize = "2.5em"; });
+"""
+
+
+def test_a_board_with_more_services_than_room_shows_them_a_page_at_a_time(stack):
     board = chromium(width=1280, height=720)
     try:
+        board.execute_cdp_cmd("Page.addScriptToEvaluateOnNewDocument", {"source": TALL_ROWS})
         board.get(stack.base + "/display/?office=SRT-VRC")
         wait_for(lambda: len(board.find_elements(By.CSS_SELECTOR, "#services tr")) > 0)
-        rows = board.find_elements(By.CSS_SELECTOR, "#services tr")
-        first = [row.text for row in rows if row.is_displayed()]
-        assert 0 < len(first) < len(rows), "all the services fit: nothing to page"
+        first = wait_for(lambda: board.execute_script(BOARD_ON_SCREEN))
+        total = len(board.find_elements(By.CSS_SELECTOR, "#services tr"))
+        # The rows shown are those the room holds, every one on the screen; the others come next
+        assert 0 < len(first["rows"]) < total, "all the services fit: nothing to page"
+        assert not first["off"], first
         time.sleep(8.5)
-        second = [row.text for row in rows if row.is_displayed()]
-        assert second and not set(first) & set(second)
+        second = board.execute_script(BOARD_ON_SCREEN)
+        assert second["rows"] and not set(first["rows"]) & set(second["rows"])
+        assert not second["off"], second
     finally:
         board.quit()
 
