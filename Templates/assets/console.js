@@ -365,6 +365,16 @@
     }).catch(function () { busy = false; say(words.offline); });
   }
 
+  // What an action did (a transfer, a parking, a walk-in) is said at the top of the desk; the clerk
+  // pressed its button further down, often with the waiting list scrolled, so the notice is brought
+  // into view (and not scrolled to when it is already on the screen).
+  function notify(text) {
+    var notice = $("notice");
+    notice.textContent = text;
+    var box = notice.getBoundingClientRect();
+    if (box.top < 0 || box.bottom > window.innerHeight) { notice.scrollIntoView({ block: "nearest" }); }
+  }
+
   Array.prototype.forEach.call(document.querySelectorAll("[data-action]"), function (button) {
     button.addEventListener("click", function () { press(button.getAttribute("data-action")); });
   });
@@ -422,7 +432,7 @@
     $("park-form").hidden = true;
     var number = desk.current && desk.current.number, body = { reason: $("park-reason").value };
     if ($("park-back").value) { body.back_in_minutes = $("park-back").value; }
-    act("park", body, function () { $("notice").textContent = words.parked_notice.replace("{number}", number); });
+    act("park", body, function () { notify(words.parked_notice.replace("{number}", number)); });
   });
   $("transfer-form").addEventListener("submit", function (event) {
     event.preventDefault();
@@ -435,7 +445,7 @@
     // The citizen leaves this desk: say where they went, so the clerk can tell them.
     act("transfer", body, function () {
       var where = body.service && body.to_counter ? "transferred_both" : body.to_counter ? "transferred_counter" : "transferred_service";
-      $("notice").textContent = (words[where].replace("{number}", number)
+      notify(words[where].replace("{number}", number)
         .replace("{service}", serviceName(body.service || service)).replace("{counter}", body.to_counter || ""));
     });
   });
@@ -463,7 +473,7 @@
     act("walk-in", body, function (answer) {
       $("walk-in-form").hidden = true;
       ["walk-in-name", "walk-in-phone", "walk-in-consumer"].forEach(function (id) { $(id).value = ""; });
-      $("notice").textContent = words[serve === "now" ? "walk_in_served" : "walk_in_queued"].replace("{number}", answer.booked || "");
+      notify(words[serve === "now" ? "walk_in_served" : "walk_in_queued"].replace("{number}", answer.booked || ""));
     });
   });
 
