@@ -8,13 +8,18 @@ public struct WebPushSender: ChannelSender {
     private let subscriptions: PushSubscriptions
     private let vapid: VAPIDToken
     private let post: PushPost
+    /// Where posts may go: a subscription kept before the list narrowed, or written past the
+    /// server's check, is dropped rather than posted to.
+    private let services: PushServices
     private let now: @Sendable () -> Date
     /// How long the push service keeps a message for a phone that is offline: a queue message is
     /// worth little after a few hours.
     public var ttlSeconds = 4 * 3600
 
-    public init(subscriptions: PushSubscriptions, vapid: VAPIDToken, caFile: String? = nil, now: @escaping @Sendable () -> Date = Date.init) {
+    public init(subscriptions: PushSubscriptions, vapid: VAPIDToken, caFile: String? = nil, services: PushServices = PushServices(),
+                now: @escaping @Sendable () -> Date = Date.init) {
         self.subscriptions = subscriptions
+        self.services = services
         self.vapid = vapid
         post = PushPost(caFile: caFile)
         self.now = now
@@ -43,7 +48,7 @@ public struct WebPushSender: ChannelSender {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
         do { plaintext = try encoder.encode(payload) } catch { throw SendFailure("push: payload not encoded", permanent: true) }
-        var accepted = 0, gone = 0
+        var accepted = 0, gone = 0, unknown = 0
         var retry: SendFailure?, refused: SendFailure?
         let began = Date()
         for target in targets {
@@ -52,6 +57,11 @@ public struct WebPushSender: ChannelSender {
             if Date().timeIntervalSince(began) > Self.budgetSeconds {
                 retry = retry ?? SendFailure("push: out of time for this message's other browsers")
                 break
+            }
+            guard services.allows(target.endpoint) else {
+                unknown += 1
+                try? subscriptions.remove(endpoint: target.endpoint)
+                continue
             }
             do {
                 let answer = try deliver(plaintext, to: target, message: message)
@@ -76,6 +86,7 @@ public struct WebPushSender: ChannelSender {
         if accepted > 0 { return SendReceipt(providerID: nil, isDelivered: false) }
         if let retry { throw retry }
         if let refused { throw refused }
+        if unknown > 0 { throw SendFailure("push: not an allowed push service (\(unknown) removed, \(gone) expired)", permanent: true) }
         throw SendFailure("push: the subscription has expired (\(gone) removed)", permanent: true)
     }
 

@@ -28,15 +28,20 @@ public struct PushSubscription: Sendable, Equatable {
         public let reason: String
     }
 
-    /// What the browser's `PushSubscription.toJSON()` gives, checked: an https endpoint, `p256dh` a
-    /// P-256 point in uncompressed form, `auth` 16 bytes (both base64url, as browsers send them).
-    public static func validated(endpoint: String?, p256dh: String?, auth: String?) throws(Invalid) -> (endpoint: String, p256dh: Data, auth: Data) {
+    /// What the browser's `PushSubscription.toJSON()` gives, checked: an https endpoint at one of
+    /// `services`, `p256dh` a P-256 point in uncompressed form, `auth` 16 bytes (both base64url, as
+    /// browsers send them).
+    public static func validated(endpoint: String?, p256dh: String?, auth: String?,
+                                 services: PushServices = PushServices()) throws(Invalid) -> (endpoint: String, p256dh: Data, auth: Data) {
         guard let endpoint, !endpoint.isEmpty else { throw Invalid(field: "endpoint", reason: "The subscription has no endpoint.") }
         guard endpoint.count <= maximumEndpointLength else {
             throw Invalid(field: "endpoint", reason: "The endpoint is longer than \(maximumEndpointLength) characters.")
         }
         guard let url = URL(string: endpoint), url.scheme == "https", let host = url.host, !host.isEmpty else {
             throw Invalid(field: "endpoint", reason: "The endpoint must be an https address.")
+        }
+        guard services.allows(endpoint) else {
+            throw Invalid(field: "endpoint", reason: "The endpoint is not at a browser's push service.")
         }
         guard let key = p256dh.flatMap(Data.init(base64URL:)) else {
             throw Invalid(field: "keys.p256dh", reason: "p256dh must be base64url text.")

@@ -18,7 +18,7 @@ enum PushRoutes {
                 throw APIError(status: 409, code: "token_finished", message: "This token is no longer in the queue: there is nothing left to tell.")
             }
             let given = try subscription(context.request)
-            let checked = try validated(given)
+            let checked = try validated(given, services: context.services.pushServices)
             try PushSubscriptions(database: context.services.database)
                 .subscribe(token: token.id, endpoint: checked.endpoint, p256dh: checked.p256dh, auth: checked.auth, at: context.now)
             return JSON.response(status: 201, ["subscribed": true])
@@ -46,7 +46,7 @@ enum PushRoutes {
         return object
     }
 
-    private static func validated(_ object: [String: Any]) throws -> (endpoint: String, p256dh: Data, auth: Data) {
+    private static func validated(_ object: [String: Any], services: PushServices) throws -> (endpoint: String, p256dh: Data, auth: Data) {
         guard object["endpoint"] == nil || object["endpoint"] is String else {
             throw APIError.invalidField("endpoint", "The endpoint must be a string.")
         }
@@ -56,7 +56,7 @@ enum PushRoutes {
         let keys = object["keys"] as? [String: Any] ?? [:]
         do {
             return try PushSubscription.validated(endpoint: object["endpoint"] as? String, p256dh: keys["p256dh"] as? String,
-                                                  auth: keys["auth"] as? String)
+                                                  auth: keys["auth"] as? String, services: services)
         } catch {
             throw APIError(status: 422, code: "invalid_subscription", message: error.reason, field: error.field)
         }

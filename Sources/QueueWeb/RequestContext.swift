@@ -35,6 +35,8 @@ public struct AppServices: Sendable {
     public var backups: BackupFolder?
     /// The other origins whose pages may call the citizens' API.
     public var cors = CORSPolicy()
+    /// Where a subscription's endpoint may point (`--push-services`).
+    public var pushServices = PushServices()
     /// Where staff passwords are checked: the process's one, bounded (`PasswordHashing`).
     public var passwordHashing = PasswordHashing.shared
     /// Token statuses and office snapshots as JSON, encoded once per change.

@@ -79,6 +79,8 @@ struct Serve: ParsableCommand {
         """)
     var corsOrigins: String = Environment.string("GUVNL_CORS_ORIGINS") ?? ""
 
+    @OptionGroup var push: PushServicesOption
+
     @Option(help: "trace, debug, info, notice, warning, error or critical (env: GUVNL_LOG_LEVEL).")
     var logLevel: String = Environment.string("GUVNL_LOG_LEVEL") ?? "info"
 
@@ -142,6 +144,7 @@ struct Serve: ParsableCommand {
         services.deliveryReportWindowSeconds = Double(deliveryReportWindowSeconds)
         services.backups = backupFolder
         services.cors = (try? CORSPolicy.parse(corsOrigins)) ?? CORSPolicy()  // validate() refused a bad list
+        services.pushServices = push.services
 
         let address: ListenAddress = listenPort.map { .loopbackPort($0) } ?? .unixSocket(path: socket)
         if case .unixSocket(let path) = address, !(path as NSString).deletingLastPathComponent.isEmpty {

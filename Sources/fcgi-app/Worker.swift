@@ -72,6 +72,8 @@ struct Worker: ParsableCommand {
     @Option(help: "A CA bundle to trust for push services' certificates instead of the system's (env: GUVNL_PUSH_CA_FILE).")
     var pushCAFile: String? = Environment.string("GUVNL_PUSH_CA_FILE")
 
+    @OptionGroup var push: PushServicesOption
+
     @Option(help: "Tell a waiting citizen their turn is near when this many people or fewer are before them, at every office, instead of each office's own setting (settings page; default 3) (env: GUVNL_TURN_NEAR_AHEAD).")
     var turnNearAhead: Int? = Environment.int("GUVNL_TURN_NEAR_AHEAD")
 
@@ -180,7 +182,7 @@ struct Worker: ParsableCommand {
         // Push needs no gateway: the VAPID key pair is made once in the database, so push is always on.
         senders[.push] = WebPushSender(subscriptions: PushSubscriptions(database: appDatabase),
                                        vapid: VAPIDToken(key: try PushKeys(database: appDatabase).signingKey(at: Date()), subject: pushSubject),
-                                       caFile: pushCAFile)
+                                       caFile: pushCAFile, services: push.services)
         var settings = MessageWorker.Settings(name: name ?? Environment.string("GUVNL_WORKER_NAME") ?? "\(ProcessInfo.processInfo.hostName)-\(getpid())")
         settings.batch = batch
         settings.leaseSeconds = leaseSeconds

@@ -69,7 +69,7 @@ struct PushSubscriptionsTests {
             try PushSubscription.validated(endpoint: "http://push.example/a", p256dh: nil, auth: nil)
         }
         #expect(throws: PushSubscription.Invalid(field: "keys.p256dh", reason: "p256dh must be a 65-byte uncompressed P-256 public key.")) {
-            try PushSubscription.validated(endpoint: "https://push.example/a", p256dh: Self.key.base64URL, auth: Data(count: 16).base64URL)
+            try PushSubscription.validated(endpoint: "https://fcm.googleapis.com/fcm/send/a", p256dh: Self.key.base64URL, auth: Data(count: 16).base64URL)
         }
     }
 }

@@ -8,11 +8,24 @@ import json
 import sqlite3
 import time
 
+import pytest
+
 from push_service_stub import Browser, PushServiceStub, verified_vapid_claims
+from stack import Stack
 from test_staff_api import Staff, counter_id
 from worker import Worker, wait_for
 
 JSON = {"Content-Type": "application/json", "Accept": "application/json"}
+# The stub push service listens on 127.0.0.1: the server and the worker are told to allow it, beside
+# the browsers' own services (the default).
+PUSH_SERVICES = ("--push-services", "browsers,127.0.0.1")
+
+
+@pytest.fixture(scope="module")
+def stack():
+    running = Stack(app_args=PUSH_SERVICES).start()
+    yield running
+    running.stop()
 
 
 def book(stack, phone, language="gu"):
@@ -41,7 +54,7 @@ def push_rows(stack, token_id):
 
 
 def worker_for(stack, stub, name):
-    return Worker(stack, "--push-ca-file", stub.cert, "--push-subject", "mailto:queue@guvnl.example", name=name)
+    return Worker(stack, "--push-ca-file", stub.cert, "--push-subject", "mailto:queue@guvnl.example", *PUSH_SERVICES, name=name)
 
 
 def test_the_call_reaches_the_phone_encrypted_signed_and_in_gujarati(stack, tmp_path):
@@ -115,10 +128,10 @@ def test_an_expired_subscription_is_removed_when_the_push_service_answers_410(st
 
 def test_bad_subscriptions_get_a_clear_4xx_naming_the_field(stack, tmp_path):
     booked = book(stack, "9825014403")
-    good = Browser("https://push.example.net/send/abc").subscription()
+    good = Browser("https://fcm.googleapis.com/fcm/send/abc").subscription()
     cases = [
-        ({**good, "endpoint": "http://push.example.net/send/abc"}, 422, "endpoint"),
-        ({**good, "endpoint": "https://push.example.net/" + "a" * 1100}, 422, "endpoint"),
+        ({**good, "endpoint": "http://fcm.googleapis.com/fcm/send/abc"}, 422, "endpoint"),
+        ({**good, "endpoint": "https://fcm.googleapis.com/" + "a" * 1100}, 422, "endpoint"),
         ({k: v for k, v in good.items() if k != "endpoint"}, 422, "endpoint"),
         ({**good, "keys": {**good["keys"], "p256dh": good["keys"]["p256dh"][:-2]}}, 422, "keys.p256dh"),
         ({**good, "keys": {**good["keys"], "p256dh": "BA" + "A" * 85}}, 422, "keys.p256dh"),  # 65 bytes, not on the curve
@@ -139,6 +152,43 @@ def test_bad_subscriptions_get_a_clear_4xx_naming_the_field(stack, tmp_path):
     assert subscriptions(stack, booked["token"]["id"]) == []
 
 
+def test_a_subscription_may_name_only_a_push_service_so_no_one_can_aim_the_server_at_its_network(stack):
+    booked = book(stack, "9825014408")
+    keys = Browser("https://fcm.googleapis.com/fcm/send/x").subscription()["keys"]
+    # An endpoint on the server's own network, the cloud's metadata address, or a look-alike host
+    for endpoint in ["https://10.0.0.7/admin", "https://169.254.169.254/latest/meta-data", "https://localhost:8080/api",
+                     "https://fcm.googleapis.com.evil.example/x", "https://fcm.googleapis.com@10.0.0.7/x"]:
+        status, answer = subscribe(stack, booked, {"endpoint": endpoint, "keys": keys})
+        assert (status, answer["error"]["field"]) == (422, "endpoint"), (endpoint, answer)
+        assert "push service" in answer["error"]["message"]
+    assert subscriptions(stack, booked["token"]["id"]) == []
+    # The browsers' own are kept: Firefox's, Safari's, Edge's
+    for endpoint in ["https://updates.push.services.mozilla.com/wpush/v2/gAAAA", "https://web.push.apple.com/QH3f",
+                     "https://wns2-db5p.notify.windows.com/w/?token=BQYA"]:
+        assert subscribe(stack, booked, {"endpoint": endpoint, "keys": keys})[0] == 201
+
+
+def test_the_worker_posts_only_to_its_own_list_of_push_services(stack, tmp_path):
+    stub = PushServiceStub(tmp_path)
+    # Given a subscription the server kept (its list allows the stub) whose push is then sent by a
+    # worker left at the default list (the browsers' services only), as after the list was narrowed
+    booked = book(stack, "9825014409")
+    token_id = booked["token"]["id"]
+    phone = Browser(f"{stub.origin}/push/narrowed-{token_id}")
+    assert subscribe(stack, booked, phone.subscription())[0] == 201
+    worker = Worker(stack, "--push-ca-file", stub.cert, "--turn-near-ahead", "50", name="worker-push-narrowed")
+    try:
+        # When its message is due: the subscription goes, unposted, and the message gives up saying why
+        row = wait_for(lambda: next((r for r in push_rows(stack, token_id).values() if r["state"] in ("gave_up", "failed")), None),
+                       timeout=30)
+        assert subscriptions(stack, token_id) == []
+    finally:
+        assert worker.stop() == 0
+        stub.stop()
+    assert row["state"] == "gave_up" and "not an allowed push service" in row["last_error"]
+    assert stub.messages_to(f"/push/narrowed-{token_id}") == []
+
+
 def push_retried_after(stack, stub, tmp_path, phone_number, retry_after, *worker_args):
     """A push whose first attempt the push service answers 429 with `retry_after`: the seconds between
     that attempt and the next one of the same message, and the message's row once it is sent.
@@ -151,7 +201,7 @@ def push_retried_after(stack, stub, tmp_path, phone_number, retry_after, *worker
     browser = Browser(stub.origin + path)
     assert subscribe(stack, booked, browser.subscription())[0] == 201
     # Every waiting token is near at 50 before it: the worker pushes to this one at once
-    worker = Worker(stack, "--push-ca-file", stub.cert, "--turn-near-ahead", "50", "--retry-base-seconds", "0.2",
+    worker = Worker(stack, "--push-ca-file", stub.cert, *PUSH_SERVICES, "--turn-near-ahead", "50", "--retry-base-seconds", "0.2",
                     *worker_args, name=f"worker-busy-{token_id}")
 
     def attempts_of_the_refused_message():

@@ -31,7 +31,7 @@ def test_the_gujarati_token_page_offers_push_and_the_service_worker_handles_push
         # and sends the subscription. Headless Chromium has no push service, so the browser's
         # PushManager answers with a subscription made here, as a real one would.
         browser.execute_cdp_cmd("Browser.grantPermissions", {"origin": stack.base, "permissions": ["notifications"]})
-        phone = Browser("https://push.example.net/send/browser-test").subscription()
+        phone = Browser("https://fcm.googleapis.com/fcm/send/browser-test").subscription()
         browser.execute_script("""
             const fake = arguments[0];
             const subscription = { endpoint: fake.endpoint, toJSON: () => fake };
