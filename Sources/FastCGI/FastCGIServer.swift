@@ -214,7 +214,8 @@ public final class FastCGIServer: @unchecked Sendable {
             // The client as nginx's limits count it (an IPv6 address by its /64), else its address.
             let address = request.gatewayVariables["CLIENT_KEY"].flatMap { $0.isEmpty ? nil : $0 } ?? request.remoteAddress
             if let refusal = lifecycle.admitStream(from: address, limit: configuration.maxStreams,
-                                                   perAddress: configuration.maxStreamsPerAddress) {
+                                                   perAddress: configuration.maxStreamsPerAddress,
+                                                   perNetwork: configuration.maxStreamsPerNetwork) {
                 logger.warning("stream refused", metadata: ["request_id": "\(request.requestID)", "reason": "\(refusal)"])
                 let refused = responder.refuseStream(of: request, because: refusal)
                 guard case .bytes = refused.body else { return send(Response(status: 503), to: exchange, for: request) }

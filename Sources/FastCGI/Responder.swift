@@ -16,6 +16,8 @@ public enum StreamRefusal: Sendable, Equatable {
     case serverFull(limit: Int)
     /// The client's address holds as many as one address may.
     case addressFull(limit: Int)
+    /// The client's IPv6 network (its /48) holds as many as one network may.
+    case networkFull(limit: Int)
 }
 
 extension Responder {

@@ -22,12 +22,14 @@ public struct ServerConfiguration: Sendable {
     /// hall behind one office Wi-Fi or carrier NAT is one address, so the second is generous.
     public var maxStreams: Int
     public var maxStreamsPerAddress: Int
+    /// Event streams open at once from one IPv6 /48 (`StreamNetwork`): many /64s, one holder.
+    public var maxStreamsPerNetwork: Int
 
     public init(
         address: ListenAddress, threads: Int = 6, computingThreads: Int = 0, maxBodyBytes: Int = 64 * 1024,
         socketMode: UInt32 = 0o660, socketGroup: String? = nil,
         shutdownGraceSeconds: Double = 5, streamStackBytes: Int = 512 * 1024,
-        maxStreams: Int = 12_000, maxStreamsPerAddress: Int = 300
+        maxStreams: Int = 12_000, maxStreamsPerAddress: Int = 300, maxStreamsPerNetwork: Int = 2_000
     ) {
         self.address = address
         self.threads = threads
@@ -39,5 +41,6 @@ public struct ServerConfiguration: Sendable {
         self.streamStackBytes = streamStackBytes
         self.maxStreams = maxStreams
         self.maxStreamsPerAddress = maxStreamsPerAddress
+        self.maxStreamsPerNetwork = maxStreamsPerNetwork
     }
 }

@@ -7,6 +7,8 @@ final class ServerLifecycle: @unchecked Sendable {
     private var stopping = false
     private var openStreams = 0
     private var streamsByAddress: [String: Int] = [:]
+    /// Open streams per IPv6 /48 (`StreamNetwork`).
+    private var streamsByNetwork: [String: Int] = [:]
 
     var isStopping: Bool {
         condition.lock(); defer { condition.unlock() }
@@ -33,22 +35,31 @@ final class ServerLifecycle: @unchecked Sendable {
     }
 
     /// Counts a new stream from `address` in, unless that would pass a cap: then says which.
-    func admitStream(from address: String, limit: Int, perAddress: Int) -> StreamRefusal? {
+    func admitStream(from address: String, limit: Int, perAddress: Int, perNetwork: Int) -> StreamRefusal? {
+        let network = StreamNetwork.key(of: address)
         condition.lock(); defer { condition.unlock() }
         if openStreams >= limit { return .serverFull(limit: limit) }
         if streamsByAddress[address, default: 0] >= perAddress { return .addressFull(limit: perAddress) }
+        if let network, streamsByNetwork[network, default: 0] >= perNetwork { return .networkFull(limit: perNetwork) }
         openStreams += 1
         streamsByAddress[address, default: 0] += 1
+        if let network { streamsByNetwork[network, default: 0] += 1 }
         return nil
     }
 
     func streamClosed(from address: String) {
+        let network = StreamNetwork.key(of: address)
         condition.lock()
         openStreams -= 1
-        let left = streamsByAddress[address, default: 1] - 1
-        streamsByAddress[address] = left > 0 ? left : nil
+        Self.takeOne(from: &streamsByAddress, at: address)
+        if let network { Self.takeOne(from: &streamsByNetwork, at: network) }
         condition.broadcast()
         condition.unlock()
+    }
+
+    private static func takeOne(from counts: inout [String: Int], at key: String) {
+        let left = counts[key, default: 1] - 1
+        counts[key] = left > 0 ? left : nil
     }
 
     /// Streams open now, in all.

@@ -135,6 +135,8 @@ public struct WebApplication: Responder {
         let message = switch refusal {
         case .addressFull(let limit):
             "Your network already has \(limit) live updates open, the most one address may; this one will try again shortly."
+        case .networkFull(let limit):
+            "Your network already has \(limit) live updates open, the most one network may; this one will try again shortly."
         case .serverFull:
             "The server is following as many live updates as it can; this one will try again shortly."
         }

@@ -67,6 +67,9 @@ struct Serve: ParsableCommand {
     @Option(help: "Event streams open at once from one client address (env: GUVNL_MAX_STREAMS_PER_ADDRESS); a waiting hall behind one Wi-Fi is one address.")
     var maxStreamsPerAddress: Int = Environment.int("GUVNL_MAX_STREAMS_PER_ADDRESS") ?? 300
 
+    @Option(help: "Event streams open at once from one IPv6 /48, however many /64 addresses it spans (env: GUVNL_MAX_STREAMS_PER_NETWORK).")
+    var maxStreamsPerNetwork: Int = Environment.int("GUVNL_MAX_STREAMS_PER_NETWORK") ?? 2_000
+
     @Option(help: "A file holding the secret the SMS gateway signs delivery reports with (HMAC-SHA256); none: reports are refused (env: GUVNL_DELIVERY_REPORT_SECRET_FILE).")
     var deliveryReportSecretFile: String? = Environment.string("GUVNL_DELIVERY_REPORT_SECRET_FILE")
 
@@ -109,6 +112,7 @@ struct Serve: ParsableCommand {
         guard (1...maxStreams).contains(maxStreamsPerAddress) else {
             throw ValidationError("--max-streams-per-address must be from 1 to --max-streams.")
         }
+        guard (1...100_000).contains(maxStreamsPerNetwork) else { throw ValidationError("--max-streams-per-network must be from 1 to 100000.") }
     }
 
     func run() throws {
@@ -155,7 +159,7 @@ struct Serve: ParsableCommand {
             configuration: ServerConfiguration(
                 address: address, threads: threads, computingThreads: computingThreads, maxBodyBytes: maxBodyBytes,
                 socketGroup: listenSocketGroup, shutdownGraceSeconds: Double(shutdownGrace),
-                maxStreams: maxStreams, maxStreamsPerAddress: maxStreamsPerAddress),
+                maxStreams: maxStreams, maxStreamsPerAddress: maxStreamsPerAddress, maxStreamsPerNetwork: maxStreamsPerNetwork),
             responder: WebApplication(services: services, logger: logger, metrics: metrics, logsRequests: true),
             logger: logger,
             // Wakes the main thread's sigwait, as an operator's SIGTERM would: stop cleanly, then exit non-zero.

@@ -86,7 +86,8 @@ struct FastCGIServerTests {
                         body: parts.dropFirst().joined(separator: "\r\n\r\n"))
     }
 
-    static func withServer(maxBody: Int = 1024, maxStreams: Int = 4000, maxStreamsPerAddress: Int = 500, shelf: Shelf = Shelf(),
+    static func withServer(maxBody: Int = 1024, maxStreams: Int = 4000, maxStreamsPerAddress: Int = 500, maxStreamsPerNetwork: Int = 2000,
+                           shelf: Shelf = Shelf(),
                            _ body: (String, FastCGIServer) throws -> Void) throws {
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("fcgi-\(UUID().uuidString.prefix(8))")
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
@@ -94,7 +95,8 @@ struct FastCGIServerTests {
         let socket = folder.appendingPathComponent("s.sock").path
         let server = FastCGIServer(
             configuration: ServerConfiguration(address: .unixSocket(path: socket), threads: 2, maxBodyBytes: maxBody,
-                                               shutdownGraceSeconds: 3, maxStreams: maxStreams, maxStreamsPerAddress: maxStreamsPerAddress),
+                                               shutdownGraceSeconds: 3, maxStreams: maxStreams, maxStreamsPerAddress: maxStreamsPerAddress,
+                                               maxStreamsPerNetwork: maxStreamsPerNetwork),
             responder: Echo(shelf: shelf), logger: Logger(label: "test"))
         try server.start()
         try body(socket, server)
@@ -230,6 +232,39 @@ struct FastCGIServerTests {
             defer { if again.isRunning { kill(again.processIdentifier, SIGKILL) } }
             try Self.waitUntil { server.openStreams == 3 }
         }
+    }
+
+    @Test func oneIPv6NetworkCannotTakeEverySlotByUsingManyOfItsAddresses() throws {
+        try Self.withServer(maxStreams: 10, maxStreamsPerAddress: 2, maxStreamsPerNetwork: 3) { socket, server in
+            // Given one holder of 2001:db8:7::/48 opening streams from three of its /64s
+            var open: [Process] = []
+            defer { open.forEach { if $0.isRunning { kill($0.processIdentifier, SIGKILL) } } }
+            for address in ["2001:db8:7:1::1", "2001:db8:7:1::2", "2001:db8:7:2::1"] {
+                open.append(try Self.openStream(socket, from: address))
+            }
+            try Self.waitUntil { server.openStreams == 3 }
+            // Then a fourth /64 of the same /48 is refused, though that address has none open
+            #expect(try Self.call(socket, path: "/stream", address: "2001:db8:7:ff::9").status == 503)
+            // while another network, and an IPv4 client, still get theirs
+            open.append(try Self.openStream(socket, from: "2001:db8:8:1::1"))
+            open.append(try Self.openStream(socket, from: "10.0.0.4"))
+            try Self.waitUntil { server.openStreams == 5 }
+            // When one of the network's streams ends, the network may open one again
+            kill(open[0].processIdentifier, SIGKILL)
+            open[0].waitUntilExit()
+            try Self.waitUntil { server.openStreams == 4 }
+            open.append(try Self.openStream(socket, from: "2001:db8:7:ff::9"))
+            try Self.waitUntil { server.openStreams == 5 }
+        }
+    }
+
+    @Test func anIPv6NetworkIsItsSlash48WhetherGivenAsAnAddressOrAsNginxsKey() {
+        #expect(StreamNetwork.key(of: "2001:db8:7:1::1") == "2001:db8:7::/48")
+        #expect(StreamNetwork.key(of: "2001:db8:7:1::/64") == "2001:db8:7::/48")
+        #expect(StreamNetwork.key(of: "2001:DB8:0:ffff:1::") == "2001:db8:0::/48")
+        #expect(StreamNetwork.key(of: "10.0.0.4") == nil)
+        #expect(StreamNetwork.key(of: "::ffff:10.0.0.4") == nil)
+        #expect(StreamNetwork.key(of: "not:an:address::x") == nil)
     }
 
     @Test func aDeletedSocketFileIsNoticedSoTheServerCanBeRestarted() throws {
