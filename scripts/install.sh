@@ -49,7 +49,8 @@ install -D -m 0644 "$repo/deploy/logrotate/guvnl-queue" "$root/etc/logrotate.d/g
 nginx_dir=/etc/nginx/guvnl-queue
 staging=$(mktemp -d)
 trap 'rm -rf "$staging"' EXIT
-SERVER_NAME=${SERVER_NAME:-$(hostname -f 2>/dev/null || hostname)} \
+server_name=${SERVER_NAME:-$(hostname -f 2>/dev/null || hostname)}
+SERVER_NAME=$server_name \
 CERT=${CERT:-/etc/guvnl-queue/tls/fullchain.pem} CERT_KEY=${CERT_KEY:-/etc/guvnl-queue/tls/privkey.pem} \
 NGINX_PREFIX=/var/lib/nginx/guvnl-queue NGINX_SNIPPETS=$nginx_dir/snippets NGINX_PID=/run/nginx.pid \
 GUVNL_ROOT=$prefix/public GUVNL_SOCKET=/run/guvnl-queue/fcgi-app.sock GUVNL_OPENAPI=$prefix/openapi.yaml \
@@ -68,6 +69,8 @@ install -m 0644 "$repo/deploy/sysusers.d/guvnl-queue.conf" "$root/etc/sysusers.d
 install -m 0644 "$repo/deploy/tmpfiles.d/guvnl-queue.conf" "$root/etc/tmpfiles.d/guvnl-queue.conf"
 if [ ! -e "$root/etc/guvnl-queue/guvnl-queue.env" ]; then
     install -m 0640 "$repo/deploy/guvnl-queue.env" "$root/etc/guvnl-queue/guvnl-queue.env"
+    # Printed tickets' QR codes name the site as citizens reach it, not as a kiosk's LAN reaches it.
+    echo "GUVNL_PUBLIC_URL=https://$server_name" >> "$root/etc/guvnl-queue/guvnl-queue.env"
 fi
 
 if [ -n "$destdir" ]; then

@@ -35,6 +35,8 @@ public struct AppServices: Sendable {
     public var backups: BackupFolder?
     /// The other origins whose pages may call the citizens' API.
     public var cors = CORSPolicy()
+    /// The site's address for QR codes (`PublicOrigin`); nil: the request's own scheme and Host.
+    public var publicOrigin: String?
     /// Where a subscription's endpoint may point (`--push-services`).
     public var pushServices = PushServices()
     /// Where staff passwords are checked: the process's one, bounded (`PasswordHashing`).

@@ -84,8 +84,8 @@ enum TokenRoutes {
             // The token page's full address, for a phone's camera or a printed ticket.
             let secret = context.query["secret"] ?? context.request.header("x-token-secret") ?? ""
             let token = try TokenAccess.viewed(context, secret: secret)
-            let host = context.request.header("host") ?? "127.0.0.1:8080"
-            let url = "\(context.request.scheme)://\(host)\(tokenPage(id: token.id, secret: secret))"
+            let origin = context.services.publicOrigin ?? "\(context.request.scheme)://\(context.request.header("host") ?? "127.0.0.1:8080")"
+            let url = origin + tokenPage(id: token.id, secret: secret)
             guard let svg = QRCodeSVG.render(url) else {
                 throw APIError(status: 422, code: "qr_too_long", message: "This address is too long for a QR code.")
             }

@@ -84,6 +84,9 @@ struct Serve: ParsableCommand {
 
     @OptionGroup var push: PushServicesOption
 
+    @Option(help: "The site's address as citizens reach it, https://host[:port]; QR codes on tickets point there. Unset: the request's own Host (env: GUVNL_PUBLIC_URL).")
+    var publicURL: String? = Environment.string("GUVNL_PUBLIC_URL")
+
     @Option(help: "trace, debug, info, notice, warning, error or critical (env: GUVNL_LOG_LEVEL).")
     var logLevel: String = Environment.string("GUVNL_LOG_LEVEL") ?? "info"
 
@@ -108,6 +111,9 @@ struct Serve: ParsableCommand {
             throw ValidationError("--delivery-report-window-seconds must be from 1 to 86400.")
         }
         guard (1...100_000).contains(maxStreams) else { throw ValidationError("--max-streams must be from 1 to 100000.") }
+        if let publicURL, PublicOrigin.parse(publicURL) == nil {
+            throw ValidationError("--public-url must be http(s)://host[:port], nothing after: \(publicURL)")
+        }
         do { _ = try CORSPolicy.parse(corsOrigins) } catch { throw ValidationError("--cors-origins: \(error.description)") }
         guard (1...maxStreams).contains(maxStreamsPerAddress) else {
             throw ValidationError("--max-streams-per-address must be from 1 to --max-streams.")
@@ -149,6 +155,7 @@ struct Serve: ParsableCommand {
         services.backups = backupFolder
         services.cors = (try? CORSPolicy.parse(corsOrigins)) ?? CORSPolicy()  // validate() refused a bad list
         services.pushServices = push.services
+        services.publicOrigin = publicURL.flatMap(PublicOrigin.parse)
 
         let address: ListenAddress = listenPort.map { .loopbackPort($0) } ?? .unixSocket(path: socket)
         if case .unixSocket(let path) = address, !(path as NSString).deletingLastPathComponent.isEmpty {

@@ -1,10 +1,11 @@
 """Citizens' API through real nginx and fcgi-app: book, read, find again, cancel; concurrency."""
 import json
 import re
+import subprocess
 import urllib.request
 from concurrent.futures import ThreadPoolExecutor
 
-from stack import error_of
+from stack import BIN, Stack, error_of
 
 JSON = {"Content-Type": "application/json"}
 
@@ -104,18 +105,41 @@ def test_the_public_snapshot_shows_waiting_counts_and_no_personal_data(stack):
 
 
 def test_the_qr_code_scans_to_the_token_page(stack, tmp_path):
-    import subprocess
     status, _, body = book(stack, "9825044444", service="reconnection")
     answer = json.loads(body)
     token, secret = answer["token"], answer["secret"]
     status, headers, svg = stack.get(f"/api/v1/tokens/{token['id']}/qr.svg?secret={secret}")
     assert status == 200 and headers["Content-Type"] == "image/svg+xml"
+    assert scanned_qr(svg, tmp_path) == f"http://127.0.0.1:{stack.port}/token/?id={token['id']}&secret={secret}"
+    assert stack.get(f"/api/v1/tokens/{token['id']}/qr.svg?secret=wrong")[0] == 404
+
+
+def scanned_qr(svg, tmp_path):
+    import subprocess
     (tmp_path / "qr.svg").write_bytes(svg)
     subprocess.run(["rsvg-convert", "-w", "400", "-o", str(tmp_path / "qr.png"), str(tmp_path / "qr.svg")], check=True)
-    scanned = subprocess.run(["zbarimg", "--quiet", "--raw", str(tmp_path / "qr.png")],
-                             capture_output=True, text=True, check=True).stdout.strip()
-    assert scanned == f"http://127.0.0.1:{stack.port}/token/?id={token['id']}&secret={secret}"
-    assert stack.get(f"/api/v1/tokens/{token['id']}/qr.svg?secret=wrong")[0] == 404
+    return subprocess.run(["zbarimg", "--quiet", "--raw", str(tmp_path / "qr.png")],
+                          capture_output=True, text=True, check=True).stdout.strip()
+
+
+def test_with_a_public_url_the_qr_code_points_there_whatever_host_the_request_named(tmp_path):
+    # Given a server told its public address (a kiosk may reach it by a LAN name citizens cannot)
+    stack = Stack(app_args=["--public-url", "https://queue.guvnl.example/"]).start()
+    try:
+        answer = json.loads(book(stack, "9825044445", service="reconnection")[2])
+        token, secret = answer["token"], answer["secret"]
+        # When the ticket's QR code is asked for under another Host
+        status, _, svg = stack.request("GET", f"/api/v1/tokens/{token['id']}/qr.svg?secret={secret}",
+                                       headers={"Host": "10.20.30.40:8080"})
+        assert status == 200
+        # Then it scans to the public address
+        assert scanned_qr(svg, tmp_path) == f"https://queue.guvnl.example/token/?id={token['id']}&secret={secret}"
+    finally:
+        stack.stop()
+    # And an address that is not one is refused at start, naming the setting
+    refused = subprocess.run([BIN / "fcgi-app", "serve", "--public-url", "https://queue.guvnl.example/token"],
+                             capture_output=True, text=True)
+    assert refused.returncode != 0 and "--public-url" in refused.stderr
 
 
 def test_a_failed_form_post_without_javascript_shows_the_form_again_with_the_input(stack):

@@ -43,6 +43,8 @@ def test_the_tree_is_laid_out_the_debian_way(staged):
     assert subprocess.run([staged / "opt/guvnl-queue/bin/fcgi-app", "backup", "--help"], capture_output=True).returncode == 0
     for private in ("var/lib/guvnl-queue", "var/backups/guvnl-queue", "etc/guvnl-queue/guvnl-queue.env"):
         assert stat.S_IMODE((staged / private).stat().st_mode) & 0o007 == 0, private
+    # Tickets' QR codes name the server as citizens reach it
+    assert "GUVNL_PUBLIC_URL=https://queue.guvnl.example" in (staged / "etc/guvnl-queue/guvnl-queue.env").read_text().splitlines()
     # Nothing installed points back into the staging tree or the build folder
     for path in staged.rglob("*"):
         if path.is_file() and path.suffix in (".conf", ".service", ".timer", ".env"):
