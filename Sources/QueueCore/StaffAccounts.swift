@@ -71,10 +71,12 @@ public struct StaffAccounts: Sendable {
     /// failures from an address, each further attempt from it must wait longer, while the
     /// account's owner elsewhere is not held up. An attempt is counted as a failure when it begins
     /// (in one write transaction with the check), and forgiven when the password proves right, so
-    /// that guesses sent in parallel cannot all pass through one delay window.
-    public func signIn(username: String, password: String, from address: String, at now: Date) throws -> Session {
+    /// that guesses sent in parallel cannot all pass through one delay window. A browser this name
+    /// signed in from before (`device`, checked by the caller) is counted on its own instead, so
+    /// that failures by others behind the same address do not hold the account's owner up.
+    public func signIn(username: String, password: String, from address: String, device: String? = nil, at now: Date) throws -> Session {
         let name = username.lowercased()
-        let client = ClientAddress.limitKey(address)
+        let client = device.map { "device \($0)" } ?? ClientAddress.limitKey(address)
         // A place for the password check first: a sign-in refused as busy is not counted.
         let (found, valid) = try hashing.withPlace { place in
             let found = try database.write { db -> (StaffUser, hash: String)? in

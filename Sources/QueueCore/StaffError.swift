@@ -13,4 +13,6 @@ public enum StaffError: Error, Sendable, Equatable {
     case signInBusy
     /// The same for a new password (an account made or a password set): nothing was saved.
     case passwordBusy
+    /// The browser presented a device cookie the server did not issue (QueueWeb's `DeviceCookie`).
+    case deviceNotRecognised
 }

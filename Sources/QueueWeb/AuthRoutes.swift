@@ -14,14 +14,26 @@ enum AuthRoutes {
             let body = try RequestBody(context.request)
             let username = try body.required("username", "Enter your username.")
             let password = try body.required("password", "Enter your password.")
+            // A browser this name signed in from before is counted on its own (`DeviceCookie`); a
+            // cookie that is not one of ours is refused before any password is checked.
+            let device: DeviceCookie?
+            do {
+                device = try DeviceCookie.presented(context.request, key: auth.key).flatMap { $0.username == username.lowercased() ? $0 : nil }
+            } catch {
+                var refused = ErrorResponses.response(for: APIError(StaffError.deviceNotRecognised))
+                refused.headers.append(DeviceCookie.cleared)
+                return refused
+            }
             let session: StaffAccounts.Session
             do {
-                session = try auth.accounts.signIn(username: username, password: password,
-                                                   from: context.clientKey, at: context.now)
+                session = try auth.accounts.signIn(username: username, password: password, from: context.clientKey,
+                                                   device: device?.id, at: context.now)
             } catch let error as StaffError {
                 return ErrorResponses.response(for: APIError(error))
             }
-            return signedIn(session, auth: auth, now: context.now)
+            var response = signedIn(session, auth: auth, now: context.now)
+            response.headers.append((device ?? DeviceCookie.new(for: username)).header(key: auth.key))
+            return response
         }
         router.add("POST", "/api/v1/auth/refresh") { context in
             let cookies = Cookies.read(context.request)

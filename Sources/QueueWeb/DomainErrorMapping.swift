@@ -78,6 +78,9 @@ extension APIError {
                       reason: "sign_in_busy", retryAfter: 1)
         case .passwordBusy:
             self.init(status: 503, code: "busy", message: "The server is very busy, so nothing was saved. Please try again in a few seconds.")
+        case .deviceNotRecognised:
+            self.init(status: 400, code: "device_not_recognised",
+                      message: "This browser's record of an earlier sign-in is not valid and has been removed. Sign in again.")
         }
     }
 }

@@ -17,7 +17,8 @@ struct ErrorWordingTests {
         .kioskNotEnrolled, .bookingKeyReused, .feedbackClosed,
     ]
     static let signInRefusals: [StaffError] = [.invalidCredentials, .tooManyAttempts(retryAfter: 60), .sessionExpired, .refreshReused,
-                                               .usernameTaken, .hashingFailed, .signInBusy, .passwordBusy]
+                                               .usernameTaken, .hashingFailed, .signInBusy, .passwordBusy,
+                                               .deviceNotRecognised]
 
     /// The key a page looks up first, as Templates/error-text.mustache does.
     static func key(_ error: APIError) -> String {

@@ -83,7 +83,8 @@ struct StaffRoutesTests {
         let response = try request("POST", "/api/v1/auth/login", json: ["username": "Clerk-VAD-247", "password": DemoStaff.clerkPassword])
         #expect(response.status == 200)
         let setCookies = response.headers.filter { $0.name == "Set-Cookie" }.map(\.value)
-        #expect(setCookies.count == 3)
+        // access, refresh, CSRF, and the device cookie that counts this browser's sign-ins apart
+        #expect(setCookies.map { $0.prefix { $0 != "=" } }.sorted() == ["gq_access", "gq_csrf", "gq_device", "gq_refresh"])
         for cookie in setCookies {
             #expect(cookie.contains("Secure") && cookie.contains("SameSite=Strict"))
             #expect(cookie.contains("HttpOnly") == !cookie.hasPrefix("gq_csrf="))
@@ -325,6 +326,29 @@ struct StaffRoutesTests {
         // Then only the free three reached the password check; the rest were told to wait
         #expect(answers.all.filter { $0 == 401 }.count == StaffAccounts.freeFailures)
         #expect(answers.all.filter { $0 == 429 }.count == 10 - StaffAccounts.freeFailures)
+    }
+
+    @Test func aClerksOwnBrowserSignsInThoughOthersBehindItsAddressGuessAtTheName() throws {
+        func attempt(_ username: String, _ password: String, cookie: String? = nil) throws -> Response {
+            try app.respond(to: Request(
+                method: "POST", path: "/api/v1/auth/login",
+                headers: ["Content-Type": "application/json"].merging(cookie.map { ["Cookie": $0] } ?? [:]) { $1 }, remoteAddress: "192.0.2.44",
+                body: Array(#"{"username":"\#(username)","password":"\#(password)"}"#.utf8)))
+        }
+        // Given the clerk signed in from the office's address: the browser was given a device cookie
+        let device = try #require(Self.cookies(of: try attempt("clerk-vad-247", DemoStaff.clerkPassword))["gq_device"])
+        let manager = try #require(Self.cookies(of: try attempt("manager-vad-247", DemoStaff.managerPassword))["gq_device"])
+        // When others behind that address type wrong passwords for the clerk's name
+        for _ in 0..<10 { _ = try attempt("clerk-vad-247", "a-guess-a-guess") }
+        // Then a browser without the cookie waits, and so does one whose cookie is another name's
+        #expect(try attempt("clerk-vad-247", DemoStaff.clerkPassword).status == 429)
+        #expect(try attempt("clerk-vad-247", DemoStaff.clerkPassword, cookie: "gq_device=\(manager)").status == 429)
+        // while the clerk's own browser signs in at once, keeping its cookie
+        let own = try attempt("clerk-vad-247", DemoStaff.clerkPassword, cookie: "gq_device=\(device)")
+        #expect(own.status == 200 && Self.cookies(of: own)["gq_device"] == device)
+        // and a cookie we did not sign is refused before any password check, and removed
+        let forged = try attempt("clerk-vad-247", DemoStaff.clerkPassword, cookie: "gq_device=\(device.dropLast(2))AA")
+        #expect(forged.status == 400 && Self.cookies(of: forged)["gq_device"] == "")
     }
 
     @Test func aFloodOfWrongPasswordsFromOneAddressDoesNotKeepTheOwnerOut() throws {

@@ -100,6 +100,37 @@ def test_the_clerks_of_an_office_behind_one_address_all_sign_in_at_the_start_of_
     assert [status for status, _ in answers] == [200] * 20, answers
 
 
+def test_a_clerks_own_browser_signs_in_while_others_behind_the_office_address_guess_at_the_name(production):
+    right = json.dumps({"username": "clerk-vad-247", "password": "demo-clerk-2026"}).encode()
+    wrong = json.dumps({"username": "clerk-vad-247", "password": "a-guess"}).encode()
+    office = "127.0.0.18"
+    # Given the clerk signed in from the office's one address yesterday: the browser keeps a device cookie
+    status, headers, body = production.request("POST", "/api/v1/auth/login", body=right, headers=JSON, source=office)
+    assert status == 200, body
+    device = headers.cookies["gq_device"]
+    assert any(line.startswith("gq_device=") and "HttpOnly" in line and "Path=/api/v1/auth/login" in line
+               for line in headers.set_cookies)
+    # When someone on the office's Wi-Fi types wrong passwords for the clerk's name, 40 times
+    guesses = [production.request("POST", "/api/v1/auth/login", body=wrong, headers=JSON, source=office)[0] for _ in range(40)]
+    assert set(guesses) <= {401, 429} and guesses.count(429) >= 10, guesses
+    # Then the clerk's name is held up from that address for a browser without the cookie
+    assert production.request("POST", "/api/v1/auth/login", body=right, headers=JSON, source=office)[0] == 429
+    # but the clerk's own browser signs in at once
+    status, headers, body = production.request("POST", "/api/v1/auth/login", body=right, headers={**JSON, "Cookie": f"gq_device={device}"},
+                                               source=office)
+    assert status == 200, body
+    assert headers.cookies["gq_device"] == device
+    # And a cookie we did not issue, under any spelling of its name, buys nothing: refused before any
+    # password check, and removed from the browser
+    name, browser, mac = device.split(".")
+    for cookie in [f"gq_device={name}.{browser}.AAAA", f"gq_device=anything", f"GQ_DEVICE={name}.x{browser}.{mac}",
+                   f"Gq_Device={device}x"]:
+        status, headers, body = production.request("POST", "/api/v1/auth/login", body=wrong, headers={**JSON, "Cookie": cookie},
+                                                   source=office)
+        assert status == 400 and error_of(body)["code"] == "device_not_recognised", (cookie, status, body)
+        assert any(line.startswith("gq_device=;") and "Max-Age=0" in line for line in headers.set_cookies)
+
+
 def test_finding_a_token_again_is_limited(production):
     lookup = json.dumps({"office": "VAD-247", "number": "BC-999", "phone": "9825012345"}).encode()
     answers = []
