@@ -20,6 +20,8 @@ public final class MessageWorker: @unchecked Sendable {
         public var retry = RetryPolicy()
         /// How often the offices are looked at for "your turn is near".
         public var turnNearSeconds: Double = 5
+        /// The channels this loop takes (`Deliveries.Lane`).
+        public var lane = Deliveries.Lane.every
 
         public init(name: String) { self.name = name }
     }
@@ -89,10 +91,12 @@ public final class MessageWorker: @unchecked Sendable {
             let batchStarted = ContinuousClock.now
             do {
                 if unrecorded.isEmpty {
-                    claimed = try deliveries.claim(owner: settings.name, limit: pacing.limit, leaseSeconds: settings.leaseSeconds, at: now())
+                    claimed = try deliveries.claim(owner: settings.name, limit: pacing.limit, leaseSeconds: settings.leaseSeconds,
+                                                   lane: settings.lane, at: now())
                 } else {
                     let (states, next) = try deliveries.recordAndClaim(unrecorded, owner: settings.name, retry: settings.retry,
-                                                                       limit: pacing.limit, leaseSeconds: settings.leaseSeconds, at: now())
+                                                                       limit: pacing.limit, leaseSeconds: settings.leaseSeconds,
+                                                                       lane: settings.lane, at: now())
                     note(unrecorded, states)
                     claimed = next
                 }

@@ -14,8 +14,8 @@ public struct Deliveries: Sendable {
     ///
     /// The candidates are found in a read, so that a worker with nothing to send (it looks every
     /// poll) never takes the write lock that bookings need, and the write holds it for one update.
-    public func claim(owner: String, limit: Int, leaseSeconds: Double, at now: Date) throws -> [OutboxMessage] {
-        let candidates = try database.writer.read { db in try Self.candidates(db, limit: limit, at: now) }
+    public func claim(owner: String, limit: Int, leaseSeconds: Double, lane: Lane = .every, at now: Date) throws -> [OutboxMessage] {
+        let candidates = try database.writer.read { db in try Self.candidates(db, limit: limit, lane: lane, at: now) }
         guard !candidates.isEmpty else { return [] }
         let rows = try database.write { db in try Self.take(db, candidates, owner: owner, leaseSeconds: leaseSeconds, at: now) }
         return try Self.messages(rows, in: candidates)
@@ -26,11 +26,11 @@ public struct Deliveries: Sendable {
     /// The outcomes' new states (as `record` returns them) and the messages claimed.
     public func recordAndClaim(_ outcomes: [(message: OutboxMessage, outcome: Outcome)], owner: String, retry: RetryPolicy,
                                unit: () -> Double = { Double.random(in: 0..<1) }, limit: Int, leaseSeconds: Double,
-                               at now: Date) throws -> (states: [OutboxMessage.State?], claimed: [OutboxMessage]) {
+                               lane: Lane = .every, at now: Date) throws -> (states: [OutboxMessage.State?], claimed: [OutboxMessage]) {
         let units = outcomes.map { _ in unit() }
         let (states, candidates, rows) = try database.write { db in
             let states = try Self.write(outcomes, units: units, owner: owner, retry: retry, db, at: now)
-            let candidates = try Self.candidates(db, limit: limit, at: now)
+            let candidates = try Self.candidates(db, limit: limit, lane: lane, at: now)
             return (states, candidates, candidates.isEmpty ? [] : try Self.take(db, candidates, owner: owner, leaseSeconds: leaseSeconds, at: now))
         }
         return (states, try Self.messages(rows, in: candidates))
@@ -39,15 +39,33 @@ public struct Deliveries: Sendable {
     /// Due messages' ids, at most `limit`: lapsed leases first (those messages have waited longest),
     /// then the due, oldest due first: each a range of its partial index, however many sent
     /// messages the table keeps.
-    private static func candidates(_ db: Database, limit: Int, at now: Date) throws -> [Int64] {
+    private static func candidates(_ db: Database, limit: Int, lane: Lane, at now: Date) throws -> [Int64] {
         let moment = now.milliseconds
+        let (only, channel) = lane.condition
         var ids = try Int64.fetchAll(db.cachedStatement(sql: """
-            SELECT id FROM outbox WHERE state = 'sending' AND lease_until < ? ORDER BY lease_until LIMIT ?
-            """), arguments: [moment, limit])
+            SELECT id FROM outbox WHERE state = 'sending' AND lease_until < ? \(only) ORDER BY lease_until LIMIT ?
+            """), arguments: StatementArguments([moment] + channel + [limit]))
         ids += try Int64.fetchAll(db.cachedStatement(sql: """
-            SELECT id FROM outbox WHERE state IN ('pending', 'failed') AND next_attempt_at <= ? ORDER BY next_attempt_at, id LIMIT ?
-            """), arguments: [moment, limit - ids.count])
+            SELECT id FROM outbox WHERE state IN ('pending', 'failed') AND next_attempt_at <= ? \(only) ORDER BY next_attempt_at, id LIMIT ?
+            """), arguments: StatementArguments([moment] + channel + [limit - ids.count]))
         return ids
+    }
+
+    /// Which channels a worker's loop takes: a push service that answers slowly (each post may
+    /// take 10 s) must not hold up the SMS of every office, so push has a loop of its own.
+    public enum Lane: Sendable, Equatable {
+        case every
+        case only(MessageChannel)
+        case allBut(MessageChannel)
+
+        /// The SQL condition on `channel` and its argument (none for `every`).
+        var condition: (sql: String, arguments: [any DatabaseValueConvertible]) {
+            switch self {
+            case .every: ("", [])
+            case .only(let channel): ("AND channel = ?", [channel.rawValue])
+            case .allBut(let channel): ("AND channel <> ?", [channel.rawValue])
+            }
+        }
     }
 
     /// Leases the candidates still due as the write finds them (another worker may have claimed one

@@ -190,16 +190,26 @@ struct Worker: ParsableCommand {
         settings.gatherSeconds = gatherSeconds
         settings.turnNearSeconds = turnNearEvery
         settings.retry = RetryPolicy(maxAttempts: maxAttempts, baseSeconds: retryBaseSeconds, maxDelaySeconds: retryMaxSeconds)
-        let worker = MessageWorker(deliveries: Deliveries(database: appDatabase), text: text, senders: senders,
-                                   fallback: LocalSink(path: sink),
-                                   turnNear: TurnNearWatch(queue: Queue(database: appDatabase), threshold: turnNearAhead),
-                                   settings: settings, logger: logger)
+        // Push in a loop of its own: a push service that answers slowly must not hold up SMS and e-mail.
+        settings.lane = .allBut(.push)
+        var pushSettings = settings
+        pushSettings.name = settings.name + "/push"
+        pushSettings.lane = .only(.push)
+        let deliveries = Deliveries(database: appDatabase)
+        let workers = [
+            MessageWorker(deliveries: deliveries, text: text, senders: senders, fallback: LocalSink(path: sink),
+                          turnNear: TurnNearWatch(queue: Queue(database: appDatabase), threshold: turnNearAhead),
+                          settings: settings, logger: logger),
+            MessageWorker(deliveries: deliveries, text: text, senders: senders, fallback: LocalSink(path: sink),
+                          settings: pushSettings, logger: logger),
+        ]
         let finished = DispatchSemaphore(value: 0)
-        let thread = Thread {
-            worker.run()
-            finished.signal()
+        for worker in workers {
+            Thread {
+                worker.run()
+                finished.signal()
+            }.start()
         }
-        thread.start()
         let jobs = try scheduledJobs(logger: logger)
         jobs?.start()
         logger.info("worker started", metadata: ["worker": "\(settings.name)", "sms_via": "\(smsURL == nil ? "sink" : "gateway")",
@@ -207,9 +217,9 @@ struct Worker: ParsableCommand {
                                                  "email_via": "\(smtpURL == nil ? "sink" : "smtp")", "push": "on"])
         let signal = TerminationSignals.wait()
         logger.info("stopping after the message in hand", metadata: ["signal": "\(signal)"])
-        worker.stop()
+        workers.forEach { $0.stop() }
         jobs?.stop()
-        finished.wait()
+        workers.forEach { _ in finished.wait() }
         logger.info("worker stopped")
     }
 

@@ -109,6 +109,33 @@ struct OutboxTests {
         #expect(try deliveries.message(message.id)?.state == .sent)
     }
 
+    @Test func eachLaneClaimsOnlyItsChannelsAndLapsedLeasesToo() throws {
+        // Given a citizen's SMS and e-mail confirmations, and a push for the same token
+        var citizen = QueueFixture.citizen(6)
+        citizen.email = "citizen6@example.com"
+        let token = try fixture.queue.book(BookingRequest(officeCode: "VAD-247", serviceCode: "bill-complaint", citizen: citizen),
+                                           at: QueueFixture.mondayMorning)
+        try fixture.database.write { db in
+            // The SMS row again, as a push (every other column as it is)
+            let columns = try String.fetchAll(db, sql: "SELECT name FROM pragma_table_info('outbox') WHERE name NOT IN ('id', 'channel', 'idempotency_key')")
+            let list = columns.joined(separator: ", ")
+            try db.execute(sql: """
+                INSERT INTO outbox (channel, idempotency_key, \(list)) SELECT 'push', idempotency_key || 'p', \(list)
+                FROM outbox WHERE token_id = ? AND channel = 'sms'
+                """, arguments: [token.id])
+        }
+        let now = QueueFixture.mondayMorning.plus(minutes: 1)
+        // Then the push lane takes the push alone, the other lane the rest
+        let push = try deliveries.claim(owner: "w/push", limit: 10, leaseSeconds: 30, lane: .only(.push), at: now)
+        #expect(push.map(\.channel) == [.push])
+        let rest = try deliveries.claim(owner: "w", limit: 10, leaseSeconds: 30, lane: .allBut(.push), at: now)
+        #expect(Set(rest.map(\.channel)) == [.sms, .email])
+        // and a push whose sender died mid-send goes back to the push lane only
+        #expect(try deliveries.claim(owner: "v", limit: 10, leaseSeconds: 30, lane: .allBut(.push), at: now.addingTimeInterval(31)).count == 2)
+        #expect(try deliveries.claim(owner: "v/push", limit: 10, leaseSeconds: 30, lane: .only(.push), at: now.addingTimeInterval(31))
+            .map(\.id) == push.map(\.id))
+    }
+
     @Test func aWorkerWithNothingDueNeverWaitsForTheWriteLock() throws {
         // Given an outbox with nothing due, and bookings (another connection) holding the write lock
         let holder = try HeldWriteLock(path: fixture.path, writing: "UPDATE office SET turn_near_ahead = turn_near_ahead")

@@ -2,7 +2,7 @@
 worker is told to trust it with --push-ca-file), keeping every message it is sent with its headers.
 Endpoints under /gone/ answer 410 Gone, as a push service does for an expired subscription; those
 under /busy/ answer their first request 429 with a Retry-After, as a push service that is rate
-limiting. It
+limiting; those under /slow/ answer only after `slow_seconds`, as a push service in trouble. It
 checks nothing itself: the tests check the VAPID token and decrypt the payload, independently of the
 Swift code (cryptography and http_ece)."""
 import base64
@@ -38,6 +38,8 @@ class PushServiceStub:
         self.times = {}      # path -> monotonic times of its requests
         # Endpoints under /busy/ answer their first request 429 Too Many Requests with this Retry-After.
         self.retry_after = "3"
+        # Endpoints under /slow/ answer after this many seconds.
+        self.slow_seconds = 6
         self.lock = threading.Lock()
         stub = self
 
@@ -48,6 +50,8 @@ class PushServiceStub:
                     stub.received.append((self.path, dict(self.headers.items()), body))
                     stub.times.setdefault(self.path, []).append(time.monotonic())
                     busy = self.path.startswith("/busy/") and len(stub.times[self.path]) == 1
+                if self.path.startswith("/slow/"):
+                    time.sleep(stub.slow_seconds)
                 if busy:
                     self.send_response(429)
                     self.send_header("Retry-After", stub.retry_after)

@@ -28,9 +28,9 @@ def stack():
     running.stop()
 
 
-def book(stack, phone, language="gu"):
+def book(stack, phone, language="gu", notify_sms=False):
     fields = {"office": "VAD-247", "service": "bill-complaint", "name": "Hetal Joshi", "phone": phone, "language": language,
-              "notify_sms": False}
+              "notify_sms": notify_sms}
     status, _, body = stack.request("POST", "/api/v1/tokens", body=json.dumps(fields).encode(), headers=JSON)
     assert status == 201, body
     return json.loads(body)
@@ -47,10 +47,10 @@ def subscriptions(stack, token_id):
         return [row[0] for row in db.execute("SELECT endpoint FROM push_subscription WHERE token_id = ?", (token_id,))]
 
 
-def push_rows(stack, token_id):
+def push_rows(stack, token_id, channel="push"):
     with sqlite3.connect(stack.database) as db:
         db.row_factory = sqlite3.Row
-        return {r["trigger"]: dict(r) for r in db.execute("SELECT * FROM outbox WHERE token_id = ? AND channel = 'push'", (token_id,))}
+        return {r["trigger"]: dict(r) for r in db.execute("SELECT * FROM outbox WHERE token_id = ? AND channel = ?", (token_id, channel))}
 
 
 def worker_for(stack, stub, name):
@@ -187,6 +187,28 @@ def test_the_worker_posts_only_to_its_own_list_of_push_services(stack, tmp_path)
         stub.stop()
     assert row["state"] == "gave_up" and "not an allowed push service" in row["last_error"]
     assert stub.messages_to(f"/push/narrowed-{token_id}") == []
+
+
+def test_a_push_service_that_answers_slowly_does_not_hold_up_anyone_elses_sms(stack, tmp_path):
+    stub = PushServiceStub(tmp_path)
+    stub.slow_seconds = 8
+    # Given a citizen whose phone's push service takes 8 s to answer, and the worker posting to it
+    booked = book(stack, "9825014410")
+    token_id = booked["token"]["id"]
+    assert subscribe(stack, booked, Browser(f"{stub.origin}/slow/phone-{token_id}").subscription())[0] == 201
+    worker = Worker(stack, "--push-ca-file", stub.cert, *PUSH_SERVICES, "--turn-near-ahead", "50", name="worker-slow-push")
+    try:
+        wait_for(lambda: stub.messages_to(f"/slow/phone-{token_id}") or None, timeout=30)
+        # When another citizen books with SMS meanwhile
+        other = book(stack, "9825014411", notify_sms=True)["token"]["id"]
+        # Then their confirmation is sent while the push service has still not answered the first
+        wait_for(lambda: any(r["state"] in ("sent", "delivered") for r in push_rows(stack, other, "sms").values()), timeout=30)
+        assert "sent" not in [r["state"] for r in push_rows(stack, token_id).values()]
+        # and the push is sent too, once its service answers
+        wait_for(lambda: "sent" in [r["state"] for r in push_rows(stack, token_id).values()], timeout=30)
+    finally:
+        assert worker.stop() == 0
+        stub.stop()
 
 
 def push_retried_after(stack, stub, tmp_path, phone_number, retry_after, *worker_args):
