@@ -23,6 +23,9 @@ public struct OfficeNow: Sendable, Encodable, Equatable {
         public var waiting: Int
         public var longestWaitMinutes: Double?
         public var estimatedWaitMinutes: Double?
+        /// Both in each language, as citizens read waits (filled in by the web layer).
+        public var longestWaitText: LocalizedName? = nil
+        public var waitText: LocalizedName? = nil
     }
 
     public var office: String

@@ -13,6 +13,8 @@ public struct OfficeOutlook: Sendable, Equatable, Encodable {
         public var overTarget: Bool
         /// Waiting citizens of this service the forecast calls only after closing.
         public var unreachedToday: Int
+        /// The target in each language (filled in by the web layer).
+        public var targetText: LocalizedName? = nil
     }
 
     public struct Advice: Sendable, Equatable, Encodable {
@@ -22,6 +24,8 @@ public struct OfficeOutlook: Sendable, Equatable, Encodable {
         public var service: String
         /// The service's forecast wait with that counter serving from now.
         public var forecastWaitMinutes: Double
+        /// That wait in each language (filled in by the web layer).
+        public var waitText: LocalizedName? = nil
     }
 
     public var services: [Service]

@@ -10,7 +10,9 @@ enum ReportRoutes {
     static func register(in router: inout Router, auth: StaffAuth) {
         router.add("GET", "/api/v1/offices/{office}/now") { context in
             let office = try managedOffice(context, auth: auth)
-            return JSON.response(try context.services.queue.officeNow(office: office, at: context.now))
+            let queue = context.services.queue
+            return JSON.response(try queue.officeNow(office: office, at: context.now)
+                .worded(WaitText(text: context.services.text), snapshot: try queue.snapshot(office: office, at: context.now)))
         }
         router.add("GET", "/api/v1/offices/{office}/report") { context in
             JSON.response(try report(context, office: try managedOffice(context, auth: auth)))

@@ -41,6 +41,11 @@ struct WaitText: Sendable {
         return LocalizedName(en: en, gu: wait(position, in: "gu") ?? en, hi: wait(position, in: "hi") ?? en)
     }
 
+    /// A duration in each language, for screens that show several.
+    func durations(_ minutes: Int) -> LocalizedName {
+        LocalizedName(en: duration(minutes, in: "en"), gu: duration(minutes, in: "gu"), hi: duration(minutes, in: "hi"))
+    }
+
     /// Minutes as hours and minutes: "25 min", "1 h", "1 h 20 min", never broken across lines
     /// (no-break spaces inside; a range breaks only around its dash).
     func duration(_ minutes: Int, in language: String) -> String {

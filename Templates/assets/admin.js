@@ -12,6 +12,7 @@
   function serviceName(code) { return PageKit.catalogName(catalog, "services", code); }
   function reason(text) { return words["reason-" + text] || text; }
   function minutes(value) { return value == null ? "—" : (Math.round(value * 10) / 10).toFixed(1); }
+  function worded(text) { return text ? PageKit.localName(text) : "—"; }
   function percent(value) { return value == null ? "—" : Math.round(value * 1000) / 10 + "%"; }
   // The office's day and times in its own time zone, as the server gives it (set when an office is chosen).
   var zone;
@@ -85,11 +86,11 @@
       var outlook = now.outlook;
       var targets = {};
       outlook.services.forEach(function (s) { targets[s.code] = s; });
+      // Times as the server words them for citizens too ("2 h 6 min"), in the page's language.
       fill($("now-services"), now.services.map(function (s) {
         var target = targets[s.code];
-        return [serviceName(s.code), s.waiting, s.waiting ? Math.round(s.longest_wait_minutes) + " " + words.minutes : "—",
-          s.estimated_wait_minutes == null ? "—" : Math.round(s.estimated_wait_minutes) + " " + words.minutes,
-          target ? target.target_minutes + " " + words.minutes + (target.over_target ? " — " + words.over_target : "") : "—"];
+        return [serviceName(s.code), s.waiting, s.waiting ? worded(s.longest_wait_text) : "—", worded(s.wait_text),
+          target ? worded(target.target_text) + (target.over_target ? " — " + words.over_target : "") : "—"];
       }));
       // What needs the manager now: counters nobody is at, citizens the day will not reach, and what would help.
       var lines = [];
@@ -97,7 +98,7 @@
       if (outlook.unreached_today > 0) { lines.push(words.unreached.replace("{n}", outlook.unreached_today)); }
       outlook.advice.forEach(function (a) {
         lines.push(words["advice_" + a.action].replace("{counter}", a.counter).replace("{service}", serviceName(a.service))
-          .replace("{minutes}", Math.round(a.forecast_wait_minutes)));
+          .replace("{wait}", worded(a.wait_text)));
       });
       var box = $("outlook");
       box.textContent = "";

@@ -95,6 +95,28 @@ struct ReportRoutesTests {
         #expect(!String(describing: page).contains("9825012345"))
     }
 
+    @Test func theOfficeNowSaysItsTimesInHoursAndMinutesInEachLanguage() throws {
+        // Given a citizen who has waited 126 minutes, every counter closed
+        _ = try staff.book()
+        staff.clock.advance(126 * 60)
+        let manager = try staff.signIn("manager-vad-247", DemoStaff.managerPassword)
+        // When the manager's dashboard reads the office now
+        let now = try WebApplicationTests.json(try staff.request("GET", "/api/v1/offices/VAD-247/now", session: manager))
+        let bills = try #require((now["services"] as? [[String: Any]])?.first { $0["code"] as? String == "bill-complaint" })
+        let outlook = try #require(now["outlook"] as? [String: Any])
+        let target = try #require((outlook["services"] as? [[String: Any]])?.first { $0["code"] as? String == "bill-complaint" })
+        let advice = try #require((outlook["advice"] as? [[String: Any]])?.first { $0["service"] as? String == "bill-complaint" })
+        // Then its times read as the citizens' pages say waits, never broken across lines
+        let space = "\u{00A0}"
+        #expect(bills["longest_wait_text"] as? [String: String]
+                == ["en": "2\(space)h\(space)6\(space)min", "gu": "2\(space)કલાક\(space)6\(space)મિનિટ", "hi": "2\(space)घंटे\(space)6\(space)मिनट"])
+        #expect(target["target_text"] as? [String: String] == ["en": "30\(space)min", "gu": "30\(space)મિનિટ", "hi": "30\(space)मिनट"])
+        let wait = try #require(advice["wait_text"] as? [String: String])
+        #expect(wait["en"]?.hasPrefix("about ") == true && wait["gu"]?.hasPrefix("લગભગ ") == true && wait["hi"]?.hasPrefix("लगभग ") == true)
+        // And with nobody serving the service, no estimate rather than a wrong one
+        #expect(bills["wait_text"] == nil)
+    }
+
     @Test func csvCellsCannotBecomeFormulas() {
         #expect(CSV.field("=HYPERLINK(\"x\")") == "\"'=HYPERLINK(\"\"x\"\")\"")
         #expect(CSV.field("-3.5") == "-3.5")

@@ -35,7 +35,8 @@ struct StaffRoutesTests {
         try DemoStaff.install(in: database)
         queue = Queue(database: database)
         let clock = self.clock
-        var services = AppServices(queue: queue, now: { clock.now })
+        // The repository's words, as the staff pages read them
+        var services = AppServices(queue: queue, text: RepositoryStrings.text, now: { clock.now })
         // Checks of its own, with room for every guess sent at once (the process's are shared by
         // the suites running beside this one)
         services.passwordHashing = PasswordHashing(threads: 2, waitingLimit: 32)

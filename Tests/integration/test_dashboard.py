@@ -1,18 +1,22 @@
 """The office dashboard in headless Chromium: a seeded day's figures, worked out here on their own,
-appear on the dashboard and in its CSV; a counter clerk cannot open it."""
+appear on the dashboard and in its CSV; waits and targets read in hours and minutes in the page's
+language; a counter clerk cannot open it."""
 import csv
 import datetime
 import io
 import random
+import re
 import sqlite3
 import statistics
+import time
 
 import pytest
 
 from selenium.webdriver.common.by import By
 
 from browser import chromium
-from test_staff_pages import serious_violations, sign_in, wait_for
+from test_console_rules import staff
+from test_staff_pages import book, serious_violations, sign_in, wait_for
 
 DAY = "2026-11-02"  # a Monday, in the past for any run of this test
 IST = datetime.timezone(datetime.timedelta(hours=5, minutes=30))
@@ -231,4 +235,32 @@ def test_a_counter_clerk_cannot_open_the_dashboard_or_the_settings(stack, page, 
             "const done = arguments[1]; fetch(arguments[0], {credentials: 'same-origin'}).then(r => done(r.status));", api)
         assert status == 403
     finally:
+        browser.quit()
+
+
+def test_the_dashboard_says_waits_and_targets_in_hours_and_minutes_in_the_pages_language(stack):
+    # Given a citizen waiting since 126 minutes ago, and a target of two and a half hours
+    token = book(stack, service="meter-complaint", phone="9825012399")
+    db = sqlite3.connect(stack.database)
+    queued = int(time.time() * 1000) - 126 * 60_000
+    db.execute("UPDATE token SET queued_at = ? WHERE id = ?", (queued, token["token"]["id"]))
+    db.commit()
+    db.close()
+    browser = chromium(width=1366, height=900)
+    try:
+        sign_in(browser, stack, "/admin/", "manager-vad-247", "demo-manager-2026")
+        wait_for(lambda: browser.find_element(By.ID, "dashboard").is_displayed())
+        staff(browser, "POST", "/api/v1/offices/VAD-247/targets", {"service": "meter-complaint", "minutes": 150})
+        for page, waited, target in [("/gu/admin/", r"2 કલાક [67] મિનિટ", "2 કલાક 30 મિનિટ"),
+                                     ("/hi/admin/", r"2 घंटे [67] मिनट", "2 घंटे 30 मिनट"),
+                                     ("/admin/", r"2 h [67] min", "2 h 30 min")]:
+            # When the manager opens the dashboard in that language
+            browser.get(stack.base + page)
+            row = wait_for(lambda: browser.find_element(By.XPATH, "//tbody[@id='now-services']/tr[td[1]='1']"))
+            cells = [cell.text.replace("\u00a0", " ") for cell in row.find_elements(By.TAG_NAME, "td")]
+            # Then the longest wait and the target read as the citizens' pages say waits, not "126 min"
+            assert re.fullmatch(waited, cells[1]), (page, cells)
+            assert cells[3].split(" — ")[0] == target, (page, cells)  # (then " — over target" while nobody serves it)
+    finally:
+        staff(browser, "POST", "/api/v1/offices/VAD-247/targets", {"service": "meter-complaint", "minutes": 30})
         browser.quit()
