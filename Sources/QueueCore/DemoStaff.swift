@@ -14,14 +14,14 @@ public enum DemoStaff {
         // Hashing of its own, one account at a time: never refused as busy for others' sign-ins.
         let accounts = StaffAccounts(database: database, hashing: PasswordHashing(threads: 1, waitingLimit: 0))
         var wanted: [(String, String, String, StaffRole, String?)] = [("admin", "Demo Administrator", adminPassword, .administrator, nil)]
-        let offices = try database.writer.read { db in
-            try Row.fetchAll(db, sql: "SELECT code, name_en FROM office ORDER BY code").map { ($0["code"] as String, $0["name_en"] as String) }
+        let offices = try database.writer.read { db in try String.fetchAll(db, sql: "SELECT code FROM office ORDER BY code") }
+        // A person's name, as a real account has: the pages name the office themselves, in their
+        // own language (an office's English name here showed on the Gujarati and Hindi pages).
+        for code in offices {
+            wanted.append(("clerk-\(code.lowercased())", "Demo clerk", clerkPassword, .counterStaff, code))
         }
-        for (code, name) in offices {
-            wanted.append(("clerk-\(code.lowercased())", "Demo clerk, \(name)", clerkPassword, .counterStaff, code))
-        }
-        if offices.contains(where: { $0.0 == "VAD-247" }) {
-            wanted.append(("manager-vad-247", "Demo manager, Vadodara 24x7", managerPassword, .officeManager, "VAD-247"))
+        if offices.contains("VAD-247") {
+            wanted.append(("manager-vad-247", "Demo manager", managerPassword, .officeManager, "VAD-247"))
         }
         for (username, name, password, role, office) in wanted {
             let exists = try database.writer.read { db in

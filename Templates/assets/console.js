@@ -26,6 +26,8 @@
       if (!answers[0].ok || !answers[1].ok) { throw answers[answers[0].ok ? 1 : 0]; }
       office = answers[0].body;
       office.counters = answers[1].body.counters;
+      // The office the clerk works at, in the page's language (English where it has no name in it).
+      $("office-name").textContent = PageKit.localName(office.names);
       return office;
     });
   }

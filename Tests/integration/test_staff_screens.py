@@ -213,3 +213,23 @@ def test_a_clerk_can_turn_the_single_key_shortcuts_off(stack):
         wait_for(lambda: clerk.find_element(By.CSS_SELECTOR, "#current .current-number"))
     finally:
         clerk.quit()
+
+
+def test_the_console_header_names_the_office_in_the_pages_language(stack):
+    names = next(o["names"] for o in json.loads((stack.dir / "public" / "catalog.json").read_text())["offices"]
+                 if o["code"] == "VAD-247")
+    clerk = chromium(width=1366, height=768)
+    try:
+        sign_in(clerk, stack, "/gu/staff/", "clerk-vad-247", "demo-clerk-2026")
+        shown(clerk, "choose")
+        for page, language in [("/gu/staff/", "gu"), ("/hi/staff/", "hi"), ("/staff/", "en")]:
+            # When the clerk opens the console in a language
+            clerk.get(stack.base + page)
+            header = clerk.find_element(By.CSS_SELECTOR, "header.console-bar")
+            # Then the header names their office in it, and in no other
+            wait_for(lambda: clerk.find_element(By.ID, "office-name").text == names[language])
+            others = [names[other] for other in ("en", "gu", "hi") if other != language]
+            assert not any(name in header.text for name in others), header.text
+            assert "Vadodara" not in header.text or language == "en", header.text
+    finally:
+        clerk.quit()
