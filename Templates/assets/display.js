@@ -330,9 +330,9 @@
     });
   }
 
-  // The office's time zone as the server has it (the board's clock and opening times); the browser's
-  // own until it answers.
-  var zone;
+  // The office's time zone as the server has it (the board's clock and opening times); until it
+  // answers, India's, every office's default (a board's browser is often left on UTC).
+  var zone = "Asia/Kolkata";
   function readTimeZone() {
     return fetch("/api/v1/offices/" + encodeURIComponent(office), { headers: { Accept: "application/json" } })
       .then(function (r) { return r.ok ? r.json() : {}; }).then(function (body) { zone = body.time_zone || zone; tick(); })
@@ -369,9 +369,22 @@
     });
   }
 
+  // No office to show (none named, or a code no office has, as when mistyped): said in the page's
+  // language, with no board and no clock (without an office there is no time zone to tell it in).
+  function noOffice(text) {
+    clearInterval(ticking);
+    document.querySelector(".board").hidden = true;
+    document.querySelector(".board-head").hidden = true;
+    status(text);
+  }
+
   function showOffice() {
     entry = catalog.offices.filter(function (o) { return o.code === office; })[0];
-    if (!entry) { status(words["en.no_office"]); return false; }
+    if (!entry) {
+      // Cut short: the address is anyone's to write, and the board is no place for their text.
+      noOffice(words["page.unknown_office"].replace("{code}", office.length > 20 ? office.slice(0, 20) + "…" : office));
+      return false;
+    }
     $("office-gu").textContent = entry.names.gu;
     $("office-en").textContent = entry.names.en;
     document.title = entry.names.en + " · " + document.title;
@@ -396,8 +409,8 @@
   });
 
   tick();
-  setInterval(tick, 1000);
-  if (!office) { status(words["en.no_office"]); return; }
+  var ticking = setInterval(tick, 1000);
+  if (!office) { noOffice(words["page.no_office"]); return; }
   fetch("/catalog.json").then(function (r) { return r.json(); }).then(function (body) {
     catalog = body;
     if (showOffice()) { readTimeZone(); readVoice(); connect(); offerSound(); }

@@ -178,6 +178,24 @@ def test_a_board_with_more_services_than_room_shows_them_a_page_at_a_time(stack)
         board.quit()
 
 
+def test_a_board_opened_with_a_mistyped_office_code_says_so_in_the_pages_language(stack):
+    board = chromium(width=1920, height=1080)
+    try:
+        for page, message in [
+                ("/display/", "No office has the code VAD-24. Check the address this board was opened with."),
+                ("/gu/display/", "કોડ VAD-24 ધરાવતી કોઈ કચેરી નથી. આ બોર્ડ જે સરનામાથી ખોલ્યું છે તે તપાસો."),
+                ("/hi/display/", "कोड VAD-24 वाला कोई कार्यालय नहीं है। यह बोर्ड जिस पते से खोला गया है, उसे जाँचें।")]:
+            # When a board is opened with a code no office has
+            board.get(stack.base + page + "?office=VAD-24")
+            # Then it says so in the page's language, with no clock in the browser's time zone
+            # (UTC on a board's unset browser) and no empty board
+            wait_for(lambda: board.find_element(By.ID, "board-status").text == message)
+            assert not board.find_element(By.ID, "clock").is_displayed()
+            assert not board.find_element(By.CLASS_NAME, "board").is_displayed()
+    finally:
+        board.quit()
+
+
 def test_the_board_reconnects_by_itself_after_the_server_restarts(own_stack):
     token = book(own_stack, phone="9825000003")["token"]
     board = chromium(width=1920, height=1080)
