@@ -46,10 +46,14 @@ enum BookingFormPage {
         let hidden = kept.compactMap { field in
             input[field].map { "<input type=\"hidden\" name=\"\(field)\" value=\"\(HTML.escape($0))\">" }
         }.joined()
+        // The booking page in another language: the chosen office's own, else the general one.
+        let bookingPage = { (code: String) in
+            HTML.escape(chosenOffice.map { OfficeBookingPage.address(office: $0.code, language: code) } ?? "\(HTMLDocument.root(code))book/")
+        }
         return HTMLDocument.response(status: error.status, language: language, title: "\(text.title) · \(interfaceText("site_name", in: language))",
                                      text: interfaceText, body: """
-            \(HTMLDocument.header(language: language, text: interfaceText))
-            <main id="main">
+            \(HTMLDocument.header(language: language, text: interfaceText, languageLink: bookingPage))
+            <main id="main" tabindex="-1">
             <h1>\(HTML.escape(text.title))</h1>
             <div class="error-summary" role="alert"><h2>\(HTML.escape(text.summary))</h2><p>\(summaryLink)</p></div>
             <p>\(HTML.escape(text.intro))</p>
@@ -78,6 +82,7 @@ enum BookingFormPage {
             <button type="submit">\(HTML.escape(text.submit))</button>
             </form>
             </main>
+            \(HTMLDocument.footer(language: language, text: interfaceText))
             """)
     }
 

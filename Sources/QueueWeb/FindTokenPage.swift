@@ -38,8 +38,8 @@ enum FindTokenPage {
         let summaryText = cause == .noMatch ? "<a href=\"#number\">\(sentence)</a>" : sentence
         return HTMLDocument.response(status: 404, language: language, title: "\(text("nav_find", in: language)) · \(text("site_name", in: language))",
                                      text: text, head: "<meta name=\"robots\" content=\"noindex\">", body: """
-            \(HTMLDocument.header(language: language, text: text))
-            <main id="main">
+            \(HTMLDocument.header(language: language, text: text, languageLink: { "\(HTMLDocument.root($0))find/" }))
+            <main id="main" tabindex="-1">
             <h1>\(word("nav_find"))</h1>
             <div class="error-summary" role="alert"><h2>\(word("booking_check_summary"))</h2><p>\(summaryText)</p></div>
             <form method="post" action="/token/find?lang=\(language)" class="booking-form">
@@ -53,6 +53,7 @@ enum FindTokenPage {
             <button type="submit">\(word("form_find"))</button>
             </form>
             </main>
+            \(HTMLDocument.footer(language: language, text: text))
             """)
     }
 }

@@ -23,17 +23,37 @@ enum HTMLDocument {
 
     static let languageNames = [("en", "English"), ("gu", "ગુજરાતી"), ("hi", "हिन्दी")]
 
-    /// The site header with its home link, in the page's language (the brand too: "GUVNL કતાર"), and
-    /// the language switcher where the page can be had in each: `languageLinks` is its address
-    /// (escaped for HTML) up to the language code.
-    static func header(language: String, text: InterfaceText, languageLinks: String? = nil) -> String {
-        let switcher = languageLinks.map { base in
+    /// The site's root in a language: `/`, `/gu/`, `/hi/`.
+    static func root(_ language: String) -> String { language == "en" ? "/" : "/\(language)/" }
+
+    /// The site header as sitegen's pages have it (Templates/base.mustache: keep the two alike), in
+    /// the page's language: the skip link, the home link (the brand too: "GUVNL કતાર"), the site's
+    /// navigation, and the language switcher where the page can be had in each: `languageLink`
+    /// gives its address (escaped for HTML) in a language.
+    static func header(language: String, text: InterfaceText, languageLink: ((String) -> String)? = nil) -> String {
+        let word = { (key: String) in HTML.escape(text(key, in: language)) }
+        let root = root(language)
+        let links = [("book/", "nav_book"), ("find/", "nav_find"), ("services/", "nav_services"), ("offices/", "nav_offices"), ("docs/", "nav_help")]
+            .map { path, key in "<li><a href=\"\(root)\(path)\">\(word(key))</a></li>" }.joined()
+        let switcher = languageLink.map { link in
             let items = languageNames.map { code, name in
                 code == language ? "<li><span aria-current=\"page\" lang=\"\(code)\">\(name)</span></li>"
-                    : "<li><a href=\"\(base)\(code)\" hreflang=\"\(code)\" lang=\"\(code)\">\(name)</a></li>"
+                    : "<li><a href=\"\(link(code))\" hreflang=\"\(code)\" lang=\"\(code)\">\(name)</a></li>"
             }.joined()
-            return "<nav class=\"languages\" aria-label=\"\(HTML.escape(text("language_label", in: language)))\"><ul>\(items)</ul></nav>"
+            return "<nav class=\"languages\" aria-label=\"\(word("language_label"))\"><ul>\(items)</ul></nav>"
         } ?? ""
-        return "<header class=\"site-header\"><a class=\"brand\" href=\"\(language == "en" ? "/" : "/\(language)/")\">\(HTML.escape(text("site_name", in: language)))</a>\(switcher)</header>"
+        return """
+            <a class="skip-link" href="#main">\(word("skip_link"))</a>
+            <header class="site-header"><a class="brand" href="\(root)">\(word("site_name"))</a>\
+            <nav class="site-nav" aria-label="\(word("nav_label"))"><ul>\(links)</ul></nav>\(switcher)</header>
+            """
+    }
+
+    /// The site footer as sitegen's pages have it, with the privacy notice.
+    static func footer(language: String, text: InterfaceText) -> String {
+        """
+        <footer class="site-footer"><p>\(HTML.escape(text("footer", in: language)))</p>\
+        <p><a href="\(root(language))docs/privacy/">\(HTML.escape(text("footer_privacy", in: language)))</a></p></footer>
+        """
     }
 }

@@ -97,8 +97,8 @@ enum TokenPage {
             language: language, title: "\(token.number) · \(text.title)", text: interfaceText, head: head,
             bodyAttributes: Self.shownAttributes(status), body: """
             \(HTMLDocument.header(language: language, text: interfaceText,
-                                  languageLinks: "/token/?id=\(token.id)&amp;\(query)&amp;lang="))
-            <main id="main" class="token-page">
+                                  languageLink: { "/token/?id=\(token.id)&amp;\(query)&amp;lang=\($0)" }))
+            <main id="main" class="token-page" tabindex="-1">
             <h1>\(text.title)</h1>
             <p class="token-number">\(HTML.escape(token.number))</p>
             <p>\(text.service): <strong>\(service.map { local($0.names) } ?? HTML.escape(token.serviceCode))</strong><br>
@@ -108,9 +108,10 @@ enum TokenPage {
             \(active ? "<p><img class=\"qr\" src=\"/api/v1/tokens/\(token.id)/qr.svg?\(query)\" alt=\"\(text.qr)\" width=\"160\" height=\"160\"></p>" : "")
             \(active ? PushOffer.html(language: language, text: interfaceText) : "")
             \(move)\(cancel)\(bookAgain)
-            \(active ? "<p class=\"small\">\(text.findAgain.replacingOccurrences(of: "{number}", with: HTML.escape(token.number))) <a href=\"\(language == "en" ? "/" : "/\(language)/")find/\">\(text.find)</a></p>" : "")
+            \(active ? "<p class=\"small\">\(text.findAgain.replacingOccurrences(of: "{number}", with: HTML.escape(token.number))) <a href=\"\(HTMLDocument.root(language))find/\">\(text.find)</a></p>" : "")
             \(active ? "<p class=\"small\">\(text.refresh)</p>" : "")
             </main>
+            \(HTMLDocument.footer(language: language, text: interfaceText))
             """, headers: [("Referrer-Policy", "no-referrer")])
     }
 

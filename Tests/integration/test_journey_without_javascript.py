@@ -50,3 +50,25 @@ def test_book_from_the_booking_page_then_find_the_token_again(stack):
                                                        "language": "gu"})
     # (not found: the find form again, in Gujarati, with what was typed)
     assert status == 404 and '<form method="post" action="/token/find?lang=gu"' in body and 'value="9000000000"' in body
+
+
+def nav_links(html, name):
+    """The (address, words) of each link in the page's nav of that class."""
+    nav = re.search(rf'<nav class="{name}"[^>]*>(.*?)</nav>', html, re.S)
+    return re.findall(r'<a href="([^"]+)"[^>]*>([^<]+)</a>', nav.group(1)) if nav else []
+
+
+def test_the_form_sent_back_after_a_mistake_keeps_the_sites_navigation_in_its_language(stack):
+    for language, others in [("en", {"ગુજરાતી": "/gu/book/vad-247/", "हिन्दी": "/hi/book/vad-247/"}),
+                             ("gu", {"English": "/book/vad-247/", "हिन्दी": "/hi/book/vad-247/"}),
+                             ("hi", {"English": "/book/vad-247/", "ગુજરાતી": "/gu/book/vad-247/"})]:
+        booking_page = stack.get("/book/" if language == "en" else f"/{language}/book/")[2].decode()
+        # When a citizen without JavaScript sends the booking form with a mobile number too short
+        status, _, body = post_form(stack, "/api/v1/tokens", {
+            "office": "VAD-247", "service": "meter-complaint", "name": "ભાવના શાહ", "phone": "98765", "language": language})
+        # Then the form comes back with the booking page's own navigation, in the page's language,
+        # the way to the other languages' booking pages of the office, and the skip link
+        assert status == 400 and f'<html lang="{language}">' in body and 'aria-invalid="true"' in body
+        assert nav_links(body, "site-nav") == nav_links(booking_page, "site-nav") != []
+        assert dict((words, address) for address, words in nav_links(body, "languages")) == others
+        assert '<a class="skip-link" href="#main">' in body and '<footer class="site-footer">' in body
