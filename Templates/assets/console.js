@@ -14,7 +14,19 @@
   function show(section) {
     ["sign-in", "choose", "desk"].forEach(function (id) { $(id).hidden = id !== section; });
   }
-  function say(text) { PageKit.say($("message"), text); }
+  // What goes wrong is said at the top of the page, while the clerk may be well down it (a key
+  // pressed with the waiting list scrolled): brought into view when it says something new, so the
+  // same failure said again (a read every 30 s) does not move the page under the clerk.
+  function say(text) {
+    var box = $("message"), fresh = text && (box.hidden || box.textContent !== text);
+    PageKit.say(box, text);
+    if (fresh) { reveal(box); }
+  }
+  // Scrolls a box at the top of the page into view, without a jump when it is already on the screen.
+  function reveal(box) {
+    var where = box.getBoundingClientRect();
+    if (where.top < 0 || where.bottom > window.innerHeight) { box.scrollIntoView({ block: "nearest" }); }
+  }
   function serviceName(code) { return PageKit.catalogName(office, "services", code); }
 
   function start() { StaffSession.signIn(say, words.offline, signedIn); }
@@ -147,7 +159,8 @@
     });
     stream.addEventListener("open", function () { say(""); });
     stream.addEventListener("error", function () {
-      say(words.offline);
+      // Not scrolled to: a stream that comes and goes must not move the page under the clerk.
+      PageKit.say($("message"), words.offline);
       // Refused (or the server gone for good): the browser will not retry by itself, so follow again later.
       if (stream.readyState === EventSource.CLOSED) { setTimeout(function () { follow(office); }, 5000 + Math.random() * 5000); }
     });
@@ -369,12 +382,10 @@
 
   // What an action did (a transfer, a parking, a walk-in) is said at the top of the desk; the clerk
   // pressed its button further down, often with the waiting list scrolled, so the notice is brought
-  // into view (and not scrolled to when it is already on the screen).
+  // into view.
   function notify(text) {
-    var notice = $("notice");
-    notice.textContent = text;
-    var box = notice.getBoundingClientRect();
-    if (box.top < 0 || box.bottom > window.innerHeight) { notice.scrollIntoView({ block: "nearest" }); }
+    $("notice").textContent = text;
+    reveal($("notice"));
   }
 
   Array.prototype.forEach.call(document.querySelectorAll("[data-action]"), function (button) {

@@ -233,3 +233,23 @@ def test_the_console_header_names_the_office_in_the_pages_language(stack):
             assert "Vadodara" not in header.text or language == "en", header.text
     finally:
         clerk.quit()
+
+
+def test_a_refusal_is_brought_into_view_when_the_clerk_has_scrolled_down(own_stack):
+    for n in range(6):
+        book(own_stack, service="bill-complaint", phone=f"98250004{n:02d}")
+    clerk = chromium(width=1366, height=500)
+    try:
+        open_counter(clerk, own_stack, 1)
+        wait_for(lambda: len(clerk.find_elements(By.CSS_SELECTOR, "#waiting-list tr")) >= 6)
+        # Given a clerk scrolled down to the waiting list
+        clerk.execute_script("window.scrollTo(0, document.body.scrollHeight)")
+        assert clerk.execute_script("return window.scrollY") > 0
+        # When they press C with nobody at the counter
+        press(clerk, "c")
+        # Then the reason, at the top of the page, is on the screen
+        wait_for(lambda: clerk.find_element(By.ID, "message").is_displayed())
+        top, bottom = clerk.execute_script("const r = document.getElementById('message').getBoundingClientRect(); return [r.top, r.bottom]")
+        assert 0 <= top and bottom <= 500, (top, bottom)
+    finally:
+        clerk.quit()
