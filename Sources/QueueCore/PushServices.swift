@@ -13,14 +13,23 @@ public struct PushServices: Sendable, Equatable {
 
     /// Host names, lower case: an exact name, or ".suffix" for any host under it.
     public let hosts: [String]
+    /// The operator's own entries (the tests' stub push service), reached at any port; the browsers'
+    /// services only at https's own (443): at another port of fcm.googleapis.com nothing answers,
+    /// and a post there waits out its whole connect timeout, an endpoint anyone could make slow.
+    private let anyPort: Set<String>
 
     public init(hosts: [String] = PushServices.browsers) {
+        self.init(hosts: hosts, anyPort: [])
+    }
+
+    private init(hosts: [String], anyPort: Set<String>) {
         self.hosts = hosts.map { $0.lowercased() }
+        self.anyPort = Set(anyPort.map { $0.lowercased() })
     }
 
     /// A comma-separated list; `browsers` stands for the browsers' own services.
     public static func parse(_ text: String) throws(Invalid) -> PushServices {
-        var hosts: [String] = []
+        var hosts: [String] = [], anyPort: Set<String> = []
         for item in text.split(separator: ",").map({ $0.trimmingCharacters(in: .whitespaces).lowercased() }) where !item.isEmpty {
             if item == "browsers" {
                 hosts += browsers
@@ -31,9 +40,10 @@ public struct PushServices: Sendable, Equatable {
                 throw Invalid(item: item)
             }
             hosts.append(item)
+            anyPort.insert(item)
         }
         guard !hosts.isEmpty else { throw Invalid(item: text) }
-        return PushServices(hosts: hosts)
+        return PushServices(hosts: hosts, anyPort: anyPort)
     }
 
     public struct Invalid: Error, Sendable, CustomStringConvertible {
@@ -41,10 +51,14 @@ public struct PushServices: Sendable, Equatable {
         public var description: String { "\"\(item)\" is not a host name (or .suffix, or browsers)" }
     }
 
-    /// True when the endpoint is https at one of the hosts, with no user name or password in it.
+    /// True when the endpoint is https at one of the hosts, with no user name or password in it,
+    /// and at port 443 unless the operator listed the host.
     public func allows(_ endpoint: String) -> Bool {
         guard let url = URL(string: endpoint), url.scheme?.lowercased() == "https", url.user == nil, url.password == nil,
               let host = url.host?.lowercased(), !host.isEmpty else { return false }
-        return hosts.contains { $0.hasPrefix(".") ? host.hasSuffix($0) : host == $0 }
+        let defaultPort = url.port == nil || url.port == 443
+        return hosts.contains { entry in
+            (entry.hasPrefix(".") ? host.hasSuffix(entry) : host == entry) && (defaultPort || anyPort.contains(entry))
+        }
     }
 }

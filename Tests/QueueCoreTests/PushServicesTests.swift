@@ -21,6 +21,18 @@ import Testing
         }
     }
 
+    /// At another port of a browser's push service nothing answers: a post there waits out its
+    /// connect timeout (5 s), so an endpoint there would hold the push loop for everyone at will.
+    @Test func aBrowsersPushServiceIsReachedOnlyAtHttpsOwnPort() throws {
+        for services in [PushServices(), try PushServices.parse("browsers,127.0.0.1")] {
+            #expect(services.allows("https://fcm.googleapis.com:443/fcm/send/x"))
+            for endpoint in ["https://fcm.googleapis.com:81/fcm/send/x", "https://web.push.apple.com:22/QH3f",
+                             "https://wns2-db5p.notify.windows.com:8080/w/", "https://updates.push.services.mozilla.com:0/wpush/v2/x"] {
+                #expect(!services.allows(endpoint), "\(endpoint)")
+            }
+        }
+    }
+
     @Test func anOperatorListReplacesOrExtendsTheBrowsers() throws {
         let local = try PushServices.parse("127.0.0.1, .push.example")
         #expect(local.allows("https://127.0.0.1:40123/push/1") && local.allows("https://eu.push.example/x"))
