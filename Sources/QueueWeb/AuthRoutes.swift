@@ -15,10 +15,15 @@ enum AuthRoutes {
             let username = try body.required("username", "Enter your username.")
             let password = try body.required("password", "Enter your password.")
             // A browser this name signed in from before is counted on its own (`DeviceCookie`); a
-            // cookie that is not one of ours is refused before any password is checked.
+            // cookie that is not one of ours is refused before any password is checked. So is one of
+            // ours given to another name: nginx counted this request by the cookie, whatever name it
+            // holds, so a cookie good for any name would give whoever can sign in (and so mint cookies)
+            // an allowance apart from their address's for guessing at everyone else's password. The
+            // browser drops it (cleared) and the form sends the sign-in again without it.
             let device: DeviceCookie?
             do {
-                device = try DeviceCookie.presented(context.request, key: auth.key).flatMap { $0.username == username.lowercased() ? $0 : nil }
+                device = try DeviceCookie.presented(context.request, key: auth.key)
+                if let device, device.username != username.lowercased() { throw DeviceCookie.NotRecognised() }
             } catch {
                 var refused = ErrorResponses.response(for: APIError(StaffError.deviceNotRecognised))
                 refused.headers.append(DeviceCookie.cleared)

@@ -47,13 +47,20 @@ var StaffSession = (function () {
     // sign-ins at once), saying why it waits. One sign-in at a time: the button waits for it, and
     // a retry still pending when the clerk signs in anew is dropped.
     var button = form.querySelector("button[type=submit]"), attempt = 0, retry = null;
-    function send(credentials, tries, mine) {
+    function send(credentials, tries, mine, cleared) {
       request("POST", "/api/v1/auth/login", credentials).then(function (answer) {
         if (mine !== attempt) { return; }
         var busy = answer.status === 503 && answer.body && answer.body.error && answer.body.error.reason === "sign_in_busy";
+        // The browser's device cookie was another clerk's (a shared counter PC) or not ours: the
+        // server checked no password and removed it, so the same sign-in goes again at once without it.
+        if (answer.status === 400 && answer.body && answer.body.error && answer.body.error.code === "device_not_recognised" &&
+            !cleared) {
+          send(credentials, tries, mine, true);
+          return;
+        }
         if (!answer.ok) { say(errorText(answer)); }
         if (busy && tries > 1) {
-          retry = setTimeout(function () { retry = null; send(credentials, tries - 1, mine); }, 1000 + Math.random() * 1000);
+          retry = setTimeout(function () { retry = null; send(credentials, tries - 1, mine, cleared); }, 1000 + Math.random() * 1000);
           return;
         }
         button.disabled = false;

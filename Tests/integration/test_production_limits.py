@@ -131,6 +131,32 @@ def test_a_clerks_own_browser_signs_in_while_others_behind_the_office_address_gu
         assert any(line.startswith("gq_device=;") and "Max-Age=0" in line for line in headers.set_cookies)
 
 
+def test_a_device_cookie_buys_no_sign_in_allowance_for_other_names(production):
+    # nginx counts a sign-in with a genuine device cookie by that cookie, whatever name the body holds:
+    # the cookie must then be good only for its own name, or anyone who can sign in (any clerk, over
+    # and over, a new cookie each time) has an allowance of their own to guess at everyone else's.
+    office = "127.0.0.19"
+    right = json.dumps({"username": "clerk-vad-247", "password": "demo-clerk-2026"}).encode()
+    status, headers, body = production.request("POST", "/api/v1/auth/login", body=right, headers=JSON, source=office)
+    assert status == 200, body
+    device = headers.cookies["gq_device"]
+    # Given the address has spent its sign-in allowance guessing at many names
+    spent = [production.request("POST", "/api/v1/auth/login", headers=JSON, source=office,
+                                body=json.dumps({"username": f"spray-{index}", "password": "a-guess"}).encode())[0]
+             for index in range(35)]
+    assert 429 in spent, spent
+    # When the clerk's own device cookie goes with guesses at other names
+    answers = []
+    for index in range(10):
+        status, headers, body = production.request(
+            "POST", "/api/v1/auth/login", headers={**JSON, "Cookie": f"gq_device={device}"}, source=office,
+            body=json.dumps({"username": f"other-{index}", "password": "a-guess"}).encode())
+        answers.append((status, error_of(body)["code"] if status == 400 else None))
+    # Then none of them reaches a password check
+    assert all(status in (400, 429) for status, _ in answers), answers
+    assert all(code == "device_not_recognised" for status, code in answers if status == 400), answers
+
+
 def test_finding_a_token_again_is_limited(production):
     lookup = json.dumps({"office": "VAD-247", "number": "BC-999", "phone": "9825012345"}).encode()
     answers = []
