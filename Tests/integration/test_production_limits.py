@@ -2,6 +2,7 @@
 cannot be sidestepped by spelling a path or a cookie another way. Each test sends from a 127.0.0.x
 address of its own, since nginx counts per client address."""
 import datetime
+import http.client
 from concurrent.futures import ThreadPoolExecutor
 import json
 import socket
@@ -155,6 +156,34 @@ def test_a_device_cookie_buys_no_sign_in_allowance_for_other_names(production):
     # Then none of them reaches a password check
     assert all(status in (400, 429) for status, _ in answers), answers
     assert all(code == "device_not_recognised" for status, code in answers if status == 400), answers
+
+
+def test_made_up_device_cookies_cannot_wipe_an_addresss_sign_in_count(production):
+    # A made-up device cookie is refused by fcgi-app, but nginx has counted it by then: each one is a
+    # new entry in the zone it is counted in, and a full zone forgets its oldest entries to make room.
+    office = "127.0.0.20"
+    def guess(index):
+        return json.dumps({"username": f"wipe-{index}", "password": "a-guess"}).encode()
+    # Given the address has spent its sign-in allowance
+    spent = [production.request("POST", "/api/v1/auth/login", body=guess(index), headers=JSON, source=office)[0]
+             for index in range(35)]
+    assert spent[-1] == 429, spent
+    # When someone sends two thousand sign-ins, each with a large made-up device cookie of its own
+    connection = http.client.HTTPSConnection("127.0.0.1", production.port, timeout=10, source_address=("127.0.0.21", 0),
+                                             context=ssl._create_unverified_context())
+    refused = 0
+    for index in range(2000):
+        connection.request("POST", "/api/v1/auth/login", body=guess(index),
+                           headers={**JSON, "Cookie": f"gq_device={index:06d}{'x' * 7000}"})
+        answer = connection.getresponse()
+        answer.read()
+        refused += answer.status == 400
+    connection.close()
+    assert refused > 1000
+    # Then the address's sign-ins are still held back: its count at nginx was not forgotten
+    answers = [production.request("POST", "/api/v1/auth/login", body=guess(100 + index), headers=JSON, source=office)[0]
+               for index in range(5)]
+    assert answers.count(429) >= 4, answers
 
 
 def test_finding_a_token_again_is_limited(production):
