@@ -55,7 +55,10 @@ public struct PushServices: Sendable, Equatable {
     /// and at port 443 unless the operator listed the host.
     public func allows(_ endpoint: String) -> Bool {
         guard let url = URL(string: endpoint), url.scheme?.lowercased() == "https", url.user == nil, url.password == nil,
-              let host = url.host?.lowercased(), !host.isEmpty else { return false }
+              let host = url.host?.lowercased(), !host.isEmpty,
+              // Foundation decodes the host ("evil%2F.push.apple.com" is "evil/.push.apple.com"); libcurl,
+              // which posts, refuses such a name: only a plain host name passes, as the list spells them.
+              host.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || ".-:".contains($0)) }) else { return false }
         let defaultPort = url.port == nil || url.port == 443
         return hosts.contains { entry in
             (entry.hasPrefix(".") ? host.hasSuffix(entry) : host == entry) && (defaultPort || anyPort.contains(entry))

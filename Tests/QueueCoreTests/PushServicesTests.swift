@@ -33,6 +33,17 @@ import Testing
         }
     }
 
+    /// Foundation's URL decodes a host's percent escapes, so these end in ".push.apple.com" for the
+    /// list; libcurl refuses them ("Bad hostname"), and such a subscription would only be retried.
+    @Test func aHostSpelledWithEscapesIsRefused() {
+        for endpoint in ["https://evil.example%2F.push.apple.com/x", "https://169.254.169.254%23.push.apple.com/x",
+                         "https://evil.example%40.push.apple.com/x", "https://evil.example%00.push.apple.com/x",
+                         "https://evil.example%20.push.apple.com/x", "https://evil.example%E3%80%82push.apple.com/x"] {
+            #expect(!PushServices().allows(endpoint), "\(endpoint)")
+        }
+        #expect(PushServices().allows("https://fcm.googleapis.co%6d/fcm/send/x"))
+    }
+
     @Test func anOperatorListReplacesOrExtendsTheBrowsers() throws {
         let local = try PushServices.parse("127.0.0.1, .push.example")
         #expect(local.allows("https://127.0.0.1:40123/push/1") && local.allows("https://eu.push.example/x"))
