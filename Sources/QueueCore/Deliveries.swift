@@ -37,35 +37,48 @@ public struct Deliveries: Sendable {
     }
 
     /// Due messages' ids, at most `limit`: lapsed leases first (those messages have waited longest),
-    /// then the due, oldest due first: each a range of its partial index, however many sent
-    /// messages the table keeps.
+    /// then the due, oldest due first: each a range of its lane's partial index (`OutboxLanesMigration`),
+    /// however many sent messages the table keeps and however many the other lane has waiting.
     private static func candidates(_ db: Database, limit: Int, lane: Lane, at now: Date) throws -> [Int64] {
         let moment = now.milliseconds
-        let (only, channel) = lane.condition
         var ids = try Int64.fetchAll(db.cachedStatement(sql: """
-            SELECT id FROM outbox WHERE state = 'sending' AND lease_until < ? \(only) ORDER BY lease_until LIMIT ?
-            """), arguments: StatementArguments([moment] + channel + [limit]))
-        ids += try Int64.fetchAll(db.cachedStatement(sql: """
-            SELECT id FROM outbox WHERE state IN ('pending', 'failed') AND next_attempt_at <= ? \(only) ORDER BY next_attempt_at, id LIMIT ?
-            """), arguments: StatementArguments([moment] + channel + [limit - ids.count]))
+            SELECT id FROM outbox WHERE state = 'sending' AND lease_until < ? \(lane.condition) ORDER BY lease_until LIMIT ?
+            """), arguments: [moment, limit])
+        var due: [(at: Int64, id: Int64)] = []
+        for part in lane.parts {
+            due += try Row.fetchAll(db.cachedStatement(sql: dueSQL(part)), arguments: [moment, limit - ids.count]).map { ($0[0], $0[1]) }
+        }
+        ids += due.sorted { ($0.at, $0.id) < ($1.at, $1.id) }.prefix(limit - ids.count).map(\.id)
         return ids
     }
 
-    /// Which channels a worker's loop takes: a push service that answers slowly (each post may
-    /// take 10 s) must not hold up the SMS of every office, so push has a loop of its own.
+    /// A lane's due messages, oldest due first (arguments: now, limit).
+    static func dueSQL(_ lane: Lane) -> String {
+        """
+        SELECT next_attempt_at, id FROM outbox WHERE state IN ('pending', 'failed') AND next_attempt_at <= ? \(lane.condition)
+        ORDER BY next_attempt_at, id LIMIT ?
+        """
+    }
+
+    /// Which channels a worker's loop takes. Each push post may take 10 s, so a push service in
+    /// trouble must not hold up the SMS of every office: push has a loop of its own.
     public enum Lane: Sendable, Equatable {
         case every
-        case only(MessageChannel)
-        case allBut(MessageChannel)
+        case push
+        case allButPush
 
-        /// The SQL condition on `channel` and its argument (none for `every`).
-        var condition: (sql: String, arguments: [any DatabaseValueConvertible]) {
+        /// The condition on `channel`, spelt as the partial indexes spell it (SQLite uses a partial
+        /// index only for a query whose WHERE names its terms; a bound parameter would not do).
+        var condition: String {
             switch self {
-            case .every: ("", [])
-            case .only(let channel): ("AND channel = ?", [channel.rawValue])
-            case .allBut(let channel): ("AND channel <> ?", [channel.rawValue])
+            case .every: ""
+            case .push: "AND channel = 'push'"
+            case .allButPush: "AND channel <> 'push'"
             }
         }
+
+        /// The lanes whose indexes this one reads.
+        var parts: [Lane] { self == .every ? [.allButPush, .push] : [self] }
     }
 
     /// Leases the candidates still due as the write finds them (another worker may have claimed one

@@ -27,6 +27,7 @@ enum Schema {
         migrator.registerMigration("v20-token-write-indexes", migrate: TokenWriteIndexesMigration.apply)
         migrator.registerMigration("v21-settings-generation", migrate: SettingsGenerationMigration.apply)
         migrator.registerMigration("v22-check-lists", migrate: CheckListsMigration.apply)
+        migrator.registerMigration("v23-outbox-lanes", migrate: OutboxLanesMigration.apply)
         return migrator
     }
 }

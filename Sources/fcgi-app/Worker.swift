@@ -191,10 +191,10 @@ struct Worker: ParsableCommand {
         settings.turnNearSeconds = turnNearEvery
         settings.retry = RetryPolicy(maxAttempts: maxAttempts, baseSeconds: retryBaseSeconds, maxDelaySeconds: retryMaxSeconds)
         // Push in a loop of its own: a push service that answers slowly must not hold up SMS and e-mail.
-        settings.lane = .allBut(.push)
+        settings.lane = .allButPush
         var pushSettings = settings
         pushSettings.name = settings.name + "/push"
-        pushSettings.lane = .only(.push)
+        pushSettings.lane = .push
         let deliveries = Deliveries(database: appDatabase)
         let workers = [
             MessageWorker(deliveries: deliveries, text: text, senders: senders, fallback: LocalSink(path: sink),

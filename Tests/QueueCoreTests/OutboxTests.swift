@@ -126,14 +126,42 @@ struct OutboxTests {
         }
         let now = QueueFixture.mondayMorning.plus(minutes: 1)
         // Then the push lane takes the push alone, the other lane the rest
-        let push = try deliveries.claim(owner: "w/push", limit: 10, leaseSeconds: 30, lane: .only(.push), at: now)
+        let push = try deliveries.claim(owner: "w/push", limit: 10, leaseSeconds: 30, lane: .push, at: now)
         #expect(push.map(\.channel) == [.push])
-        let rest = try deliveries.claim(owner: "w", limit: 10, leaseSeconds: 30, lane: .allBut(.push), at: now)
+        let rest = try deliveries.claim(owner: "w", limit: 10, leaseSeconds: 30, lane: .allButPush, at: now)
         #expect(Set(rest.map(\.channel)) == [.sms, .email])
         // and a push whose sender died mid-send goes back to the push lane only
-        #expect(try deliveries.claim(owner: "v", limit: 10, leaseSeconds: 30, lane: .allBut(.push), at: now.addingTimeInterval(31)).count == 2)
-        #expect(try deliveries.claim(owner: "v/push", limit: 10, leaseSeconds: 30, lane: .only(.push), at: now.addingTimeInterval(31))
+        #expect(try deliveries.claim(owner: "v", limit: 10, leaseSeconds: 30, lane: .allButPush, at: now.addingTimeInterval(31)).count == 2)
+        #expect(try deliveries.claim(owner: "v/push", limit: 10, leaseSeconds: 30, lane: .push, at: now.addingTimeInterval(31))
             .map(\.id) == push.map(\.id))
+    }
+
+    @Test func aBacklogOfPushesIsNeverReadPastByTheOtherLane() throws {
+        // Given 2,000 pushes due (a push service down) before one SMS
+        let token = try fixture.walkIn(citizen: 7)
+        try fixture.database.write { db in
+            // (without a token: a token has one message of a kind on a channel)
+            let columns = try String.fetchAll(db, sql: """
+                SELECT name FROM pragma_table_info('outbox') WHERE name NOT IN ('id', 'channel', 'idempotency_key', 'next_attempt_at', 'token_id')
+                """)
+            let list = columns.joined(separator: ", ")
+            try db.execute(sql: """
+                WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 2000)
+                INSERT INTO outbox (channel, idempotency_key, next_attempt_at, token_id, \(list))
+                SELECT 'push', idempotency_key || 'p' || i, next_attempt_at - 60000 - i, NULL, \(list) FROM outbox, n WHERE token_id = ? AND channel = 'sms'
+                """, arguments: [token.id])
+        }
+        let now = QueueFixture.mondayMorning.plus(minutes: 1)
+        // Then the SMS lane takes the SMS at once, and each lane reads only its own partial index
+        #expect(try deliveries.claim(owner: "w", limit: 1, leaseSeconds: 30, lane: .allButPush, at: now).map(\.channel) == [.sms])
+        for (lane, index) in [(Deliveries.Lane.allButPush, "outbox_due "), (.push, "outbox_due_push ")] {
+            let plan = try fixture.database.writer.read { db in
+                try Row.fetchAll(db, sql: "EXPLAIN QUERY PLAN \(Deliveries.dueSQL(lane))", arguments: [now.milliseconds, 10]).map { $0["detail"] as String }
+            }
+            #expect(plan == ["SEARCH outbox USING INDEX \(index)(next_attempt_at<?)"], "\(lane): \(plan)")
+        }
+        // and the worker's one lane for every channel takes the oldest of both
+        #expect(try deliveries.claim(owner: "v", limit: 3, leaseSeconds: 30, at: now).map(\.channel) == [.push, .push, .push])
     }
 
     @Test func aWorkerWithNothingDueNeverWaitsForTheWriteLock() throws {
