@@ -26,6 +26,26 @@ public struct StaffAccounts: Sendable {
         /// The sign-in this session continues; access tokens name it, so that signing out, a new
         /// password or a stolen refresh token ends them too, at once.
         public var family: String
+        /// What a device cookie issued now must carry (`deviceStamp`).
+        public var deviceStamp: String
+    }
+
+    /// A browser that signed in before: its cookie's id, and the stamp of the password it signed
+    /// in with. The caller has checked the cookie's signature and name.
+    public struct Device: Sendable {
+        public var id: String
+        public var stamp: String
+        public init(id: String, stamp: String) {
+            self.id = id
+            self.stamp = stamp
+        }
+    }
+
+    /// Changes with the account's password: a device cookie from before a new password counts as
+    /// none, so that cookies gathered with an old password buy no guesses at the new one. A digest
+    /// of the stored (salted) hash, cut short; the cookie carrying it is signed and HttpOnly.
+    public static func deviceStamp(ofHash hash: String) -> String {
+        String(StaffCrypto.digest("gq_device\n" + hash).prefix(16))
     }
 
     public func addUser(username: String, displayName: String, password: String, role: StaffRole,
@@ -74,26 +94,29 @@ public struct StaffAccounts: Sendable {
     /// that guesses sent in parallel cannot all pass through one delay window. A browser this name
     /// signed in from before (`device`, checked by the caller) is counted on its own instead, so
     /// that failures by others behind the same address do not hold the account's owner up.
-    public func signIn(username: String, password: String, from address: String, device: String? = nil, at now: Date) throws -> Session {
+    public func signIn(username: String, password: String, from address: String, device: Device? = nil, at now: Date) throws -> Session {
         let name = username.lowercased()
-        let client = device.map { "device \($0)" } ?? ClientAddress.limitKey(address)
+        var client = ClientAddress.limitKey(address)
         // A place for the password check first: a sign-in refused as busy is not counted.
         let (found, valid) = try hashing.withPlace { place in
             let found = try database.write { db -> (StaffUser, hash: String)? in
+                let found = try StaffUser.fetch(db.cachedStatement(sql: "SELECT * FROM staff_user WHERE username = ?"), arguments: [name])
+                // A device's own count only with the password it signed in with.
+                if let device, let hash = found?.hash, device.stamp == Self.deviceStamp(ofHash: hash) { client = "device \(device.id)" }
                 try Self.beginAttempt(db, username: name, address: client, at: now)
-                return try StaffUser.fetch(db.cachedStatement(sql: "SELECT * FROM staff_user WHERE username = ?"), arguments: [name])
+                return found
             }
             // The hash is checked even for an unknown name, so timing does not reveal which names exist.
             return (found, place.run(beforeWaiting: database.writeWait.willWait) {
                 StaffCrypto.verifyPassword(password, against: found?.hash ?? Self.decoyHash)
             })
         }
-        guard let (user, _) = found, valid, user.isActive else { throw StaffError.invalidCredentials }
+        guard let (user, hash) = found, valid, user.isActive else { throw StaffError.invalidCredentials }
         return try database.write { db in
             try db.cachedStatement(sql: "DELETE FROM sign_in_attempt WHERE username = ? AND address = ?").execute(arguments: [name, client])
             let family = StaffCrypto.randomToken(bytes: 16)
             let token = try Self.newSession(db, user: user.id, family: family, at: now)
-            return Session(user: user, refreshToken: token, family: family)
+            return Session(user: user, refreshToken: token, family: family, deviceStamp: Self.deviceStamp(ofHash: hash))
         }
     }
 
@@ -117,13 +140,13 @@ public struct StaffAccounts: Sendable {
             guard row["revoked_at"] as Int64? == nil, (row["expires_at"] as Int64) > now.milliseconds else {
                 return .failure(.sessionExpired)
             }
-            guard let (user, _) = try StaffUser.fetch(db.cachedStatement(sql: "SELECT * FROM staff_user WHERE id = ?"),
+            guard let (user, hash) = try StaffUser.fetch(db.cachedStatement(sql: "SELECT * FROM staff_user WHERE id = ?"),
                                                       arguments: [row["user_id"] as Int64]), user.isActive else {
                 return .failure(.sessionExpired)
             }
             try db.cachedStatement(sql: "UPDATE staff_session SET used_at = ? WHERE id = ?").execute(arguments: [now.milliseconds, row["id"] as Int64])
             return .success(Session(user: user, refreshToken: try Self.newSession(db, user: user.id, family: family, at: now),
-                                    family: family))
+                                    family: family, deviceStamp: Self.deviceStamp(ofHash: hash)))
         } }
         return try outcome.get()
     }

@@ -22,7 +22,7 @@ enum AuthRoutes {
             // browser drops it (cleared) and the form sends the sign-in again without it.
             let device: DeviceCookie?
             do {
-                device = try DeviceCookie.presented(context.request, key: auth.key)
+                device = try DeviceCookie.presented(context.request, key: auth.key, at: context.now)
                 if let device, device.username != username.lowercased() { throw DeviceCookie.NotRecognised() }
             } catch {
                 var refused = ErrorResponses.response(for: APIError(StaffError.deviceNotRecognised))
@@ -32,12 +32,12 @@ enum AuthRoutes {
             let session: StaffAccounts.Session
             do {
                 session = try auth.accounts.signIn(username: username, password: password, from: context.clientKey,
-                                                   device: device?.id, at: context.now)
+                                                   device: device?.device, at: context.now)
             } catch let error as StaffError {
                 return ErrorResponses.response(for: APIError(error))
             }
             var response = signedIn(session, auth: auth, now: context.now)
-            response.headers.append((device ?? DeviceCookie.new(for: username)).header(key: auth.key))
+            response.headers.append(DeviceCookie.issued(for: session, keeping: device?.id, at: context.now).header(key: auth.key))
             return response
         }
         router.add("POST", "/api/v1/auth/refresh") { context in

@@ -217,7 +217,14 @@
   $("step-setup").addEventListener("submit", function (event) {
     event.preventDefault();
     var api = StaffSession.request;
-    api("POST", "/api/v1/auth/login", { username: $("setup-username").value, password: $("setup-password").value })
+    var credentials = { username: $("setup-username").value, password: $("setup-password").value };
+    // A device cookie of another manager's (or none of ours) is removed by the server, which checks
+    // no password then: the same sign-in goes once more without it.
+    api("POST", "/api/v1/auth/login", credentials)
+      .then(function (answer) {
+        var stale = answer.status === 400 && answer.body && answer.body.error && answer.body.error.code === "device_not_recognised";
+        return stale ? api("POST", "/api/v1/auth/login", credentials) : answer;
+      })
       .then(function (answer) {
         $("setup-password").value = "";
         if (!answer.ok) { throw answer; }

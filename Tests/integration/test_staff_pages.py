@@ -446,3 +446,26 @@ def test_a_key_press_at_the_console_costs_one_read_of_the_desk(stack):
         assert len(actions) == 1 and desk_reads == [], lines
     finally:
         clerk.quit()
+
+
+def test_a_second_member_of_staff_signs_in_with_one_press_on_a_pc_the_first_used(stack):
+    """A counter PC shared by two: the browser's device cookie is the first's, which the server
+    refuses for the second's name; the form sends the sign-in again without it, unasked."""
+    browser = chromium(width=1366, height=768)
+    try:
+        def device_owner():
+            cookies = browser.execute_cdp_cmd("Network.getAllCookies", {})["cookies"]
+            value = next(c["value"] for c in cookies if c["name"] == "gq_device")
+            return base64.urlsafe_b64decode(value.split(".")[0] + "==").decode()
+        # Given the clerk signed in and out on this PC
+        sign_in(browser, stack, "/staff/?office=VAD-247&counter=1", "clerk-vad-247", "demo-clerk-2026")
+        wait_for(lambda: browser.find_element(By.ID, "sign-out").is_displayed())
+        assert device_owner() == "clerk-vad-247"
+        browser.find_element(By.ID, "sign-out").click()
+        # When the manager signs in on it with one press
+        sign_in(browser, stack, "/admin/?office=VAD-247", "manager-vad-247", "demo-manager-2026")
+        # Then the manager is in, with no message in between, and the PC now counts the manager's sign-ins apart
+        wait_for(lambda: browser.find_element(By.ID, "sign-out").is_displayed())
+        assert device_owner() == "manager-vad-247"
+    finally:
+        browser.quit()
