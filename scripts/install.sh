@@ -69,8 +69,16 @@ install -m 0644 "$repo/deploy/sysusers.d/guvnl-queue.conf" "$root/etc/sysusers.d
 install -m 0644 "$repo/deploy/tmpfiles.d/guvnl-queue.conf" "$root/etc/tmpfiles.d/guvnl-queue.conf"
 if [ ! -e "$root/etc/guvnl-queue/guvnl-queue.env" ]; then
     install -m 0640 "$repo/deploy/guvnl-queue.env" "$root/etc/guvnl-queue/guvnl-queue.env"
-    # Printed tickets' QR codes name the site as citizens reach it, not as a kiosk's LAN reaches it.
-    echo "GUVNL_PUBLIC_URL=https://$server_name" >> "$root/etc/guvnl-queue/guvnl-queue.env"
+    # Printed tickets' QR codes name the site as citizens reach it, not as a kiosk's LAN reaches it:
+    # the first of the server's names, if it is a host name (nginx also takes "_" or several).
+    public_host=${server_name%% *}
+    if [[ "$public_host" =~ ^[A-Za-z0-9]([A-Za-z0-9.-]*[A-Za-z0-9])?$ ]]; then
+        echo "GUVNL_PUBLIC_URL=https://$public_host" >> "$root/etc/guvnl-queue/guvnl-queue.env"
+    fi
+fi
+if ! grep -q '^GUVNL_PUBLIC_URL=' "$root/etc/guvnl-queue/guvnl-queue.env"; then
+    echo "Note: GUVNL_PUBLIC_URL is not set in /etc/guvnl-queue/guvnl-queue.env, so tickets' QR codes follow the" \
+         "address each kiosk uses. Add GUVNL_PUBLIC_URL=https://<the site's name> there." >&2
 fi
 
 if [ -n "$destdir" ]; then

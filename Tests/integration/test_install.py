@@ -98,3 +98,15 @@ def test_installing_again_keeps_the_operators_settings(staged):
     result = subprocess.run([REPO / "scripts" / "install.sh"], env=env, capture_output=True, text=True, timeout=300)
     assert result.returncode == 0, result.stderr
     assert settings.read_text() == "GUVNL_CORS_ORIGINS=https://portal.mgvcl.in\n"
+    # and says what a setting added since would do, without adding it
+    assert "GUVNL_PUBLIC_URL is not set" in result.stderr
+
+
+def test_a_server_known_by_several_names_gets_the_first_as_its_public_address(tmp_path):
+    for names, expected in [("queue.guvnl.in www.queue.guvnl.in", "GUVNL_PUBLIC_URL=https://queue.guvnl.in"), ("_", None)]:
+        root = tmp_path / names.split()[0].replace("_", "underscore")
+        env = dict(os.environ, DESTDIR=str(root), GUVNL_BIN_DIR=str(BIN), SERVER_NAME=names)
+        result = subprocess.run([REPO / "scripts" / "install.sh"], env=env, capture_output=True, text=True, timeout=300)
+        assert result.returncode == 0, result.stderr
+        lines = [line for line in (root / "etc/guvnl-queue/guvnl-queue.env").read_text().splitlines() if line.startswith("GUVNL_PUBLIC_URL=")]
+        assert lines == ([expected] if expected else []), (names, lines)
