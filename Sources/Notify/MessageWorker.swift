@@ -107,12 +107,18 @@ public final class MessageWorker: @unchecked Sendable {
             }
             unrecorded = []
             var outcomes: [(message: OutboxMessage, outcome: Deliveries.Outcome)] = []
+            // A claim is sent within half its lease, whatever the pace: past that, another worker may
+            // take what is left while it is still in hand and send it again. One message may take its
+            // channel's whole time limit (a push 22 s at most, SMS 10 s, e-mail 30 s), so it is never
+            // begun after half the lease.
+            let sendBy = batchStarted + .milliseconds(Int(settings.leaseSeconds * 500))
             for message in claimed {
-                if isStopping { break }
+                if isStopping || ContinuousClock.now > sendBy { break }
                 outcomes.append((message, attempt(message)))
             }
             if outcomes.count < claimed.count {
-                // Stopping: the outcomes now, and what was claimed but not begun goes back at once, for the next worker.
+                // Stopping, or half the lease gone: the outcomes now, and what was claimed but not begun
+                // goes back at once, for this worker's next claim or another's.
                 record(outcomes)
                 do {
                     try deliveries.release(Array(claimed[outcomes.count...]), owner: settings.name)
@@ -124,7 +130,7 @@ public final class MessageWorker: @unchecked Sendable {
             }
             // The batch's real duration (on the monotonic clock, not `now`, which tests may hold still).
             let took = (ContinuousClock.now - batchStarted).components
-            let pause = pacing.finished(claimed: claimed.count, seconds: Double(took.seconds) + Double(took.attoseconds) / 1e18)
+            let pause = pacing.finished(claimed: outcomes.count, seconds: Double(took.seconds) + Double(took.attoseconds) / 1e18)
             if pause > 0 && !isStopping { self.pause(pause) }
         }
         record(unrecorded)

@@ -91,16 +91,21 @@ def test_a_failing_gateway_is_retried_with_growing_waits_and_the_sms_goes_once(s
     assert stack.sensitive.find_in(worker.log) == []
 
 
-def test_a_worker_killed_mid_batch_leaves_every_message_sent_once(own_stack):
-    stack = own_stack
-    # Given 1,000 SMS waiting (each its own token number) and a gateway that takes a few ms each
+def sms_waiting(stack, count, first_phone):
+    """`count` "called" SMS due now, each with its own token number and phone from `first_phone` on."""
     now = int(time.time() * 1000)
     with sqlite3.connect(stack.database) as db:
         db.executemany(
             "INSERT INTO outbox (office_code, trigger, channel, language, recipient, params, next_attempt_at, created_at) "
             "VALUES ('VAD-247', 'called', 'sms', 'en', ?, ?, ?, ?)",
-            [(str(9_700_000_000 + n), json.dumps({"number": f"BC-{n:04d}", "counter": "2", "office": "Vadodara"}), now, now)
-             for n in range(1000)])
+            [(str(first_phone + n), json.dumps({"number": f"BC-{n:04d}", "counter": "2", "office": "Vadodara"}), now, now)
+             for n in range(count)])
+
+
+def test_a_worker_killed_mid_batch_leaves_every_message_sent_once(own_stack):
+    stack = own_stack
+    # Given 1,000 SMS waiting (each its own token number) and a gateway that takes a few ms each
+    sms_waiting(stack, 1000, 9_700_000_000)
     gateway = SMSGatewayStub(delay=0.002)
     args = ("--sms-url", gateway.url, "--lease-seconds", "2", "--batch", "20")
     first = Worker(stack, *args, name="worker-a")
@@ -122,6 +127,25 @@ def test_a_worker_killed_mid_batch_leaves_every_message_sent_once(own_stack):
     assert numbers == [f"BC-{n:04d}" for n in range(1000)]
     assert len(outbox(stack, "state = 'sent'")) == 1000
     print(f"re-sent after the kill and dropped by the gateway's key: {gateway.repeats}")
+
+
+def test_two_workers_and_a_slow_gateway_send_each_message_once(own_stack):
+    stack = own_stack
+    # Given 12 SMS waiting, a gateway that takes half a second each, and two workers whose claims
+    # of 20 hold a 2 s lease: a whole claim would take 6 s to send
+    sms_waiting(stack, 12, 9_710_000_000)
+    gateway = SMSGatewayStub(delay=0.5)
+    args = ("--sms-url", gateway.url, "--lease-seconds", "2", "--batch", "20")
+    workers = [Worker(stack, *args, name="worker-slow-a"), Worker(stack, *args, name="worker-slow-b")]
+    try:
+        # When they send them all
+        wait_for(lambda: len(outbox(stack, "state = 'sent' AND recipient LIKE '971%'")) == 12, timeout=120)
+    finally:
+        assert [worker.stop() for worker in workers] == [0, 0]
+        gateway.stop()
+    # Then no message was sent twice: each claim was sent within half its lease, the rest given back
+    assert gateway.repeats == 0
+    assert len(gateway.delivered) == 12
 
 
 def test_the_worker_unit_passes_systemd_analyze_verify(tmp_path):
