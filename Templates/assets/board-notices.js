@@ -6,7 +6,8 @@
   "use strict";
   var band = document.getElementById("notices"), box = document.getElementById("notice");
   if (!band || !box || !window.fetch) { return; }
-  var office = new URLSearchParams(location.search).get("office");
+  // As the board reads it (PageKit.officeInAddress, loaded before this script).
+  var office = PageKit.officeInAddress();
   var shown = [], index = 0;
   function today() { return new Date().toLocaleDateString("en-CA", { timeZone: "Asia/Kolkata" }); }
   function current(list) {

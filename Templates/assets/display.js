@@ -4,7 +4,7 @@
 (function () {
   "use strict";
   var $ = PageKit.byID, words = PageKit.words(), element = PageKit.element;
-  var office = new URLSearchParams(location.search).get("office");
+  var office = PageKit.officeInAddress();
   var entry = null, catalog = null, heard = null, stream = null, retry = 1000, watchdog = null, lostAt = null;
   var voices = ["gu", "en"];
   var locales = { gu: "gu-IN", hi: "hi-IN", en: "en-IN" };

@@ -5,7 +5,7 @@
   "use strict";
   var $ = PageKit.byID, words = PageKit.words(), element = PageKit.element;
   var lang = document.documentElement.lang;
-  var office = new URLSearchParams(location.search).get("office");
+  var office = PageKit.officeInAddress();
   // `entry` is the office as the server has it (services, names, time zone), read from the API and
   // again at each return to the start, so that a service a manager adds or removes shows at once.
   var entry = null, snapshot = null, choice = {}, idle = null;

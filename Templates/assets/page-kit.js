@@ -4,6 +4,11 @@
 var PageKit = (function () {
   "use strict";
   function byID(id) { return document.getElementById(id); }
+  // The office a board or kiosk was set up for (`?office=`): codes are upper case, and whoever types
+  // the address on a TV's remote may not be; null when none is given.
+  function officeInAddress() {
+    return (new URLSearchParams(location.search).get("office") || "").trim().toUpperCase() || null;
+  }
   function words() {
     var table = {};
     var holder = byID("text");
@@ -56,5 +61,5 @@ var PageKit = (function () {
       }
     }, 15000);
   }
-  return { byID: byID, words: words, watchStream: watchStream, element: element, say: say, localName: localName, catalogName: catalogName, opening: opening };
+  return { byID: byID, officeInAddress: officeInAddress, words: words, watchStream: watchStream, element: element, say: say, localName: localName, catalogName: catalogName, opening: opening };
 })();

@@ -192,6 +192,10 @@ def test_a_board_opened_with_a_mistyped_office_code_says_so_in_the_pages_languag
             wait_for(lambda: board.find_element(By.ID, "board-status").text == message)
             assert not board.find_element(By.ID, "clock").is_displayed()
             assert not board.find_element(By.CLASS_NAME, "board").is_displayed()
+        # A code typed in small letters (on a TV's remote) is the office's
+        board.get(stack.base + "/display/?office=%20vad-247")
+        wait_for(lambda: board.find_element(By.CLASS_NAME, "board").is_displayed() and board.find_element(By.ID, "clock").is_displayed())
+        assert "No office" not in board.find_element(By.ID, "board-status").text
     finally:
         board.quit()
 
