@@ -63,7 +63,8 @@ async function withOfflineNote(cached) {
   const note = '<p class="notice offline" role="status">' + (OFFLINE_NOTE[lang] || OFFLINE_NOTE.en).replace("{time}", time) + "</p>";
   // Without JavaScript the page would refresh itself: an offline copy stays still. With it, the
   // token's script sees the copy marked as one and reloads the page once its stream opens again.
-  const page = html.replace('<main id="main" class="token-page">', '<main id="main" class="token-page">' + note)
+  // (the main element's other attributes may change: the note goes in after whatever it has)
+  const page = html.replace(/<main id="main" class="token-page"[^>]*>/, (main) => main + note)
     .replace(/<noscript><meta http-equiv="refresh"[^<]*<\/noscript>/, "")
     .replace("<body", "<body data-offline");
   return new Response(page, { status: 200, headers: { "Content-Type": "text/html; charset=utf-8" } });
