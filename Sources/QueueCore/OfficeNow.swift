@@ -10,6 +10,8 @@ public struct OfficeNow: Sendable, Encodable, Equatable {
         public var pauseReason: String?
         /// While paused: since when, and whether the break has run past the office's limit.
         public var pausedAt: Date?
+        /// How long it has been paused, in each language (filled in by the web layer).
+        public var pausedForText: LocalizedName? = nil
         public var overBreakLimit: Bool
         public var token: String?
         public var tokenState: String?

@@ -12,7 +12,7 @@ enum ReportRoutes {
             let office = try managedOffice(context, auth: auth)
             let queue = context.services.queue
             return JSON.response(try queue.officeNow(office: office, at: context.now)
-                .worded(WaitText(text: context.services.text), snapshot: try queue.snapshot(office: office, at: context.now)))
+                .worded(WaitText(text: context.services.text), snapshot: try queue.snapshot(office: office, at: context.now), at: context.now))
         }
         router.add("GET", "/api/v1/offices/{office}/report") { context in
             JSON.response(try report(context, office: try managedOffice(context, auth: auth)))

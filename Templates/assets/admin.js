@@ -78,7 +78,7 @@
       $("open-state").textContent = "(" + (now.is_open_now ? words.open : words.closed) + ")";
       fill($("now-counters"), now.counters.map(function (c) {
         return [c.number, (words["state-" + c.state] || c.state) + (c.pause_reason ? " (" + reason(c.pause_reason) + ")" : "")
-          + (c.paused_at ? " · " + Math.floor((Date.now() - Date.parse(c.paused_at)) / 60000) + " " + words.minutes : "")
+          + (c.paused_for_text ? " · " + worded(c.paused_for_text) : "")
           + (c.over_break_limit ? " — " + words.over_break_limit : "")
           + (c.unattended ? " — " + words.unattended : ""),
           c.token ? c.token + " · " + (words["token-" + c.token_state] || c.token_state) : "—", c.staff || "—"];

@@ -117,6 +117,26 @@ struct ReportRoutesTests {
         #expect(bills["wait_text"] == nil)
     }
 
+    @Test func aCountersBreakReadsInHoursAndMinutesToo() throws {
+        // Given counter 1 paused for lunch an hour and a quarter ago
+        let manager = try staff.signIn("manager-vad-247", DemoStaff.managerPassword)
+        let counter = try staff.counterID("VAD-247", 1)
+        _ = try staff.queue.setCounter(counter, to: .open, actor: .system, at: staff.clock.now)
+        #expect(try staff.request("POST", "/api/v1/counters/\(counter)/pause", session: manager, csrf: manager.csrf,
+                                  json: ["reason": "lunch"]).status == 200)
+        staff.clock.advance(75 * 60)
+        // When the dashboard reads the office now (signed in afresh: an access cookie lasts 15 minutes)
+        let now = try WebApplicationTests.json(try staff.request("GET", "/api/v1/offices/VAD-247/now",
+                                                                 session: try staff.signIn("manager-vad-247", DemoStaff.managerPassword)))
+        let paused = try #require((now["counters"] as? [[String: Any]])?.first { $0["number"] as? Int == 1 })
+        // Then the break so far reads as the other times do, not "75 min"
+        let space = "\u{00A0}"
+        #expect(paused["paused_for_text"] as? [String: String]
+                == ["en": "1\(space)h\(space)15\(space)min", "gu": "1\(space)કલાક\(space)15\(space)મિનિટ", "hi": "1\(space)घंटा\(space)15\(space)मिनट"])
+        // and an open counter has none
+        #expect((now["counters"] as? [[String: Any]])?.first { $0["number"] as? Int == 2 }?["paused_for_text"] == nil)
+    }
+
     @Test func csvCellsCannotBecomeFormulas() {
         #expect(CSV.field("=HYPERLINK(\"x\")") == "\"'=HYPERLINK(\"\"x\"\")\"")
         #expect(CSV.field("-3.5") == "-3.5")

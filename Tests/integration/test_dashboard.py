@@ -4,6 +4,7 @@ language; a counter clerk cannot open it."""
 import csv
 import datetime
 import io
+import json
 import random
 import re
 import sqlite3
@@ -247,13 +248,20 @@ def test_the_dashboard_says_waits_and_targets_in_hours_and_minutes_in_the_pages_
     db.commit()
     db.close()
     browser = chromium(width=1366, height=900)
+    counter = None
     try:
         sign_in(browser, stack, "/admin/", "manager-vad-247", "demo-manager-2026")
         wait_for(lambda: browser.find_element(By.ID, "dashboard").is_displayed())
         staff(browser, "POST", "/api/v1/offices/VAD-247/targets", {"service": "meter-complaint", "minutes": 150})
-        for page, waited, target in [("/gu/admin/", r"2 કલાક [67] મિનિટ", "2 કલાક 30 મિનિટ"),
-                                     ("/hi/admin/", r"2 घंटे [67] मिनट", "2 घंटे 30 मिनट"),
-                                     ("/admin/", r"2 h [67] min", "2 h 30 min")]:
+        # and the office's last counter on a break that has just begun
+        last = json.loads(stack.get("/api/v1/offices/VAD-247/queue")[2])["counters"][-1]
+        counter = last["id"]
+        if last["state"] == "closed":
+            staff(browser, "POST", f"/api/v1/counters/{counter}/open", {})
+        staff(browser, "POST", f"/api/v1/counters/{counter}/pause", {"reason": "lunch"})
+        for page, waited, target, paused in [("/gu/admin/", r"2 કલાક [67] મિનિટ", "2 કલાક 30 મિનિટ", "0 મિનિટ"),
+                                             ("/hi/admin/", r"2 घंटे [67] मिनट", "2 घंटे 30 मिनट", "0 मिनट"),
+                                             ("/admin/", r"2 h [67] min", "2 h 30 min", "0 min")]:
             # When the manager opens the dashboard in that language
             browser.get(stack.base + page)
             row = wait_for(lambda: browser.find_element(By.XPATH, "//tbody[@id='now-services']/tr[td[1]='1']"))
@@ -261,6 +269,11 @@ def test_the_dashboard_says_waits_and_targets_in_hours_and_minutes_in_the_pages_
             # Then the longest wait and the target read as the citizens' pages say waits, not "126 min"
             assert re.fullmatch(waited, cells[1]), (page, cells)
             assert cells[3].split(" — ")[0] == target, (page, cells)  # (then " — over target" while nobody serves it)
+            # and the break so far in the same words (the server's: 1 h 15 min in ReportRoutesTests)
+            state = browser.find_element(By.XPATH, f"//tbody[@id='now-counters']/tr[th='{last['number']}']/td[1]").text.replace("\u00a0", " ")
+            assert state.endswith(" · " + paused), (page, state)
     finally:
+        if counter:
+            staff(browser, "POST", f"/api/v1/counters/{counter}/open", {})
         staff(browser, "POST", "/api/v1/offices/VAD-247/targets", {"service": "meter-complaint", "minutes": 30})
         browser.quit()
