@@ -41,7 +41,11 @@ public struct OfficeNow: Sendable, Encodable, Equatable {
 
 extension Queue {
     public func officeNow(office code: String, at now: Date) throws -> OfficeNow {
-        let snapshot = try snapshot(office: code, at: now)
+        try officeNow(office: code, snapshot: try snapshot(office: code, at: now), at: now)
+    }
+
+    /// The same, on the office's public snapshot already read (the dashboard words its waits too).
+    public func officeNow(office code: String, snapshot: OfficeSnapshot, at now: Date) throws -> OfficeNow {
         let (picture, answers) = try live.answers(office: code, at: now)
         let outlook = picture.outlook(at: now, answers: answers)
         return try database.writer.read { db in

@@ -36,7 +36,7 @@ public struct PushServices: Sendable, Equatable {
                 continue
             }
             let name = item.hasPrefix(".") ? String(item.dropFirst()) : item
-            guard !name.isEmpty, name.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || ".-:".contains($0)) }) else {
+            guard !name.isEmpty, isHostName(name) else {
                 throw Invalid(item: item)
             }
             hosts.append(item)
@@ -44,6 +44,11 @@ public struct PushServices: Sendable, Equatable {
         }
         guard !hosts.isEmpty else { throw Invalid(item: text) }
         return PushServices(hosts: hosts, anyPort: anyPort)
+    }
+
+    /// Letters, digits, dots, hyphens (and a port's colon): a host name as the list spells one.
+    private static func isHostName(_ text: String) -> Bool {
+        text.allSatisfy { $0.isASCII && ($0.isLetter || $0.isNumber || ".-:".contains($0)) }
     }
 
     public struct Invalid: Error, Sendable, CustomStringConvertible {
@@ -58,7 +63,7 @@ public struct PushServices: Sendable, Equatable {
               let host = url.host?.lowercased(), !host.isEmpty,
               // Foundation decodes the host ("evil%2F.push.apple.com" is "evil/.push.apple.com"); libcurl,
               // which posts, refuses such a name: only a plain host name passes, as the list spells them.
-              host.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || ".-:".contains($0)) }) else { return false }
+              Self.isHostName(host) else { return false }
         let defaultPort = url.port == nil || url.port == 443
         return hosts.contains { entry in
             (entry.hasPrefix(".") ? host.hasSuffix(entry) : host == entry) && (defaultPort || anyPort.contains(entry))

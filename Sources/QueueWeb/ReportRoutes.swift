@@ -11,8 +11,10 @@ enum ReportRoutes {
         router.add("GET", "/api/v1/offices/{office}/now") { context in
             let office = try managedOffice(context, auth: auth)
             let queue = context.services.queue
-            return JSON.response(try queue.officeNow(office: office, at: context.now)
-                .worded(WaitText(text: context.services.text), snapshot: try queue.snapshot(office: office, at: context.now), at: context.now))
+            // One snapshot for both the figures and their wording.
+            let snapshot = try queue.snapshot(office: office, at: context.now)
+            return JSON.response(try queue.officeNow(office: office, snapshot: snapshot, at: context.now)
+                .worded(WaitText(text: context.services.text), snapshot: snapshot, at: context.now))
         }
         router.add("GET", "/api/v1/offices/{office}/report") { context in
             JSON.response(try report(context, office: try managedOffice(context, auth: auth)))
