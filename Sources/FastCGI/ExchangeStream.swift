@@ -23,5 +23,14 @@ final class ExchangeStream: ResponseStream, @unchecked Sendable {
 
     var isServerStopping: Bool { lifecycle.isStopping }
 
-    func waitWhileServing(seconds: Double) -> Bool { lifecycle.waitWhileServing(seconds: seconds) }
+    func waitWhileServing(seconds: Double) -> Bool {
+        lifecycle.waitWhileServing(seconds: seconds) { [self] in lock.withLock { isClosed } }
+    }
+
+    /// Ends the stream to make room for another (`StreamLedger`): its next write fails and its wait
+    /// returns, so that its producer returns and the response completes.
+    func end() {
+        lock.withLock { isClosed = true }
+        lifecycle.wakeStreams()
+    }
 }

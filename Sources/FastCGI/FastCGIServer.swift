@@ -213,22 +213,31 @@ public final class FastCGIServer: @unchecked Sendable {
         case .stream, .events:
             // The client as nginx's limits count it (an IPv6 address by its /64), else its address.
             let address = request.gatewayVariables["CLIENT_KEY"].flatMap { $0.isEmpty ? nil : $0 } ?? request.remoteAddress
-            if let refusal = lifecycle.admitStream(from: address, limit: configuration.maxStreams,
-                                                   perAddress: configuration.maxStreamsPerAddress,
-                                                   perNetwork: configuration.maxStreamsPerNetwork) {
-                logger.warning("stream refused", metadata: ["request_id": "\(request.requestID)", "reason": "\(refusal)"])
-                let refused = responder.refuseStream(of: request, because: refusal)
-                guard case .bytes = refused.body else { return send(Response(status: 503), to: exchange, for: request) }
-                return send(refused, to: exchange, for: request)
+            let admission = lifecycle.admitStream(from: address, limit: configuration.maxStreams,
+                                                  perAddress: configuration.maxStreamsPerAddress,
+                                                  perNetwork: configuration.maxStreamsPerNetwork)
+            guard case .admitted(let id, let ending, let displaced) = admission else {
+                if case .refused(let refusal) = admission {
+                    logger.warning("stream refused", metadata: ["request_id": "\(request.requestID)", "reason": "\(refusal)"])
+                    let refused = responder.refuseStream(of: request, because: refusal)
+                    if case .bytes = refused.body { return send(refused, to: exchange, for: request) }
+                }
+                return send(Response(status: 503), to: exchange, for: request)
             }
+            if let displaced {
+                // (No address: the log keeps no personal data.)
+                logger.info("stream ended to make room", metadata: ["request_id": "\(request.requestID)"])
+                displaced.end()
+            }
+            let closed: @Sendable () -> Void = { [lifecycle] in lifecycle.streamClosed(id, from: address) }
             guard exchange.write(ResponseHead.serialize(response, contentLength: nil), flush: true) else {
                 exchange.finish()
-                lifecycle.streamClosed(from: address)
+                closed()
                 return true
             }
             switch response.body {
-            case .stream(let produce): startStream(exchange, produce, from: address)
-            case .events(let attach): hand(exchange, to: attach, from: address)
+            case .stream(let produce): startStream(exchange, produce, ending: ending, closed: closed)
+            case .events(let attach): hand(exchange, to: attach, ending: ending, closed: closed)
             case .bytes: break
             }
             return false
@@ -236,16 +245,17 @@ public final class FastCGIServer: @unchecked Sendable {
     }
 
     /// Gives an event stream's connection to the stream loop and its sink to the application.
-    private func hand(_ exchange: Exchange, to attach: @Sendable (any EventSink) -> Void, from address: String) {
-        let lifecycle = self.lifecycle
+    private func hand(_ exchange: Exchange, to attach: @Sendable (any EventSink) -> Void, ending: StreamEnding,
+                      closed: @escaping @Sendable () -> Void) {
         guard let loop = streamLoop, let (fd, requestID) = exchange.detach() else {
             exchange.finish()
             exchange.closeKeptConnection()
-            lifecycle.streamClosed(from: address)
+            closed()
             return
         }
         // From here the loop owns the connection, and counts the stream out when it closes.
-        guard let sink = loop.adopt(fd: fd, requestID: requestID, closed: { lifecycle.streamClosed(from: address) }) else { return }
+        guard let sink = loop.adopt(fd: fd, requestID: requestID, closed: closed) else { return }
+        ending.set { sink.makeRoom() }
         attach(sink)
     }
 
@@ -265,14 +275,16 @@ public final class FastCGIServer: @unchecked Sendable {
     /// Event streams open now.
     public var openStreams: Int { lifecycle.streamCount }
 
-    private func startStream(_ exchange: Exchange, _ produce: @escaping @Sendable (ResponseStream) -> Void, from address: String) {
+    private func startStream(_ exchange: Exchange, _ produce: @escaping @Sendable (ResponseStream) -> Void,
+                             ending: StreamEnding, closed: @escaping @Sendable () -> Void) {
         let stream = ExchangeStream(exchange: exchange, lifecycle: lifecycle)
-        let thread = Thread { [lifecycle] in
+        ending.set { stream.end() }
+        let thread = Thread {
             produce(stream)
             exchange.finish()
             // A stream's connection is not given back, even if nginx would keep it.
             exchange.closeKeptConnection()
-            lifecycle.streamClosed(from: address)
+            closed()
         }
         thread.stackSize = configuration.streamStackBytes
         thread.name = "fcgi-stream"

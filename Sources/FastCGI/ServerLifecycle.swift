@@ -5,10 +5,7 @@ import Foundation
 final class ServerLifecycle: @unchecked Sendable {
     private let condition = NSCondition()
     private var stopping = false
-    private var openStreams = 0
-    private var streamsByAddress: [String: Int] = [:]
-    /// Open streams per IPv6 /48 (`StreamNetwork`).
-    private var streamsByNetwork: [String: Int] = [:]
+    private var ledger = StreamLedger()
 
     var isStopping: Bool {
         condition.lock(); defer { condition.unlock() }
@@ -24,56 +21,49 @@ final class ServerLifecycle: @unchecked Sendable {
         return true
     }
 
-    /// Sleeps up to `seconds`; false if the server is stopping (at once or meanwhile).
-    func waitWhileServing(seconds: Double) -> Bool {
+    /// Sleeps up to `seconds`; false if the server is stopping or `ended` becomes true (at once or meanwhile).
+    func waitWhileServing(seconds: Double, unless ended: () -> Bool = { false }) -> Bool {
         let deadline = Date(timeIntervalSinceNow: seconds)
         condition.lock(); defer { condition.unlock() }
-        while !stopping {
-            if !condition.wait(until: deadline) { return !stopping }
+        while !stopping && !ended() {
+            if !condition.wait(until: deadline) { return !stopping && !ended() }
         }
         return false
     }
 
-    /// Counts a new stream from `address` in, unless that would pass a cap: then says which.
-    func admitStream(from address: String, limit: Int, perAddress: Int, perNetwork: Int) -> StreamRefusal? {
-        let network = StreamNetwork.key(of: address)
+    /// Counts a new stream from `address` in, unless that would pass a cap: then says which. When the
+    /// server is full, the answer may name another holder's stream to end for it (`StreamLedger`).
+    func admitStream(from address: String, limit: Int, perAddress: Int, perNetwork: Int) -> StreamLedger.Admission {
         condition.lock(); defer { condition.unlock() }
-        if openStreams >= limit { return .serverFull(limit: limit) }
-        if streamsByAddress[address, default: 0] >= perAddress { return .addressFull(limit: perAddress) }
-        if let network, streamsByNetwork[network, default: 0] >= perNetwork { return .networkFull(limit: perNetwork) }
-        openStreams += 1
-        streamsByAddress[address, default: 0] += 1
-        if let network { streamsByNetwork[network, default: 0] += 1 }
-        return nil
+        return ledger.admit(from: address, limit: limit, perAddress: perAddress, perNetwork: perNetwork)
     }
 
-    func streamClosed(from address: String) {
-        let network = StreamNetwork.key(of: address)
+    func streamClosed(_ id: UInt64, from address: String) {
         condition.lock()
-        openStreams -= 1
-        Self.takeOne(from: &streamsByAddress, at: address)
-        if let network { Self.takeOne(from: &streamsByNetwork, at: network) }
+        ledger.close(id, from: address)
         condition.broadcast()
         condition.unlock()
     }
 
-    private static func takeOne(from counts: inout [String: Int], at key: String) {
-        let left = counts[key, default: 1] - 1
-        counts[key] = left > 0 ? left : nil
+    /// Wakes the streams waiting in `waitWhileServing`, for one that was ended to look.
+    func wakeStreams() {
+        condition.lock()
+        condition.broadcast()
+        condition.unlock()
     }
 
     /// Streams open now, in all.
     var streamCount: Int {
         condition.lock(); defer { condition.unlock() }
-        return openStreams
+        return ledger.open
     }
 
     /// Waits until every stream has closed or the deadline passes; returns how many are still open.
     func waitForStreamsToClose(until deadline: Date) -> Int {
         condition.lock(); defer { condition.unlock() }
-        while openStreams > 0 {
+        while ledger.open > 0 {
             if !condition.wait(until: deadline) { break }
         }
-        return openStreams
+        return ledger.open
     }
 }

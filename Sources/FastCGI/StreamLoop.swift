@@ -161,6 +161,17 @@ final class SocketSink: EventSink, @unchecked Sendable {
         if done == .failed || done == .flushed { finish() } else { loop.watchWritable(self, true) }
     }
 
+    /// Ends the stream to make room for another (`StreamLedger`): tells the client's EventSource to
+    /// come back in 30 s rather than at once, ends the response, and closes at once if the socket
+    /// cannot take that now (a client that does not read must not hold its place while it closes).
+    func makeRoom() {
+        try? send(Self.comeBackLater)
+        close()
+        abort()
+    }
+
+    private static let comeBackLater = EventMessage(Array("retry: 30000\n\n".utf8))
+
     /// Closes at once, without ending the response (the client has gone, or cannot keep up).
     func abort() {
         lock.lock()

@@ -221,16 +221,55 @@ struct FastCGIServerTests {
             let third = try Self.openStream(socket, from: "10.0.0.2")
             defer { if third.isRunning { kill(third.processIdentifier, SIGKILL) } }
             try Self.waitUntil { server.openStreams == 3 }
-            #expect(try Self.call(socket, path: "/stream", address: "10.0.0.3").status == 503)
             // and plain requests are never refused
             #expect(try Self.call(socket, path: "/plain", address: "10.0.0.1").status == 200)
             // When one stream ends, its place is free again
             kill(first.processIdentifier, SIGKILL)
             first.waitUntilExit()
             try Self.waitUntil { server.openStreams == 2 }
-            let again = try Self.openStream(socket, from: "10.0.0.1")
+            let again = try Self.openStream(socket, from: "10.0.0.2")
             defer { if again.isRunning { kill(again.processIdentifier, SIGKILL) } }
             try Self.waitUntil { server.openStreams == 3 }
+        }
+    }
+
+    @Test func aFullServerEndsTheHeaviestHoldersNewestStreamForANewcomer() throws {
+        let shelf = Shelf()
+        try Self.withServer(maxStreams: 4, maxStreamsPerAddress: 3, shelf: shelf) { socket, server in
+            // Given a full server: three event streams from one address, one from another
+            var open: [Process] = []
+            defer { open.forEach { if $0.isRunning { kill($0.processIdentifier, SIGKILL) } } }
+            for address in ["10.0.0.1", "10.0.0.1", "10.0.0.1", "10.0.0.2"] {
+                open.append(try Self.openStream(socket, from: address, path: "/events"))
+                try Self.waitUntil { shelf.all.count == open.count }
+            }
+            // When a third address asks for one
+            let newcomer = try Self.openStream(socket, from: "10.0.0.3", path: "/events")
+            defer { if newcomer.isRunning { kill(newcomer.processIdentifier, SIGKILL) } }
+            // Then it gets it, and the first address's newest stream ends, told to come back in 30 s
+            try Self.waitUntil { shelf.all.count == 5 && shelf.all[2].isClosed && server.openStreams == 4 }
+            #expect(shelf.all.filter(\.isClosed).count == 1)
+            try Self.waitUntil { !open[2].isRunning }
+            // and that address, still the heaviest, cannot take a place back while the server is full
+            #expect(try Self.call(socket, path: "/events", address: "10.0.0.1").status == 503)
+            // nor can the second, one stream from an even share
+            #expect(try Self.call(socket, path: "/events", address: "10.0.0.2").status == 503)
+        }
+    }
+
+    @Test func aThreadStreamEndedToMakeRoomReturnsAtOnce() throws {
+        try Self.withServer(maxStreams: 2, maxStreamsPerAddress: 2) { socket, server in
+            // Given a full server: two streams on threads of their own, both from one address
+            let first = try Self.openStream(socket, from: "10.0.0.1", path: "/stream")
+            let second = try Self.openStream(socket, from: "10.0.0.1", path: "/stream")
+            defer { [first, second].forEach { if $0.isRunning { kill($0.processIdentifier, SIGKILL) } } }
+            try Self.waitUntil { server.openStreams == 2 }
+            // When another address asks for one
+            let newcomer = try Self.openStream(socket, from: "10.0.0.2", path: "/stream")
+            defer { if newcomer.isRunning { kill(newcomer.processIdentifier, SIGKILL) } }
+            // Then one of the first address's streams completes long before its 30 s wait would end
+            try Self.waitUntil { !first.isRunning || !second.isRunning }
+            try Self.waitUntil { server.openStreams == 2 }
         }
     }
 

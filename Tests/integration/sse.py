@@ -53,5 +53,18 @@ class EventStream:
         except socket.timeout:
             return False
 
+    def rest(self):
+        """Everything the server still sends until it closes the stream (None if it does not within
+        the socket timeout), as text."""
+        try:
+            while True:
+                chunk = self.sock.recv(65536)
+                if not chunk:
+                    self.ended = True
+                    return self.buffer.decode()
+                self.buffer += chunk
+        except socket.timeout:
+            return None
+
     def close(self):
         self.sock.close()

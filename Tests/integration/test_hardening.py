@@ -196,14 +196,15 @@ def test_a_full_disk_is_a_clear_503_loses_nothing_typed_and_health_says_so():
         os.rmdir(disk)
 
 
-def test_event_streams_beyond_the_caps_are_a_clear_503_and_other_addresses_go_on():
+def test_event_streams_beyond_the_caps_are_a_clear_503_and_a_full_server_is_shared_evenly():
     # Given fcgi-app allowing 3 streams per address and 5 in all (production allows a whole hall)
     stack = Stack(app_args=["--max-streams-per-address", "3", "--max-streams", "5"]).start()
-    streams = []
+    streams, newcomers = [], []
     try:
         for _ in range(3):
             streams.append(EventStream(stack.port, "/api/v1/offices/VAD-247/events", source="127.0.0.31"))
             assert streams[-1].status == 200
+            streams[-1].next_event()
         # When the same address opens a fourth, it is refused at once with Retry-After
         refused = EventStream(stack.port, "/api/v1/offices/VAD-247/events", source="127.0.0.31")
         assert refused.status == 503 and refused.headers["retry-after"] == "30"
@@ -212,16 +213,30 @@ def test_event_streams_beyond_the_caps_are_a_clear_503_and_other_addresses_go_on
         for _ in range(2):
             streams.append(EventStream(stack.port, "/api/v1/offices/VAD-247/events", source="127.0.0.32"))
             assert streams[-1].status == 200
-        full = EventStream(stack.port, "/api/healthz/events", source="127.0.0.33")
+            streams[-1].next_event()
+        # When the server is full and three more addresses each ask for one
+        for source in ["127.0.0.33", "127.0.0.34", "127.0.0.35"]:
+            newcomers.append(EventStream(stack.port, "/api/healthz/events", source=source))
+            # Then each gets it: the heaviest address's newest stream ends to make room
+            assert newcomers[-1].status == 200
+            newcomers[-1].next_event()
+        # and each ended stream completed, telling its page to come back in 30 s, not at once
+        for stream in streams:
+            stream.sock.settimeout(0.5)
+        ended = [rest for rest in (stream.rest() for stream in streams) if rest is not None]
+        assert len(ended) == 3 and all("retry: 30000" in rest for rest in ended)
+        # With every address now holding one, a newcomer is refused, and so is a departed address's return
+        full = EventStream(stack.port, "/api/healthz/events", source="127.0.0.36")
         assert full.status == 503
         full.close()
-        # and ordinary requests are served all the while
-        assert stack.request("GET", "/api/healthz", source="127.0.0.33")[0] == 200
         status, _, body = stack.request("GET", "/api/v1/offices/VAD-247/events", source="127.0.0.31",
                                         headers={"Accept": "application/json"})
         assert status == 503 and error_of(body)["code"] == "too_many_streams"
+        # and ordinary requests are served all the while
+        assert stack.request("GET", "/api/healthz", source="127.0.0.36")[0] == 200
+        assert "127.0.0.3" not in stack.app_log.read_text()
     finally:
-        for stream in streams:
+        for stream in streams + newcomers:
             stream.close()
         stack.stop()
 

@@ -1,0 +1,65 @@
+import Testing
+@testable import FastCGI
+
+/// Who may open an event stream when the server is full (`StreamLedger`).
+@Suite struct StreamLedgerTests {
+    private func admit(_ ledger: inout StreamLedger, _ address: String, limit: Int = 4, perAddress: Int = 10,
+                       perNetwork: Int = 10) -> (id: UInt64, displacing: StreamEnding?)? {
+        guard case .admitted(let id, _, let displacing) = ledger.admit(from: address, limit: limit, perAddress: perAddress,
+                                                                        perNetwork: perNetwork) else { return nil }
+        return (id, displacing)
+    }
+
+    @Test func aNewcomerToAFullServerDisplacesOnlyAHolderWithAtLeastTwoMore() {
+        var ledger = StreamLedger()
+        // Given a full server: three streams from one address, one from another
+        for address in ["10.0.0.1", "10.0.0.1", "10.0.0.1", "10.0.0.2"] {
+            #expect(admit(&ledger, address)?.displacing == nil)
+        }
+        // Then a new address is admitted, displacing one of the first address's
+        let newcomer = admit(&ledger, "10.0.0.3")
+        #expect(newcomer != nil && newcomer?.displacing != nil)
+        // and, the displaced stream not yet closed, another new address displaces again (2 against 0)
+        #expect(admit(&ledger, "10.0.0.4")?.displacing != nil)
+        // but with every holder within one of another, a newcomer is refused
+        guard case .refused(.serverFull(4)) = ledger.admit(from: "10.0.0.5", limit: 4, perAddress: 10, perNetwork: 10) else {
+            Issue.record("a newcomer displaced a holder of one stream"); return
+        }
+        #expect(ledger.open == 6)
+    }
+
+    @Test func aHolderCannotDisplaceItself() {
+        var ledger = StreamLedger()
+        for _ in 0..<4 { _ = admit(&ledger, "10.0.0.1") }
+        guard case .refused(.serverFull) = ledger.admit(from: "10.0.0.1", limit: 4, perAddress: 10, perNetwork: 10) else {
+            Issue.record("the only holder took a place from itself"); return
+        }
+    }
+
+    @Test func theSlash64sOfOneSlash48AreOneHolder() {
+        var ledger = StreamLedger()
+        // Given a full server: three /64s of one /48 and one other network
+        for address in ["2001:db8:7:1::/64", "2001:db8:7:2::/64", "2001:db8:7:3::/64", "2001:db8:9:1::/64"] {
+            _ = admit(&ledger, address)
+        }
+        // Then a fourth /64 of the same /48 is no newcomer: it holds three already
+        guard case .refused(.serverFull) = ledger.admit(from: "2001:db8:7:4::/64", limit: 4, perAddress: 10, perNetwork: 10) else {
+            Issue.record("a /64 of the heaviest /48 displaced its own network"); return
+        }
+        // while an IPv4 client is, and displaces one of that network's
+        #expect(admit(&ledger, "10.0.0.1")?.displacing != nil)
+    }
+
+    @Test func aClosedStreamIsNoLongerDisplacedAndFreesItsPlace() {
+        var ledger = StreamLedger()
+        var ids: [UInt64] = []
+        for address in ["10.0.0.1", "10.0.0.1", "10.0.0.1", "10.0.0.2"] { ids.append(admit(&ledger, address)!.id) }
+        // When the first address's streams all close but one
+        ledger.close(ids[1], from: "10.0.0.1")
+        ledger.close(ids[2], from: "10.0.0.1")
+        // Then two places are free: no one is displaced for them
+        #expect(admit(&ledger, "10.0.0.3")?.displacing == nil)
+        #expect(admit(&ledger, "10.0.0.3")?.displacing == nil)
+        #expect(ledger.open == 4)
+    }
+}
