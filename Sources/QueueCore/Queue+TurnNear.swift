@@ -61,8 +61,7 @@ extension Queue {
                     guard !already, let token = try Token.fetch(db, id: id), token.state == .waiting else { continue }
                     var extra = extra
                     // "Unlikely today" offers an appointment on another day only where the service has them.
-                    if trigger == .unlikelyToday, try !(Bool.fetchOne(db.cachedStatement(sql: "SELECT takes_appointments FROM service WHERE code = ?"),
-                                                                         arguments: [token.serviceCode]) ?? false) {
+                    if trigger == .unlikelyToday, try !Self.takesAppointments(db, token) {
                         extra["appointments"] = "no"
                     }
                     if try Outbox.enqueue(db, trigger, token: token, extra: extra, at: now) > 0 { written.append(id) }
@@ -71,6 +70,16 @@ extension Queue {
             }
         }
         return told
+    }
+
+    /// Whether the token's office still offers its service by appointment (a service since taken off
+    /// the office offers none).
+    private static func takesAppointments(_ db: Database, _ token: Token) throws -> Bool {
+        do {
+            return try OfferedService.load(db, office: token.officeCode, service: token.serviceCode).takesAppointments
+        } catch QueueError.serviceNotOffered {
+            return false
+        }
     }
 
     /// How many tokens one write tells at most.
