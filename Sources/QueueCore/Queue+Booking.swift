@@ -75,7 +75,7 @@ extension Queue {
                                events: inout [QueueEvent]) throws -> Token {
         let settings = try self.settings.reading(db)
         let office = try settings.office(request.officeCode)
-        let now = try Self.bookingTime(db, office: office.code, requested: now)
+        let now = try Self.joiningTime(db, office: office.code, requested: now)
         let service = try settings.service(office: office.code, service: request.serviceCode)
         if case .enrolledKiosk(let kiosk) = request.actor { try KioskDevices.requireEnrolled(db, kiosk: kiosk, office: office.code) }
         let today = office.serviceDay(now)
@@ -139,21 +139,26 @@ extension Queue {
         return token
     }
 
-    /// The moment a booking is written at: the request's own, or the office's latest booking's if
-    /// that is later by a moment. Requests that come together are written one after another, not
-    /// always in the order they came; without this, a walk-in asked for a millisecond earlier but
-    /// written later would join ahead of a citizen already told their place, and that citizen
-    /// would have one more person before them than they were told. A later booking by more than
-    /// `reorderSeconds` is a clock set back, not a reordering: the request's own time stands then.
-    static func bookingTime(_ db: Database, office: String, requested now: Date) throws -> Date {
+    /// The moment a citizen joins a waiting line at (a booking, a check-in, a rejoin, a transfer):
+    /// the request's own, or just after the office's latest joining if that is later by a moment. Requests
+    /// that come together are written one after another, not always in the order they came; without
+    /// this, a walk-in (or a rejoin) asked for a millisecond earlier but written later would join
+    /// ahead of a citizen already told their place, and that citizen would have one more person
+    /// before them than they were told. Later by more than `reorderSeconds` is a clock set back, not
+    /// a reordering: the request's own time stands then. The change's event is written at the same
+    /// moment, so the next joining sees it.
+    static func joiningTime(_ db: Database, office: String, requested now: Date) throws -> Date {
         guard let latest = try Int64.fetchOne(db.cachedStatement(sql: """
-            SELECT at FROM event WHERE office_code = ? AND kind = 'booked' ORDER BY id DESC LIMIT 1
+            SELECT at FROM event
+            WHERE office_code = ? AND (kind = 'booked' OR kind = 'checked_in' OR kind = 'rejoined' OR kind = 'transferred')
+            ORDER BY id DESC LIMIT 1
             """), arguments: [office]),
-            latest > now.milliseconds, Double(latest - now.milliseconds) <= reorderSeconds * 1000 else { return now }
-        return Date(milliseconds: latest)
+            latest >= now.milliseconds, Double(latest - now.milliseconds) <= reorderSeconds * 1000 else { return now }
+        // A moment after it: at the same moment, an older token (a rejoin) would be ordered first.
+        return Date(milliseconds: latest + 1)
     }
 
-    /// How far apart two bookings written out of order can have been asked for.
+    /// How far apart two joinings written out of order can have been asked for.
     static let reorderSeconds: Double = 5
 
     private func reserveSlot(

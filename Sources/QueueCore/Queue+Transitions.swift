@@ -51,9 +51,11 @@ extension Queue {
     /// there is the office's transfer placement (by default it keeps its original queueing time, so
     /// it does not lose its place).
     public func transfer(token tokenID: Int64, from counterID: Int64, toService service: String?,
-                         toCounter targetID: Int64?, reason: String?, actor: Actor, at now: Date) throws -> Token {
+                         toCounter targetID: Int64?, reason: String?, actor: Actor, at requested: Date) throws -> Token {
         let reason = try reason.map { try TextInput.validated($0, field: "reason", label: "reason", limit: 200) }.flatMap { $0.isEmpty ? nil : $0 }
-        return try atCounter(tokenID, counterID, action: .transfer, kind: .transferred, actor: actor, at: now, reason: reason) { db, token, office in
+        return try transition(tokenID, action: .transfer, kind: .transferred, actor: actor, at: requested, reason: reason,
+                              counterID: counterID, joining: true) { db, token, office, now in
+            guard token.counterID == counterID else { throw QueueError.illegalTransition(action: .transfer, from: token.state) }
             let newService = service ?? token.serviceCode
             guard newService != token.serviceCode || targetID != nil else { throw QueueError.transferToSameQueue }
             _ = try OfferedService.load(db, office: token.officeCode, service: newService)
@@ -111,8 +113,8 @@ extension Queue {
     }
 
     /// A no-show citizen who came back joins the back of their class, once.
-    public func rejoin(token tokenID: Int64, actor: Actor, at now: Date) throws -> Token {
-        try transition(tokenID, action: .rejoin, kind: .rejoined, actor: actor, at: now) { db, token, _ in
+    public func rejoin(token tokenID: Int64, actor: Actor, at requested: Date) throws -> Token {
+        try transition(tokenID, action: .rejoin, kind: .rejoined, actor: actor, at: requested, joining: true) { db, token, _, now in
             guard !token.hasRejoined else { throw QueueError.alreadyRejoined }
             try db.cachedStatement(sql: """
                 UPDATE token SET state = 'waiting', has_rejoined = 1, queued_at = ?, counter_id = NULL,
@@ -131,8 +133,8 @@ extension Queue {
     }
 
     /// An appointment holder has arrived on the day: they join the live queue now.
-    public func checkIn(token tokenID: Int64, actor: Actor, at now: Date) throws -> Token {
-        try transition(tokenID, action: .checkIn, kind: .checkedIn, actor: actor, at: now) { db, token, office in
+    public func checkIn(token tokenID: Int64, actor: Actor, at requested: Date) throws -> Token {
+        try transition(tokenID, action: .checkIn, kind: .checkedIn, actor: actor, at: requested, joining: true) { db, token, office, now in
             let today = office.serviceDay(now).day
             guard token.serviceDay == today else { throw QueueError.checkInWrongDay(serviceDay: token.serviceDay) }
             try db.cachedStatement(sql: "UPDATE token SET state = 'waiting', queued_at = ? WHERE id = ?").execute(arguments: [now.milliseconds, tokenID])
@@ -165,11 +167,26 @@ extension Queue {
         _ tokenID: Int64, action: TokenAction, kind: EventKind, actor: Actor, at now: Date, reason: String? = nil,
         counterID: Int64? = nil, applied: ((inout Token) -> Void)? = nil, update: (Database, Token, OfficeFacts) throws -> Void
     ) throws -> Token {
+        try transition(tokenID, action: action, kind: kind, actor: actor, at: now, reason: reason, counterID: counterID,
+                       joining: false, applied: applied) { db, token, office, _ in try update(db, token, office) }
+    }
+
+    /// The same, for a change that puts the token in a waiting line (`joining`): it happens, and
+    /// `update` is given, the time it joins at (`Queue.joiningTime`), so that it joins behind
+    /// everyone already told their place.
+    private func transition(
+        _ tokenID: Int64, action: TokenAction, kind: EventKind, actor: Actor, at requested: Date, reason: String? = nil,
+        counterID: Int64? = nil, joining: Bool, applied: ((inout Token) -> Void)? = nil,
+        update: (Database, Token, OfficeFacts, Date) throws -> Void
+    ) throws -> Token {
         try commit(settled: true) { db, events in
             guard let token = try Token.fetch(db, id: tokenID) else { throw QueueError.tokenNotFound }
             let office = try settings.reading(db).office(token.officeCode)
+            let now = joining ? try Self.joiningTime(db, office: token.officeCode, requested: requested) : requested
             return try transition(db, token, action: action, kind: kind, office: office, actor: actor, at: now, reason: reason,
-                                  counterID: counterID, applied: applied, events: &events, update: update)
+                                  counterID: counterID, applied: applied, events: &events) { db, token, office in
+                try update(db, token, office, now)
+            }
         }
     }
 

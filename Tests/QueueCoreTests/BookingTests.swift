@@ -68,8 +68,8 @@ struct BookingTests {
         let first = try fixture.walkIn(citizen: 1, at: now)
         let ahead = try #require(try fixture.queue.position(of: first.id, at: now)).ahead
         let second = try fixture.walkIn(citizen: 2, at: now.addingTimeInterval(-0.003))
-        // Then the later one joins behind it (at the same moment), and the first still has as many before it
-        #expect(second.queuedAt == first.queuedAt)
+        // Then the later one joins behind it (a millisecond after it), and the first still has as many before it
+        #expect(second.queuedAt == first.queuedAt.map { Date(milliseconds: $0.milliseconds + 1) })
         #expect(try fixture.queue.position(of: first.id, at: now)?.ahead == ahead)
         #expect(try fixture.queue.position(of: second.id, at: now)?.ahead == ahead + 1)
         // and a clock set back by a minute is not a reordering: the request's own time stands.

@@ -113,6 +113,28 @@ struct CounterFlowTests {
         #expect(next?.number == "BC-002")
     }
 
+    @Test func aRejoinWrittenAfterABookingJoinsBehindItThoughAskedForAMomentBefore() throws {
+        // Given a citizen marked a no-show, and a walk-in told its place at 10 minutes
+        let token = try fixture.walkIn()
+        let counter = try fixture.counterID("VAD-247", 1)
+        try fixture.execute("INSERT INTO queue_policy VALUES ('VAD-247', 2, 45, 0, 3, 30, 30, 'original_time')")
+        _ = try queue.callNext(counter: counter, actor: clerk, at: start)
+        _ = try queue.markNoShow(token: token.id, counter: counter, actor: clerk, at: start.plus(minutes: 1))
+        let walkIn = try fixture.walkIn(citizen: 2, at: start.plus(minutes: 10))
+        let ahead = try #require(try queue.position(of: walkIn.id, at: start.plus(minutes: 10))).ahead
+        // When the citizen's rejoin, asked for 3 ms before that booking, is written after it
+        let back = try queue.rejoin(token: token.id, actor: clerk, at: start.plus(minutes: 10).addingTimeInterval(-0.003))
+        // Then it joins behind the walk-in, who still has as many before them as they were told
+        #expect(back.queuedAt == walkIn.queuedAt.map { Date(milliseconds: $0.milliseconds + 1) })
+        #expect(try queue.position(of: walkIn.id, at: start.plus(minutes: 10))?.ahead == ahead)
+        #expect(try queue.callNext(counter: counter, actor: clerk, at: start.plus(minutes: 11))?.id == walkIn.id)
+        // and a booking asked for just before the rejoin, written after it, joins behind it in turn
+        let late = try fixture.walkIn(citizen: 3, at: start.plus(minutes: 10).addingTimeInterval(-0.005))
+        #expect(late.queuedAt == back.queuedAt.map { Date(milliseconds: $0.milliseconds + 1) })
+        let lateAhead = try #require(try queue.position(of: late.id, at: start.plus(minutes: 11))).ahead
+        #expect(try queue.position(of: back.id, at: start.plus(minutes: 11))?.ahead == lateAhead - 1)
+    }
+
     @Test func aSecondRejoinIsRefused() throws {
         let token = try fixture.walkIn()
         let counter = try fixture.counterID("VAD-247", 1)
