@@ -31,15 +31,15 @@ struct StreamLedger {
         let network = StreamNetwork.key(of: address)
         if byAddress[address, default: 0] >= perAddress { return .refused(.addressFull(limit: perAddress)) }
         if let network, byNetwork[network, default: 0] >= perNetwork { return .refused(.networkFull(limit: perNetwork)) }
+        let holder = network ?? address
         var displaced: StreamEnding?
         if open >= limit {
-            let holder = network ?? address
             guard let heaviest = heaviestHolder(), heaviest.count >= (endable[holder]?.count ?? 0) + 2,
                   let newest = endable[heaviest.holder]?.keys.max() else {
                 return .refused(.serverFull(limit: limit))
             }
-            displaced = endable[heaviest.holder]?.removeValue(forKey: newest)
-            if endable[heaviest.holder]?.isEmpty == true { endable[heaviest.holder] = nil }
+            displaced = endable[heaviest.holder]?[newest]
+            forget(newest, of: heaviest.holder)
         }
         let id = nextID
         nextID += 1
@@ -47,7 +47,9 @@ struct StreamLedger {
         byAddress[address, default: 0] += 1
         if let network { byNetwork[network, default: 0] += 1 }
         let ending = StreamEnding()
-        endable[network ?? address, default: [:]][id] = ending
+        let had = endable[holder]?.count ?? 0
+        endable[holder, default: [:]][id] = ending
+        move(holder, from: had, to: had + 1)
         return .admitted(id: id, ending: ending, displacing: displaced)
     }
 
@@ -56,18 +58,34 @@ struct StreamLedger {
         open -= 1
         Self.takeOne(from: &byAddress, at: address)
         if let network { Self.takeOne(from: &byNetwork, at: network) }
-        let holder = network ?? address
-        endable[holder]?[id] = nil
-        if endable[holder]?.isEmpty == true { endable[holder] = nil }
+        forget(id, of: network ?? address)
     }
 
-    /// The holder with the most streams that can be ended. (Looked for only when the server is full.)
-    private func heaviestHolder() -> (holder: String, count: Int)? {
-        var heaviest: (holder: String, count: Int)?
-        for (holder, streams) in endable where streams.count > (heaviest?.count ?? 0) {
-            heaviest = (holder, streams.count)
+    /// The stream `id` of `holder` can no longer be ended to make room (it closes, or is ending).
+    private mutating func forget(_ id: UInt64, of holder: String) {
+        guard let had = endable[holder]?.count, endable[holder]?.removeValue(forKey: id) != nil else { return }
+        if had == 1 { endable[holder] = nil }
+        move(holder, from: had, to: had - 1)
+    }
+
+    /// The holders by how many streams they could end, and the most any holds: kept as they change,
+    /// so that a full server finds the heaviest at once, however many holders it serves.
+    private var holdersByCount: [Int: Set<String>] = [:]
+    private var mostHeld = 0
+
+    private mutating func move(_ holder: String, from old: Int, to new: Int) {
+        if old > 0 {
+            holdersByCount[old]?.remove(holder)
+            if holdersByCount[old]?.isEmpty == true { holdersByCount[old] = nil }
         }
-        return heaviest
+        if new > 0 { holdersByCount[new, default: []].insert(holder) }
+        mostHeld = max(mostHeld, new)
+        while mostHeld > 0 && holdersByCount[mostHeld] == nil { mostHeld -= 1 }
+    }
+
+    /// The holder with the most streams that can be ended.
+    private func heaviestHolder() -> (holder: String, count: Int)? {
+        holdersByCount[mostHeld]?.first.map { ($0, mostHeld) }
     }
 
     private static func takeOne(from counts: inout [String: Int], at key: String) {

@@ -62,4 +62,39 @@ import Testing
         #expect(admit(&ledger, "10.0.0.3")?.displacing == nil)
         #expect(ledger.open == 4)
     }
+
+    @Test func randomOpeningsAndClosingsDecideAsACountOfEveryHolderWould() {
+        // A plain model: every holder's streams that can still be ended, counted afresh each time.
+        var ledger = StreamLedger()
+        var random = SystemRandomNumberGenerator()
+        var open: [(id: UInt64, address: String)] = []
+        var endable: [String: Set<UInt64>] = [:]
+        var ends: [ObjectIdentifier: (id: UInt64, address: String)] = [:]
+        let addresses = (1...12).map { "10.0.0.\($0)" }
+        for _ in 0..<5_000 {
+            if !open.isEmpty && Int.random(in: 0..<3, using: &random) == 0 {
+                let closing = open.remove(at: Int.random(in: 0..<open.count, using: &random))
+                ledger.close(closing.id, from: closing.address)
+                endable[closing.address]?.remove(closing.id)
+                continue
+            }
+            let address = addresses.randomElement(using: &random)!
+            let heaviest = endable.values.map(\.count).max() ?? 0
+            let mine = endable[address]?.count ?? 0
+            switch ledger.admit(from: address, limit: 30, perAddress: 10, perNetwork: 100) {
+            case .admitted(let id, let ending, let displaced):
+                #expect(open.count < 30 || heaviest >= mine + 2)
+                if let displaced {
+                    let gone = ends[ObjectIdentifier(displaced)]!
+                    #expect(endable[gone.address]?.count == heaviest)
+                    endable[gone.address]?.remove(gone.id)
+                }
+                open.append((id, address))
+                endable[address, default: []].insert(id)
+                ends[ObjectIdentifier(ending)] = (id, address)
+            case .refused(let refusal):
+                #expect(open.filter { $0.address == address }.count >= 10 || (open.count >= 30 && heaviest < mine + 2), "\(refusal)")
+            }
+        }
+    }
 }
