@@ -145,20 +145,13 @@ enum HealthRoutes {
         // Ids keep rising across reconnections so that a client never sees one twice.
         let resumeAfter = LastEventID.parse(context.request.header("last-event-id")) ?? 0
         let services = context.services
-        return Response(status: 200, headers: ServerSentEvent.headers, body: .stream { stream in
-            var sequence = resumeAfter
-            repeat {
-                sequence += 1
-                let payload: [UInt8]
+        return Response(status: 200, headers: ServerSentEvent.headers, body: .events { sink in
+            services.healthStreams.attach(sink, interval: interval, resumeAfter: resumeAfter) {
                 switch check(services) {
-                case .success(let health): payload = JSON.encode(health)
-                case .failure(let unavailable): payload = JSON.encode(unavailable.body)
+                case .success(let health): JSON.encode(health)
+                case .failure(let unavailable): JSON.encode(unavailable.body)
                 }
-                let event = ServerSentEvent(
-                    id: String(sequence), event: "health", data: String(decoding: payload, as: UTF8.self),
-                    retryMilliseconds: sequence == resumeAfter + 1 ? 3000 : nil)
-                do { try stream.write(event.text) } catch { return }
-            } while stream.waitWhileServing(seconds: interval)
+            }
         })
     }
 }

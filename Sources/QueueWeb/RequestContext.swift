@@ -46,6 +46,8 @@ public struct AppServices: Sendable {
     let encodedSnapshots = EncodedOnce<String, OfficeSnapshot>(capacity: 1_000)
     /// The worker's heartbeat as health reports it, read at most once a second.
     let workerStatus = WorkerStatusCache()
+    /// The open health streams, told by one thread.
+    let healthStreams = HealthStreams()
 
     public var database: AppDatabase { queue.database }
 

@@ -125,26 +125,21 @@ struct WebApplicationTests {
             method: "GET", path: "/api/healthz/events", query: "interval=0.5", headers: ["Last-Event-ID": "9"]))
         #expect(response.header("content-type") == "text/event-stream; charset=utf-8")
         #expect(response.header("x-accel-buffering") == "no")
-        guard case .stream(let produce) = response.body else {
-            Issue.record("expected a stream")
+        guard case .events(let attach) = response.body else {
+            Issue.record("expected an event stream")
             return
         }
         // When the stream runs until the client leaves after two events
-        let client = RecordingStream(leaveAfter: 2)
-        produce(client)
+        let client = ObservedStream(leaveAfter: 2)
+        attach(client)
+        try client.waitForWrites(2)
         // Then the events continue from 10, the first says how long to wait before reconnecting
         let events = client.text.components(separatedBy: "\n\n").filter { !$0.isEmpty }
         #expect(events.count == 2)
         #expect(events[0].hasPrefix("retry: 3000\nid: 10\nevent: health\ndata: {"))
         #expect(events[1].hasPrefix("id: 11\nevent: health\ndata: {"))
-    }
-
-    @Test func theHealthStreamEndsWhenTheServerStops() throws {
-        let response = try Self.app().respond(to: Request(method: "GET", path: "/api/healthz/events", query: "interval=300"))
-        guard case .stream(let produce) = response.body else { return }
-        let client = RecordingStream(leaveAfter: 100, stopping: true)
-        produce(client)  // returns instead of waiting 300 s
-        #expect(client.text.components(separatedBy: "\n\n").filter { !$0.isEmpty }.count == 1)
+        // and once it has left, no thread is left telling it
+        try client.waitUntilClosed()
     }
 
     @Test func eventDataWithLineBreaksBecomesSeveralDataLines() {

@@ -241,6 +241,33 @@ def test_event_streams_beyond_the_caps_are_a_clear_503_and_a_full_server_is_shar
         stack.stop()
 
 
+def test_health_streams_take_no_thread_each_so_they_cannot_exhaust_the_apps_tasks(own_stack):
+    # Given fcgi-app serving (its systemd unit allows it 512 tasks)
+    def threads():
+        return len(os.listdir(f"/proc/{own_stack.app.pid}/task"))
+
+    before = threads()
+    # When two addresses open 200 health streams each
+    streams = []
+    try:
+        for index in range(400):
+            streams.append(EventStream(own_stack.port, "/api/healthz/events?interval=1", source=f"127.0.0.{51 + index % 2}"))
+            assert streams[-1].status == 200
+        for stream in streams[:20]:
+            assert stream.next_event()[0]["event"] == "health"
+        # Then each is told its health on time while the process runs hardly more threads than before
+        assert int(streams[0].next_event()[0]["id"]) >= 2
+        assert threads() <= before + 4, (before, threads())
+        # and a booking, which needs the writer's thread, is answered
+        status, _, body = own_stack.request("POST", "/api/v1/tokens", headers={"Content-Type": "application/json"},
+                                            body=json.dumps({"office": "VAD-247", "service": "bill-complaint",
+                                                             "name": "Thread Test", "phone": "9825155555"}).encode())
+        assert status == 201, body
+    finally:
+        for stream in streams:
+            stream.close()
+
+
 def test_a_burst_of_sign_ins_is_told_to_try_again_at_once_and_the_clerk_gets_in(stack):
     # Given 40 wrong sign-ins sent at once, each under a name of its own (as a flood spread over
     # names would be; nginx here lets them all through)
