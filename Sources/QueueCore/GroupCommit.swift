@@ -37,6 +37,8 @@ final class GroupCommit: @unchecked Sendable {
     }
 
     private let writer: any DatabaseWriter
+    /// Starts the writer thread; false when none could start (replaced in tests, to be refused).
+    var startThread: (String, @escaping @Sendable () -> Void) -> Bool = CheckedThread.start
     /// The nice value the writer thread asks for (0: the process's own).
     private let writerNice: Int32
     /// Called on the caller's thread before it waits for its group (the server gives back the
@@ -118,11 +120,24 @@ final class GroupCommit: @unchecked Sendable {
             waiting.append(job)
             if writing {
                 lock.signal()
-            } else {
+            } else if startThread("group-commit", { [self] in writeGroups() }) {
                 writing = true
-                let thread = Thread { [self] in writeGroups() }
-                thread.name = "group-commit"
-                thread.start()
+            } else {
+                // No thread to be had (the process is out of tasks): this caller is the writer until
+                // nothing waits, rather than wait for a writer that will never run.
+                writing = true
+                lock.unlock()
+                while true {
+                    lock.lock()
+                    let group = waiting
+                    waiting = []
+                    if group.isEmpty { writing = false }
+                    lock.unlock()
+                    if group.isEmpty { break }
+                    commit(group)
+                }
+                if let failure = job.failure { throw failure }
+                return
             }
             lock.unlock()
             beforeWaiting()
@@ -149,15 +164,20 @@ final class GroupCommit: @unchecked Sendable {
             let group = waiting
             waiting = []
             lock.unlock()
-            write(group)
-            lock.lock()
-            groups += 1
-            changes += group.count
-            lock.unlock()
-            commits.increment()
-            committedChanges.increment(by: group.count)
-            for job in group { job.done.signal() }
+            commit(group)
         }
+    }
+
+    /// Writes one group, counts it, and answers its callers.
+    private func commit(_ group: [Job]) {
+        write(group)
+        lock.lock()
+        groups += 1
+        changes += group.count
+        lock.unlock()
+        commits.increment()
+        committedChanges.increment(by: group.count)
+        for job in group { job.done.signal() }
     }
 
     /// Sets the calling thread's nice value (on Linux `setpriority` of id 0 is the calling thread's,

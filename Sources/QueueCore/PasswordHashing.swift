@@ -87,9 +87,19 @@ public final class PasswordHashing: @unchecked Sendable {
                 lock.signal()
             } else if running < threads {
                 running += 1
-                let thread = Thread { [self] in hash() }
-                thread.name = "password-hashing"
-                thread.start()
+                if !CheckedThread.start(name: "password-hashing", { [self] in hash() }) {
+                    running -= 1
+                    // No thread to be had (the process is out of tasks) and none hashing that
+                    // would come to this job: the caller hashes it itself.
+                    if running == 0, let index = queue.firstIndex(where: { $0 === job }) {
+                        queue.remove(at: index)
+                        lock.unlock()
+                        job.work?()
+                        job.work = nil
+                        guard let value = box.value else { preconditionFailure("a hashing job ended without its result") }
+                        return value
+                    }
+                }
             }
             lock.unlock()
             beforeWaiting()

@@ -1,5 +1,6 @@
 import FastCGI
 import Foundation
+import QueueCore
 
 /// The open health streams (`GET /api/healthz/events`), each told the server's health at its own
 /// interval by one thread for them all.
@@ -41,10 +42,15 @@ final class HealthStreams: @unchecked Sendable {
         if telling {
             condition.signal()
         } else {
-            telling = true
-            let thread = Thread { [self] in tell() }
-            thread.name = "health-streams"
-            thread.start()
+            // Without a thread (the process is out of tasks) the stream has had its first event and
+            // ends; its client reconnects later.
+            telling = CheckedThread.start(name: "health-streams") { [self] in tell() }
+            if !telling {
+                watchers.removeAll { $0.sink === sink }
+                condition.unlock()
+                sink.close()
+                return
+            }
         }
         condition.unlock()
     }

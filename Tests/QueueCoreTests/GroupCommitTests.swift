@@ -7,6 +7,28 @@ import Testing
 /// rolls back alone, an answered one is on disk, and the live picture hears each group once.
 @Suite("Group commit", .serialized)
 struct GroupCommitTests {
+    @Test func withNoThreadToBeHadTheCallersWriteTheirChangesThemselves() throws {
+        // Given a process out of tasks: the writer thread cannot start
+        let fixture = try QueueFixture()
+        fixture.queue.group.startThread = { _, _ in false }
+        // When eight threads book 25 each at once
+        let booked = Collected<Int64>()
+        let finished = DispatchSemaphore(value: 0)
+        Thread {
+            ConcurrencyTests.concurrently(8) { thread in
+                for index in 0..<25 {
+                    if let token = try? fixture.walkIn(citizen: thread * 100 + index) { booked.append(contentsOf: [token.id]) }
+                }
+            }
+            finished.signal()
+        }.start()
+        // Then every booking is answered, rather than waiting for ever, and stored, numbered without a gap
+        try #require(finished.wait(timeout: .now() + 60) == .success)
+        let other = try DatabaseQueue(path: fixture.path)
+        let numbers = try other.read { db in try Int.fetchAll(db, sql: "SELECT sequence FROM token WHERE office_code = 'VAD-247' ORDER BY sequence") }
+        #expect(booked.all.count == 200 && numbers == Array(1...200))
+    }
+
     @Test func bookingsArrivingTogetherShareCommitsAndARefusedOneChangesNothingElse() throws {
         // Given an office where bill complaints take 230 tokens a day and meter complaints none
         let fixture = try QueueFixture()
