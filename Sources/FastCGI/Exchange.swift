@@ -58,6 +58,9 @@ final class Exchange: @unchecked Sendable {
         return (fd, requestID)
     }
 
+    /// The connection's descriptor (-1 once given back or handed over).
+    var connection: Int32 { raw.pointee.ipcFd }
+
     /// Closes the connection if finishing left it open for nginx (where it is not given back).
     func closeKeptConnection() {
         if let connection = takeKeptConnection() { close(connection) }

@@ -281,9 +281,7 @@ public final class FastCGIServer: @unchecked Sendable {
         ending.set { stream.end() }
         let thread = Thread {
             produce(stream)
-            exchange.finish()
-            // A stream's connection is not given back, even if nginx would keep it.
-            exchange.closeKeptConnection()
+            stream.complete()
             closed()
         }
         thread.stackSize = configuration.streamStackBytes

@@ -30,6 +30,15 @@ struct FastCGIServerTests {
                     try? stream.write("data: one\n\n")
                     _ = stream.waitWhileServing(seconds: 30)
                 })
+            case "/flood-stream":
+                // Writes until the client stops taking it: its write then blocks (a client that
+                // does not read, as any can be behind nginx).
+                return Response(status: 200, headers: [("Content-Type", "text/event-stream")], body: .stream { stream in
+                    let chunk = ": " + String(repeating: "x", count: 16 * 1024) + "\n\n"
+                    do {
+                        repeat { try stream.write(chunk) } while stream.waitWhileServing(seconds: 0.001)
+                    } catch {}
+                })
             case "/ticking-stream":
                 // Writes a comment every 50 ms, so that a departed client is noticed at once.
                 return Response(status: 200, headers: [("Content-Type", "text/event-stream")], body: .stream { stream in
@@ -271,6 +280,47 @@ struct FastCGIServerTests {
             try Self.waitUntil { !first.isRunning || !second.isRunning }
             try Self.waitUntil { server.openStreams == 2 }
         }
+    }
+
+    @Test func endingAThreadStreamWhoseClientDoesNotReadHoldsNoWorkerAndFreesItsPlace() throws {
+        try Self.withServer(maxStreams: 3, maxStreamsPerAddress: 3) { socket, server in
+            // Given a full server: three streams from one address whose client reads nothing, so that
+            // each stream's thread is stuck in a write
+            var open: [Process] = []
+            defer { open.forEach { if $0.isRunning { kill($0.processIdentifier, SIGKILL) } } }
+            var unread: [Pipe] = []
+            for _ in 0..<3 {
+                let (process, pipe) = try Self.openUnreadStream(socket, from: "10.0.0.1", path: "/flood-stream")
+                open.append(process)
+                unread.append(pipe)
+            }
+            try Self.waitUntil { server.openStreams == 3 }
+            Thread.sleep(forTimeInterval: 0.5)
+            // When two other addresses each ask for one (as many as the server has workers)
+            for address in ["10.0.0.2", "10.0.0.3"] { open.append(try Self.openStream(socket, from: address)) }
+            // Then plain requests are still answered: ending a stream to make room held no worker
+            let answered = DispatchSemaphore(value: 0)
+            Thread {
+                if (try? Self.call(socket, path: "/plain", address: "10.0.0.4"))?.status == 200 { answered.signal() }
+            }.start()
+            #expect(answered.wait(timeout: .now() + 5) == .success)
+            // and the ended streams are counted out though their client still reads nothing
+            try Self.waitUntil { server.openStreams == 3 }
+            _ = unread
+        }
+    }
+
+    /// Opens a stream with cgi-fcgi whose output nobody reads: the server's writes to it soon block.
+    static func openUnreadStream(_ socket: String, from address: String, path: String) throws -> (Process, Pipe) {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/cgi-fcgi")
+        process.arguments = ["-bind", "-connect", socket]
+        process.environment = ["REQUEST_METHOD": "GET", "REQUEST_URI": path, "CONTENT_LENGTH": "0", "REMOTE_ADDR": address]
+        let output = Pipe()
+        process.standardOutput = output
+        process.standardInput = FileHandle.nullDevice
+        try process.run()
+        return (process, output)
     }
 
     @Test func oneIPv6NetworkCannotTakeEverySlotByUsingManyOfItsAddresses() throws {
