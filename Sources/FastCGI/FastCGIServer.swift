@@ -215,7 +215,8 @@ public final class FastCGIServer: @unchecked Sendable {
             let address = request.gatewayVariables["CLIENT_KEY"].flatMap { $0.isEmpty ? nil : $0 } ?? request.remoteAddress
             let admission = lifecycle.admitStream(from: address, limit: configuration.maxStreams,
                                                   perAddress: configuration.maxStreamsPerAddress,
-                                                  perNetwork: configuration.maxStreamsPerNetwork)
+                                                  perNetwork: configuration.maxStreamsPerNetwork,
+                                                  endable: !response.keepsItsPlace)
             guard case .admitted(let id, let ending, let displaced) = admission else {
                 if case .refused(let refusal) = admission {
                     logger.warning("stream refused", metadata: ["request_id": "\(request.requestID)", "reason": "\(refusal)"])

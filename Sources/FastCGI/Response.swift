@@ -4,6 +4,9 @@ public struct Response: Sendable {
     /// Header fields in the order they are sent; names as they should appear on the wire.
     public var headers: [(name: String, value: String)]
     public var body: Body
+    /// For a stream: it is never ended to make room for another when the server is full
+    /// (`StreamLedger`). The application sets it for streams it knows are staff's or a kiosk's.
+    public var keepsItsPlace = false
 
     /// A body sent at once, or produced bit by bit by a stream (server-sent events).
     public enum Body: Sendable {

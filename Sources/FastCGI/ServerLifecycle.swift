@@ -33,9 +33,9 @@ final class ServerLifecycle: @unchecked Sendable {
 
     /// Counts a new stream from `address` in, unless that would pass a cap: then says which. When the
     /// server is full, the answer may name another holder's stream to end for it (`StreamLedger`).
-    func admitStream(from address: String, limit: Int, perAddress: Int, perNetwork: Int) -> StreamLedger.Admission {
+    func admitStream(from address: String, limit: Int, perAddress: Int, perNetwork: Int, endable: Bool) -> StreamLedger.Admission {
         condition.lock(); defer { condition.unlock() }
-        return ledger.admit(from: address, limit: limit, perAddress: perAddress, perNetwork: perNetwork)
+        return ledger.admit(from: address, limit: limit, perAddress: perAddress, perNetwork: perNetwork, endable: endable)
     }
 
     func streamClosed(_ id: UInt64, from address: String) {

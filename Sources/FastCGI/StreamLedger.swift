@@ -10,6 +10,10 @@ import Foundation
 /// streams are then shared as evenly as the holders allow: refusing a newcomer takes a server full
 /// of holders with a stream or two each. A holder is an IPv4 address or an IPv6 /48.
 ///
+/// Streams the application marks as keeping their place (`Response.keepsItsPlace`: staff's
+/// consoles, enrolled kiosks) are counted but never ended, and do not weigh their holder: an
+/// office's own address, often the heaviest, must not lose its board or its consoles.
+///
 /// A value type, used under `ServerLifecycle`'s lock.
 struct StreamLedger {
     /// The outcome of asking to open a stream.
@@ -27,7 +31,8 @@ struct StreamLedger {
     private var endable: [String: [UInt64: StreamEnding]] = [:]
     private var nextID: UInt64 = 1
 
-    mutating func admit(from address: String, limit: Int, perAddress: Int, perNetwork: Int) -> Admission {
+    /// `endable`: whether the stream may be ended to make room for another (not a staff member's).
+    mutating func admit(from address: String, limit: Int, perAddress: Int, perNetwork: Int, endable mayEnd: Bool = true) -> Admission {
         let network = StreamNetwork.key(of: address)
         if byAddress[address, default: 0] >= perAddress { return .refused(.addressFull(limit: perAddress)) }
         if let network, byNetwork[network, default: 0] >= perNetwork { return .refused(.networkFull(limit: perNetwork)) }
@@ -47,9 +52,11 @@ struct StreamLedger {
         byAddress[address, default: 0] += 1
         if let network { byNetwork[network, default: 0] += 1 }
         let ending = StreamEnding()
-        let had = endable[holder]?.count ?? 0
-        endable[holder, default: [:]][id] = ending
-        move(holder, from: had, to: had + 1)
+        if mayEnd {
+            let had = endable[holder]?.count ?? 0
+            endable[holder, default: [:]][id] = ending
+            move(holder, from: had, to: had + 1)
+        }
         return .admitted(id: id, ending: ending, displacing: displaced)
     }
 

@@ -35,7 +35,7 @@ public struct WebApplication: Responder {
         PushRoutes.register(in: &router)
         hub = LiveUpdateHub(queue: services.queue, words: WaitText(text: services.text), now: services.now,
                             metrics: metrics.factory)
-        EventStreamRoutes.register(in: &router, hub: hub)
+        EventStreamRoutes.register(in: &router, hub: hub, auth: auth)
         MetricsRoutes.register(in: &router, metrics: metrics, hub: hub)
         AuthRoutes.register(in: &router, auth: auth)
         CounterRoutes.register(in: &router, auth: auth)

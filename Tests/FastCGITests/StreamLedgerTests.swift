@@ -28,6 +28,26 @@ import Testing
         #expect(ledger.open == 6)
     }
 
+    @Test func aStreamThatKeepsItsPlaceIsNeverDisplacedNorWeighsItsHolder() {
+        var ledger = StreamLedger()
+        // Given a full server: one address holds three consoles that keep their place and one other stream
+        for _ in 0..<3 {
+            _ = ledger.admit(from: "10.0.0.1", limit: 4, perAddress: 10, perNetwork: 10, endable: false)
+        }
+        let ordinary = admit(&ledger, "10.0.0.1")
+        // Then a newcomer is refused: the address has one stream that may end, the newcomer none
+        guard case .refused(.serverFull) = ledger.admit(from: "10.0.0.2", limit: 4, perAddress: 10, perNetwork: 10) else {
+            Issue.record("a stream that keeps its place counted towards displacing"); return
+        }
+        // and when the ordinary stream closes, the console streams still count against the caps
+        ledger.close(ordinary!.id, from: "10.0.0.1")
+        #expect(ledger.open == 3)
+        #expect(admit(&ledger, "10.0.0.2")?.displacing == nil)
+        guard case .refused(.serverFull) = ledger.admit(from: "10.0.0.3", limit: 4, perAddress: 10, perNetwork: 10) else {
+            Issue.record("a console was displaced"); return
+        }
+    }
+
     @Test func aHolderCannotDisplaceItself() {
         var ledger = StreamLedger()
         for _ in 0..<4 { _ = admit(&ledger, "10.0.0.1") }

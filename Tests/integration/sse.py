@@ -4,12 +4,13 @@ import time
 
 
 class EventStream:
-    def __init__(self, port, path, last_event_id=None, timeout=10, source="127.0.0.1"):
+    def __init__(self, port, path, last_event_id=None, timeout=10, source="127.0.0.1", headers=None):
         self.sock = socket.create_connection(("127.0.0.1", port), timeout=timeout, source_address=(source, 0))
         # HTTP/1.0: nginx then streams the body as it comes, without chunked framing.
         lines = [f"GET {path} HTTP/1.0", f"Host: 127.0.0.1:{port}", "Accept: text/event-stream"]
         if last_event_id is not None:
             lines.append(f"Last-Event-ID: {last_event_id}")
+        lines += [f"{name}: {value}" for name, value in (headers or {}).items()]
         self.sock.sendall(("\r\n".join(lines) + "\r\n\r\n").encode())
         self.buffer = b""
         self.ended = False

@@ -241,6 +241,42 @@ def test_event_streams_beyond_the_caps_are_a_clear_503_and_a_full_server_is_shar
         stack.stop()
 
 
+def test_a_full_server_never_ends_a_signed_in_clerks_stream_to_make_room():
+    # Given a full server (3 streams): the office's address holds two citizens' and a clerk's console
+    stack = Stack(app_args=["--max-streams-per-address", "3", "--max-streams", "3"]).start()
+    streams = []
+    try:
+        status, headers, body = stack.request("POST", "/api/v1/auth/login", headers={"Content-Type": "application/json"},
+                                              source="127.0.0.31",
+                                              body=b'{"username":"clerk-vad-247","password":"demo-clerk-2026"}')
+        assert status == 200, body
+        cookie = "; ".join(f"{name}={value}" for name, value in headers.cookies.items())
+        for _ in range(2):
+            streams.append(EventStream(stack.port, "/api/v1/offices/VAD-247/events", source="127.0.0.31"))
+        console = EventStream(stack.port, "/api/v1/offices/VAD-247/events", source="127.0.0.31", headers={"Cookie": cookie})
+        for stream in streams + [console]:
+            assert stream.status == 200
+            stream.next_event()
+        # When another address asks for a stream
+        newcomer = EventStream(stack.port, "/api/v1/offices/VAD-247/events", source="127.0.0.32")
+        assert newcomer.status == 200
+        streams.append(newcomer)
+        # Then a citizen's stream ends to make room, never the clerk's console, though it is the newest
+        for stream in streams[:2] + [console]:
+            stream.sock.settimeout(0.5)
+        assert [stream.rest() is not None for stream in streams[:2]].count(True) == 1
+        assert console.rest() is None and not console.ended
+        # and with the office's address now holding one stream that may end, a third address is refused
+        third = EventStream(stack.port, "/api/v1/offices/VAD-247/events", source="127.0.0.33")
+        assert third.status == 503
+        third.close()
+        console.close()
+    finally:
+        for stream in streams:
+            stream.close()
+        stack.stop()
+
+
 def test_health_streams_take_no_thread_each_so_they_cannot_exhaust_the_apps_tasks(own_stack):
     # Given fcgi-app serving (its systemd unit allows it 512 tasks)
     def threads():
