@@ -5,6 +5,8 @@ import time
 from selenium import webdriver
 from selenium.webdriver.chrome.service import Service
 
+from stack import free_port
+
 
 def chromium(width=390, height=900, javascript=True):
     options = webdriver.ChromeOptions()
@@ -14,7 +16,8 @@ def chromium(width=390, height=900, javascript=True):
         options.add_argument(argument)
     if not javascript:
         options.add_experimental_option("prefs", {"profile.managed_default_content_settings.javascript": 2})
-    return webdriver.Chrome(service=Service("/usr/bin/chromedriver"), options=options)
+    # chromedriver on a port of ours: Selenium's own pick is from the outgoing connections' range (see free_port).
+    return webdriver.Chrome(service=Service("/usr/bin/chromedriver", port=free_port()), options=options)
 
 
 def open_under_service_worker(browser, page, timeout=15):
