@@ -47,8 +47,14 @@ struct PageContext {
                 .replacingOccurrences(of: "{language}", with: Self.languageNames[page.language] ?? page.language)
         }
         if page.metadata.layout == "display" {
-            // The board speaks and labels in several languages at once, whatever the page's language.
+            // The board speaks the office's languages whatever the page's (its voice's fallback words).
             context["i18n"] = Dictionary(uniqueKeysWithValues: ContentLoader.languages.map { ($0, translations.table(for: $0)) })
+            // It shows two: the page's first, then English.
+            let shown = Self.boardLanguages(page.language)
+            context["boardLanguages"] = shown.enumerated().map { index, code in
+                ["code": code, "words": translations.table(for: code), "second": index > 0] as [String: Any]
+            }
+            context["boardLanguageCodes"] = shown.joined(separator: " ")
         }
         if page.metadata.layout == "booking" || page.metadata.layout == "find-token", let catalog {
             context["offices"] = catalog.offices.map { ["code": $0.code, "name": Self.localized($0.names, page.language)] }
@@ -80,6 +86,13 @@ struct PageContext {
     private func office(for page: ContentPage) -> Catalog.Office? {
         guard let code = officeStems.first(where: { $0.value == page.stem })?.key else { return nil }
         return catalog?.offices.first { $0.code == code }
+    }
+
+    /// The two languages a display board shows, the first larger: the page's language, then English.
+    /// The English address (`/display/`, the one boards are set up with) shows Gujarati first, as
+    /// a Gujarati office's hall reads it.
+    static func boardLanguages(_ language: String) -> [String] {
+        language == "en" ? ["gu", "en"] : [language, "en"]
     }
 
     static func localized(_ name: LocalizedName, _ language: String) -> String {

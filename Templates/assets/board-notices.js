@@ -1,6 +1,6 @@
 // The display board's notices (Content/<lang>/notices/, published as /notices.json): those for this
 // office (or all offices) whose days include today, one at a time in a band below the calls, in
-// Gujarati and English, turning every 15 seconds. The calls keep their place: the band never
+// the board's two languages (Gujarati or Hindi, then English), turning every 15 seconds. The calls keep their place: the band never
 // covers them. Read again every 10 minutes, so a rebuilt site's notices appear within that.
 (function () {
   "use strict";
@@ -9,6 +9,9 @@
   // As the board reads it (PageKit.officeInAddress, loaded before this script).
   var office = PageKit.officeInAddress();
   var shown = [], index = 0;
+  // As display.js reads them; a notice without a text of its own in a language shows once, in English.
+  var board = document.querySelector(".board");
+  var languages = ((board && board.getAttribute("data-languages")) || "gu en").split(" ");
   function today() { return new Date().toLocaleDateString("en-CA", { timeZone: "Asia/Kolkata" }); }
   function current(list) {
     var day = today();
@@ -21,10 +24,10 @@
     var article = document.createElement("article");
     article.lang = lang;
     var title = document.createElement("h3");
-    title.textContent = notice.title[lang] || notice.title.en;
+    title.textContent = notice.title[lang];
     article.appendChild(title);
     var text = document.createElement("div");
-    text.innerHTML = notice.html[lang] || notice.html.en;
+    text.innerHTML = notice.html[lang];
     article.appendChild(text);
     return article;
   }
@@ -34,8 +37,8 @@
     if (shown.length === 0) { return; }
     var notice = shown[index % shown.length];
     index += 1;
-    box.appendChild(part(notice, "gu"));
-    box.appendChild(part(notice, "en"));
+    var said = languages.filter(function (lang) { return notice.title[lang] && notice.html[lang]; });
+    (said.length ? said : ["en"]).forEach(function (lang) { box.appendChild(part(notice, lang)); });
   }
   function load() {
     fetch("/notices.json", { cache: "no-cache" }).then(function (response) { return response.json(); })

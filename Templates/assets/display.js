@@ -8,18 +8,37 @@
   var entry = null, catalog = null, heard = null, stream = null, retry = 1000, watchdog = null, lostAt = null;
   var voices = ["gu", "en"];
   var locales = { gu: "gu-IN", hi: "hi-IN", en: "en-IN" };
+  // What the board says on the screen, in two languages, the first larger (sitegen's choice: the
+  // page's language, then English; Gujarati first on the English address). Its voice speaks the
+  // office's own languages (`voices`) whatever the page's.
+  var board = document.querySelector(".board");
+  var shown = (board.getAttribute("data-languages") || "gu en").split(" ");
+  var pageLanguage = document.documentElement.lang;
 
   function status(text) { PageKit.say($("board-status"), text); }
+  // A text in each of the board's languages, joined: "बंद · Closed".
+  function inBoth(key, join) {
+    return shown.map(function (language) { return words[language + "." + key]; }).join(join === undefined ? " · " : join);
+  }
+  // Dates and times in a language's words with the digits 0-9 (the numeral policy).
+  function locale(language) { return (locales[language] || language) + "-u-nu-latn"; }
   function serviceNames(code) {
     var service = catalog && catalog.services.filter(function (s) { return s.code === code; })[0];
-    return service ? service.names : { gu: code, en: code };
+    return service ? service.names : { gu: code, hi: code, en: code };
+  }
+  // The board's languages as spans, the second in smaller type: a counter, a service, a wait.
+  function bothSpans(parent, texts) {
+    shown.forEach(function (language, index) {
+      parent.appendChild(element("span", texts[language] || texts.en, index ? "second" : "first", language));
+    });
   }
 
   function tick() {
     var now = new Date();
     $("clock").textContent = now.toLocaleTimeString("en-IN", { timeZone: zone, hour: "2-digit", minute: "2-digit", hour12: false });
     $("clock").setAttribute("datetime", now.toISOString());
-    $("date").textContent = now.toLocaleDateString("gu-IN", { timeZone: zone, weekday: "long", day: "numeric", month: "long" });
+    $("date").lang = shown[0];
+    $("date").textContent = now.toLocaleDateString(locale(shown[0]), { timeZone: zone, weekday: "long", day: "numeric", month: "long" });
   }
 
   function render(snapshot) {
@@ -28,11 +47,12 @@
     snapshot.counters.forEach(function (counter) {
       var tile = element("li", undefined, "tile state-" + counter.state);
       var label = element("span", undefined, "tile-counter");
-      label.appendChild(element("span", words["gu.counter"] + " " + counter.number, undefined, "gu"));
-      label.appendChild(element("span", words["en.counter"] + " " + counter.number, undefined, "en"));
+      var names = {};
+      shown.forEach(function (language) { names[language] = words[language + ".counter"] + " " + counter.number; });
+      bothSpans(label, names);
       tile.appendChild(label);
-      var text = counter.token || (counter.state === "closed" ? words["gu.closed"] + " · " + words["en.closed"]
-        : counter.state === "paused" ? words["gu.paused"] + " · " + words["en.paused"] : "—");
+      var text = counter.token || (counter.state === "closed" ? inBoth("closed")
+        : counter.state === "paused" ? inBoth("paused") : "—");
       tile.appendChild(element("span", text, counter.token ? "tile-token" : "tile-idle"));
       counters.appendChild(tile);
     });
@@ -52,17 +72,15 @@
       var row = element("tr", undefined, service.waiting === 0 ? "none-waiting" : "");
       var name = element("th");
       name.scope = "row";
-      name.appendChild(element("span", names.gu, "name-gu", "gu"));
-      name.appendChild(element("span", names.en, "name-en", "en"));
+      bothSpans(name, names);
       row.appendChild(name);
       row.appendChild(element("td", String(service.waiting), "count"));
-      // The wait as the server words it (hours and minutes, a range when uncertain), in Gujarati and English.
+      // The wait as the server words it (hours and minutes, a range when uncertain), in the board's languages.
       var wait = element("td", undefined, "wait");
       // A newcomer's wait, even with nobody of this service waiting (shared counters may be busy).
       if (service.wait_text || service.waiting > 0) {
         if (service.wait_text) {
-          wait.appendChild(element("span", service.wait_text.gu, "name-gu", "gu"));
-          wait.appendChild(element("span", service.wait_text.en, "name-en", "en"));
+          bothSpans(wait, service.wait_text);
         } else {
           wait.textContent = "—";
         }
@@ -70,10 +88,10 @@
       row.appendChild(wait);
       services.appendChild(row);
     });
-    status(snapshot.is_open_now ? "" : [["gu", "gu-IN"], ["en", "en-IN"]].map(function (pair) {
-      var opens = snapshot.opens_at ? " " + words[pair[0] + ".opens"].replace("{when}", new Date(snapshot.opens_at).toLocaleString(pair[1],
+    status(snapshot.is_open_now ? "" : shown.map(function (language) {
+      var opens = snapshot.opens_at ? " " + words[language + ".opens"].replace("{when}", new Date(snapshot.opens_at).toLocaleString(locale(language),
         { timeZone: zone, weekday: "long", hour: "2-digit", minute: "2-digit", hour12: false })) : "";
-      return words[pair[0] + ".office_closed"] + opens;
+      return words[language + ".office_closed"] + opens;
     }).join(" · "));
     fit();
     announceNew(snapshot.last_calls);
@@ -88,7 +106,7 @@
   var servicePage = 0, servicePages = [];
   var keptCalls = 3, wantedRows = 4;
   function fit() {
-    var board = document.querySelector(".board"), services = $("services");
+    var services = $("services");
     var calls = $("calls").children, rows = services.rows;
     Array.prototype.forEach.call(calls, function (call) { call.hidden = false; });
     Array.prototype.forEach.call(rows, function (row) { row.hidden = false; });
@@ -98,11 +116,11 @@
     function room(count) {
       return services.getBoundingClientRect().top + heights.slice(0, count).reduce(function (a, b) { return a + b; }, 0) <= bottom;
     }
-    var shown = calls.length;
+    var kept = calls.length;
     function drop(keep, need) {
-      while (shown > keep && (!room(need) || calls[shown - 1].getBoundingClientRect().bottom > bottom)) {
-        shown -= 1;
-        calls[shown].hidden = true;
+      while (kept > keep && (!room(need) || calls[kept - 1].getBoundingClientRect().bottom > bottom)) {
+        kept -= 1;
+        calls[kept].hidden = true;
       }
     }
     drop(keptCalls, Math.min(rows.length, wantedRows));
@@ -126,7 +144,7 @@
   setInterval(function () { servicePage += 1; showServicePage(); }, 8000);
   if (window.ResizeObserver) {
     var resized = new ResizeObserver(function () { fit(); });
-    resized.observe(document.querySelector(".board"));
+    resized.observe(board);
     resized.observe(document.querySelector(".serving"));
   } else {
     window.addEventListener("resize", fit);
@@ -150,7 +168,7 @@
     // Screen readers hear the new calls only, not the whole board again.
     if (fresh.length) {
       $("call-announce").textContent = fresh.slice(-3).map(function (call) {
-        return words["en.announce"].replace("{token}", call.token).replace("{counter}", String(call.counter));
+        return (words[pageLanguage + ".announce"] || words["en.announce"]).replace("{token}", call.token).replace("{counter}", String(call.counter));
       }).join(". ");
     }
   }
@@ -217,9 +235,9 @@
     var missing = voices.filter(function (language) { return silent[language]; });
     var notice = $("voice-missing");
     notice.hidden = missing.length === 0;
-    notice.textContent = ["gu", "en"].map(function (shown) {
-      var names = missing.map(function (language) { return words[shown + ".language_" + language] || language; }).join(", ");
-      return (words[shown + ".no_voice"] || "").replace("{languages}", names);
+    notice.textContent = shown.map(function (said) {
+      var names = missing.map(function (language) { return words[said + ".language_" + language] || language; }).join(", ");
+      return (words[said + ".no_voice"] || "").replace("{languages}", names);
     }).join(" · ");
   }
 
@@ -342,7 +360,7 @@
   // The stream dropped (or went silent): noted, and said on the board.
   function lost() {
     if (lostAt === null) { lostAt = Date.now(); }
-    status(words["gu.reconnecting"] + " " + words["en.reconnecting"]);
+    status(inBoth("reconnecting", " "));
   }
 
   function connect() {
@@ -385,9 +403,8 @@
       noOffice(words["page.unknown_office"].replace("{code}", office.length > 20 ? office.slice(0, 20) + "…" : office));
       return false;
     }
-    $("office-gu").textContent = entry.names.gu;
-    $("office-en").textContent = entry.names.en;
-    document.title = entry.names.en + " · " + document.title;
+    shown.forEach(function (language) { $("office-" + language).textContent = entry.names[language] || entry.names.en; });
+    document.title = PageKit.localName(entry.names) + " · " + document.title;
     voices = entry.announce_languages || voices;
     return true;
   }
@@ -415,7 +432,7 @@
     catalog = body;
     if (showOffice()) { readTimeZone(); readVoice(); connect(); offerSound(); }
   }).catch(function () {
-    status(words["gu.reconnecting"] + " " + words["en.reconnecting"]);
+    status(inBoth("reconnecting", " "));
     setTimeout(function () { location.reload(); }, 10000);
   });
 })();

@@ -38,6 +38,26 @@ struct RealSiteTests {
         #expect(robots.contains("Disallow: /gu/admin/") && robots.contains("Disallow: /display/"))
     }
 
+    @Test func eachDisplayBoardShowsItsPagesLanguageThenEnglish() throws {
+        // Given the real site, built
+        let output = FileManager.default.temporaryDirectory.appendingPathComponent("real-site-\(UUID().uuidString.prefix(8))")
+        defer { try? FileManager.default.removeItem(at: output) }
+        try SiteBuilder(root: Self.repository, output: output).build()
+        let devanagari: ClosedRange<Unicode.Scalar> = "\u{0900}"..."\u{097F}", gujarati: ClosedRange<Unicode.Scalar> = "\u{0A80}"..."\u{0AFF}"
+        for (page, shown, absent) in [("display", "gu en", devanagari), ("gu/display", "gu en", devanagari), ("hi/display", "hi en", gujarati)] {
+            // When a hall's TV opens the board in a language
+            let html = try String(contentsOf: output.appendingPathComponent("\(page)/index.html"), encoding: .utf8)
+            // Then the board shows that language (Gujarati on the English address) and English
+            #expect(html.contains("data-languages=\"\(shown)\""), "\(page)")
+            let first = String(shown.prefix(2))
+            #expect(html.contains("<h2 id=\"serving-title\"><span lang=\"\(first)\">"), "\(page)")
+            #expect(html.contains("<span lang=\"en\" class=\"second\">Now serving</span>"), "\(page)")
+            // and no word of the third language outside the string table its voice may fall back on
+            let shownPart = html.components(separatedBy: "<template id=\"text\">")[0]
+            #expect(!shownPart.unicodeScalars.contains { absent.contains($0) }, "\(page)")
+        }
+    }
+
     @Test func eachOfficeHasItsOwnBookingPageOfferingOnlyItsServices() throws {
         // Given the real site, built
         let output = FileManager.default.temporaryDirectory.appendingPathComponent("real-site-\(UUID().uuidString.prefix(8))")
