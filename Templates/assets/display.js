@@ -97,21 +97,106 @@
     announceNew(snapshot.last_calls);
   }
 
+  // A list shown a page at a time when its items do not fit their room: whole lines of items (the
+  // tiles side by side, or one row of a table), as many as the room holds, and "Page 1 of 3", in the
+  // page's language, beside its heading. A reserved list is kept as tall as its tallest page, so
+  // that what is under it (the notices) stays where it is when the page turns. The page shown is
+  // kept when the board is laid out again (each snapshot, a resize): a busy office's updates would
+  // otherwise never let the second page show; the page turns on the board's one clock.
+  var reducedMotion = window.matchMedia ? window.matchMedia("(prefers-reduced-motion: reduce)") : { matches: true };
+  function Pager(list, indicator, reserve) {
+    this.list = list;
+    this.indicator = indicator;
+    this.reserve = reserve;
+    this.pages = [];
+    this.page = 0;
+  }
+  // Every item shown and nothing reserved: the list as it would be, to be measured.
+  Pager.prototype.unfold = function () {
+    this.list.style.minHeight = "";
+    Array.prototype.forEach.call(this.list.children, function (item) { item.hidden = false; });
+  };
+  // The pages of the unfolded list between its top and `bottom` (one line alone may be taller),
+  // as even as they can be: 20 tiles in four pages of 6, 6, 4, 4 rather than 6, 6, 6, 2.
+  Pager.prototype.layOut = function (bottom) {
+    var top = this.list.getBoundingClientRect().top, lines = [];
+    Array.prototype.forEach.call(this.list.children, function (item, index) {
+      var box = item.getBoundingClientRect(), line = lines[lines.length - 1];
+      if (line && box.top < line.bottom - 1) {
+        line.items.push(index);
+        line.bottom = Math.max(line.bottom, box.bottom);
+      } else {
+        lines.push({ items: [index], top: box.top, bottom: box.bottom });
+      }
+    });
+    // `most(n)`: how many lines page n may hold at most, besides the room.
+    function split(most) {
+      var pages = [], page = null;
+      lines.forEach(function (line) {
+        if (page && (line.bottom - page.top > bottom - top || page.lines === most(pages.length))) { pages.push(page); page = null; }
+        if (!page) { page = { items: [], top: line.top, height: 0, lines: 0 }; }
+        page.items = page.items.concat(line.items);
+        page.height = line.bottom - page.top;
+        page.lines += 1;
+      });
+      if (page) { pages.push(page); }
+      return pages;
+    }
+    var pages = split(function () { return lines.length; });
+    if (pages.length > 1) {
+      var count = pages.length, each = Math.floor(lines.length / count), more = lines.length % count;
+      var even = split(function (index) { return index < more ? each + 1 : each; });
+      if (even.length === count) { pages = even; }
+    }
+    this.pages = pages;
+    if (this.reserve && pages.length > 1) {
+      this.list.style.minHeight = Math.max.apply(null, pages.map(function (p) { return p.height; })) + "px";
+    }
+    this.show(false);
+  };
+  Pager.prototype.show = function (turned) {
+    if (this.page >= this.pages.length) { this.page = 0; }
+    var page = this.pages[this.page], many = this.pages.length > 1;
+    Array.prototype.forEach.call(this.list.children, function (item, index) { item.hidden = many && page.items.indexOf(index) < 0; });
+    this.indicator.hidden = !many;
+    this.indicator.textContent = many ? words["page.page_of"].replace("{page}", String(this.page + 1)).replace("{pages}", String(this.pages.length)) : "";
+    // A soft change of page; none for those who asked for less motion (the page still turns).
+    if (turned && many && !reducedMotion.matches && this.list.animate) {
+      this.list.animate([{ opacity: 0 }, { opacity: 1 }], { duration: 400, easing: "ease-out" });
+    }
+  };
+  Pager.prototype.turn = function () {
+    if (this.pages.length < 2) { return; }
+    this.page = (this.page + 1) % this.pages.length;
+    this.show(true);
+  };
+  var counterPager = new Pager($("counters"), $("counters-pages"), true);
+  var servicePager = new Pager($("services"), $("services-pages"), false);
+  // Every 8 seconds, or as the board's address says (`?page_seconds=`, for a hall that reads slowly).
+  var pageSeconds = Number(new URLSearchParams(location.search).get("page_seconds")) || Number(board.getAttribute("data-page-seconds")) || 8;
+  setInterval(function () { counterPager.turn(); servicePager.turn(); }, Math.min(Math.max(pageSeconds, 1), 600) * 1000);
+
   // Everything the board shows is on the screen: a TV across a hall has nobody to scroll it. The
-  // oldest recent calls give way (down to the newest three) until the waiting section has room for
-  // its first rows (four, or as many services as there are); then the services are shown a page at
-  // a time, as many rows as the room left holds, turning every 8 seconds, the longest queues first.
-  // Measured again on every snapshot, when the screen or the board's other parts change size (a
-  // notice, a status line) and when the fonts have loaded.
-  var servicePage = 0, servicePages = [];
+  // counters take their column (in portrait, at most half the board), the notices under them;
+  // when there are more than it holds they are shown a page at a time. The oldest recent calls
+  // give way (down to the newest three) until the waiting section has room for its first rows
+  // (four, or as many services as there are); then the services are shown a page at a time, as
+  // many rows as the room left holds, the longest queues first. Measured again on every snapshot,
+  // when the screen or the board's other parts change size (a notice, a status line) and when
+  // the fonts have loaded.
   var keptCalls = 3, wantedRows = 4;
   function fit() {
-    var services = $("services");
+    var services = $("services"), notices = $("notices");
     var calls = $("calls").children, rows = services.rows;
+    counterPager.unfold();
+    servicePager.unfold();
     Array.prototype.forEach.call(calls, function (call) { call.hidden = false; });
-    Array.prototype.forEach.call(rows, function (row) { row.hidden = false; });
     // A pixel spare for the rows' rounded edges and borders.
-    var bottom = board.getBoundingClientRect().bottom - 2;
+    var area = board.getBoundingClientRect(), bottom = area.bottom - 2;
+    var column = window.matchMedia && window.matchMedia("(orientation: portrait)").matches
+      ? area.top + area.height / 2 : document.querySelector(".serving").getBoundingClientRect().bottom;
+    var under = notices.hidden ? 0 : notices.getBoundingClientRect().height + parseFloat(getComputedStyle(notices).marginTop || "0");
+    counterPager.layOut(column - under - 2);
     var heights = Array.prototype.map.call(rows, function (row) { return row.getBoundingClientRect().height; });
     function room(count) {
       return services.getBoundingClientRect().top + heights.slice(0, count).reduce(function (a, b) { return a + b; }, 0) <= bottom;
@@ -126,26 +211,13 @@
     drop(keptCalls, Math.min(rows.length, wantedRows));
     // A screen too small for that: the newest call and one row, rather than anything off the screen.
     drop(1, Math.min(rows.length, 1));
-    var top = services.getBoundingClientRect().top, used = 0, page = [];
-    servicePages = [];
-    heights.forEach(function (height, index) {
-      if (page.length && top + used + height > bottom) { servicePages.push(page); page = []; used = 0; }
-      page.push(index);
-      used += height;
-    });
-    if (page.length) { servicePages.push(page); }
-    showServicePage();
+    servicePager.layOut(bottom);
   }
-  function showServicePage() {
-    if (servicePage >= servicePages.length) { servicePage = 0; }
-    var page = servicePages[servicePage] || [];
-    Array.prototype.forEach.call($("services").rows, function (row, index) { row.hidden = page.indexOf(index) < 0; });
-  }
-  setInterval(function () { servicePage += 1; showServicePage(); }, 8000);
   if (window.ResizeObserver) {
     var resized = new ResizeObserver(function () { fit(); });
     resized.observe(board);
     resized.observe(document.querySelector(".serving"));
+    resized.observe($("notices"));
   } else {
     window.addEventListener("resize", fit);
   }

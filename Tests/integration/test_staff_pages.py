@@ -163,14 +163,18 @@ def test_a_board_with_more_services_than_room_shows_them_a_page_at_a_time(stack)
     board = chromium(width=1280, height=720)
     try:
         board.execute_cdp_cmd("Page.addScriptToEvaluateOnNewDocument", {"source": TALL_ROWS})
-        board.get(stack.base + "/display/?office=SRT-VRC")
+        # A board whose pages turn every second (the address may say so; 8 s by default)
+        board.get(stack.base + "/display/?office=SRT-VRC&page_seconds=1")
         wait_for(lambda: len(board.find_elements(By.CSS_SELECTOR, "#services tr")) > 0)
-        first = wait_for(lambda: board.execute_script(BOARD_ON_SCREEN))
+        indicator = board.find_element(By.ID, "services-pages")
+        wait_for(indicator.is_displayed)
+        first, page = board.execute_script(BOARD_ON_SCREEN), indicator.text
         total = len(board.find_elements(By.CSS_SELECTOR, "#services tr"))
-        # The rows shown are those the room holds, every one on the screen; the others come next
+        # The rows shown are those the room holds, every one on the screen, with the page said; the others come next
         assert 0 < len(first["rows"]) < total, "all the services fit: nothing to page"
         assert not first["off"], first
-        time.sleep(8.5)
+        assert re.fullmatch(r"Page 1 of [2-9]", page), page
+        wait_for(lambda: indicator.text != page, timeout=5)
         second = board.execute_script(BOARD_ON_SCREEN)
         assert second["rows"] and not set(first["rows"]) & set(second["rows"])
         assert not second["off"], second
