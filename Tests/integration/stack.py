@@ -79,6 +79,15 @@ class Stack:
         self.check_logs = check_logs
 
     def start(self):
+        """Starts the stack; if any part fails to start, stops what did (no fcgi-app left behind)."""
+        try:
+            return self._start()
+        except BaseException:
+            self.check_logs = False
+            self.stop()
+            raise
+
+    def _start(self):
         (self.dir / "run").mkdir()
         subprocess.run([BIN / "sitegen", "build", "--root", REPO, "--output", self.dir / "public"],
                        check=True, capture_output=True)
