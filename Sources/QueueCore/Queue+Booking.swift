@@ -140,22 +140,28 @@ extension Queue {
     }
 
     /// The moment a citizen joins a waiting line at (a booking, a check-in, a rejoin, a transfer):
-    /// the request's own, or just after the office's latest joining if that is later by a moment. Requests
+    /// the request's own, or the office's latest joining's if that is later by a moment. Requests
     /// that come together are written one after another, not always in the order they came; without
     /// this, a walk-in (or a rejoin) asked for a millisecond earlier but written later would join
     /// ahead of a citizen already told their place, and that citizen would have one more person
     /// before them than they were told. Later by more than `reorderSeconds` is a clock set back, not
     /// a reordering: the request's own time stands then. The change's event is written at the same
     /// moment, so the next joining sees it.
-    static func joiningTime(_ db: Database, office: String, requested now: Date) throws -> Date {
+    ///
+    /// `existingToken`: the token was made before (a rejoin, a check-in, a transfer). At the same
+    /// moment as the latest joining it would be ordered first (by its older id), so it joins a
+    /// millisecond after. A new booking joins at the same moment: its id orders it last. (Bumping
+    /// every booking made times run ahead of the clock whenever an office took more than one booking
+    /// a millisecond, as a benchmark does, until the 5 s window let one jump back before thousands.)
+    static func joiningTime(_ db: Database, office: String, requested now: Date, existingToken: Bool = false) throws -> Date {
         guard let latest = try Int64.fetchOne(db.cachedStatement(sql: """
             SELECT at FROM event
             WHERE office_code = ? AND (kind = 'booked' OR kind = 'checked_in' OR kind = 'rejoined' OR kind = 'transferred')
             ORDER BY id DESC LIMIT 1
             """), arguments: [office]),
-            latest >= now.milliseconds, Double(latest - now.milliseconds) <= reorderSeconds * 1000 else { return now }
-        // A moment after it: at the same moment, an older token (a rejoin) would be ordered first.
-        return Date(milliseconds: latest + 1)
+            existingToken ? latest >= now.milliseconds : latest > now.milliseconds,
+            Double(latest - now.milliseconds) <= reorderSeconds * 1000 else { return now }
+        return Date(milliseconds: existingToken ? latest + 1 : latest)
     }
 
     /// How far apart two joinings written out of order can have been asked for.

@@ -182,7 +182,7 @@ extension Queue {
         try commit(settled: true) { db, events in
             guard let token = try Token.fetch(db, id: tokenID) else { throw QueueError.tokenNotFound }
             let office = try settings.reading(db).office(token.officeCode)
-            let now = joining ? try Self.joiningTime(db, office: token.officeCode, requested: requested) : requested
+            let now = joining ? try Self.joiningTime(db, office: token.officeCode, requested: requested, existingToken: true) : requested
             return try transition(db, token, action: action, kind: kind, office: office, actor: actor, at: now, reason: reason,
                                   counterID: counterID, applied: applied, events: &events) { db, token, office in
                 try update(db, token, office, now)
