@@ -37,32 +37,23 @@ final class HealthStreams: @unchecked Sendable {
                                     retryMilliseconds: 3000)
         do { try sink.send(Array(first.text.utf8)) } catch { return }
         condition.lock()
-        watchers.append(Watcher(sink: sink, interval: interval, sequence: resumeAfter &+ 1))
-        self.health = health
-        if telling {
-            condition.signal()
-        } else {
+        // (A new thread waits for this lock before it looks at the streams.)
+        if !telling { telling = CheckedThread.start(name: "health-streams") { [self] in tell() } }
+        guard telling else {
             // Without a thread (the process is out of tasks) the stream has had its first event and
             // ends; its client reconnects later.
-            telling = CheckedThread.start(name: "health-streams") { [self] in tell() }
-            if !telling {
-                watchers.removeAll { $0.sink === sink }
-                condition.unlock()
-                sink.close()
-                return
-            }
+            condition.unlock()
+            sink.close()
+            return
         }
+        watchers.append(Watcher(sink: sink, interval: interval, sequence: resumeAfter &+ 1))
+        self.health = health
+        condition.signal()
         condition.unlock()
     }
 
     /// The payload of the most recent stream's route (every stream of a server reads the same health).
     private var health: (@Sendable () -> [UInt8])?
-
-    /// Streams open now.
-    var count: Int {
-        condition.lock(); defer { condition.unlock() }
-        return watchers.count
-    }
 
     private func tell() {
         condition.lock()
